@@ -1,0 +1,1 @@
+"""OneWindow engine: domain logic independent of transport and storage."""
