@@ -1,0 +1,1 @@
+"""Shipped BPMN diagrams (data files beside this module) and the lint rules a diagram must pass."""
