@@ -1,0 +1,122 @@
+"""Run commands in one transaction each, retrying lost races, and publish events after commit."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..exceptions import RetryableConflict
+from ..runtime import EngineRuntime
+
+__all__ = ["Actor", "Command", "CommandContext", "CommandExecutor", "EventListener"]
+
+log = logging.getLogger(__name__)
+R = TypeVar("R", covariant=True)
+
+EventListener = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks for a command: the authorization subject every command checks."""
+
+    username: str | None
+    role: str | None = None
+    department_code: str | None = None
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        """Return the actor the scheduler and set-up scripts act as."""
+        return cls(name, "system", None)
+
+
+@dataclass
+class CommandContext:
+    """The session, collaborators and pending events of one command attempt."""
+
+    session: Session
+    runtime: EngineRuntime
+    actor: Actor
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def actor_name(self) -> str | None:
+        """Return the name written into audit events."""
+        return self.actor.username
+
+    def now(self) -> datetime:
+        """Return the current instant from the injected clock."""
+        return self.runtime.clock.now()
+
+    def emit(self, name: str, **payload: Any) -> None:
+        """Queue an event for subscribers; delivered only if the transaction commits."""
+        self.events.append((name, payload))
+
+
+class Command(Protocol, Generic[R]):
+    """A state change: guards, load, permission check, mutate, result — inside `execute`."""
+
+    def execute(self, ctx: CommandContext) -> R: ...
+
+
+class CommandExecutor:
+    """The only place that commits: one transaction per attempt, up to `attempts` attempts."""
+
+    def __init__(self, session_factory: sessionmaker[Session], runtime: EngineRuntime,
+                 attempts: int = 5) -> None:
+        self.session_factory = session_factory
+        self.runtime = runtime
+        self.attempts = attempts
+        self.listeners: list[EventListener] = []
+
+    def subscribe(self, listener: EventListener) -> None:
+        """Register a callback for after-commit events (monitor/ uses this)."""
+        self.listeners.append(listener)
+
+    def execute(self, command: Command[Any], actor: Actor) -> Any:
+        """Run a command to completion, retrying when another writer won a race."""
+        for attempt in range(1, self.attempts + 1):
+            with self.session_factory() as session:
+                ctx = CommandContext(session, self.runtime, actor)
+                try:
+                    result = command.execute(ctx)
+                    session.commit()
+                except (StaleDataError, RetryableConflict, OperationalError, IntegrityError) as exc:
+                    session.rollback()
+                    if attempt == self.attempts or not _is_retryable(exc):
+                        raise
+                    log.info("retrying %s after %s (attempt %d)", type(command).__name__, exc, attempt)
+                    time.sleep(0.01 * attempt)
+                    continue
+                except BaseException:
+                    session.rollback()
+                    raise
+            self._publish(ctx.events)
+            return result
+        raise AssertionError("unreachable")
+
+    def _publish(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        for name, payload in events:
+            for listener in self.listeners:
+                try:
+                    listener(name, payload)
+                except Exception:  # a subscriber's bug must not undo a committed change
+                    log.exception("event listener failed for %s", name)
+
+
+def _is_retryable(exc: Exception) -> bool:
+    """Tell lost races (stale version, serialization, lock, duplicate version) from real errors."""
+    if isinstance(exc, (StaleDataError, RetryableConflict)):
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, IntegrityError):
+        return "unique" in text or "duplicate" in text
+    return any(s in text for s in ("database is locked", "deadlock", "could not serialize", "busy"))

@@ -1,0 +1,116 @@
+"""Commands that start and repair workflow instances."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+
+from ..exceptions import ConflictError, ForbiddenError, InvalidError, Problem
+from ..models import Instance, ProcessDefinition
+from ..query_codes import new_query_code
+from ..unit_of_work import InstanceChange, change_instance, create_instance
+from .executor import CommandContext
+
+__all__ = ["RetryInstanceCommand", "StartInstanceCommand", "validate_data_keys"]
+
+INTAKE_ROLES = frozenset({"window", "admin", "system"})
+RETRY_ROLES = frozenset({"admin", "system"})
+RESERVED_KEYS = frozenset({"project", "applicant"})
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+MAX_INVESTMENT = Decimal("1e16")
+
+
+def validate_data_keys(data: dict[str, Any], field_name: str = "data") -> list[Problem]:
+    """Data keys become expression names, so they must be plain identifiers and not reserved."""
+    problems = []
+    for key in data:
+        if not isinstance(key, str) or not _KEY.match(key):
+            problems.append(Problem(f"key '{key}' must be a letter followed by letters, digits or _",
+                                    field=f"{field_name}.{key}"))
+        elif key in RESERVED_KEYS:
+            problems.append(Problem(f"key '{key}' is reserved", field=f"{field_name}.{key}"))
+    return problems
+
+
+@dataclass(frozen=True)
+class StartInstanceCommand:
+    """Register an application at the window against the latest version of a process."""
+
+    definition_key: str
+    project: dict[str, Any]
+    applicant: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def execute(self, ctx: CommandContext) -> Instance:
+        """Check the application, pick the latest version, start it, hand out a query code."""
+        if ctx.actor.role not in INTAKE_ROLES:
+            raise ForbiddenError("only window staff register applications")
+        investment = self._investment()
+        problems = validate_data_keys(self.data)
+        if problems:
+            raise InvalidError("invalid application data", problems)
+        definition = ctx.session.scalars(
+            select(ProcessDefinition).where(ProcessDefinition.key == self.definition_key)
+            .order_by(ProcessDefinition.version.desc()).limit(1)
+        ).first()
+        if definition is None:
+            raise InvalidError(f"no process is deployed under key '{self.definition_key}'",
+                               [Problem("unknown process key", field="definition_key")])
+        project = {"name": self.project["name"], "code": self.project["code"],
+                   "investment": float(investment)}
+        instance = Instance(
+            query_code=new_query_code(), definition_id=definition.id, definition_key=definition.key,
+            definition_version=definition.version, project_name=project["name"], project_code=project["code"],
+            investment=investment, applicant_name=self.applicant["name"],
+            applicant_contact=self.applicant["contact"], created_by=ctx.actor.username,
+        )
+        instance = create_instance(ctx, definition, instance, {**self.data, "project": project})
+        ctx.emit("instance.started", instance_id=instance.id, definition_key=definition.key)
+        return instance
+
+    def _investment(self) -> Decimal:
+        try:
+            value = Decimal(str(self.project["investment"]))
+        except (InvalidOperation, ValueError):
+            value = Decimal("NaN")
+        if not value.is_finite() or value < 0 or value >= MAX_INVESTMENT:
+            raise InvalidError("invalid investment", [Problem(
+                "investment must be a non-negative amount in yuan below 10^16", field="project.investment")])
+        return value.quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class RetryInstanceCommand:
+    """Re-run the failed step of a failed instance, optionally with corrected data."""
+
+    instance_id: int
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def execute(self, ctx: CommandContext) -> Instance:
+        """Reset errored tasks to ready and let the engine run them again."""
+        if ctx.actor.role not in RETRY_ROLES:
+            raise ForbiddenError("only administrators retry failed instances")
+        problems = validate_data_keys(self.data)
+        if problems:
+            raise InvalidError("invalid correction data", problems)
+
+        def act(change: InstanceChange) -> Instance:
+            if change.instance.status != "failed":
+                raise ConflictError(f"instance {self.instance_id} is {change.instance.status}, not failed")
+            assert change.workflow is not None
+            errored = change.workflow.get_tasks(state=TaskState.ERROR)
+            for task in errored:
+                task.data.update(self.data)
+                task._set_state(TaskState.READY)
+            change.instance.status = "running"
+            change.instance.error = None
+            change.record("instance.retried", None, data=self.data,
+                          tasks=[t.task_spec.bpmn_id for t in errored])
+            return change.instance
+
+        return change_instance(ctx, self.instance_id, act)

@@ -1,0 +1,89 @@
+"""Commands that manage departments and staff accounts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..models import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
+from .executor import CommandContext
+
+__all__ = ["CreateDepartmentCommand", "CreateUserCommand", "PASSWORD_HASHER"]
+
+PASSWORD_HASHER = PasswordHasher()
+_CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+MIN_PASSWORD = 8
+ADMIN_ROLES = frozenset({"admin", "system"})
+
+
+def _require_admin(ctx: CommandContext) -> None:
+    if ctx.actor.role not in ADMIN_ROLES:
+        raise ForbiddenError("only administrators manage departments and users")
+
+
+@dataclass(frozen=True)
+class CreateDepartmentCommand:
+    """Create a department whose code diagrams can name as a lane."""
+
+    code: str
+    name: str
+
+    def execute(self, ctx: CommandContext) -> Department:
+        """Validate the code, refuse duplicates, store the department."""
+        _require_admin(ctx)
+        if not _CODE.match(self.code):
+            raise InvalidError("invalid department code", [Problem(
+                "code must be 2-32 lowercase letters, digits or _ and start with a letter", field="code")])
+        if not self.name.strip():
+            raise InvalidError("invalid department name", [Problem("name must not be empty", field="name")])
+        if ctx.session.scalar(select(Department.id).where(Department.code == self.code)):
+            raise ConflictError(f"department '{self.code}' already exists", code=self.code)
+        department = Department(code=self.code, name=self.name.strip(), created_at=ctx.now())
+        ctx.session.add(department)
+        ctx.session.flush()
+        return department
+
+
+@dataclass(frozen=True)
+class CreateUserCommand:
+    """Create a staff account with a role and, for department roles, a department."""
+
+    username: str
+    password: str
+    role: str
+    department_code: str | None = None
+
+    def execute(self, ctx: CommandContext) -> User:
+        """Check every field at once, hash the password, store the account."""
+        _require_admin(ctx)
+        problems = []
+        if not _USERNAME.match(self.username):
+            problems.append(Problem("username must be 2-64 letters, digits or _ . @ -", field="username"))
+        if len(self.password) < MIN_PASSWORD:
+            problems.append(Problem(f"password must have at least {MIN_PASSWORD} characters",
+                                    field="password"))
+        if self.role not in ROLES:
+            problems.append(Problem(f"role must be one of {', '.join(ROLES)}", field="role"))
+        if self.role in ROLES_NEEDING_DEPARTMENT and not self.department_code:
+            problems.append(Problem(f"department_code is required for role '{self.role}'",
+                                    field="department_code"))
+        if problems:
+            raise InvalidError("invalid user", problems)
+        department = None
+        if self.department_code:
+            department = ctx.session.scalar(select(Department).where(Department.code == self.department_code))
+            if department is None:
+                raise NotFoundError(f"department '{self.department_code}' not found",
+                                    department_code=self.department_code)
+        if ctx.session.scalar(select(User.id).where(User.username == self.username)):
+            raise ConflictError(f"user '{self.username}' already exists", username=self.username)
+        user = User(username=self.username, password_hash=PASSWORD_HASHER.hash(self.password), role=self.role,
+                    department=department, active=True, created_at=ctx.now())
+        ctx.session.add(user)
+        ctx.session.flush()
+        return user

@@ -1,0 +1,122 @@
+"""Commands department staff run on their tasks: claim and complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.util.task import TaskState
+
+from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..models import TaskRecord
+from ..unit_of_work import InstanceChange, change_instance
+from .executor import Actor, CommandContext
+from .instances import validate_data_keys
+
+__all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand", "can_act_on"]
+
+TASK_ROLES = frozenset({"window", "reviewer", "lead"})
+REFUSING_DECISIONS = frozenset({"refuse", "reject", "not_approve", "return"})
+MAX_OPINION = 4000
+
+
+def can_act_on(actor: Actor, row: TaskRecord) -> bool:
+    """A department acts on its own lane's tasks only."""
+    return actor.role in TASK_ROLES and actor.department_code == row.department_code
+
+
+def _authorized_row(ctx: CommandContext, task_id: str) -> TaskRecord:
+    """Load a task and check the caller's department before looking at its state."""
+    row = ctx.session.get(TaskRecord, task_id)
+    if row is None:
+        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
+    if not can_act_on(ctx.actor, row):
+        raise ForbiddenError("this task belongs to another department", task_id=task_id)
+    return row
+
+
+def _check_open(change: InstanceChange, row: TaskRecord, actor: Actor) -> None:
+    change.session.refresh(row)  # re-read under the instance lock
+    if row.status == "completed":
+        raise ConflictError("task is already completed", task_id=row.id)
+    if row.status == "cancelled":
+        raise ConflictError("task was cancelled", task_id=row.id)
+    if row.status == "claimed" and row.assignee != actor.username:
+        raise ConflictError(f"task is claimed by {row.assignee}", task_id=row.id, assignee=row.assignee)
+    if change.instance.status != "running":
+        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+
+
+@dataclass(frozen=True)
+class ClaimTaskCommand:
+    """Take a ready task so colleagues see who handles it."""
+
+    task_id: str
+
+    def execute(self, ctx: CommandContext) -> TaskRecord:
+        """Claim; claiming one's own claimed task again changes nothing."""
+        row = _authorized_row(ctx, self.task_id)
+
+        def act(change: InstanceChange) -> TaskRecord:
+            _check_open(change, row, ctx.actor)
+            if row.status == "claimed":
+                return row
+            row.status, row.assignee, row.claimed_at = "claimed", ctx.actor.username, change.now
+            change.record("task.claimed", row.id, bpmn_id=row.bpmn_id, assignee=row.assignee)
+            return row
+
+        return change_instance(ctx, row.instance_id, act, load_workflow=False)
+
+
+@dataclass(frozen=True)
+class CompleteTaskCommand:
+    """Record a department's decision and opinion, and move the process on."""
+
+    task_id: str
+    data: dict[str, Any] = field(default_factory=dict)
+    decision: str | None = None
+    opinion: str | None = None
+
+    def execute(self, ctx: CommandContext) -> TaskRecord:
+        """Complete a ready or own claimed task exactly once."""
+        row = _authorized_row(ctx, self.task_id)
+        self._validate()
+
+        def act(change: InstanceChange) -> TaskRecord:
+            _check_open(change, row, ctx.actor)
+            spiff_task = change.spiff_task(row.id)
+            if spiff_task is None or not spiff_task.has_state(TaskState.READY):
+                raise ConflictError("task is no longer waiting for a decision", task_id=row.id)
+            values = dict(self.data)
+            if self.decision is not None:
+                values["decision"] = self.decision
+            spiff_task.set_data(**values)
+            spiff_task.run()
+            submission = {"decision": self.decision, "data": self.data, "opinion": self.opinion,
+                          "user": ctx.actor.username, "at": change.now.isoformat()}
+            row.status, row.completed_at, row.completed_by = "completed", change.now, ctx.actor.username
+            row.assignee = row.assignee or ctx.actor.username
+            row.submission = submission
+            change.finished_rows[row.id] = row
+            change.record("task.completed", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
+                          decision=self.decision, opinion=self.opinion, data=self.data)
+            ctx.emit("task.completed", instance_id=row.instance_id, task_id=row.id,
+                     department=row.department_code, decision=self.decision)
+            return row
+
+        return change_instance(ctx, row.instance_id, act)
+
+    def _validate(self) -> None:
+        problems = validate_data_keys(self.data)
+        if "decision" in self.data:
+            problems.append(Problem("send the decision as the top-level 'decision' field",
+                                    field="data.decision"))
+        if self.decision is not None and (not self.decision.strip() or len(self.decision) > 64):
+            problems.append(Problem("decision must be a short non-empty word", field="decision"))
+        if self.decision in REFUSING_DECISIONS and not (self.opinion or "").strip():
+            problems.append(Problem("an opinion stating the reason is required when refusing",
+                                    field="opinion"))
+        if self.opinion is not None and len(self.opinion) > MAX_OPINION:
+            problems.append(Problem(f"opinion is longer than {MAX_OPINION} characters", field="opinion"))
+        if problems:
+            raise InvalidError("invalid completion", problems)

@@ -1,0 +1,26 @@
+"""The engine's tables, importable from one place."""
+
+from .audit import AuditEvent
+from .base import Base, UTCDateTime
+from .definitions import ProcessDefinition
+from .instances import INSTANCE_STATUSES, Instance
+from .org import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
+from .tasks import OPEN_TASK_STATUSES, TASK_STATUSES, TaskRecord
+from .timers import TimerRecord
+
+__all__ = [
+    "INSTANCE_STATUSES",
+    "OPEN_TASK_STATUSES",
+    "ROLES",
+    "ROLES_NEEDING_DEPARTMENT",
+    "TASK_STATUSES",
+    "AuditEvent",
+    "Base",
+    "Department",
+    "Instance",
+    "ProcessDefinition",
+    "TaskRecord",
+    "TimerRecord",
+    "UTCDateTime",
+    "User",
+]

@@ -1,0 +1,101 @@
+"""Read paths: worklists, instance detail and public tracking, from derived rows only (no state JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .commands.executor import Actor
+from .exceptions import ForbiddenError, NotFoundError
+from .models import OPEN_TASK_STATUSES, AuditEvent, Department, Instance, TaskRecord
+from .query_codes import normalize_query_code
+
+__all__ = ["TaskFilter", "department_names", "instance_for", "instance_history", "instance_tasks",
+           "list_tasks", "track"]
+
+SEE_ALL_ROLES = frozenset({"admin", "supervisor", "window", "designer", "system"})
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What a worklist asks for; defaults to the caller's department's open tasks."""
+
+    status: tuple[str, ...] = OPEN_TASK_STATUSES
+    definition_key: str | None = None
+    overdue: bool | None = None
+    department_code: str | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def list_tasks(session: Session, actor: Actor, flt: TaskFilter,
+               now: datetime) -> tuple[list[TaskRecord], int]:
+    """Return one page of tasks the caller may see, soonest due first, and the total count."""
+    department = actor.department_code
+    if actor.role in SEE_ALL_ROLES and flt.department_code:
+        department = flt.department_code
+    elif flt.department_code and flt.department_code != department:
+        raise ForbiddenError("you may only list your own department's tasks")
+    query = select(TaskRecord).where(TaskRecord.status.in_(flt.status))
+    if department is not None or actor.role not in SEE_ALL_ROLES:
+        query = query.where(TaskRecord.department_code == department)
+    if flt.definition_key:
+        query = query.where(TaskRecord.definition_key == flt.definition_key)
+    if flt.overdue is True:
+        query = query.where(TaskRecord.due_at.is_not(None), TaskRecord.due_at < now)
+    elif flt.overdue is False:
+        query = query.where((TaskRecord.due_at.is_(None)) | (TaskRecord.due_at >= now))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at)
+        .offset((flt.page - 1) * flt.per_page).limit(flt.per_page)
+    ).all()
+    return list(rows), total
+
+
+def instance_for(session: Session, actor: Actor, instance_id: int) -> Instance:
+    """Load an instance the caller may see: all of it for supervision, else via own department's tasks."""
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFoundError(f"instance {instance_id} not found", instance_id=instance_id)
+    if actor.role in SEE_ALL_ROLES:
+        return instance
+    involved = session.scalar(
+        select(TaskRecord.id).where(TaskRecord.instance_id == instance_id,
+                                    TaskRecord.department_code == actor.department_code).limit(1)
+    )
+    if involved is None:
+        raise ForbiddenError("your department has no task in this instance", instance_id=instance_id)
+    return instance
+
+
+def instance_tasks(session: Session, instance_id: int) -> list[TaskRecord]:
+    """Return every task row of an instance in the order they became ready."""
+    return list(session.scalars(
+        select(TaskRecord).where(TaskRecord.instance_id == instance_id)
+        .order_by(TaskRecord.created_at, TaskRecord.bpmn_id)
+    ))
+
+
+def instance_history(session: Session, instance_id: int) -> list[AuditEvent]:
+    """Return the instance's audit chain in order."""
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.seq)
+    ))
+
+
+def department_names(session: Session) -> dict[str, str]:
+    """Map department codes to display names (a small table, read whole)."""
+    return {code: name for code, name in session.execute(select(Department.code, Department.name))}
+
+
+def track(session: Session, raw_code: str) -> tuple[Instance, list[TaskRecord]]:
+    """Find an application by query code; malformed and unknown codes fail identically."""
+    code = normalize_query_code(raw_code)
+    instance = session.scalar(select(Instance).where(Instance.query_code == code)) if code else None
+    if instance is None:
+        raise NotFoundError("no application matches this query code")
+    return instance, instance_tasks(session, instance.id)

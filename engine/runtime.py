@@ -1,0 +1,70 @@
+"""The long-lived engine collaborators one process shares: clock, calendar, spec cache, scripting."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import time
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from .scripting import RestrictedScriptEngine
+from .workdays import Clock, WorkingCalendar, workday_deadline
+from .workflow_state import SpecBundle, WorkflowStateCodec
+
+__all__ = ["EngineRuntime"]
+
+
+class EngineRuntime:
+    """Holds what every command needs but must not rebuild per request."""
+
+    def __init__(self, clock: Clock, calendar: WorkingCalendar, workday_close: time = time(17, 30),
+                 spec_cache_size: int = 128) -> None:
+        self.clock = clock
+        self.calendar = calendar
+        self.workday_close = workday_close
+        self.codec = WorkflowStateCodec()
+        self.script_engine = RestrictedScriptEngine(functions=self.expression_functions())
+        self._specs: OrderedDict[int, SpecBundle] = OrderedDict()
+        self._spec_cache_size = spec_cache_size
+        self._lock = threading.Lock()
+
+    def expression_functions(self) -> dict[str, Callable[..., Any]]:
+        """Return the functions BPMN expressions may call, bound to this runtime's clock."""
+        return {"workdays": self.workdays}
+
+    def workdays(self, n: int) -> str:
+        """Return the close of the Nth working day after today as ISO 8601 with offset."""
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise TypeError("workdays() takes a whole number of working days")
+        deadline = workday_deadline(self.calendar, self.clock.now(), n, self.workday_close)
+        return deadline.isoformat()
+
+    def specs(self, definition_id: int, load_json: Callable[[], str]) -> SpecBundle:
+        """Return the parsed spec of a definition version, restoring it at most once per process."""
+        with self._lock:
+            bundle = self._specs.get(definition_id)
+            if bundle is not None:
+                self._specs.move_to_end(definition_id)
+                return bundle
+        bundle = self.codec.load_spec(load_json())
+        with self._lock:
+            self._specs[definition_id] = bundle
+            while len(self._specs) > self._spec_cache_size:
+                self._specs.popitem(last=False)
+        return bundle
+
+    def new_workflow(self, specs: SpecBundle, data: dict[str, Any]) -> BpmnWorkflow:
+        """Create a workflow with our restricted script engine and the start data."""
+        spec, subprocess_specs = specs
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
+        workflow.task_tree.data.update(data)
+        return workflow
+
+    def load_workflow(self, specs: SpecBundle, state_json: str) -> BpmnWorkflow:
+        """Restore a workflow and re-attach the restricted script engine (deserializing drops it)."""
+        workflow = self.codec.load_state(state_json, specs)
+        workflow.script_engine = self.script_engine
+        return workflow

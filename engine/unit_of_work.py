@@ -1,0 +1,250 @@
+"""The one function that changes a workflow instance: lock, load, act, save, index, audit.
+
+Every command that touches an instance (start, claim, complete, fire timers, retry) goes through
+`change_instance` or `create_instance`; nothing else writes instance state or its derived rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .audit import append_event
+from .exceptions import NotFoundError
+from .models import OPEN_TASK_STATUSES, Instance, ProcessDefinition, TaskRecord, TimerRecord
+from .scripting import ExpressionError
+from .spiff_clock import engine_clock
+from .timer_events import attached_deadline, attached_task, timer_due_at, waiting_timers
+from .workflow_state import STATE_FORMAT
+
+if TYPE_CHECKING:
+    from .commands.executor import CommandContext
+
+__all__ = ["InstanceChange", "change_instance", "create_instance"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class InstanceChange:
+    """What an action sees: the locked instance, its workflow, and where to record what it did."""
+
+    ctx: CommandContext
+    instance: Instance
+    definition: ProcessDefinition
+    workflow: BpmnWorkflow | None
+    now: datetime
+    audit: list[tuple[str, str | None, dict[str, Any]]] = field(default_factory=list)
+    finished_rows: dict[str, TaskRecord] = field(default_factory=dict)
+    advance: bool = True
+
+    @property
+    def session(self) -> Session:
+        """Return the command's session."""
+        return self.ctx.session
+
+    def record(self, action: str, task_id: str | None = None, **details: Any) -> None:
+        """Queue an audit event; it is written in the same transaction as the state."""
+        self.audit.append((action, task_id, details))
+
+    def spiff_task(self, task_id: str) -> Task | None:
+        """Find a live SpiffWorkflow task by the id the task index uses."""
+        assert self.workflow is not None
+        try:
+            return self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, SpiffWorkflowException):
+            return None
+
+
+def create_instance(ctx: CommandContext, definition: ProcessDefinition, instance: Instance,
+                    start_data: dict[str, Any]) -> Instance:
+    """Start a new instance of a definition version and persist it with its derived rows."""
+    runtime = ctx.runtime
+    specs = runtime.specs(definition.id, lambda: definition.spec_json)
+    workflow = runtime.new_workflow(specs, start_data)
+    now = ctx.now()
+    instance.status = "running"
+    instance.created_at = instance.updated_at = now
+    instance.state_format = STATE_FORMAT
+    instance.state = ""
+    instance.data = dict(start_data)
+    ctx.session.add(instance)
+    ctx.session.flush()  # assigns the id the derived rows refer to
+    change = InstanceChange(ctx, instance, definition, workflow, now)
+    change.record("instance.started", None, definition_key=definition.key,
+                  definition_version=definition.version)
+    with engine_clock(runtime.clock):
+        _finish(change)
+    return instance
+
+
+def change_instance(ctx: CommandContext, instance_id: int, act: Callable[[InstanceChange], T], *,
+                    load_workflow: bool = True) -> T:
+    """Lock an instance, let `act` change it, then save state, derived rows and audit together."""
+    session = ctx.session
+    instance = session.execute(
+        select(Instance).where(Instance.id == instance_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if instance is None:
+        raise NotFoundError(f"instance {instance_id} not found", instance_id=instance_id)
+    definition = session.get(ProcessDefinition, instance.definition_id)
+    assert definition is not None
+    workflow = None
+    if load_workflow:
+        specs = ctx.runtime.specs(definition.id, lambda: definition.spec_json)
+        workflow = ctx.runtime.load_workflow(specs, instance.state)
+    change = InstanceChange(ctx, instance, definition, workflow, ctx.now())
+    with engine_clock(ctx.runtime.clock):
+        result = act(change)
+        _finish(change)
+    return result
+
+
+def _finish(change: InstanceChange) -> None:
+    """Advance the engine, then write state, task index, timers and audit in the caller's transaction."""
+    instance, workflow = change.instance, change.workflow
+    if workflow is not None:
+        if change.advance and instance.status == "running":
+            _run_engine_steps(change)
+        instance.state = change.ctx.runtime.codec.dump_state(workflow)
+        instance.data = _current_data(workflow)
+        _sync_task_index(change)
+        _sync_timers(change)
+        if workflow.completed and instance.status == "running":
+            instance.status = "completed"
+            instance.completed_at = change.now
+            instance.outcome = _outcome(workflow)
+            change.record("instance.completed", None, outcome=instance.outcome)
+            change.ctx.emit("instance.completed", instance_id=instance.id, outcome=instance.outcome)
+    instance.updated_at = change.now
+    last: tuple[int, str] | None = None
+    for action, task_id, details in change.audit:
+        event = append_event(change.session, instance.id, change.now, change.ctx.actor_name, action,
+                             task_id, details, last=last)
+        last = (event.seq, event.hash)
+    change.session.flush()
+
+
+def _run_engine_steps(change: InstanceChange) -> None:
+    """Run automatic steps; an expression or script failure fails the instance, not the request."""
+    assert change.workflow is not None
+    try:
+        change.workflow.do_engine_steps()
+    except (SpiffWorkflowException, ExpressionError) as exc:
+        task = getattr(exc, "task", None)
+        error = {
+            "message": _error_message(exc),
+            "task": task.task_spec.bpmn_id if task is not None else None,
+            "task_name": task.task_spec.bpmn_name if task is not None else None,
+            "at": change.now.isoformat(),
+        }
+        change.instance.status = "failed"
+        change.instance.error = error
+        change.record("instance.failed", str(task.id) if task is not None else None, **error)
+        change.ctx.emit("instance.failed", instance_id=change.instance.id, error=error)
+
+
+def _error_message(exc: BaseException) -> str:
+    inner = getattr(exc, "error", None) or getattr(exc, "exception", None)
+    message = str(exc)
+    if inner is not None and str(inner) and str(inner) not in message:
+        message = f"{message}: {inner}"
+    return message[:2000]
+
+
+def _current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """Merge the data of finished and waiting tasks in order, as gateways downstream would see it."""
+    merged: dict[str, Any] = dict(workflow.task_tree.data)
+    tasks = workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING)
+    for task in sorted(tasks, key=lambda t: t.last_state_change):
+        merged.update(task.data)
+    return json.loads(json.dumps(merged, default=str))
+
+
+def _outcome(workflow: BpmnWorkflow) -> dict[str, Any] | None:
+    """Name the end event the main path reached: the one completed last."""
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)
+            and t.workflow is workflow]
+    if not ends:
+        return None
+    last = max(ends, key=lambda t: t.last_state_change)
+    return {"end_event": last.task_spec.bpmn_id, "name": last.task_spec.bpmn_name}
+
+
+def _sync_task_index(change: InstanceChange) -> None:
+    """Make the task rows match the ready human tasks: add new ones, cancel vanished ones."""
+    assert change.workflow is not None
+    instance, session = change.instance, change.session
+    ready = {str(t.id): t for t in change.workflow.get_tasks(state=TaskState.READY, manual=True)}
+    open_rows = {
+        row.id: row for row in session.scalars(
+            select(TaskRecord).where(TaskRecord.instance_id == instance.id,
+                                     TaskRecord.status.in_(OPEN_TASK_STATUSES))
+        )
+    }
+    for row_id, row in open_rows.items():
+        if row_id not in ready and row_id not in change.finished_rows:
+            row.status = "cancelled"
+            change.record("task.cancelled", row_id, bpmn_id=row.bpmn_id)
+    for task_id, task in ready.items():
+        if task_id in open_rows:
+            continue
+        spec = task.task_spec
+        row = TaskRecord(
+            id=task_id, instance_id=instance.id, definition_key=instance.definition_key,
+            bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, department_code=spec.lane or "",
+            status="ready", created_at=change.now, due_at=attached_deadline(task),
+        )
+        session.add(row)
+        change.record("task.ready", task_id, bpmn_id=row.bpmn_id, department=row.department_code,
+                      due_at=row.due_at.isoformat() if row.due_at else None)
+        change.ctx.emit("task.ready", instance_id=instance.id, task_id=task_id,
+                        department=row.department_code)
+
+
+def _sync_timers(change: InstanceChange) -> None:
+    """Keep one pending timer row per waiting timer event, cancelling those no longer waiting."""
+    assert change.workflow is not None
+    instance, session = change.instance, change.session
+    waiting = {str(t.id): t for t in waiting_timers(change.workflow)}
+    pending = {
+        row.id: row for row in session.scalars(
+            select(TimerRecord).where(TimerRecord.instance_id == instance.id,
+                                      TimerRecord.state == "pending")
+        )
+    }
+    for row_id, row in pending.items():
+        if row_id not in waiting:
+            fired = row.due_at <= change.now
+            row.state = "fired" if fired else "cancelled"
+            row.fired_at = change.now if fired else None
+            if fired:
+                change.record("timer.fired", row_id, bpmn_id=row.bpmn_id, due_at=row.due_at.isoformat(),
+                              attached_task_id=row.attached_task_id)
+    for task_id, task in waiting.items():
+        due = timer_due_at(task)
+        if due is None:
+            continue
+        row = pending.get(task_id)
+        if row is None:
+            attached = attached_task(task)
+            session.add(TimerRecord(
+                id=task_id, instance_id=instance.id, bpmn_id=task.task_spec.bpmn_id,
+                attached_task_id=str(attached.id) if attached is not None else None,
+                due_at=due, state="pending",
+            ))
+        elif row.due_at != due:
+            row.due_at = due
