@@ -1,0 +1,98 @@
+"""Staff authentication: argon2 password check, HS256 JWTs with pinned algorithm, role guards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+import jwt
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import g, request
+from sqlalchemy import select
+from werkzeug.exceptions import Forbidden, Unauthorized
+
+from engine.commands import Actor
+from engine.commands.org import PASSWORD_HASHER
+from engine.models import User
+
+from .extensions import db, services
+
+__all__ = ["ALGORITHM", "ISSUER", "authenticate", "current_actor", "issue_token", "requires"]
+
+ALGORITHM = "HS256"
+ISSUER = "onewindow"
+CLOCK_SKEW_SECONDS = 60
+F = TypeVar("F", bound=Callable[..., Any])
+# Verifying against a dummy hash when the user is unknown keeps response time from revealing usernames.
+_DUMMY_HASH = PASSWORD_HASHER.hash("onewindow-dummy-password")
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the active user whose password matches, else None."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    try:
+        PASSWORD_HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user if user is not None and user.active else None
+
+
+def issue_token(user: User) -> tuple[str, int]:
+    """Sign a short-lived token naming the user; role and department are re-read on each request."""
+    svc = services()
+    now = svc.runtime.clock.now()
+    ttl = svc.settings.token_ttl_seconds
+    claims = {"sub": user.username, "iss": ISSUER, "iat": now, "exp": now + timedelta(seconds=ttl)}
+    return jwt.encode(claims, svc.settings.secret_key, algorithm=ALGORITHM), ttl
+
+
+def _decode(token: str) -> dict[str, Any]:
+    """Verify signature, issuer and required claims; check times against the injected clock."""
+    svc = services()
+    try:
+        claims = jwt.decode(
+            token, svc.settings.secret_key, algorithms=[ALGORITHM], issuer=ISSUER,
+            options={"require": ["exp", "iat", "iss", "sub"], "verify_exp": False, "verify_iat": False},
+        )
+    except jwt.PyJWTError as exc:
+        raise Unauthorized(f"invalid token: {exc}") from None
+    now = svc.runtime.clock.now().timestamp()
+    if not isinstance(claims["exp"], int | float) or claims["exp"] <= now:
+        raise Unauthorized("invalid token: expired")
+    if not isinstance(claims["iat"], int | float) or claims["iat"] > now + CLOCK_SKEW_SECONDS:
+        raise Unauthorized("invalid token: issued in the future")
+    return claims
+
+
+def current_actor() -> Actor:
+    """Resolve the bearer token to an active user, once per request."""
+    if "actor" in g:
+        return g.actor
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("missing bearer token")
+    claims = _decode(token.strip())
+    user = db.session.scalar(select(User).where(User.username == claims["sub"]))
+    if user is None or not user.active:
+        raise Unauthorized("the account of this token is unknown or disabled")
+    g.actor = Actor(user.username, user.role, user.department_code)
+    return g.actor
+
+
+def requires(*roles: str) -> Callable[[F], F]:
+    """Require a valid token and, when roles are given, one of them."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            actor = current_actor()
+            if roles and actor.role not in roles:
+                raise Forbidden(f"this action needs one of the roles: {', '.join(roles)}")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,1 @@
+"""One blueprint per API resource, each with its marshmallow schemas beside it."""

@@ -1,0 +1,36 @@
+"""POST /api/auth/token: exchange a username and password for a bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import Unauthorized
+
+from ..auth import authenticate, issue_token
+from ..extensions import Blueprint
+
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Staff login")
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
+
+
+class TokenSchema(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+@blp.route("/token", methods=["POST"])
+@blp.arguments(TokenRequestSchema)
+@blp.response(200, TokenSchema)
+def token(body: dict[str, Any]) -> dict[str, Any]:
+    """Log in; wrong credentials and disabled accounts both get 401."""
+    user = authenticate(body["username"], body["password"])
+    if user is None:
+        raise Unauthorized("wrong username or password")
+    access_token, ttl = issue_token(user)
+    return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl}

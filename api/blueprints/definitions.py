@@ -1,0 +1,114 @@
+"""Process definitions: deploy BPMN files, list keys and versions, fetch a version's XML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from marshmallow import Schema, fields
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from engine.deployment import DeployDefinitionCommand
+from engine.exceptions import NotFoundError
+from engine.models import ProcessDefinition
+
+from ..auth import requires
+from ..extensions import Blueprint, db, run_command, services
+from ..presenters import definition_json
+
+blp = Blueprint("definitions", __name__, url_prefix="/api/definitions",
+                description="Deploy and version BPMN process definitions")
+
+XML_TYPES = ("application/xml", "text/xml", "application/bpmn+xml")
+
+
+class DefinitionSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    deployed_at = fields.String()
+    deployed_by = fields.String(allow_none=True)
+    sha256 = fields.String()
+
+
+class DeployResultSchema(DefinitionSchema):
+    created = fields.Boolean()
+    deployed = fields.List(fields.Dict(), metadata={"description": "every process key the file deployed"})
+
+
+class DefinitionDetailSchema(DefinitionSchema):
+    versions = fields.List(fields.Nested(DefinitionSchema))
+
+
+class DefinitionListSchema(Schema):
+    items = fields.List(fields.Nested(DefinitionSchema))
+
+
+def _uploaded_xml() -> tuple[bytes, str]:
+    """Accept the XML as the raw body or as the multipart field `file`."""
+    if request.mimetype in XML_TYPES:
+        return request.get_data(cache=False), "upload.bpmn"
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise BadRequest("multipart upload needs a field named 'file'")
+        return upload.read(), upload.filename or "upload.bpmn"
+    raise UnsupportedMediaType("send the BPMN as application/xml or as multipart field 'file'")
+
+
+@blp.route("", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}], requestBody={"content": {
+    "application/xml": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
+                                                                                    "format": "binary"}}}},
+}}, responses={"200": {"description": "identical file: the existing version"},
+               "422": {"description": "the file fails to parse or lint; details.problems lists why"}})
+@requires("designer", "admin")
+def deploy() -> Any:
+    """Deploy a BPMN file: 201 with the new version, 200 when identical to the latest."""
+    xml, filename = _uploaded_xml()
+    results = run_command(DeployDefinitionCommand(xml, filename, services().settings.max_bpmn_bytes))
+    deployed = [{**definition_json(r.definition), "created": r.created} for r in results]
+    body = {**deployed[0], "deployed": deployed}
+    return body, (201 if any(r.created for r in results) else 200)
+
+
+@blp.route("", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, DefinitionListSchema)
+@requires()
+def list_definitions() -> dict[str, Any]:
+    """List the latest version of every process key."""
+    rows = db.session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.key,
+                                                                 ProcessDefinition.version.desc()))
+    latest: dict[str, ProcessDefinition] = {}
+    for row in rows:
+        latest.setdefault(row.key, row)
+    return {"items": [definition_json(d) for d in latest.values()]}
+
+
+@blp.route("/<string:key>", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, DefinitionDetailSchema)
+@requires()
+def get_definition(key: str) -> dict[str, Any]:
+    """Return the latest version of a key with the list of all versions."""
+    versions = db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                                  .order_by(ProcessDefinition.version.desc())).all()
+    if not versions:
+        raise NotFoundError(f"no process definition with key '{key}'", key=key)
+    return {**definition_json(versions[0]), "versions": [definition_json(v) for v in versions]}
+
+
+@blp.route("/<string:key>/versions/<int:version>/xml", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires()
+def get_definition_xml(key: str, version: int) -> Response:
+    """Return the exact BPMN XML that was deployed as this version."""
+    row = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key,
+                                                            ProcessDefinition.version == version))
+    if row is None:
+        raise NotFoundError(f"no version {version} of process '{key}'", key=key, version=version)
+    return Response(row.xml, mimetype="application/xml")

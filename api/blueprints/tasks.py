@@ -1,0 +1,102 @@
+"""Department worklists: list own tasks, claim, complete with decision and opinion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from engine.commands import ClaimTaskCommand, CompleteTaskCommand
+from engine.models import TASK_STATUSES
+from engine.queries import TaskFilter, list_tasks
+
+from ..auth import current_actor, requires
+from ..extensions import Blueprint, db, run_command, services
+from ..presenters import task_json
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Worklists")
+
+
+class TaskQuerySchema(Schema):
+    status = fields.List(fields.String(validate=validate.OneOf(TASK_STATUSES)), load_default=None,
+                         metadata={"description": "repeat or comma-separate; default ready+claimed"})
+    definition = fields.String(load_default=None)
+    overdue = fields.Boolean(load_default=None)
+    department = fields.String(load_default=None, metadata={"description": "supervision roles only"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class CompleteSchema(Schema):
+    decision = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+    opinion = fields.String(load_default=None, allow_none=True)
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    instance_id = fields.Integer()
+    definition_key = fields.String()
+    bpmn_id = fields.String()
+    name = fields.String()
+    department = fields.String()
+    status = fields.String(metadata={"enum": list(TASK_STATUSES)})
+    assignee = fields.String(allow_none=True)
+    created_at = fields.String()
+    claimed_at = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+    completed_at = fields.String(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+    submission = fields.Dict(allow_none=True)
+
+
+class TaskPageSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+def _statuses(raw: list[str] | None) -> tuple[str, ...]:
+    if not raw:
+        return ("ready", "claimed")
+    return tuple(s for item in raw for s in item.split(",") if s)
+
+
+@blp.route("", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(TaskQuerySchema, location="query")
+@blp.response(200, TaskPageSchema)
+@requires()
+def worklist(args: dict[str, Any]) -> dict[str, Any]:
+    """List the caller's department's tasks, soonest due first."""
+    flt = TaskFilter(status=_statuses(args["status"]), definition_key=args["definition"],
+                     overdue=args["overdue"], department_code=args["department"], page=args["page"],
+                     per_page=args["per_page"])
+    now = services().runtime.clock.now()
+    rows, total = list_tasks(db.session, current_actor(), flt, now)
+    return {"items": [task_json(r, now) for r in rows], "total": total, "page": flt.page,
+            "per_page": flt.per_page}
+
+
+@blp.route("/<string:task_id>/claim", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, TaskSchema)
+@requires()
+def claim(task_id: str) -> dict[str, Any]:
+    """Claim a ready task of the caller's department."""
+    row = run_command(ClaimTaskCommand(task_id))
+    return task_json(row, services().runtime.clock.now())
+
+
+@blp.route("/<string:task_id>/complete", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(CompleteSchema)
+@blp.response(200, TaskSchema)
+@requires()
+def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Complete a task with a decision, data merged into the process, and an opinion."""
+    command = CompleteTaskCommand(task_id, body["data"], body["decision"], body["opinion"])
+    row = run_command(command)
+    return task_json(row, services().runtime.clock.now())

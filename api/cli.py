@@ -1,0 +1,131 @@
+"""`flask --app wsgi ow ...`: migrate, deploy shipped diagrams, seed demo data, run the scheduler."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+from alembic.config import Config as AlembicConfig
+from flask import Flask
+from sqlalchemy import select
+
+from alembic import command as alembic_command
+from bpmn.lint import shipped_diagrams
+from engine.commands import Actor, CreateDepartmentCommand, CreateUserCommand, StartInstanceCommand
+from engine.deployment import DeployDefinitionCommand
+from engine.models import Department, Instance, User
+
+from .extensions import db, services
+
+__all__ = ["DEMO_DEPARTMENTS", "migrate", "register_cli"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SYSTEM = Actor.system("setup")
+DEMO_DEPARTMENTS = {
+    "zwfw": "政务服务中心综合窗口", "fgw": "发展和改革委员会", "zrzy": "自然资源和规划局",
+    "sthj": "生态环境局", "sw": "水务局", "jt": "交通运输局", "zjj": "住房和城乡建设局",
+    "rf": "人民防空办公室", "xf": "消防救援支队", "cg": "城市管理局", "da": "档案馆", "qx": "气象局",
+}
+LEAD_DEPARTMENTS = ("fgw", "zrzy", "zjj")
+
+
+def migrate(database_url: str) -> None:
+    """Upgrade the database to the newest schema with alembic (the only way the schema changes)."""
+    config = AlembicConfig(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "alembic"))
+    config.attributes["database_url"] = database_url
+    alembic_command.upgrade(config, "head")
+
+
+def deploy_shipped() -> list[str]:
+    """Deploy every diagram in bpmn/; unchanged files are no-ops."""
+    lines = []
+    for path in shipped_diagrams():
+        results = services().executor.execute(DeployDefinitionCommand(path.read_bytes(), path.name), SYSTEM)
+        for r in results:
+            lines.append(f"{r.definition.key} v{r.definition.version}{' (new)' if r.created else ''}")
+    return lines
+
+
+def seed_admin() -> str | None:
+    """Create the admin account at first start; return the password only if it was generated."""
+    if db.session.scalar(select(User.id).where(User.username == "admin")):
+        return None
+    given = os.environ.get("ONEWINDOW_ADMIN_PASSWORD")
+    password = given or secrets.token_urlsafe(12)
+    services().executor.execute(CreateUserCommand("admin", password, "admin"), SYSTEM)
+    return None if given else password
+
+
+def seed_demo(password: str) -> list[tuple[str, str, str | None]]:
+    """Create demo departments, one account per role, and two demo applications."""
+    existing = set(db.session.scalars(select(Department.code)))
+    for code, name in DEMO_DEPARTMENTS.items():
+        if code not in existing:
+            services().executor.execute(CreateDepartmentCommand(code, name), SYSTEM)
+    accounts: list[tuple[str, str, str | None]] = [
+        ("designer", "designer", None), ("jiancha", "supervisor", None), ("window1", "window", "zwfw")]
+    accounts += [(f"{code}_reviewer", "reviewer", code) for code in DEMO_DEPARTMENTS if code != "zwfw"]
+    accounts += [(f"{code}_lead", "lead", code) for code in LEAD_DEPARTMENTS]
+    known = set(db.session.scalars(select(User.username)))
+    for username, role, department in accounts:
+        if username not in known:
+            services().executor.execute(CreateUserCommand(username, password, role, department), SYSTEM)
+    return accounts
+
+
+def seed_demo_applications() -> list[str]:
+    """Register two demo applications so tracking and worklists have something to show."""
+    if db.session.scalar(select(Instance.id).limit(1)):
+        return []
+    window = Actor("window1", "window", "zwfw")
+    codes = []
+    for name, code, amount in (("滨江新区综合服务中心建设项目", "2026-330100-47-01-000001", 86_000_000),
+                               ("城东污水处理厂提标改造工程", "2026-330100-77-01-000002", 42_500_000)):
+        instance = services().executor.execute(StartInstanceCommand(
+            "investment_joint_approval", {"name": name, "code": code, "investment": amount},
+            {"name": "杭州示范建设有限公司", "contact": "0571-88000000"}, {}), window)
+        codes.append(instance.query_code)
+    return codes
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the `ow` command group to the app."""
+
+    @app.cli.group("ow")
+    def ow() -> None:
+        """OneWindow administration."""
+
+    @ow.command("migrate")
+    def migrate_command() -> None:
+        """Upgrade the database schema."""
+        migrate(services().settings.database_url)
+        click.echo("database schema is up to date")
+
+    @ow.command("setup")
+    @click.option("--demo/--no-demo", default=True, help="seed demo departments, users and applications")
+    def setup_command(demo: bool) -> None:
+        """Migrate, seed departments and users, deploy the shipped diagrams, print the logins."""
+        migrate(services().settings.database_url)
+        generated = seed_admin()
+        demo_password = os.environ.get("ONEWINDOW_DEMO_PASSWORD", "onewindow-demo")
+        accounts = seed_demo(demo_password) if demo else []
+        for line in deploy_shipped():
+            click.echo(f"deployed {line}")
+        codes = seed_demo_applications() if demo else []
+        click.echo("admin password: " + (generated or "(unchanged, or from ONEWINDOW_ADMIN_PASSWORD)"))
+        if accounts:
+            click.echo(f"demo accounts (password '{demo_password}'):")
+            for username, role, department in accounts:
+                click.echo(f"  {username:<16} {role:<10} {department or ''}")
+        for code in codes:
+            click.echo(f"demo application query code: {code}  (track at /api/public/track/{code})")
+
+    @ow.command("scheduler")
+    def scheduler_command() -> None:
+        """Run the timer sweeper; run exactly one of these per deployment."""
+        from .scheduler import run_scheduler
+
+        run_scheduler(app)

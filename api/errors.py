@@ -1,0 +1,61 @@
+"""Map typed engine errors and HTTP errors to JSON {error: {code, message, details}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from engine.exceptions import ConflictError, EngineError, ForbiddenError, InvalidError, NotFoundError
+
+__all__ = ["error_response", "http_error_response", "register_error_handlers"]
+
+STATUS_BY_ERROR: dict[type[EngineError], int] = {
+    NotFoundError: 404,
+    ForbiddenError: 403,
+    ConflictError: 409,
+    InvalidError: 422,
+}
+CODE_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                  405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+                  422: "invalid", 429: "too_many_requests"}
+
+
+def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Any:
+    """Build the one error shape every endpoint uses."""
+    response = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
+    response.status_code = status
+    return response
+
+
+def http_error_response(error: HTTPException) -> Any:
+    """Render werkzeug/webargs errors; schema messages become details.fields."""
+    status = error.code or 500
+    details: dict[str, Any] = {}
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if messages:
+        # webargs nests messages by location ("json", "query"); clients want the fields.
+        fields = messages.get("json") or messages.get("query") or messages.get("files") or messages
+        details["fields"] = fields
+    message = data.get("message") if isinstance(data, dict) and data.get("message") else error.description
+    if messages and status == 400:
+        message = "the request does not match the expected schema"
+    response = error_response(status, CODE_BY_STATUS.get(status, "error"), str(message), details)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="onewindow"'
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Install handlers so no engine error ever becomes a 500."""
+
+    @app.errorhandler(EngineError)
+    def _engine_error(error: EngineError) -> Any:
+        status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls)), 400)
+        return error_response(status, error.code, error.message, error.details)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        return http_error_response(error)

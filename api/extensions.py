@@ -1,0 +1,72 @@
+"""Flask extensions and the OneWindow services object the blueprints reach through `services()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint as SmorestBlueprint
+from flask_sqlalchemy import SQLAlchemy
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import HTTPException
+
+from engine.commands import CommandExecutor
+from engine.models import Base
+from engine.runtime import EngineRuntime
+
+from .settings import Settings
+
+__all__ = ["Api", "Blueprint", "Services", "db", "run_command", "services"]
+
+db = SQLAlchemy(metadata=Base.metadata)
+
+
+class _Parser(FlaskParser):
+    """Request bodies that do not match their schema are the client's mistake: 400, not 422."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(SmorestBlueprint):
+    """flask-smorest blueprint using our parser."""
+
+    ARGUMENTS_PARSER = _Parser()
+
+
+class Api(SmorestApi):
+    """flask-smorest Api whose HTTP errors use OneWindow's error shape."""
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        """Render every HTTP error as {error: {code, message, details}}."""
+        from .errors import http_error_response
+
+        return http_error_response(error)
+
+
+@dataclass
+class Services:
+    """The per-app engine services: one executor and runtime per process."""
+
+    settings: Settings
+    runtime: EngineRuntime
+    executor: CommandExecutor
+
+
+def services() -> Services:
+    """Return the services of the current app."""
+    return current_app.extensions["onewindow"]
+
+
+def run_command(command: Any) -> Any:
+    """Run a command as the request's user, then drop the request session's read snapshot.
+
+    SQLite (WAL) keeps a read transaction's snapshot, so reads after the command's commit
+    would otherwise still see the state from before it.
+    """
+    from .auth import current_actor
+
+    result = services().executor.execute(command, current_actor())
+    db.session.rollback()
+    return result

@@ -1,0 +1,79 @@
+"""Settings from ONEWINDOW_* environment variables, with safe defaults and loud production failures."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+
+__all__ = ["Settings", "load_settings"]
+
+MIN_SECRET_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app factory needs to wire OneWindow."""
+
+    env: str
+    instance_path: Path
+    database_url: str
+    secret_key: str
+    token_ttl_seconds: int
+    workday_close: time
+    max_bpmn_bytes: int
+    timer_sweep_seconds: float
+
+    @property
+    def production(self) -> bool:
+        """Tell whether missing secrets must stop the process."""
+        return self.env == "production"
+
+
+def load_settings(instance_path: Path, environ: dict[str, str] | None = None) -> Settings:
+    """Read the environment once; raise RuntimeError on a setting that cannot be right."""
+    env_vars = dict(os.environ if environ is None else environ)
+    env = env_vars.get("ONEWINDOW_ENV", "development")
+    instance_path = Path(env_vars.get("ONEWINDOW_INSTANCE_PATH", str(instance_path))).resolve()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = env_vars.get("ONEWINDOW_DATABASE_URL") or f"sqlite:///{instance_path / 'onewindow.db'}"
+    return Settings(
+        env=env,
+        instance_path=instance_path,
+        database_url=_driver_url(database_url),
+        secret_key=_secret_key(env_vars, env, instance_path),
+        token_ttl_seconds=int(env_vars.get("ONEWINDOW_TOKEN_TTL_SECONDS", 8 * 3600)),
+        workday_close=time.fromisoformat(env_vars.get("ONEWINDOW_WORKDAY_CLOSE", "17:30")),
+        max_bpmn_bytes=int(env_vars.get("ONEWINDOW_MAX_BPMN_BYTES", 2 * 1024 * 1024)),
+        timer_sweep_seconds=float(env_vars.get("ONEWINDOW_TIMER_SWEEP_SECONDS", 1.0)),
+    )
+
+
+def _driver_url(url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs (SQLAlchemy would otherwise pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(env_vars: dict[str, str], env: str, instance_path: Path) -> str:
+    """Production must be given a key; development keeps one generated key per instance folder."""
+    key = env_vars.get("ONEWINDOW_SECRET_KEY")
+    if key:
+        if len(key) < MIN_SECRET_LENGTH:
+            raise RuntimeError(f"ONEWINDOW_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters")
+        return key
+    if env == "production":
+        raise RuntimeError("ONEWINDOW_SECRET_KEY is not set; refusing to start in production without it")
+    key_file = instance_path / "secret_key"
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_urlsafe(48)
+        handle.write(key)
+    return key
