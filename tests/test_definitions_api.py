@@ -1,0 +1,164 @@
+"""Deploying BPMN: versions, idempotence, lint, hostile XML, and the MIWG reference corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.bpmn_builder import definitions, parallel_review, process_xml
+from tests.conftest import Api
+
+MIWG = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "miwg"
+
+
+def deploy(api: Api, xml: bytes, user: str = "designer", **kw):
+    return api.post("/api/definitions", user, data=xml, content_type="application/xml", **kw)
+
+
+def test_deploy_versions_and_identical_noop(api: Api) -> None:
+    first = deploy(api, parallel_review())
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["key"] == "small_review" and first.get_json()["version"] == 1
+    same = deploy(api, parallel_review())
+    assert same.status_code == 200 and same.get_json()["id"] == first.get_json()["id"]
+    changed = deploy(api, parallel_review(due="workdays(7)"))
+    assert changed.status_code == 201 and changed.get_json()["version"] == 2
+    detail = api.get("/api/definitions/small_review", "window1").get_json()
+    assert detail["version"] == 2 and [v["version"] for v in detail["versions"]] == [2, 1]
+    xml = api.get("/api/definitions/small_review/versions/1/xml", "window1")
+    assert xml.status_code == 200 and b"workdays(5)" in xml.data and xml.mimetype == "application/xml"
+    assert api.get("/api/definitions/small_review/versions/9/xml", "window1").status_code == 404
+    keys = {d["key"] for d in api.get("/api/definitions", "window1").get_json()["items"]}
+    assert {"small_review", "investment_joint_approval", "one_window_acceptance"} <= keys
+
+
+def test_multipart_upload(api: Api) -> None:
+    from io import BytesIO
+
+    r = api.post("/api/definitions", "designer", data={"file": (BytesIO(parallel_review("multi_up")), "a.bpmn")},
+                 content_type="multipart/form-data")
+    assert r.status_code == 201 and r.get_json()["key"] == "multi_up"
+    r = api.post("/api/definitions", "designer", data={"other": "x"}, content_type="multipart/form-data")
+    assert r.status_code == 400
+
+
+def test_running_instances_stay_on_their_version(api: Api) -> None:
+    deploy(api, parallel_review())
+    body = {"definition_key": "small_review", "project": {"name": "p", "code": "c", "investment": 1},
+            "applicant": {"name": "a", "contact": "b"}}
+    old = api.post("/api/instances", "window1", json=body).get_json()
+    deploy(api, parallel_review(departments=("sthj", "sw", "jt")))
+    new = api.post("/api/instances", "window1", json=body).get_json()
+    assert (old["definition_version"], new["definition_version"]) == (1, 2)
+    old_tasks = api.get(f"/api/instances/{old['id']}", "jiancha").get_json()["tasks"]
+    new_tasks = api.get(f"/api/instances/{new['id']}", "jiancha").get_json()["tasks"]
+    assert len(old_tasks) == 2 and len(new_tasks) == 3
+
+
+def test_several_executable_processes_deploy_under_their_own_keys(api: Api) -> None:
+    review = process_xml("first_proc", '<bpmn:startEvent id="s1"/><bpmn:sequenceFlow id="a" sourceRef="s1" '
+                         'targetRef="e1"/><bpmn:endEvent id="e1"/>')
+    other = process_xml("second_proc", '<bpmn:startEvent id="s2"/><bpmn:sequenceFlow id="b" sourceRef="s2" '
+                        'targetRef="e2"/><bpmn:endEvent id="e2"/>')
+    hidden = process_xml("not_run", '<bpmn:startEvent id="s3"/>', executable=False)
+    r = deploy(api, definitions(review, other, hidden))
+    assert r.status_code == 201
+    assert sorted(d["key"] for d in r.get_json()["deployed"]) == ["first_proc", "second_proc"]
+
+
+@pytest.mark.parametrize(("xml", "needle"), [
+    (definitions(process_xml("p", '<bpmn:startEvent id="s"/>', executable=False)), "no executable process"),
+    (b"<bpmn:definitions", "not well-formed"),
+    (b"", "empty"),
+    (b"<root/>", "bpmn:definitions"),
+])
+def test_unusable_files_are_refused_with_422(api: Api, xml: bytes, needle: str) -> None:
+    r = deploy(api, xml)
+    assert r.status_code == 422, r.get_json()
+    problems = r.get_json()["error"]["details"]["problems"]
+    assert any(needle in p["message"] for p in problems), problems
+
+
+def test_unknown_department_lanes_are_named(api: Api) -> None:
+    xml = parallel_review(departments=("sthj", "mars", "venus"))
+    r = deploy(api, xml)
+    assert r.status_code == 422
+    messages = " ".join(p["message"] for p in r.get_json()["error"]["details"]["problems"])
+    assert "'mars'" in messages and "'venus'" in messages and "'sthj'" not in messages
+
+
+def test_user_task_outside_lanes_is_refused(api: Api) -> None:
+    body = ('<bpmn:startEvent id="s"/><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="t"/>'
+            '<bpmn:userTask id="t" name="无人处理"/><bpmn:sequenceFlow id="b" sourceRef="t" targetRef="e"/>'
+            '<bpmn:endEvent id="e"/>')
+    r = deploy(api, definitions(process_xml("lonely", body)))
+    assert r.status_code == 422
+    problem = r.get_json()["error"]["details"]["problems"][0]
+    assert problem["element"] == "t" and "lane" in problem["message"]
+
+
+@pytest.mark.parametrize("condition", [
+    "__import__('os').system('id')",
+    "().__class__.__base__.__subclasses__()",
+    "open('/etc/passwd').read()",
+])
+def test_hostile_expressions_are_refused_at_deploy(api: Api, condition: str) -> None:
+    from xml.sax.saxutils import escape
+
+    r = deploy(api, parallel_review(condition=escape(condition)))
+    assert r.status_code == 422
+    problems = r.get_json()["error"]["details"]["problems"]
+    assert any(p.get("element") == "f_ok" for p in problems), problems
+
+
+def test_workdays_in_a_duration_is_refused(api: Api) -> None:
+    xml = parallel_review().replace(b"<bpmn:timeDate>workdays(5)</bpmn:timeDate>",
+                                    b"<bpmn:timeDuration>workdays(5)</bpmn:timeDuration>")
+    r = deploy(api, xml)
+    assert r.status_code == 422 and "timeDate" in r.get_data(as_text=True)
+
+
+def test_xxe_is_refused_and_leaks_nothing(api: Api) -> None:
+    xml = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
+           b'<bpmn:process id="p" name="&x;" isExecutable="true"/></bpmn:definitions>')
+    r = deploy(api, xml)
+    assert r.status_code == 422
+    assert "root:" not in r.get_data(as_text=True)
+    utf16 = xml.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    r16 = deploy(api, utf16.encode("utf-16"))
+    assert r16.status_code == 422 and "root:" not in r16.get_data(as_text=True)
+
+
+def test_billion_laughs_is_refused_quickly(api: Api) -> None:
+    import time
+
+    lol = "".join(f"<!ENTITY l{i} \"{f'&l{i - 1};' * 10 if i else 'lol'}\">" for i in range(10))
+    xml = f'<?xml version="1.0"?><!DOCTYPE d [{lol}]><d>&l9;</d>'.encode()
+    t0 = time.perf_counter()
+    r = deploy(api, xml)
+    assert r.status_code == 422 and time.perf_counter() - t0 < 1.0
+
+
+def test_size_limit(api: Api) -> None:
+    big = parallel_review().replace(b"</bpmn:definitions>", b"<!--" + b"x" * (3 * 1024 * 1024) + b"--></bpmn:definitions>")
+    r = deploy(api, big)
+    assert r.status_code in (413, 422)
+    assert set(r.get_json()["error"]) == {"code", "message", "details"}
+
+
+def test_only_designers_and_admins_deploy(api: Api) -> None:
+    assert deploy(api, parallel_review(), user="window1").status_code == 403
+    assert api.post("/api/definitions", data=parallel_review(), content_type="application/xml").status_code == 401
+    r = api.post("/api/definitions", "designer", data="x", content_type="text/plain")
+    assert r.status_code == 415
+
+
+@pytest.mark.parametrize("path", sorted(MIWG.glob("*.bpmn")), ids=lambda p: p.name)
+def test_miwg_reference_diagrams_deploy_or_get_a_clear_4xx(api: Api, path: Path) -> None:
+    r = deploy(api, path.read_bytes())
+    assert r.status_code in (200, 201, 422), (r.status_code, r.get_data(as_text=True)[:500])
+    if r.status_code == 422:
+        problems = r.get_json()["error"]["details"]["problems"]
+        assert problems and all(p["message"] for p in problems)

@@ -1,0 +1,109 @@
+"""Run-time failures become visible, retryable incidents; due timers fire through the sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
+
+from api.extensions import db
+from api.scheduler import sweep_timers
+from engine.audit import verify_chain
+from engine.models import AuditEvent, TimerRecord
+from engine.workdays import FixedClock
+from tests.bpmn_builder import parallel_review
+from tests.conftest import Api
+
+BODY = {"project": {"name": "p", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
+
+
+def _start(api: Api, key: str) -> dict:
+    r = api.post("/api/instances", "window1", json={"definition_key": key, **BODY})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def _finish_reviews(api: Api, instance_id: int) -> None:
+    for t in api.get(f"/api/instances/{instance_id}", "jiancha").get_json()["tasks"]:
+        if t["status"] == "ready":
+            dept = t["department"]
+            user = f"{dept}_lead" if t["bpmn_id"] == "decide" else f"{dept}_reviewer"
+            r = api.post(f"/api/tasks/{t['id']}/complete", user, json={"decision": "approve"})
+            assert r.status_code == 200, r.get_json()
+
+
+def test_failing_expression_fails_the_instance_and_admin_retries(api: Api) -> None:
+    xml = parallel_review("fragile", ("sthj",), condition="score > 3")
+    assert api.post("/api/definitions", "designer", data=xml, content_type="application/xml").status_code == 201
+    inst = _start(api, "fragile")
+    _finish_reviews(api, inst["id"])
+    _finish_reviews(api, inst["id"])  # the lead's decision reaches the gateway, which needs `score`
+    failed = api.get(f"/api/instances/{inst['id']}", "jiancha").get_json()
+    assert failed["status"] == "failed"
+    assert failed["error"]["task"] == "gate" and "score" in failed["error"]["message"]
+    assert failed["history"][-1]["action"] == "instance.failed"
+
+    assert api.post(f"/api/instances/{inst['id']}/retry", "jiancha", json={}).status_code == 403
+    ok = api.post(f"/api/instances/{inst['id']}/retry", "admin", json={"data": {"score": 5}})
+    assert ok.status_code == 200, ok.get_json()
+    done = ok.get_json()
+    assert done["status"] == "completed", [(e["action"], e["details"].get("tasks")) for e in done["history"][-4:]]
+    assert done["outcome"]["end_event"] == "ok"
+    assert "instance.retried" in [e["action"] for e in done["history"]]
+    again = api.post(f"/api/instances/{inst['id']}/retry", "admin", json={})
+    assert again.status_code == 409
+
+
+def test_script_escape_at_run_time_fails_cleanly(api: Api) -> None:
+    # Data supplied by a user cannot smuggle code: it is a value, never evaluated.
+    inst = _start(api, "investment_joint_approval")
+    task = api.get("/api/tasks", "sthj_reviewer").get_json()["items"][0]
+    r = api.post(f"/api/tasks/{task['id']}/complete", "sthj_reviewer",
+                 json={"decision": "__import__('os').system('touch /tmp/pwned')", "data": {}})
+    assert r.status_code == 200
+    detail = api.get(f"/api/instances/{inst['id']}", "jiancha").get_json()
+    assert detail["status"] == "running"
+    assert detail["data"]["s1_sthj_decision"].startswith("__import__")
+
+
+def test_due_timer_fires_once_through_the_sweep(app: Flask, api: Api, clock: FixedClock) -> None:
+    xml = parallel_review("late", ("sthj",), due="workdays(1)")
+    assert api.post("/api/definitions", "designer", data=xml, content_type="application/xml").status_code == 201
+    inst = _start(api, "late")
+    with app.app_context():
+        pending = db.session.scalars(select(TimerRecord).where(TimerRecord.instance_id == inst["id"])).all()
+        assert [t.state for t in pending] == ["pending"]
+        # Friday 2026-09-18: the next working day is the adjusted working Sunday 2026-09-20.
+        assert pending[0].due_at.isoformat() == "2026-09-20T09:30:00+00:00"
+    assert sweep_timers(app) == 0  # not due yet
+    clock.advance(timedelta(days=2, hours=8))  # 2026-09-20 18:00 Beijing time
+    assert sweep_timers(app) == 1
+    assert sweep_timers(app) == 0
+    with app.app_context():
+        timer = db.session.scalars(select(TimerRecord).where(TimerRecord.instance_id == inst["id"])).one()
+        assert timer.state == "fired" and timer.fired_at is not None
+    detail = api.get(f"/api/instances/{inst['id']}", "jiancha").get_json()
+    assert [e["action"] for e in detail["history"]].count("timer.fired") == 1
+    # Non-interrupting: the review stays open after its deadline passed.
+    assert [t["bpmn_id"] for t in detail["tasks"] if t["status"] == "ready"] == ["sthj_review"]
+    assert detail["tasks"][0]["overdue"] is True
+    overdue = api.get("/api/tasks", "sthj_reviewer", query_string={"overdue": "true"}).get_json()
+    assert overdue["total"] == 1
+
+
+def test_audit_log_is_append_only_and_verifiable(app: Flask, api: Api) -> None:
+    inst = _start(api, "investment_joint_approval")
+    with app.app_context():
+        assert verify_chain(db.session, inst["id"]) == []
+        for statement in ("UPDATE audit_event SET actor = 'mallory'", "DELETE FROM audit_event"):
+            try:
+                db.session.execute(text(statement))
+                db.session.commit()
+                raise AssertionError(f"{statement} was allowed")
+            except DatabaseError as exc:
+                db.session.rollback()
+                assert "append-only" in str(exc)
+        assert db.session.scalars(select(AuditEvent.actor).where(AuditEvent.instance_id == inst["id"])).first() \
+            == "window1"
