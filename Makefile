@@ -1,0 +1,52 @@
+# OneWindow set-up: `make run` serves the app on 127.0.0.1:5000, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+VENDOR := api/static/vendor
+export SCARF_ANALYTICS := false
+
+.PHONY: install frontend run serve test test-fast postgres bench lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+frontend: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,LICENSE} \
+	   $(VENDOR)/swagger-ui/
+	touch $@
+
+## run: migrate, deploy bpmn/, seed demo data, then serve API + UI with gunicorn and the scheduler
+run: install frontend
+	$(FLASK) ow setup
+	scripts/serve.sh
+
+## test: everything, on SQLite and on a real PostgreSQL server installed and started here
+test: install frontend
+	eval "$$(scripts/postgres.sh)" && $(PY) -m pytest -q $(PYTEST_ARGS)
+
+## test-fast: the suite on SQLite only (no PostgreSQL server needed)
+test-fast: install frontend
+	ONEWINDOW_TEST_BACKENDS=sqlite $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+postgres:
+	scripts/postgres.sh
+
+bench: install frontend
+	$(PY) bench/run_bench.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache

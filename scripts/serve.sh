@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Serve OneWindow as production does: one scheduler process beside several gunicorn workers.
+# ONEWINDOW_BIND (default 127.0.0.1:5000) and ONEWINDOW_WORKERS (default 3) choose where and how many.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+BIND=${ONEWINDOW_BIND:-127.0.0.1:5000}
+WORKERS=${ONEWINDOW_WORKERS:-3}
+
+"$VENV/bin/flask" --app wsgi ow scheduler &
+scheduler=$!
+trap 'kill "$scheduler" 2>/dev/null || true' EXIT INT TERM
+
+echo "OneWindow on http://$BIND  (API docs: http://$BIND/api/docs)"
+"$VENV/bin/gunicorn" --workers "$WORKERS" --bind "$BIND" --access-logfile - --graceful-timeout 5 wsgi:app &
+gunicorn=$!
+wait -n "$scheduler" "$gunicorn"
