@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from tests.bpmn_builder import definitions, parallel_review, process_xml
 from tests.conftest import Api
 
-MIWG = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "miwg"
+MIWG = Path(os.environ.get("ONEWINDOW_MIWG_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpora" / "miwg"))
 
 
 def deploy(api: Api, xml: bytes, user: str = "designer", **kw):
@@ -153,6 +154,11 @@ def test_only_designers_and_admins_deploy(api: Api) -> None:
     assert api.post("/api/definitions", data=parallel_review(), content_type="application/xml").status_code == 401
     r = api.post("/api/definitions", "designer", data="x", content_type="text/plain")
     assert r.status_code == 415
+
+
+def test_miwg_corpus_is_present() -> None:
+    # Without it the parametrized test below would silently collect nothing.
+    assert len(list(MIWG.glob("*.bpmn"))) >= 20, f"MIWG reference diagrams not found in {MIWG}"
 
 
 @pytest.mark.parametrize("path", sorted(MIWG.glob("*.bpmn")), ids=lambda p: p.name)

@@ -50,7 +50,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[str]:
             try:
                 if requests.get(f"{base}/api/health", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or workers still booting
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError((tmp_path / "server.log").read_text()[-3000:])

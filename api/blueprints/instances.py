@@ -83,6 +83,10 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
 @requires()
 def get_instance(instance_id: int) -> dict[str, Any]:
     """Return an instance with its tasks and audit history."""
+    return _instance_detail(instance_id)
+
+
+def _instance_detail(instance_id: int) -> dict[str, Any]:
     instance = instance_for(db.session, current_actor(), instance_id)
     return instance_json(instance, instance_tasks(db.session, instance_id),
                          instance_history(db.session, instance_id), services().runtime.clock.now())
@@ -96,4 +100,4 @@ def get_instance(instance_id: int) -> dict[str, Any]:
 def retry(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Re-run a failed instance's failing step, optionally with corrected data."""
     run_command(RetryInstanceCommand(instance_id, body["data"]))
-    return get_instance.__wrapped__(instance_id)
+    return _instance_detail(instance_id)
