@@ -53,10 +53,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         executor = CommandExecutor(writer_sessionmaker(db.engine), runtime)
     app.extensions["onewindow"] = Services(settings, runtime, executor)
 
-    from .blueprints import admin, auth, definitions, health, instances, public, tasks
+    from .blueprints import admin, auth, definitions, health, home, instances, public, tasks
 
     for module in (auth, admin, definitions, instances, tasks, public, health):
         api.register_blueprint(module.blp)
+    app.register_blueprint(home.bp)
     register_error_handlers(app)
 
     from .cli import register_cli

@@ -96,3 +96,4 @@ def test_openapi_and_docs_are_served(api: Api) -> None:
         assert path in paths, path
     docs = api.get("/api/docs")
     assert docs.status_code == 200 and b"swagger-ui" in docs.data
+

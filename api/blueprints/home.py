@@ -1,0 +1,24 @@
+"""The landing page: where staff find the API and applicants enter their query code."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("home", __name__)
+
+# One place for the page's strings, so an English catalogue can follow.
+STRINGS_ZH = {
+    "title": "一窗受理 · 并联审批",
+    "intro": "工程建设项目并联审批与电子监察系统。",
+    "code_placeholder": "请输入查询码（12位）",
+    "track": "查询办理进度",
+    "hint": "查询码印在受理回执上，无需登录。",
+    "docs": "接口文档",
+    "health": "运行状态",
+}
+
+
+@bp.route("/")
+def index() -> str:
+    """Render the landing page."""
+    return render_template("home.html", t=STRINGS_ZH)
