@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from alembic import command as alembic_command
 from bpmn.lint import shipped_diagrams
+from engine.audit import verify_chain
 from engine.commands import Actor, CreateDepartmentCommand, CreateUserCommand, StartInstanceCommand
 from engine.deployment import DeployDefinitionCommand
 from engine.models import Department, Instance, User
@@ -122,6 +123,19 @@ def register_cli(app: Flask) -> None:
                 click.echo(f"  {username:<16} {role:<10} {department or ''}")
         for code in codes:
             click.echo(f"demo application query code: {code}  (track at /api/public/track/{code})")
+
+    @ow.command("verify-audit")
+    def verify_audit_command() -> None:
+        """Check every instance's audit hash chain; exit 1 if any link is broken."""
+        broken = 0
+        for instance_id in db.session.scalars(select(Instance.id).order_by(Instance.id)):
+            bad = verify_chain(db.session, instance_id)
+            if bad:
+                broken += 1
+                click.echo(f"instance {instance_id}: chain broken at seq {', '.join(map(str, bad))}")
+        click.echo("audit chains intact" if not broken else f"{broken} instance(s) with broken chains")
+        if broken:
+            raise SystemExit(1)
 
     @ow.command("scheduler")
     def scheduler_command() -> None:

@@ -107,3 +107,9 @@ def test_audit_log_is_append_only_and_verifiable(app: Flask, api: Api) -> None:
                 assert "append-only" in str(exc)
         assert db.session.scalars(select(AuditEvent.actor).where(AuditEvent.instance_id == inst["id"])).first() \
             == "window1"
+
+
+def test_verify_audit_cli_reports_intact_chains(app: Flask, api: Api) -> None:
+    _start(api, "investment_joint_approval")
+    result = app.test_cli_runner().invoke(args=["ow", "verify-audit"])
+    assert result.exit_code == 0 and "intact" in result.output
