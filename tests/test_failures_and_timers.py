@@ -113,3 +113,19 @@ def test_verify_audit_cli_reports_intact_chains(app: Flask, api: Api) -> None:
     _start(api, "investment_joint_approval")
     result = app.test_cli_runner().invoke(args=["ow", "verify-audit"])
     assert result.exit_code == 0 and "intact" in result.output
+
+
+def test_tampering_is_detected_by_the_chain(app: Flask, api: Api) -> None:
+    inst = _start(api, "investment_joint_approval")
+    with app.app_context():
+        # Someone with raw database access switches the guard off and rewrites history.
+        if db.engine.dialect.name == "sqlite":
+            db.session.execute(text("DROP TRIGGER audit_event_no_update"))
+        else:
+            db.session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change"))
+        db.session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE seq = 2 AND instance_id = :i"),
+                           {"i": inst["id"]})
+        db.session.commit()
+        assert verify_chain(db.session, inst["id"]) == [2]
+    result = app.test_cli_runner().invoke(args=["ow", "verify-audit"])
+    assert result.exit_code == 1 and "seq 2" in result.output
