@@ -35,6 +35,7 @@ def sweep_timers(app: Flask) -> int:
 def run_scheduler(app: Flask) -> None:
     """Block, sweeping at the configured interval; overlapping sweeps are skipped, not stacked."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per second is noise
     with app.app_context():
         interval = services().settings.timer_sweep_seconds
     scheduler = BlockingScheduler(timezone="UTC")

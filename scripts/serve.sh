@@ -12,6 +12,8 @@ scheduler=$!
 trap 'kill "$scheduler" 2>/dev/null || true' EXIT INT TERM
 
 echo "OneWindow on http://$BIND  (API docs: http://$BIND/api/docs)"
-"$VENV/bin/gunicorn" --workers "$WORKERS" --bind "$BIND" --access-logfile - --graceful-timeout 5 wsgi:app &
+# No control socket: its default path is shared by every gunicorn of the user (tests run several).
+"$VENV/bin/gunicorn" --workers "$WORKERS" --bind "$BIND" --access-logfile - --graceful-timeout 5 \
+  --no-control-socket wsgi:app &
 gunicorn=$!
 wait -n "$scheduler" "$gunicorn"

@@ -1,0 +1,1 @@
+"""Benchmarks for OneWindow: scripts that print figures (run `make bench`), not tests."""
