@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from .scripting import RestrictedScriptEngine
+from .warnings import WarningPolicy, WarningState, warning_state
 from .workdays import Clock, WorkingCalendar, workday_deadline
 from .workflow_state import SpecBundle, WorkflowStateCodec
 
@@ -21,10 +22,11 @@ class EngineRuntime:
     """Holds what every command needs but must not rebuild per request."""
 
     def __init__(self, clock: Clock, calendar: WorkingCalendar, workday_close: time = time(17, 30),
-                 spec_cache_size: int = 128) -> None:
+                 spec_cache_size: int = 128, warning_policy: WarningPolicy | None = None) -> None:
         self.clock = clock
         self.calendar = calendar
         self.workday_close = workday_close
+        self.warning_policy = warning_policy or WarningPolicy()
         self.codec = WorkflowStateCodec()
         self.script_engine = RestrictedScriptEngine(functions=self.expression_functions())
         self._specs: OrderedDict[int, SpecBundle] = OrderedDict()
@@ -41,6 +43,14 @@ class EngineRuntime:
             raise TypeError("workdays() takes a whole number of working days")
         deadline = workday_deadline(self.calendar, self.clock.now(), n, self.workday_close)
         return deadline.isoformat()
+
+    def warning_state(self, start: datetime, due: datetime | None, now: datetime) -> WarningState:
+        """Return a limit's warning level at `now` and when it next changes."""
+        return warning_state(self.calendar, self.warning_policy, start, due, now, self.workday_close)
+
+    def shift_by_workdays(self, instant: datetime, days: int) -> datetime:
+        """Move a deadline later by working days, keeping it at the close of a working day."""
+        return workday_deadline(self.calendar, instant, days, self.workday_close) if days > 0 else instant
 
     def specs(self, definition_id: int, load_json: Callable[[], str]) -> SpecBundle:
         """Return the parsed spec of a definition version, restoring it at most once per process."""

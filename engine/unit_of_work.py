@@ -26,13 +26,18 @@ from .exceptions import NotFoundError
 from .models import OPEN_TASK_STATUSES, Instance, ProcessDefinition, TaskRecord, TimerRecord
 from .scripting import ExpressionError
 from .spiff_clock import engine_clock
+from .task_warnings import refresh_instance_warning, refresh_task_warning
 from .timer_events import attached_deadline, attached_task, timer_due_at, waiting_timers
+from .workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 from .workflow_state import STATE_FORMAT
 
 if TYPE_CHECKING:
     from .commands.executor import CommandContext
 
-__all__ = ["InstanceChange", "change_instance", "create_instance"]
+__all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_instance"]
+
+# Timer rows that still stand for a waiting SpiffWorkflow timer.
+LIVE_TIMER_STATES = ("pending", "claimed", "blocked")
 
 T = TypeVar("T")
 
@@ -121,7 +126,8 @@ def _finish(change: InstanceChange) -> None:
             _run_engine_steps(change)
         instance.state = change.ctx.runtime.codec.dump_state(workflow)
         instance.data = _current_data(workflow)
-        _sync_task_index(change)
+        open_rows = _sync_task_index(change)
+        refresh_instance_warning(change, open_rows)
         _sync_timers(change)
         if workflow.completed and instance.status == "running":
             instance.status = "completed"
@@ -184,7 +190,7 @@ def _outcome(workflow: BpmnWorkflow) -> dict[str, Any] | None:
     return {"end_event": last.task_spec.bpmn_id, "name": last.task_spec.bpmn_name}
 
 
-def _sync_task_index(change: InstanceChange) -> None:
+def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
     """Make the task rows match the ready human tasks: add new ones, cancel vanished ones."""
     assert change.workflow is not None
     instance, session = change.instance, change.session
@@ -195,24 +201,44 @@ def _sync_task_index(change: InstanceChange) -> None:
                                      TaskRecord.status.in_(OPEN_TASK_STATUSES))
         )
     }
+    still_open = []
     for row_id, row in open_rows.items():
         if row_id not in ready and row_id not in change.finished_rows:
             row.status = "cancelled"
+            row.next_warning_at = None
             change.record("task.cancelled", row_id, bpmn_id=row.bpmn_id)
+        elif row.status in OPEN_TASK_STATUSES:
+            still_open.append(row)
     for task_id, task in ready.items():
         if task_id in open_rows:
             continue
         spec = task.task_spec
+        due = attached_deadline(task)
         row = TaskRecord(
             id=task_id, instance_id=instance.id, definition_key=instance.definition_key,
             bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, department_code=spec.lane or "",
-            status="ready", created_at=change.now, due_at=attached_deadline(task),
+            status="ready", created_at=change.now, due_at=due, warning_level="green",
+            limit_days=_limit_days(change, due),
         )
         session.add(row)
+        still_open.append(row)
+        refresh_task_warning(change, row)
         change.record("task.ready", task_id, bpmn_id=row.bpmn_id, department=row.department_code,
                       due_at=row.due_at.isoformat() if row.due_at else None)
         change.ctx.emit("task.ready", instance_id=instance.id, task_id=task_id,
                         department=row.department_code)
+    return still_open
+
+
+def _limit_days(change: InstanceChange, due: datetime | None) -> int | None:
+    """Working days from acceptance of the task to its deadline, as the applicant was told."""
+    if due is None:
+        return None
+    try:
+        return working_days_between(change.ctx.runtime.calendar, change.now.astimezone(SHANGHAI).date(),
+                                    due.astimezone(SHANGHAI).date())
+    except CalendarUnknownDayError:
+        return None
 
 
 def _sync_timers(change: InstanceChange) -> None:
@@ -220,31 +246,38 @@ def _sync_timers(change: InstanceChange) -> None:
     assert change.workflow is not None
     instance, session = change.instance, change.session
     waiting = {str(t.id): t for t in waiting_timers(change.workflow)}
-    pending = {
+    live = {
         row.id: row for row in session.scalars(
             select(TimerRecord).where(TimerRecord.instance_id == instance.id,
-                                      TimerRecord.state == "pending")
+                                      TimerRecord.state.in_(LIVE_TIMER_STATES))
         )
     }
-    for row_id, row in pending.items():
+    blocked = instance.status != "running"
+    for row_id, row in live.items():
         if row_id not in waiting:
             fired = row.due_at <= change.now
             row.state = "fired" if fired else "cancelled"
             row.fired_at = change.now if fired else None
+            row.claimed_by = row.claim_expires_at = None
             if fired:
                 change.record("timer.fired", row_id, bpmn_id=row.bpmn_id, due_at=row.due_at.isoformat(),
                               attached_task_id=row.attached_task_id)
+                change.ctx.emit("timer.fired", instance_id=instance.id, timer_id=row_id)
     for task_id, task in waiting.items():
         due = timer_due_at(task)
         if due is None:
             continue
-        row = pending.get(task_id)
+        row = live.get(task_id)
+        if row is not None:
+            # Still waiting: release any claim; a stopped instance parks its timers until it runs again.
+            row.state = "blocked" if blocked else "pending"
+            row.claimed_by = row.claim_expires_at = None
         if row is None:
             attached = attached_task(task)
             session.add(TimerRecord(
                 id=task_id, instance_id=instance.id, bpmn_id=task.task_spec.bpmn_id,
                 attached_task_id=str(attached.id) if attached is not None else None,
-                due_at=due, state="pending",
+                due_at=due, state="blocked" if blocked else "pending",
             ))
         elif row.due_at != due:
             row.due_at = due

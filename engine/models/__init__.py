@@ -2,14 +2,24 @@
 
 from .audit import AuditEvent
 from .base import Base, UTCDateTime
+from .calendar import DEFAULT_CENTRE, CalendarDay
+from .deadlines import PAUSE_KINDS, Extension, Pause, Shortfall, WarningEvent
 from .definitions import ProcessDefinition
 from .instances import INSTANCE_STATUSES, Instance
 from .org import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
-from .tasks import OPEN_TASK_STATUSES, TASK_STATUSES, TaskRecord
+from .tasks import OPEN_TASK_STATUSES, TASK_STATUSES, WARNING_LEVELS, TaskRecord
 from .timers import TimerRecord
 
 __all__ = [
+    "DEFAULT_CENTRE",
     "INSTANCE_STATUSES",
+    "PAUSE_KINDS",
+    "WARNING_LEVELS",
+    "CalendarDay",
+    "Extension",
+    "Pause",
+    "Shortfall",
+    "WarningEvent",
     "OPEN_TASK_STATUSES",
     "ROLES",
     "ROLES_NEEDING_DEPARTMENT",

@@ -44,5 +44,9 @@ class Instance(Base):
     state_format: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = deferred(mapped_column(Text, nullable=False))
     lock_version: Mapped[int] = mapped_column(default=1)
+    warning_level: Mapped[str] = mapped_column(String(16), default="green", server_default="green")
+    pause_kind: Mapped[str | None] = mapped_column(String(32))
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __mapper_args__ = {"version_id_col": lock_version}

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime
 
-__all__ = ["OPEN_TASK_STATUSES", "TASK_STATUSES", "TaskRecord"]
+__all__ = ["OPEN_TASK_STATUSES", "TASK_STATUSES", "WARNING_LEVELS", "TaskRecord"]
 
 TASK_STATUSES = ("ready", "claimed", "completed", "cancelled")
 OPEN_TASK_STATUSES = ("ready", "claimed")
+WARNING_LEVELS = ("green", "yellow", "red", "escalated")
 
 
 class TaskRecord(Base):
@@ -23,6 +24,9 @@ class TaskRecord(Base):
     __table_args__ = (
         Index("ix_task_department_status_due", "department_code", "status", "due_at"),
         Index("ix_task_instance", "instance_id", "created_at"),
+        Index("ix_task_department_warning", "department_code", "warning_level"),
+        Index("ix_task_next_warning", "next_warning_at", postgresql_where=text("next_warning_at IS NOT NULL"),
+              sqlite_where=text("next_warning_at IS NOT NULL")),
     )
 
     # The SpiffWorkflow task UUID, stable across serialization.
@@ -40,3 +44,11 @@ class TaskRecord(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by: Mapped[str | None] = mapped_column(String(64))
     submission: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The working-day limit this task started with (None when it has no deadline).
+    limit_days: Mapped[int | None]
+    pause_kind: Mapped[str | None] = mapped_column(String(32))
+    pause_reason: Mapped[str | None] = mapped_column(Text)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    warning_level: Mapped[str] = mapped_column(String(16), default="green", server_default="green")
+    # When the warning level next changes by itself; the sweeper picks rows by this index.
+    next_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

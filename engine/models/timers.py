@@ -24,6 +24,8 @@ class TimerRecord(Base):
             sqlite_where=text("state = 'pending'"),
         ),
         Index("ix_timer_instance", "instance_id"),
+        Index("ix_timer_claimed_expiry", "claim_expires_at", postgresql_where=text("state = 'claimed'"),
+              sqlite_where=text("state = 'claimed'")),
     )
 
     # The SpiffWorkflow task UUID of the waiting timer event.
@@ -32,5 +34,9 @@ class TimerRecord(Base):
     bpmn_id: Mapped[str] = mapped_column(String(255))
     attached_task_id: Mapped[str | None] = mapped_column(String(36))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    state: Mapped[str] = mapped_column(String(16))  # pending | fired | cancelled
+    state: Mapped[str] = mapped_column(String(16))  # pending | claimed | fired | cancelled | paused
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A sweeper's claim; when it expires (the sweeper died) another sweeper may claim the row again.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
