@@ -32,6 +32,7 @@ def task_json(row: TaskRecord, now: datetime | None = None) -> dict[str, Any]:
         "assignee": row.assignee, "created_at": iso(row.created_at), "claimed_at": iso(row.claimed_at),
         "due_at": iso(row.due_at), "completed_at": iso(row.completed_at), "completed_by": row.completed_by,
         "overdue": bool(now and row.due_at and row.status in ("ready", "claimed") and row.due_at < now),
+        "warning_level": row.warning_level, "limit_days": row.limit_days,
         "submission": row.submission,
     }
 

@@ -1,35 +1,91 @@
-"""The one scheduler process: sweeps due BPMN timers through the unit of work."""
+"""The scheduler process: fires due BPMN timers, flips warning levels, watches the calendar.
+
+Any number of these may run (one per host is usual): timers are claimed with a lease and fired
+through the unit of work, so each fires exactly once.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from engine.commands import Actor
-from engine.commands.timers import FireInstanceTimersCommand, due_timer_instances
+from engine.commands.timers import FireTimerCommand, claim_due_timers
+from engine.commands.warnings import RefreshWarningsCommand, instances_with_due_warnings
+from engine.database import writer_sessionmaker
 
 from .extensions import db, services
 
-__all__ = ["run_scheduler", "sweep_timers"]
+__all__ = ["SweepStats", "run_scheduler", "sweep_timers", "sweep_warnings"]
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor.system("timer")
+WARNING_ACTOR = Actor.system("warning")
+OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def sweep_timers(app: Flask) -> int:
-    """Fire every instance's due timers once; return how many instances were advanced."""
+@dataclass
+class SweepStats:
+    """What one sweep did, for logs and the benchmark."""
+
+    claimed: int = 0
+    fired: int = 0
+    lost: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def sweep_timers(app: Flask, *, owner: str = OWNER, batch: int = 200, max_batches: int = 50) -> SweepStats:
+    """Claim and fire due timers in batches until none are due (bounded per call)."""
+    stats = SweepStats()
     with app.app_context():
         svc = services()
-        instance_ids = due_timer_instances(db.session, svc.runtime.clock.now())
+        claims_factory = writer_sessionmaker(db.engine)
+        lease = timedelta(seconds=svc.settings.timer_claim_seconds)
+        for _ in range(max_batches):
+            now = svc.runtime.clock.now()
+            claims = claim_due_timers(claims_factory, now, owner, limit=batch, lease=lease)
+            if not claims:
+                break
+            stats.claimed += len(claims)
+            for claim in claims:
+                try:
+                    if svc.executor.execute(FireTimerCommand(claim, owner), TIMER_ACTOR):
+                        stats.fired += 1
+                    else:
+                        stats.lost += 1
+                except Exception:  # one broken instance must not stop the sweep for the others
+                    log.exception("firing timer %s of instance %s failed", claim.timer_id, claim.instance_id)
+                    stats.failed.append(claim.timer_id)
+    return stats
+
+
+def sweep_warnings(app: Flask) -> int:
+    """Flip the warning levels whose time has come; return how many instances were looked at."""
+    with app.app_context():
+        svc = services()
+        instance_ids = instances_with_due_warnings(db.session, svc.runtime.clock.now())
         db.session.remove()
         for instance_id in instance_ids:
             try:
-                svc.executor.execute(FireInstanceTimersCommand(instance_id), TIMER_ACTOR)
-            except Exception:  # one broken instance must not stop the sweep for the others
-                log.exception("firing timers of instance %s failed", instance_id)
+                svc.executor.execute(RefreshWarningsCommand(instance_id), WARNING_ACTOR)
+            except Exception:
+                log.exception("refreshing warnings of instance %s failed", instance_id)
         return len(instance_ids)
+
+
+def _tick(app: Flask) -> None:
+    stats = sweep_timers(app)
+    if stats.claimed:
+        log.info("timers: claimed %d, fired %d, lost %d, failed %d", stats.claimed, stats.fired, stats.lost,
+                 len(stats.failed))
+    sweep_warnings(app)
 
 
 def run_scheduler(app: Flask) -> None:
@@ -39,7 +95,7 @@ def run_scheduler(app: Flask) -> None:
     with app.app_context():
         interval = services().settings.timer_sweep_seconds
     scheduler = BlockingScheduler(timezone="UTC")
-    scheduler.add_job(sweep_timers, "interval", args=[app], seconds=interval, max_instances=1,
-                      coalesce=True, id="timer-sweep")
-    log.info("sweeping timers every %.1f s", interval)
+    scheduler.add_job(_tick, "interval", args=[app], seconds=interval, max_instances=1, coalesce=True,
+                      id="sweep")
+    log.info("scheduler %s sweeping every %.1f s", OWNER, interval)
     scheduler.start()

@@ -25,6 +25,7 @@ class Settings:
     workday_close: time
     max_bpmn_bytes: int
     timer_sweep_seconds: float
+    timer_claim_seconds: float
 
     @property
     def production(self) -> bool:
@@ -48,6 +49,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         workday_close=time.fromisoformat(env_vars.get("ONEWINDOW_WORKDAY_CLOSE", "17:30")),
         max_bpmn_bytes=int(env_vars.get("ONEWINDOW_MAX_BPMN_BYTES", 2 * 1024 * 1024)),
         timer_sweep_seconds=float(env_vars.get("ONEWINDOW_TIMER_SWEEP_SECONDS", 1.0)),
+        timer_claim_seconds=float(env_vars.get("ONEWINDOW_TIMER_CLAIM_SECONDS", 60.0)),
     )
 
 

@@ -27,6 +27,7 @@ class TaskFilter:
     definition_key: str | None = None
     overdue: bool | None = None
     department_code: str | None = None
+    warning_levels: tuple[str, ...] = ()
     page: int = 1
     per_page: int = 50
 
@@ -44,6 +45,8 @@ def list_tasks(session: Session, actor: Actor, flt: TaskFilter,
         query = query.where(TaskRecord.department_code == department)
     if flt.definition_key:
         query = query.where(TaskRecord.definition_key == flt.definition_key)
+    if flt.warning_levels:
+        query = query.where(TaskRecord.warning_level.in_(flt.warning_levels))
     if flt.overdue is True:
         query = query.where(TaskRecord.due_at.is_not(None), TaskRecord.due_at < now)
     elif flt.overdue is False:

@@ -136,16 +136,14 @@ class Api:
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
-        self.tokens: dict[str, str] = {}
 
     def login(self, username: str) -> str:
         """Sign a real token for a seeded user (password checks have their own tests; argon2 is slow)."""
-        if username not in self.tokens:
-            with self.client.application.app_context():
-                user = db.session.scalar(select(User).where(User.username == username))
-                assert user is not None, f"no seeded user {username}"
-                self.tokens[username] = issue_token(user)[0]
-        return self.tokens[username]
+        # Signed afresh each time: tests move the injected clock past a token's lifetime.
+        with self.client.application.app_context():
+            user = db.session.scalar(select(User).where(User.username == username))
+            assert user is not None, f"no seeded user {username}"
+            return issue_token(user)[0]
 
     def call(self, method: str, url: str, user: str | None = None, **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})

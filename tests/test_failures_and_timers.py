@@ -77,10 +77,14 @@ def test_due_timer_fires_once_through_the_sweep(app: Flask, api: Api, clock: Fix
         assert [t.state for t in pending] == ["pending"]
         # Friday 2026-09-18: the next working day is the adjusted working Sunday 2026-09-20.
         assert pending[0].due_at.isoformat() == "2026-09-20T09:30:00+00:00"
-    assert sweep_timers(app) == 0  # not due yet
+    assert sweep_timers(app).claimed == 0  # not due yet
     clock.advance(timedelta(days=2, hours=8))  # 2026-09-20 18:00 Beijing time
-    assert sweep_timers(app) == 1
-    assert sweep_timers(app) == 0
+    health = api.get("/api/health").get_json()["timers"]
+    assert health["due_unfired"] == 1 and health["lag_seconds"] == 30 * 60
+    assert sweep_timers(app).fired == 1
+    assert sweep_timers(app).claimed == 0
+    health = api.get("/api/health").get_json()["timers"]
+    assert health["due_unfired"] == 0 and health["fired_last_hour"] == 1 and health["lag_seconds"] == 0
     with app.app_context():
         timer = db.session.scalars(select(TimerRecord).where(TimerRecord.instance_id == inst["id"])).one()
         assert timer.state == "fired" and timer.fired_at is not None

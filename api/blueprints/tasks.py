@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand
-from engine.models import TASK_STATUSES
+from engine.models import TASK_STATUSES, WARNING_LEVELS
 from engine.queries import TaskFilter, list_tasks
 
 from ..auth import current_actor, requires
@@ -22,6 +22,8 @@ class TaskQuerySchema(Schema):
                          metadata={"description": "repeat or comma-separate; default ready+claimed"})
     definition = fields.String(load_default=None)
     overdue = fields.Boolean(load_default=None)
+    warning = fields.List(fields.String(validate=validate.OneOf(WARNING_LEVELS)), load_default=None,
+                          metadata={"description": "warning levels (green, yellow, red, escalated)"})
     department = fields.String(load_default=None, metadata={"description": "supervision roles only"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
@@ -48,6 +50,8 @@ class TaskSchema(Schema):
     completed_at = fields.String(allow_none=True)
     completed_by = fields.String(allow_none=True)
     overdue = fields.Boolean()
+    warning_level = fields.String(metadata={"enum": list(WARNING_LEVELS)})
+    limit_days = fields.Integer(allow_none=True)
     submission = fields.Dict(allow_none=True)
 
 
@@ -73,6 +77,7 @@ def worklist(args: dict[str, Any]) -> dict[str, Any]:
     """List the caller's department's tasks, soonest due first."""
     flt = TaskFilter(status=_statuses(args["status"]), definition_key=args["definition"],
                      overdue=args["overdue"], department_code=args["department"], page=args["page"],
+                     warning_levels=tuple(args["warning"] or ()),
                      per_page=args["per_page"])
     now = services().runtime.clock.now()
     rows, total = list_tasks(db.session, current_actor(), flt, now)

@@ -1,0 +1,64 @@
+"""Early warnings: levels move green → yellow → red → escalated with the clock, each change once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+from sqlalchemy import select
+
+from api.extensions import db
+from api.scheduler import sweep_warnings
+from engine.models import WarningEvent
+from engine.workdays import FixedClock
+from tests.conftest import Api
+
+BODY = {"definition_key": "investment_joint_approval",
+        "project": {"name": "p", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
+
+
+def _levels(api: Api, user: str = "sthj_reviewer") -> list[str]:
+    return [t["warning_level"] for t in api.get("/api/tasks", user).get_json()["items"]]
+
+
+def test_levels_change_at_the_right_instants_and_are_recorded_once(app: Flask, api: Api,
+                                                                   clock: FixedClock) -> None:
+    inst = api.post("/api/instances", "window1", json=BODY).get_json()
+    assert _levels(api) == ["green"]
+    # Limit: 20 working days from Fri 2026-09-18, due Thu 2026-10-22 17:30. 80 % used at the close of
+    # the 16th working day (Fri 10-16); escalation 2 working days after the due day (Mon 10-26 17:30).
+    steps = [
+        (datetime(2026, 10, 16, 9, 29, tzinfo=UTC), "green"),
+        (datetime(2026, 10, 16, 9, 30, tzinfo=UTC), "yellow"),
+        (datetime(2026, 10, 22, 9, 29, tzinfo=UTC), "yellow"),
+        (datetime(2026, 10, 22, 9, 30, tzinfo=UTC), "red"),
+        (datetime(2026, 10, 26, 9, 30, tzinfo=UTC), "escalated"),
+    ]
+    for instant, expected in steps:
+        clock.set(instant)
+        sweep_warnings(app)
+        sweep_warnings(app)  # a second sweep (or a second process) must not record anything again
+        assert _levels(api) == [expected], instant
+    with app.app_context():
+        events = db.session.scalars(select(WarningEvent).where(WarningEvent.instance_id == inst["id"],
+                                                               WarningEvent.department_code == "sthj")
+                                    .order_by(WarningEvent.id)).all()
+        assert [(e.level_from, e.level_to) for e in events] == [
+            ("green", "yellow"), ("yellow", "red"), ("red", "escalated")]
+    detail = api.get(f"/api/instances/{inst['id']}", "jiancha").get_json()
+    assert [e["action"] for e in detail["history"]].count("task.warning") == 3 * 4  # four stage-1 tasks
+    red = api.get("/api/tasks", "jiancha", query_string={"warning": "escalated"}).get_json()
+    assert red["total"] == 4
+    assert api.get("/api/tasks", "jiancha", query_string={"warning": "green"}).get_json()["total"] == 0
+    assert api.get("/api/tasks", "jiancha", query_string={"warning": "purple"}).status_code == 400
+
+
+def test_completed_tasks_stop_warning(app: Flask, api: Api, clock: FixedClock) -> None:
+    api.post("/api/instances", "window1", json=BODY)
+    task = api.get("/api/tasks", "sw_reviewer").get_json()["items"][0]
+    assert api.post(f"/api/tasks/{task['id']}/complete", "sw_reviewer", json={"decision": "approve"}).status_code == 200
+    clock.set(datetime(2026, 10, 23, tzinfo=UTC))
+    sweep_warnings(app)
+    done = api.get("/api/tasks", "sw_reviewer", query_string={"status": "completed"}).get_json()["items"][0]
+    assert done["warning_level"] == "green"
+    assert _levels(api, "zrzy_reviewer") == ["red"]
