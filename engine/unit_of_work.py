@@ -272,6 +272,10 @@ def _sync_timers(change: InstanceChange) -> None:
             # Still waiting: release any claim; a stopped instance parks its timers until it runs again.
             row.state = "blocked" if blocked else "pending"
             row.claimed_by = row.claim_expires_at = None
+            if row.due_at < change.now < due:  # a cycle timer fired one occurrence and waits for the next
+                change.record("timer.fired", task_id, bpmn_id=row.bpmn_id, due_at=row.due_at.isoformat(),
+                              next_due_at=due.isoformat())
+                change.ctx.emit("timer.fired", instance_id=instance.id, timer_id=task_id)
         if row is None:
             attached = attached_task(task)
             session.add(TimerRecord(

@@ -42,8 +42,8 @@ def health() -> dict[str, Any]:
     """Report the backend and the timer backlog."""
     now = services().runtime.clock.now()
     live = TimerRecord.state.in_(("pending", "claimed"))
-    oldest = db.session.scalar(select(func.min(TimerRecord.due_at)).where(live, TimerRecord.due_at <= now))
-    due_unfired = db.session.scalar(select(func.count()).where(live, TimerRecord.due_at <= now)) or 0
+    oldest = db.session.scalar(select(func.min(TimerRecord.due_at)).where(live, TimerRecord.due_at < now))
+    due_unfired = db.session.scalar(select(func.count()).where(live, TimerRecord.due_at < now)) or 0
     claimed = db.session.scalar(select(func.count()).where(TimerRecord.state == "claimed")) or 0
     pending = db.session.scalar(select(func.count()).where(TimerRecord.state == "pending")) or 0
     fired = db.session.scalar(select(func.count()).where(

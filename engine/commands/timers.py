@@ -34,11 +34,14 @@ class TimerClaim:
 
 def claim_due_timers(session_factory: sessionmaker[Session], now: datetime, owner: str, *,
                      limit: int = 200, lease: timedelta = timedelta(seconds=60)) -> list[TimerClaim]:
-    """Claim up to `limit` due rows (oldest first) plus rows whose previous claim expired."""
+    """Claim up to `limit` due rows (oldest first) plus rows whose previous claim expired.
+
+    "Due" is strictly before now, exactly as SpiffWorkflow decides whether a timer has fired.
+    """
     with session_factory() as session:
         skip_locked = session.get_bind().dialect.name == "postgresql"
         due = (select(TimerRecord.id, TimerRecord.instance_id)
-               .where(TimerRecord.state == "pending", TimerRecord.due_at <= now)
+               .where(TimerRecord.state == "pending", TimerRecord.due_at < now)
                .order_by(TimerRecord.due_at).limit(limit))
         expired = (select(TimerRecord.id, TimerRecord.instance_id)
                    .where(TimerRecord.state == "claimed", TimerRecord.claim_expires_at < now)
@@ -67,7 +70,7 @@ class FireTimerCommand:
     owner: str
 
     def execute(self, ctx: CommandContext) -> bool:
-        """Return True when this sweeper fired it; False when it was no longer ours to fire."""
+        """Return True when this sweeper fired it; False when it was not (or no longer ours) to fire."""
         row = ctx.session.get(TimerRecord, self.claim.timer_id)
         if row is None or row.state != "claimed" or row.claimed_by != self.owner:
             return False
@@ -82,9 +85,10 @@ class FireTimerCommand:
             return True
 
         try:
-            return change_instance(ctx, self.claim.instance_id, act)
+            change_instance(ctx, self.claim.instance_id, act)
         except _NoLongerOurs:
             return False
+        return row.state == "fired"  # a cycle timer goes back to pending with its next occurrence
 
 
 class _NoLongerOurs(ConflictError):
