@@ -16,14 +16,16 @@ from datetime import timedelta
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from engine.calendar_store import CALENDAR_NEXT_YEAR_MISSING, next_year_missing
 from engine.commands import Actor
 from engine.commands.timers import FireTimerCommand, claim_due_timers
 from engine.commands.warnings import RefreshWarningsCommand, instances_with_due_warnings
 from engine.database import writer_sessionmaker
+from engine.workdays import SHANGHAI
 
 from .extensions import db, services
 
-__all__ = ["SweepStats", "run_scheduler", "sweep_timers", "sweep_warnings"]
+__all__ = ["SweepStats", "check_calendar", "run_scheduler", "sweep_timers", "sweep_warnings"]
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor.system("timer")
@@ -80,6 +82,20 @@ def sweep_warnings(app: Flask) -> int:
         return len(instance_ids)
 
 
+def check_calendar(app: Flask) -> bool:
+    """In December, tell supervision when next year's working-day calendar is not loaded yet."""
+    with app.app_context():
+        svc = services()
+        today = svc.runtime.clock.now().astimezone(SHANGHAI).date()
+        missing = next_year_missing(db.session, today)
+        db.session.remove()
+        if missing:
+            log.warning("the working-day calendar for %d is not loaded", today.year + 1)
+            svc.executor.publish([(CALENDAR_NEXT_YEAR_MISSING, {"year": today.year + 1,
+                                                                 "checked_on": today.isoformat()})])
+        return missing
+
+
 def _tick(app: Flask) -> None:
     stats = sweep_timers(app)
     if stats.claimed:
@@ -97,5 +113,7 @@ def run_scheduler(app: Flask) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(_tick, "interval", args=[app], seconds=interval, max_instances=1, coalesce=True,
                       id="sweep")
+    scheduler.add_job(check_calendar, "cron", args=[app], hour=1, timezone=SHANGHAI, id="calendar-check",
+                      coalesce=True)
     log.info("scheduler %s sweeping every %.1f s", OWNER, interval)
     scheduler.start()

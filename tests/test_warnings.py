@@ -62,3 +62,15 @@ def test_completed_tasks_stop_warning(app: Flask, api: Api, clock: FixedClock) -
     done = api.get("/api/tasks", "sw_reviewer", query_string={"status": "completed"}).get_json()["items"][0]
     assert done["warning_level"] == "green"
     assert _levels(api, "zrzy_reviewer") == ["red"]
+
+
+def test_december_without_next_year_raises_a_calendar_event(app: Flask, clock: FixedClock) -> None:
+    from api.scheduler import check_calendar
+
+    seen: list[tuple[str, dict]] = []
+    app.extensions["onewindow"].executor.subscribe(lambda name, payload: seen.append((name, payload)))
+    clock.set(datetime(2026, 11, 30, 4, 0, tzinfo=UTC))
+    assert check_calendar(app) is False and seen == []
+    clock.set(datetime(2026, 12, 1, 4, 0, tzinfo=UTC))
+    assert check_calendar(app) is True
+    assert seen == [("calendar.next_year_missing", {"year": 2027, "checked_on": "2026-12-01"})]

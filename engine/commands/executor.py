@@ -99,11 +99,12 @@ class CommandExecutor:
                 except BaseException:
                     session.rollback()
                     raise
-            self._publish(ctx.events)
+            self.publish(ctx.events)
             return result
         raise AssertionError("unreachable")
 
-    def _publish(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+    def publish(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        """Deliver events to subscribers; also used for events that no command produced (scheduler)."""
         for name, payload in events:
             for listener in self.listeners:
                 try:
