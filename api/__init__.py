@@ -7,10 +7,11 @@ from typing import Any
 
 from flask import Flask
 
+from engine.calendar_store import DEFAULT_RELOAD_SECONDS, DatabaseCalendar
 from engine.commands import CommandExecutor
 from engine.database import configure_engine, writer_sessionmaker
 from engine.runtime import EngineRuntime
-from engine.workdays import ChineseOfficialCalendar, SystemClock
+from engine.workdays import SystemClock
 
 from .errors import register_error_handlers
 from .extensions import Api, Services, db
@@ -49,13 +50,28 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                                        "bearerFormat": "JWT"})
     with app.app_context():
         configure_engine(db.engine)
-        runtime = EngineRuntime(clock, ChineseOfficialCalendar(), settings.workday_close)
+        # Its own read sessions (not the request's), so the scheduler and command threads can use it.
+        working_calendar = DatabaseCalendar(db.engine, reload_seconds=float(
+            app.config.get("ONEWINDOW_CALENDAR_RELOAD_SECONDS", DEFAULT_RELOAD_SECONDS)))
+        runtime = EngineRuntime(clock, working_calendar, settings.workday_close)
         executor = CommandExecutor(writer_sessionmaker(db.engine), runtime)
+        executor.subscribe(working_calendar.handle_event)  # "calendar.changed" drops the cached days
     app.extensions["onewindow"] = Services(settings, runtime, executor)
 
-    from .blueprints import admin, auth, definitions, health, home, instances, public, tasks
+    from .blueprints import (
+        admin,
+        auth,
+        calendar,
+        definitions,
+        extensions,
+        health,
+        home,
+        instances,
+        public,
+        tasks,
+    )
 
-    for module in (auth, admin, definitions, instances, tasks, public, health):
+    for module in (auth, admin, calendar, definitions, instances, tasks, extensions, public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
     register_error_handlers(app)

@@ -15,6 +15,7 @@ from alembic import command as alembic_command
 from bpmn.lint import shipped_diagrams
 from engine.audit import verify_chain
 from engine.commands import Actor, CreateDepartmentCommand, CreateUserCommand, StartInstanceCommand
+from engine.commands.calendar import SeedOfficialCalendarCommand
 from engine.deployment import DeployDefinitionCommand
 from engine.models import Department, Instance, User
 
@@ -38,6 +39,11 @@ def migrate(database_url: str) -> None:
     config.set_main_option("script_location", str(REPO_ROOT / "alembic"))
     config.attributes["database_url"] = database_url
     alembic_command.upgrade(config, "head")
+
+
+def seed_calendar() -> list[int]:
+    """Load the official working-day calendar for the years not yet in the table."""
+    return services().executor.execute(SeedOfficialCalendarCommand(), SYSTEM)
 
 
 def deploy_shipped() -> list[str]:
@@ -110,6 +116,9 @@ def register_cli(app: Flask) -> None:
     def setup_command(demo: bool) -> None:
         """Migrate, seed departments and users, deploy the shipped diagrams, print the logins."""
         migrate(services().settings.database_url)
+        added = seed_calendar()
+        if added:
+            click.echo(f"working-day calendar loaded for {added[0]}-{added[-1]} (chinese_calendar)")
         generated = seed_admin()
         demo_password = os.environ.get("ONEWINDOW_DEMO_PASSWORD", "onewindow-demo")
         accounts = seed_demo(demo_password) if demo else []

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from engine.models import AuditEvent, Instance, ProcessDefinition, TaskRecord
+from engine.models import AuditEvent, Extension, Instance, Pause, ProcessDefinition, Shortfall, TaskRecord
 from engine.query_codes import format_query_code
+from engine.state_codes import BLZT_NAMES, instance_state_code, passed_with_shortfall, task_state_code
 from engine.workdays import SHANGHAI
 
-__all__ = ["definition_json", "event_json", "instance_json", "iso", "task_json", "tracking_json"]
+__all__ = ["definition_json", "event_json", "extension_json", "instance_json", "iso", "pause_json",
+           "shortfall_json", "task_json", "tracking_json"]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -31,10 +33,66 @@ def task_json(row: TaskRecord, now: datetime | None = None) -> dict[str, Any]:
         "bpmn_id": row.bpmn_id, "name": row.name, "department": row.department_code, "status": row.status,
         "assignee": row.assignee, "created_at": iso(row.created_at), "claimed_at": iso(row.claimed_at),
         "due_at": iso(row.due_at), "completed_at": iso(row.completed_at), "completed_by": row.completed_by,
-        "overdue": bool(now and row.due_at and row.status in ("ready", "claimed") and row.due_at < now),
+        # A stopped clock is not late: the deadline moves when the clock restarts.
+        "overdue": bool(now and row.due_at and row.status in ("ready", "claimed") and row.due_at < now
+                        and row.pause_kind is None),
         "warning_level": row.warning_level, "limit_days": row.limit_days,
         "submission": row.submission,
+        **_code(task_state_code(row)),
+        "pause": _task_pause(row),
     }
+
+
+def _code(code: int | None) -> dict[str, Any]:
+    """Render a BLZT code with its Chinese name (both null for a step that no longer counts)."""
+    return {"blzt": code, "blzt_name": BLZT_NAMES.get(code) if code is not None else None}
+
+
+def _task_pause(row: TaskRecord) -> dict[str, Any] | None:
+    """Describe a task's clock stop in force, or None while its clock runs."""
+    if row.pause_kind is None:
+        return None
+    return {"kind": row.pause_kind, "reason": row.pause_reason, "since": iso(row.paused_at)}
+
+
+def pause_json(pause: Pause) -> dict[str, Any]:
+    """Describe one clock stop; the frozen timer values stay internal."""
+    details = pause.details or {}
+    return {"id": pause.id, "task_id": pause.task_id, "scope": "task" if pause.task_id else "instance",
+            "kind": pause.kind, "reason": pause.reason, "missing_documents": details.get("missing_documents"),
+            "tasks": details.get("tasks") if pause.task_id is None else None,
+            "started_at": iso(pause.started_at), "started_by": pause.started_by,
+            "ended_at": iso(pause.ended_at), "ended_by": pause.ended_by,
+            "paused_working_days": pause.paused_working_days}
+
+
+def extension_json(extension: Extension) -> dict[str, Any]:
+    """Describe one extension request and its decision."""
+    return {"id": extension.id, "instance_id": extension.instance_id, "task_id": extension.task_id,
+            "working_days": extension.working_days, "reason": extension.reason, "status": extension.status,
+            "requested_by": extension.requested_by, "requested_at": iso(extension.requested_at),
+            "decided_by": extension.decided_by, "decided_at": iso(extension.decided_at),
+            "decision_reason": extension.decision_reason}
+
+
+def shortfall_json(shortfall: Shortfall | None) -> dict[str, Any] | None:
+    """Describe a 容缺 shortfall: what is missing, by when, and whether it arrived."""
+    if shortfall is None:
+        return None
+    return {"documents": shortfall.documents, "commitment": shortfall.commitment,
+            "due_at": iso(shortfall.due_at), "status": shortfall.status,
+            "supplied_at": iso(shortfall.supplied_at)}
+
+
+def _outcome(instance: Instance, shortfall: Shortfall | None) -> dict[str, Any] | None:
+    """The end event reached; `shortfall: true` when it passed with documents outstanding (容缺通过).
+
+    The key is added only then, so the outcome of every other instance keeps its original shape.
+    """
+    status = shortfall.status if shortfall is not None else None
+    if instance.outcome is None or not passed_with_shortfall(instance, status):
+        return instance.outcome
+    return {**instance.outcome, "shortfall": True}
 
 
 def event_json(event: AuditEvent) -> dict[str, Any]:
@@ -44,12 +102,21 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
 
 
 def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[AuditEvent],
-                  now: datetime) -> dict[str, Any]:
+                  now: datetime, *, pauses: list[Pause] | None = None,
+                  extensions: list[Extension] | None = None,
+                  shortfall: Shortfall | None = None) -> dict[str, Any]:
     """Describe an instance for staff: everything, including applicant contact and history."""
+    shortfall_status = shortfall.status if shortfall is not None else None
     return {
         "id": instance.id, "query_code": instance.query_code, "definition_key": instance.definition_key,
         "definition_version": instance.definition_version, "status": instance.status,
-        "outcome": instance.outcome, "error": instance.error,
+        "outcome": _outcome(instance, shortfall), "error": instance.error,
+        **_code(instance_state_code(instance, tasks, shortfall_status)),
+        "pause": ({"kind": instance.pause_kind, "reason": instance.pause_reason,
+                   "since": iso(instance.paused_at)} if instance.pause_kind else None),
+        "pauses": [pause_json(p) for p in pauses or []],
+        "extensions": [extension_json(e) for e in extensions or []],
+        "shortfall": shortfall_json(shortfall),
         "project": {"name": instance.project_name, "code": instance.project_code,
                     "investment": float(instance.investment)},
         "applicant": {"name": instance.applicant_name, "contact": instance.applicant_contact},
@@ -60,8 +127,14 @@ def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[Aud
     }
 
 
-def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict[str, str]) -> dict[str, Any]:
-    """Describe progress for the public: no contact details, no staff names, no internal data."""
+def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict[str, str], *,
+                  shortfall: Shortfall | None = None, correction: Pause | None = None) -> dict[str, Any]:
+    """Describe progress for the public: no contact details, no staff names, no internal data.
+
+    Clock stops are shown with their reason on purpose: for a correction it says what the applicant
+    must supply.
+    """
+    shortfall_status = shortfall.status if shortfall is not None else None
     open_names = [t.name for t in tasks if t.status in ("ready", "claimed")]
     stage = "、".join(dict.fromkeys(open_names)) if open_names else (
         (instance.outcome or {}).get("name") or instance.status)
@@ -73,11 +146,20 @@ def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict
         "accepted_at": iso(instance.created_at),
         "completed_at": iso(instance.completed_at),
         "outcome": (instance.outcome or {}).get("name"),
+        **_code(instance_state_code(instance, tasks, shortfall_status)),
+        "passed_with_shortfall": passed_with_shortfall(instance, shortfall_status),
+        "correction": ({"reason": correction.reason, "since": iso(correction.started_at),
+                        "missing_documents": (correction.details or {}).get("missing_documents") or []}
+                       if correction is not None and correction.ended_at is None else None),
+        "shortfall": ({"documents": shortfall.documents, "due_at": iso(shortfall.due_at),
+                       "status": shortfall.status} if shortfall is not None else None),
         "tasks": [{
             "name": t.name, "department": t.department_code,
             "department_name": departments.get(t.department_code, t.department_code),
             "state": {"ready": "pending", "claimed": "in_progress"}.get(t.status, t.status),
             "due_at": iso(t.due_at), "completed_at": iso(t.completed_at),
             "decision": (t.submission or {}).get("decision"),
+            **_code(task_state_code(t)),
+            "paused": _task_pause(t),
         } for t in tasks if t.status != "cancelled"],
     }

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from api import create_app
 from api.auth import issue_token
-from api.cli import deploy_shipped, migrate, seed_admin, seed_demo
+from api.cli import deploy_shipped, migrate, seed_admin, seed_calendar, seed_demo
 from api.extensions import db
 from engine.models import User
 from engine.workdays import FixedClock
@@ -53,6 +53,7 @@ def _seed(url: str, instance: Path) -> None:
     app = make_app(url, instance)
     os.environ.setdefault("ONEWINDOW_ADMIN_PASSWORD", ADMIN_PASSWORD)
     with app.app_context():
+        seed_calendar()
         seed_admin()
         seed_demo(PASSWORD)
         deploy_shipped()

@@ -6,7 +6,16 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from engine.commands import RetryInstanceCommand, StartInstanceCommand
+from engine.commands import (
+    MarkShortfallSuppliedCommand,
+    PauseInstanceCommand,
+    ResumeInstanceCommand,
+    RetryInstanceCommand,
+    StartInstanceCommand,
+)
+from engine.commands.extensions import instance_extensions
+from engine.commands.pauses import instance_pauses
+from engine.commands.shortfalls import MAX_SHORTFALL_DAYS, instance_shortfall
 from engine.queries import instance_for, instance_history, instance_tasks
 
 from ..auth import current_actor, requires
@@ -28,11 +37,28 @@ class ApplicantSchema(Schema):
     contact = fields.String(required=True, validate=validate.Length(min=1, max=255))
 
 
+class ShortfallSchema(Schema):
+    documents = fields.List(fields.String(), required=True,
+                            metadata={"description": "secondary documents accepted as missing"})
+    deadline_working_days = fields.Integer(required=True, strict=True,
+                                           metadata={"description": f"1..{MAX_SHORTFALL_DAYS}"})
+    commitment = fields.String(load_default=None, metadata={"description": "the applicant's signed promise"})
+
+
 class StartInstanceSchema(Schema):
     definition_key = fields.String(required=True, validate=validate.Length(min=1, max=255))
     project = fields.Nested(ProjectSchema, required=True)
     applicant = fields.Nested(ApplicantSchema, required=True)
     data = fields.Dict(keys=fields.String(), load_default=dict)
+    shortfall = fields.Nested(ShortfallSchema, load_default=None, allow_none=True,
+                              metadata={"description": "容缺受理: accept with these documents to follow"})
+
+
+class CorrectionSchema(Schema):
+    kind = fields.String(load_default="correction", validate=validate.OneOf(["correction"]))
+    reason = fields.String(required=True, validate=validate.Length(max=2000))
+    missing_documents = fields.List(fields.String(), required=True,
+                                    metadata={"description": "every missing document, listed at once"})
 
 
 class StartedSchema(Schema):
@@ -60,6 +86,12 @@ class InstanceSchema(Schema):
     created_at = fields.String()
     updated_at = fields.String()
     completed_at = fields.String(allow_none=True)
+    blzt = fields.Integer(allow_none=True, metadata={"description": "national item-state code (办件状态)"})
+    blzt_name = fields.String(allow_none=True)
+    pause = fields.Dict(allow_none=True, metadata={"description": "the window's correction stop in force"})
+    pauses = fields.List(fields.Dict(), metadata={"description": "every clock stop with its working days"})
+    extensions = fields.List(fields.Dict())
+    shortfall = fields.Dict(allow_none=True, metadata={"description": "容缺: documents, due_at, status"})
     tasks = fields.List(fields.Dict())
     history = fields.List(fields.Dict())
 
@@ -71,8 +103,8 @@ class InstanceSchema(Schema):
 @requires("window", "admin")
 def start(body: dict[str, Any]) -> dict[str, Any]:
     """Register an application and hand out its query code."""
-    instance = run_command(
-        StartInstanceCommand(body["definition_key"], body["project"], body["applicant"], body["data"]))
+    instance = run_command(StartInstanceCommand(body["definition_key"], body["project"], body["applicant"],
+                                                body["data"], shortfall=body["shortfall"]))
     return {"id": instance.id, "query_code": instance.query_code, "status": instance.status,
             "definition_version": instance.definition_version}
 
@@ -89,7 +121,10 @@ def get_instance(instance_id: int) -> dict[str, Any]:
 def _instance_detail(instance_id: int) -> dict[str, Any]:
     instance = instance_for(db.session, current_actor(), instance_id)
     return instance_json(instance, instance_tasks(db.session, instance_id),
-                         instance_history(db.session, instance_id), services().runtime.clock.now())
+                         instance_history(db.session, instance_id), services().runtime.clock.now(),
+                         pauses=instance_pauses(db.session, instance_id),
+                         extensions=instance_extensions(db.session, instance_id),
+                         shortfall=instance_shortfall(db.session, instance_id))
 
 
 @blp.route("/<int:instance_id>/retry", methods=["POST"])
@@ -100,4 +135,35 @@ def _instance_detail(instance_id: int) -> dict[str, Any]:
 def retry(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
     """Re-run a failed instance's failing step, optionally with corrected data."""
     run_command(RetryInstanceCommand(instance_id, body["data"]))
+    return _instance_detail(instance_id)
+
+
+@blp.route("/<int:instance_id>/pause", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(CorrectionSchema)
+@blp.response(200, InstanceSchema)
+@requires("window", "admin")
+def pause(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
+    """Send the one-time correction notice: every open task's clock stops until the documents arrive."""
+    run_command(PauseInstanceCommand(instance_id, body["reason"], body["missing_documents"], body["kind"]))
+    return _instance_detail(instance_id)
+
+
+@blp.route("/<int:instance_id>/resume", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, InstanceSchema)
+@requires("window", "admin")
+def resume(instance_id: int) -> dict[str, Any]:
+    """Lift the correction notice; each stopped task's due time moves by the paused working days."""
+    run_command(ResumeInstanceCommand(instance_id))
+    return _instance_detail(instance_id)
+
+
+@blp.route("/<int:instance_id>/shortfall/supplied", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, InstanceSchema)
+@requires("window", "admin")
+def shortfall_supplied(instance_id: int) -> dict[str, Any]:
+    """Record that the documents promised under 容缺受理 arrived."""
+    run_command(MarkShortfallSuppliedCommand(instance_id))
     return _instance_detail(instance_id)

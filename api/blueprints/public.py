@@ -6,6 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
+from engine.commands.pauses import instance_pauses
+from engine.commands.shortfalls import instance_shortfall
 from engine.queries import department_names, track
 
 from ..extensions import Blueprint, db
@@ -22,6 +24,9 @@ class TrackedTaskSchema(Schema):
     due_at = fields.String(allow_none=True)
     completed_at = fields.String(allow_none=True)
     decision = fields.String(allow_none=True)
+    blzt = fields.Integer(allow_none=True)
+    blzt_name = fields.String(allow_none=True)
+    paused = fields.Dict(allow_none=True, metadata={"description": "{kind, reason, since} while stopped"})
 
 
 class TrackingSchema(Schema):
@@ -32,6 +37,11 @@ class TrackingSchema(Schema):
     accepted_at = fields.String()
     completed_at = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
+    blzt = fields.Integer(allow_none=True)
+    blzt_name = fields.String(allow_none=True)
+    passed_with_shortfall = fields.Boolean()
+    correction = fields.Dict(allow_none=True, metadata={"description": "the correction notice in force"})
+    shortfall = fields.Dict(allow_none=True, metadata={"description": "容缺: documents still to supply"})
     tasks = fields.List(fields.Nested(TrackedTaskSchema))
 
 
@@ -41,4 +51,7 @@ class TrackingSchema(Schema):
 def track_application(query_code: str) -> dict[str, Any]:
     """Show an application's progress to whoever holds its query code."""
     instance, tasks = track(db.session, query_code)
-    return tracking_json(instance, tasks, department_names(db.session))
+    correction = next((p for p in instance_pauses(db.session, instance.id)
+                       if p.task_id is None and p.ended_at is None), None)
+    return tracking_json(instance, tasks, department_names(db.session),
+                         shortfall=instance_shortfall(db.session, instance.id), correction=correction)

@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from engine.commands import ClaimTaskCommand, CompleteTaskCommand
-from engine.models import TASK_STATUSES, WARNING_LEVELS
+from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskCommand, ResumeTaskCommand
+from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS
 from engine.queries import TaskFilter, list_tasks
 
 from ..auth import current_actor, requires
@@ -53,6 +53,15 @@ class TaskSchema(Schema):
     warning_level = fields.String(metadata={"enum": list(WARNING_LEVELS)})
     limit_days = fields.Integer(allow_none=True)
     submission = fields.Dict(allow_none=True)
+    blzt = fields.Integer(allow_none=True, metadata={"description": "national item-state code (办件状态)"})
+    blzt_name = fields.String(allow_none=True)
+    pause = fields.Dict(allow_none=True, metadata={"description": "{kind, reason, since} while stopped"})
+
+
+class PauseSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(PAUSE_KINDS))
+    reason = fields.String(required=True, validate=validate.Length(max=2000),
+                           metadata={"description": "for a correction: what the applicant must supply"})
 
 
 class TaskPageSchema(Schema):
@@ -104,4 +113,25 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Complete a task with a decision, data merged into the process, and an opinion."""
     command = CompleteTaskCommand(task_id, body["data"], body["decision"], body["opinion"])
     row = run_command(command)
+    return task_json(row, services().runtime.clock.now())
+
+
+@blp.route("/<string:task_id>/pause", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(PauseSchema)
+@blp.response(200, TaskSchema)
+@requires()
+def pause(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Stop the task's clock for a correction or a special procedure (its timers stop too)."""
+    row = run_command(PauseTaskCommand(task_id, body["kind"], body["reason"]))
+    return task_json(row, services().runtime.clock.now())
+
+
+@blp.route("/<string:task_id>/resume", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, TaskSchema)
+@requires()
+def resume(task_id: str) -> dict[str, Any]:
+    """Restart the task's clock; its due time moves later by the working days it stood still."""
+    row = run_command(ResumeTaskCommand(task_id))
     return task_json(row, services().runtime.clock.now())

@@ -1,8 +1,11 @@
 """Every state change the engine offers, as a command run by the executor."""
 
 from .executor import Actor, Command, CommandContext, CommandExecutor
+from .extensions import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 from .instances import RetryInstanceCommand, StartInstanceCommand
 from .org import CreateDepartmentCommand, CreateUserCommand
+from .pauses import PauseInstanceCommand, PauseTaskCommand, ResumeInstanceCommand, ResumeTaskCommand
+from .shortfalls import MarkMissedShortfallCommand, MarkShortfallSuppliedCommand, sweep_missed_shortfalls
 from .tasks import ClaimTaskCommand, CompleteTaskCommand
 
 __all__ = [
@@ -14,6 +17,16 @@ __all__ = [
     "CompleteTaskCommand",
     "CreateDepartmentCommand",
     "CreateUserCommand",
+    "DecideExtensionCommand",
+    "ExtensionPolicy",
+    "MarkMissedShortfallCommand",
+    "MarkShortfallSuppliedCommand",
+    "PauseInstanceCommand",
+    "PauseTaskCommand",
+    "RequestExtensionCommand",
+    "ResumeInstanceCommand",
+    "ResumeTaskCommand",
     "RetryInstanceCommand",
     "StartInstanceCommand",
+    "sweep_missed_shortfalls",
 ]

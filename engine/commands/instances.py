@@ -15,6 +15,7 @@ from ..models import Instance, ProcessDefinition
 from ..query_codes import new_query_code
 from ..unit_of_work import InstanceChange, change_instance, create_instance
 from .executor import CommandContext
+from .shortfalls import open_shortfall, shortfall_problems
 
 __all__ = ["RetryInstanceCommand", "StartInstanceCommand", "validate_data_keys"]
 
@@ -45,6 +46,8 @@ class StartInstanceCommand:
     project: dict[str, Any]
     applicant: dict[str, Any]
     data: dict[str, Any] = field(default_factory=dict)
+    # 容缺受理: {documents, deadline_working_days, commitment}; None for a complete application.
+    shortfall: dict[str, Any] | None = None
 
     def execute(self, ctx: CommandContext) -> Instance:
         """Check the application, pick the latest version, start it, hand out a query code."""
@@ -52,6 +55,8 @@ class StartInstanceCommand:
             raise ForbiddenError("only window staff register applications")
         investment = self._investment()
         problems = validate_data_keys(self.data)
+        if self.shortfall is not None:
+            problems += shortfall_problems(self.shortfall)
         if problems:
             raise InvalidError("invalid application data", problems)
         definition = ctx.session.scalars(
@@ -70,6 +75,11 @@ class StartInstanceCommand:
             applicant_contact=self.applicant["contact"], created_by=ctx.actor.username,
         )
         instance = create_instance(ctx, definition, instance, {**self.data, "project": project})
+        if self.shortfall is not None:
+            # Same transaction: the instance never exists without its shortfall.
+            spec = self.shortfall
+            change_instance(ctx, instance.id, lambda change: open_shortfall(change, spec),
+                            load_workflow=False)
         ctx.emit("instance.started", instance_id=instance.id, definition_key=definition.key)
         return instance
 

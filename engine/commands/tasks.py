@@ -7,6 +7,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 
+from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import TaskRecord
 from ..unit_of_work import InstanceChange, change_instance
@@ -84,6 +85,7 @@ class CompleteTaskCommand:
 
         def act(change: InstanceChange) -> TaskRecord:
             _check_open(change, row, ctx.actor)
+            ensure_not_paused(row)  # a stopped clock is lifted (resume) before deciding
             spiff_task = change.spiff_task(row.id)
             if spiff_task is None or not spiff_task.has_state(TaskState.READY):
                 raise ConflictError("task is no longer waiting for a decision", task_id=row.id)

@@ -1,0 +1,84 @@
+"""Extensions (延期): a department asks for more working days; another lead or supervision decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from engine.commands import DecideExtensionCommand, RequestExtensionCommand
+from engine.commands.extensions import pending_extensions, task_extensions
+
+from ..auth import current_actor, requires
+from ..extensions import Blueprint, db, run_command
+from ..presenters import extension_json
+
+blp = Blueprint("extensions", __name__, url_prefix="/api", description="Deadline extensions")
+
+
+class ExtensionRequestSchema(Schema):
+    working_days = fields.Integer(required=True, strict=True,
+                                  metadata={"description": "working days to add (1 to the policy's maximum)"})
+    reason = fields.String(required=True, validate=validate.Length(max=2000))
+
+
+class DecisionSchema(Schema):
+    approve = fields.Boolean(required=True)
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
+                           metadata={"description": "required when refusing"})
+
+
+class ExtensionSchema(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    task_id = fields.String()
+    working_days = fields.Integer()
+    reason = fields.String()
+    status = fields.String(metadata={"enum": ["pending", "approved", "refused"]})
+    requested_by = fields.String(allow_none=True)
+    requested_at = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+
+
+class ExtensionListSchema(Schema):
+    items = fields.List(fields.Nested(ExtensionSchema))
+
+
+@blp.route("/tasks/<string:task_id>/extensions", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(ExtensionRequestSchema)
+@blp.response(201, ExtensionSchema)
+@requires()
+def request_extension(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Ask for more working days on one of the caller's department's open tasks."""
+    return extension_json(run_command(RequestExtensionCommand(task_id, body["working_days"], body["reason"])))
+
+
+@blp.route("/tasks/<string:task_id>/extensions", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, ExtensionListSchema)
+@requires()
+def list_task_extensions(task_id: str) -> dict[str, Any]:
+    """List a task's extension requests (its department, deciders and supervision)."""
+    return {"items": [extension_json(e) for e in task_extensions(db.session, current_actor(), task_id)]}
+
+
+@blp.route("/extensions", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, ExtensionListSchema)
+@requires("lead", "supervisor", "admin")
+def list_pending() -> dict[str, Any]:
+    """List the pending requests the caller may decide, oldest first."""
+    return {"items": [extension_json(e) for e in pending_extensions(db.session, current_actor())]}
+
+
+@blp.route("/extensions/<int:extension_id>/decision", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(DecisionSchema)
+@blp.response(200, ExtensionSchema)
+@requires("lead", "supervisor")
+def decide(body: dict[str, Any], extension_id: int) -> dict[str, Any]:
+    """Approve (the task's due time moves) or refuse (with a reason) a pending request, once."""
+    return extension_json(run_command(DecideExtensionCommand(extension_id, body["approve"], body["reason"])))

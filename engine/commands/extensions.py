@@ -1,0 +1,182 @@
+"""Extensions (延期): a department asks for more working days; another department's lead decides.
+
+The law allows a limit to be extended once, with the approval of someone other than the handler
+(行政许可法: +10 days with the head's approval, +15 for joint handling). An approved extension
+moves the task's due time and its engine timers by the granted working days; a refusal changes
+nothing but the record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..deadlines import shift_task_deadline
+from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
+from ..task_warnings import refresh_task_warning
+from ..unit_of_work import InstanceChange, change_instance
+from .executor import Actor, CommandContext
+from .pauses import department_task, reason_problems
+from .tasks import can_act_on
+
+__all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand", "can_decide_extension",
+           "can_read_extensions", "instance_extensions", "pending_extensions", "task_extensions"]
+
+OVERSIGHT_ROLES = frozenset({"supervisor", "admin", "system"})
+
+
+@dataclass(frozen=True)
+class ExtensionPolicy:
+    """Limits on extensions (settings per item type; defaults follow the law's single extension)."""
+
+    max_per_task: int = 1
+    max_working_days: int = 20
+
+
+def can_decide_extension(actor: Actor, task: TaskRecord) -> bool:
+    """Supervision, or a lead of another department: nobody approves their own department's delay."""
+    if actor.role == "supervisor":
+        return True
+    return actor.role == "lead" and actor.department_code is not None \
+        and actor.department_code != task.department_code
+
+
+def can_read_extensions(actor: Actor, task: TaskRecord) -> bool:
+    """The task's department and supervision see a task's requests; deciders see them too."""
+    return can_act_on(actor, task) or actor.role in OVERSIGHT_ROLES or can_decide_extension(actor, task)
+
+
+@dataclass(frozen=True)
+class RequestExtensionCommand:
+    """A department asks for more working days on its open task."""
+
+    task_id: str
+    working_days: int
+    reason: str
+    policy: ExtensionPolicy = field(default_factory=ExtensionPolicy)
+
+    def execute(self, ctx: CommandContext) -> Extension:
+        """Record a pending request; at most one pending and `max_per_task` approved per task."""
+        row = department_task(ctx, self.task_id)
+        problems = reason_problems(self.reason)
+        days, limit = self.working_days, self.policy.max_working_days
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
+            problems.append(Problem(f"working_days must be a whole number from 1 to {limit}",
+                                    field="working_days"))
+        if problems:
+            raise InvalidError("invalid extension request", problems)
+
+        def act(change: InstanceChange) -> Extension:
+            change.session.refresh(row)
+            if row.status not in OPEN_TASK_STATUSES:
+                raise _nothing_to_extend(row)
+            if change.instance.status != "running":
+                raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+            counts = {status: n for status, n in change.session.execute(
+                select(Extension.status, func.count()).where(Extension.task_id == row.id)
+                .group_by(Extension.status))}
+            if counts.get("pending"):
+                raise ConflictError("an extension request for this task is already pending", task_id=row.id)
+            if counts.get("approved", 0) >= self.policy.max_per_task:
+                raise ConflictError(f"this task already had {self.policy.max_per_task} approved "
+                                    "extension(s), the most allowed", task_id=row.id)
+            extension = Extension(instance_id=row.instance_id, task_id=row.id, working_days=days,
+                                  reason=self.reason.strip(), status="pending", requested_by=ctx.actor_name,
+                                  requested_at=change.now)
+            change.session.add(extension)
+            change.session.flush()  # the id goes into the audit event
+            change.record("extension.requested", row.id, extension_id=extension.id, working_days=days,
+                          reason=extension.reason, department=row.department_code)
+            ctx.emit("extension.requested", instance_id=row.instance_id, task_id=row.id,
+                     extension_id=extension.id, department=row.department_code)
+            return extension
+
+        return change_instance(ctx, row.instance_id, act, load_workflow=False)
+
+
+@dataclass(frozen=True)
+class DecideExtensionCommand:
+    """Approve or refuse a pending extension request, exactly once."""
+
+    extension_id: int
+    approve: bool
+    reason: str | None = None
+
+    def execute(self, ctx: CommandContext) -> Extension:
+        """Approving moves the task's deadline (row and engine timers) by the requested working days."""
+        extension = ctx.session.get(Extension, self.extension_id)
+        if extension is None:
+            raise NotFoundError(f"extension {self.extension_id} not found", extension_id=self.extension_id)
+        row = ctx.session.get(TaskRecord, extension.task_id)
+        if row is None or not can_decide_extension(ctx.actor, row):
+            raise ForbiddenError("extensions are decided by supervision or by a lead of another department",
+                                 extension_id=self.extension_id)
+        if not self.approve and reason_problems(self.reason):
+            raise InvalidError("invalid decision",
+                               [Problem("a refusal must state its reason", field="reason")])
+        if self.reason is not None and len(self.reason) > 2000:
+            raise InvalidError("invalid decision", [Problem("reason is too long", field="reason")])
+
+        def act(change: InstanceChange) -> Extension:
+            change.advance = False
+            change.session.refresh(extension)
+            change.session.refresh(row)
+            if extension.status != "pending":
+                raise ConflictError(f"extension {extension.id} was already {extension.status}",
+                                    extension_id=extension.id, status=extension.status)
+            extension.decided_by, extension.decided_at = ctx.actor_name, change.now
+            extension.decision_reason = (self.reason or "").strip() or None
+            if not self.approve:
+                extension.status = "refused"
+                change.record("extension.refused", row.id, extension_id=extension.id,
+                              working_days=extension.working_days, reason=extension.decision_reason)
+                ctx.emit("extension.refused", instance_id=row.instance_id, extension_id=extension.id)
+                return extension
+            if row.status not in OPEN_TASK_STATUSES or change.instance.status != "running":
+                raise _nothing_to_extend(row)
+            shift_task_deadline(change, row, extension.working_days)
+            refresh_task_warning(change, row)  # the unit of work then recomputes the instance's level
+            extension.status = "approved"
+            change.record("extension.approved", row.id, extension_id=extension.id,
+                          working_days=extension.working_days, reason=extension.decision_reason,
+                          due_at=row.due_at.isoformat() if row.due_at else None)
+            ctx.emit("extension.approved", instance_id=row.instance_id, extension_id=extension.id,
+                     task_id=row.id)
+            return extension
+
+        return change_instance(ctx, extension.instance_id, act, load_workflow=self.approve)
+
+
+def _nothing_to_extend(row: TaskRecord) -> ConflictError:
+    """Build the error for extending a task whose clock has already ended."""
+    return ConflictError(f"task is {row.status}; there is no deadline left to extend", task_id=row.id)
+
+
+def task_extensions(session: Session, actor: Actor, task_id: str) -> list[Extension]:
+    """Return a task's extension requests, oldest first, to whoever may see them."""
+    row = session.get(TaskRecord, task_id)
+    if row is None:
+        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
+    if not can_read_extensions(actor, row):
+        raise ForbiddenError("this task belongs to another department", task_id=task_id)
+    return list(session.scalars(select(Extension).where(Extension.task_id == task_id).order_by(Extension.id)))
+
+
+def pending_extensions(session: Session, actor: Actor, limit: int = 200) -> list[Extension]:
+    """Return the pending requests the caller could decide (supervision: all; a lead: other departments')."""
+    if actor.role not in ("supervisor", "lead", "admin"):
+        raise ForbiddenError("only leads and supervision decide extensions")
+    query = select(Extension).where(Extension.status == "pending")
+    if actor.role == "lead":
+        query = query.join(TaskRecord, TaskRecord.id == Extension.task_id).where(
+            TaskRecord.department_code != actor.department_code)
+    return list(session.scalars(query.order_by(Extension.requested_at, Extension.id).limit(limit)))
+
+
+def instance_extensions(session: Session, instance_id: int) -> list[Extension]:
+    """Return every extension request of an instance, oldest first."""
+    return list(session.scalars(
+        select(Extension).where(Extension.instance_id == instance_id).order_by(Extension.id)))

@@ -1,0 +1,268 @@
+"""Clock stops (暂停计时): a department pauses its task; the window sends the one correction notice.
+
+Time spent waiting for the applicant (补正) or in a special procedure (hearing, survey, tendering,
+expert review, public notice) does not count against a legal limit (行政许可法). While a task is
+paused its timers are frozen and it cannot be completed; resuming moves its deadline later by the
+working days the clock stood still.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..deadlines import attached_timers, freeze_timers, paused_working_days, shift_task_deadline, thaw_timers
+from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..models import OPEN_TASK_STATUSES, PAUSE_KINDS, Pause, TaskRecord
+from ..task_warnings import refresh_task_warning
+from ..timer_events import waiting_timers
+from ..unit_of_work import InstanceChange, change_instance
+from ..workdays import SHANGHAI
+from .executor import CommandContext
+from .tasks import can_act_on
+
+__all__ = ["CORRECTION_ROLES", "MAX_REASON", "PauseInstanceCommand", "PauseTaskCommand",
+           "ResumeInstanceCommand", "ResumeTaskCommand", "department_task", "instance_pauses"]
+
+CORRECTION_ROLES = frozenset({"window", "admin"})
+MAX_REASON = 2000
+MAX_DOCUMENTS = 100
+
+
+def department_task(ctx: CommandContext, task_id: str) -> TaskRecord:
+    """Load a task and check it is the caller's department's, before looking at its state."""
+    row = ctx.session.get(TaskRecord, task_id)
+    if row is None:
+        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
+    if not can_act_on(ctx.actor, row):
+        raise ForbiddenError("this task belongs to another department", task_id=task_id)
+    return row
+
+
+def reason_problems(reason: str | None, field_name: str = "reason") -> list[Problem]:
+    """A stop or a decision about time must say why, in a bounded text."""
+    if reason is None or not reason.strip():
+        return [Problem("a reason is required", field=field_name)]
+    if len(reason) > MAX_REASON:
+        return [Problem(f"reason is longer than {MAX_REASON} characters", field=field_name)]
+    return []
+
+
+def _check_running(change: InstanceChange, row: TaskRecord | None = None) -> None:
+    """Refuse to touch a finished task or an instance that is not running (re-read under the lock)."""
+    if row is not None:
+        change.session.refresh(row)  # re-read under the instance lock
+        if row.status not in OPEN_TASK_STATUSES:
+            raise ConflictError(f"task is {row.status}", task_id=row.id, status=row.status)
+    if change.instance.status != "running":
+        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+
+
+def _stop(change: InstanceChange, row: TaskRecord, kind: str, reason: str) -> dict[str, Any]:
+    """Mark a task paused and freeze its timers; return the frozen timers' original values."""
+    originals = freeze_timers(attached_timers(change.spiff_task(row.id)))
+    row.pause_kind, row.pause_reason, row.paused_at = kind, reason, change.now
+    refresh_task_warning(change, row)  # clears next_warning_at: a stopped clock does not escalate
+    change.record("task.paused", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
+                  kind=kind, reason=reason)
+    change.ctx.emit("task.paused", instance_id=row.instance_id, task_id=row.id, kind=kind)
+    return originals
+
+
+def _restart(change: InstanceChange, row: TaskRecord, days: int) -> None:
+    """Clear a task's stop and move its deadline later by the paused working days."""
+    kind = row.pause_kind
+    row.pause_kind = row.pause_reason = row.paused_at = None
+    shift_task_deadline(change, row, days, timers=False)  # thaw_timers moved the engine's timers
+    refresh_task_warning(change, row)
+    change.record("task.resumed", row.id, bpmn_id=row.bpmn_id, department=row.department_code, kind=kind,
+                  paused_working_days=days, due_at=row.due_at.isoformat() if row.due_at else None)
+    change.ctx.emit("task.resumed", instance_id=row.instance_id, task_id=row.id, paused_working_days=days)
+
+
+def _close(change: InstanceChange, pause: Pause, days: int) -> None:
+    """End a stop, keeping who ended it and the working days it lasted for the history."""
+    pause.ended_at, pause.ended_by, pause.paused_working_days = change.now, change.ctx.actor_name, days
+
+
+@dataclass(frozen=True)
+class PauseTaskCommand:
+    """A department stops its task's clock for a correction or a special procedure."""
+
+    task_id: str
+    kind: str
+    reason: str
+
+    def execute(self, ctx: CommandContext) -> TaskRecord:
+        """Stop the clock of an open, running task that is not already stopped."""
+        row = department_task(ctx, self.task_id)
+        problems = reason_problems(self.reason)
+        if self.kind not in PAUSE_KINDS:
+            problems.append(Problem(f"kind must be one of {', '.join(PAUSE_KINDS)}", field="kind"))
+        if problems:
+            raise InvalidError("invalid pause", problems)
+
+        def act(change: InstanceChange) -> TaskRecord:
+            change.advance = False  # stopping a clock must not move the process
+            _check_running(change, row)
+            if row.pause_kind is not None:
+                raise ConflictError(f"task is already paused ({row.pause_kind}) since {_day(row.paused_at)}",
+                                    task_id=row.id)
+            originals = _stop(change, row, self.kind, self.reason.strip())
+            change.session.add(Pause(instance_id=row.instance_id, task_id=row.id, kind=self.kind,
+                                     reason=self.reason.strip(), details={"timers": originals},
+                                     started_at=change.now, started_by=ctx.actor_name))
+            return row
+
+        return change_instance(ctx, row.instance_id, act)
+
+
+@dataclass(frozen=True)
+class ResumeTaskCommand:
+    """A department restarts its task's clock; the deadline moves by the paused working days."""
+
+    task_id: str
+
+    def execute(self, ctx: CommandContext) -> TaskRecord:
+        """Resume a task paused by its own department (the window lifts its correction notice)."""
+        row = department_task(ctx, self.task_id)
+
+        def act(change: InstanceChange) -> TaskRecord:
+            change.advance = False
+            _check_running(change, row)
+            if row.pause_kind is None:
+                raise ConflictError("task is not paused", task_id=row.id)
+            pause = change.session.scalar(select(Pause).where(
+                Pause.task_id == row.id, Pause.ended_at.is_(None)).order_by(Pause.id.desc()).limit(1))
+            if pause is None:
+                raise ConflictError("task is paused by the window's correction notice; the window resumes it "
+                                    "when the documents are supplied", task_id=row.id)
+            if change.instance.pause_kind is not None:
+                # Ending the procedure now would restart a clock the correction notice still stops;
+                # resuming later counts the whole stop once, so nothing is lost by waiting.
+                raise ConflictError("the window's correction notice still stands; resume this task after "
+                                    "it is lifted", task_id=row.id)
+            days = paused_working_days(change, pause.started_at)
+            thaw_timers(change, (pause.details or {}).get("timers") or {}, days)
+            _restart(change, row, days)
+            _close(change, pause, days)
+            return row
+
+        return change_instance(ctx, row.instance_id, act)
+
+
+@dataclass(frozen=True)
+class PauseInstanceCommand:
+    """The window's one-time correction notice (一次性告知补正): every open task's clock stops."""
+
+    instance_id: int
+    reason: str
+    missing_documents: list[str] = field(default_factory=list)
+    kind: str = "correction"
+
+    def execute(self, ctx: CommandContext) -> list[TaskRecord]:
+        """Send the notice once per instance, listing every missing document at once."""
+        if ctx.actor.role not in CORRECTION_ROLES:
+            raise ForbiddenError("only window staff send correction notices")
+        documents = self._validate()
+
+        def act(change: InstanceChange) -> list[TaskRecord]:
+            change.advance = False
+            _check_running(change)
+            earlier = change.session.scalar(select(Pause).where(
+                Pause.instance_id == self.instance_id, Pause.task_id.is_(None),
+                Pause.kind == "correction").limit(1))
+            if earlier is not None:
+                raise ConflictError(f"the correction notice was already sent on {_day(earlier.started_at)}; "
+                                    "all missing documents must be listed at once", pause_id=earlier.id)
+            rows = _open_rows(change.session, self.instance_id)
+            paused = [r for r in rows if r.pause_kind is None]  # a task in a special procedure stays so
+            originals: dict[str, Any] = {}
+            for row in paused:
+                originals.update(_stop(change, row, self.kind, self.reason.strip()))
+            # The whole application's clock stops: timers on no human task (an overall limit) too.
+            assert change.workflow is not None
+            originals.update(freeze_timers(waiting_timers(change.workflow)))
+            instance, reason = change.instance, self.reason.strip()
+            instance.pause_kind, instance.pause_reason, instance.paused_at = self.kind, reason, change.now
+            details = {"missing_documents": documents, "tasks": [r.id for r in paused], "timers": originals}
+            change.session.add(Pause(instance_id=instance.id, task_id=None, kind=self.kind, reason=reason,
+                                     details=details, started_at=change.now, started_by=ctx.actor_name))
+            change.record("instance.paused", None, kind=self.kind, reason=self.reason.strip(),
+                          missing_documents=documents, tasks=[r.id for r in paused])
+            change.ctx.emit("instance.paused", instance_id=instance.id, kind=self.kind)
+            return paused
+
+        return change_instance(ctx, self.instance_id, act)
+
+    def _validate(self) -> list[str]:
+        problems = reason_problems(self.reason)
+        documents = [d.strip() for d in self.missing_documents if isinstance(d, str)]
+        if self.kind != "correction":
+            problems.append(Problem("an instance is paused only for a correction", field="kind"))
+        if not documents:
+            problems.append(Problem("list every missing document (at least one)", field="missing_documents"))
+        elif len(documents) > MAX_DOCUMENTS or any(not d or len(d) > 255 for d in documents):
+            problems.append(Problem(f"at most {MAX_DOCUMENTS} documents, each 1 to 255 characters",
+                                    field="missing_documents"))
+        if problems:
+            raise InvalidError("invalid correction notice", problems)
+        return documents
+
+
+@dataclass(frozen=True)
+class ResumeInstanceCommand:
+    """The applicant supplied the documents: restart every task the correction notice stopped."""
+
+    instance_id: int
+
+    def execute(self, ctx: CommandContext) -> list[TaskRecord]:
+        """Lift the instance's correction stop; each task's deadline moves by the paused working days."""
+        if ctx.actor.role not in CORRECTION_ROLES:
+            raise ForbiddenError("only window staff lift correction notices")
+
+        def act(change: InstanceChange) -> list[TaskRecord]:
+            change.advance = False
+            _check_running(change)
+            pause = change.session.scalar(select(Pause).where(
+                Pause.instance_id == self.instance_id, Pause.task_id.is_(None), Pause.ended_at.is_(None))
+                .order_by(Pause.id.desc()).limit(1))
+            if pause is None or change.instance.pause_kind is None:
+                raise ConflictError("instance is not paused", instance_id=self.instance_id)
+            days = paused_working_days(change, pause.started_at)
+            details = pause.details or {}
+            thaw_timers(change, details.get("timers") or {}, days)
+            stopped = set(details.get("tasks") or [])
+            resumed = [r for r in _open_rows(change.session, self.instance_id)
+                       if r.id in stopped and r.pause_kind == pause.kind]
+            for row in resumed:
+                _restart(change, row, days)
+            instance = change.instance
+            instance.pause_kind = instance.pause_reason = instance.paused_at = None
+            _close(change, pause, days)
+            change.record("instance.resumed", None, kind=pause.kind, paused_working_days=days,
+                          tasks=[r.id for r in resumed])
+            change.ctx.emit("instance.resumed", instance_id=instance.id, paused_working_days=days)
+            return resumed
+
+        return change_instance(ctx, self.instance_id, act)
+
+
+def _open_rows(session: Session, instance_id: int) -> list[TaskRecord]:
+    """Return the instance's ready and claimed tasks in a stable order."""
+    return list(session.scalars(select(TaskRecord).where(
+        TaskRecord.instance_id == instance_id, TaskRecord.status.in_(OPEN_TASK_STATUSES))
+        .order_by(TaskRecord.created_at, TaskRecord.bpmn_id)))
+
+
+def _day(value: Any) -> str:
+    """Render a stored instant as the Beijing date staff and applicants read."""
+    return value.astimezone(SHANGHAI).date().isoformat() if value is not None else "?"
+
+
+def instance_pauses(session: Session, instance_id: int) -> list[Pause]:
+    """Return every clock stop of an instance, oldest first (the history the instance page shows)."""
+    return list(session.scalars(select(Pause).where(Pause.instance_id == instance_id).order_by(Pause.id)))

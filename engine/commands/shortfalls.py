@@ -1,0 +1,166 @@
+"""容缺受理: accept an application with secondary documents missing, and chase the promised supply.
+
+The applicant signs a commitment listing the missing documents and a deadline in working days.
+The window marks them supplied; a sweep flips shortfalls past their deadline to `missed` and raises
+a red warning for supervision exactly once. An instance approved while its shortfall is still open
+or missed ends as "passed with shortfall" (办结·容缺通过, BLZT 12; see engine/state_codes.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..exceptions import ConflictError, ForbiddenError, NotFoundError, Problem
+from ..models import Shortfall, User, WarningEvent
+from ..unit_of_work import InstanceChange, change_instance
+from ..workdays import workday_deadline
+from .executor import Actor, CommandContext, CommandExecutor
+
+__all__ = ["MAX_SHORTFALL_DAYS", "MarkMissedShortfallCommand", "MarkShortfallSuppliedCommand",
+           "instance_shortfall", "missed_shortfall_instances", "open_shortfall", "shortfall_problems",
+           "sweep_missed_shortfalls"]
+
+log = logging.getLogger(__name__)
+MAX_SHORTFALL_DAYS = 60
+SHORTFALL_ROLES = frozenset({"window", "admin"})
+SWEEP_ACTOR = Actor.system("shortfall")
+
+
+def shortfall_problems(spec: dict[str, Any]) -> list[Problem]:
+    """Check a 容缺 commitment: documents listed, a deadline of 1..60 working days, a signed promise."""
+    problems = []
+    documents = spec.get("documents")
+    if not isinstance(documents, list) or not documents:
+        problems.append(Problem("list the missing documents (at least one)", field="shortfall.documents"))
+    elif len(documents) > 100 or any(not isinstance(d, str) or not d.strip() or len(d) > 255
+                                     for d in documents):
+        problems.append(Problem("at most 100 documents, each 1 to 255 characters",
+                                field="shortfall.documents"))
+    days = spec.get("deadline_working_days")
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_SHORTFALL_DAYS:
+        problems.append(Problem(f"deadline_working_days must be a whole number from 1 to "
+                                f"{MAX_SHORTFALL_DAYS}", field="shortfall.deadline_working_days"))
+    commitment = spec.get("commitment")
+    if not isinstance(commitment, str) or not commitment.strip() or len(commitment) > 4000:
+        problems.append(Problem("the applicant's commitment (1 to 4000 characters) is required",
+                                field="shortfall.commitment"))
+    return problems
+
+
+def open_shortfall(change: InstanceChange, spec: dict[str, Any]) -> Shortfall:
+    """Create the shortfall of a just-accepted instance, due at the close of the Nth working day."""
+    runtime = change.ctx.runtime
+    days = spec["deadline_working_days"]
+    shortfall = Shortfall(
+        instance_id=change.instance.id, documents=[d.strip() for d in spec["documents"]],
+        commitment=spec["commitment"].strip(), status="open",
+        due_at=workday_deadline(runtime.calendar, change.now, days, runtime.workday_close))
+    change.session.add(shortfall)
+    change.record("shortfall.accepted", None, documents=shortfall.documents, deadline_working_days=days,
+                  due_at=shortfall.due_at.isoformat(), commitment=shortfall.commitment)
+    return shortfall
+
+
+def _locked_shortfall(change: InstanceChange) -> Shortfall | None:
+    """Re-read the instance's shortfall under its lock, so a racing sweep sees the other's flip."""
+    return change.session.scalars(select(Shortfall).where(Shortfall.instance_id == change.instance.id)
+                                  .execution_options(populate_existing=True)).first()
+
+
+@dataclass(frozen=True)
+class MarkShortfallSuppliedCommand:
+    """The window records that the promised documents arrived."""
+
+    instance_id: int
+
+    def execute(self, ctx: CommandContext) -> Shortfall:
+        """Close an open shortfall; a supplied or missed one cannot be supplied again."""
+        if ctx.actor.role not in SHORTFALL_ROLES:
+            raise ForbiddenError("only window staff record supplied documents")
+
+        def act(change: InstanceChange) -> Shortfall:
+            shortfall = _locked_shortfall(change)
+            if shortfall is None:
+                raise NotFoundError("this application was accepted without a shortfall",
+                                    instance_id=self.instance_id)
+            if shortfall.status != "open":
+                raise ConflictError(f"the shortfall is {shortfall.status}, not open",
+                                    instance_id=self.instance_id, status=shortfall.status)
+            shortfall.status, shortfall.supplied_at = "supplied", change.now
+            change.record("shortfall.supplied", None, documents=shortfall.documents,
+                          due_at=shortfall.due_at.isoformat())
+            ctx.emit("shortfall.supplied", instance_id=self.instance_id)
+            return shortfall
+
+        return change_instance(ctx, self.instance_id, act, load_workflow=False)
+
+
+@dataclass(frozen=True)
+class MarkMissedShortfallCommand:
+    """Flip one instance's overdue open shortfall to missed and raise its red warning, once."""
+
+    instance_id: int
+
+    def execute(self, ctx: CommandContext) -> bool:
+        """Return True when this call flipped it; re-checked under the instance lock, so sweeps may race."""
+
+        def act(change: InstanceChange) -> bool:
+            shortfall = _locked_shortfall(change)
+            if shortfall is None or shortfall.status != "open" or shortfall.due_at > change.now:
+                return False
+            shortfall.status = "missed"
+            department = _accepting_department(change.session, change.instance.created_by)
+            change.session.add(WarningEvent(
+                instance_id=change.instance.id, task_id=None, subject="shortfall", department_code=department,
+                level_from="green", level_to="red", due_at=shortfall.due_at, at=change.now))
+            change.record("shortfall.missed", None, documents=shortfall.documents,
+                          due_at=shortfall.due_at.isoformat())
+            ctx.emit("warning.changed", instance_id=change.instance.id, task_id=None, subject="shortfall",
+                     department=department, level_from="green", level_to="red")
+            return True
+
+        return change_instance(ctx, self.instance_id, act, load_workflow=False)
+
+
+def _accepting_department(session: Session, username: str | None) -> str | None:
+    """The window department that accepted the application answers for chasing the documents."""
+    if username is None:
+        return None
+    user = session.scalar(select(User).where(User.username == username))
+    return user.department_code if user is not None else None
+
+
+def missed_shortfall_instances(session: Session, now: datetime, limit: int = 500) -> list[int]:
+    """Return instances whose open shortfall is due by `now`, reading the partial due index only."""
+    return list(session.scalars(
+        select(Shortfall.instance_id).where(Shortfall.status == "open", Shortfall.due_at <= now)
+        .order_by(Shortfall.due_at).limit(limit)))
+
+
+def sweep_missed_shortfalls(executor: CommandExecutor, now: datetime | None = None) -> int:
+    """Mark every overdue open shortfall missed; return how many this sweep flipped.
+
+    Safe to run from several processes at once and repeatedly: each flip happens under the
+    instance lock and only from `open`, so each shortfall warns exactly once.
+    """
+    now = now or executor.runtime.clock.now()
+    with executor.session_factory() as session:
+        instance_ids = missed_shortfall_instances(session, now)
+    flipped = 0
+    for instance_id in instance_ids:
+        try:
+            flipped += bool(executor.execute(MarkMissedShortfallCommand(instance_id), SWEEP_ACTOR))
+        except Exception:  # one broken instance must not stop the sweep for the others
+            log.exception("marking the shortfall of instance %s missed failed", instance_id)
+    return flipped
+
+
+def instance_shortfall(session: Session, instance_id: int) -> Shortfall | None:
+    """Return an instance's shortfall, if it was accepted with one."""
+    return session.scalar(select(Shortfall).where(Shortfall.instance_id == instance_id))
