@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from engine.calendar_store import DEFAULT_RELOAD_SECONDS, DatabaseCalendar
+from engine.calendar_store import DatabaseCalendar
 from engine.commands import CommandExecutor
 from engine.database import configure_engine, writer_sessionmaker
 from engine.runtime import EngineRuntime
@@ -51,8 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
         # Its own read sessions (not the request's), so the scheduler and command threads can use it.
-        working_calendar = DatabaseCalendar(db.engine, reload_seconds=float(
-            app.config.get("ONEWINDOW_CALENDAR_RELOAD_SECONDS", DEFAULT_RELOAD_SECONDS)))
+        working_calendar = DatabaseCalendar(db.engine, reload_seconds=settings.calendar_reload_seconds)
         runtime = EngineRuntime(clock, working_calendar, settings.workday_close)
         executor = CommandExecutor(writer_sessionmaker(db.engine), runtime)
         executor.subscribe(working_calendar.handle_event)  # "calendar.changed" drops the cached days

@@ -18,6 +18,7 @@ from flask import Flask
 
 from engine.calendar_store import CALENDAR_NEXT_YEAR_MISSING, next_year_missing
 from engine.commands import Actor
+from engine.commands.shortfalls import sweep_missed_shortfalls
 from engine.commands.timers import FireTimerCommand, claim_due_timers
 from engine.commands.warnings import RefreshWarningsCommand, instances_with_due_warnings
 from engine.database import writer_sessionmaker
@@ -102,6 +103,8 @@ def _tick(app: Flask) -> None:
         log.info("timers: claimed %d, fired %d, lost %d, failed %d", stats.claimed, stats.fired, stats.lost,
                  len(stats.failed))
     sweep_warnings(app)
+    with app.app_context():
+        sweep_missed_shortfalls(services().executor)
 
 
 def run_scheduler(app: Flask) -> None:

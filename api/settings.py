@@ -26,6 +26,7 @@ class Settings:
     max_bpmn_bytes: int
     timer_sweep_seconds: float
     timer_claim_seconds: float
+    calendar_reload_seconds: float
 
     @property
     def production(self) -> bool:
@@ -50,6 +51,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         max_bpmn_bytes=int(env_vars.get("ONEWINDOW_MAX_BPMN_BYTES", 2 * 1024 * 1024)),
         timer_sweep_seconds=float(env_vars.get("ONEWINDOW_TIMER_SWEEP_SECONDS", 1.0)),
         timer_claim_seconds=float(env_vars.get("ONEWINDOW_TIMER_CLAIM_SECONDS", 60.0)),
+        calendar_reload_seconds=float(env_vars.get("ONEWINDOW_CALENDAR_RELOAD_SECONDS", 60.0)),
     )
 
 

@@ -25,7 +25,7 @@ from .workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 if TYPE_CHECKING:
     from .unit_of_work import InstanceChange
 
-__all__ = ["FROZEN", "attached_timers", "ensure_not_paused", "freeze_timers", "open_pauses",
+__all__ = ["FROZEN", "attached_timers", "ensure_not_paused", "freeze_timers", "is_frozen", "open_pauses",
            "paused_working_days", "shift_task_deadline", "thaw_timers"]
 
 FROZEN = "9999-12-31T00:00:00+00:00"
@@ -49,6 +49,11 @@ def attached_timers(task: Task | None) -> list[Task]:
     return [s for s in task.parent.children
             if s is not task and s.has_state(TaskState.WAITING)
             and isinstance(getattr(s.task_spec, "event_definition", None), TimerEventDefinition)]
+
+
+def is_frozen(timer: Task) -> bool:
+    """Tell whether a waiting timer is held by a clock stop (the sweeper must leave it alone)."""
+    return _is_frozen(timer.internal_data.get("event_value"))
 
 
 def _is_frozen(value: Any) -> bool:

@@ -47,10 +47,12 @@ def list_tasks(session: Session, actor: Actor, flt: TaskFilter,
         query = query.where(TaskRecord.definition_key == flt.definition_key)
     if flt.warning_levels:
         query = query.where(TaskRecord.warning_level.in_(flt.warning_levels))
-    if flt.overdue is True:
-        query = query.where(TaskRecord.due_at.is_not(None), TaskRecord.due_at < now)
+    if flt.overdue is True:  # a stopped clock is not overdue
+        query = query.where(TaskRecord.due_at.is_not(None), TaskRecord.due_at < now,
+                            TaskRecord.pause_kind.is_(None))
     elif flt.overdue is False:
-        query = query.where((TaskRecord.due_at.is_(None)) | (TaskRecord.due_at >= now))
+        query = query.where(TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now)
+                            | TaskRecord.pause_kind.is_not(None))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at)

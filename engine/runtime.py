@@ -44,9 +44,11 @@ class EngineRuntime:
         deadline = workday_deadline(self.calendar, self.clock.now(), n, self.workday_close)
         return deadline.isoformat()
 
-    def warning_state(self, start: datetime, due: datetime | None, now: datetime) -> WarningState:
+    def warning_state(self, start: datetime, due: datetime | None, now: datetime,
+                      limit_days: int | None = None) -> WarningState:
         """Return a limit's warning level at `now` and when it next changes."""
-        return warning_state(self.calendar, self.warning_policy, start, due, now, self.workday_close)
+        return warning_state(self.calendar, self.warning_policy, start, due, now, self.workday_close,
+                             limit_days)
 
     def shift_by_workdays(self, instant: datetime, days: int) -> datetime:
         """Move a deadline later by working days, keeping it at the close of a working day."""

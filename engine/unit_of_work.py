@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .audit import append_event
+from .deadlines import is_frozen
 from .exceptions import NotFoundError
 from .models import OPEN_TASK_STATUSES, Instance, ProcessDefinition, TaskRecord, TimerRecord
 from .scripting import ExpressionError
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_instance"]
 
 # Timer rows that still stand for a waiting SpiffWorkflow timer.
-LIVE_TIMER_STATES = ("pending", "claimed", "blocked")
+LIVE_TIMER_STATES = ("pending", "claimed", "blocked", "paused")
 
 T = TypeVar("T")
 
@@ -268,9 +269,10 @@ def _sync_timers(change: InstanceChange) -> None:
         if due is None:
             continue
         row = live.get(task_id)
+        state = "paused" if is_frozen(task) else "blocked" if blocked else "pending"
         if row is not None:
-            # Still waiting: release any claim; a stopped instance parks its timers until it runs again.
-            row.state = "blocked" if blocked else "pending"
+            # Still waiting: release any claim; a stopped instance (or clock) parks its timers.
+            row.state = state
             row.claimed_by = row.claim_expires_at = None
             if row.due_at < change.now < due:  # a cycle timer fired one occurrence and waits for the next
                 change.record("timer.fired", task_id, bpmn_id=row.bpmn_id, due_at=row.due_at.isoformat(),
@@ -281,7 +283,7 @@ def _sync_timers(change: InstanceChange) -> None:
             session.add(TimerRecord(
                 id=task_id, instance_id=instance.id, bpmn_id=task.task_spec.bpmn_id,
                 attached_task_id=str(attached.id) if attached is not None else None,
-                due_at=due, state="blocked" if blocked else "pending",
+                due_at=due, state=state,
             ))
         elif row.due_at != due:
             row.due_at = due

@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
-from .workdays import (
-    SHANGHAI,
-    CalendarUnknownDayError,
-    WorkingCalendar,
-    workday_deadline,
-    working_days_between,
-)
+from .workdays import SHANGHAI, CalendarUnknownDayError, WorkingCalendar, workday_deadline
 
 __all__ = ["LEVEL_ORDER", "WarningPolicy", "WarningState", "highest_level", "warning_state"]
 
@@ -41,28 +35,44 @@ class WarningState:
     next_change_at: datetime | None
 
 
+def _nth_workday_before(calendar: WorkingCalendar, day: date, n: int) -> date:
+    """Return the Nth working day strictly before `day` (walking back through the calendar)."""
+    found, current = 0, day
+    while found < n:
+        current -= timedelta(days=1)
+        if calendar.is_workday(current):
+            found += 1
+    return current
+
+
 def _schedule(calendar: WorkingCalendar, policy: WarningPolicy, start: datetime, due: datetime,
-              close: time) -> list[tuple[datetime, str]]:
-    """Return the instants at which the level becomes yellow, red and escalated."""
-    limit = working_days_between(calendar, start.astimezone(SHANGHAI).date(), due.astimezone(SHANGHAI).date())
-    candidates = [start]
-    if limit - policy.yellow_days_left >= 1:
-        candidates.append(workday_deadline(calendar, start, limit - policy.yellow_days_left, close))
-    used_days = math.ceil(limit * policy.yellow_fraction_used)
-    if 1 <= used_days < limit:
-        candidates.append(workday_deadline(calendar, start, used_days, close))
-    yellow_at = max(start, min(candidates[1:], default=start))
+              limit_days: int | None, close: time) -> list[tuple[datetime, str]]:
+    """Return the instants at which the level becomes yellow, red and escalated.
+
+    Both yellow rules are counted back from the due date ("≤ 2 working days left"; "≥ 80 % used"
+    is "≤ 20 % of the limit left"), so clock stops and extensions, which move the due date, move the
+    warning with it instead of counting paused days as used.
+    """
+    days_left = policy.yellow_days_left
+    if limit_days:
+        days_left = max(days_left, limit_days - math.ceil(limit_days * policy.yellow_fraction_used))
+    due_local = due.astimezone(SHANGHAI)
+    schedule: list[tuple[datetime, str]] = []
+    if days_left > 0:
+        last_calm_day = _nth_workday_before(calendar, due_local.date(), days_left)
+        yellow_at = datetime.combine(last_calm_day, close, SHANGHAI)
+        schedule.append((max(start, yellow_at), "yellow"))
     escalated_at = workday_deadline(calendar, due, policy.escalate_after_days, close)
-    return [(yellow_at, "yellow"), (due, "red"), (escalated_at, "escalated")]
+    return [*schedule, (due, "red"), (escalated_at, "escalated")]
 
 
 def warning_state(calendar: WorkingCalendar, policy: WarningPolicy, start: datetime, due: datetime | None,
-                  now: datetime, close: time) -> WarningState:
-    """Compute the level at `now` for a limit running from `start` to `due`."""
+                  now: datetime, close: time, limit_days: int | None = None) -> WarningState:
+    """Compute the level at `now` for a limit of `limit_days` running from `start` to `due`."""
     if due is None:
         return WarningState("green", None)
     try:
-        schedule = _schedule(calendar, policy, start, due, close)
+        schedule = _schedule(calendar, policy, start, due, limit_days, close)
     except CalendarUnknownDayError:
         # Beyond the loaded calendar we only know the due time itself.
         schedule = [(due, "red")]

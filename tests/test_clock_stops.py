@@ -110,7 +110,7 @@ def test_a_paused_timer_does_not_fire_and_a_paused_task_cannot_be_completed(
 
     move_clock(api, clock, datetime(2026, 10, 23, 10, 0, tzinfo=SHANGHAI))  # past the original due
     sweep_timers(app)
-    assert timer_row(app, task["id"]).state == "pending"
+    assert timer_row(app, task["id"]).state == "paused"  # held by the clock stop, never claimed
     body = detail(api, inst["id"])
     fired = [e["details"]["attached_task_id"] for e in body["history"] if e["action"] == "timer.fired"]
     assert len(fired) == 3 and task["id"] not in fired  # the other three reviews did go overdue

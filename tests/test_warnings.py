@@ -74,3 +74,21 @@ def test_december_without_next_year_raises_a_calendar_event(app: Flask, clock: F
     clock.set(datetime(2026, 12, 1, 4, 0, tzinfo=UTC))
     assert check_calendar(app) is True
     assert seen == [("calendar.next_year_missing", {"year": 2027, "checked_on": "2026-12-01"})]
+
+
+def test_a_clock_stop_moves_the_warnings_with_the_due_date(app: Flask, api: Api, clock: FixedClock) -> None:
+    api.post("/api/instances", "window1", json=BODY)
+    task = api.get("/api/tasks", "sthj_reviewer").get_json()["items"][0]
+    r = api.post(f"/api/tasks/{task['id']}/pause", "sthj_reviewer", json={"kind": "expert_review", "reason": "专家评审"})
+    assert r.status_code == 200
+    clock.set(datetime(2026, 9, 23, 2, 0, tzinfo=UTC))  # Wed: Sun 20 (调休), Mon 21, Tue 22, Wed 23 paused
+    resumed = api.post(f"/api/tasks/{task['id']}/resume", "sthj_reviewer").get_json()
+    assert resumed["due_at"] == "2026-10-28T17:30:00+08:00"
+    # 20-day limit: yellow with 4 working days left, i.e. after the close of Thu 10-22 (not Fri 10-16,
+    # which is where it would be if the paused days counted as used).
+    for instant, expected in ((datetime(2026, 10, 22, 9, 29, tzinfo=UTC), "green"),
+                              (datetime(2026, 10, 22, 9, 30, tzinfo=UTC), "yellow"),
+                              (datetime(2026, 10, 28, 9, 30, tzinfo=UTC), "red")):
+        clock.set(instant)
+        sweep_warnings(app)
+        assert _levels(api) == [expected], instant
