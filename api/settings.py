@@ -27,6 +27,8 @@ class Settings:
     timer_sweep_seconds: float
     timer_claim_seconds: float
     calendar_reload_seconds: float
+    extension_max_per_task: int
+    extension_max_working_days: int
 
     @property
     def production(self) -> bool:
@@ -52,6 +54,8 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         timer_sweep_seconds=float(env_vars.get("ONEWINDOW_TIMER_SWEEP_SECONDS", 1.0)),
         timer_claim_seconds=float(env_vars.get("ONEWINDOW_TIMER_CLAIM_SECONDS", 60.0)),
         calendar_reload_seconds=float(env_vars.get("ONEWINDOW_CALENDAR_RELOAD_SECONDS", 60.0)),
+        extension_max_per_task=int(env_vars.get("ONEWINDOW_EXTENSION_MAX_PER_TASK", 1)),
+        extension_max_working_days=int(env_vars.get("ONEWINDOW_EXTENSION_MAX_WORKING_DAYS", 20)),
     )
 
 

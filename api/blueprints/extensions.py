@@ -6,11 +6,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from engine.commands import DecideExtensionCommand, RequestExtensionCommand
+from engine.commands import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 from engine.commands.extensions import pending_extensions, task_extensions
 
 from ..auth import current_actor, requires
-from ..extensions import Blueprint, db, run_command
+from ..extensions import Blueprint, db, run_command, services
 from ..presenters import extension_json
 
 blp = Blueprint("extensions", __name__, url_prefix="/api", description="Deadline extensions")
@@ -53,7 +53,11 @@ class ExtensionListSchema(Schema):
 @requires()
 def request_extension(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Ask for more working days on one of the caller's department's open tasks."""
-    return extension_json(run_command(RequestExtensionCommand(task_id, body["working_days"], body["reason"])))
+    settings = services().settings
+    policy = ExtensionPolicy(max_per_task=settings.extension_max_per_task,
+                             max_working_days=settings.extension_max_working_days)
+    return extension_json(run_command(RequestExtensionCommand(task_id, body["working_days"], body["reason"],
+                                                              policy)))
 
 
 @blp.route("/tasks/<string:task_id>/extensions", methods=["GET"])
