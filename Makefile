@@ -42,8 +42,10 @@ test-fast: install frontend
 postgres:
 	scripts/postgres.sh
 
+## bench: throughput/latency/state size vs bare SpiffWorkflow, then timer lag with 100,000 pending timers
 bench: install frontend
-	$(PY) bench/run_bench.py
+	$(PY) bench/run_bench.py $(BENCH_ARGS)
+	$(PY) bench/timer_lag.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -38,6 +38,7 @@ class Client:
         self.session = requests.Session()
         self.session.trust_env = False  # loopback only: never route through a proxy from the env
         self.timings: dict[str, list[tuple[float, float]]] = defaultdict(list)  # kind -> (end, seconds)
+        self.connection_header = ""  # what the server says about keep-alive
 
     @staticmethod
     def login(base: str, users: dict[str, str]) -> dict[str, str]:
@@ -62,6 +63,7 @@ class Client:
         if r.status_code != expect:
             raise ApprovalError(f"{kind} {method} {path}: {r.status_code} {r.text[:300]}")
         self.timings[kind].append((t1, t1 - t0))
+        self.connection_header = r.headers.get("Connection", "(none: keep-alive)")
         return r.json()
 
     def start_instance(self, n: int) -> int:
@@ -102,6 +104,7 @@ class LoadResult:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    connection_header: str = ""
 
 
 def run_load(base: str, passwords: dict[str, str], clients: int, duration: float,
@@ -141,6 +144,7 @@ def run_load(base: str, passwords: dict[str, str], clients: int, duration: float
             merged[kind] += [s for end, s in samples if window_start <= end <= window_end]
         client.session.close()
     result.latencies = dict(merged)
+    result.connection_header = workers[0].connection_header
     return result
 
 

@@ -77,7 +77,8 @@ class BenchServer:
         else:
             self.database_url = f"sqlite:///{self.dir / 'onewindow.db'}"
         self.env = {
-            "ONEWINDOW_DATABASE_URL": self.database_url, "ONEWINDOW_INSTANCE_PATH": str(self.dir / "instance"),
+            "ONEWINDOW_DATABASE_URL": self.database_url,
+            "ONEWINDOW_INSTANCE_PATH": str(self.dir / "instance"),
             "ONEWINDOW_SECRET_KEY": SECRET, "ONEWINDOW_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "ONEWINDOW_DEMO_PASSWORD": DEMO_PASSWORD,
         }
