@@ -148,10 +148,12 @@ class InProcessEngine:
             sample = groups[done][:per_group]
             spiff_sizes = []
             for instance_id, definition_id, _size, _done in sample:
-                state = self.rows("SELECT state FROM instance WHERE id = :id", id=instance_id)[0][0]
+                state, state_format = self.rows("SELECT state, state_format FROM instance WHERE id = :id",
+                                                id=instance_id)[0]
                 spec_json = self.rows("SELECT spec_json FROM process_definition WHERE id = :id",
                                       id=definition_id)[0][0]
-                workflow = runtime.load_workflow(runtime.specs(definition_id, lambda s=spec_json: s), state)
+                workflow = runtime.load_workflow(runtime.specs(definition_id, lambda s=spec_json: s), state,
+                                                 state_format)
                 spiff_sizes.append(len(serializer.serialize_json(workflow).encode()))
             out.append({"completed": done, "instances": len(groups[done]), "sample": len(sample),
                         "state_bytes": sum(r[2] for r in sample) / len(sample),

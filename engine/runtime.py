@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from .scripting import RestrictedScriptEngine
 from .warnings import WarningPolicy, WarningState, warning_state
 from .workdays import Clock, WorkingCalendar, workday_deadline
-from .workflow_state import SpecBundle, WorkflowStateCodec
+from .workflow_state import STATE_FORMAT, SpecBundle, WorkflowStateCodec
 
 __all__ = ["EngineRuntime"]
 
@@ -75,8 +75,8 @@ class EngineRuntime:
         workflow.task_tree.data.update(data)
         return workflow
 
-    def load_workflow(self, specs: SpecBundle, state_json: str) -> BpmnWorkflow:
+    def load_workflow(self, specs: SpecBundle, stored: str, state_format: str = STATE_FORMAT) -> BpmnWorkflow:
         """Restore a workflow and re-attach the restricted script engine (deserializing drops it)."""
-        workflow = self.codec.load_state(state_json, specs)
+        workflow = self.codec.load_state(stored, specs, state_format)
         workflow.script_engine = self.script_engine
         return workflow

@@ -111,7 +111,7 @@ def change_instance(ctx: CommandContext, instance_id: int, act: Callable[[Instan
     workflow = None
     if load_workflow:
         specs = ctx.runtime.specs(definition.id, lambda: definition.spec_json)
-        workflow = ctx.runtime.load_workflow(specs, instance.state)
+        workflow = ctx.runtime.load_workflow(specs, instance.state, instance.state_format)
     change = InstanceChange(ctx, instance, definition, workflow, ctx.now())
     with engine_clock(ctx.runtime.clock):
         result = act(change)
@@ -126,6 +126,7 @@ def _finish(change: InstanceChange) -> None:
         if change.advance and instance.status == "running":
             _run_engine_steps(change)
         instance.state = change.ctx.runtime.codec.dump_state(workflow)
+        instance.state_format = STATE_FORMAT  # an older format is upgraded by the first save
         instance.data = _current_data(workflow)
         open_rows = _sync_task_index(change)
         refresh_instance_warning(change, open_rows)
