@@ -19,8 +19,8 @@ from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
 from ..task_warnings import refresh_task_warning
 from ..unit_of_work import InstanceChange, change_instance
 from .executor import Actor, CommandContext
-from .pauses import department_task, reason_problems
-from .tasks import can_act_on
+from .pauses import reason_problems
+from .tasks import can_act_on, department_task
 
 __all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand", "can_decide_extension",
            "can_read_extensions", "instance_extensions", "pending_extensions", "task_extensions"]

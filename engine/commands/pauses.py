@@ -15,31 +15,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..deadlines import attached_timers, freeze_timers, paused_working_days, shift_task_deadline, thaw_timers
-from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..exceptions import ConflictError, ForbiddenError, InvalidError, Problem
 from ..models import OPEN_TASK_STATUSES, PAUSE_KINDS, Pause, TaskRecord
 from ..task_warnings import refresh_task_warning
 from ..timer_events import waiting_timers
 from ..unit_of_work import InstanceChange, change_instance
 from ..workdays import SHANGHAI
 from .executor import CommandContext
-from .tasks import can_act_on
+from .tasks import department_task
 
 __all__ = ["CORRECTION_ROLES", "MAX_REASON", "PauseInstanceCommand", "PauseTaskCommand",
-           "ResumeInstanceCommand", "ResumeTaskCommand", "department_task", "instance_pauses"]
+           "ResumeInstanceCommand", "ResumeTaskCommand", "instance_pauses"]
 
 CORRECTION_ROLES = frozenset({"window", "admin"})
 MAX_REASON = 2000
 MAX_DOCUMENTS = 100
-
-
-def department_task(ctx: CommandContext, task_id: str) -> TaskRecord:
-    """Load a task and check it is the caller's department's, before looking at its state."""
-    row = ctx.session.get(TaskRecord, task_id)
-    if row is None:
-        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
-    if not can_act_on(ctx.actor, row):
-        raise ForbiddenError("this task belongs to another department", task_id=task_id)
-    return row
 
 
 def reason_problems(reason: str | None, field_name: str = "reason") -> list[Problem]:

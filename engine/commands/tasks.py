@@ -14,7 +14,8 @@ from ..unit_of_work import InstanceChange, change_instance
 from .executor import Actor, CommandContext
 from .instances import validate_data_keys
 
-__all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand", "can_act_on"]
+__all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand", "can_act_on",
+           "department_task"]
 
 TASK_ROLES = frozenset({"window", "reviewer", "lead"})
 REFUSING_DECISIONS = frozenset({"refuse", "reject", "not_approve", "return"})
@@ -26,7 +27,7 @@ def can_act_on(actor: Actor, row: TaskRecord) -> bool:
     return actor.role in TASK_ROLES and actor.department_code == row.department_code
 
 
-def _authorized_row(ctx: CommandContext, task_id: str) -> TaskRecord:
+def department_task(ctx: CommandContext, task_id: str) -> TaskRecord:
     """Load a task and check the caller's department before looking at its state."""
     row = ctx.session.get(TaskRecord, task_id)
     if row is None:
@@ -56,7 +57,7 @@ class ClaimTaskCommand:
 
     def execute(self, ctx: CommandContext) -> TaskRecord:
         """Claim; claiming one's own claimed task again changes nothing."""
-        row = _authorized_row(ctx, self.task_id)
+        row = department_task(ctx, self.task_id)
 
         def act(change: InstanceChange) -> TaskRecord:
             _check_open(change, row, ctx.actor)
@@ -80,7 +81,7 @@ class CompleteTaskCommand:
 
     def execute(self, ctx: CommandContext) -> TaskRecord:
         """Complete a ready or own claimed task exactly once."""
-        row = _authorized_row(ctx, self.task_id)
+        row = department_task(ctx, self.task_id)
         self._validate()
 
         def act(change: InstanceChange) -> TaskRecord:
