@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, pool
 
+import monitor.models  # noqa: F401 - registers the e-supervision tables on the shared metadata
 from alembic import context
 from engine.models import Base
 

@@ -67,10 +67,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         home,
         instances,
         public,
+        supervision,
         tasks,
     )
 
-    for module in (auth, admin, calendar, definitions, instances, tasks, extensions, public, health):
+    for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, public,
+                   health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
     register_error_handlers(app)

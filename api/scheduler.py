@@ -26,15 +26,19 @@ from engine.commands.warnings import RefreshWarningsCommand, instances_with_due_
 from engine.database import writer_sessionmaker
 from engine.models import TimerRecord
 from engine.workdays import SHANGHAI
+from monitor.alerts import AlertSignal
+from monitor.commands.alerts import RaiseAlertCommand
+from monitor.feeds import FeedSupervisionCommand
 
 from .extensions import db, services
 
-__all__ = ["SweepStats", "check_calendar", "next_due_in", "run_scheduler", "sweep_timers", "sweep_timers_for",
-           "sweep_warnings"]
+__all__ = ["SweepStats", "check_calendar", "next_due_in", "run_scheduler", "sweep_supervision",
+           "sweep_timers", "sweep_timers_for", "sweep_warnings"]
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor.system("timer")
 WARNING_ACTOR = Actor.system("warning")
+SUPERVISION_ACTOR = Actor.system("supervision")
 OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
@@ -129,10 +133,21 @@ def check_calendar(app: Flask) -> bool:
         missing = next_year_missing(db.session, today)
         db.session.remove()
         if missing:
-            log.warning("the working-day calendar for %d is not loaded", today.year + 1)
-            svc.executor.publish([(CALENDAR_NEXT_YEAR_MISSING, {"year": today.year + 1,
-                                                                 "checked_on": today.isoformat()})])
+            year = today.year + 1
+            log.warning("the working-day calendar for %d is not loaded", year)
+            payload = {"year": year, "checked_on": today.isoformat()}
+            svc.executor.publish([(CALENDAR_NEXT_YEAR_MISSING, payload)])
+            svc.executor.execute(RaiseAlertCommand(AlertSignal(
+                source="calendar", kind="calendar_missing", level="yellow", dedup_key=f"calendar:{year}",
+                subject=f"calendar:{year}", title=f"{year}年工作日历尚未导入",
+                details={"year": year, "checked_on": today.isoformat()})), SUPERVISION_ACTOR)
         return missing
+
+
+def sweep_supervision(app: Flask) -> int:
+    """Turn new warning and completion events into alerts; return how many alerts opened."""
+    with app.app_context():
+        return services().executor.execute(FeedSupervisionCommand(), SUPERVISION_ACTOR)
 
 
 def _tick(app: Flask, seconds: float) -> None:
@@ -143,6 +158,7 @@ def _tick(app: Flask, seconds: float) -> None:
     sweep_warnings(app)
     with app.app_context():
         sweep_missed_shortfalls(services().executor)
+    sweep_supervision(app)
 
 
 def run_scheduler(app: Flask) -> None:

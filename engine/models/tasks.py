@@ -25,6 +25,7 @@ class TaskRecord(Base):
         Index("ix_task_department_status_due", "department_code", "status", "due_at"),
         Index("ix_task_instance", "instance_id", "created_at"),
         Index("ix_task_department_warning", "department_code", "warning_level"),
+        Index("ix_task_status_completed", "status", "completed_at"),
         Index("ix_task_next_warning", "next_warning_at", postgresql_where=text("next_warning_at IS NOT NULL"),
               sqlite_where=text("next_warning_at IS NOT NULL")),
     )

@@ -1,0 +1,139 @@
+"""Supervision bureau (监察局/效能办): the board and the alert lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+
+from engine.exceptions import NotFoundError
+from monitor.board import board
+from monitor.commands.alerts import (
+    ALERT_DECISIONS,
+    AcknowledgeAlertCommand,
+    CloseAlertCommand,
+    DecideAlertCommand,
+    ExplainAlertCommand,
+    can_see_alert,
+)
+from monitor.models import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert
+
+from ..auth import current_actor, requires
+from ..extensions import Blueprint, db, run_command, services
+from ..presenters import iso
+
+blp = Blueprint("supervision", __name__, url_prefix="/api/supervision", description="E-supervision")
+
+SUPERVISION_VIEW = ("supervisor", "admin")
+
+
+class AlertQuerySchema(Schema):
+    source = fields.String(load_default=None, validate=validate.OneOf(ALERT_SOURCES))
+    level = fields.String(load_default=None, validate=validate.OneOf(ALERT_LEVELS))
+    state = fields.String(load_default=None, validate=validate.OneOf(ALERT_STATES))
+    department = fields.String(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ExplainSchema(Schema):
+    explanation = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class DecideSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(ALERT_DECISIONS))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+def alert_json(alert: Alert) -> dict[str, Any]:
+    """Describe an alert with its handling so far."""
+    return {
+        "id": alert.id, "source": alert.source, "kind": alert.kind, "level": alert.level,
+        "department": alert.department_code, "instance_id": alert.instance_id, "task_id": alert.task_id,
+        "subject": alert.subject, "title": alert.title, "details": alert.details, "evidence": alert.evidence,
+        "state": alert.state, "opened_at": iso(alert.opened_at), "updated_at": iso(alert.updated_at),
+        "closed_at": iso(alert.closed_at), "acknowledged_by": alert.acknowledged_by,
+        "explanation": alert.explanation, "explained_by": alert.explained_by,
+        "explained_at": iso(alert.explained_at), "decision": alert.decision,
+        "decision_reason": alert.decision_reason, "decided_by": alert.decided_by,
+        "decided_at": iso(alert.decided_at),
+    }
+
+
+@blp.route("/board", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires(*SUPERVISION_VIEW)
+def supervision_board() -> dict[str, Any]:
+    """Open work by department × stage × warning level, the red list, and on-time rates this month."""
+    result = board(db.session, services().runtime.clock.now())
+    for item in result["red_list"]:
+        item["due_at"] = iso(item["due_at"])
+    return result
+
+
+@blp.route("/alerts", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(AlertQuerySchema, location="query")
+@requires()
+def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
+    """List alerts, newest first: all of them for supervision, a department's own otherwise."""
+    actor = current_actor()
+    query = select(Alert)
+    if actor.role not in SUPERVISION_VIEW:
+        query = query.where(Alert.department_code == actor.department_code)
+    elif args["department"]:
+        query = query.where(Alert.department_code == args["department"])
+    for column, key in ((Alert.source, "source"), (Alert.level, "level"), (Alert.state, "state")):
+        if args[key]:
+            query = query.where(column == args[key])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.order_by(Alert.opened_at.desc(), Alert.id.desc())
+                              .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"]))
+    return {"items": [alert_json(a) for a in rows], "total": total, "page": args["page"],
+            "per_page": args["per_page"]}
+
+
+@blp.route("/alerts/<int:alert_id>", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires()
+def get_alert(alert_id: int) -> dict[str, Any]:
+    """Return one alert the caller may see."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or not can_see_alert(current_actor(), alert):
+        raise NotFoundError(f"alert {alert_id} not found", alert_id=alert_id)
+    return alert_json(alert)
+
+
+@blp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires("supervisor")
+def acknowledge(alert_id: int) -> dict[str, Any]:
+    """The bureau has seen the alert."""
+    return alert_json(run_command(AcknowledgeAlertCommand(alert_id)))
+
+
+@blp.route("/alerts/<int:alert_id>/explanation", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(ExplainSchema)
+@requires("window", "reviewer", "lead")
+def explain(body: dict[str, Any], alert_id: int) -> dict[str, Any]:
+    """The department concerned explains."""
+    return alert_json(run_command(ExplainAlertCommand(alert_id, body["explanation"])))
+
+
+@blp.route("/alerts/<int:alert_id>/decision", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(DecideSchema)
+@requires("supervisor")
+def decide(body: dict[str, Any], alert_id: int) -> dict[str, Any]:
+    """The bureau decides: dismiss, order, card or accountability."""
+    return alert_json(run_command(DecideAlertCommand(alert_id, body["decision"], body["reason"])))
+
+
+@blp.route("/alerts/<int:alert_id>/close", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires("supervisor")
+def close(alert_id: int) -> dict[str, Any]:
+    """Close a decided alert."""
+    return alert_json(run_command(CloseAlertCommand(alert_id)))

@@ -1,0 +1,122 @@
+"""Turn what the engine recorded into alerts, reading engine tables as outboxes with a cursor.
+
+Reading `warning_event` and `audit_event` by id with a stored cursor (in the same transaction as the
+alerts it produces) makes each engine fact produce its alert exactly once, even across crashes and
+with several schedulers: the cursor row is locked while a batch is handled.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.commands.executor import CommandContext
+from engine.models import AuditEvent, TaskRecord, WarningEvent
+from engine.workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
+
+from .alerts import AlertSignal, raise_alert
+from .models import MonitorCursor
+from .rules import RuleSettings, rule_signals
+
+__all__ = ["FeedSupervisionCommand", "warning_signal"]
+
+WARNING_TITLES = {"yellow": "办理时限预警（黄灯）", "red": "办理超时（红灯）", "escalated": "超时升级"}
+
+
+def _cursor(session: Session, name: str) -> MonitorCursor:
+    cursor = session.scalar(select(MonitorCursor).where(MonitorCursor.name == name).with_for_update())
+    if cursor is None:
+        cursor = MonitorCursor(name=name, last_id=0)
+        session.add(cursor)
+        session.flush()
+    return cursor
+
+
+def warning_signal(event: WarningEvent) -> AlertSignal | None:
+    """A task or shortfall going yellow/red/escalated is one condition, raised as it worsens."""
+    if event.level_to == "green":
+        return None
+    subject = f"task:{event.task_id}" if event.task_id else f"instance:{event.instance_id}"
+    kind = f"{event.subject}_{event.level_to}"
+    title = WARNING_TITLES.get(event.level_to, event.level_to)
+    if event.subject == "shortfall":
+        title = "容缺材料补齐期限已过"
+    return AlertSignal(
+        source="deadline", kind=kind, level=event.level_to, dedup_key=f"deadline:{subject}",
+        subject=subject, title=title, department_code=event.department_code,
+        instance_id=event.instance_id, task_id=event.task_id,
+        details={"due_at": event.due_at.isoformat() if event.due_at else None, "level_from": event.level_from,
+                 "warning_event_id": event.id},
+    )
+
+
+class FeedSupervisionCommand:
+    """Read new warning and audit events since the cursors and raise the alerts they imply."""
+
+    def __init__(self, rules: RuleSettings | None = None, batch: int = 500) -> None:
+        self.rules = rules or RuleSettings()
+        self.batch = batch
+
+    def execute(self, ctx: CommandContext) -> int:
+        """Return how many alerts were opened."""
+        session, now, opened = ctx.session, ctx.now(), 0
+        cursor = _cursor(session, "warning_event")
+        events = session.scalars(select(WarningEvent).where(WarningEvent.id > cursor.last_id)
+                                 .order_by(WarningEvent.id).limit(self.batch)).all()
+        for event in events:
+            signal = warning_signal(event)
+            if signal is not None:
+                alert, new = raise_alert(session, signal, now)
+                opened += new
+                if new:
+                    ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+            cursor.last_id = event.id
+        audit_cursor = _cursor(session, "audit_event")
+        audits = session.scalars(select(AuditEvent).where(AuditEvent.id > audit_cursor.last_id,
+                                                          AuditEvent.action == "task.completed")
+                                 .order_by(AuditEvent.id).limit(self.batch)).all()
+        for audit in audits:
+            task = session.get(TaskRecord, audit.task_id) if audit.task_id else None
+            if task is not None:
+                for signal in rule_signals(self.rules, task, audit):
+                    alert, new = raise_alert(session, signal, now)
+                    opened += new
+                    if new:
+                        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+            audit_cursor.last_id = audit.id
+        if not audits:  # skip past non-completion events cheaply
+            latest = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+            audit_cursor.last_id = max(audit_cursor.last_id, latest or 0)
+        opened += self._claimed_untouched(ctx)
+        return opened
+
+    def _claimed_untouched(self, ctx: CommandContext) -> int:
+        """Tasks claimed and then left alone for N working days."""
+        if not self.rules.claimed_untouched_enabled:
+            return 0
+        session, now, opened = ctx.session, ctx.now(), 0
+        horizon = now - timedelta(days=self.rules.claimed_untouched_days)  # cheap prefilter, calendar below
+        rows = session.scalars(select(TaskRecord).where(TaskRecord.status == "claimed",
+                                                        TaskRecord.claimed_at <= horizon).limit(self.batch))
+        today = now.astimezone(SHANGHAI).date()
+        for row in rows:
+            assert row.claimed_at is not None
+            try:
+                claimed_on = row.claimed_at.astimezone(SHANGHAI).date()
+                idle = working_days_between(ctx.runtime.calendar, claimed_on, today)
+            except CalendarUnknownDayError:
+                continue
+            if idle < self.rules.claimed_untouched_days:
+                continue
+            _alert, new = raise_alert(session, AlertSignal(
+                source="rule", kind="claimed_untouched", level="yellow",
+                dedup_key=f"rule:claimed_untouched:{row.id}", subject=f"task:{row.id}",
+                title=f"已签收但{idle}个工作日未办理", department_code=row.department_code,
+                instance_id=row.instance_id, task_id=row.id,
+                details={"assignee": row.assignee, "claimed_at": row.claimed_at.isoformat(),
+                         "idle_days": idle},
+            ), now)
+            opened += new
+        return opened

@@ -1,0 +1,25 @@
+"""E-supervision tables, on the engine's declarative base (one schema, one migration history)."""
+
+from .accountability import LADDER, AccountabilityRecord
+from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, MonitorCursor
+from .complaints import Complaint, FollowUp, Rating
+from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
+from .transfers import Transfer
+
+__all__ = [
+    "ALERT_LEVELS",
+    "ALERT_SOURCES",
+    "ALERT_STATES",
+    "LADDER",
+    "ORDER_KINDS",
+    "ORDER_STATES",
+    "AccountabilityRecord",
+    "Alert",
+    "Card",
+    "Complaint",
+    "FollowUp",
+    "MonitorCursor",
+    "Rating",
+    "SupervisionOrder",
+    "Transfer",
+]

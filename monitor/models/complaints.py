@@ -1,0 +1,61 @@
+"""Complaints (投诉) and applicant ratings (好差评), each tied to the approval it is about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models import Base, UTCDateTime
+
+__all__ = ["Complaint", "FollowUp", "Rating"]
+
+
+class Complaint(Base):
+    """A complaint; its handling runs as an instance of bpmn/complaint_handling.bpmn."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (Index("ix_complaint_filed", "filed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # the complainant's tracking code
+    approval_instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    handling_instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"))
+    department_code: Mapped[str | None] = mapped_column(String(32))  # the department complained about
+    channel: Mapped[str] = mapped_column(String(16))  # public | window | bureau
+    complainant_name: Mapped[str | None] = mapped_column(String(255))
+    complainant_contact: Mapped[str | None] = mapped_column(String(255))  # shown to the bureau only
+    text: Mapped[str] = mapped_column(Text)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    filed_by: Mapped[str | None] = mapped_column(String(64))
+    source_ip: Mapped[str | None] = mapped_column(String(64))
+    satisfied: Mapped[bool | None]
+
+
+class Rating(Base):
+    """An applicant's grade (1-5) of a completed approval; the bottom two are a bad review."""
+
+    __tablename__ = "rating"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), unique=True)
+    grade: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FollowUp(Base):
+    """Work a bad review creates for a department: a call-back (1 working day) and a fix (15)."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_department", "department_code", "done_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("rating.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # callback | fix
+    department_code: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)

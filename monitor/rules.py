@@ -1,0 +1,58 @@
+"""Rules besides lateness (DOMAIN.md §4): suspicious speed, refusals without reason, odd hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from engine.commands.tasks import REFUSING_DECISIONS
+from engine.models import AuditEvent, TaskRecord
+from engine.workdays import SHANGHAI
+
+from .alerts import AlertSignal
+
+__all__ = ["RuleSettings", "rule_signals"]
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """Each rule can be switched off; thresholds are settings."""
+
+    fast_completion_enabled: bool = True
+    fast_completion_seconds: int = 120
+    refusal_reason_enabled: bool = True
+    refusal_reason_min_chars: int = 10
+    outside_hours_enabled: bool = True
+    office_opens: time = time(8, 30)
+    office_closes: time = time(17, 30)
+    claimed_untouched_enabled: bool = True
+    claimed_untouched_days: int = 3
+
+
+def rule_signals(settings: RuleSettings, task: TaskRecord, completion: AuditEvent) -> list[AlertSignal]:
+    """Return the alerts one task completion calls for (usually none)."""
+    signals: list[AlertSignal] = []
+    details = completion.details or {}
+    base = {"department_code": task.department_code, "instance_id": task.instance_id, "task_id": task.id,
+            "subject": f"task:{task.id}"}
+    seconds = (completion.at - task.created_at).total_seconds()
+    if settings.fast_completion_enabled and seconds < settings.fast_completion_seconds:
+        signals.append(AlertSignal(
+            source="rule", kind="fast_completion", level="yellow", dedup_key=f"rule:fast:{task.id}",
+            title=f"审查用时异常短（{int(seconds)}秒）", details={"seconds": seconds, "by": completion.actor},
+            **base))
+    decision, opinion = details.get("decision"), (details.get("opinion") or "").strip()
+    if settings.refusal_reason_enabled and decision in REFUSING_DECISIONS \
+            and len(opinion) < settings.refusal_reason_min_chars:
+        signals.append(AlertSignal(
+            source="rule", kind="refusal_without_reason", level="red", dedup_key=f"rule:refusal:{task.id}",
+            title="不予通过但未充分说明理由", details={"decision": decision, "opinion": opinion,
+                                                "by": completion.actor}, **base))
+    local = completion.at.astimezone(SHANGHAI)
+    off_hours = local.weekday() >= 5 or not settings.office_opens <= local.time() <= settings.office_closes
+    if settings.outside_hours_enabled and off_hours and task.warning_level == "green":
+        signals.append(AlertSignal(
+            source="rule", kind="outside_hours", level="info", dedup_key=f"rule:hours:{task.id}",
+            title="非工作时间办理非紧急事项", details={"at": local.isoformat(), "by": completion.actor},
+            **base))
+    return signals
