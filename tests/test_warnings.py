@@ -73,7 +73,11 @@ def test_december_without_next_year_raises_a_calendar_event(app: Flask, clock: F
     assert check_calendar(app) is False and seen == []
     clock.set(datetime(2026, 12, 1, 4, 0, tzinfo=UTC))
     assert check_calendar(app) is True
-    assert seen == [("calendar.next_year_missing", {"year": 2027, "checked_on": "2026-12-01"})]
+    assert seen[0] == ("calendar.next_year_missing", {"year": 2027, "checked_on": "2026-12-01"})
+    assert check_calendar(app) is True  # checked daily: the one alert is updated, not repeated
+    alerts = Api(app.test_client()).get("/api/supervision/alerts", "jiancha",
+                                        query_string={"source": "calendar"}).get_json()["items"]
+    assert [(a["kind"], a["title"]) for a in alerts] == [("calendar_missing", "2027年工作日历尚未导入")]
 
 
 def test_a_clock_stop_moves_the_warnings_with_the_due_date(app: Flask, api: Api, clock: FixedClock) -> None:
