@@ -58,21 +58,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["onewindow"] = Services(settings, runtime, executor)
 
     from .blueprints import (
+        accountability,
         admin,
         auth,
         calendar,
+        complaints,
         definitions,
         extensions,
         health,
         home,
         instances,
+        orders,
         public,
+        ratings,
+        scores,
         supervision,
         tasks,
     )
 
-    for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, public,
-                   health):
+    for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, orders,
+                   accountability, complaints, ratings, scores, public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
     register_error_handlers(app)

@@ -29,6 +29,7 @@ DEMO_DEPARTMENTS = {
     "zwfw": "政务服务中心综合窗口", "fgw": "发展和改革委员会", "zrzy": "自然资源和规划局",
     "sthj": "生态环境局", "sw": "水务局", "jt": "交通运输局", "zjj": "住房和城乡建设局",
     "rf": "人民防空办公室", "xf": "消防救援支队", "cg": "城市管理局", "da": "档案馆", "qx": "气象局",
+    "jcj": "监察局（效能办）",
 }
 LEAD_DEPARTMENTS = ("fgw", "zrzy", "zjj")
 
@@ -73,8 +74,9 @@ def seed_demo(password: str) -> list[tuple[str, str, str | None]]:
         if code not in existing:
             services().executor.execute(CreateDepartmentCommand(code, name), SYSTEM)
     accounts: list[tuple[str, str, str | None]] = [
-        ("designer", "designer", None), ("jiancha", "supervisor", None), ("window1", "window", "zwfw")]
-    accounts += [(f"{code}_reviewer", "reviewer", code) for code in DEMO_DEPARTMENTS if code != "zwfw"]
+        ("designer", "designer", None), ("jiancha", "supervisor", "jcj"), ("window1", "window", "zwfw")]
+    reviewing = [code for code in DEMO_DEPARTMENTS if code not in ("zwfw", "jcj")]
+    accounts += [(f"{code}_reviewer", "reviewer", code) for code in reviewing]
     accounts += [(f"{code}_lead", "lead", code) for code in LEAD_DEPARTMENTS]
     known = set(db.session.scalars(select(User.username)))
     for username, role, department in accounts:

@@ -17,6 +17,8 @@ __all__ = ["TaskFilter", "department_names", "instance_for", "instance_history",
            "list_tasks", "track"]
 
 SEE_ALL_ROLES = frozenset({"admin", "supervisor", "window", "designer", "system"})
+# Roles whose worklist spans departments (a supervisor filters with ?department=jcj for its own lane).
+BOARD_ROLES = frozenset({"admin", "supervisor", "designer", "system"})
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,14 @@ class TaskFilter:
 def list_tasks(session: Session, actor: Actor, flt: TaskFilter,
                now: datetime) -> tuple[list[TaskRecord], int]:
     """Return one page of tasks the caller may see, soonest due first, and the total count."""
-    department = actor.department_code
-    if actor.role in SEE_ALL_ROLES and flt.department_code:
-        department = flt.department_code
-    elif flt.department_code and flt.department_code != department:
+    if actor.role in BOARD_ROLES:
+        department = flt.department_code  # None: every department
+    elif flt.department_code and flt.department_code != actor.department_code:
         raise ForbiddenError("you may only list your own department's tasks")
+    else:
+        department = actor.department_code
     query = select(TaskRecord).where(TaskRecord.status.in_(flt.status))
-    if department is not None or actor.role not in SEE_ALL_ROLES:
+    if department is not None or actor.role not in BOARD_ROLES:
         query = query.where(TaskRecord.department_code == department)
     if flt.definition_key:
         query = query.where(TaskRecord.definition_key == flt.definition_key)

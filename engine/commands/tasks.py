@@ -17,7 +17,8 @@ from .instances import validate_data_keys
 __all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand", "can_act_on",
            "department_task"]
 
-TASK_ROLES = frozenset({"window", "reviewer", "lead"})
+# Supervisors act on the tasks of their own lane only (the bureau's lane in complaint handling).
+TASK_ROLES = frozenset({"window", "reviewer", "lead", "supervisor"})
 REFUSING_DECISIONS = frozenset({"refuse", "reject", "not_approve", "return"})
 MAX_OPINION = 4000
 

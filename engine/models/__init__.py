@@ -9,6 +9,7 @@ from .instances import INSTANCE_STATUSES, Instance
 from .org import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
 from .tasks import OPEN_TASK_STATUSES, TASK_STATUSES, WARNING_LEVELS, TaskRecord
 from .timers import TimerRecord
+from .transfers import Transfer
 
 __all__ = [
     "DEFAULT_CENTRE",
@@ -31,6 +32,7 @@ __all__ = [
     "ProcessDefinition",
     "TaskRecord",
     "TimerRecord",
+    "Transfer",
     "UTCDateTime",
     "User",
 ]

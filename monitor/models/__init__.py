@@ -4,7 +4,6 @@ from .accountability import LADDER, AccountabilityRecord
 from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, MonitorCursor
 from .complaints import Complaint, FollowUp, Rating
 from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
-from .transfers import Transfer
 
 __all__ = [
     "ALERT_LEVELS",
@@ -21,5 +20,4 @@ __all__ = [
     "MonitorCursor",
     "Rating",
     "SupervisionOrder",
-    "Transfer",
 ]
