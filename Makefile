@@ -42,10 +42,11 @@ test-fast: install frontend
 postgres:
 	scripts/postgres.sh
 
-## bench: throughput/latency/state size vs bare SpiffWorkflow, then timer lag with 100,000 pending timers
+## bench: throughput/latency/state size vs bare SpiffWorkflow; timer lag at 100k pending; board at 100k open
 bench: install frontend
 	$(PY) bench/run_bench.py $(BENCH_ARGS)
 	$(PY) bench/timer_lag.py
+	$(PY) bench/board_bench.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from alembic import command as alembic_command
 from bpmn.lint import shipped_diagrams
-from engine.audit import verify_chain
 from engine.commands import Actor, CreateDepartmentCommand, CreateUserCommand, StartInstanceCommand
 from engine.commands.calendar import SeedOfficialCalendarCommand
 from engine.deployment import DeployDefinitionCommand
 from engine.models import Department, Instance, User
+from monitor.chain import verify_all_chains
 
 from .extensions import db, services
 
@@ -135,18 +135,20 @@ def register_cli(app: Flask) -> None:
         for code in codes:
             click.echo(f"demo application query code: {code}  (track at /api/public/track/{code})")
 
-    @ow.command("verify-audit")
-    def verify_audit_command() -> None:
-        """Check every instance's audit hash chain; exit 1 if any link is broken."""
-        broken = 0
-        for instance_id in db.session.scalars(select(Instance.id).order_by(Instance.id)):
-            bad = verify_chain(db.session, instance_id)
-            if bad:
-                broken += 1
-                click.echo(f"instance {instance_id}: chain broken at seq {', '.join(map(str, bad))}")
-        click.echo("audit chains intact" if not broken else f"{broken} instance(s) with broken chains")
+    @ow.command("verify-chain")
+    def verify_chain_command() -> None:
+        """Check every audit chain and the accountability chain; print each chain's first break, exit 1."""
+        broken = verify_all_chains(db.session)
+        for link in broken:
+            click.echo(str(link))
+        click.echo("all chains intact" if not broken else f"{len(broken)} broken chain(s)")
         if broken:
             raise SystemExit(1)
+
+    @ow.command("verify-audit")
+    def verify_audit_command() -> None:
+        """Alias of verify-chain, kept for scripts written before accountability was chained."""
+        verify_chain_command.callback()
 
     @ow.command("scheduler")
     def scheduler_command() -> None:

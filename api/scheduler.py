@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
@@ -27,13 +28,15 @@ from engine.database import writer_sessionmaker
 from engine.models import TimerRecord
 from engine.workdays import SHANGHAI
 from monitor.alerts import AlertSignal
+from monitor.board import refresh_board_snapshot
 from monitor.commands.alerts import RaiseAlertCommand
 from monitor.feeds import FeedSupervisionCommand
+from monitor.orders import sweep_overdue_orders
 
 from .extensions import db, services
 
-__all__ = ["SweepStats", "check_calendar", "next_due_in", "run_scheduler", "sweep_supervision",
-           "sweep_timers", "sweep_timers_for", "sweep_warnings"]
+__all__ = ["SweepStats", "check_calendar", "next_due_in", "refresh_board", "run_scheduler",
+           "sweep_supervision", "sweep_timers", "sweep_timers_for", "sweep_warnings"]
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor.system("timer")
@@ -150,6 +153,19 @@ def sweep_supervision(app: Flask) -> int:
         return services().executor.execute(FeedSupervisionCommand(), SUPERVISION_ACTOR)
 
 
+class _RefreshBoardCommand:
+    """Recompute the board's counts snapshot."""
+
+    def execute(self, ctx: Any) -> None:
+        refresh_board_snapshot(ctx.session, ctx.now())
+
+
+def refresh_board(app: Flask) -> None:
+    """Keep the supervision board's counts at most a few seconds old."""
+    with app.app_context():
+        services().executor.execute(_RefreshBoardCommand(), SUPERVISION_ACTOR)
+
+
 def _tick(app: Flask, seconds: float) -> None:
     stats = sweep_timers_for(app, seconds)
     if stats.claimed:
@@ -159,6 +175,8 @@ def _tick(app: Flask, seconds: float) -> None:
     with app.app_context():
         sweep_missed_shortfalls(services().executor)
     sweep_supervision(app)
+    with app.app_context():
+        sweep_overdue_orders(services().executor)
 
 
 def run_scheduler(app: Flask) -> None:
@@ -170,6 +188,8 @@ def run_scheduler(app: Flask) -> None:
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(_tick, "interval", args=[app, interval * 0.9], seconds=interval, max_instances=1,
                       coalesce=True, id="sweep")
+    scheduler.add_job(refresh_board, "interval", args=[app], seconds=5, max_instances=1, coalesce=True,
+                      id="board")
     scheduler.add_job(check_calendar, "cron", args=[app], hour=1, timezone=SHANGHAI, id="calendar-check",
                       coalesce=True)
     log.info("scheduler %s sweeping every %.1f s", OWNER, interval)

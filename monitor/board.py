@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
-from engine.models import OPEN_TASK_STATUSES, Instance, TaskRecord
+from engine.models import UTCDateTime
+from engine.models.tasks import OPEN_TASK_STATUSES, RED_OPEN_PREDICATE, TaskRecord
 from engine.workdays import SHANGHAI
 
-__all__ = ["STAGE_NAMES", "board", "stage_of"]
+from .models import BoardSnapshot
+
+__all__ = ["STAGE_NAMES", "board", "count_cells", "refresh_board_snapshot", "stage_of"]
+
+
 
 # Stages of the investment-project reform (DOMAIN.md §1); diagrams name tasks `s<N>_...`.
 STAGE_NAMES = {"s1": "立项用地规划许可", "s2": "工程建设许可", "s3": "施工许可", "s4": "竣工验收"}
@@ -30,8 +35,8 @@ def _month_start(now: datetime) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def board(session: Session, now: datetime, red_limit: int = 50) -> dict[str, Any]:
-    """Counts by department × stage × level, the red list, and this month's on-time rate per department."""
+def count_cells(session: Session) -> list[dict[str, Any]]:
+    """Count open tasks by department × stage × level (a covering-index scan of the open work)."""
     counts: dict[tuple[str, str], dict[str, int]] = {}
     grouped = session.execute(
         select(TaskRecord.department_code, TaskRecord.definition_key, TaskRecord.bpmn_id,
@@ -44,12 +49,47 @@ def board(session: Session, now: datetime, red_limit: int = 50) -> dict[str, Any
         cell = counts.setdefault((department, stage_of(key, bpmn_id)),
                                  {"green": 0, "yellow": 0, "red": 0, "escalated": 0})
         cell[level] = cell.get(level, 0) + count
-    red_rows = session.execute(
-        select(TaskRecord, Instance.project_name, Instance.query_code)
-        .join(Instance, Instance.id == TaskRecord.instance_id)
-        .where(TaskRecord.status.in_(OPEN_TASK_STATUSES), TaskRecord.warning_level.in_(("red", "escalated")))
-        .order_by(TaskRecord.due_at).limit(red_limit)
-    ).all()
+    return [{"department": d, "stage": s, "stage_name": STAGE_NAMES.get(s, s), **levels}
+            for (d, s), levels in sorted(counts.items())]
+
+
+def refresh_board_snapshot(session: Session, now: datetime) -> None:
+    """Recompute the counts into the snapshot row (the scheduler does this every few seconds)."""
+    snapshot = session.get(BoardSnapshot, 1)
+    cells = count_cells(session)
+    if snapshot is None:
+        session.add(BoardSnapshot(id=1, computed_at=now, cells=cells))
+    else:
+        snapshot.computed_at, snapshot.cells = now, cells
+
+
+def _red_list(session: Session, limit: int) -> list[Any]:
+    """The most overdue open tasks, read through the partial index ix_task_red_due.
+
+    SQLite, lacking statistics, would rather scan every open task by status and sort, so it is told
+    the index (`INDEXED BY`); the predicate is written with literal values to match the index's.
+    """
+    hint = " INDEXED BY ix_task_red_due" if session.get_bind().dialect.name == "sqlite" else ""
+    predicate = (RED_OPEN_PREDICATE.replace("warning_level", "task.warning_level")
+                 .replace("status", "task.status"))
+    columns = ("task.id AS task_id, task.instance_id, instance.project_name, instance.query_code, "
+               "task.department_code AS department, task.name, task.warning_level AS level, task.due_at")
+    sql = (f"SELECT {columns} FROM task{hint} "  # noqa: S608 - assembled from constants, no input
+           "JOIN instance ON instance.id = task.instance_id "
+           f"WHERE {predicate} ORDER BY task.due_at LIMIT :limit")
+    statement = text(sql).columns(due_at=UTCDateTime())
+    return list(session.execute(statement, {"limit": limit}))
+
+
+def board(session: Session, now: datetime, max_age: timedelta = timedelta(seconds=30),
+          red_limit: int = 50) -> dict[str, Any]:
+    """Counts (from the snapshot unless it is missing or stale), the live red list, on-time rates."""
+    snapshot = session.get(BoardSnapshot, 1)
+    if snapshot is not None and now - snapshot.computed_at <= max_age:
+        cells, as_of = snapshot.cells, snapshot.computed_at
+    else:  # no scheduler has refreshed it lately: count now
+        cells, as_of = count_cells(session), now
+    red_rows = _red_list(session, red_limit)
     in_time = (TaskRecord.due_at.is_(None)) | (TaskRecord.completed_at <= TaskRecord.due_at)
     on_time = session.execute(
         select(TaskRecord.department_code, func.count(), func.sum(case((in_time, 1), else_=0)))
@@ -57,11 +97,9 @@ def board(session: Session, now: datetime, red_limit: int = 50) -> dict[str, Any
         .group_by(TaskRecord.department_code)
     )
     return {
-        "cells": [{"department": d, "stage": s, "stage_name": STAGE_NAMES.get(s, s), **levels}
-                  for (d, s), levels in sorted(counts.items())],
-        "red_list": [{"task_id": t.id, "instance_id": t.instance_id, "project_name": name, "query_code": code,
-                      "department": t.department_code, "name": t.name, "level": t.warning_level,
-                      "due_at": t.due_at} for t, name, code in red_rows],
+        "cells": cells,
+        "cells_as_of": as_of,
+        "red_list": [dict(row._mapping) for row in red_rows],
         "on_time": [{"department": d, "completed": n, "on_time": int(ok or 0),
                      "rate": round(int(ok or 0) / n, 4) if n else None} for d, n, ok in on_time],
         "month": _month_start(now).strftime("%Y-%m"),

@@ -209,6 +209,17 @@ def upgrade() -> None:
 
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index('ix_task_status_completed', ['status', 'completed_at'], unique=False)
+        batch_op.create_index('ix_task_board', ['status', 'department_code', 'definition_key', 'bpmn_id',
+                                                'warning_level'], unique=False)
+        batch_op.create_index('ix_task_red_due', ['due_at'], unique=False, postgresql_where=sa.text(
+            "warning_level IN ('red', 'escalated') AND status IN ('ready', 'claimed')"), sqlite_where=sa.text(
+            "warning_level IN ('red', 'escalated') AND status IN ('ready', 'claimed')"))
+    op.create_table('board_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('cells', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_board_snapshot'))
+    )
     sqlite = op.get_bind().dialect.name == "sqlite"
     for statement in SQLITE_GUARDS if sqlite else POSTGRES_GUARDS:
         op.execute(statement)
@@ -217,6 +228,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_index('ix_task_status_completed')
+        batch_op.drop_index('ix_task_board')
+        batch_op.drop_index('ix_task_red_due')
+    op.drop_table('board_snapshot')
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS accountability_no_update")
         op.execute("DROP TRIGGER IF EXISTS accountability_no_delete")

@@ -69,6 +69,7 @@ def supervision_board() -> dict[str, Any]:
     result = board(db.session, services().runtime.clock.now())
     for item in result["red_list"]:
         item["due_at"] = iso(item["due_at"])
+    result["cells_as_of"] = iso(result["cells_as_of"])
     return result
 
 

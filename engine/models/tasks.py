@@ -10,11 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime
 
-__all__ = ["OPEN_TASK_STATUSES", "TASK_STATUSES", "WARNING_LEVELS", "TaskRecord"]
+__all__ = ["OPEN_TASK_STATUSES", "RED_OPEN_PREDICATE", "TASK_STATUSES", "WARNING_LEVELS", "TaskRecord"]
 
 TASK_STATUSES = ("ready", "claimed", "completed", "cancelled")
 OPEN_TASK_STATUSES = ("ready", "claimed")
 WARNING_LEVELS = ("green", "yellow", "red", "escalated")
+# Open red/escalated tasks: the supervision board's red list reads them through a partial index.
+RED_OPEN_PREDICATE = "warning_level IN ('red', 'escalated') AND status IN ('ready', 'claimed')"
 
 
 class TaskRecord(Base):
@@ -26,6 +28,10 @@ class TaskRecord(Base):
         Index("ix_task_instance", "instance_id", "created_at"),
         Index("ix_task_department_warning", "department_code", "warning_level"),
         Index("ix_task_status_completed", "status", "completed_at"),
+        # Covering indexes for the supervision board: its group-by and red list never touch the table.
+        Index("ix_task_board", "status", "department_code", "definition_key", "bpmn_id", "warning_level"),
+        Index("ix_task_red_due", "due_at", postgresql_where=text(RED_OPEN_PREDICATE),
+              sqlite_where=text(RED_OPEN_PREDICATE)),
         Index("ix_task_next_warning", "next_warning_at", postgresql_where=text("next_warning_at IS NOT NULL"),
               sqlite_where=text("next_warning_at IS NOT NULL")),
     )

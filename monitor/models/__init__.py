@@ -1,7 +1,7 @@
 """E-supervision tables, on the engine's declarative base (one schema, one migration history)."""
 
 from .accountability import LADDER, AccountabilityRecord
-from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, MonitorCursor
+from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, BoardSnapshot, MonitorCursor
 from .complaints import Complaint, FollowUp, Rating
 from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
 
@@ -14,6 +14,7 @@ __all__ = [
     "ORDER_STATES",
     "AccountabilityRecord",
     "Alert",
+    "BoardSnapshot",
     "Card",
     "Complaint",
     "FollowUp",

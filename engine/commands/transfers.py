@@ -1,0 +1,162 @@
+"""Task transfers (转办): a department hands a task outside its remit to another, once approved.
+
+The first-question-responsibility rule (首问负责制) forbids simply refusing work that belongs
+elsewhere: the department that received it asks to transfer it, with a mandatory reason, and the
+move takes effect only when someone outside that department (a lead of another department, or
+supervision) approves — otherwise a department could push unwanted work away on its own say-so.
+
+What moves is the task row (the task index that worklists, boards and warnings read); the
+SpiffWorkflow lane in the stored workflow state stays as it was. The unit of work keeps an open
+row's department when it re-syncs the index, so the transferred task stays with the new department
+until it is completed, and its deadline and warning level carry over unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..models import OPEN_TASK_STATUSES, Department, TaskRecord, Transfer
+from ..unit_of_work import InstanceChange, change_instance
+from .executor import Actor, CommandContext
+from .pauses import reason_problems
+from .tasks import can_act_on, department_task
+
+__all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand", "can_decide_transfer",
+           "list_transfers"]
+
+TRANSFER_STATUSES = ("pending", "approved", "refused")
+
+
+def can_decide_transfer(actor: Actor, transfer: Transfer) -> bool:
+    """Supervision, or a lead of a department other than the one giving the task away."""
+    if actor.role == "supervisor":
+        return True
+    return actor.role == "lead" and actor.department_code is not None \
+        and actor.department_code != transfer.from_department
+
+
+def _running_open(change: InstanceChange, row: TaskRecord) -> None:
+    """Refuse to move a finished task or one of an instance that is not running (re-read under the lock)."""
+    change.session.refresh(row)
+    if row.status not in OPEN_TASK_STATUSES:
+        raise ConflictError(f"task is {row.status}; only an open task can be transferred", task_id=row.id)
+    if change.instance.status != "running":
+        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+
+
+@dataclass(frozen=True)
+class RequestTransferCommand:
+    """The task's department asks to hand it to another department."""
+
+    task_id: str
+    to_department: str
+    reason: str
+
+    def execute(self, ctx: CommandContext) -> Transfer:
+        """Record a pending transfer; at most one pending transfer per task."""
+        row = department_task(ctx, self.task_id)
+        target = (self.to_department or "").strip()
+        problems = reason_problems(self.reason)
+        if not target or ctx.session.scalar(select(Department.id).where(Department.code == target)) is None:
+            problems.append(Problem(f"unknown department {target!r}", field="to_department"))
+        elif target == row.department_code:
+            problems.append(Problem("the task already belongs to this department", field="to_department"))
+        if problems:
+            raise InvalidError("invalid transfer request", problems)
+
+        def act(change: InstanceChange) -> Transfer:
+            _running_open(change, row)
+            if not can_act_on(ctx.actor, row) or row.department_code == target:
+                raise ConflictError("the task was transferred meanwhile", task_id=row.id)
+            pending = change.session.scalar(select(Transfer.id).where(
+                Transfer.task_id == row.id, Transfer.status == "pending").limit(1))
+            if pending is not None:
+                raise ConflictError("a transfer of this task is already pending", task_id=row.id,
+                                    transfer_id=pending)
+            transfer = Transfer(instance_id=row.instance_id, task_id=row.id,
+                                from_department=row.department_code, to_department=target,
+                                reason=self.reason.strip(), status="pending", requested_by=ctx.actor_name,
+                                requested_at=change.now)
+            change.session.add(transfer)
+            change.session.flush()  # the id goes into the audit event
+            change.record("transfer.requested", row.id, transfer_id=transfer.id, bpmn_id=row.bpmn_id,
+                          **{"from": transfer.from_department, "to": target}, reason=transfer.reason)
+            ctx.emit("transfer.requested", instance_id=row.instance_id, task_id=row.id,
+                     transfer_id=transfer.id, to_department=target)
+            return transfer
+
+        return change_instance(ctx, row.instance_id, act, load_workflow=False)
+
+
+@dataclass(frozen=True)
+class DecideTransferCommand:
+    """Approve (the task moves to the new department's worklist) or refuse a pending transfer, once."""
+
+    transfer_id: int
+    approve: bool
+    reason: str | None = None
+
+    def execute(self, ctx: CommandContext) -> Transfer:
+        """Approving rewrites the task row's department; the engine's lane is left alone (see module)."""
+        transfer = ctx.session.get(Transfer, self.transfer_id)
+        if transfer is None:
+            raise NotFoundError(f"transfer {self.transfer_id} not found", transfer_id=self.transfer_id)
+        if not can_decide_transfer(ctx.actor, transfer):
+            raise ForbiddenError("transfers are decided by supervision or by a lead of another department",
+                                 transfer_id=transfer.id)
+        # A refusal must say why; an approval may, and what it says is bounded like any reason.
+        if not self.approve or (self.reason or "").strip():
+            problems = reason_problems(self.reason)
+            if problems:
+                raise InvalidError("invalid decision", problems)
+
+        def act(change: InstanceChange) -> Transfer:
+            change.session.refresh(transfer)
+            if transfer.status != "pending":
+                raise ConflictError(f"transfer {transfer.id} was already {transfer.status}",
+                                    transfer_id=transfer.id, status=transfer.status)
+            transfer.decided_by, transfer.decided_at = ctx.actor_name, change.now
+            transfer.decision_reason = (self.reason or "").strip() or None
+            if not self.approve:
+                transfer.status = "refused"
+                change.record("transfer.refused", transfer.task_id, transfer_id=transfer.id,
+                              **{"from": transfer.from_department, "to": transfer.to_department},
+                              reason=transfer.decision_reason, refused_by=ctx.actor_name)
+                ctx.emit("transfer.refused", instance_id=transfer.instance_id, transfer_id=transfer.id)
+                return transfer
+            row = change.session.get(TaskRecord, transfer.task_id)
+            if row is None:
+                raise NotFoundError(f"task {transfer.task_id} not found", task_id=transfer.task_id)
+            _running_open(change, row)
+            if row.department_code != transfer.from_department:
+                raise ConflictError("the task no longer belongs to the requesting department",
+                                    task_id=row.id, department=row.department_code)
+            row.department_code = transfer.to_department
+            row.status, row.assignee, row.claimed_at = "ready", None, None
+            transfer.status = "approved"
+            change.record("task.transferred", row.id, transfer_id=transfer.id, bpmn_id=row.bpmn_id,
+                          **{"from": transfer.from_department, "to": transfer.to_department},
+                          reason=transfer.reason, approved_by=ctx.actor_name,
+                          decision_reason=transfer.decision_reason)
+            ctx.emit("task.transferred", instance_id=row.instance_id, task_id=row.id, transfer_id=transfer.id,
+                     from_department=transfer.from_department, to_department=transfer.to_department)
+            return transfer
+
+        return change_instance(ctx, transfer.instance_id, act, load_workflow=False)
+
+
+def list_transfers(session: Session, actor: Actor, status: str | None = "pending",
+                   limit: int = 200) -> list[Transfer]:
+    """Return transfers the caller could decide, oldest first (a lead: other departments' only)."""
+    if actor.role not in ("supervisor", "lead", "admin"):
+        raise ForbiddenError("only leads and supervision decide transfers")
+    query = select(Transfer)
+    if status is not None:
+        query = query.where(Transfer.status == status)
+    if actor.role == "lead":
+        query = query.where(Transfer.from_department != actor.department_code)
+    return list(session.scalars(query.order_by(Transfer.requested_at, Transfer.id).limit(limit)))

@@ -1,0 +1,170 @@
+"""The accountability ladder, the escalation policy that proposes a rung, and the global record chain.
+
+Records are append-only (database triggers refuse UPDATE and DELETE) and hash-chained in one
+global sequence, so an edit, a deletion or a reordering done directly in the database shows up in
+`monitor.chain.verify_accountability_chain`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy.orm import Session, aliased
+
+from .models import LADDER, AccountabilityRecord
+
+__all__ = ["CHAIN_LOCK_KEY", "GENESIS_HASH", "LADDER", "LINK_KINDS", "EscalationPolicy", "Proposal",
+           "append_record", "effective_records", "lock_chain", "measure_for", "previous_count", "propose",
+           "propose_rung", "record_hash", "record_hash_of"]
+
+GENESIS_HASH = "0" * 64
+LINK_KINDS = ("alerts", "complaints", "orders")
+# Key of the PostgreSQL transaction-level advisory lock that serializes appends to the chain
+# ("owac" in ASCII); any constant works as long as nothing else in the database uses it.
+CHAIN_LOCK_KEY = 0x6F776163
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """How earlier cases within a window raise the proposed rung (a setting; DOMAIN.md §6).
+
+    The proposal is `first_rung + previous cases`, capped at `max_rung`: heavier measures above the
+    cap (transfer, dismissal, referral) are a human decision the system never proposes on its own.
+    """
+
+    window_days: int = 365
+    first_rung: int = 1
+    max_rung: int = 5
+
+    def __post_init__(self) -> None:
+        """Refuse a policy that could propose a rung outside the ladder."""
+        if self.window_days < 1:
+            raise ValueError("window_days must be at least 1")
+        if not min(LADDER) <= self.first_rung <= self.max_rung <= max(LADDER):
+            raise ValueError(f"need {min(LADDER)} <= first_rung <= max_rung <= {max(LADDER)}")
+
+    def rung_for(self, previous: int) -> int:
+        """Return the rung proposed after `previous` cases within the window."""
+        return min(self.first_rung + max(previous, 0), self.max_rung)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The rung the system proposes for a new case, and the count it is based on."""
+
+    rung: int
+    measure: str
+    previous_count: int
+
+
+def measure_for(rung: int) -> str:
+    """Name the measure of a rung; KeyError for a rung that is not on the ladder."""
+    return LADDER[rung]
+
+
+def effective_records() -> ColumnElement[bool]:
+    """Filter to the current version of each case: records that no later record corrects.
+
+    A correction restates the case, so counting both the original and its correction would
+    escalate the person twice for one case.
+    """
+    newer = aliased(AccountabilityRecord)
+    return ~select(newer.id).where(newer.corrects_id == AccountabilityRecord.id).exists()
+
+
+def previous_count(session: Session, person: str | None, department_code: str | None, now: datetime,
+                   policy: EscalationPolicy) -> int:
+    """Count the cases of the same person (else the same department) decided within the window.
+
+    Without a person, every case naming the department counts: the unit answers for the cases of
+    its staff too (DOMAIN.md §6, "the unit's leaders are accountable too").
+    """
+    if person:
+        subject = AccountabilityRecord.person == person
+    elif department_code:
+        subject = AccountabilityRecord.department_code == department_code
+    else:
+        return 0
+    since = now - timedelta(days=policy.window_days)
+    return session.scalar(
+        select(func.count()).select_from(AccountabilityRecord).where(
+            subject, AccountabilityRecord.decided_at > since, AccountabilityRecord.decided_at <= now,
+            effective_records())
+    ) or 0
+
+
+def propose(session: Session, person: str | None, department_code: str | None, now: datetime,
+            policy: EscalationPolicy) -> Proposal:
+    """Propose the next rung for a case, with the count behind it."""
+    count = previous_count(session, person, department_code, now, policy)
+    rung = policy.rung_for(count)
+    return Proposal(rung, measure_for(rung), count)
+
+
+def propose_rung(session: Session, person: str | None, department_code: str | None, now: datetime,
+                 policy: EscalationPolicy) -> int:
+    """Return just the proposed rung."""
+    return propose(session, person, department_code, now, policy).rung
+
+
+def record_hash(prev_hash: str, seq: int, person: str | None, department_code: str | None, rung: int,
+                measure: str, reason: str, links: dict[str, Any], decided_by: str, decided_at: datetime,
+                corrects_id: int | None) -> str:
+    """Hash a record's content together with its predecessor's hash, so any later edit breaks the chain.
+
+    The time is hashed in UTC so the digest does not depend on the zone the clock or driver used.
+    """
+    canonical = json.dumps(
+        {"prev_hash": prev_hash, "seq": seq, "person": person, "department_code": department_code,
+         "rung": rung, "measure": measure, "reason": reason, "links": links, "decided_by": decided_by,
+         "decided_at": decided_at.astimezone(UTC).isoformat(), "corrects_id": corrects_id},
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record_hash_of(record: AccountabilityRecord, prev_hash: str) -> str:
+    """Recompute a stored record's hash as if it followed `prev_hash`."""
+    return record_hash(prev_hash, record.seq, record.person, record.department_code, record.rung,
+                       record.measure, record.reason, record.links, record.decided_by, record.decided_at,
+                       record.corrects_id)
+
+
+def lock_chain(session: Session) -> None:
+    """Serialize appenders so two supervisors recording at once cannot fork the chain.
+
+    PostgreSQL: a transaction-level advisory lock (works on the empty table too, where there is no
+    last row to lock). SQLite: the command session already began with BEGIN IMMEDIATE, which holds
+    the database-wide writer lock. Either way the unique `seq` turns a lost race into a retry.
+    Taking it twice in one transaction is harmless (it is released at commit or rollback).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+
+
+def append_record(session: Session, *, person: str | None, department_code: str | None, rung: int,
+                  reason: str, links: dict[str, Any], decided_by: str, decided_at: datetime,
+                  corrects_id: int | None = None) -> AccountabilityRecord:
+    """Add the next record of the global chain; adds and flushes, the executor commits."""
+    lock_chain(session)
+    last = session.execute(
+        select(AccountabilityRecord.seq, AccountabilityRecord.hash)
+        .order_by(AccountabilityRecord.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    measure = measure_for(rung)
+    record = AccountabilityRecord(
+        seq=seq, person=person, department_code=department_code, rung=rung, measure=measure,
+        reason=reason, links=links, decided_by=decided_by, decided_at=decided_at, corrects_id=corrects_id,
+        prev_hash=prev,
+        hash=record_hash(prev, seq, person, department_code, rung, measure, reason, links, decided_by,
+                         decided_at, corrects_id),
+    )
+    session.add(record)
+    session.flush()
+    return record

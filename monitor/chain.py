@@ -1,0 +1,112 @@
+"""Verify the hash chains: every instance's audit log and the global accountability record chain.
+
+Both tables are append-only in the database; these checks catch what the triggers cannot — someone
+with raw database access who switched the guard off and edited, deleted or reordered rows. A row
+cut off the end of a chain leaves no broken link behind; that is the one change a chain cannot show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.audit import GENESIS_HASH as AUDIT_GENESIS
+from engine.audit import event_hash, verify_chain
+from engine.models import AuditEvent, Instance
+
+from .accountability import GENESIS_HASH, record_hash_of
+from .models import AccountabilityRecord
+
+__all__ = ["BrokenLink", "check_accountability_chain", "verify_accountability_chain", "verify_all_chains"]
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """One row whose link in its chain does not hold, and why."""
+
+    table: str
+    seq: int | None
+    reason: str
+    instance_id: int | None = None
+
+    def __str__(self) -> str:
+        """Render the line `ow verify-chain` prints, e.g. "audit_event instance 12 seq 5: hash mismatch"."""
+        where = f" instance {self.instance_id}" if self.instance_id is not None else ""
+        at = f" seq {self.seq}" if self.seq is not None else ""
+        return f"{self.table}{where}{at}: {self.reason}"
+
+
+def _reasons(seq: int, expected_seq: int, prev_hash: str, expected_prev: str, content_ok: bool) -> list[str]:
+    """Name what is wrong with one row: a gap before it, a broken link, or edited content."""
+    reasons = []
+    if seq > expected_seq:  # rows come in seq order and seq is unique, so it can only skip ahead
+        missing = f"seq {expected_seq}" if seq == expected_seq + 1 else f"seqs {expected_seq}-{seq - 1}"
+        reasons.append(f"{missing} missing (deleted or renumbered)")
+    if not content_ok:
+        reasons.append("hash mismatch (content edited)")
+    if prev_hash != expected_prev:
+        reasons.append("prev_hash does not match the previous record's hash")
+    return reasons
+
+
+def check_accountability_chain(session: Session) -> list[BrokenLink]:
+    """Walk the accountability chain in seq order and describe every broken link."""
+    broken: list[BrokenLink] = []
+    prev, expected_seq = GENESIS_HASH, 1
+    rows = session.scalars(select(AccountabilityRecord).order_by(AccountabilityRecord.seq)
+                           .execution_options(yield_per=1000))
+    for record in rows:
+        content_ok = record.hash == record_hash_of(record, record.prev_hash)
+        reasons = _reasons(record.seq, expected_seq, record.prev_hash, prev, content_ok)
+        if reasons:
+            broken.append(BrokenLink("accountability_record", record.seq, "; ".join(reasons)))
+        prev, expected_seq = record.hash, record.seq + 1
+    return broken
+
+
+def verify_accountability_chain(session: Session) -> list[int]:
+    """Return the seqs whose link is broken; an empty list means the chain is intact."""
+    return [link.seq for link in check_accountability_chain(session) if link.seq is not None]
+
+
+def _describe_audit_break(session: Session, instance_id: int, seq: int) -> str:
+    """Explain why `engine.audit.verify_chain` rejected this event (it only reports the seq)."""
+    event = session.scalar(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
+                                                    AuditEvent.seq == seq))
+    before = session.scalar(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
+                                                     AuditEvent.seq < seq)
+                            .order_by(AuditEvent.seq.desc()).limit(1))
+    if event is None:
+        return "broken link"
+    content_ok = event.hash == event_hash(event.prev_hash, event.instance_id, event.seq, event.at,
+                                          event.actor, event.action, event.task_id, event.details)
+    expected_seq, expected_prev = (before.seq + 1, before.hash) if before else (1, AUDIT_GENESIS)
+    return "; ".join(_reasons(seq, expected_seq, event.prev_hash, expected_prev, content_ok)) or "broken link"
+
+
+def _audit_breaks(session: Session) -> list[BrokenLink]:
+    """Return the first broken link of each instance's audit chain, by instance id."""
+    broken: list[BrokenLink] = []
+    chained = select(AuditEvent.instance_id).distinct().order_by(AuditEvent.instance_id)
+    for instance_id in session.scalars(chained).all():
+        bad = verify_chain(session, instance_id)
+        if bad:
+            reason = _describe_audit_break(session, instance_id, bad[0])
+            broken.append(BrokenLink("audit_event", bad[0], reason, instance_id))
+    # Every instance is audited from its start, so one with no events at all lost its whole chain.
+    silent = select(Instance.id).where(
+        ~select(AuditEvent.id).where(AuditEvent.instance_id == Instance.id).exists()).order_by(Instance.id)
+    for instance_id in session.scalars(silent):
+        broken.append(BrokenLink("audit_event", None, "no audit events (chain deleted)", instance_id))
+    return sorted(broken, key=lambda link: link.instance_id or 0)
+
+
+def verify_all_chains(session: Session) -> list[BrokenLink]:
+    """Return the FIRST broken link of every broken chain; an empty list means all chains are intact."""
+    broken = _audit_breaks(session)
+    accountability = check_accountability_chain(session)
+    if accountability:
+        broken.append(accountability[0])
+    return broken

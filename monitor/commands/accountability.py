@@ -1,0 +1,144 @@
+"""Record an accountability measure (效能问责): append-only, a correction is a new record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.commands.executor import CommandContext
+from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Problem
+from engine.models import Department
+
+from ..accountability import LADDER, LINK_KINDS, append_record, lock_chain
+from ..models import AccountabilityRecord, Alert, Complaint, SupervisionOrder
+from .alerts import SUPERVISION_ROLES
+
+__all__ = ["DECIDABLE_ALERT_STATES", "RecordAccountabilityCommand", "normalize_links"]
+
+# An alert still waiting for the bureau's decision; a recorded measure is that decision.
+DECIDABLE_ALERT_STATES = ("open", "acknowledged", "explained")
+MAX_REASON = 5000
+LINK_MODELS: dict[str, Any] = {"alerts": Alert, "complaints": Complaint, "orders": SupervisionOrder}
+
+
+def normalize_links(links: Any, problems: list[Problem]) -> dict[str, list[int]]:
+    """Return {alerts, complaints, orders} as sorted unique id lists, the form that is hashed.
+
+    One canonical form means the same links always hash the same, whatever order the client sent.
+    """
+    result: dict[str, list[int]] = {kind: [] for kind in LINK_KINDS}
+    if links is None:
+        return result
+    if not isinstance(links, dict):
+        problems.append(Problem("links must be an object of id lists", field="links"))
+        return result
+    for kind, ids in links.items():
+        if kind not in LINK_KINDS:
+            problems.append(Problem(f"unknown link kind; use {', '.join(LINK_KINDS)}", field=f"links.{kind}"))
+        elif not isinstance(ids, list | tuple) or not all(
+                isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
+            problems.append(Problem("must be a list of positive ids", field=f"links.{kind}"))
+        else:
+            result[kind] = sorted(set(ids))
+    return result
+
+
+def _optional(value: str | None, name: str, limit: int, problems: list[Problem]) -> str | None:
+    """Strip an optional name to None when blank; note it when it is too long."""
+    text = (value or "").strip() or None
+    if text is not None and len(text) > limit:
+        problems.append(Problem(f"at most {limit} characters", field=name))
+    return text
+
+
+@dataclass(frozen=True)
+class RecordAccountabilityCommand:
+    """The bureau records a measure against a person and/or department, linked to what caused it."""
+
+    person: str | None
+    department_code: str | None
+    rung: int
+    reason: str
+    links: dict[str, list[int]] = field(default_factory=dict)
+    corrects_id: int | None = None
+
+    def _validated(self) -> tuple[str | None, str | None, str, dict[str, list[int]]]:
+        """Check the input alone; raise one InvalidError carrying every problem."""
+        problems: list[Problem] = []
+        person = _optional(self.person, "person", 64, problems)
+        department = _optional(self.department_code, "department", 32, problems)
+        if person is None and department is None:
+            problems.append(Problem("name a person, a department, or both", field="person"))
+        if isinstance(self.rung, bool) or not isinstance(self.rung, int) or self.rung not in LADDER:
+            problems.append(Problem(f"rung must be {min(LADDER)}..{max(LADDER)}", field="rung"))
+        reason = (self.reason or "").strip()
+        if not reason:
+            problems.append(Problem("reason must not be empty", field="reason"))
+        elif len(reason) > MAX_REASON:
+            problems.append(Problem(f"at most {MAX_REASON} characters", field="reason"))
+        links = normalize_links(self.links, problems)
+        if problems:
+            raise InvalidError("the accountability record is invalid", problems)
+        return person, department, reason, links
+
+    def _load(self, ctx: CommandContext, department: str | None,
+              links: dict[str, list[int]]) -> list[Alert]:
+        """Check that everything named exists; return the linked alerts, locked for the decision."""
+        problems: list[Problem] = []
+        missing: dict[str, list[int]] = {}
+        alerts: list[Alert] = []
+        for kind, model in LINK_MODELS.items():
+            if not links[kind]:
+                continue
+            query = select(model).where(model.id.in_(links[kind])).order_by(model.id)
+            rows = list(ctx.session.scalars(query.with_for_update() if kind == "alerts" else query))
+            unknown = sorted(set(links[kind]) - {row.id for row in rows})
+            if unknown:
+                missing[kind] = unknown
+                problems.append(Problem(f"unknown {kind[:-1]} ids: {', '.join(map(str, unknown))}",
+                                        field=f"links.{kind}"))
+            if kind == "alerts":
+                alerts = rows
+        if department is not None and ctx.session.scalar(
+                select(Department.id).where(Department.code == department)) is None:
+            problems.append(Problem(f"unknown department {department}", field="department"))
+        if self.corrects_id is not None:
+            self._check_correctable(ctx, problems)
+        if problems:
+            raise InvalidError("the accountability record names records that do not exist", problems,
+                               missing=missing)
+        return alerts
+
+    def _check_correctable(self, ctx: CommandContext, problems: list[Problem]) -> None:
+        """A correction targets an existing record that nothing has corrected yet (one line per case)."""
+        if ctx.session.get(AccountabilityRecord, self.corrects_id) is None:
+            problems.append(Problem(f"unknown accountability record {self.corrects_id}", field="corrects_id"))
+            return
+        newer = ctx.session.scalar(select(AccountabilityRecord.id).where(
+            AccountabilityRecord.corrects_id == self.corrects_id).limit(1))
+        if newer is not None:
+            raise ConflictError(f"record {self.corrects_id} was already corrected by record {newer}; "
+                                f"correct that one instead", corrects_id=self.corrects_id, corrected_by=newer)
+
+    def execute(self, ctx: CommandContext) -> AccountabilityRecord:
+        """Append the record and mark the linked undecided alerts as decided by it."""
+        if ctx.actor.role not in SUPERVISION_ROLES:
+            raise ForbiddenError("only the supervision bureau records accountability measures")
+        person, department, reason, links = self._validated()
+        # Taken before anything is read, so a concurrent correction check cannot pass twice.
+        lock_chain(ctx.session)
+        alerts = self._load(ctx, department, links)
+        now, decided_by = ctx.now(), ctx.actor_name or "system"
+        record = append_record(ctx.session, person=person, department_code=department, rung=self.rung,
+                               reason=reason, links=links, decided_by=decided_by, decided_at=now,
+                               corrects_id=self.corrects_id)
+        for alert in alerts:
+            if alert.state in DECIDABLE_ALERT_STATES:
+                alert.state, alert.decision, alert.decision_reason = "decided", "accountability", reason
+                alert.decided_by, alert.decided_at, alert.updated_at = decided_by, now, now
+                ctx.emit("alert.decided", alert_id=alert.id, decision="accountability")
+        ctx.emit("accountability.recorded", record_id=record.id, seq=record.seq, rung=record.rung,
+                 person=person, department_code=department, corrects_id=self.corrects_id)
+        return record

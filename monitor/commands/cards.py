@@ -1,0 +1,94 @@
+"""Yellow and red cards (黄牌/红牌) shown to a department until the bureau lifts them (摘牌).
+
+A card is a public sanction that counts against the department's monthly score while it hangs,
+so issuing and lifting are both the bureau's acts and both must say why; a card is lifted once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from engine.commands.executor import Actor, CommandContext
+from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
+
+from ..models import Card, SupervisionOrder
+from .alerts import DEPARTMENT_ROLES, SUPERVISION_ROLES, _require_supervisor, _text
+from .orders import department_problem, linked_alert
+
+__all__ = ["CARD_COLORS", "IssueCardCommand", "LiftCardCommand", "can_see_card"]
+
+CARD_COLORS = ("yellow", "red")
+
+
+def can_see_card(actor: Actor, card: Card) -> bool:
+    """Supervision sees every card; a department sees its own."""
+    if actor.role in SUPERVISION_ROLES or actor.role == "admin":
+        return True
+    return actor.role in DEPARTMENT_ROLES and actor.department_code == card.department_code
+
+
+def _linked_order(session: Session, order_id: int | None, problems: list[Problem]) -> None:
+    if order_id is not None and session.get(SupervisionOrder, order_id) is None:
+        problems.append(Problem(f"unknown order {order_id}", field="order_id"))
+
+
+@dataclass(frozen=True)
+class IssueCardCommand:
+    """The bureau shows a department a yellow or red card, optionally about an alert or an order."""
+
+    department_code: str
+    color: str
+    reason: str
+    alert_id: int | None = None
+    order_id: int | None = None
+
+    def execute(self, ctx: CommandContext) -> Card:
+        """Hang the card; a linked undecided alert is decided as "card"."""
+        _require_supervisor(ctx)
+        session, problems = ctx.session, []
+        if self.color not in CARD_COLORS:
+            problems.append(Problem(f"color must be one of {', '.join(CARD_COLORS)}", field="color"))
+        problem = department_problem(session, self.department_code)
+        if problem is not None:
+            problems.append(problem)
+        if not (self.reason or "").strip() or len(self.reason) > 5000:
+            problems.append(Problem("reason must be 1 to 5000 characters", field="reason"))
+        alert = linked_alert(session, self.alert_id, problems)
+        _linked_order(session, self.order_id, problems)
+        if problems:
+            raise InvalidError("invalid card", problems)
+        now = ctx.now()
+        card = Card(department_code=self.department_code, color=self.color, reason=self.reason.strip(),
+                    alert_id=self.alert_id, order_id=self.order_id, issued_by=ctx.actor_name, issued_at=now)
+        session.add(card)
+        session.flush()
+        if alert is not None and alert.state not in ("decided", "closed"):
+            alert.state, alert.decision = "decided", "card"
+            alert.decision_reason = f"{'黄牌' if self.color == 'yellow' else '红牌'} #{card.id}"
+            alert.decided_by, alert.decided_at, alert.updated_at = ctx.actor_name, now, now
+            ctx.emit("alert.decided", alert_id=alert.id, decision="card")
+        ctx.emit("card.issued", card_id=card.id, department=card.department_code, color=card.color)
+        return card
+
+
+@dataclass(frozen=True)
+class LiftCardCommand:
+    """The bureau lifts a card (摘牌) after follow-up (回访) shows the problem fixed."""
+
+    card_id: int
+    reason: str
+
+    def execute(self, ctx: CommandContext) -> Card:
+        """Lift a hanging card, exactly once."""
+        _require_supervisor(ctx)
+        reason = _text(self.reason, "reason")
+        card = ctx.session.get(Card, self.card_id, with_for_update=True)
+        if card is None:
+            raise NotFoundError(f"card {self.card_id} not found", card_id=self.card_id)
+        if card.lifted_at is not None:
+            raise ConflictError(f"card was already lifted by {card.lifted_by}", card_id=card.id)
+        card.lifted_by, card.lifted_at, card.lift_reason = ctx.actor_name, ctx.now(), reason
+        ctx.emit("card.lifted", card_id=card.id, department=card.department_code)
+        return card

@@ -1,0 +1,184 @@
+"""Supervision orders (督办单) and recommendations (监察建议书): issued → replied → accepted.
+
+The bureau issues one to a department with a reply deadline in working days; the department
+replies (a late reply is still taken, and shows as late); the bureau accepts it, which closes the
+matter, or rejects it, which re-issues the order with a fresh deadline of the same length. The
+rejections stay readable in `decision_reason`, one dated line each, so the history needs no
+extra table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.commands.executor import Actor, CommandContext
+from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.models import Department, Instance
+from engine.workdays import SHANGHAI, CalendarUnknownDayError, workday_deadline
+
+from ..alerts import close_alert
+from ..models import ORDER_KINDS, Alert, SupervisionOrder
+from .alerts import DEPARTMENT_ROLES, SUPERVISION_ROLES, _require_supervisor, _text
+
+__all__ = ["MAX_REPLY_WORKING_DAYS", "DecideOrderReplyCommand", "IssueOrderCommand", "ReplyOrderCommand",
+           "can_see_order", "department_problem", "is_late", "linked_alert", "reply_deadline"]
+
+MAX_REPLY_WORKING_DAYS = 60
+
+
+def can_see_order(actor: Actor, order: SupervisionOrder) -> bool:
+    """Supervision sees every order; a department sees the ones addressed to it."""
+    if actor.role in SUPERVISION_ROLES or actor.role == "admin":
+        return True
+    return actor.role in DEPARTMENT_ROLES and actor.department_code == order.department_code
+
+
+def is_late(order: SupervisionOrder) -> bool:
+    """A reply (still standing) that came after the reply deadline in force."""
+    return order.status != "issued" and order.replied_at is not None and order.replied_at > order.due_at
+
+
+def department_problem(session: Session, code: str | None, field: str = "department") -> Problem | None:
+    """Name the problem with a department code that is not in the department table."""
+    if code and session.scalar(select(Department.id).where(Department.code == code)) is not None:
+        return None
+    return Problem(f"unknown department {code!r}", field=field)
+
+
+def linked_alert(session: Session, alert_id: int | None, problems: list[Problem]) -> Alert | None:
+    """Load (and lock) the alert a measure refers to; an unknown id is a bad value in the body."""
+    if alert_id is None:
+        return None
+    alert = session.get(Alert, alert_id, with_for_update=True)
+    if alert is None:
+        problems.append(Problem(f"unknown alert {alert_id}", field="alert_id"))
+    return alert
+
+
+def reply_deadline(ctx: CommandContext, working_days: int) -> tuple[datetime, datetime]:
+    """Return (now, the close of the Nth working day from now); a missing calendar year is a conflict."""
+    now = ctx.now()
+    runtime = ctx.runtime
+    try:
+        due = workday_deadline(runtime.calendar, now, working_days, runtime.workday_close)
+    except CalendarUnknownDayError as exc:
+        raise ConflictError(f"cannot compute the reply deadline: {exc}", day=exc.day.isoformat()) from exc
+    return now, due.astimezone(UTC)
+
+
+def _load(ctx: CommandContext, order_id: int) -> SupervisionOrder:
+    order = ctx.session.get(SupervisionOrder, order_id, with_for_update=True)
+    if order is None or not can_see_order(ctx.actor, order):
+        raise NotFoundError(f"order {order_id} not found", order_id=order_id)
+    return order
+
+
+def _history_line(ctx: CommandContext, verb: str, reason: str | None) -> str:
+    stamp = ctx.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return f"{stamp} {verb}（{ctx.actor_name}）" + (f"：{reason}" if reason else "")
+
+
+@dataclass(frozen=True)
+class IssueOrderCommand:
+    """The bureau issues an order or a recommendation to a department."""
+
+    kind: str
+    department_code: str
+    content: str
+    reply_working_days: int
+    alert_id: int | None = None
+    instance_id: int | None = None
+
+    def execute(self, ctx: CommandContext) -> SupervisionOrder:
+        """Create the order, status issued; a linked undecided alert is decided as "order"."""
+        _require_supervisor(ctx)
+        session, problems = ctx.session, []
+        if self.kind not in ORDER_KINDS:
+            problems.append(Problem(f"kind must be one of {', '.join(ORDER_KINDS)}", field="kind"))
+        days = self.reply_working_days
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_REPLY_WORKING_DAYS:
+            problems.append(Problem(f"reply_working_days must be a whole number from 1 to "
+                                    f"{MAX_REPLY_WORKING_DAYS}", field="reply_working_days"))
+        problem = department_problem(session, self.department_code)
+        if problem is not None:
+            problems.append(problem)
+        if not (self.content or "").strip() or len(self.content) > 5000:
+            problems.append(Problem("content must be 1 to 5000 characters", field="content"))
+        alert = linked_alert(session, self.alert_id, problems)
+        instance_id = self.instance_id
+        if instance_id is None and alert is not None:
+            instance_id = alert.instance_id  # an order about an alert is about the alert's instance
+        if self.instance_id is not None and session.get(Instance, self.instance_id) is None:
+            problems.append(Problem(f"unknown instance {self.instance_id}", field="instance_id"))
+        if problems:
+            raise InvalidError("invalid order", problems)
+        now, due = reply_deadline(ctx, days)
+        order = SupervisionOrder(kind=self.kind, alert_id=self.alert_id, instance_id=instance_id,
+                                 department_code=self.department_code, content=self.content.strip(),
+                                 reply_working_days=days, due_at=due, status="issued",
+                                 issued_by=ctx.actor_name, issued_at=now)
+        session.add(order)
+        session.flush()
+        if alert is not None and alert.state not in ("decided", "closed"):
+            alert.state, alert.decision = "decided", "order"
+            alert.decision_reason = f"{'督办单' if self.kind == 'order' else '监察建议书'} #{order.id}"
+            alert.decided_by, alert.decided_at, alert.updated_at = ctx.actor_name, now, now
+            ctx.emit("alert.decided", alert_id=alert.id, decision="order")
+        ctx.emit("order.issued", order_id=order.id, department=order.department_code, kind=order.kind)
+        return order
+
+
+@dataclass(frozen=True)
+class ReplyOrderCommand:
+    """The department an order is addressed to replies; after the deadline the reply is late, not refused."""
+
+    order_id: int
+    reply: str
+
+    def execute(self, ctx: CommandContext) -> SupervisionOrder:
+        """Record the reply of an issued order."""
+        order = _load(ctx, self.order_id)
+        if ctx.actor.role not in DEPARTMENT_ROLES or ctx.actor.department_code != order.department_code:
+            raise ForbiddenError("only the department concerned replies to an order", order_id=order.id)
+        text = _text(self.reply, "reply")
+        if order.status != "issued":
+            raise ConflictError(f"order is {order.status}; there is nothing to reply to", order_id=order.id)
+        order.status, order.reply = "replied", text
+        order.replied_by, order.replied_at = ctx.actor_name, ctx.now()
+        ctx.emit("order.replied", order_id=order.id, department=order.department_code, late=is_late(order))
+        return order
+
+
+@dataclass(frozen=True)
+class DecideOrderReplyCommand:
+    """The bureau accepts a reply (closing the order) or rejects it (re-issuing with a new deadline)."""
+
+    order_id: int
+    accept: bool
+    reason: str | None = None
+
+    def execute(self, ctx: CommandContext) -> SupervisionOrder:
+        """Accept or reject a replied order; a rejection must give its reason."""
+        _require_supervisor(ctx)
+        reason = _text(self.reason, "reason") if not self.accept or (self.reason or "").strip() else None
+        order = _load(ctx, self.order_id)
+        if order.status != "replied":
+            raise ConflictError(f"order is {order.status}, not replied", order_id=order.id)
+        now = ctx.now()
+        order.decided_by, order.decided_at = ctx.actor_name, now
+        line = _history_line(ctx, "采纳" if self.accept else "驳回", reason)
+        order.decision_reason = f"{order.decision_reason}\n{line}" if order.decision_reason else line
+        if self.accept:
+            order.status = "accepted"
+            alert = ctx.session.get(Alert, order.alert_id, with_for_update=True) if order.alert_id else None
+            if alert is not None and alert.state == "decided":
+                close_alert(alert, now)
+        else:
+            _now, order.due_at = reply_deadline(ctx, order.reply_working_days)
+            order.status = "issued"
+        ctx.emit("order.decided", order_id=order.id, accepted=self.accept)
+        return order
