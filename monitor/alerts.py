@@ -53,6 +53,8 @@ def raise_alert(session: Session, signal: AlertSignal, now: datetime) -> tuple[A
         alert.level = signal.level
         alert.kind = signal.kind
         alert.title = signal.title
+    if signal.department_code:  # a transferred task's alert follows it to its new department
+        alert.department_code = signal.department_code
     alert.details = {**(alert.details or {}), **signal.details}
     if signal.evidence is not None:
         alert.evidence = signal.evidence
