@@ -43,6 +43,9 @@ def http_error_response(error: HTTPException) -> Any:
     if messages and status == 400:
         message = "the request does not match the expected schema"
     response = error_response(status, CODE_BY_STATUS.get(status, "error"), str(message), details)
+    for name, value in error.get_headers():  # e.g. Retry-After on 429, Allow on 405
+        if name.lower() != "content-type":
+            response.headers[name] = value
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="onewindow"'
     return response

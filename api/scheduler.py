@@ -30,6 +30,7 @@ from engine.workdays import SHANGHAI
 from monitor.alerts import AlertSignal
 from monitor.board import refresh_board_snapshot
 from monitor.commands.alerts import RaiseAlertCommand
+from monitor.commands.complaints import sweep_complaint_outcomes
 from monitor.feeds import FeedSupervisionCommand
 from monitor.orders import sweep_overdue_orders
 
@@ -177,6 +178,7 @@ def _tick(app: Flask, seconds: float) -> None:
     sweep_supervision(app)
     with app.app_context():
         sweep_overdue_orders(services().executor)
+        sweep_complaint_outcomes(services().executor)
 
 
 def run_scheduler(app: Flask) -> None:

@@ -32,6 +32,8 @@ class RuleSettings:
 def rule_signals(settings: RuleSettings, task: TaskRecord, completion: AuditEvent) -> list[AlertSignal]:
     """Return the alerts one task completion calls for (usually none)."""
     signals: list[AlertSignal] = []
+    if (completion.actor or "").startswith("complainant:"):
+        return signals  # a member of the public answering a call-back keeps no office hours
     details = completion.details or {}
     base = {"department_code": task.department_code, "instance_id": task.instance_id, "task_id": task.id,
             "subject": f"task:{task.id}"}

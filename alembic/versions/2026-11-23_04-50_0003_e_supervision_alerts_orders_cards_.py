@@ -209,6 +209,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index('ix_task_status_completed', ['status', 'completed_at'], unique=False)
+    with op.batch_alter_table('instance', schema=None) as batch_op:
+        batch_op.create_index('ix_instance_status_completed', ['status', 'completed_at'], unique=False)
+    with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.create_index('ix_task_board', ['status', 'department_code', 'definition_key', 'bpmn_id',
                                                 'warning_level'], unique=False)
         batch_op.create_index('ix_task_red_due', ['due_at'], unique=False, postgresql_where=sa.text(
@@ -228,6 +231,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_index('ix_task_status_completed')
+    with op.batch_alter_table('instance', schema=None) as batch_op:
+        batch_op.drop_index('ix_instance_status_completed')
+    with op.batch_alter_table('task', schema=None) as batch_op:
         batch_op.drop_index('ix_task_board')
         batch_op.drop_index('ix_task_red_due')
     op.drop_table('board_snapshot')

@@ -1,7 +1,228 @@
-"""E-supervision API: complaints (being built)."""
+"""Complaints (投诉): public filing and tracking by code, staff filing, and the bureau's view.
+
+The complainant's name, contact and address are shown to the supervision bureau only; the public
+tracking page shows the progress and the answer, like the tracking of an approval.
+"""
 
 from __future__ import annotations
 
-from ..extensions import Blueprint
+from typing import Any
+
+from flask import request
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from werkzeug.exceptions import TooManyRequests
+
+from engine.commands import Actor
+from engine.exceptions import NotFoundError
+from engine.models import Instance, TaskRecord
+from engine.queries import department_names, instance_tasks
+from engine.query_codes import format_query_code
+from monitor.commands.complaints import (
+    COMPLAINANT_ROLE,
+    FileComplaintCommand,
+    GiveComplaintFeedbackCommand,
+)
+from monitor.complaints import COMPLAINT_CHANNELS, complaint_by_code, list_complaints
+from monitor.models import Alert, Complaint
+from monitor.rate_limit import ComplaintRateLimited, ComplaintRateLimits
+
+from ..auth import current_actor, requires
+from ..errors import http_error_response
+from ..extensions import Blueprint, db, run_command, services
+from ..presenters import iso, task_json
 
 blp = Blueprint("complaints", __name__, url_prefix="/api", description="E-supervision: complaints")
+
+PUBLIC = Actor(None, COMPLAINANT_ROLE)
+BUREAU = ("supervisor",)  # contact data is the bureau's only
+RATE_LIMITS = ComplaintRateLimits()
+TEXT = validate.Length(min=1, max=5000)
+SHORT = validate.Length(max=255)
+PUBLIC_STATES = {"ready": "pending", "claimed": "in_progress"}
+
+
+class PublicComplaintSchema(Schema):
+    query_code = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                               metadata={"description": "the query code of the approval complained about"})
+    text = fields.String(required=True, validate=TEXT)
+    name = fields.String(load_default=None, allow_none=True, validate=SHORT)
+    contact = fields.String(load_default=None, allow_none=True, validate=SHORT,
+                            metadata={"description": "shown to the supervision bureau only"})
+
+
+class StaffComplaintSchema(PublicComplaintSchema):
+    department = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=32),
+                               metadata={"description": "the department complained about (default: guessed)"})
+    channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["window", "bureau"]))
+
+
+class PublicFiledSchema(Schema):
+    complaint_code = fields.String(metadata={"description": "follow the complaint with this code"})
+
+
+class FiledSchema(PublicFiledSchema):
+    id = fields.Integer()
+
+
+class FeedbackSchema(Schema):
+    satisfied = fields.Boolean(required=True, truthy={True}, falsy={False})
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class ListQuerySchema(Schema):
+    department = fields.String(load_default=None)
+    channel = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_CHANNELS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+@blp.errorhandler(ComplaintRateLimited)
+def _rate_limited(exc: ComplaintRateLimited) -> Any:
+    """Answer 429 in the usual error shape, with Retry-After."""
+    return http_error_response(TooManyRequests(exc.message, retry_after=exc.retry_after))
+
+
+def _public(command: Any) -> Any:
+    """Run a command for an anonymous caller (the public has no account and no department)."""
+    try:
+        return services().executor.execute(command, PUBLIC)
+    finally:
+        db.session.rollback()  # as run_command: drop the request session's snapshot from before the commit
+
+
+def _client_ip() -> str | None:
+    """The address the request came from (behind a proxy, the app must be wrapped in ProxyFix)."""
+    return (request.remote_addr or "")[:64] or None
+
+
+def _handling(complaint: Complaint) -> tuple[Instance | None, list[TaskRecord]]:
+    """Return the handling instance and its tasks in the order they happened."""
+    if complaint.handling_instance_id is None:
+        return None, []
+    tasks = instance_tasks(db.session, complaint.handling_instance_id)
+    # Steps completed within one instant (a quick bureau) still read in order: completed ones first.
+    tasks.sort(key=lambda t: (t.created_at, t.completed_at is None, t.completed_at or t.created_at))
+    return db.session.get(Instance, complaint.handling_instance_id), tasks
+
+
+def _submission(tasks: list[TaskRecord], bpmn_id: str) -> dict[str, Any]:
+    done = [t for t in tasks if t.bpmn_id == bpmn_id and t.status == "completed"]
+    return (done[-1].submission or {}) if done else {}
+
+
+def tracking_json(complaint: Complaint) -> dict[str, Any]:
+    """Describe a complaint for whoever holds its code: progress and answers, no personal data."""
+    instance, tasks = _handling(complaint)
+    names = department_names(db.session)
+    open_names = [t.name for t in tasks if t.status in ("ready", "claimed")]
+    outcome = (instance.outcome or {}) if instance is not None else {}
+    acceptance = _submission(tasks, "accept_decision")
+    return {
+        "complaint_code": format_query_code(complaint.code),
+        "filed_at": iso(complaint.filed_at),
+        "department": complaint.department_code,
+        "department_name": names.get(complaint.department_code or "", complaint.department_code),
+        "status": instance.status if instance is not None else "filed",
+        "stage": "、".join(dict.fromkeys(open_names)) if open_names else (outcome.get("name") or "—"),
+        "outcome": outcome.get("name"),
+        "outcome_event": outcome.get("end_event"),
+        "not_accepted_reason": (acceptance.get("opinion")
+                                if acceptance and acceptance.get("decision") != "accept" else None),
+        "reply": _submission(tasks, "reply").get("opinion"),
+        "awaiting_feedback": any(t.bpmn_id == "feedback" and t.status == "ready" for t in tasks),
+        "satisfied": complaint.satisfied,
+        "tasks": [{"name": t.name, "state": PUBLIC_STATES.get(t.status, t.status), "due_at": iso(t.due_at),
+                   "completed_at": iso(t.completed_at)} for t in tasks if t.status != "cancelled"],
+    }
+
+
+def complaint_json(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]:
+    """Describe a complaint for the bureau, including who filed it and how to reach them."""
+    instance, tasks = _handling(complaint)
+    approval = (db.session.get(Instance, complaint.approval_instance_id)
+                if complaint.approval_instance_id is not None else None)
+    body = {
+        "id": complaint.id, "complaint_code": format_query_code(complaint.code), "channel": complaint.channel,
+        "department": complaint.department_code, "approval_instance_id": complaint.approval_instance_id,
+        "approval_query_code": approval.query_code if approval is not None else None,
+        "project_name": approval.project_name if approval is not None else None,
+        "handling_instance_id": complaint.handling_instance_id,
+        "status": instance.status if instance is not None else None,
+        "outcome": instance.outcome if instance is not None else None,
+        "complainant": {"name": complaint.complainant_name, "contact": complaint.complainant_contact},
+        "text": complaint.text, "filed_at": iso(complaint.filed_at), "filed_by": complaint.filed_by,
+        "source_ip": complaint.source_ip, "satisfied": complaint.satisfied,
+    }
+    if detail:
+        now = services().runtime.clock.now()
+        body["tasks"] = [task_json(t, now) for t in tasks]
+        body["alert_id"] = db.session.scalar(select(Alert.id).where(
+            Alert.dedup_key == f"complaint:{complaint.id}").order_by(Alert.id.desc()).limit(1))
+    return body
+
+
+@blp.route("/public/complaints", methods=["POST"])
+@blp.arguments(PublicComplaintSchema)
+@blp.response(201, PublicFiledSchema)
+@blp.alt_response(422, description="unknown or malformed query code (identical answers), blank text")
+@blp.alt_response(429, description="too many complaints from this address or about this application")
+def file_public(body: dict[str, Any]) -> dict[str, Any]:
+    """File a complaint about an approval by its query code; no login, rate-limited."""
+    complaint = _public(FileComplaintCommand(
+        body["query_code"], body["text"], body["name"], body["contact"], channel="public",
+        source_ip=_client_ip(), limits=RATE_LIMITS))
+    return {"complaint_code": format_query_code(complaint.code)}
+
+
+@blp.route("/public/complaints/<string:code>", methods=["GET"])
+@blp.alt_response(404, description="unknown or malformed code (identical answers)")
+def track_complaint(code: str) -> dict[str, Any]:
+    """Show a complaint's progress, deadlines and answer to whoever holds its code."""
+    return tracking_json(complaint_by_code(db.session, code))
+
+
+@blp.route("/public/complaints/<string:code>/feedback", methods=["POST"])
+@blp.arguments(FeedbackSchema)
+@blp.alt_response(409, description="the complaint is not waiting for feedback")
+def give_feedback(body: dict[str, Any], code: str) -> dict[str, Any]:
+    """Answer the satisfaction call-back: completes the bureau's feedback step on the complainant's behalf."""
+    complaint = _public(GiveComplaintFeedbackCommand(code, body["satisfied"], body["comment"]))
+    return tracking_json(db.session.get(Complaint, complaint.id))
+
+
+@blp.route("/supervision/complaints", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(StaffComplaintSchema)
+@blp.response(201, FiledSchema)
+@requires("window", "supervisor", "admin")
+def file_for_complainant(body: dict[str, Any]) -> dict[str, Any]:
+    """File a complaint on a complainant's behalf (phone, window); staff may name the department."""
+    channel = body["channel"] or ("window" if current_actor().role == "window" else "bureau")
+    complaint = run_command(FileComplaintCommand(
+        body["query_code"], body["text"], body["name"], body["contact"], channel=channel,
+        department_code=body["department"], source_ip=_client_ip()))
+    return {"id": complaint.id, "complaint_code": format_query_code(complaint.code)}
+
+
+@blp.route("/supervision/complaints", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(ListQuerySchema, location="query")
+@requires(*BUREAU)
+def list_all(args: dict[str, Any]) -> dict[str, Any]:
+    """List complaints, newest first, with the complainants' contact details."""
+    rows, total = list_complaints(db.session, department=args["department"], channel=args["channel"],
+                                  page=args["page"], per_page=args["per_page"])
+    return {"items": [complaint_json(c) for c in rows], "total": total, "page": args["page"],
+            "per_page": args["per_page"]}
+
+
+@blp.route("/supervision/complaints/<int:complaint_id>", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires(*BUREAU)
+def get_complaint(complaint_id: int) -> dict[str, Any]:
+    """Return one complaint with its handling tasks and alert."""
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFoundError(f"complaint {complaint_id} not found", complaint_id=complaint_id)
+    return complaint_json(complaint, detail=True)

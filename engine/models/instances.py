@@ -20,7 +20,8 @@ class Instance(Base):
     """One application running through one definition version."""
 
     __tablename__ = "instance"
-    __table_args__ = (Index("ix_instance_status_created", "status", "created_at"),)
+    __table_args__ = (Index("ix_instance_status_created", "status", "created_at"),
+                      Index("ix_instance_status_completed", "status", "completed_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     query_code: Mapped[str] = mapped_column(String(16), unique=True)

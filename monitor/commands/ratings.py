@@ -1,0 +1,133 @@
+"""Rating a completed approval by query code, and the department closing a bad review's follow-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from engine.commands.executor import CommandContext
+from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.queries import track
+from engine.workdays import CalendarUnknownDayError
+
+from ..alerts import AlertSignal, raise_alert
+from ..models import FollowUp, Rating
+from ..ratings import (
+    DEPARTMENT_ROLES,
+    GRADES,
+    MAX_COMMENT,
+    RatingSettings,
+    can_see_follow_up,
+    follow_up_deadlines,
+    handling_department,
+    registering_department,
+)
+
+__all__ = ["CompleteFollowUpCommand", "RateApprovalCommand", "RatingResult"]
+
+MAX_NOTE = 5000
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    """The stored rating and, for a bad review, its follow-ups and the alert it raised."""
+
+    rating: Rating
+    department_code: str | None = None
+    follow_ups: tuple[FollowUp, ...] = ()
+    alert_id: int | None = None
+
+
+def _check_rating(grade: int, comment: str | None) -> str | None:
+    """Report every problem with the grade and comment at once; return the trimmed comment."""
+    problems = []
+    if isinstance(grade, bool) or not isinstance(grade, int) or grade not in GRADES:
+        problems.append(Problem("grade must be a whole number from 1 to 5", field="grade"))
+    text = (comment or "").strip() or None
+    if text is not None and len(text) > MAX_COMMENT:
+        problems.append(Problem(f"at most {MAX_COMMENT} characters", field="comment"))
+    if problems:
+        raise InvalidError("the rating is not valid", problems)
+    return text
+
+
+@dataclass(frozen=True)
+class RateApprovalCommand:
+    """The applicant grades a completed approval once; a bad review opens follow-ups and an alert."""
+
+    query_code: str
+    grade: int
+    comment: str | None = None
+    settings: RatingSettings = field(default_factory=RatingSettings)
+
+    def execute(self, ctx: CommandContext) -> RatingResult:
+        """Store the rating; for grades 1-2 add the call-back and fix follow-ups and a yellow alert."""
+        comment = _check_rating(self.grade, self.comment)
+        # Unknown and malformed codes fail exactly like public tracking, so rating reveals nothing more.
+        instance, tasks = track(ctx.session, self.query_code)
+        if instance.status != "completed":
+            raise ConflictError("only a completed approval can be rated")
+        if ctx.session.scalar(select(Rating.id).where(Rating.instance_id == instance.id)) is not None:
+            raise ConflictError("this approval has already been rated")
+        now = ctx.now()
+        rating = Rating(instance_id=instance.id, grade=self.grade, comment=comment, rated_at=now)
+        ctx.session.add(rating)
+        ctx.session.flush()  # a concurrent rating fails here on the unique instance_id; the retry sees 409
+        ctx.emit("rating.created", rating_id=rating.id, instance_id=instance.id, grade=rating.grade)
+        if not self.settings.is_bad(self.grade):
+            return RatingResult(rating)
+        department = handling_department(tasks) or registering_department(ctx.session, instance)
+        try:
+            deadlines = follow_up_deadlines(ctx.runtime, self.settings, now)
+        except CalendarUnknownDayError as exc:
+            raise ConflictError(f"cannot set the follow-up deadlines: {exc}",
+                                day=exc.day.isoformat()) from exc
+        follow_ups: tuple[FollowUp, ...] = ()
+        if department is not None:
+            follow_ups = tuple(FollowUp(rating_id=rating.id, kind=kind, department_code=department,
+                                        due_at=due) for kind, due in deadlines.items())
+            ctx.session.add_all(follow_ups)
+        alert, opened = raise_alert(ctx.session, AlertSignal(
+            source="rule", kind="bad_review", level="yellow", dedup_key=f"rating:{rating.id}",
+            subject=f"instance:{instance.id}", title=self._title(),
+            department_code=department, instance_id=instance.id,
+            details={"rating_id": rating.id, "grade": self.grade, "comment": comment,
+                     **{f"{kind}_due": due.isoformat() for kind, due in deadlines.items()}},
+        ), now)
+        ctx.session.flush()
+        if opened:
+            ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+        return RatingResult(rating, department, follow_ups, alert.id)
+
+    def _title(self) -> str:
+        """Name the review and what it demands, in the words the bureau's staff read."""
+        return (f"差评（{self.grade}分）：{self.settings.callback_working_days}个工作日内回访，"
+                f"{self.settings.fix_working_days}个工作日内整改")
+
+
+@dataclass(frozen=True)
+class CompleteFollowUpCommand:
+    """The department records that it called the applicant back, or fixed what the review was about."""
+
+    follow_up_id: int
+    note: str
+
+    def execute(self, ctx: CommandContext) -> FollowUp:
+        """Mark an open follow-up done with the department's note."""
+        text = (self.note or "").strip()
+        if not text or len(text) > MAX_NOTE:
+            raise InvalidError("the note is not valid", [
+                Problem(f"note must have 1 to {MAX_NOTE} characters", field="note")])
+        follow_up = ctx.session.get(FollowUp, self.follow_up_id, with_for_update=True)
+        if follow_up is None or not can_see_follow_up(ctx.actor, follow_up):
+            raise NotFoundError(f"follow-up {self.follow_up_id} not found", follow_up_id=self.follow_up_id)
+        if ctx.actor.role not in DEPARTMENT_ROLES or ctx.actor.department_code != follow_up.department_code:
+            raise ForbiddenError("only the department concerned completes its follow-up",
+                                 follow_up_id=follow_up.id)
+        if follow_up.done_at is not None:
+            raise ConflictError("this follow-up is already done", follow_up_id=follow_up.id)
+        follow_up.done_at, follow_up.done_by, follow_up.note = ctx.now(), ctx.actor_name, text
+        ctx.emit("follow_up.done", follow_up_id=follow_up.id, rating_id=follow_up.rating_id,
+                 kind=follow_up.kind)
+        return follow_up

@@ -1,0 +1,85 @@
+"""Read paths for complaints: the approval a query code names, who is complained about, what is pending."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from engine.exceptions import NotFoundError
+from engine.models import Instance, TaskRecord, User
+from engine.query_codes import normalize_query_code
+
+from .models import Complaint
+
+__all__ = ["COMPLAINT_CHANNELS", "COMPLAINT_PROCESS", "OUTCOME_SATISFACTION", "complained_department",
+           "complaint_by_code", "complaints_awaiting_outcome", "find_approval", "list_complaints"]
+
+COMPLAINT_PROCESS = "complaint_handling"
+COMPLAINT_CHANNELS = ("public", "window", "bureau")
+# End events of complaint_handling.bpmn that carry the complainant's satisfaction.
+OUTCOME_SATISFACTION = {"end_satisfied": True, "end_dissatisfied": False}
+
+
+def find_approval(session: Session, raw_code: str) -> Instance | None:
+    """Return the approval a query code names; complaint instances themselves cannot be complained about."""
+    code = normalize_query_code(raw_code)
+    if code is None:
+        return None
+    return session.scalar(select(Instance).where(Instance.query_code == code,
+                                                 Instance.definition_key != COMPLAINT_PROCESS))
+
+
+def complained_department(session: Session, approval: Instance) -> str | None:
+    """Guess the department a complaint concerns: the one of the approval's most recent task.
+
+    Open and completed tasks count (cancelled ones never reached anybody); of tasks that became
+    ready together (parallel review), the one due first. Without tasks, the department of the
+    staff member who registered the application (first-question responsibility).
+    """
+    department = session.scalar(
+        select(TaskRecord.department_code)
+        .where(TaskRecord.instance_id == approval.id, TaskRecord.status != "cancelled",
+               TaskRecord.department_code != "")
+        .order_by(TaskRecord.created_at.desc(), TaskRecord.due_at.is_(None), TaskRecord.due_at,
+                  TaskRecord.bpmn_id)
+        .limit(1))
+    if department is None and approval.created_by:
+        department = session.scalar(select(User.department_code).where(User.username == approval.created_by))
+    return department
+
+
+def complaint_by_code(session: Session, raw_code: str) -> Complaint:
+    """Find a complaint by its tracking code; malformed and unknown codes fail identically."""
+    code = normalize_query_code(raw_code)
+    complaint = session.scalar(select(Complaint).where(Complaint.code == code)) if code else None
+    if complaint is None:
+        raise NotFoundError("no complaint matches this code")
+    return complaint
+
+
+def list_complaints(session: Session, *, department: str | None = None, channel: str | None = None,
+                    page: int = 1, per_page: int = 50) -> tuple[list[Complaint], int]:
+    """Return one page of complaints, newest first, and the total count."""
+    query = select(Complaint)
+    if department:
+        query = query.where(Complaint.department_code == department)
+    if channel:
+        query = query.where(Complaint.channel == channel)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Complaint.filed_at.desc(), Complaint.id.desc())
+                           .offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def complaints_awaiting_outcome(session: Session, limit: int = 200) -> list[int]:
+    """Return complaints whose handling ended after the satisfaction call-back but are not recorded yet.
+
+    A complaint that was not accepted never reaches the call-back, so it never shows up here, and the
+    cost of a sweep stays with the complaints that actually finished since the last one.
+    """
+    asked = exists().where(TaskRecord.instance_id == Complaint.handling_instance_id,
+                           TaskRecord.bpmn_id == "feedback", TaskRecord.status == "completed")
+    return list(session.scalars(
+        select(Complaint.id).join(Instance, Instance.id == Complaint.handling_instance_id)
+        .where(Complaint.satisfied.is_(None), Instance.status == "completed", asked)
+        .order_by(Complaint.id).limit(limit)))

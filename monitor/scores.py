@@ -1,0 +1,467 @@
+"""Performance scores (绩效考核, DOMAIN.md §7): rates per department and window user, and the monthly score.
+
+Period: a month `YYYY-MM` or a quarter `YYYY-Qn`, from local midnight (Asia/Shanghai) of its first
+day up to local midnight of the day after its last; an instant t is in it when start <= t < end.
+"Date" below is the Beijing date; working days come from the centre's calendar (`runtime.calendar`).
+A rate is None when its denominator is 0 — there was nothing to measure — never a made-up 0 or 1.
+
+Rates
+-----
+acceptance rate (受理率)
+    Over applications registered in the period (`instance.created_at`), counted for the department of
+    the staff member who registered them (`instance.created_by`, i.e. the window): the share not
+    refused at acceptance. Refused at acceptance = an instance of an acceptance process (setting
+    `acceptance_keys`, default `one_window_acceptance`) that completed at a refusal end event
+    (不予受理, `engine.state_codes.is_refusal`). Running, withdrawn and passed ones are not refused.
+on-time rate (按时办结率)
+    Over the department's tasks completed in the period that have a deadline: the share with
+    `completed_at <= due_at`. `due_at` is the deadline in force, already moved by clock stops
+    (补正, special procedures) and approved extensions.
+early-completion rate (提前办结率)
+    Same denominator: the share completed at least `early_working_days` (1) working days before the
+    deadline, i.e. with that many working days d such that completion date < d <= deadline date.
+same-day rate (当日/现场办结率)
+    Over all tasks completed in the period (with or without a deadline): the share completed on the
+    date they became ready (`created_at`).
+overdue rate (超期率)
+    Over the department's tasks whose deadline falls in the period (cancelled ones excluded): the share
+    completed after their deadline or still open with a running clock (a stopped clock is not late).
+    Deadlines are those in force now, so a later stop or extension moves a task out of the period.
+speed-up (提速率)
+    Mean over tasks completed in the period with a legal limit (`limit_days` >= 1) of
+    1 − used / limit_days, where used = working days spent with the clock running =
+    limit_days + approved extension days − working days left at completion (negative when late).
+    Clock stops move the deadline by the days stopped, so they do not count as used; extensions do.
+    Done the day it became ready: 1; on the deadline day: 0; late: below 0.
+evaluation rate (评议率)
+    Over approvals (instances) completed in the period that involve the department — it completed a
+    task in them or registered them — the share the applicant has rated so far. Ratings come after
+    completion, so a period's evaluation and satisfaction rates can still change after it ends.
+satisfaction rate (满意率)
+    Over the ratings of those approvals: the share with grade >= `satisfied_min_grade` (4).
+
+The per-approval rates (acceptance, evaluation, satisfaction) leave out processes that are not
+applications (setting `not_applications`, default `complaint_handling`); task rates count every task.
+
+Window users (per 窗口 staff, the `window_department`'s users): acceptance over what they registered,
+the task rates over the window department's tasks they completed (`completed_by`), evaluation and
+satisfaction over the approvals they registered. No overdue rate (open tasks have no `completed_by`)
+and no score.
+
+Score (月度考核得分)
+--------------------
+Out of the sum of the weights (DOMAIN.md §7 defaults, 100). Measured parts:
+    deadlines    = weight × on-time rate
+    satisfaction = weight × satisfaction rate
+    supervision  = max(0, weight − order_penalty (2) × supervision orders issued to it in the period
+                   − overdue_order_penalty (4) × orders whose reply deadline it missed in the period
+                   − red_alert_penalty (1) × red or escalated alerts about it opened in the period)
+A measured part without data (rate None) gets full marks. The parts our data cannot measure
+(disclosure, process, fees, attitude, legal duty, integrity) get full marks unless
+`unmeasured_marks` sets them. Deductions: yellow card 5, red card 10 for each card issued to the
+department in the period, lifted or not. score = max(0, sum of parts − deductions), 2 decimals.
+The same formula applies to a quarter (cards, orders and alerts of the quarter).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, case, cast, func, literal_column, select, union
+from sqlalchemy.orm import Session
+
+from engine.exceptions import ConflictError
+from engine.models import (
+    INSTANCE_STATUSES,
+    OPEN_TASK_STATUSES,
+    Department,
+    Extension,
+    Instance,
+    TaskRecord,
+    User,
+)
+from engine.state_codes import is_refusal
+from engine.workdays import SHANGHAI, CalendarUnknownDayError, WorkingCalendar, working_days_between
+
+from .models import Alert, Card, Rating, SupervisionOrder
+
+__all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "Period", "ScoreSettings",
+           "parse_period", "score_table", "scores"]
+
+PART_NAMES = {"disclosure": "政务公开", "process": "办事流程", "deadlines": "办理时限", "fees": "收费规范",
+              "satisfaction": "群众满意", "attitude": "服务态度", "supervision": "监督检查",
+              "legal_duty": "依法履职", "integrity": "廉洁自律"}
+DEFAULT_WEIGHTS = {"disclosure": 10, "process": 14, "deadlines": 14, "fees": 8, "satisfaction": 10,
+                   "attitude": 10, "supervision": 14, "legal_duty": 10, "integrity": 10}
+MEASURED_PARTS = ("deadlines", "satisfaction", "supervision")
+RATE_NAMES = {"acceptance_rate": "受理率", "on_time_rate": "按时办结率", "early_rate": "提前办结率",
+              "same_day_rate": "当日办结率", "overdue_rate": "超期率", "speed_up": "提速率",
+              "evaluation_rate": "评议率", "satisfaction_rate": "满意率"}
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_SHANGHAI_OFFSET = "'+8 hours'"  # Asia/Shanghai has kept UTC+8 without daylight saving since 1991
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month or quarter as the half-open interval [start, end) of Beijing local midnights."""
+
+    label: str
+    start: datetime
+    end: datetime
+
+
+def parse_period(text: str) -> Period:
+    """Read `2026-11` or `2026-Q4`; raise ValueError for anything else."""
+    text = (text or "").strip().upper()
+    if match := _MONTH.match(text):
+        year, first, months = int(match.group(1)), int(match.group(2)), 1
+    elif match := _QUARTER.match(text):
+        year, first, months = int(match.group(1)), 3 * int(match.group(2)) - 2, 3
+    else:
+        raise ValueError("period must be a month like 2026-11 or a quarter like 2026-Q4")
+    if not 2000 <= year <= 2100:
+        raise ValueError("period year must be between 2000 and 2100")
+    after = first + months
+    end_year, end_month = (year + 1, after - 12) if after > 12 else (year, after)
+    return Period(text, datetime(year, first, 1, tzinfo=SHANGHAI),
+                  datetime(end_year, end_month, 1, tzinfo=SHANGHAI))
+
+
+@dataclass(frozen=True)
+class ScoreSettings:
+    """Weights, deductions and definitions' knobs; defaults are DOMAIN.md §7's."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    unmeasured_marks: Mapping[str, float] = field(default_factory=dict)
+    card_deductions: Mapping[str, float] = field(default_factory=lambda: {"yellow": 5, "red": 10})
+    order_penalty: float = 2
+    overdue_order_penalty: float = 4
+    red_alert_penalty: float = 1
+    early_working_days: int = 1
+    satisfied_min_grade: int = 4
+    acceptance_keys: tuple[str, ...] = ("one_window_acceptance",)
+    # Processes that are not applications (a complaint's handling): left out of the per-approval rates.
+    not_applications: tuple[str, ...] = ("complaint_handling",)
+    window_department: str = "zwfw"
+
+
+@dataclass
+class Tally:
+    """Counts behind one department's (or window user's) rates."""
+
+    registered: int = 0
+    refused_at_acceptance: int = 0
+    completed: int = 0
+    with_deadline: int = 0
+    on_time: int = 0
+    early: int = 0
+    same_day: int = 0
+    with_limit: int = 0
+    speed_up_sum: float = 0.0
+    due: int = 0
+    overdue: int = 0
+    approvals: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    yellow_cards: int = 0
+    red_cards: int = 0
+    orders: int = 0
+    overdue_orders: int = 0
+    red_alerts: int = 0
+
+    def rates(self) -> dict[str, float | None]:
+        """Return every rate, None where nothing was measured."""
+        return {
+            "acceptance_rate": _ratio(self.registered - self.refused_at_acceptance, self.registered),
+            "on_time_rate": _ratio(self.on_time, self.with_deadline),
+            "early_rate": _ratio(self.early, self.with_deadline),
+            "same_day_rate": _ratio(self.same_day, self.completed),
+            "overdue_rate": _ratio(self.overdue, self.due),
+            "speed_up": _ratio(self.speed_up_sum, self.with_limit),
+            "evaluation_rate": _ratio(self.rated, self.approvals),
+            "satisfaction_rate": _ratio(self.satisfied, self.rated),
+        }
+
+    def counts(self) -> dict[str, int]:
+        """Return the integer counts (the numerators and denominators)."""
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
+
+
+def _ratio(numerator: float, denominator: int) -> float | None:
+    """Divide, or None when there is nothing to measure."""
+    return numerator / denominator if denominator else None
+
+
+class _WorkingDays:
+    """Signed working-day distances on the calendar, memoised: many tasks share the same dates."""
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self.calendar = calendar
+        self._memo: dict[tuple[date, date], int] = {}
+
+    def left(self, done: date, due: date) -> int:
+        """Working days d with done < d <= due; negative (days past due) when done after due."""
+        key = (done, due)
+        if key not in self._memo:
+            try:
+                self._memo[key] = (working_days_between(self.calendar, done, due) if done <= due
+                                   else -working_days_between(self.calendar, due, done))
+            except CalendarUnknownDayError as exc:
+                raise ConflictError(f"cannot compute scores: {exc}", day=exc.day.isoformat()) from exc
+        return self._memo[key]
+
+
+def _local_date(session: Session, column: Any) -> Any:
+    """SQL for the Beijing date of a stored UTC instant (literals, so GROUP BY matches the SELECT)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone(literal_column("'Asia/Shanghai'"), column), Date)
+    return func.date(column, literal_column(_SHANGHAI_OFFSET))
+
+
+def _as_date(value: date | str | None) -> date | None:
+    """Accept PostgreSQL's dates and SQLite's ISO strings alike."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _in(column: Any, period: Period) -> Any:
+    """SQL for start <= column < end."""
+    return (column >= period.start) & (column < period.end)
+
+
+class _Scorer:
+    """One computation: the session, the period, the settings and the tallies being filled."""
+
+    def __init__(self, session: Session, calendar: WorkingCalendar, period: Period, settings: ScoreSettings):
+        self.session, self.period, self.settings = session, period, settings
+        self.days = _WorkingDays(calendar)
+        self.names = {code: name for code, name in session.execute(select(Department.code, Department.name))}
+        self.window_users = set(session.scalars(
+            select(User.username).join(Department, Department.id == User.department_id)
+            .where(Department.code == settings.window_department)))
+        self.departments: dict[str, Tally] = {code: Tally() for code in self.names}
+        self.windows: dict[str, Tally] = {user: Tally() for user in self.window_users}
+
+    def department(self, code: str) -> Tally:
+        """Return a department's tally, adding codes only the data knows (a lane missing from the table)."""
+        return self.departments.setdefault(code, Tally())
+
+    def registered(self) -> None:
+        """Acceptance: applications registered in the period, by the registering staff member."""
+        registered_in = (Instance.status.in_(INSTANCE_STATUSES)  # lets the (status, created_at) index serve
+                         & _in(Instance.created_at, self.period)
+                         & Instance.definition_key.not_in(self.settings.not_applications))
+        by_registrar = (select(Department.code, Instance.created_by, func.count()).select_from(Instance)
+                        .join(User, User.username == Instance.created_by)
+                        .join(Department, Department.id == User.department_id)
+                        .where(registered_in).group_by(Department.code, Instance.created_by))
+        for code, user, count in self.session.execute(by_registrar):
+            self._each(code, user, "registered", count)
+        refusals = (select(Department.code, Instance.created_by, Instance.outcome).select_from(Instance)
+                    .join(User, User.username == Instance.created_by)
+                    .join(Department, Department.id == User.department_id)
+                    .where(Instance.status == "completed", _in(Instance.created_at, self.period),
+                           Instance.definition_key.in_(self.settings.acceptance_keys)))
+        for code, user, outcome in self.session.execute(refusals):
+            if is_refusal(outcome):
+                self._each(code, user, "refused_at_acceptance", 1)
+
+    def _each(self, code: str, user: str | None, attr: str, count: int) -> None:
+        """Add a count to the department and, for a window user, to the user too."""
+        tallies = [self.department(code)] + ([self.windows[user]] if user in self.windows else [])
+        for tally in tallies:
+            setattr(tally, attr, getattr(tally, attr) + int(count))
+
+    def completed_tasks(self) -> None:
+        """On-time, early, same-day and speed-up, from tasks completed in the period grouped by dates."""
+        extended = (select(Extension.task_id, func.sum(Extension.working_days).label("days"))
+                    .where(Extension.status == "approved").group_by(Extension.task_id).subquery())
+        in_window = TaskRecord.department_code == self.settings.window_department
+        window_user = case((in_window, TaskRecord.completed_by), else_=None)
+        rows = (select(TaskRecord.department_code.label("dept"), window_user.label("who"),
+                       _local_date(self.session, TaskRecord.created_at).label("created"),
+                       _local_date(self.session, TaskRecord.completed_at).label("done"),
+                       _local_date(self.session, TaskRecord.due_at).label("due"),
+                       TaskRecord.limit_days.label("limit_days"),
+                       func.coalesce(extended.c.days, 0).label("extended"),
+                       case((TaskRecord.completed_at <= TaskRecord.due_at, 1), else_=0).label("on_time"))
+                .outerjoin(extended, extended.c.task_id == TaskRecord.id)
+                .where(TaskRecord.status == "completed", _in(TaskRecord.completed_at, self.period))  # index
+                .subquery())
+        keys = (rows.c.dept, rows.c.who, rows.c.created, rows.c.done, rows.c.due, rows.c.limit_days,
+                rows.c.extended)
+        grouped = select(*keys, func.count(), func.sum(rows.c.on_time)).group_by(*keys)
+        for dept, who, created, done, due, limit_days, extended_days, count, on_time in \
+                self.session.execute(grouped):
+            tallies = [self.department(dept)] + ([self.windows[who]] if who in self.windows else [])
+            for tally in tallies:
+                self._add_completed(tally, _as_date(created), _as_date(done), _as_date(due), limit_days,
+                                    int(extended_days or 0), int(count), int(on_time or 0))
+
+    def _add_completed(self, tally: Tally, created: date | None, done: date | None, due: date | None,
+                       limit_days: int | None, extended: int, count: int, on_time: int) -> None:
+        assert done is not None  # completed tasks always have completed_at
+        tally.completed += count
+        if created == done:
+            tally.same_day += count
+        if due is None:
+            return
+        left = self.days.left(done, due)
+        tally.with_deadline += count
+        tally.on_time += on_time
+        if left >= self.settings.early_working_days:
+            tally.early += count
+        if limit_days:
+            used = limit_days + extended - left
+            tally.with_limit += count
+            tally.speed_up_sum += count * (1 - used / limit_days)
+
+    def due_tasks(self) -> None:
+        """Overdue: tasks due in the period, late when finished after the deadline or open and running."""
+        late = ((TaskRecord.status == "completed") & (TaskRecord.completed_at > TaskRecord.due_at)) | (
+            TaskRecord.status.in_(OPEN_TASK_STATUSES) & TaskRecord.pause_kind.is_(None))
+        query = (select(TaskRecord.department_code, func.count(), func.sum(case((late, 1), else_=0)))
+                 # Every department and status listed, so (department_code, status, due_at) serves the range.
+                 .where(TaskRecord.department_code.in_(list(self.names)),
+                        TaskRecord.status.in_((*OPEN_TASK_STATUSES, "completed")),
+                        _in(TaskRecord.due_at, self.period))
+                 .group_by(TaskRecord.department_code))
+        for dept, count, overdue in self.session.execute(query):
+            tally = self.department(dept)
+            tally.due, tally.overdue = int(count), int(overdue or 0)
+
+    def approvals(self) -> None:
+        """Evaluation and satisfaction over approvals completed in the period, by involved department."""
+        done = ((Instance.status == "completed") & _in(Instance.completed_at, self.period)
+                & Instance.definition_key.not_in(self.settings.not_applications))
+        happy_grade = Rating.grade >= self.settings.satisfied_min_grade
+        satisfied = func.coalesce(func.sum(case((happy_grade, 1), else_=0)), 0)
+        by_task = (select(TaskRecord.instance_id.label("iid"), TaskRecord.department_code.label("dept"))
+                   .join(Instance, Instance.id == TaskRecord.instance_id)
+                   .where(done, TaskRecord.status == "completed"))
+        by_registrar = (select(Instance.id.label("iid"), Department.code.label("dept")).select_from(Instance)
+                        .join(User, User.username == Instance.created_by)
+                        .join(Department, Department.id == User.department_id).where(done))
+        pairs = union(by_task, by_registrar).subquery()  # UNION: one row per (approval, department)
+        query = (select(pairs.c.dept, func.count(), func.count(Rating.id), satisfied).select_from(pairs)
+                 .outerjoin(Rating, Rating.instance_id == pairs.c.iid).group_by(pairs.c.dept))
+        for dept, count, rated, happy in self.session.execute(query):
+            tally = self.department(dept)
+            tally.approvals, tally.rated, tally.satisfied = int(count), int(rated), int(happy)
+        if not self.window_users:
+            return
+        per_user = (select(Instance.created_by, func.count(), func.count(Rating.id), satisfied)
+                    .outerjoin(Rating, Rating.instance_id == Instance.id)
+                    .where(done, Instance.created_by.in_(sorted(self.window_users)))
+                    .group_by(Instance.created_by))
+        for user, count, rated, happy in self.session.execute(per_user):
+            tally = self.windows[user]
+            tally.approvals, tally.rated, tally.satisfied = int(count), int(rated), int(happy)
+
+    def supervision(self) -> None:
+        """Cards, orders and red alerts of the period, by department."""
+        cards = (select(Card.department_code, Card.color, func.count())
+                 .where(_in(Card.issued_at, self.period)).group_by(Card.department_code, Card.color))
+        for dept, color, count in self.session.execute(cards):
+            tally = self.department(dept)
+            if color == "yellow":
+                tally.yellow_cards += int(count)
+            elif color == "red":
+                tally.red_cards += int(count)
+        orders = (select(SupervisionOrder.department_code, func.count())
+                  .where(_in(SupervisionOrder.issued_at, self.period))
+                  .group_by(SupervisionOrder.department_code))
+        for dept, count in self.session.execute(orders):
+            self.department(dept).orders = int(count)
+        missed = (select(SupervisionOrder.department_code, func.count())
+                  .where(_in(SupervisionOrder.escalated_at, self.period))
+                  .group_by(SupervisionOrder.department_code))
+        for dept, count in self.session.execute(missed):
+            self.department(dept).overdue_orders = int(count)
+        alerts = (select(Alert.department_code, func.count())
+                  .where(_in(Alert.opened_at, self.period), Alert.level.in_(("red", "escalated")),
+                         Alert.department_code.is_not(None))
+                  .group_by(Alert.department_code))
+        for dept, count in self.session.execute(alerts):
+            self.department(dept).red_alerts = int(count)
+
+
+def _parts(tally: Tally, rates: Mapping[str, float | None], settings: ScoreSettings) -> list[dict[str, Any]]:
+    """Each part's marks: measured ones from the data, the others configured or full."""
+    parts = []
+    for part, weight in settings.weights.items():
+        measured = part in MEASURED_PARTS
+        if part == "deadlines":
+            rate, basis = rates["on_time_rate"], "on_time_rate"
+            marks = weight if rate is None else weight * rate
+        elif part == "satisfaction":
+            rate, basis = rates["satisfaction_rate"], "satisfaction_rate"
+            marks = weight if rate is None else weight * rate
+        elif part == "supervision":
+            basis = "orders_and_alerts"
+            marks = max(0.0, weight - settings.order_penalty * tally.orders
+                        - settings.overdue_order_penalty * tally.overdue_orders
+                        - settings.red_alert_penalty * tally.red_alerts)
+        elif part in settings.unmeasured_marks:
+            basis, marks = "configured", min(max(float(settings.unmeasured_marks[part]), 0.0), weight)
+        else:
+            basis, marks = "full_marks_by_default", weight
+        parts.append({"part": part, "name": PART_NAMES.get(part, part), "weight": weight,
+                      "measured": measured, "basis": basis, "marks": marks})
+    return parts
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def scores(session: Session, calendar: WorkingCalendar, period: Period,
+           settings: ScoreSettings | None = None) -> dict[str, Any]:
+    """Compute every department's rates, parts, deductions and score, and the window users' rates."""
+    settings = settings or ScoreSettings()
+    scorer = _Scorer(session, calendar, period, settings)
+    scorer.registered()
+    scorer.completed_tasks()
+    scorer.due_tasks()
+    scorer.approvals()
+    scorer.supervision()
+    departments = []
+    for code in sorted(scorer.departments):
+        tally = scorer.departments[code]
+        rates = tally.rates()
+        parts = _parts(tally, rates, settings)
+        deductions = (settings.card_deductions.get("yellow", 0) * tally.yellow_cards
+                      + settings.card_deductions.get("red", 0) * tally.red_cards)
+        total = sum(p["marks"] for p in parts)
+        for part in parts:
+            part["marks"] = round(float(part["marks"]), 2)
+        departments.append({"department": code, "name": scorer.names.get(code, code),
+                            **{k: _round(v) for k, v in rates.items()}, "counts": tally.counts(),
+                            "parts": parts, "deductions": round(float(deductions), 2),
+                            "score": round(max(0.0, total - deductions), 2)})
+    windows = [{"user": user, "department": settings.window_department,
+                **{k: _round(v) for k, v in scorer.windows[user].rates().items() if k != "overdue_rate"},
+                "counts": scorer.windows[user].counts()} for user in sorted(scorer.windows)]
+    return {"period": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
+            "max_score": sum(settings.weights.values()), "departments": departments, "windows": windows}
+
+
+def score_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Flatten a report into a header and one row per department, for CSV and XLSX exports."""
+    departments: Iterable[Mapping[str, Any]] = report["departments"]
+    first = next(iter(report["departments"]), None)
+    part_keys = [p["part"] for p in first["parts"]] if first else []
+    header = (["部门代码", "部门名称"] + list(RATE_NAMES.values())
+              + [PART_NAMES.get(p, p) for p in part_keys] + ["扣分", "得分"])
+    rows = []
+    for dept in departments:
+        marks = {p["part"]: p["marks"] for p in dept["parts"]}
+        rows.append([dept["department"], dept["name"]] + [dept[k] for k in RATE_NAMES]
+                    + [marks.get(p) for p in part_keys] + [dept["deductions"], dept["score"]])
+    return header, rows

@@ -1,0 +1,236 @@
+"""Scores: a September seeded over HTTP with the injected clock, checked against values worked out by
+hand (in the comments) from the definitions in monitor/scores.py, as JSON, CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import openpyxl
+import pytest
+from flask import Flask
+
+from api.extensions import db, services
+from engine.commands import Actor
+from engine.workdays import SHANGHAI, FixedClock
+from monitor.alerts import AlertSignal
+from monitor.commands.alerts import RaiseAlertCommand
+from monitor.models import Card
+from monitor.scores import parse_period
+from tests.bpmn_builder import definitions, process_xml
+from tests.conftest import Api
+
+APPLICANT = {"name": "杭州示范建设有限公司", "contact": "0571-88000000"}
+UNMEASURED = 10 + 14 + 8 + 10 + 10 + 10  # disclosure, process, fees, attitude, legal duty, integrity
+
+
+def _beijing(*args: int) -> datetime:
+    """An instant given as Beijing wall time."""
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+def one_review(process_id: str = "one_review", department: str = "sw", days: int = 2) -> bytes:
+    """Start -> one review with a deadline of `days` working days -> end."""
+    body = ('<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="review"/>'
+            f'<bpmn:userTask id="review" name="{department} 审查"/>'
+            '<bpmn:boundaryEvent id="deadline" attachedToRef="review" cancelActivity="false">'
+            f"<bpmn:timerEventDefinition><bpmn:timeDate>workdays({days})</bpmn:timeDate>"
+            "</bpmn:timerEventDefinition></bpmn:boundaryEvent>"
+            '<bpmn:sequenceFlow id="f_late" sourceRef="deadline" targetRef="late_end"/><bpmn:endEvent id="late_end"/>'
+            '<bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="ok"/><bpmn:endEvent id="ok" name="通过"/>')
+    lane = ["start", "review", "deadline", "late_end", "ok"]
+    return definitions(process_xml(process_id, body, {department: lane}))
+
+
+def _start(api: Api, key: str) -> dict:
+    r = api.post("/api/instances", "window1", json={"definition_key": key, "applicant": APPLICANT,
+                                                    "project": {"name": "滨江项目", "code": "p-1", "investment": 1}})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def _complete(api: Api, user: str, instance_id: int, decision: str = "approve", bpmn_id: str | None = None) -> None:
+    items = api.get("/api/tasks", user, query_string={"per_page": 500}).get_json()["items"]
+    task = next(t for t in items if t["instance_id"] == instance_id and bpmn_id in (None, t["bpmn_id"]))
+    r = api.post(f"/api/tasks/{task['id']}/complete", user, json={"decision": decision, "opinion": "材料不全，不予受理"})
+    assert r.status_code == 200, r.get_json()
+
+
+def _seed_september(app: Flask, api: Api, clock: FixedClock) -> None:
+    """Five applications registered by window1 on Tue 2026-09-01 10:00, handled through September.
+
+    Stage-1 reviews of investment_joint_approval are due at the 20th working day after 09-01:
+    09-02..04 (3), 07..11 (8), 14..18 (13), Sun 20 adjusted (14), 21..24 (18), [25 Mid-Autumn off],
+    28 (19), 29 (20) -> Tue 2026-09-29 17:30, limit 20.
+    """
+    r = api.post("/api/definitions", "designer", data=one_review(), content_type="application/xml")
+    assert r.status_code == 201, r.get_json()
+    clock.set(_beijing(2026, 9, 1, 10, 0))
+    a, b, c = (_start(api, "investment_joint_approval") for _ in range(3))
+    d = _start(api, "one_review")  # sw review due Thu 09-03 17:30, limit 2
+    e = _start(api, "one_window_acceptance")  # 接件登记 (no deadline), then 材料完整性审查 (5 working days)
+
+    clock.set(_beijing(2026, 9, 1, 11, 0))
+    _complete(api, "jt_reviewer", a["id"])  # same day; 20 working days left -> used 0, speed-up 1
+    clock.set(_beijing(2026, 9, 1, 15, 0))
+    _complete(api, "sw_reviewer", d["id"])  # same day; 2 left -> speed-up 1; D completes
+    _complete(api, "window1", e["id"])  # receive: same day, no deadline; check created, due Tue 09-08
+    clock.set(_beijing(2026, 9, 2, 10, 0))
+    # check: 4 working days left (09-03, 04, 07, 08) -> early; used 5 - 4 = 1, speed-up 0.8.
+    _complete(api, "window1", e["id"], decision="refuse")  # E ends at 不予受理
+    clock.set(_beijing(2026, 9, 10, 10, 0))
+    _complete(api, "sthj_reviewer", a["id"])  # 13 left (09-11 .. 09-29) -> early, used 7, speed-up 0.65
+    clock.set(_beijing(2026, 9, 29, 16, 0))
+    _complete(api, "sthj_reviewer", b["id"])  # on the last day: on time, not early, speed-up 0
+    clock.set(_beijing(2026, 9, 30, 10, 0))
+    _complete(api, "sthj_reviewer", c["id"])  # a day late: used 21, speed-up -0.05
+
+    # Ratings: D (sw, registered by zwfw) 5; E (zwfw) 3 -- neither is a bad review.
+    for instance, grade in ((d, 5), (e, 3)):
+        r = api.post(f"/api/public/ratings/{instance['query_code']}", json={"grade": grade})
+        assert r.status_code == 201, r.get_json()
+    assert api.get(f"/api/instances/{e['id']}", "jiancha").get_json()["status"] == "completed"
+
+    # A red alert about zrzy (the 30th), and cards: sthj yellow mid-month, qx yellow at 23:30 on the
+    # last evening (September), fgw yellow at 00:30 on 10-01 and jt red on 10-02 (both October).
+    with app.app_context():
+        services().executor.execute(RaiseAlertCommand(AlertSignal(
+            source="deadline", kind="task_red", level="red", dedup_key="deadline:test-zrzy", subject="task:x",
+            title="办理超时（红灯）", department_code="zrzy")), Actor.system())
+        for department, color, at in (("sthj", "yellow", _beijing(2026, 9, 15, 9, 0)),
+                                      ("qx", "yellow", _beijing(2026, 9, 30, 23, 30)),
+                                      ("fgw", "yellow", _beijing(2026, 10, 1, 0, 30)),
+                                      ("jt", "red", _beijing(2026, 10, 2, 10, 0))):
+            db.session.add(Card(department_code=department, color=color, reason="测试", issued_by="jiancha",
+                                issued_at=at))
+        db.session.commit()
+
+
+def _scores(api: Api, period: str) -> dict:
+    r = api.get("/api/supervision/scores", "jiancha", query_string={"period": period})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, clock: FixedClock) -> None:
+    _seed_september(app, api, clock)
+    body = _scores(api, "2026-09")
+    assert body["period"] == "2026-09" and body["max_score"] == 100
+    assert body["start"] == "2026-09-01T00:00:00+08:00" and body["end"] == "2026-10-01T00:00:00+08:00"
+    rows = {d["department"]: d for d in body["departments"]}
+    assert len(rows) == 13 and rows["sw"]["name"] == "水务局"
+
+    # zwfw registered A-E; E was refused at acceptance: 4/5. Its tasks: receive (same day, no deadline)
+    # and check (next day, on time, early, speed-up 0.8). Approvals: D (registered) and E, both rated,
+    # one of them 4-5.
+    zwfw = rows["zwfw"]
+    assert {k: zwfw[k] for k in ("acceptance_rate", "on_time_rate", "early_rate", "same_day_rate", "overdue_rate",
+                                 "speed_up", "evaluation_rate", "satisfaction_rate")} == {
+        "acceptance_rate": 0.8, "on_time_rate": 1.0, "early_rate": 1.0, "same_day_rate": 0.5, "overdue_rate": 0.0,
+        "speed_up": 0.8, "evaluation_rate": 1.0, "satisfaction_rate": 0.5}
+    marks = {p["part"]: (p["marks"], p["measured"]) for p in zwfw["parts"]}
+    assert marks["deadlines"] == (14.0, True) and marks["satisfaction"] == (5.0, True)
+    assert marks["supervision"] == (14.0, True) and marks["fees"] == (8, False)
+    assert zwfw["deductions"] == 0 and zwfw["score"] == 14 + 5 + 14 + UNMEASURED == 95.0
+
+    # sthj: A early (0.65), B on the last day (0), C late (-0.05); all three due 09-29, C late.
+    sthj = rows["sthj"]
+    assert (sthj["on_time_rate"], sthj["early_rate"], sthj["same_day_rate"]) == (0.6667, 0.3333, 0.0)
+    assert (sthj["overdue_rate"], sthj["speed_up"], sthj["acceptance_rate"]) == (0.3333, 0.2, None)
+    assert sthj["evaluation_rate"] is None and sthj["satisfaction_rate"] is None
+    assert sthj["counts"]["completed"] == 3 and sthj["counts"]["yellow_cards"] == 1
+    assert {p["part"]: p["marks"] for p in sthj["parts"]}["deadlines"] == 9.33  # 14 * 2/3
+    assert sthj["deductions"] == 5 and sthj["score"] == 90.33  # 9.333 + 10 + 14 + 62 - 5
+
+    # sw: D's review (same day, early, speed-up 1); due in September: D's plus A-C's still open -> 3/4.
+    sw = rows["sw"]
+    assert (sw["on_time_rate"], sw["early_rate"], sw["same_day_rate"], sw["speed_up"]) == (1.0, 1.0, 1.0, 1.0)
+    assert (sw["overdue_rate"], sw["evaluation_rate"], sw["satisfaction_rate"]) == (0.75, 1.0, 1.0)
+    assert sw["score"] == 100.0
+
+    # jt: A done the first day; B and C open past 09-29. Its red card is October's.
+    jt = rows["jt"]
+    assert (jt["on_time_rate"], jt["same_day_rate"], jt["speed_up"], jt["overdue_rate"]) == (1.0, 1.0, 1.0, 0.6667)
+    assert jt["deductions"] == 0 and jt["score"] == 100.0
+
+    # zrzy: nothing done, three overdue, one red alert -> supervision 14 - 1.
+    zrzy = rows["zrzy"]
+    assert zrzy["on_time_rate"] is None and zrzy["overdue_rate"] == 1.0 and zrzy["counts"]["red_alerts"] == 1
+    assert {p["part"]: p["marks"] for p in zrzy["parts"]}["supervision"] == 13 and zrzy["score"] == 99.0
+
+    # Period edges are Beijing midnights: qx's card at 23:30 on 09-30 counts, fgw's at 00:30 on 10-01 not.
+    assert (rows["qx"]["deductions"], rows["qx"]["score"]) == (5, 95.0)
+    assert (rows["fgw"]["deductions"], rows["fgw"]["score"]) == (0, 100.0)
+    assert rows["jcj"]["score"] == 100.0 and rows["jcj"]["on_time_rate"] is None
+
+    # Window users: window1 registered everything and handled E's two window tasks.
+    window1 = next(w for w in body["windows"] if w["user"] == "window1")
+    assert (window1["acceptance_rate"], window1["same_day_rate"], window1["speed_up"]) == (0.8, 0.5, 0.8)
+    assert (window1["evaluation_rate"], window1["satisfaction_rate"]) == (1.0, 0.5)
+
+    # The third quarter holds only September's activity; the fourth only October's cards.
+    q3 = {d["department"]: d["score"] for d in _scores(api, "2026-Q3")["departments"]}
+    assert q3 == {d["department"]: d["score"] for d in body["departments"]}
+    q4 = {d["department"]: d for d in _scores(api, "2026-Q4")["departments"]}
+    assert (q4["jt"]["deductions"], q4["jt"]["score"]) == (10, 90.0)
+    assert (q4["fgw"]["score"], q4["sthj"]["score"], q4["zrzy"]["score"]) == (95.0, 100.0, 100.0)
+
+    # Weights and deductions are settings: fees judged 5 of 8 elsewhere, a yellow card costing 3.
+    app.config["ONEWINDOW_SCORE_SETTINGS"] = {"unmeasured_marks": {"fees": 5}, "card_deductions": {"yellow": 3}}
+    sthj = next(d for d in _scores(api, "2026-09")["departments"] if d["department"] == "sthj")
+    fees = next(p for p in sthj["parts"] if p["part"] == "fees")
+    assert (fees["marks"], fees["basis"], fees["measured"]) == (5.0, "configured", False)
+    assert sthj["deductions"] == 3 and sthj["score"] == 89.33  # 9.333 + 10 + 14 + (62 - 3) - 3
+
+
+def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) -> None:
+    _seed_september(app, api, clock)
+    header = ["部门代码", "部门名称", "受理率", "按时办结率", "提前办结率", "当日办结率", "超期率", "提速率", "评议率",
+              "满意率", "政务公开", "办事流程", "办理时限", "收费规范", "群众满意", "服务态度", "监督检查", "依法履职",
+              "廉洁自律", "扣分", "得分"]
+    r = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "csv"})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert r.headers["Content-Disposition"] == 'attachment; filename="scores-2026-09.csv"'
+    assert r.data.startswith("\ufeff".encode())  # the BOM Excel needs to read UTF-8
+    table = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert table[0] == header and len(table) == 14
+    rows = {row[0]: row for row in table[1:]}
+    assert rows["sthj"] == ["sthj", "生态环境局", "", "0.6667", "0.3333", "0.0", "0.3333", "0.2", "", "",
+                            "10.0", "14.0", "9.33", "8.0", "10.0", "10.0", "14.0", "10.0", "10.0", "5.0", "90.33"]
+    assert rows["zwfw"][2:10] == ["0.8", "1.0", "1.0", "0.5", "0.0", "0.8", "1.0", "0.5"]
+    assert rows["zwfw"][-2:] == ["0.0", "95.0"]
+
+    r = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "xlsx"})
+    assert r.status_code == 200
+    assert r.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = openpyxl.load_workbook(io.BytesIO(r.data)).active
+    assert sheet.title == "2026-09"
+    values = list(sheet.values)
+    assert list(values[0]) == header and len(values) == 14
+    cells = {row[0]: row for row in values[1:]}
+    assert cells["sthj"][3:8] == (0.6667, 0.3333, 0.0, 0.3333, 0.2) and cells["sthj"][2] is None
+    assert cells["sthj"][-2:] == (5, 90.33) and cells["zwfw"][-1] == 95.0 and cells["zrzy"][16] == 13
+
+
+@pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "2026-9", "26-09", "", "2026-09-01", "1999-01"])
+def test_a_bad_period_is_refused(api: Api, period: str) -> None:
+    r = api.get("/api/supervision/scores", "jiancha", query_string={"period": period})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"
+
+
+def test_only_supervision_sees_scores(api: Api) -> None:
+    assert api.get("/api/supervision/scores", "sthj_reviewer", query_string={"period": "2026-09"}).status_code == 403
+    assert api.get("/api/supervision/scores", query_string={"period": "2026-09"}).status_code == 401
+    assert api.get("/api/supervision/scores", "admin", query_string={"period": "2026-09"}).status_code == 200
+    assert api.get("/api/supervision/scores", "jiancha").status_code == 400  # the period is required
+    r = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "pdf"})
+    assert r.status_code == 400
+
+
+def test_periods_are_beijing_months_and_quarters() -> None:
+    nov = parse_period("2026-11")
+    assert (nov.start.isoformat(), nov.end.isoformat()) == ("2026-11-01T00:00:00+08:00", "2026-12-01T00:00:00+08:00")
+    q4 = parse_period("2026-q4")
+    assert (q4.label, q4.start.isoformat(), q4.end.isoformat()) == (
+        "2026-Q4", "2026-10-01T00:00:00+08:00", "2027-01-01T00:00:00+08:00")
