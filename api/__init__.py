@@ -13,6 +13,7 @@ from engine.database import configure_engine, writer_sessionmaker
 from engine.runtime import EngineRuntime
 from engine.workdays import SystemClock
 
+from .auth import init_auth
 from .errors import register_error_handlers
 from .extensions import Api, Services, db
 from .settings import load_settings
@@ -81,6 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
     register_error_handlers(app)
+    init_auth(app)
 
     from .cli import register_cli
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import jwt
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import g, request
+from flask import Flask, g, request
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, Unauthorized
 
@@ -19,7 +19,11 @@ from engine.models import User
 
 from .extensions import db, services
 
-__all__ = ["ALGORITHM", "ISSUER", "authenticate", "current_actor", "issue_token", "requires"]
+__all__ = ["ALGORITHM", "ISSUER", "PUBLIC_API_PATHS", "authenticate", "current_actor", "init_auth",
+           "issue_token", "requires"]
+
+# API paths anyone may call; every other /api/ path needs a valid token before anything else is read.
+PUBLIC_API_PATHS = ("/api/auth/token", "/api/public/", "/api/health", "/api/openapi.json", "/api/docs")
 
 ALGORITHM = "HS256"
 ISSUER = "onewindow"
@@ -96,3 +100,14 @@ def requires(*roles: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def init_auth(app: Flask) -> None:
+    """Authenticate every non-public API request first, so a caller without a token learns nothing
+    (not even whether its request body would have been valid) and always gets 401."""
+
+    @app.before_request
+    def _authenticate_api_requests() -> None:
+        path = request.path
+        if path.startswith("/api/") and not path.startswith(PUBLIC_API_PATHS) and request.method != "OPTIONS":
+            current_actor()

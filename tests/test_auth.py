@@ -97,3 +97,12 @@ def test_openapi_and_docs_are_served(api: Api) -> None:
     docs = api.get("/api/docs")
     assert docs.status_code == 200 and b"swagger-ui" in docs.data
 
+
+
+def test_no_token_is_401_before_the_body_is_read(api: Api) -> None:
+    for method, url in (("POST", "/api/instances"), ("POST", "/api/admin/users"),
+                        ("POST", "/api/supervision/orders"), ("GET", "/api/tasks?status=bogus")):
+        r = api.call(method, url, json={"not": "valid"})
+        assert r.status_code == 401, (url, r.get_json())
+    assert api.get("/api/public/track/ABCDEFGHJKMN").status_code == 404  # public paths stay open
+    assert api.get("/api/health").status_code == 200
