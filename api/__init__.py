@@ -16,7 +16,7 @@ from engine.workdays import SystemClock
 from .auth import init_auth
 from .errors import register_error_handlers
 from .extensions import Api, Services, db
-from .settings import load_settings
+from .settings import Settings, load_settings
 
 __all__ = ["create_app"]
 
@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
     )
     app.config.update(test_config)
+    _configure_supervision(app, settings)
 
     db.init_app(app)
     api = Api(app, spec_kwargs={"info": {"description": "并联审批与电子监察 — parallel joint approval"}})
@@ -88,6 +89,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _configure_supervision(app: Flask, settings: Settings) -> None:
+    """Hand the e-supervision settings to the blueprints (a test's own config wins)."""
+    from monitor.rate_limit import ComplaintRateLimits
+    from monitor.scores import DEFAULT_WEIGHTS
+
+    from .blueprints.accountability import POLICY_CONFIG_KEY
+    from .blueprints.complaints import LIMITS_CONFIG_KEY
+    from .blueprints.scores import SETTINGS_KEY
+
+    app.config.setdefault(POLICY_CONFIG_KEY, {"window_days": settings.accountability_window_days,
+                                              "max_rung": settings.accountability_max_rung})
+    app.config.setdefault(LIMITS_CONFIG_KEY, ComplaintRateLimits(
+        per_ip=settings.complaints_per_ip_per_hour, per_query_code=settings.complaints_per_approval_per_day))
+    scores: dict[str, Any] = {}
+    if settings.score_weights:  # partial overrides keep the other default weights
+        scores["weights"] = {**DEFAULT_WEIGHTS, **settings.score_weights}
+    if settings.card_deductions:
+        scores["card_deductions"] = {"yellow": 5, "red": 10, **settings.card_deductions}
+    app.config.setdefault(SETTINGS_KEY, scores)
 
 
 def _engine_options(url: str) -> dict[str, Any]:

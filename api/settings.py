@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ class Settings:
     calendar_reload_seconds: float
     extension_max_per_task: int
     extension_max_working_days: int
+    accountability_window_days: int
+    accountability_max_rung: int
+    complaints_per_ip_per_hour: int
+    complaints_per_approval_per_day: int
+    score_weights: dict[str, float] | None
+    card_deductions: dict[str, float] | None
 
     @property
     def production(self) -> bool:
@@ -56,7 +63,27 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         calendar_reload_seconds=float(env_vars.get("ONEWINDOW_CALENDAR_RELOAD_SECONDS", 60.0)),
         extension_max_per_task=int(env_vars.get("ONEWINDOW_EXTENSION_MAX_PER_TASK", 1)),
         extension_max_working_days=int(env_vars.get("ONEWINDOW_EXTENSION_MAX_WORKING_DAYS", 20)),
+        accountability_window_days=int(env_vars.get("ONEWINDOW_ACCOUNTABILITY_WINDOW_DAYS", 365)),
+        accountability_max_rung=int(env_vars.get("ONEWINDOW_ACCOUNTABILITY_MAX_RUNG", 5)),
+        complaints_per_ip_per_hour=int(env_vars.get("ONEWINDOW_COMPLAINTS_PER_IP_PER_HOUR", 5)),
+        complaints_per_approval_per_day=int(env_vars.get("ONEWINDOW_COMPLAINTS_PER_APPROVAL_PER_DAY", 3)),
+        score_weights=_json_numbers(env_vars, "ONEWINDOW_SCORE_WEIGHTS"),
+        card_deductions=_json_numbers(env_vars, "ONEWINDOW_CARD_DEDUCTIONS"),
     )
+
+
+def _json_numbers(env_vars: dict[str, str], name: str) -> dict[str, float] | None:
+    """Read a JSON object of numbers (e.g. score weights); a malformed value stops the start."""
+    raw = env_vars.get(name)
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+        if not isinstance(value, dict) or not all(isinstance(v, int | float) for v in value.values()):
+            raise ValueError("expected a JSON object of numbers")
+    except ValueError as exc:
+        raise RuntimeError(f"{name} is not a JSON object of numbers: {exc}") from None
+    return {str(k): float(v) for k, v in value.items()}
 
 
 def _driver_url(url: str) -> str:

@@ -106,3 +106,25 @@ def test_no_token_is_401_before_the_body_is_read(api: Api) -> None:
         assert r.status_code == 401, (url, r.get_json())
     assert api.get("/api/public/track/ABCDEFGHJKMN").status_code == 404  # public paths stay open
     assert api.get("/api/health").status_code == 200
+
+
+def test_supervision_settings_come_from_the_environment(database_url: str, tmp_path) -> None:
+    import pytest
+
+    from api import create_app
+    from tests.conftest import SECRET
+
+    environ = {"ONEWINDOW_DATABASE_URL": database_url, "ONEWINDOW_INSTANCE_PATH": str(tmp_path / "i"),
+               "ONEWINDOW_SECRET_KEY": SECRET, "ONEWINDOW_ACCOUNTABILITY_MAX_RUNG": "3",
+               "ONEWINDOW_COMPLAINTS_PER_IP_PER_HOUR": "1", "ONEWINDOW_SCORE_WEIGHTS": '{"deadlines": 20}'}
+    app = create_app({"TESTING": True, "ONEWINDOW_ENVIRON": environ})
+    assert app.config["ONEWINDOW_ESCALATION_POLICY"]["max_rung"] == 3
+    assert app.config["ONEWINDOW_COMPLAINT_LIMITS"].per_ip == 1
+    weights = app.config["ONEWINDOW_SCORE_SETTINGS"]["weights"]
+    assert weights["deadlines"] == 20 and weights["satisfaction"] == 10
+    with app.app_context():
+        from api.extensions import db
+
+        db.engine.dispose()
+    with pytest.raises(RuntimeError, match="ONEWINDOW_SCORE_WEIGHTS"):
+        create_app({"ONEWINDOW_ENVIRON": {**environ, "ONEWINDOW_SCORE_WEIGHTS": "[1, 2]"}})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
@@ -36,7 +36,7 @@ blp = Blueprint("complaints", __name__, url_prefix="/api", description="E-superv
 
 PUBLIC = Actor(None, COMPLAINANT_ROLE)
 BUREAU = ("supervisor",)  # contact data is the bureau's only
-RATE_LIMITS = ComplaintRateLimits()
+LIMITS_CONFIG_KEY = "ONEWINDOW_COMPLAINT_LIMITS"  # app.config: a ComplaintRateLimits (from the settings)
 TEXT = validate.Length(min=1, max=5000)
 SHORT = validate.Length(max=255)
 PUBLIC_STATES = {"ready": "pending", "claimed": "in_progress"}
@@ -171,7 +171,7 @@ def file_public(body: dict[str, Any]) -> dict[str, Any]:
     """File a complaint about an approval by its query code; no login, rate-limited."""
     complaint = _public(FileComplaintCommand(
         body["query_code"], body["text"], body["name"], body["contact"], channel="public",
-        source_ip=_client_ip(), limits=RATE_LIMITS))
+        source_ip=_client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or ComplaintRateLimits()))
     return {"complaint_code": format_query_code(complaint.code)}
 
 
