@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from engine.calendar_store import DatabaseCalendar
 from engine.commands import CommandExecutor
@@ -46,6 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(test_config)
     _configure_supervision(app, settings)
 
+    # Ids in paths are database integers: larger numbers cannot name anything (and would overflow the
+    # driver), so they simply do not match a route — 404 rather than a 500.
+    app.url_map.converters["int"] = DatabaseIdConverter
     db.init_app(app)
     api = Api(app, spec_kwargs={"info": {"description": "并联审批与电子监察 — parallel joint approval"}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
@@ -89,6 +93,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` limited to the range of a 64-bit database integer."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _configure_supervision(app: Flask, settings: Settings) -> None:

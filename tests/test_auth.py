@@ -128,3 +128,22 @@ def test_supervision_settings_come_from_the_environment(database_url: str, tmp_p
         db.engine.dispose()
     with pytest.raises(RuntimeError, match="ONEWINDOW_SCORE_WEIGHTS"):
         create_app({"ONEWINDOW_ENVIRON": {**environ, "ONEWINDOW_SCORE_WEIGHTS": "[1, 2]"}})
+
+
+def test_ids_beyond_a_database_integer_are_404_not_500(api: Api) -> None:
+    huge = "13683320059442030153871082389504"
+    for method, url in (("GET", f"/api/supervision/orders/{huge}"), ("GET", f"/api/instances/{huge}"),
+                        ("POST", f"/api/instances/{huge}/shortfall/supplied"),
+                        ("GET", f"/api/supervision/alerts/{huge}")):
+        r = api.call(method, url, "jiancha" if "supervision" in url else "admin")
+        assert r.status_code == 404, (url, r.status_code)
+
+
+def test_ids_in_bodies_beyond_a_database_integer_are_400(api: Api) -> None:
+    huge = 198423070353987829760
+    r = api.post("/api/supervision/cards", "jiancha", json={"department": "sthj", "color": "red", "reason": "x",
+                                                             "alert_id": huge})
+    assert r.status_code == 400 and "alert_id" in r.get_json()["error"]["details"]["fields"]
+    r = api.post("/api/supervision/orders", "jiancha", json={"kind": "order", "department": "sthj", "content": "x",
+                                                              "reply_working_days": 2, "alert_id": -huge})
+    assert r.status_code == 400

@@ -20,6 +20,7 @@ from monitor.models import AccountabilityRecord
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
 from ..presenters import iso
+from ..schema_fields import record_id
 
 blp = Blueprint("accountability", __name__, url_prefix="/api", description="E-supervision: accountability")
 
@@ -28,9 +29,9 @@ POLICY_CONFIG_KEY = "ONEWINDOW_ESCALATION_POLICY"
 
 
 class LinksSchema(Schema):
-    alerts = fields.List(fields.Integer(strict=True), load_default=list)
-    complaints = fields.List(fields.Integer(strict=True), load_default=list)
-    orders = fields.List(fields.Integer(strict=True), load_default=list)
+    alerts = fields.List(record_id(), load_default=list)
+    complaints = fields.List(record_id(), load_default=list)
+    orders = fields.List(record_id(), load_default=list)
 
 
 class RecordBodySchema(Schema):
@@ -39,7 +40,7 @@ class RecordBodySchema(Schema):
     rung = fields.Integer(required=True, strict=True, metadata={"description": "1..8, see /ladder"})
     reason = fields.String(required=True, validate=validate.Length(max=5000))
     links = fields.Nested(LinksSchema, load_default=dict)
-    corrects_id = fields.Integer(load_default=None, allow_none=True, strict=True,
+    corrects_id = record_id(load_default=None, allow_none=True,
                                  metadata={"description": "the record this one corrects"})
 
 

@@ -33,6 +33,7 @@ from monitor.models import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command
 from ..presenters import iso
+from ..schema_fields import record_id
 
 blp = Blueprint("orders", __name__, url_prefix="/api", description="E-supervision: orders, cards, transfers")
 
@@ -46,8 +47,8 @@ class OrderSchema(Schema):
     content = fields.String(required=True, validate=TEXT)
     reply_working_days = fields.Integer(required=True, strict=True, metadata={
         "description": f"1 to {MAX_REPLY_WORKING_DAYS}; the reply is due at the close of that working day"})
-    alert_id = fields.Integer(load_default=None, allow_none=True, strict=True)
-    instance_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    alert_id = record_id(load_default=None, allow_none=True)
+    instance_id = record_id(load_default=None, allow_none=True)
 
 
 class ListQuerySchema(Schema):
@@ -71,8 +72,8 @@ class CardSchema(Schema):
     department = fields.String(required=True, validate=validate.Length(min=1, max=32))
     color = fields.String(required=True, validate=validate.OneOf(CARD_COLORS))
     reason = fields.String(required=True, validate=TEXT)
-    alert_id = fields.Integer(load_default=None, allow_none=True, strict=True)
-    order_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    alert_id = record_id(load_default=None, allow_none=True)
+    order_id = record_id(load_default=None, allow_none=True)
 
 
 class CardQuerySchema(Schema):
