@@ -296,3 +296,10 @@ def test_a_late_acceptance_decision_is_flagged_and_stays_open(app: Flask, api: A
     assert handling["data"]["overdue_accept_decision"] is True and handling["status"] == "running"
     late = only_task(api, "accept_decision")
     assert late["overdue"] is True and late["warning_level"] in ("red", "escalated")
+
+
+def test_complaint_handling_cannot_be_started_as_an_application(api) -> None:
+    r = api.post("/api/instances", "window1", json={
+        "definition_key": "complaint_handling", "project": {"name": "p", "code": "c", "investment": 0},
+        "applicant": {"name": "a", "contact": "b"}})
+    assert r.status_code == 422 and r.get_json()["error"]["details"]["problems"][0]["field"] == "definition_key"

@@ -16,7 +16,9 @@ from engine.commands import (
 from engine.commands.extensions import instance_extensions
 from engine.commands.pauses import instance_pauses
 from engine.commands.shortfalls import MAX_SHORTFALL_DAYS, instance_shortfall
+from engine.exceptions import InvalidError, Problem
 from engine.queries import instance_for, instance_history, instance_tasks
+from monitor.complaints import COMPLAINT_PROCESS
 
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
@@ -103,6 +105,9 @@ class InstanceSchema(Schema):
 @requires("window", "admin")
 def start(body: dict[str, Any]) -> dict[str, Any]:
     """Register an application and hand out its query code."""
+    if body["definition_key"] == COMPLAINT_PROCESS:  # a complaint needs its complaint row and alert too
+        raise InvalidError("file complaints through /api/supervision/complaints or /api/public/complaints",
+                           [Problem("this process is started by complaint filing", field="definition_key")])
     instance = run_command(StartInstanceCommand(body["definition_key"], body["project"], body["applicant"],
                                                 body["data"], shortfall=body["shortfall"]))
     return {"id": instance.id, "query_code": instance.query_code, "status": instance.status,
