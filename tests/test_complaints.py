@@ -219,6 +219,9 @@ def test_staff_filing_satisfied_and_not_accepted_outcomes_issue_no_order(app: Fl
     assert complaint_row(app, satisfied_code).satisfied is True
     assert complaint_row(app, refused_code).satisfied is None
     assert api.get("/api/supervision/orders", "jiancha").get_json()["items"] == []
+    subject = f"complaint:{complaint_row(app, satisfied_code).id}"
+    alerts = api.get("/api/supervision/alerts", "jiancha", query_string={"source": "complaint"}).get_json()["items"]
+    assert [a["state"] for a in alerts if a["subject"] == subject] == ["closed"]  # settled: nothing left to watch
 
 
 def test_bad_complaints_get_4xx_and_nothing_is_filed(app: Flask, api: Api) -> None:

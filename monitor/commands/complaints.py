@@ -22,7 +22,7 @@ from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Probl
 from engine.models import Department, Instance, TaskRecord
 from engine.query_codes import new_query_code
 
-from ..alerts import AlertSignal
+from ..alerts import AlertSignal, close_alert
 from ..complaints import (
     COMPLAINT_PROCESS,
     OUTCOME_SATISFACTION,
@@ -226,7 +226,13 @@ class RecordComplaintOutcomeCommand:
         complaint.department_code = department = _final_department(session, handling, complaint)
         ctx.emit("complaint.outcome", complaint_id=complaint.id, satisfied=satisfied)
         result = ComplaintOutcome(complaint.id, satisfied)
-        if satisfied:
+        if satisfied:  # settled to the complainant's satisfaction: the bureau's alert has done its job
+            alert = session.scalar(select(Alert).where(Alert.dedup_key == f"complaint:{complaint.id}",
+                                                       Alert.state != "closed").with_for_update())
+            if alert is not None:
+                alert.decision = alert.decision or "dismiss"
+                alert.decision_reason = alert.decision_reason or "投诉人满意，投诉办结"
+                close_alert(alert, ctx.now())
             return result
         if not department:
             log.warning("complaint %s: dissatisfied, but no department to send an order to", complaint.id)
