@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .models import Alert
 
-__all__ = ["LEVEL_RANK", "AlertSignal", "close_alert", "raise_alert"]
+__all__ = ["LEVEL_RANK", "AlertSignal", "close_alert", "decide_by_measure", "raise_alert"]
 
 LEVEL_RANK = {"info": 0, "yellow": 1, "red": 2, "escalated": 3}
 
@@ -66,3 +66,15 @@ def close_alert(alert: Alert, now: datetime) -> None:
     """Close an alert; a recurrence of its condition opens a new one."""
     alert.state = "closed"
     alert.closed_at = alert.updated_at = now
+
+
+def decide_by_measure(alert: Alert, decision: str, reason: str, by: str | None, now: datetime) -> bool:
+    """Mark an undecided alert as decided by the measure just taken (order, card, accountability).
+
+    Returns whether it changed: an alert the bureau already decided keeps its own decision.
+    """
+    if alert.state in ("decided", "closed"):
+        return False
+    alert.state, alert.decision, alert.decision_reason = "decided", decision, reason
+    alert.decided_by, alert.decided_at, alert.updated_at = by, now, now
+    return True

@@ -12,13 +12,13 @@ from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Probl
 from engine.models import Department
 
 from ..accountability import LADDER, LINK_KINDS, append_record, lock_chain
+from ..alerts import decide_by_measure
 from ..models import AccountabilityRecord, Alert, Complaint, SupervisionOrder
 from .alerts import SUPERVISION_ROLES
 
-__all__ = ["DECIDABLE_ALERT_STATES", "RecordAccountabilityCommand", "normalize_links"]
+__all__ = ["RecordAccountabilityCommand", "normalize_links"]
 
 # An alert still waiting for the bureau's decision; a recorded measure is that decision.
-DECIDABLE_ALERT_STATES = ("open", "acknowledged", "explained")
 MAX_REASON = 5000
 LINK_MODELS: dict[str, Any] = {"alerts": Alert, "complaints": Complaint, "orders": SupervisionOrder}
 
@@ -135,9 +135,7 @@ class RecordAccountabilityCommand:
                                reason=reason, links=links, decided_by=decided_by, decided_at=now,
                                corrects_id=self.corrects_id)
         for alert in alerts:
-            if alert.state in DECIDABLE_ALERT_STATES:
-                alert.state, alert.decision, alert.decision_reason = "decided", "accountability", reason
-                alert.decided_by, alert.decided_at, alert.updated_at = decided_by, now, now
+            if decide_by_measure(alert, "accountability", reason, decided_by, now):
                 ctx.emit("alert.decided", alert_id=alert.id, decision="accountability")
         ctx.emit("accountability.recorded", record_id=record.id, seq=record.seq, rung=record.rung,
                  person=person, department_code=department, corrects_id=self.corrects_id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.commands.executor import Actor, CommandContext
 from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 
+from ..alerts import decide_by_measure
 from ..models import Card, SupervisionOrder
 from .alerts import DEPARTMENT_ROLES, SUPERVISION_ROLES, _require_supervisor, _text
 from .orders import department_problem, linked_alert
@@ -64,10 +65,8 @@ class IssueCardCommand:
                     alert_id=self.alert_id, order_id=self.order_id, issued_by=ctx.actor_name, issued_at=now)
         session.add(card)
         session.flush()
-        if alert is not None and alert.state not in ("decided", "closed"):
-            alert.state, alert.decision = "decided", "card"
-            alert.decision_reason = f"{'黄牌' if self.color == 'yellow' else '红牌'} #{card.id}"
-            alert.decided_by, alert.decided_at, alert.updated_at = ctx.actor_name, now, now
+        reason = f"{'黄牌' if self.color == 'yellow' else '红牌'} #{card.id}"
+        if alert is not None and decide_by_measure(alert, "card", reason, ctx.actor_name, now):
             ctx.emit("alert.decided", alert_id=alert.id, decision="card")
         ctx.emit("card.issued", card_id=card.id, department=card.department_code, color=card.color)
         return card

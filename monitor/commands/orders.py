@@ -20,7 +20,7 @@ from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFo
 from engine.models import Department, Instance
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, workday_deadline
 
-from ..alerts import close_alert
+from ..alerts import close_alert, decide_by_measure
 from ..models import ORDER_KINDS, Alert, SupervisionOrder
 from .alerts import DEPARTMENT_ROLES, SUPERVISION_ROLES, _require_supervisor, _text
 
@@ -123,10 +123,8 @@ class IssueOrderCommand:
                                  issued_by=ctx.actor_name, issued_at=now)
         session.add(order)
         session.flush()
-        if alert is not None and alert.state not in ("decided", "closed"):
-            alert.state, alert.decision = "decided", "order"
-            alert.decision_reason = f"{'督办单' if self.kind == 'order' else '监察建议书'} #{order.id}"
-            alert.decided_by, alert.decided_at, alert.updated_at = ctx.actor_name, now, now
+        reason = f"{'督办单' if self.kind == 'order' else '监察建议书'} #{order.id}"
+        if alert is not None and decide_by_measure(alert, "order", reason, ctx.actor_name, now):
             ctx.emit("alert.decided", alert_id=alert.id, decision="order")
         ctx.emit("order.issued", order_id=order.id, department=order.department_code, kind=order.kind)
         return order
