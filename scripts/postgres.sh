@@ -24,12 +24,15 @@ if [ ! -f "$DATA/PG_VERSION" ]; then
 fi
 if ! as_postgres "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
   as_postgres "$BIN/pg_ctl" -D "$DATA" -w -l "$DATA/server.log" \
-    -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >&2
+    -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c autovacuum=off" \
+    start >&2
 fi
 psql_admin() { as_postgres "$BIN/psql" -h /tmp -p "$PORT" -d postgres -qtAX "$@"; }
 if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname='$ROLE'")" != "1" ]; then
   psql_admin -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2
 fi
+# Tests drop their databases WITH (FORCE); that may need to end a server-owned backend too.
+psql_admin -c "GRANT pg_signal_backend TO $ROLE" >&2
 if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname='$DB'")" != "1" ]; then
   psql_admin -c "CREATE DATABASE $DB OWNER $ROLE" >&2
 fi
