@@ -143,6 +143,26 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+# The append-only guards of each hash-chained table, per backend (see the alembic migrations).
+_GUARDS = {
+    "audit_event": (["DROP TRIGGER IF EXISTS audit_event_no_update", "DROP TRIGGER IF EXISTS audit_event_no_delete"],
+                    ["ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change"]),
+    "accountability_record": (["DROP TRIGGER IF EXISTS accountability_no_update",
+                               "DROP TRIGGER IF EXISTS accountability_no_delete"],
+                              ["ALTER TABLE accountability_record DISABLE TRIGGER accountability_no_change"]),
+}
+
+
+def tamper(app: Flask, table: str, statement: str, **params: object) -> None:
+    """Play someone with raw database access: switch the table's append-only guard off, then rewrite."""
+    with app.app_context():
+        sqlite_guards, postgres_guards = _GUARDS[table]
+        for guard in sqlite_guards if db.engine.dialect.name == "sqlite" else postgres_guards:
+            db.session.execute(text(guard))
+        db.session.execute(text(statement), params)
+        db.session.commit()
+
+
 class Api:
     """A thin JSON client that logs in as named demo users and keeps their tokens."""
 

@@ -20,7 +20,7 @@ from monitor.accountability import GENESIS_HASH, EscalationPolicy, record_hash_o
 from monitor.chain import verify_accountability_chain
 from monitor.commands.accountability import RecordAccountabilityCommand
 from monitor.models import AccountabilityRecord
-from tests.conftest import Api
+from tests.conftest import Api, tamper
 
 URL = "/api/supervision/accountability"
 BODY = {"definition_key": "investment_joint_approval",
@@ -47,15 +47,7 @@ def _verify(app: Flask) -> tuple[int, str]:
 
 
 def _bypass_guard(app: Flask, statement: str, **params: object) -> None:
-    """Play someone with raw database access who switches the append-only guard off."""
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            db.session.execute(text("DROP TRIGGER IF EXISTS accountability_no_update"))
-            db.session.execute(text("DROP TRIGGER IF EXISTS accountability_no_delete"))
-        else:
-            db.session.execute(text("ALTER TABLE accountability_record DISABLE TRIGGER accountability_no_change"))
-        db.session.execute(text(statement), params)
-        db.session.commit()
+    tamper(app, "accountability_record", statement, **params)
 
 
 def test_policy_proposes_one_rung_per_previous_case_up_to_the_cap() -> None:
@@ -220,14 +212,7 @@ def test_verify_chain_reports_each_broken_chain_once(app: Flask, api: Api) -> No
     _three(api)
     assert _verify(app) == (0, "all chains intact\n")
     _bypass_guard(app, "UPDATE accountability_record SET rung = 8 WHERE seq = 1")
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            db.session.execute(text("DROP TRIGGER audit_event_no_update"))
-        else:
-            db.session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change"))
-        db.session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE instance_id = :i"),
-                           {"i": instance["id"]})
-        db.session.commit()
+    tamper(app, "audit_event", "UPDATE audit_event SET actor = 'mallory' WHERE instance_id = :i", i=instance["id"])
     code, output = _verify(app)
     lines = output.splitlines()
     assert code == 1 and len(lines) == 3, output

@@ -14,7 +14,7 @@ from engine.audit import verify_chain
 from engine.models import AuditEvent, TimerRecord
 from engine.workdays import FixedClock
 from tests.bpmn_builder import parallel_review
-from tests.conftest import Api
+from tests.conftest import Api, tamper
 
 BODY = {"project": {"name": "p", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
 
@@ -121,15 +121,9 @@ def test_verify_audit_cli_reports_intact_chains(app: Flask, api: Api) -> None:
 
 def test_tampering_is_detected_by_the_chain(app: Flask, api: Api) -> None:
     inst = _start(api, "investment_joint_approval")
+    tamper(app, "audit_event", "UPDATE audit_event SET actor = 'mallory' WHERE seq = 2 AND instance_id = :i",
+           i=inst["id"])
     with app.app_context():
-        # Someone with raw database access switches the guard off and rewrites history.
-        if db.engine.dialect.name == "sqlite":
-            db.session.execute(text("DROP TRIGGER audit_event_no_update"))
-        else:
-            db.session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change"))
-        db.session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE seq = 2 AND instance_id = :i"),
-                           {"i": inst["id"]})
-        db.session.commit()
         assert verify_chain(db.session, inst["id"]) == [2]
     result = app.test_cli_runner().invoke(args=["ow", "verify-audit"])
     assert result.exit_code == 1 and "seq 2" in result.output

@@ -6,13 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import text
 
-from api.extensions import db
 from api.scheduler import _tick, sweep_supervision, sweep_warnings
 from engine.workdays import FixedClock
 from monitor.orders import sweep_overdue_orders
-from tests.conftest import Api
+from tests.conftest import Api, tamper
 
 BODY = {"definition_key": "investment_joint_approval",
         "project": {"name": "城东学校", "code": "P-9", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
@@ -69,13 +67,7 @@ def test_red_review_to_accountability_record_and_a_verified_chain(app: Flask, ap
     assert ok.exit_code == 0 and "all chains intact" in ok.output
 
     # Someone edits the record directly in the database: verify-chain names it and fails.
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            db.session.execute(text("DROP TRIGGER accountability_no_update"))
-        else:
-            db.session.execute(text("ALTER TABLE accountability_record DISABLE TRIGGER accountability_no_change"))
-        db.session.execute(text("UPDATE accountability_record SET rung = 0 WHERE seq = 1"))
-        db.session.commit()
+    tamper(app, "accountability_record", "UPDATE accountability_record SET rung = 0 WHERE seq = 1")
     broken = runner.invoke(args=["ow", "verify-chain"])
     assert broken.exit_code == 1 and "accountability_record seq 1" in broken.output
 
