@@ -47,6 +47,7 @@ bench: install frontend
 	$(PY) bench/run_bench.py $(BENCH_ARGS)
 	$(PY) bench/timer_lag.py
 	$(PY) bench/board_bench.py
+	$(PY) bench/video_bench.py
 
 lint: install
 	$(VENV)/bin/ruff check .

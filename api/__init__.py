@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin,
         auth,
         calendar,
+        cameras,
         complaints,
         definitions,
         extensions,
@@ -83,15 +84,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, orders,
-                   accountability, complaints, ratings, scores, public, health):
+                   accountability, complaints, ratings, scores, cameras, public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
+
+    from .ui import register_ui
+
+    register_ui(app)
     register_error_handlers(app)
     init_auth(app)
 
     from .cli import register_cli
+    from .video_cli import register_video_cli
 
     register_cli(app)
+    register_video_cli(app)
     return app
 
 
