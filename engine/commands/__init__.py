@@ -3,7 +3,13 @@
 from .executor import Actor, Command, CommandContext, CommandExecutor
 from .extensions import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 from .instances import RetryInstanceCommand, StartInstanceCommand
-from .org import CreateDepartmentCommand, CreateUserCommand
+from .org import (
+    CreateDepartmentCommand,
+    CreateUserCommand,
+    RenameDepartmentCommand,
+    ResetPasswordCommand,
+    UpdateUserCommand,
+)
 from .pauses import PauseInstanceCommand, PauseTaskCommand, ResumeInstanceCommand, ResumeTaskCommand
 from .shortfalls import MarkMissedShortfallCommand, MarkShortfallSuppliedCommand, sweep_missed_shortfalls
 from .tasks import ClaimTaskCommand, CompleteTaskCommand
@@ -17,6 +23,9 @@ __all__ = [
     "CompleteTaskCommand",
     "CreateDepartmentCommand",
     "CreateUserCommand",
+    "RenameDepartmentCommand",
+    "ResetPasswordCommand",
+    "UpdateUserCommand",
     "DecideExtensionCommand",
     "ExtensionPolicy",
     "MarkMissedShortfallCommand",

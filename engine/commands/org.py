@@ -12,7 +12,8 @@ from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundEr
 from ..models import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
 from .executor import CommandContext
 
-__all__ = ["CreateDepartmentCommand", "CreateUserCommand", "PASSWORD_HASHER"]
+__all__ = ["CreateDepartmentCommand", "CreateUserCommand", "PASSWORD_HASHER", "RenameDepartmentCommand",
+           "ResetPasswordCommand", "UpdateUserCommand"]
 
 PASSWORD_HASHER = PasswordHasher()
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
@@ -86,4 +87,94 @@ class CreateUserCommand:
                     department=department, active=True, created_at=ctx.now())
         ctx.session.add(user)
         ctx.session.flush()
+        return user
+
+
+@dataclass(frozen=True)
+class RenameDepartmentCommand:
+    """Rename a department; its code stays, because deployed diagrams name it as a lane."""
+
+    department_id: int
+    name: str
+
+    def execute(self, ctx: CommandContext) -> Department:
+        """Refuse an empty name, store the new one."""
+        _require_admin(ctx)
+        department = ctx.session.get(Department, self.department_id)
+        if department is None:
+            raise NotFoundError("department not found", department_id=self.department_id)
+        if not self.name.strip():
+            raise InvalidError("invalid department name", [Problem("name must not be empty", field="name")])
+        department.name = self.name.strip()
+        return department
+
+
+_UNSET = object()
+
+
+@dataclass(frozen=True)
+class UpdateUserCommand:
+    """Change a staff account's role, department or whether it may sign in.
+
+    Disabling takes effect on the account's next request: every request re-reads the account, so
+    tokens already issued stop working too. An administrator cannot disable or demote themselves,
+    which would leave a service centre without anyone able to undo it.
+    """
+
+    user_id: int
+    role: str | None = None
+    department_code: object = _UNSET  # a code, None to clear, or unset to keep
+    active: bool | None = None
+
+    def execute(self, ctx: CommandContext) -> User:
+        """Check the combination as a whole, then apply it."""
+        _require_admin(ctx)
+        user = ctx.session.get(User, self.user_id)
+        if user is None:
+            raise NotFoundError("user not found", user_id=self.user_id)
+        problems = []
+        role = self.role if self.role is not None else user.role
+        if role not in ROLES:
+            problems.append(Problem(f"role must be one of {', '.join(ROLES)}", field="role"))
+        department = user.department
+        if self.department_code is not _UNSET:
+            department = None
+            if self.department_code is not None:
+                department = ctx.session.scalar(
+                    select(Department).where(Department.code == self.department_code))
+                if department is None:
+                    problems.append(Problem(f"department '{self.department_code}' not found",
+                                            field="department_code"))
+        if role in ROLES_NEEDING_DEPARTMENT and department is None and not problems:
+            problems.append(Problem(f"department_code is required for role '{role}'",
+                                    field="department_code"))
+        if user.username == ctx.actor.username and (self.active is False or role != user.role):
+            problems.append(Problem("administrators cannot disable or demote their own account",
+                                    field="active" if self.active is False else "role"))
+        if problems:
+            raise InvalidError("invalid user change", problems)
+        user.role = role
+        user.department = department
+        if self.active is not None:
+            user.active = self.active
+        return user
+
+
+@dataclass(frozen=True)
+class ResetPasswordCommand:
+    """Set a new password for a staff account that forgot its own."""
+
+    user_id: int
+    password: str
+
+    def execute(self, ctx: CommandContext) -> User:
+        """Apply the same length rule as account creation, then store the new hash."""
+        _require_admin(ctx)
+        user = ctx.session.get(User, self.user_id)
+        if user is None:
+            raise NotFoundError("user not found", user_id=self.user_id)
+        if len(self.password) < MIN_PASSWORD:
+            raise InvalidError("invalid password", [Problem(
+                f"password must have at least {MIN_PASSWORD} characters", field="password")])
+        user.password_hash = PASSWORD_HASHER.hash(self.password)
         return user
