@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
-from marshmallow import Schema, fields
-from sqlalchemy import select
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from engine.definition_diff import diff_definitions
 from engine.deployment import DeployDefinitionCommand
 from engine.exceptions import NotFoundError
 from engine.models import ProcessDefinition
@@ -44,6 +45,31 @@ class DefinitionDetailSchema(DefinitionSchema):
 
 class DefinitionListSchema(Schema):
     items = fields.List(fields.Nested(DefinitionSchema))
+
+
+class DiffQuerySchema(Schema):
+    from_version = fields.Integer(data_key="from", validate=validate.Range(min=1, max=2**31),
+                                  metadata={"description": "default: the version before `to`"})
+    to_version = fields.Integer(data_key="to", validate=validate.Range(min=1, max=2**31),
+                                metadata={"description": "default: the latest version"})
+
+
+class ElementChangeSchema(Schema):
+    id = fields.String()
+    type = fields.String()
+    name = fields.String(allow_none=True)
+    aspects = fields.List(fields.String(), metadata={"description": "name, timeDate, flowNodeRef, …"})
+    before = fields.Dict()
+    after = fields.Dict()
+
+
+class DiffSchema(Schema):
+    key = fields.String()
+    from_version = fields.Integer(data_key="from")
+    to_version = fields.Integer(data_key="to")
+    added = fields.List(fields.Nested(ElementChangeSchema))
+    removed = fields.List(fields.Nested(ElementChangeSchema))
+    changed = fields.List(fields.Nested(ElementChangeSchema))
 
 
 def _uploaded_xml() -> tuple[bytes, str]:
@@ -107,8 +133,31 @@ def get_definition(key: str) -> dict[str, Any]:
 @requires()
 def get_definition_xml(key: str, version: int) -> Response:
     """Return the exact BPMN XML that was deployed as this version."""
+    return Response(_version(key, version).xml, mimetype="application/xml")
+
+
+def _version(key: str, version: int) -> ProcessDefinition:
     row = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key,
                                                             ProcessDefinition.version == version))
     if row is None:
         raise NotFoundError(f"no version {version} of process '{key}'", key=key, version=version)
-    return Response(row.xml, mimetype="application/xml")
+    return row
+
+
+@blp.route("/<string:key>/diff", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(DiffQuerySchema, location="query")
+@blp.response(200, DiffSchema)
+@requires()
+def diff_versions(query: dict[str, Any], key: str) -> dict[str, Any]:
+    """Elements added, removed and changed between two versions (layout moves are not changes)."""
+    latest = db.session.scalar(select(func.max(ProcessDefinition.version))
+                               .where(ProcessDefinition.key == key))
+    if latest is None:
+        raise NotFoundError(f"no process definition with key '{key}'", key=key)
+    to_version = query.get("to_version", latest)
+    from_version = query.get("from_version", max(to_version - 1, 1))
+    old, new = _version(key, from_version), _version(key, to_version)
+    diff = diff_definitions(old.xml.encode(), new.xml.encode())
+    return {"key": key, "from_version": from_version, "to_version": to_version,
+            "added": diff.added, "removed": diff.removed, "changed": diff.changed}
