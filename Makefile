@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 VENDOR := api/static/vendor
 export SCARF_ANALYTICS := false
 
-.PHONY: install frontend run serve test test-fast postgres bench lint clean
+.PHONY: install frontend chromium run serve test test-fast test-browser postgres bench lint clean
 
 install: $(VENV)/.installed
 
@@ -24,7 +24,17 @@ $(VENDOR)/.installed: package.json package-lock.json
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/swagger-ui
 	cp node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,LICENSE} \
 	   $(VENDOR)/swagger-ui/
+	# bpmn-js: the prebuilt viewer (tracking, worklist, board) and modeler (designer), with their CSS/fonts
+	# and licence (it asks that the bpmn.io watermark stay visible, which the pages do).
+	mkdir -p $(VENDOR)/bpmn-js
+	cp node_modules/bpmn-js/dist/{bpmn-navigated-viewer.production.min.js,bpmn-modeler.production.min.js} \
+	   node_modules/bpmn-js/LICENSE $(VENDOR)/bpmn-js/
+	cp -r node_modules/bpmn-js/dist/assets $(VENDOR)/bpmn-js/assets
 	touch $@
+
+## chromium: Debian's chromium + a CJK font for the Playwright browser tests (installed when missing)
+chromium:
+	scripts/chromium.sh
 
 ## run: migrate, deploy bpmn/, seed demo data, then serve API + UI with gunicorn and the scheduler
 run: install frontend
@@ -32,12 +42,16 @@ run: install frontend
 	scripts/serve.sh
 
 ## test: everything, on SQLite and on a real PostgreSQL server installed and started here
-test: install frontend
+test: install frontend chromium
 	eval "$$(scripts/postgres.sh)" && $(PY) -m pytest -q $(PYTEST_ARGS)
 
 ## test-fast: the suite on SQLite only (no PostgreSQL server needed)
 test-fast: install frontend
 	ONEWINDOW_TEST_BACKENDS=sqlite $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+## test-browser: only the Playwright tests (they run on SQLite; see tests/browser/conftest.py)
+test-browser: install frontend chromium
+	$(PY) -m pytest -q -m browser tests/browser $(PYTEST_ARGS)
 
 postgres:
 	scripts/postgres.sh
@@ -53,4 +67,4 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache test-artifacts

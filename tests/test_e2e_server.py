@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,52 +11,17 @@ import requests
 
 from tests.bpmn_builder import parallel_review
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, SECRET
+from tests.live_server import live_server
 
-REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """Run `flask ow setup` then scripts/serve.sh (gunicorn workers + scheduler) on a free port."""
-    port = _free_port()
-    env = {**os.environ, "ONEWINDOW_DATABASE_URL": database_url, "ONEWINDOW_SECRET_KEY": SECRET,
-           "ONEWINDOW_INSTANCE_PATH": str(tmp_path / "instance"), "ONEWINDOW_ADMIN_PASSWORD": ADMIN_PASSWORD,
-           "ONEWINDOW_BIND": f"127.0.0.1:{port}", "ONEWINDOW_WORKERS": "3",
-           "VENV": str(Path(sys.executable).parent.parent)}
-    flask = str(Path(sys.executable).parent / "flask")
-    setup = subprocess.run([flask, "--app", "wsgi", "ow", "setup", "--no-demo"], cwd=REPO, env=env,
-                           capture_output=True, text=True, timeout=120)
-    assert setup.returncode == 0, setup.stderr
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([str(REPO / "scripts" / "serve.sh")], cwd=REPO, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/api/health", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:  # not listening yet, or workers still booting
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError((tmp_path / "server.log").read_text()[-3000:])
-            time.sleep(0.2)
+    """Run `flask ow setup --no-demo` then scripts/serve.sh (gunicorn workers + scheduler) on a free port."""
+    env = {"ONEWINDOW_SECRET_KEY": SECRET, "ONEWINDOW_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    with live_server(database_url, tmp_path, env, demo=False) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 class Client:

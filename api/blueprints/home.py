@@ -1,8 +1,10 @@
-"""The landing page: where staff find the API and applicants enter their query code."""
+"""The landing page: where applicants enter their query code and staff find the login and the API."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint
+
+from ..ui.rendering import render_page
 
 bp = Blueprint("home", __name__)
 
@@ -13,6 +15,7 @@ STRINGS_ZH = {
     "code_placeholder": "请输入查询码（12位）",
     "track": "查询办理进度",
     "hint": "查询码印在受理回执上，无需登录。",
+    "staff": "工作人员入口",
     "docs": "接口文档",
     "health": "运行状态",
 }
@@ -21,4 +24,4 @@ STRINGS_ZH = {
 @bp.route("/")
 def index() -> str:
     """Render the landing page."""
-    return render_template("home.html", t=STRINGS_ZH)
+    return render_page("home.html", STRINGS_ZH)

@@ -1,4 +1,8 @@
-"""Server-rendered pages for the people who use OneWindow every day (issue 6)."""
+"""Server-rendered pages for the people who use OneWindow every day (issue 6).
+
+Pages are thin Jinja shells: every datum they show and every change they make goes through the JSON
+API with the bearer token the login page keeps in sessionStorage (no second code path).
+"""
 
 from __future__ import annotations
 
@@ -9,3 +13,7 @@ __all__ = ["register_ui"]
 
 def register_ui(app: Flask) -> None:
     """Register the page blueprints."""
+    from . import login
+
+    for module in (login,):
+        app.register_blueprint(module.bp)

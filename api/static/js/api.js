@@ -1,0 +1,220 @@
+// The pages' one way to talk to the server: the JSON API with the bearer token kept in sessionStorage.
+// API errors become readable Chinese messages placed next to the field the 4xx body names.
+
+const TOKEN_KEY = "onewindow.token";
+const SESSION_KEY = "onewindow.session";
+
+let cachedStrings = null;
+
+/** The page's strings dict (common + page), rendered by the server into #strings. */
+export function strings() {
+  if (!cachedStrings) {
+    const node = document.getElementById("strings");
+    cachedStrings = node ? JSON.parse(node.textContent) : {};
+  }
+  return cachedStrings;
+}
+
+/** Replace {name} placeholders in a string. */
+export function fmt(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, (_, k) => (k in values ? values[k] : `{${k}}`));
+}
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function currentSession() {
+  const raw = sessionStorage.getItem(SESSION_KEY);
+  return raw ? JSON.parse(raw) : null;
+}
+
+export function saveSession(accessToken, session) {
+  sessionStorage.setItem(TOKEN_KEY, accessToken);
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(SESSION_KEY);
+}
+
+/** An API failure with its status, stable code, message and per-field messages ("project.name" → [..]). */
+export class ApiError extends Error {
+  constructor(status, code, message, fields, retryAfter) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Flatten the API's nested field messages ({project: {name: [..]}}) into dotted names. */
+function flattenFields(node, prefix, out) {
+  if (Array.isArray(node)) {
+    const texts = node.filter((m) => typeof m === "string");
+    if (texts.length) out[prefix] = (out[prefix] || []).concat(texts);
+    node.filter((m) => m && typeof m === "object").forEach((m) => flattenFields(m, prefix, out));
+  } else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      flattenFields(value, prefix ? `${prefix}.${key}` : key, out);
+    }
+  } else if (typeof node === "string") {
+    out[prefix] = (out[prefix] || []).concat([node]);
+  }
+  return out;
+}
+
+function errorFromBody(status, body, headers) {
+  const error = (body && body.error) || {};
+  const details = error.details || {};
+  const fields = flattenFields(details.fields || {}, "", {});
+  for (const problem of details.problems || []) {
+    const name = problem.field || "";
+    fields[name] = (fields[name] || []).concat([problem.message]);
+  }
+  const retry = headers.get("Retry-After");
+  return new ApiError(status, error.code || "error", error.message || `HTTP ${status}`, fields,
+                      retry ? Number(retry) : null);
+}
+
+/**
+ * Call the API; resolves to the parsed JSON (or text for XML), rejects with ApiError.
+ * A 401 on a staff page drops the session and sends the user to the login page.
+ */
+export async function api(method, path, { body, auth = true, accept = "application/json" } = {}) {
+  const headers = { Accept: accept };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (auth && token()) headers.Authorization = `Bearer ${token()}`;
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (exc) {
+    throw new ApiError(0, "network", strings().errors?.network || String(exc), {}, null);
+  }
+  const type = response.headers.get("Content-Type") || "";
+  const payload = type.includes("json") ? await response.json().catch(() => null) : await response.text();
+  if (!response.ok) {
+    const err = errorFromBody(response.status, payload, response.headers);
+    if (response.status === 401 && auth && token()) {
+      clearSession();
+      location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    }
+    throw err;
+  }
+  return payload;
+}
+
+/**
+ * A readable message: the page's Chinese text for a known API message; otherwise the Chinese text for
+ * the error code with the API's own words in brackets (staff can quote them to support).
+ */
+export function readable(message, code) {
+  const t = strings();
+  if (message && t.messages?.[message]) return t.messages[message];
+  const general = code ? t.errors?.[code] : null;
+  if (general && message && message !== general) return `${general}（${message}）`;
+  return general || message || t.errors?.error || "error";
+}
+
+/** Remove the messages a previous showErrors placed in a form. */
+export function clearErrors(form) {
+  form.querySelectorAll(".field-error").forEach((n) => n.remove());
+  form.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+  const general = form.querySelector(".form-error");
+  if (general) {
+    general.textContent = "";
+    general.hidden = true;
+  }
+}
+
+/** Find the input a field name points at: name="project.name", or an element with data-field. */
+function fieldElement(form, name) {
+  if (!name) return null;
+  const candidates = [name, name.split(".").pop(), name.replace(/\.\d+$/, "")];
+  for (const candidate of candidates) {
+    const node = form.querySelector(`[name="${CSS.escape(candidate)}"], [data-field="${CSS.escape(candidate)}"]`);
+    if (node) return node;
+  }
+  return null;
+}
+
+/** Put each field's message right after its input, and anything unplaced at the top of the form. */
+export function showErrors(form, err) {
+  clearErrors(form);
+  const t = strings();
+  const unplaced = [];
+  let first = null;
+  for (const [name, messages] of Object.entries(err.fields || {})) {
+    const target = fieldElement(form, name);
+    const text = messages.map((m) => readable(m)).join(" ");
+    if (!target) {
+      unplaced.push(text);
+      continue;
+    }
+    const note = document.createElement("p");
+    note.className = "field-error";
+    note.setAttribute("role", "alert");
+    note.dataset.for = name;
+    note.textContent = text;
+    const anchor = target.closest(".field") || target;
+    anchor.after(note);
+    target.setAttribute("aria-invalid", "true");
+    first = first || target;
+  }
+  const general = form.querySelector(".form-error");
+  const head = readable(err.message, err.code);
+  const summary = [first ? (t.errors?.[err.code] || head) : head, ...unplaced].filter(Boolean).join(" ");
+  if (general) {
+    general.textContent = summary;
+    general.hidden = false;
+  }
+  if (first) first.focus();
+}
+
+/** Mark required fields the browser would otherwise let through, before calling the API. */
+export function checkRequired(form, names) {
+  const fields = {};
+  for (const name of names) {
+    const node = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    if (node && !String(node.value || "").trim()) fields[name] = [strings().errors.required];
+  }
+  if (Object.keys(fields).length) {
+    showErrors(form, new ApiError(0, "invalid", "", fields, null));
+    return false;
+  }
+  return true;
+}
+
+/** Make a DOM element: el("td", {class: "x"}, "text", child). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Format an ISO time (already in Beijing time) as "2026-11-23 17:30". */
+export function when(iso) {
+  if (!iso) return "—";
+  return iso.slice(0, 16).replace("T", " ");
+}
+
+/** "剩余 3 个工作日" / "今日到期" / "已超期 2 个工作日" from the API's working_days_left. */
+export function countdown(daysLeft) {
+  const t = strings();
+  if (daysLeft === null || daysLeft === undefined) return "—";
+  if (daysLeft > 0) return fmt(t.days_left, { n: daysLeft });
+  if (daysLeft === 0) return t.due_today;
+  return fmt(t.days_over, { n: -daysLeft });
+}

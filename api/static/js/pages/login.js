@@ -1,0 +1,32 @@
+// Login: exchange username + password for a token, learn the role, and land on that role's page.
+import { api, checkRequired, clearErrors, saveSession, showErrors, strings } from "../api.js";
+
+const form = document.getElementById("login-form");
+const t = strings();
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(form);
+  if (!checkRequired(form, ["username", "password"])) return;
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  button.textContent = t.submitting;
+  try {
+    const body = { username: form.username.value.trim(), password: form.password.value };
+    const granted = await api("POST", "/api/auth/token", { body, auth: false });
+    const session = await fetch("/ui/session", { headers: { Authorization: `Bearer ${granted.access_token}` } })
+      .then((r) => r.json());
+    saveSession(granted.access_token, session);
+    const next = new URLSearchParams(location.search).get("next");
+    location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : session.landing);
+  } catch (err) {
+    if (err.status === 401) {
+      err.code = "invalid";  // on this page a 401 means wrong credentials, not an expired session
+      err.fields = { password: [t.messages["wrong username or password"]] };
+    }
+    showErrors(form, err);
+  } finally {
+    button.disabled = false;
+    button.textContent = t.submit;
+  }
+});

@@ -1,0 +1,66 @@
+"""Render a page inside the shared layout, with its own strings handed to both Jinja and the ES modules.
+
+Every page keeps its Simplified Chinese strings in one dict (`STRINGS_ZH` in its module) so an English
+catalogue can follow later; COMMON_ZH holds what the layout and the API client need on every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+
+__all__ = ["COMMON_ZH", "render_page"]
+
+COMMON_ZH: dict[str, Any] = {
+    "site": "一窗受理 · 并联审批",
+    "logout": "退出登录",
+    "login": "工作人员登录",
+    "track": "进度查询",
+    "loading": "加载中…",
+    "nav": {"window": "窗口受理", "worklist": "部门待办", "board": "牵头部门看板", "track": "进度查询",
+            "supervision": "电子监察", "designer": "流程设计", "admin": "系统管理"},
+    "roles": {"window": "窗口人员", "reviewer": "审查人员", "lead": "牵头部门", "supervisor": "监察人员",
+              "designer": "流程设计员", "admin": "管理员"},
+    # Readable texts for the API's error codes; the API's own message is shown when none fits better.
+    "errors": {
+        "network": "无法连接服务器，请检查网络后重试。",
+        "unauthorized": "登录已失效，请重新登录。",
+        "forbidden": "您没有权限执行此操作。",
+        "not_found": "未找到相关记录。",
+        "conflict": "操作与当前状态冲突，请刷新后重试。",
+        "invalid": "填写的内容有误，请按提示修改。",
+        "bad_request": "填写的内容有误，请按提示修改。",
+        "too_many_requests": "操作过于频繁，请稍后再试。",
+        "error": "操作失败，请稍后重试。",
+        "required": "此项为必填项。",
+    },
+    # Known API field messages (English in the API) rendered in Chinese next to the field.
+    "messages": {
+        "Missing data for required field.": "此项为必填项。",
+        "Not a valid number.": "请输入数字。",
+        "Not a valid integer.": "请输入整数。",
+        "an opinion stating the reason is required when refusing": "不同意时必须填写审查意见（说明理由）。",
+        "decision must be a short non-empty word": "请选择审查结论。",
+        "wrong username or password": "用户名或密码错误。",
+    },
+    "warning": {"green": "正常", "yellow": "黄牌预警", "red": "红牌预警", "escalated": "已升级督办"},
+    "state": {"pending": "待办理", "ready": "待办理", "in_progress": "办理中", "claimed": "办理中",
+              "completed": "已完成", "cancelled": "已取消", "paused": "暂停计时", "overdue": "已超期",
+              "not_reached": "未到达", "running": "办理中", "suspended": "已暂停", "failed": "异常",
+              "withdrawn": "已撤回"},
+    "decision": {"approve": "同意", "refuse": "不同意", "reject": "不同意", "not_approve": "不同意",
+                 "return": "退回"},
+    "pause_kind": {"correction": "补正材料", "expert_review": "专家评审", "public_notice": "公示",
+                   "hearing": "听证", "on_site": "现场勘查", "inspection": "检验检测"},
+    "days_left": "剩余 {n} 个工作日",
+    "days_over": "已超期 {n} 个工作日",
+    "due_today": "今日到期",
+    "watermark_note": "流程图由 bpmn.io 绘制",
+}
+
+
+def render_page(template: str, strings: dict[str, Any], **context: Any) -> str:
+    """Render `template` with `t` = common strings overlaid by the page's own strings."""
+    merged = {**COMMON_ZH, **strings}
+    return render_template(template, t=merged, **context)

@@ -1,0 +1,88 @@
+"""Playwright fixtures: one real server (started as `make run` starts it) and Debian's chromium.
+
+The browser tests run against SQLite only: they exercise the pages, and every API call the pages make
+is covered on SQLite and PostgreSQL by the API tests. One server with the demo data serves the whole
+browser session, which keeps the added CI time small.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ADMIN_PASSWORD, SECRET
+from tests.live_server import REPO, live_server
+
+DEMO_PASSWORD = "onewindow-demo"
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a fresh SQLite database with the demo departments, users and applications."""
+    workdir = tmp_path_factory.mktemp("browser-server")
+    env = {"ONEWINDOW_SECRET_KEY": SECRET, "ONEWINDOW_ADMIN_PASSWORD": ADMIN_PASSWORD,
+           "ONEWINDOW_DEMO_PASSWORD": DEMO_PASSWORD}
+    with live_server(f"sqlite:///{workdir / 'browser.db'}", workdir, env, demo=True, workers=2) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Launch Debian's chromium (scripts/chromium.sh installs it); Playwright's download is unavailable."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: run scripts/chromium.sh (make test does)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def desktop(browser) -> Iterator[object]:
+    """A desktop-sized page in a fresh context (its own sessionStorage)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[object]:
+    """A phone-sized page (390×844) in a fresh context."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ (kept by CI as the run's output)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login page and wait for the role's landing page."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def api_token(base: str, username: str, password: str = DEMO_PASSWORD) -> str:
+    """A bearer token for arranging state over the API (the pages use the same API)."""
+    r = requests.post(f"{base}/api/auth/token", json={"username": username, "password": password}, timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()["access_token"]
