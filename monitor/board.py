@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
-from engine.models import UTCDateTime
+from engine.models import Instance, UTCDateTime
 from engine.models.tasks import OPEN_TASK_STATUSES, RED_OPEN_PREDICATE, TaskRecord
 from engine.workdays import SHANGHAI
 
 from .models import BoardSnapshot
 
-__all__ = ["STAGE_NAMES", "board", "count_cells", "refresh_board_snapshot", "stage_of"]
+__all__ = ["board_items", "STAGE_NAMES", "board", "count_cells", "refresh_board_snapshot", "stage_of"]
 
 
 
@@ -104,3 +104,30 @@ def board(session: Session, now: datetime, max_age: timedelta = timedelta(second
                      "rate": round(int(ok or 0) / n, 4) if n else None} for d, n, ok in on_time],
         "month": _month_start(now).strftime("%Y-%m"),
     }
+
+
+def board_items(session: Session, department: str, stage: str, level: str | None, limit: int = 100,
+                offset: int = 0) -> list[dict[str, Any]]:
+    """The open tasks behind one board cell (department × stage, optionally one level), soonest due first.
+
+    A numbered stage is a task-id prefix, matched by the index on the task's department; a process
+    key stage (a diagram without stage prefixes) is checked again in Python against `stage_of`.
+    """
+    query = (select(TaskRecord.id, TaskRecord.instance_id, Instance.project_name, Instance.query_code,
+                    TaskRecord.name, TaskRecord.warning_level, TaskRecord.due_at, TaskRecord.status,
+                    TaskRecord.definition_key, TaskRecord.bpmn_id)
+             .join(Instance, Instance.id == TaskRecord.instance_id)
+             .where(TaskRecord.department_code == department, TaskRecord.status.in_(OPEN_TASK_STATUSES)))
+    numbered = _STAGE.match(stage + "_")
+    if numbered and numbered.group(1) == stage:
+        query = query.where(TaskRecord.bpmn_id.like(stage + r"\_%", escape="\\"))
+    else:
+        query = query.where(TaskRecord.definition_key == stage)
+    if level:
+        query = query.where(TaskRecord.warning_level == level)
+    rows = session.execute(query.order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.id)
+                           .offset(offset).limit(limit))
+    return [{"task_id": r.id, "instance_id": r.instance_id, "project_name": r.project_name,
+             "query_code": r.query_code, "name": r.name, "level": r.warning_level, "due_at": r.due_at,
+             "status": r.status}
+            for r in rows if stage_of(r.definition_key, r.bpmn_id) == stage]

@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, case, cast, func, literal_column, select, union
+from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import Session
 
 from engine.exceptions import ConflictError
@@ -87,6 +87,7 @@ from engine.models import (
 from engine.state_codes import is_refusal
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, WorkingCalendar, working_days_between
 
+from .local_dates import as_date, local_date_sql
 from .models import Alert, Card, Rating, SupervisionOrder
 
 __all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "Period", "ScoreSettings",
@@ -103,7 +104,6 @@ RATE_NAMES = {"acceptance_rate": "受理率", "on_time_rate": "按时办结率",
               "evaluation_rate": "评议率", "satisfaction_rate": "满意率"}
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_SHANGHAI_OFFSET = "'+8 hours'"  # Asia/Shanghai has kept UTC+8 without daylight saving since 1991
 
 
 @dataclass(frozen=True)
@@ -216,20 +216,6 @@ class _WorkingDays:
         return self._memo[key]
 
 
-def _local_date(session: Session, column: Any) -> Any:
-    """SQL for the Beijing date of a stored UTC instant (literals, so GROUP BY matches the SELECT)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone(literal_column("'Asia/Shanghai'"), column), Date)
-    return func.date(column, literal_column(_SHANGHAI_OFFSET))
-
-
-def _as_date(value: date | str | None) -> date | None:
-    """Accept PostgreSQL's dates and SQLite's ISO strings alike."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
-
-
 def _in(column: Any, period: Period) -> Any:
     """SQL for start <= column < end."""
     return (column >= period.start) & (column < period.end)
@@ -285,9 +271,9 @@ class _Scorer:
         in_window = TaskRecord.department_code == self.settings.window_department
         window_user = case((in_window, TaskRecord.completed_by), else_=None)
         rows = (select(TaskRecord.department_code.label("dept"), window_user.label("who"),
-                       _local_date(self.session, TaskRecord.created_at).label("created"),
-                       _local_date(self.session, TaskRecord.completed_at).label("done"),
-                       _local_date(self.session, TaskRecord.due_at).label("due"),
+                       local_date_sql(self.session, TaskRecord.created_at).label("created"),
+                       local_date_sql(self.session, TaskRecord.completed_at).label("done"),
+                       local_date_sql(self.session, TaskRecord.due_at).label("due"),
                        TaskRecord.limit_days.label("limit_days"),
                        func.coalesce(extended.c.days, 0).label("extended"),
                        case((TaskRecord.completed_at <= TaskRecord.due_at, 1), else_=0).label("on_time"))
@@ -301,7 +287,7 @@ class _Scorer:
                 self.session.execute(grouped):
             tallies = [self.department(dept)] + ([self.windows[who]] if who in self.windows else [])
             for tally in tallies:
-                self._add_completed(tally, _as_date(created), _as_date(done), _as_date(due), limit_days,
+                self._add_completed(tally, as_date(created), as_date(done), as_date(due), limit_days,
                                     int(extended_days or 0), int(count), int(on_time or 0))
 
     def _add_completed(self, tally: Tally, created: date | None, done: date | None, due: date | None,

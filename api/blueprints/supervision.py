@@ -8,7 +8,9 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
 from engine.exceptions import NotFoundError
-from monitor.board import board
+from engine.models import WARNING_LEVELS
+from monitor.board import board, board_items
+from monitor.chain import verify_all_chains
 from monitor.commands.alerts import (
     ALERT_DECISIONS,
     AcknowledgeAlertCommand,
@@ -18,6 +20,7 @@ from monitor.commands.alerts import (
     can_see_alert,
 )
 from monitor.models import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert
+from monitor.trends import alerts_today, complaints_by_month, warnings_by_day
 
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
@@ -35,6 +38,20 @@ class AlertQuerySchema(Schema):
     department = fields.String(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class BoardItemsQuerySchema(Schema):
+    department = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    stage = fields.String(required=True, validate=validate.Length(min=1, max=255),
+                          metadata={"description": "a board cell's stage: s1…s4 or a process key"})
+    level = fields.String(load_default=None, validate=validate.OneOf(WARNING_LEVELS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class ChartsQuerySchema(Schema):
+    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366))
+    months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=60))
 
 
 class ExplainSchema(Schema):
@@ -70,7 +87,44 @@ def supervision_board() -> dict[str, Any]:
     for item in result["red_list"]:
         item["due_at"] = iso(item["due_at"])
     result["cells_as_of"] = iso(result["cells_as_of"])
+    today = alerts_today(db.session, services().runtime.clock.now())
+    result["alerts_today"] = {**today, "since": iso(today["since"])}
     return result
+
+
+@blp.route("/board/items", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(BoardItemsQuerySchema, location="query")
+@requires(*SUPERVISION_VIEW)
+def supervision_board_items(args: dict[str, Any]) -> dict[str, Any]:
+    """The open items behind one board cell, soonest due first (the board's click-through)."""
+    rows = board_items(db.session, args["department"], args["stage"], args["level"],
+                       limit=args["per_page"], offset=(args["page"] - 1) * args["per_page"])
+    for row in rows:
+        row["due_at"] = iso(row["due_at"])
+    return {"items": rows, "page": args["page"], "per_page": args["per_page"]}
+
+
+@blp.route("/charts", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(ChartsQuerySchema, location="query")
+@requires(*SUPERVISION_VIEW)
+def supervision_charts(args: dict[str, Any]) -> dict[str, Any]:
+    """Series for the board's charts: warnings raised per day, complaints per month (Beijing dates)."""
+    now = services().runtime.clock.now()
+    return {"warnings_by_day": warnings_by_day(db.session, now, args["days"]),
+            "complaints_by_month": complaints_by_month(db.session, now, args["months"])}
+
+
+@blp.route("/chain", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires(*SUPERVISION_VIEW)
+def verify_chains() -> dict[str, Any]:
+    """Check every audit log and the accountability chain now (the verify-chain button)."""
+    broken = verify_all_chains(db.session)
+    return {"intact": not broken, "checked_at": iso(services().runtime.clock.now()),
+            "broken": [{"table": b.table, "instance_id": b.instance_id, "seq": b.seq, "reason": b.reason,
+                        "text": str(b)} for b in broken]}
 
 
 @blp.route("/alerts", methods=["GET"])
