@@ -30,6 +30,12 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/bpmn-js/dist/{bpmn-navigated-viewer.production.min.js,bpmn-modeler.production.min.js} \
 	   node_modules/bpmn-js/LICENSE $(VENDOR)/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets $(VENDOR)/bpmn-js/assets
+	# ECharts for the supervision board; bpmn-auto-layout bundled into one ES module (it ships bare imports)
+	# so the designer can lay out diagrams that come without DI.
+	mkdir -p $(VENDOR)/echarts $(VENDOR)/bpmn-auto-layout
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(VENDOR)/echarts/
+	node_modules/.bin/esbuild node_modules/bpmn-auto-layout/dist/index.js --bundle --format=esm --minify \
+	   --legal-comments=inline --log-level=warning --outfile=$(VENDOR)/bpmn-auto-layout/bpmn-auto-layout.js
 	touch $@
 
 ## chromium: Debian's chromium + a CJK font for the Playwright browser tests (installed when missing)

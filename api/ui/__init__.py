@@ -17,3 +17,7 @@ def register_ui(app: Flask) -> None:
 
     for module in (login,):
         app.register_blueprint(module.bp)
+
+    from .back_office import register_back_office
+
+    register_back_office(app)
