@@ -1,0 +1,69 @@
+"""Signals from zone readings over time: occupied (hysteresis + minimum duration), still, chairs taken."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .analysis import ZoneReading
+from .config import Zone
+
+__all__ = ["OccupancyTracker", "StillnessTracker", "ZoneSignal"]
+
+
+@dataclass(frozen=True)
+class ZoneSignal:
+    """A zone's smoothed state: occupied or not since when, and (for seats) still since when."""
+
+    zone: str
+    occupied: bool
+    since: datetime
+    confidently_empty: bool
+    still_since: datetime | None = None
+
+
+class OccupancyTracker:
+    """Occupied/empty with two thresholds and a minimum duration, so noise and a passing arm do not flip it.
+
+    A flip is dated back to the first frame that disagreed with the old state: a person who left at
+    10:00:00 left then, not when the minimum duration confirmed it.
+    """
+
+    def __init__(self, zone: Zone) -> None:
+        self.zone = zone
+        self.occupied: bool | None = None
+        self.since: datetime | None = None
+        self._doubt_since: datetime | None = None
+
+    def update(self, reading: ZoneReading, at: datetime) -> ZoneSignal:
+        """Feed one reading; return the zone's state after it."""
+        z = self.zone
+        if self.occupied is None or self.since is None:
+            self.occupied, self.since = reading.difference >= z.occupied_on, at
+        diff = reading.difference
+        contradicts = diff < z.occupied_off if self.occupied else diff >= z.occupied_on
+        if not contradicts:
+            self._doubt_since = None
+        else:
+            if self._doubt_since is None:
+                self._doubt_since = at
+            if (at - self._doubt_since).total_seconds() >= z.min_duration_s:
+                self.occupied, self.since, self._doubt_since = not self.occupied, self._doubt_since, None
+        confident = not self.occupied and self._doubt_since is None and diff < z.occupied_off / 2
+        return ZoneSignal(z.name, bool(self.occupied), self.since, confident)
+
+
+class StillnessTracker:
+    """How long an occupied seat has shown (almost) no motion: the asleep signal."""
+
+    def __init__(self, zone: Zone) -> None:
+        self.zone = zone
+        self.still_since: datetime | None = None
+
+    def update(self, occupied: bool, reading: ZoneReading, at: datetime) -> datetime | None:
+        """Feed one reading; return since when the sitter has been still, or None."""
+        if not occupied or reading.motion is None or reading.motion >= self.zone.motion_threshold:
+            self.still_since = None
+        elif self.still_since is None:
+            self.still_since = at
+        return self.still_since
