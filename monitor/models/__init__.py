@@ -2,6 +2,7 @@
 
 from .accountability import LADDER, AccountabilityRecord
 from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, BoardSnapshot, MonitorCursor
+from .cameras import CAMERA_STATUSES, VIDEO_EVENT_STATES, Camera, VideoEvent
 from .complaints import Complaint, FollowUp, Rating
 from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
 
@@ -12,13 +13,17 @@ __all__ = [
     "LADDER",
     "ORDER_KINDS",
     "ORDER_STATES",
+    "CAMERA_STATUSES",
+    "VIDEO_EVENT_STATES",
     "AccountabilityRecord",
     "Alert",
     "BoardSnapshot",
+    "Camera",
     "Card",
     "Complaint",
     "FollowUp",
     "MonitorCursor",
     "Rating",
     "SupervisionOrder",
+    "VideoEvent",
 ]
