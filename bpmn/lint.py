@@ -12,6 +12,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .warning_settings import read_warning_settings
+
 __all__ = ["BPMN_NS", "LintProblem", "executable_processes", "lint_definitions", "shipped_diagrams"]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -55,6 +57,7 @@ def lint_definitions(root: etree._Element, *, departments: Collection[str],
     for process in processes:
         problems += _lint_lanes(process, departments)
         problems += _lint_expressions(process, check_expression, check_script)
+        problems += [LintProblem(p.message, p.element, p.line) for p in read_warning_settings(process)[1]]
     return problems
 
 

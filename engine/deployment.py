@@ -12,6 +12,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 
 from bpmn.lint import executable_processes, lint_definitions
+from bpmn.warning_settings import read_warning_settings
 
 from .bpmn_input import DEFAULT_MAX_BPMN_BYTES, parse_untrusted_bpmn
 from .commands.executor import CommandContext
@@ -60,7 +61,7 @@ class DeployDefinitionCommand:
         digest = hashlib.sha256(self.xml).hexdigest()
         xml_text = self.xml.decode("utf-8", errors="replace")
         results = []
-        for key, name, spec, subprocess_specs in specs:
+        for key, name, spec, subprocess_specs, warning_settings in specs:
             latest = ctx.session.scalars(
                 select(ProcessDefinition).where(ProcessDefinition.key == key)
                 .order_by(ProcessDefinition.version.desc()).limit(1)
@@ -73,7 +74,7 @@ class DeployDefinitionCommand:
             definition = ProcessDefinition(
                 key=key, version=version, name=name, xml_sha256=digest, xml=xml_text,
                 spec_json=ctx.runtime.codec.dump_spec(spec, subprocess_specs),
-                deployed_at=ctx.now(), deployed_by=ctx.actor.username,
+                deployed_at=ctx.now(), deployed_by=ctx.actor.username, task_warning_settings=warning_settings,
             )
             ctx.session.add(definition)
             ctx.session.flush()
@@ -89,7 +90,7 @@ def _validator() -> BpmnValidator:
     return _VALIDATOR
 
 
-def _parse_specs(root: etree._Element, filename: str) -> list[tuple[str, str, object, dict]]:
+def _parse_specs(root: etree._Element, filename: str) -> list[tuple[str, str, object, dict, dict | None]]:
     """Parse each executable process with SpiffWorkflow, turning every failure into a 422 problem."""
     parser = BpmnParser(validator=_validator())
     try:
@@ -98,7 +99,8 @@ def _parse_specs(root: etree._Element, filename: str) -> list[tuple[str, str, ob
         for process in executable_processes(root):
             pid = process.get("id")
             spec = parser.get_spec(pid)
-            out.append((pid, process.get("name") or pid, spec, parser.get_subprocess_specs(pid)))
+            out.append((pid, process.get("name") or pid, spec, parser.get_subprocess_specs(pid),
+                        read_warning_settings(process)[0] or None))
         return out
     except ValidationException as exc:
         line = exc.line_number if isinstance(exc.line_number, int) else None

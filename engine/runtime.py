@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
@@ -45,10 +46,13 @@ class EngineRuntime:
         return deadline.isoformat()
 
     def warning_state(self, start: datetime, due: datetime | None, now: datetime,
-                      limit_days: int | None = None) -> WarningState:
-        """Return a limit's warning level at `now` and when it next changes."""
-        return warning_state(self.calendar, self.warning_policy, start, due, now, self.workday_close,
-                             limit_days)
+                      limit_days: int | None = None, overrides: dict[str, Any] | None = None) -> WarningState:
+        """Return a limit's warning level at `now` and when it next changes.
+
+        `overrides` are the thresholds a diagram set for one task (`ow:warning`); the rest stay default.
+        """
+        policy = replace(self.warning_policy, **overrides) if overrides else self.warning_policy
+        return warning_state(self.calendar, policy, start, due, now, self.workday_close, limit_days)
 
     def shift_by_workdays(self, instant: datetime, days: int) -> datetime:
         """Move a deadline later by working days, keeping it at the close of a working day."""

@@ -19,7 +19,7 @@ def refresh_task_warning(change: InstanceChange, row: TaskRecord) -> None:
     if row.status not in OPEN_TASK_STATUSES or row.pause_kind is not None:
         row.next_warning_at = None  # a stopped or finished clock does not move the level
         return
-    state = runtime.warning_state(row.created_at, row.due_at, change.now, row.limit_days)
+    state = runtime.warning_state(row.created_at, row.due_at, change.now, row.limit_days, row.warning_policy)
     row.next_warning_at = state.next_change_at
     previous = row.warning_level or "green"
     if state.level == previous:

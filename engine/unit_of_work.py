@@ -211,16 +211,20 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
             change.record("task.cancelled", row_id, bpmn_id=row.bpmn_id)
         elif row.status in OPEN_TASK_STATUSES:
             still_open.append(row)
+    warning_settings: dict[str, Any] | None = None
     for task_id, task in ready.items():
         if task_id in open_rows:
             continue
+        if warning_settings is None:
+            definition = session.get(ProcessDefinition, instance.definition_id)
+            warning_settings = (definition.task_warning_settings if definition else None) or {}
         spec = task.task_spec
         due = attached_deadline(task)
         row = TaskRecord(
             id=task_id, instance_id=instance.id, definition_key=instance.definition_key,
             bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, department_code=spec.lane or "",
             status="ready", created_at=change.now, due_at=due, warning_level="green",
-            limit_days=_limit_days(change, due),
+            limit_days=_limit_days(change, due), warning_policy=warning_settings.get(spec.bpmn_id),
         )
         session.add(row)
         still_open.append(row)

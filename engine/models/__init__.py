@@ -4,7 +4,7 @@ from .audit import AuditEvent
 from .base import Base, UTCDateTime
 from .calendar import DEFAULT_CENTRE, CalendarDay
 from .deadlines import PAUSE_KINDS, Extension, Pause, Shortfall, WarningEvent
-from .definitions import ProcessDefinition
+from .definitions import ProcessDefinition, ProcessDraft
 from .instances import INSTANCE_STATUSES, Instance
 from .org import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
 from .tasks import OPEN_TASK_STATUSES, TASK_STATUSES, WARNING_LEVELS, TaskRecord
@@ -30,6 +30,7 @@ __all__ = [
     "Department",
     "Instance",
     "ProcessDefinition",
+    "ProcessDraft",
     "TaskRecord",
     "TimerRecord",
     "Transfer",

@@ -76,7 +76,9 @@ class WarningEvent(Base):
     """One change of warning level, recorded exactly once for supervision to pick up."""
 
     __tablename__ = "warning_event"
-    __table_args__ = (Index("ix_warning_event_instance", "instance_id", "at"),)
+    # by instance for its history; by time for the bureau's warnings-per-day chart
+    __table_args__ = (Index("ix_warning_event_instance", "instance_id", "at"),
+                      Index("ix_warning_event_at", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))

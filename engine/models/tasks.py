@@ -59,3 +59,6 @@ class TaskRecord(Base):
     warning_level: Mapped[str] = mapped_column(String(16), default="green", server_default="green")
     # When the warning level next changes by itself; the sweeper picks rows by this index.
     next_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Thresholds the diagram set for this task (`ow:warning`), copied when the task became ready so a
+    # later deployment cannot change the rules of work already under way; None: the defaults.
+    warning_policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)
