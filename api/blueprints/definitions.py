@@ -9,14 +9,15 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from engine.commands.drafts import DiscardDraftCommand, SaveDraftCommand
 from engine.definition_diff import diff_definitions
 from engine.deployment import DeployDefinitionCommand
 from engine.exceptions import NotFoundError
-from engine.models import ProcessDefinition
+from engine.models import ProcessDefinition, ProcessDraft
 
 from ..auth import requires
 from ..extensions import Blueprint, db, run_command, services
-from ..presenters import definition_json
+from ..presenters import definition_json, iso
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/definitions",
                 description="Deploy and version BPMN process definitions")
@@ -45,6 +46,17 @@ class DefinitionDetailSchema(DefinitionSchema):
 
 class DefinitionListSchema(Schema):
     items = fields.List(fields.Nested(DefinitionSchema))
+
+
+class DraftSchema(Schema):
+    key = fields.String()
+    revision = fields.Integer(metadata={"description": "send it back as If-Match when saving again"})
+    saved_at = fields.String()
+    saved_by = fields.String()
+
+
+class DraftListSchema(Schema):
+    items = fields.List(fields.Nested(DraftSchema))
 
 
 class DiffQuerySchema(Schema):
@@ -161,3 +173,62 @@ def diff_versions(query: dict[str, Any], key: str) -> dict[str, Any]:
     diff = diff_definitions(old.xml.encode(), new.xml.encode())
     return {"key": key, "from_version": from_version, "to_version": to_version,
             "added": diff.added, "removed": diff.removed, "changed": diff.changed}
+
+
+def _draft_json(draft: ProcessDraft) -> dict[str, Any]:
+    return {"key": draft.key, "revision": draft.revision, "saved_at": iso(draft.saved_at),
+            "saved_by": draft.saved_by}
+
+
+def _if_match_revision() -> int | None:
+    """The revision the designer's page last saw (`If-Match: 3` or `"3"`), if it sent one."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise BadRequest("If-Match must be a draft revision number, e.g. If-Match: 3")
+    return int(value)
+
+
+@blp.route("/drafts", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, DraftListSchema)
+@requires("designer", "admin")
+def list_drafts() -> dict[str, Any]:
+    """Every saved draft, most recently saved first."""
+    drafts = db.session.scalars(select(ProcessDraft).order_by(ProcessDraft.saved_at.desc()))
+    return {"items": [_draft_json(d) for d in drafts]}
+
+
+@blp.route("/<string:key>/draft", methods=["PUT"])
+@blp.doc(security=[{"bearerAuth": []}], requestBody={"content": {"application/xml": {"schema": {
+    "type": "string"}}}}, responses={"409": {"description": "someone saved a newer revision (If-Match)"}})
+@requires("designer", "admin")
+def save_draft(key: str) -> Any:
+    """Save the diagram being edited without deploying it (lint runs only at deploy)."""
+    xml, _ = _uploaded_xml()
+    draft = run_command(SaveDraftCommand(key, xml, _if_match_revision(), services().settings.max_bpmn_bytes))
+    return _draft_json(draft), 200, {"ETag": f'"{draft.revision}"'}
+
+
+@blp.route("/<string:key>/draft", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires("designer", "admin")
+def get_draft(key: str) -> Response:
+    """The draft's XML; its revision is in the ETag header."""
+    draft = db.session.scalar(select(ProcessDraft).where(ProcessDraft.key == key))
+    if draft is None:
+        raise NotFoundError(f"no draft of '{key}'", key=key)
+    return Response(draft.xml, mimetype="application/xml", headers={
+        "ETag": f'"{draft.revision}"', "X-Draft-Saved-By": draft.saved_by,
+        "X-Draft-Saved-At": iso(draft.saved_at) or ""})
+
+
+@blp.route("/<string:key>/draft", methods=["DELETE"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(204)
+@requires("designer", "admin")
+def discard_draft(key: str) -> None:
+    """Throw the draft away."""
+    run_command(DiscardDraftCommand(key))

@@ -1,0 +1,84 @@
+"""Designers' drafts: a diagram saved between edits, before it is good enough to deploy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..bpmn_input import DEFAULT_MAX_BPMN_BYTES, parse_untrusted_bpmn
+from ..deployment import DESIGN_ROLES
+from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..models import ProcessDraft
+from .executor import CommandContext
+
+__all__ = ["DRAFT_KEY", "DiscardDraftCommand", "SaveDraftCommand"]
+
+# What a BPMN process id may be (an XML NCName, without the rarer characters).
+DRAFT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,254}$")
+
+
+def _require_designer(ctx: CommandContext) -> None:
+    if ctx.actor.role not in DESIGN_ROLES:
+        raise ForbiddenError("only process designers and administrators keep drafts")
+
+
+def _check_key(key: str) -> None:
+    if not DRAFT_KEY.match(key):
+        raise InvalidError("invalid draft key", [Problem(
+            "key must start with a letter or _ and hold only letters, digits, _ . - (a process id)",
+            field="key")])
+
+
+@dataclass(frozen=True)
+class SaveDraftCommand:
+    """Save a draft; with `expected_revision`, refuse when someone else saved in between.
+
+    A draft need not pass lint (it is work in progress) but must be well-formed XML that is safe to
+    parse, so the modeler can always open it again.
+    """
+
+    key: str
+    xml: bytes
+    expected_revision: int | None = None
+    max_bytes: int = DEFAULT_MAX_BPMN_BYTES
+
+    def execute(self, ctx: CommandContext) -> ProcessDraft:
+        """Check, then create or replace the draft with the next revision number."""
+        _require_designer(ctx)
+        _check_key(self.key)
+        parse_untrusted_bpmn(self.xml, self.max_bytes)
+        draft = ctx.session.scalar(select(ProcessDraft).where(ProcessDraft.key == self.key).with_for_update())
+        current = draft.revision if draft is not None else 0
+        if self.expected_revision is not None and self.expected_revision != current:
+            by = draft.saved_by if draft is not None else "nobody"
+            raise ConflictError(
+                f"the draft of '{self.key}' was saved by {by} in the meantime "
+                f"(revision {current}, yours is {self.expected_revision}); reload it before saving",
+                key=self.key, revision=current)
+        text = self.xml.decode("utf-8", errors="replace")
+        if draft is None:
+            draft = ProcessDraft(key=self.key, xml=text, revision=1, saved_at=ctx.now(),
+                                 saved_by=ctx.actor.username)
+            ctx.session.add(draft)
+        else:
+            draft.xml, draft.revision = text, current + 1
+            draft.saved_at, draft.saved_by = ctx.now(), ctx.actor.username
+        ctx.session.flush()
+        return draft
+
+
+@dataclass(frozen=True)
+class DiscardDraftCommand:
+    """Throw a draft away (deployed versions are never affected)."""
+
+    key: str
+
+    def execute(self, ctx: CommandContext) -> None:
+        """Delete the draft of `key`."""
+        _require_designer(ctx)
+        draft = ctx.session.scalar(select(ProcessDraft).where(ProcessDraft.key == self.key))
+        if draft is None:
+            raise NotFoundError(f"no draft of '{self.key}'", key=self.key)
+        ctx.session.delete(draft)
