@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -13,10 +14,21 @@ from sqlalchemy import select
 
 from alembic import command as alembic_command
 from bpmn.lint import shipped_diagrams
-from engine.commands import Actor, CreateDepartmentCommand, CreateUserCommand, StartInstanceCommand
+from engine.commands import (
+    Actor,
+    ClaimTaskCommand,
+    CommandExecutor,
+    CompleteTaskCommand,
+    CreateDepartmentCommand,
+    CreateUserCommand,
+    StartInstanceCommand,
+)
 from engine.commands.calendar import SeedOfficialCalendarCommand
+from engine.database import writer_sessionmaker
 from engine.deployment import DeployDefinitionCommand
-from engine.models import Department, Instance, User
+from engine.models import Department, Instance, TaskRecord, User
+from engine.runtime import EngineRuntime
+from engine.workdays import SHANGHAI, FixedClock
 from monitor.chain import verify_all_chains
 
 from .extensions import db, services
@@ -86,18 +98,62 @@ def seed_demo(password: str) -> list[tuple[str, str, str | None]]:
 
 
 def seed_demo_applications() -> list[str]:
-    """Register two demo applications so tracking and worklists have something to show."""
+    """Register demo applications so tracking, worklists and the supervision board have something to show.
+
+    Two are accepted today. A third was accepted six weeks ago and one co-reviewer answered in time
+    while the others did not, so once the scheduler runs its sweeps the board has red items and the
+    bureau has deadline alerts to work through. It is started by commands run with a clock set in the
+    past, exactly as they would have run then (deadlines, timers and audit dated accordingly).
+    """
     if db.session.scalar(select(Instance.id).limit(1)):
         return []
     window = Actor("window1", "window", "zwfw")
+    applicant = {"name": "杭州示范建设有限公司", "contact": "0571-88000000"}
     codes = []
     for name, code, amount in (("滨江新区综合服务中心建设项目", "2026-330100-47-01-000001", 86_000_000),
                                ("城东污水处理厂提标改造工程", "2026-330100-77-01-000002", 42_500_000)):
         instance = services().executor.execute(StartInstanceCommand(
-            "investment_joint_approval", {"name": name, "code": code, "investment": amount},
-            {"name": "杭州示范建设有限公司", "contact": "0571-88000000"}, {}), window)
+            "investment_joint_approval", {"name": name, "code": code, "investment": amount}, applicant, {}),
+            window)
         codes.append(instance.query_code)
+    codes.append(_seed_overdue_application(window, applicant))
     return codes
+
+
+def _seed_overdue_application(window: Actor, applicant: dict[str, str]) -> str:
+    """Start an application six weeks ago and answer one of its stage-1 reviews five working days later."""
+    runtime = services().runtime
+    accepted_day = _workday_on_or_after(runtime.clock.now().astimezone(SHANGHAI).date() - timedelta(days=42))
+    accepted = datetime.combine(accepted_day, time(9, 30), SHANGHAI)
+    answered_day = accepted_day
+    for _ in range(5):
+        answered_day = _workday_on_or_after(answered_day + timedelta(days=1))
+    past_clock = FixedClock(accepted)
+    past = CommandExecutor(writer_sessionmaker(db.engine),
+                           EngineRuntime(past_clock, runtime.calendar, runtime.workday_close))
+    instance = past.execute(StartInstanceCommand(
+        "investment_joint_approval",
+        {"name": "临江工业园区道路及配套管网工程", "code": "2026-330100-48-01-000003",
+         "investment": 63_000_000},
+        applicant, {}), window)
+    past_clock.set(datetime.combine(answered_day, time(15, 0), SHANGHAI))
+    db.session.remove()  # its snapshot predates the application (SQLite keeps a read transaction's view)
+    sthj = db.session.scalar(select(TaskRecord.id).where(TaskRecord.instance_id == instance.id,
+                                                         TaskRecord.department_code == "sthj"))
+    if sthj is not None:
+        reviewer = Actor("sthj_reviewer", "reviewer", "sthj")
+        past.execute(ClaimTaskCommand(sthj), reviewer)
+        past.execute(CompleteTaskCommand(sthj, decision="approve", opinion="符合生态环境准入要求，同意。"),
+                     reviewer)
+    return instance.query_code
+
+
+def _workday_on_or_after(day: date) -> date:
+    calendar = services().runtime.calendar
+    while not calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day
+
 
 
 def register_cli(app: Flask) -> None:

@@ -1,0 +1,36 @@
+"""`ow setup`'s demo applications give every page something to show, the bureau's board included."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from api.cli import seed_demo_applications
+from api.extensions import db
+from api.scheduler import sweep_supervision, sweep_timers, sweep_warnings
+from engine.models import Instance, TaskRecord
+from monitor.models import Alert
+from tests.conftest import Api
+
+
+def test_demo_has_an_overdue_application_the_bureau_sees(app: Flask, api: Api) -> None:
+    with app.app_context():
+        codes = seed_demo_applications()
+        assert len(codes) == 3 and seed_demo_applications() == []  # only once
+        overdue = db.session.scalar(select(Instance).where(Instance.query_code == codes[2]))
+        assert overdue.created_at < api.client.application.extensions["onewindow"].runtime.clock.now()
+        db.session.remove()
+    sweep_timers(app)
+    sweep_warnings(app)
+    sweep_supervision(app)
+    with app.app_context():
+        tasks = {t.department_code: t for t in db.session.scalars(
+            select(TaskRecord).where(TaskRecord.instance_id == overdue.id))}
+        assert tasks["sthj"].status == "completed" and tasks["sthj"].completed_at <= tasks["sthj"].due_at
+        late = [t for t in tasks.values() if t.status != "completed"]
+        assert late and {t.warning_level for t in late} <= {"red", "escalated"}
+        alerts = db.session.scalars(select(Alert).where(Alert.instance_id == overdue.id)).all()
+        assert {a.department_code for a in alerts if a.source == "deadline"} == {t.department_code for t in late}
+        assert not [a for a in alerts if a.source == "rule"]  # answered in working hours, not suspiciously fast
+    tracked = api.get(f"/api/public/track/{codes[2]}").get_json()
+    assert tracked["project_name"] == "临江工业园区道路及配套管网工程"
