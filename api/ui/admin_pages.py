@@ -1,0 +1,68 @@
+"""Administrator pages (/admin): departments and users, the working-day calendar, cameras and zones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from .rendering import render_page
+
+__all__ = ["bp"]
+
+bp = Blueprint("admin_page", __name__, url_prefix="/admin")
+
+AREA_ZH: dict[str, Any] = {
+    "sections": {"index": "部门与用户", "calendar": "工作日历", "cameras": "视频监控"},
+    "none": "暂无数据",
+    "save": "保存",
+    "saved": "已保存。",
+    "cancel": "取消",
+}
+
+ACCOUNTS_ZH = {
+    **AREA_ZH, "title": "部门与用户",
+    "departments": "部门", "code": "部门代码", "name": "部门名称", "add_department": "新增部门",
+    "rename": "改名", "users": "用户", "username": "用户名", "role": "角色", "department": "所属部门",
+    "active": "状态", "enabled": "正常", "disabled": "已停用", "disable": "停用", "enable": "启用",
+    "reset_password": "重置密码", "new_password": "新密码", "password": "初始密码", "add_user": "新增用户",
+    "no_department": "（无）", "password_reset": "{user} 的密码已重置。", "confirm_disable":
+    "停用后该用户将无法登录，已签发的令牌立即失效。确定停用 {user}？", "new_name": "新名称",
+}
+CALENDAR_ZH = {
+    **AREA_ZH, "title": "工作日历", "year": "年份", "show": "查看", "workdays": "全年工作日 {n} 天",
+    "weekdays": ["一", "二", "三", "四", "五", "六", "日"], "month": "{m}月",
+    "workday": "工作日", "holiday": "休息日", "note": "备注", "day_title": "{date}（{kind}）",
+    "toggle_to_holiday": "设为休息日", "toggle_to_workday": "设为工作日", "upload": "导入全年日历",
+    "upload_hint": "JSON（{\"days\": [...]}）或 CSV（date,is_workday,note）",
+    "uploaded": "已导入 {year} 年日历。",
+    "no_year": "{year} 年尚无日历数据，请导入全年日历文件。", "legend_workday": "工作日",
+    "legend_holiday": "休息日",
+    "legend_noted": "有备注",
+}
+CAMERAS_ZH = {
+    **AREA_ZH, "title": "视频监控", "cameras": "摄像头", "camera": "摄像头", "zones": "监控区域",
+    "zone_name": "区域名称", "draw_hint": "在画面上依次点击绘制多边形，点击起点或“完成”闭合。",
+    "finish": "完成多边形", "undo": "撤销一点", "delete_zone": "删除区域", "save_zones": "保存区域",
+    "reference": "采集空座参考画面", "reference_done": "已采集参考画面。", "no_frame": "暂无最新画面。",
+    "no_api": "摄像头接口尚未提供。", "add_camera": "新增摄像头", "source": "视频源", "window": "窗口",
+    "enabled": "启用", "zone_kind": "区域类型", "reload": "刷新画面",
+}
+
+
+@bp.route("")
+def index() -> str:
+    """Departments and user accounts: roles, department, disable, reset password."""
+    return render_page("ui/admin/accounts.html", ACCOUNTS_ZH)
+
+
+@bp.route("/calendar")
+def calendar() -> str:
+    """The working-day calendar as a year grid; toggle a day with a note, load a year from a file."""
+    return render_page("ui/admin/calendar.html", CALENDAR_ZH)
+
+
+@bp.route("/cameras")
+def cameras() -> str:
+    """Cameras with a zone editor over the latest frame and the empty-seat reference button."""
+    return render_page("ui/admin/cameras.html", CAMERAS_ZH)

@@ -1,0 +1,80 @@
+"""Process designer pages (/designer): the definition list, the bpmn-js modeler and the version list.
+
+The modeler edits the diagram in the browser; drafts and deployments go through /api/definitions, and
+the server's lint problems come back as markers on the diagram's elements.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from .rendering import render_page
+
+__all__ = ["bp"]
+
+bp = Blueprint("designer_page", __name__, url_prefix="/designer")
+
+AREA_ZH: dict[str, Any] = {
+    "none": "暂无数据",
+    "versions": "版本",
+    "open": "打开",
+    "new": "新建流程",
+    "deployed": "发布时间",
+    "deployed_by": "发布人",
+    "key": "流程标识",
+    "name": "流程名称",
+    "version": "版本",
+}
+
+LIST_ZH = {**AREA_ZH, "title": "流程设计", "intro": "选择已发布的流程进行修改，或新建一个流程图。",
+           "latest": "最新版本", "history": "版本记录"}
+MODELER_ZH = {
+    **AREA_ZH, "title": "流程建模",
+    "deploy": "发布", "deploying": "正在发布…", "save_draft": "保存草稿", "discard_draft": "丢弃草稿",
+    "draft_saved": "草稿已保存（第 {revision} 稿，{at}）。",
+    "draft_loaded": "已载入 {by} 于 {at} 保存的草稿（第 {revision} 稿）。",
+    "draft_conflict": "他人已保存了更新的草稿，请先重新载入。", "draft_discarded": "草稿已丢弃。",
+    "deployed_new": "已发布为第 {version} 版。", "deployed_same": "与第 {version} 版相同，未产生新版本。",
+    "see_versions": "查看版本差异", "problems": "发布前检查发现 {n} 个问题（已在图中标出）：",
+    "panel": "属性", "select_hint": "选择一个泳道或人工任务以编辑其属性。",
+    "element": "元素", "element_name": "名称", "lane_department": "泳道所属部门",
+    "lane_hint": "泳道名称必须是部门代码。", "time_limit": "办理时限（工作日）", "time_limit_hint":
+    "写入任务上的非中断边界定时器 workdays(N)。", "no_limit": "（不设时限）",
+    "warnings": "预警阈值", "yellow_days_left": "剩余工作日 ≤ 时亮黄牌",
+    "yellow_fraction_used": "已用时限比例 ≥ 时亮黄牌",
+    "escalate_after_days": "红牌后多少工作日升级", "apply": "写入流程图", "applied": "已写入流程图。",
+    "import_failed": "流程图无法打开：{message}", "auto_laid_out": "该流程图没有布局信息，已自动排版。",
+    "unknown_department": "（未知部门）", "download": "下载 BPMN", "upload": "打开本地文件",
+    "user_task": "人工任务", "lane": "泳道",
+}
+VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": "从版本", "to": "到版本",
+               "added": "新增元素", "removed": "删除元素", "changed": "修改元素",
+               "no_change": "两个版本没有差别。",
+               "aspect": "修改项", "before": "修改前", "after": "修改后", "edit": "在建模器中打开",
+               "diff_title": "第 {from} 版 → 第 {to} 版"}
+
+
+@bp.route("")
+def index() -> str:
+    """Deployed definitions, each with its latest version, and a button for a new diagram."""
+    return render_page("ui/designer/index.html", LIST_ZH)
+
+
+@bp.route("/new")
+def new() -> str:
+    """The modeler with an empty diagram (one pool, one lane, a start event)."""
+    return render_page("ui/designer/modeler.html", MODELER_ZH, key="")
+
+
+@bp.route("/<string:key>/edit")
+def edit(key: str) -> str:
+    """The modeler on the latest version of a definition (or on its saved draft)."""
+    return render_page("ui/designer/modeler.html", MODELER_ZH, key=key)
+
+
+@bp.route("/<string:key>")
+def versions(key: str) -> str:
+    """A definition's versions and what changed between two of them."""
+    return render_page("ui/designer/versions.html", VERSIONS_ZH, key=key)

@@ -1,0 +1,158 @@
+"""Supervision bureau pages (/supervision): live board, alerts, orders, complaints, accountability, scores.
+
+Each view only renders a Jinja shell with its Chinese strings; the page's ES module fetches and changes
+everything through the JSON API with the user's bearer token, so the pages add no second code path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from .rendering import render_page
+
+__all__ = ["bp"]
+
+bp = Blueprint("supervision_page", __name__, url_prefix="/supervision")
+
+# Shared by every supervision page: section names, labels of the API's codes.
+AREA_ZH: dict[str, Any] = {
+    "sections": {"index": "监察看板", "alerts": "预警", "orders": "督办与红黄牌", "complaints": "投诉",
+                 "accountability": "效能问责", "scores": "绩效考核"},
+    "source": {"deadline": "时限预警", "rule": "规则预警", "video": "视频监察", "complaint": "投诉",
+               "calendar": "日历", "order": "督办"},
+    "level": {"yellow": "黄色", "red": "红色", "escalated": "已升级", "info": "提示", "warning": "警告",
+              "critical": "严重"},
+    "alert_state": {"open": "新预警", "acknowledged": "已查看", "explained": "已说明", "decided": "已处理",
+                    "closed": "已关闭"},
+    "alert_decision": {"dismiss": "不予追究（撤销）", "order": "发督办单", "card": "亮牌",
+                       "accountability": "效能问责"},
+    "order_kind": {"order": "督办通知", "recommendation": "监察建议"},
+    "order_status": {"issued": "待回复", "replied": "已回复", "accepted": "已认可", "rejected": "未认可",
+                     "escalated": "逾期升级", "overdue": "逾期未回复"},
+    "card_color": {"yellow": "黄牌", "red": "红牌"},
+    "channel": {"public": "群众投诉", "window": "窗口代录", "bureau": "监察局受理"},
+    "all": "全部",
+    "none": "暂无数据",
+    "prev": "上一页",
+    "next": "下一页",
+    "page_of": "第 {page} 页，共 {total} 条",
+    "department": "部门",
+    "view": "查看",
+    "back": "返回列表",
+    "saved": "已保存。",
+    "chain_check": "校验记录链",
+    "chain_ok": "所有审计日志与问责记录链完整，未被篡改（校验时间 {at}）。",
+    "chain_broken": "发现 {n} 处记录链异常：",
+}
+
+BOARD_ZH = {
+    **AREA_ZH, "title": "电子监察看板",
+    "cells": "各部门办件预警（按阶段）", "stage": "阶段", "total": "合计",
+    "items_title": "{department} · {stage} 在办件", "items_close": "收起",
+    "red_list": "红牌清单（超期最久）", "project": "项目", "task": "环节", "due": "办理时限",
+    "alerts_today": "今日新增预警", "on_time": "本月按时办结率", "on_time_rate": "按时率",
+    "completed": "办结", "charts": "趋势", "chart_warnings": "近30日预警",
+    "chart_on_time": "各部门按时办结率",
+    "chart_complaints": "近12个月投诉", "count": "件数", "refreshed": "更新于 {at}",
+    "auto_refresh": "每 {n} 秒自动刷新", "overdue_days": "已超期 {n} 天", "query_code": "查询码",
+}
+ALERTS_ZH = {**AREA_ZH, "title": "预警列表", "filter": "筛选", "source_label": "来源", "level_label": "级别",
+             "state_label": "状态", "opened": "发生时间", "subject": "事由"}
+ALERT_ZH = {
+    **AREA_ZH, "title": "预警详情", "opened": "发生时间", "evidence": "证据", "snapshot": "现场截图",
+    "timeline": "办件过程", "explanation": "部门情况说明", "explain": "提交情况说明",
+    "explanation_hint": "请说明未按时办理的原因及整改措施。", "no_explanation": "部门尚未提交情况说明。",
+    "acknowledge": "标记为已查看", "decision": "处理决定", "decide": "提交处理决定", "reason": "理由",
+    "order_content": "督办内容", "reply_days": "回复时限（工作日）", "order_kind_label": "类型",
+    "card_color_label": "牌色", "proposed": "建议问责档次：第 {rung} 档 · {measure}（过去一年同类 {n} 次）",
+    "person": "责任人（可选）", "rung": "问责档次", "decided": "处理结果", "record": "问责记录 #{id}",
+    "order_link": "督办单 #{id}", "card_link": "{color} #{id}", "instance": "办件",
+    "task_name": "环节", "task_state": "状态", "task_due": "时限", "task_done": "完成时间", "actor": "办理人",
+    "no_timeline": "无关联办件。", "done_by": "{who} · {at}", "close": "关闭预警",
+}
+ORDERS_ZH = {**AREA_ZH, "title": "督办单与红黄牌", "orders": "督办单", "cards": "红黄牌", "kind": "类型",
+             "status": "状态", "issued": "下发时间", "due": "回复期限", "content": "内容", "reason": "事由",
+             "active": "生效中", "lifted": "已撤销", "color": "牌色", "late": "逾期"}
+ORDER_ZH = {**AREA_ZH, "title": "督办单详情", "reply": "部门回复", "reply_submit": "提交回复",
+            "no_reply": "部门尚未回复。", "decision": "监察局意见", "accept": "认可回复", "reject": "不认可",
+            "reason": "意见", "content": "督办内容", "due": "回复期限", "status": "状态", "issued": "下发",
+            "alert": "来源预警 #{id}", "late": "（逾期回复）"}
+COMPLAINTS_ZH = {**AREA_ZH, "title": "投诉列表", "code": "投诉编号", "filed": "投诉时间", "project": "项目",
+                 "channel_label": "渠道", "status": "办理状态", "text": "投诉内容"}
+COMPLAINT_ZH = {**AREA_ZH, "title": "投诉详情", "code": "投诉编号", "filed": "投诉时间", "project": "项目",
+                "channel_label": "渠道", "complainant": "投诉人", "contact": "联系方式", "text": "投诉内容",
+                "satisfied": "满意度", "yes": "满意", "no": "不满意", "pending": "待评价",
+                "tasks": "处理过程",
+                "alert": "相关预警 #{id}", "task_name": "环节", "task_state": "状态", "task_due": "时限"}
+ACCOUNTABILITY_ZH = {**AREA_ZH, "title": "效能问责记录", "seq": "序号", "person": "责任人", "rung": "档次",
+                     "measure": "问责方式", "reason": "事由", "decided": "决定时间", "corrected": "已被更正",
+                     "ladder": "问责档次"}
+RECORD_ZH = {**AREA_ZH, "title": "问责记录", "seq": "链序号", "person": "责任人", "rung": "档次",
+             "measure": "问责方式", "reason": "事由", "decided": "决定", "links": "关联", "hash": "记录哈希",
+             "prev_hash": "前一记录哈希", "corrects": "更正记录 #{id}", "corrected_by": "已被记录 #{id} 更正",
+             "alert_link": "预警 #{id}", "order_link": "督办单 #{id}", "complaint_link": "投诉 #{id}"}
+SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核期（月份）", "show": "查询",
+             "export_csv": "导出 CSV", "export_xlsx": "导出 Excel", "score": "加权得分", "parts": "构成",
+             "users": "窗口人员", "user": "人员", "weights": "权重", "deductions": "扣分"}
+
+
+@bp.route("")
+def index() -> str:
+    """The live board: departments × stages, red list, today's alerts, on-time rates, charts."""
+    return render_page("ui/supervision/board.html", BOARD_ZH)
+
+
+@bp.route("/alerts")
+def alerts() -> str:
+    """Alerts with filters by source, level, department and state."""
+    return render_page("ui/supervision/alerts.html", ALERTS_ZH)
+
+
+@bp.route("/alerts/<int:alert_id>")
+def alert(alert_id: int) -> str:
+    """One alert: evidence, the instance's timeline, the department's explanation, the bureau's decision."""
+    return render_page("ui/supervision/alert.html", ALERT_ZH, record_id=alert_id)
+
+
+@bp.route("/orders")
+def orders() -> str:
+    """Orders issued to departments and the red/yellow cards in force."""
+    return render_page("ui/supervision/orders.html", ORDERS_ZH)
+
+
+@bp.route("/orders/<int:order_id>")
+def order(order_id: int) -> str:
+    """One order: content, the department's reply, the bureau's acceptance."""
+    return render_page("ui/supervision/order.html", ORDER_ZH, record_id=order_id)
+
+
+@bp.route("/complaints")
+def complaints() -> str:
+    """Complaints filed by the public, at the window or at the bureau."""
+    return render_page("ui/supervision/complaints.html", COMPLAINTS_ZH)
+
+
+@bp.route("/complaints/<int:complaint_id>")
+def complaint(complaint_id: int) -> str:
+    """One complaint with its handling steps."""
+    return render_page("ui/supervision/complaint.html", COMPLAINT_ZH, record_id=complaint_id)
+
+
+@bp.route("/accountability")
+def accountability() -> str:
+    """The accountability chain, newest first, with the verify-chain button."""
+    return render_page("ui/supervision/accountability.html", ACCOUNTABILITY_ZH)
+
+
+@bp.route("/accountability/<int:record_id>")
+def accountability_record(record_id: int) -> str:
+    """One accountability record with its links and place in the chain."""
+    return render_page("ui/supervision/record.html", RECORD_ZH, record_id=record_id)
+
+
+@bp.route("/scores")
+def scores() -> str:
+    """The monthly score table per department, exportable to CSV and XLSX."""
+    return render_page("ui/supervision/scores.html", SCORES_ZH)
