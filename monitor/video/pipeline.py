@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -68,8 +68,7 @@ class CameraPipeline:
             signal = tracker.update(by_zone[name], at)
             if name in self.stillness:
                 still = self.stillness[name].update(signal.occupied, by_zone[name], at)
-                signal = ZoneSignal(signal.zone, signal.occupied, signal.since, signal.confidently_empty,
-                                    still)
+                signal = replace(signal, still_since=still)
             signals[name] = signal
             if signal.confidently_empty:
                 self.analyzer.learn_empty(name)
@@ -80,11 +79,11 @@ class CameraPipeline:
             s = signals[rule.zone]
             if rule.kind == "off_post":
                 change = rule.step(at, not s.occupied, s.since, working, self._working_since,
-                                   ended_at=s.since if s.occupied else None)
+                                   ended_at=s.since if s.occupied else None, may_start=not s.settling)
             else:
                 holding = s.occupied and s.still_since is not None
                 change = rule.step(at, holding, s.still_since, working, self._working_since,
-                                   ended_at=None if s.occupied else s.since)
+                                   ended_at=None if s.occupied else s.since, may_start=not s.settling)
             if change is not None:
                 result.changes.append(change)
         if self.crowd_rule is not None:

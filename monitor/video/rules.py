@@ -50,8 +50,12 @@ class ConditionRule:
 
     def step(self, at: datetime, holding: bool, since: datetime | None, working: bool,
              working_since: datetime | None, *, ended_at: datetime | None = None,
-             value: float | None = None) -> EventChange | None:
-        """Advance the rule to `at`; return the lifecycle change this causes, if any."""
+             value: float | None = None, may_start: bool = True) -> EventChange | None:
+        """Advance the rule to `at`; return the lifecycle change this causes, if any.
+
+        `may_start` False holds back a new event while the signal is about to flip (a return seen but not
+        yet confirmed), so an event never starts in the moment its condition is ending.
+        """
         if self.open is not None:
             if holding and working:
                 if value is not None and value != self.open.value:
@@ -63,7 +67,7 @@ class ConditionRule:
             change = replace(self.open, lifecycle=Lifecycle.END, at=at, ended_at=end)
             self.open, self.quiet_until = None, end + self.cooldown
             return change
-        if not (holding and working) or since is None:
+        if not (holding and working and may_start) or since is None:
             return None
         begun = max(since, working_since) if working_since is not None else since
         if at - begun < self.hold or (self.quiet_until is not None and at < self.quiet_until):

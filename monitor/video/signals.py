@@ -20,6 +20,7 @@ class ZoneSignal:
     since: datetime
     confidently_empty: bool
     still_since: datetime | None = None
+    settling: bool = False  # a flip is pending (seen, not yet confirmed): no new event should start now
 
 
 class OccupancyTracker:
@@ -50,7 +51,8 @@ class OccupancyTracker:
             if (at - self._doubt_since).total_seconds() >= z.min_duration_s:
                 self.occupied, self.since, self._doubt_since = not self.occupied, self._doubt_since, None
         confident = not self.occupied and self._doubt_since is None and diff < z.occupied_off / 2
-        return ZoneSignal(z.name, bool(self.occupied), self.since, confident)
+        settling = self._doubt_since is not None
+        return ZoneSignal(z.name, bool(self.occupied), self.since, confident, settling=settling)
 
 
 class StillnessTracker:

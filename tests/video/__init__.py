@@ -1,0 +1,1 @@
+"""Video supervision tests: generated clips, offline pipeline, worker, camera API."""
