@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from engine.models import AuditEvent, Extension, Instance, Pause, ProcessDefinition, Shortfall, TaskRecord
+from engine.queries import BoardRow
 from engine.query_codes import format_query_code
 from engine.state_codes import BLZT_NAMES, instance_state_code, passed_with_shortfall, task_state_code
-from engine.workdays import SHANGHAI
+from engine.workdays import SHANGHAI, WorkingCalendar, working_days_between
 
-__all__ = ["definition_json", "event_json", "extension_json", "instance_json", "iso", "pause_json",
-           "shortfall_json", "task_json", "tracking_json"]
+__all__ = ["board_row_json", "definition_json", "event_json", "extension_json", "instance_json", "iso",
+           "pause_json", "shortfall_json", "task_json", "tracking_json", "working_days_left"]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -26,8 +27,28 @@ def definition_json(definition: ProcessDefinition) -> dict[str, Any]:
             "deployed_by": definition.deployed_by, "sha256": definition.xml_sha256}
 
 
-def task_json(row: TaskRecord, now: datetime | None = None) -> dict[str, Any]:
-    """Describe a task as worklists and instance pages show it."""
+def working_days_left(calendar: WorkingCalendar | None, row: TaskRecord, now: datetime | None) -> int | None:
+    """Working days from today to the due day (negative once late): the countdown staff and applicants read.
+
+    A stopped clock counts from the day it stopped, since the deadline moves on when it restarts; a
+    finished task or one without a deadline has no countdown.
+    """
+    if calendar is None or now is None or row.due_at is None or row.status not in ("ready", "claimed"):
+        return None
+    stopped = row.paused_at if row.pause_kind is not None and row.paused_at is not None else None
+    today = (stopped or now).astimezone(SHANGHAI).date()
+    due_day = row.due_at.astimezone(SHANGHAI).date()
+    try:
+        if due_day >= today:
+            return working_days_between(calendar, today, due_day)
+        return -working_days_between(calendar, due_day, today)
+    except LookupError:  # a day outside the loaded calendar: show no countdown rather than fail the page
+        return None
+
+
+def task_json(row: TaskRecord, now: datetime | None = None,
+              calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+    """Describe a task as worklists and instance pages show it (with a countdown when given the calendar)."""
     return {
         "id": row.id, "instance_id": row.instance_id, "definition_key": row.definition_key,
         "bpmn_id": row.bpmn_id, "name": row.name, "department": row.department_code, "status": row.status,
@@ -37,6 +58,7 @@ def task_json(row: TaskRecord, now: datetime | None = None) -> dict[str, Any]:
         "overdue": bool(now and row.due_at and row.status in ("ready", "claimed") and row.due_at < now
                         and row.pause_kind is None),
         "warning_level": row.warning_level, "limit_days": row.limit_days,
+        "working_days_left": working_days_left(calendar, row, now),
         "submission": row.submission,
         **_code(task_state_code(row)),
         "pause": _task_pause(row),
@@ -104,7 +126,8 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
 def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[AuditEvent],
                   now: datetime, *, pauses: list[Pause] | None = None,
                   extensions: list[Extension] | None = None,
-                  shortfall: Shortfall | None = None) -> dict[str, Any]:
+                  shortfall: Shortfall | None = None,
+                  calendar: WorkingCalendar | None = None) -> dict[str, Any]:
     """Describe an instance for staff: everything, including applicant contact and history."""
     shortfall_status = shortfall.status if shortfall is not None else None
     return {
@@ -122,13 +145,14 @@ def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[Aud
         "applicant": {"name": instance.applicant_name, "contact": instance.applicant_contact},
         "data": instance.data, "created_at": iso(instance.created_at), "updated_at": iso(instance.updated_at),
         "completed_at": iso(instance.completed_at),
-        "tasks": [task_json(t, now) for t in tasks],
+        "tasks": [task_json(t, now, calendar) for t in tasks],
         "history": [event_json(e) for e in history],
     }
 
 
 def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict[str, str], *,
-                  shortfall: Shortfall | None = None, correction: Pause | None = None) -> dict[str, Any]:
+                  shortfall: Shortfall | None = None, correction: Pause | None = None,
+                  now: datetime | None = None, calendar: WorkingCalendar | None = None) -> dict[str, Any]:
     """Describe progress for the public: no contact details, no staff names, no internal data.
 
     Clock stops are shown with their reason on purpose: for a correction it says what the applicant
@@ -154,12 +178,40 @@ def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict
         "shortfall": ({"documents": shortfall.documents, "due_at": iso(shortfall.due_at),
                        "status": shortfall.status} if shortfall is not None else None),
         "tasks": [{
-            "name": t.name, "department": t.department_code,
+            "name": t.name, "bpmn_id": t.bpmn_id, "department": t.department_code,
             "department_name": departments.get(t.department_code, t.department_code),
             "state": {"ready": "pending", "claimed": "in_progress"}.get(t.status, t.status),
             "due_at": iso(t.due_at), "completed_at": iso(t.completed_at),
+            "working_days_left": working_days_left(calendar, t, now),
+            "overdue": bool(now and t.due_at and t.status in ("ready", "claimed") and t.due_at < now
+                            and t.pause_kind is None),
             "decision": (t.submission or {}).get("decision"),
             **_code(task_state_code(t)),
             "paused": _task_pause(t),
         } for t in tasks if t.status != "cancelled"],
+    }
+
+
+def board_row_json(row: BoardRow, departments: dict[str, str], now: datetime,
+                   calendar: WorkingCalendar | None) -> dict[str, Any]:
+    """Describe one instance on the lead department's stage board: co-reviews, opinions and its decision."""
+    co = []
+    for bpmn_id, department in row.stage.co_reviews.items():
+        task = row.co_reviews.get(bpmn_id)
+        submission = (task.submission or {}) if task is not None else {}
+        co.append({"bpmn_id": bpmn_id, "department": department,
+                   "department_name": departments.get(department, department),
+                   "task": task_json(task, now, calendar) if task is not None else None,
+                   "decision": submission.get("decision"), "opinion": submission.get("opinion")})
+    done = all(c["task"] is not None and c["task"]["status"] == "completed" for c in co)
+    lead = row.lead_task
+    return {
+        "instance_id": row.instance.id, "query_code": row.instance.query_code,
+        "project": {"name": row.instance.project_name, "code": row.instance.project_code},
+        "status": row.instance.status, "accepted_at": iso(row.instance.created_at),
+        "stage": {"lead_task": row.stage.lead_task, "name": row.stage.name,
+                  "department": row.stage.lead_department},
+        "co_reviews": co, "all_in": done,
+        "lead_task": task_json(lead, now, calendar) if lead is not None else None,
+        "can_decide": done and lead is not None and lead.status in ("ready", "claimed"),
     }

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from .commands.executor import Actor
 from .exceptions import ForbiddenError, NotFoundError
-from .models import OPEN_TASK_STATUSES, AuditEvent, Department, Instance, TaskRecord
+from .models import OPEN_TASK_STATUSES, AuditEvent, Department, Instance, ProcessDefinition, TaskRecord
 from .query_codes import normalize_query_code
+from .stages import Stage, definition_stages
 
-__all__ = ["TaskFilter", "department_names", "instance_for", "instance_history", "instance_tasks",
-           "list_tasks", "track"]
+__all__ = ["BoardRow", "TaskFilter", "department_names", "instance_for", "instance_history", "instance_tasks",
+           "lead_board", "list_tasks", "project_names", "track"]
 
 SEE_ALL_ROLES = frozenset({"admin", "supervisor", "window", "designer", "system"})
 # Roles whose worklist spans departments (a supervisor filters with ?department=jcj for its own lane).
@@ -30,6 +31,7 @@ class TaskFilter:
     overdue: bool | None = None
     department_code: str | None = None
     warning_levels: tuple[str, ...] = ()
+    descending: bool = False  # latest due first instead of soonest due first
     page: int = 1
     per_page: int = 50
 
@@ -57,11 +59,20 @@ def list_tasks(session: Session, actor: Actor, flt: TaskFilter,
         query = query.where(TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now)
                             | TaskRecord.pause_kind.is_not(None))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    due = TaskRecord.due_at.desc() if flt.descending else TaskRecord.due_at
     rows = session.scalars(
-        query.order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at)
+        query.order_by(TaskRecord.due_at.is_(None), due, TaskRecord.created_at, TaskRecord.id)
         .offset((flt.page - 1) * flt.per_page).limit(flt.per_page)
     ).all()
     return list(rows), total
+
+
+def project_names(session: Session, instance_ids: set[int]) -> dict[int, str]:
+    """Map instance ids to project names, for a worklist page (one query for the page's rows)."""
+    if not instance_ids:
+        return {}
+    return {i: name for i, name in session.execute(
+        select(Instance.id, Instance.project_name).where(Instance.id.in_(instance_ids)))}
 
 
 def instance_for(session: Session, actor: Actor, instance_id: int) -> Instance:
@@ -107,3 +118,47 @@ def track(session: Session, raw_code: str) -> tuple[Instance, list[TaskRecord]]:
     if instance is None:
         raise NotFoundError("no application matches this query code")
     return instance, instance_tasks(session, instance.id)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One instance at a stage the caller's department leads: its co-reviews and its lead task so far."""
+
+    instance: Instance
+    stage: Stage
+    co_reviews: dict[str, TaskRecord | None]  # bpmn id → latest row (None: not reached)
+    lead_task: TaskRecord | None
+
+
+def lead_board(session: Session, department_code: str | None) -> list[BoardRow]:
+    """Every live instance whose current stage the department leads, oldest application first."""
+    if not department_code:
+        return []
+    led: dict[tuple[str, int], list[Stage]] = {}
+    for def_id, key, version in session.execute(
+            select(ProcessDefinition.id, ProcessDefinition.key, ProcessDefinition.version)):
+        stages = [s for s in definition_stages(session, def_id) if s.lead_department == department_code]
+        if stages:
+            led[(key, version)] = stages
+    if not led:
+        return []
+    bpmn_ids = {t for stages in led.values() for s in stages for t in (s.lead_task, *s.co_reviews)}
+    rows = session.execute(
+        select(TaskRecord, Instance).join(Instance, Instance.id == TaskRecord.instance_id)
+        .where(Instance.status.in_(("running", "suspended")),
+               Instance.definition_key.in_({key for key, _ in led}),
+               TaskRecord.bpmn_id.in_(bpmn_ids), TaskRecord.status != "cancelled")
+        .order_by(Instance.id, TaskRecord.created_at)
+    ).all()
+    by_instance: dict[int, tuple[Instance, dict[str, TaskRecord]]] = {}
+    for task, instance in rows:
+        _, latest = by_instance.setdefault(instance.id, (instance, {}))
+        latest[task.bpmn_id] = task  # rows come oldest first: the last one is the latest round
+    board = []
+    for instance, latest in by_instance.values():
+        for stage in led.get((instance.definition_key, instance.definition_version), []):
+            stage_rows = [latest.get(t) for t in (stage.lead_task, *stage.co_reviews)]
+            if any(r is not None and r.status in OPEN_TASK_STATUSES for r in stage_rows):
+                board.append(BoardRow(instance, stage, {t: latest.get(t) for t in stage.co_reviews},
+                                      latest.get(stage.lead_task)))
+    return board

@@ -17,12 +17,12 @@ from engine.commands.extensions import instance_extensions
 from engine.commands.pauses import instance_pauses
 from engine.commands.shortfalls import MAX_SHORTFALL_DAYS, instance_shortfall
 from engine.exceptions import InvalidError, Problem
-from engine.queries import instance_for, instance_history, instance_tasks
+from engine.queries import department_names, instance_for, instance_history, instance_tasks, lead_board
 from monitor.complaints import COMPLAINT_PROCESS
 
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
-from ..presenters import instance_json
+from ..presenters import board_row_json, instance_json
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Applications")
 
@@ -114,6 +114,25 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
             "definition_version": instance.definition_version}
 
 
+class BoardSchema(Schema):
+    items = fields.List(fields.Dict(), metadata={
+        "description": "per instance: project, stage, co_reviews [{department, task, decision, opinion}], "
+                       "all_in, lead_task, can_decide"})
+
+
+@blp.route("/lead-board", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, BoardSchema)
+@requires()
+def stage_board() -> dict[str, Any]:
+    """List every live instance whose current stage the caller's department leads, with its co-reviews."""
+    runtime = services().runtime
+    now = runtime.clock.now()
+    names = department_names(db.session)
+    return {"items": [board_row_json(row, names, now, runtime.calendar)
+                      for row in lead_board(db.session, current_actor().department_code)]}
+
+
 @blp.route("/<int:instance_id>", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.response(200, InstanceSchema)
@@ -129,7 +148,8 @@ def _instance_detail(instance_id: int) -> dict[str, Any]:
                          instance_history(db.session, instance_id), services().runtime.clock.now(),
                          pauses=instance_pauses(db.session, instance_id),
                          extensions=instance_extensions(db.session, instance_id),
-                         shortfall=instance_shortfall(db.session, instance_id))
+                         shortfall=instance_shortfall(db.session, instance_id),
+                         calendar=services().runtime.calendar)
 
 
 @blp.route("/<int:instance_id>/retry", methods=["POST"])

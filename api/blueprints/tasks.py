@@ -7,8 +7,9 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskCommand, ResumeTaskCommand
+from engine.commands.tasks import RemindCoReviewerCommand
 from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS
-from engine.queries import TaskFilter, list_tasks
+from engine.queries import TaskFilter, list_tasks, project_names
 
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
@@ -25,6 +26,8 @@ class TaskQuerySchema(Schema):
     warning = fields.List(fields.String(validate=validate.OneOf(WARNING_LEVELS)), load_default=None,
                           metadata={"description": "warning levels (green, yellow, red, escalated)"})
     department = fields.String(load_default=None, metadata={"description": "supervision roles only"})
+    sort = fields.String(load_default="due_at", validate=validate.OneOf(["due_at", "-due_at"]),
+                         metadata={"description": "due_at: soonest due first; -due_at: latest first"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
@@ -38,6 +41,7 @@ class CompleteSchema(Schema):
 class TaskSchema(Schema):
     id = fields.String()
     instance_id = fields.Integer()
+    project_name = fields.String(metadata={"description": "worklist only"})
     definition_key = fields.String()
     bpmn_id = fields.String()
     name = fields.String()
@@ -52,6 +56,8 @@ class TaskSchema(Schema):
     overdue = fields.Boolean()
     warning_level = fields.String(metadata={"enum": list(WARNING_LEVELS)})
     limit_days = fields.Integer(allow_none=True)
+    working_days_left = fields.Integer(allow_none=True, metadata={
+        "description": "working days until the due day (0: due today, negative: late; null when closed)"})
     submission = fields.Dict(allow_none=True)
     blzt = fields.Integer(allow_none=True, metadata={"description": "national item-state code (办件状态)"})
     blzt_name = fields.String(allow_none=True)
@@ -62,6 +68,10 @@ class PauseSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(PAUSE_KINDS))
     reason = fields.String(required=True, validate=validate.Length(max=2000),
                            metadata={"description": "for a correction: what the applicant must supply"})
+
+
+class ReminderSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class TaskPageSchema(Schema):
@@ -86,12 +96,14 @@ def worklist(args: dict[str, Any]) -> dict[str, Any]:
     """List the caller's department's tasks, soonest due first."""
     flt = TaskFilter(status=_statuses(args["status"]), definition_key=args["definition"],
                      overdue=args["overdue"], department_code=args["department"], page=args["page"],
-                     warning_levels=tuple(args["warning"] or ()),
+                     warning_levels=tuple(args["warning"] or ()), descending=args["sort"] == "-due_at",
                      per_page=args["per_page"])
-    now = services().runtime.clock.now()
+    runtime = services().runtime
+    now = runtime.clock.now()
     rows, total = list_tasks(db.session, current_actor(), flt, now)
-    return {"items": [task_json(r, now) for r in rows], "total": total, "page": flt.page,
-            "per_page": flt.per_page}
+    names = project_names(db.session, {r.instance_id for r in rows})
+    items = [{**task_json(r, now, runtime.calendar), "project_name": names.get(r.instance_id)} for r in rows]
+    return {"items": items, "total": total, "page": flt.page, "per_page": flt.per_page}
 
 
 @blp.route("/<string:task_id>/claim", methods=["POST"])
@@ -101,7 +113,7 @@ def worklist(args: dict[str, Any]) -> dict[str, Any]:
 def claim(task_id: str) -> dict[str, Any]:
     """Claim a ready task of the caller's department."""
     row = run_command(ClaimTaskCommand(task_id))
-    return task_json(row, services().runtime.clock.now())
+    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
 
 
 @blp.route("/<string:task_id>/complete", methods=["POST"])
@@ -113,7 +125,7 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Complete a task with a decision, data merged into the process, and an opinion."""
     command = CompleteTaskCommand(task_id, body["data"], body["decision"], body["opinion"])
     row = run_command(command)
-    return task_json(row, services().runtime.clock.now())
+    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
 
 
 @blp.route("/<string:task_id>/pause", methods=["POST"])
@@ -124,7 +136,7 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 def pause(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Stop the task's clock for a correction or a special procedure (its timers stop too)."""
     row = run_command(PauseTaskCommand(task_id, body["kind"], body["reason"]))
-    return task_json(row, services().runtime.clock.now())
+    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
 
 
 @blp.route("/<string:task_id>/resume", methods=["POST"])
@@ -134,4 +146,15 @@ def pause(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 def resume(task_id: str) -> dict[str, Any]:
     """Restart the task's clock; its due time moves later by the working days it stood still."""
     row = run_command(ResumeTaskCommand(task_id))
-    return task_json(row, services().runtime.clock.now())
+    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
+
+
+@blp.route("/<string:task_id>/remind", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(ReminderSchema)
+@blp.response(200, TaskSchema)
+@requires()
+def remind(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Remind a late co-reviewer (lead department of the stage only); kept in the instance's history."""
+    row = run_command(RemindCoReviewerCommand(task_id, body["note"]))
+    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)

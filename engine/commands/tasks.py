@@ -9,13 +9,14 @@ from SpiffWorkflow.util.task import TaskState
 
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
-from ..models import TaskRecord
+from ..models import Instance, TaskRecord
+from ..stages import definition_stages
 from ..unit_of_work import InstanceChange, change_instance
 from .executor import Actor, CommandContext
 from .instances import validate_data_keys
 
-__all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand", "can_act_on",
-           "department_task"]
+__all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand",
+           "RemindCoReviewerCommand", "can_act_on", "department_task"]
 
 # Supervisors act on the tasks of their own lane only (the bureau's lane in complaint handling).
 TASK_ROLES = frozenset({"window", "reviewer", "lead", "supervisor"})
@@ -124,3 +125,42 @@ class CompleteTaskCommand:
             problems.append(Problem(f"opinion is longer than {MAX_OPINION} characters", field="opinion"))
         if problems:
             raise InvalidError("invalid completion", problems)
+
+
+MAX_REMINDER = 500
+
+
+@dataclass(frozen=True)
+class RemindCoReviewerCommand:
+    """The lead department nudges a co-reviewer of its stage; the reminder is kept in the audit history."""
+
+    task_id: str
+    note: str | None = None
+
+    def execute(self, ctx: CommandContext) -> TaskRecord:
+        """Record `task.reminded` on an open co-review of a stage the caller's department leads."""
+        if self.note is not None and len(self.note) > MAX_REMINDER:
+            raise InvalidError("invalid reminder", [Problem(f"note is longer than {MAX_REMINDER} characters",
+                                                            field="note")])
+        row = ctx.session.get(TaskRecord, self.task_id)
+        if row is None:
+            raise NotFoundError(f"task {self.task_id} not found", task_id=self.task_id)
+        instance = ctx.session.get(Instance, row.instance_id)
+        assert instance is not None
+        leads = {s.lead_department for s in definition_stages(ctx.session, instance.definition_id)
+                 if row.bpmn_id in s.co_reviews}
+        if ctx.actor.role not in TASK_ROLES or ctx.actor.department_code not in leads:
+            raise ForbiddenError("only the department leading this stage may remind its co-reviewers",
+                                 task_id=row.id)
+
+        def act(change: InstanceChange) -> TaskRecord:
+            change.session.refresh(row)
+            if row.status not in ("ready", "claimed"):
+                raise ConflictError(f"task is {row.status}; only open tasks can be reminded", task_id=row.id)
+            change.record("task.reminded", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
+                          by_department=ctx.actor.department_code, note=self.note)
+            ctx.emit("task.reminded", instance_id=row.instance_id, task_id=row.id,
+                     department=row.department_code)
+            return row
+
+        return change_instance(ctx, row.instance_id, act, load_workflow=False)
