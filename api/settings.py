@@ -36,6 +36,9 @@ class Settings:
     complaints_per_approval_per_day: int
     score_weights: dict[str, float] | None
     card_deductions: dict[str, float] | None
+    video_dir: Path = Path("instance/video")
+    video_retention_days: int = 90
+    video_latest_frame_seconds: float = 2.0
 
     @property
     def production(self) -> bool:
@@ -69,7 +72,23 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         complaints_per_approval_per_day=int(env_vars.get("ONEWINDOW_COMPLAINTS_PER_APPROVAL_PER_DAY", 3)),
         score_weights=_json_numbers(env_vars, "ONEWINDOW_SCORE_WEIGHTS"),
         card_deductions=_json_numbers(env_vars, "ONEWINDOW_CARD_DEDUCTIONS"),
+        # Snapshots, references and latest frames of the cameras; evidence outlives recordings (≥30 days).
+        video_dir=Path(env_vars.get("ONEWINDOW_VIDEO_DIR", str(instance_path / "video"))).resolve(),
+        video_retention_days=_bounded_int(env_vars, "ONEWINDOW_VIDEO_RETENTION_DAYS", 90, 30, 3650),
+        video_latest_frame_seconds=float(env_vars.get("ONEWINDOW_VIDEO_LATEST_FRAME_SECONDS", 2.0)),
     )
+
+
+def _bounded_int(env_vars: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    """Read an integer setting that must lie in [low, high]; anything else stops the start."""
+    raw = env_vars.get(name)
+    try:
+        value = default if raw is None or raw == "" else int(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise RuntimeError(f"{name} must be between {low} and {high}, not {value}")
+    return value
 
 
 def _json_numbers(env_vars: dict[str, str], name: str) -> dict[str, float] | None:

@@ -18,7 +18,7 @@ from engine.workdays import Clock
 from .config import CameraConfig
 
 __all__ = ["IMAGE_SUFFIXES", "FileSource", "FolderSource", "Frame", "FrameSource", "LatestFrameReader",
-           "SnapshotSource", "StreamSource", "open_source", "read_image"]
+           "SnapshotSource", "StreamSource", "grab_once", "open_source", "read_image"]
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
@@ -281,3 +281,29 @@ def open_source(config: CameraConfig, clock: Clock, *, epoch: datetime | None = 
     if config.source_kind == "snapshot":
         return SnapshotSource(config.source, clock, 1.0 / config.sample_rate)
     return StreamSource(config.source, clock)
+
+
+def grab_once(config: CameraConfig, clock: Clock, timeout_s: float = 3.0) -> np.ndarray | None:
+    """Take one picture from a camera without a worker (the zone editor before the worker ran).
+
+    A file gives its first frame, a folder its newest image, a snapshot URL one fetch; a stream is left to
+    the worker, since opening one can take longer than an HTTP request should.
+    """
+    if config.source_kind == "file":
+        cap = cv2.VideoCapture(config.source)
+        try:
+            ok, image = cap.read()
+        finally:
+            cap.release()
+        return image if ok else None
+    if config.source_kind == "folder":
+        newest = FolderSource(config.source, clock).newest()
+        return read_image(newest) if newest else None
+    if config.source_kind == "snapshot" and config.source.startswith(("http://", "https://")):
+        try:
+            with urllib.request.urlopen(config.source, timeout=timeout_s) as response:  # noqa: S310 - http(s)
+                data = np.frombuffer(response.read(), dtype=np.uint8)
+        except OSError:
+            return None
+        return cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    return None

@@ -176,11 +176,6 @@ def _polygon_problem(points: list[list[float]]) -> str | None:
             return "every point is [x, y]"
         if not all(0.0 <= c <= 1.0 for c in point):
             return "coordinates are relative to the frame: each between 0 and 1"
-    area = 0.0
-    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
-        area += x1 * y2 - x2 * y1
-    if abs(area) / 2 < 1e-4:
-        return "the polygon has (almost) no area"
     edges = list(zip(points, points[1:] + points[:1], strict=True))
     for i, (a, b) in enumerate(edges):
         for j in range(i + 2, len(edges)):
@@ -188,6 +183,11 @@ def _polygon_problem(points: list[list[float]]) -> str | None:
                 continue  # neighbours through the closing edge
             if _segments_cross(a, b, *edges[j]):
                 return "the polygon's edges cross each other"
+    area = 0.0
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+        area += x1 * y2 - x2 * y1
+    if abs(area) / 2 < 1e-4:
+        return "the polygon has (almost) no area"
     return None
 
 

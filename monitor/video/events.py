@@ -1,0 +1,172 @@
+"""Events stage: persist the rules' event changes and turn them into supervision alerts.
+
+A start opens the event and raises its alert (with the snapshot's path and sha256 as evidence); an
+update refreshes both; an end records when the condition stopped — the alert stays for the department
+to explain and the bureau to decide. Camera health (offline / back online) is an alert of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.commands.executor import CommandContext
+from engine.exceptions import ForbiddenError
+
+from ..alerts import AlertSignal, close_alert, raise_alert
+from ..models import Alert, Camera, VideoEvent
+from .evidence import Snapshot
+from .registry import load_camera
+from .rules import EventChange, Lifecycle
+
+__all__ = ["EVENT_TITLES", "ApplyEventChangeCommand", "CloseInterruptedEventsCommand",
+           "ReportCameraHealthCommand", "event_signal"]
+
+WORKER_ROLES = frozenset({"system", "supervisor"})
+EVENT_TITLES = {"off_post": "离岗", "asleep": "睡岗", "crowding": "大厅拥挤", "camera_offline": "摄像头离线"}
+EVENT_LEVELS = {"off_post": "red", "asleep": "red", "crowding": "yellow", "camera_offline": "yellow"}
+
+
+def _require_worker(ctx: CommandContext) -> None:
+    if ctx.actor.role not in WORKER_ROLES:
+        raise ForbiddenError("only the video worker records video events")
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def event_details(camera: Camera, event: VideoEvent) -> dict[str, Any]:
+    """Describe an event for its alert: camera, zone, when the condition began, start, end, duration."""
+    details: dict[str, Any] = {
+        "camera_id": camera.id, "camera": camera.name, "zone": event.zone, "video_event_id": event.id,
+        "condition_since": _iso(event.condition_since), "started_at": _iso(event.started_at),
+        "ended_at": _iso(event.ended_at), "state": event.state,
+    }
+    if event.ended_at is not None:
+        details["duration_s"] = round((event.ended_at - event.condition_since).total_seconds(), 1)
+    if event.peak is not None:
+        details["count"], details["peak"] = event.value, event.peak
+    return details
+
+
+def event_signal(camera: Camera, event: VideoEvent) -> AlertSignal:
+    """Build the alert signal of a video event; the event's id keeps each event its own alert."""
+    title = f"{EVENT_TITLES.get(event.kind, event.kind)} — {camera.name} / {event.zone}"
+    evidence = None
+    if event.snapshot:
+        evidence = {"snapshot": event.snapshot, "sha256": event.snapshot_sha256, "camera_id": camera.id,
+                    "zone": event.zone, "taken_at": _iso(event.started_at)}
+    return AlertSignal(source="video", kind=event.kind, level=EVENT_LEVELS.get(event.kind, "yellow"),
+                       dedup_key=f"video:event:{event.id}", subject=f"camera:{camera.id}", title=title[:255],
+                       department_code=camera.department_code, details=event_details(camera, event),
+                       evidence=evidence)
+
+
+def _refresh_alert(ctx: CommandContext, camera: Camera, event: VideoEvent, at: datetime) -> None:
+    """Copy the event's newest state into its alert, unless the bureau already closed it."""
+    alert = ctx.session.get(Alert, event.alert_id) if event.alert_id else None
+    if alert is None or alert.state == "closed":
+        return
+    alert.details = {**(alert.details or {}), **event_details(camera, event)}
+    alert.updated_at = max(alert.updated_at, at)
+
+
+@dataclass(frozen=True)
+class ApplyEventChangeCommand:
+    """Persist one lifecycle change of a camera's event and keep its alert in step."""
+
+    camera_id: int
+    change: EventChange
+    snapshot: Snapshot | None = None
+
+    def execute(self, ctx: CommandContext) -> VideoEvent | None:
+        """Start, update or end the open event of the change's camera × zone × kind."""
+        _require_worker(ctx)
+        camera = load_camera(ctx, self.camera_id, lock=False)
+        c = self.change
+        event = ctx.session.scalar(select(VideoEvent).where(
+            VideoEvent.camera_id == camera.id, VideoEvent.zone == c.zone, VideoEvent.kind == c.kind,
+            VideoEvent.state == "open").with_for_update())
+        if c.lifecycle is Lifecycle.START:
+            if event is None:
+                event = VideoEvent(camera_id=camera.id, zone=c.zone, kind=c.kind, state="open",
+                                   condition_since=c.condition_since, started_at=c.started_at,
+                                   updated_at=c.at, value=c.value, peak=c.peak)
+                if self.snapshot is not None:
+                    event.snapshot, event.snapshot_sha256 = self.snapshot.path, self.snapshot.sha256
+                ctx.session.add(event)
+                ctx.session.flush()
+                alert, opened = raise_alert(ctx.session, event_signal(camera, event), c.started_at)
+                event.alert_id = alert.id
+                if opened:
+                    ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+                ctx.emit("video.event", event_id=event.id, lifecycle="start", kind=c.kind)
+            return event  # an open event already (a restarted worker): it continues
+        if event is None:
+            return None  # nothing open to update or end (closed at start-up, or never persisted)
+        event.updated_at = c.at
+        if c.value is not None:
+            event.value = c.value
+            event.peak = max(c.peak or c.value, event.peak or c.value)
+        if c.lifecycle is Lifecycle.END:
+            event.state, event.ended_at = "ended", c.ended_at or c.at
+        _refresh_alert(ctx, camera, event, c.at)
+        ctx.emit("video.event", event_id=event.id, lifecycle=c.lifecycle.value, kind=c.kind)
+        return event
+
+
+@dataclass(frozen=True)
+class CloseInterruptedEventsCommand:
+    """At worker start-up: events left open by a crash end where they were last seen, marked interrupted."""
+
+    def execute(self, ctx: CommandContext) -> list[int]:
+        """Close every open video event; return their ids."""
+        _require_worker(ctx)
+        events = list(ctx.session.scalars(select(VideoEvent).where(VideoEvent.state == "open")
+                                          .with_for_update()))
+        for event in events:
+            event.state, event.ended_at = "interrupted", event.updated_at
+            camera = ctx.session.get(Camera, event.camera_id)
+            if camera is not None:
+                _refresh_alert(ctx, camera, event, ctx.now())
+        return [e.id for e in events]
+
+
+@dataclass(frozen=True)
+class ReportCameraHealthCommand:
+    """A camera stopped answering (raise "camera offline") or answers again (settle that alert)."""
+
+    camera_id: int
+    online: bool
+    last_frame_at: datetime | None
+
+    def execute(self, ctx: CommandContext) -> Camera:
+        """Record the status; raise or settle the offline alert."""
+        _require_worker(ctx)
+        camera = load_camera(ctx, self.camera_id)
+        now = ctx.now()
+        camera.status = "online" if self.online else "offline"
+        if self.last_frame_at is not None:
+            camera.last_frame_at = self.last_frame_at
+        key = f"video:offline:camera:{camera.id}"
+        if not self.online:
+            signal = AlertSignal(source="video", kind="camera_offline", level="yellow", dedup_key=key,
+                                 subject=f"camera:{camera.id}",
+                                 title=f"{EVENT_TITLES['camera_offline']} — {camera.name}"[:255],
+                                 department_code=camera.department_code,
+                                 details={"camera_id": camera.id, "camera": camera.name,
+                                          "last_frame_at": _iso(camera.last_frame_at)})
+            alert, opened = raise_alert(ctx.session, signal, now)
+            if opened:
+                ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+            return camera
+        alert = ctx.session.scalar(select(Alert).where(Alert.dedup_key == key, Alert.state != "closed"))
+        # A technical fault that mended itself needs no decision; one already explained or decided stays.
+        if alert is not None and alert.state in ("open", "acknowledged"):
+            alert.details = {**(alert.details or {}), "back_online_at": _iso(self.last_frame_at or now)}
+            close_alert(alert, now)
+        return camera

@@ -1,0 +1,140 @@
+"""Camera registry commands: add, change, retire a camera and record its empty-scene reference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from engine.commands.executor import CommandContext
+from engine.exceptions import ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.models import Department
+
+from ..models import Camera
+from .config import dump_camera_config, load_camera_config
+
+__all__ = ["REGISTRY_ROLES", "CreateCameraCommand", "RetireCameraCommand", "SetCameraReferenceCommand",
+           "UpdateCameraCommand", "load_camera"]
+
+REGISTRY_ROLES = frozenset({"admin", "system"})
+
+
+def _require_admin(ctx: CommandContext) -> None:
+    if ctx.actor.role not in REGISTRY_ROLES:
+        raise ForbiddenError("only an administrator manages cameras")
+
+
+def load_camera(ctx: CommandContext, camera_id: int, *, lock: bool = True) -> Camera:
+    """Load a camera or raise NotFoundError (404)."""
+    camera = ctx.session.get(Camera, camera_id, with_for_update=lock)
+    if camera is None:
+        raise NotFoundError(f"camera {camera_id} not found", camera_id=camera_id)
+    return camera
+
+
+def _validated(ctx: CommandContext, raw: dict[str, Any], camera_id: int | None) -> dict[str, Any]:
+    """Validate the configuration and the things the schema cannot know: the department, a unique name."""
+    try:
+        config = load_camera_config(raw)
+    except ValidationError as exc:
+        problems = [Problem(str(m), field=f) for f, m in _flatten(exc.messages)]
+        raise InvalidError("the camera configuration is invalid", problems) from None
+    problems = []
+    if ctx.session.scalar(select(Department.id).where(Department.code == config.department)) is None:
+        problems.append(Problem(f"no department {config.department!r}", field="department"))
+    same_name = select(Camera.id).where(func.lower(Camera.name) == config.name.lower())
+    if camera_id is not None:
+        same_name = same_name.where(Camera.id != camera_id)
+    if ctx.session.scalar(same_name) is not None:
+        problems.append(Problem(f"a camera named {config.name!r} exists", field="name"))
+    if problems:
+        raise InvalidError("the camera cannot be saved", problems)
+    return dump_camera_config(config)
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(messages, dict):
+        out = []
+        for key, value in messages.items():
+            out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+        return out
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [(prefix, "; ".join(messages))]
+    return [(prefix, str(messages))]
+
+
+@dataclass(frozen=True)
+class CreateCameraCommand:
+    """Register a camera."""
+
+    config: dict[str, Any]
+
+    def execute(self, ctx: CommandContext) -> Camera:
+        """Validate and store the camera; it starts without a reference."""
+        _require_admin(ctx)
+        stored = _validated(ctx, self.config, None)
+        now = ctx.now()
+        camera = Camera(name=stored["name"], department_code=stored["department"], config=stored, active=True,
+                        version=1, status="unknown", created_at=now, updated_at=now)
+        ctx.session.add(camera)
+        ctx.session.flush()
+        ctx.emit("camera.changed", camera_id=camera.id)
+        return camera
+
+
+@dataclass(frozen=True)
+class UpdateCameraCommand:
+    """Replace a camera's configuration (the worker rebuilds its pipeline on the new version)."""
+
+    camera_id: int
+    config: dict[str, Any]
+
+    def execute(self, ctx: CommandContext) -> Camera:
+        """Validate and store the new configuration."""
+        _require_admin(ctx)
+        camera = load_camera(ctx, self.camera_id)
+        stored = _validated(ctx, self.config, camera.id)
+        camera.name, camera.department_code, camera.config = stored["name"], stored["department"], stored
+        camera.version += 1
+        camera.updated_at = ctx.now()
+        ctx.emit("camera.changed", camera_id=camera.id)
+        return camera
+
+
+@dataclass(frozen=True)
+class RetireCameraCommand:
+    """Stop watching a camera; its events and alerts stay as records."""
+
+    camera_id: int
+
+    def execute(self, ctx: CommandContext) -> Camera:
+        """Mark the camera inactive."""
+        _require_admin(ctx)
+        camera = load_camera(ctx, self.camera_id)
+        camera.active = False
+        camera.version += 1
+        camera.updated_at = ctx.now()
+        ctx.emit("camera.changed", camera_id=camera.id)
+        return camera
+
+
+@dataclass(frozen=True)
+class SetCameraReferenceCommand:
+    """Record that a new empty-scene reference was stored for the camera."""
+
+    camera_id: int
+    sha256: str
+    captured_at: datetime | None = None
+
+    def execute(self, ctx: CommandContext) -> Camera:
+        """Remember the reference's hash; the worker reloads it when the hash changes."""
+        _require_admin(ctx)
+        camera = load_camera(ctx, self.camera_id)
+        camera.reference_sha256 = self.sha256
+        camera.reference_at = self.captured_at or ctx.now()
+        camera.updated_at = ctx.now()
+        ctx.emit("camera.changed", camera_id=camera.id)
+        return camera
