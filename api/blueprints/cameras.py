@@ -1,7 +1,202 @@
-"""Camera registry for video supervision of the service windows (issue 5)."""
+"""Camera registry for video supervision of the service windows: cameras, references, frames, events."""
 
 from __future__ import annotations
 
-from ..extensions import Blueprint
+from typing import Any
+
+import cv2
+import numpy as np
+from flask import Response, request
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+from werkzeug.exceptions import UnsupportedMediaType
+
+from engine.exceptions import InvalidError, NotFoundError, Problem
+from monitor.models import Camera, VideoEvent
+from monitor.video.capture import grab_once
+from monitor.video.config import CameraConfigSchema, dump_camera_config, load_camera_config
+from monitor.video.evidence import VideoStore
+from monitor.video.registry import (
+    CreateCameraCommand,
+    RetireCameraCommand,
+    SetCameraReferenceCommand,
+    UpdateCameraCommand,
+)
+
+from ..auth import current_actor, requires
+from ..extensions import Blueprint, db, run_command, services
+from ..presenters import iso
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/cameras", description="Video supervision cameras")
+
+CAMERA_VIEW = ("admin", "supervisor")
+IMAGE_TYPES = ("image/jpeg", "image/png")
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+
+
+class EventQuerySchema(Schema):
+    kind = fields.String(load_default=None, validate=validate.OneOf(("off_post", "asleep", "crowding")),
+                         metadata={"description": "only events of this rule"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+def video_store() -> VideoStore:
+    """Return the store of snapshots, references and latest frames."""
+    return VideoStore(services().settings.video_dir)
+
+
+def _camera_or_404(camera_id: int) -> Camera:
+    camera = db.session.get(Camera, camera_id)
+    if camera is None:
+        raise NotFoundError(f"camera {camera_id} not found", camera_id=camera_id)
+    return camera
+
+
+def camera_json(camera: Camera) -> dict[str, Any]:
+    """Describe a camera: its configuration, health and reference."""
+    return {"id": camera.id, "active": camera.active, "version": camera.version, "status": camera.status,
+            "last_frame_at": iso(camera.last_frame_at), "reference_sha256": camera.reference_sha256,
+            "reference_at": iso(camera.reference_at), "created_at": iso(camera.created_at),
+            "updated_at": iso(camera.updated_at), "config": camera.config}
+
+
+def event_json(event: VideoEvent) -> dict[str, Any]:
+    """Describe a video event and where its evidence is."""
+    return {"id": event.id, "camera_id": event.camera_id, "zone": event.zone, "kind": event.kind,
+            "state": event.state, "condition_since": iso(event.condition_since),
+            "started_at": iso(event.started_at), "ended_at": iso(event.ended_at), "peak": event.peak,
+            "snapshot_sha256": event.snapshot_sha256, "alert_id": event.alert_id,
+            "snapshot_url": (f"/api/cameras/{event.camera_id}/events/{event.id}/snapshot"
+                             if event.snapshot else None)}
+
+
+@blp.route("", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires(*CAMERA_VIEW)
+def list_cameras() -> dict[str, Any]:
+    """List the registered cameras, active first."""
+    rows = db.session.scalars(select(Camera).order_by(Camera.active.desc(), Camera.id))
+    return {"items": [camera_json(c) for c in rows]}
+
+
+@blp.route("", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(CameraConfigSchema)
+@requires("admin")
+def create_camera(config: Any) -> tuple[dict[str, Any], int]:
+    """Register a camera (then capture its empty-scene reference)."""
+    return camera_json(run_command(CreateCameraCommand(dump_camera_config(config)))), 201
+
+
+@blp.route("/<int:camera_id>", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires(*CAMERA_VIEW)
+def get_camera(camera_id: int) -> dict[str, Any]:
+    """Return one camera."""
+    return camera_json(_camera_or_404(camera_id))
+
+
+@blp.route("/<int:camera_id>", methods=["PUT"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(CameraConfigSchema)
+@requires("admin")
+def update_camera(config: Any, camera_id: int) -> dict[str, Any]:
+    """Replace a camera's configuration."""
+    return camera_json(run_command(UpdateCameraCommand(camera_id, dump_camera_config(config))))
+
+
+@blp.route("/<int:camera_id>", methods=["DELETE"])
+@blp.doc(security=[{"bearerAuth": []}])
+@requires("admin")
+def retire_camera(camera_id: int) -> dict[str, Any]:
+    """Stop watching a camera; its events and alerts remain."""
+    return camera_json(run_command(RetireCameraCommand(camera_id)))
+
+
+def _current_picture(camera: Camera) -> np.ndarray | None:
+    """Return the worker's latest frame of the camera, or one grabbed from its source now."""
+    data = video_store().latest_jpeg(camera.id)
+    if data:
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+        if image is not None:
+            return image
+    return grab_once(load_camera_config(camera.config), services().runtime.clock)
+
+
+@blp.route("/<int:camera_id>/frame", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}], responses={200: {"content": {"image/jpeg": {}}}})
+@requires(*CAMERA_VIEW)
+def latest_frame(camera_id: int) -> Response:
+    """Return the camera's latest frame as JPEG (the zone editor draws polygons over it)."""
+    camera = _camera_or_404(camera_id)
+    data = video_store().latest_jpeg(camera.id)
+    if not data:
+        image = _current_picture(camera)
+        if image is None:
+            raise NotFoundError("no frame from this camera yet (is the video worker running?)",
+                                camera_id=camera.id)
+        data = cv2.imencode(".jpg", image)[1].tobytes()
+    return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@blp.route("/<int:camera_id>/reference", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}], description=(
+    "Capture the empty-scene reference: send a JPEG/PNG body, or no body to use the camera's latest frame. "
+    "Take it while the seats and chairs are empty."))
+@requires("admin")
+def capture_reference(camera_id: int) -> dict[str, Any]:
+    """Store the empty-scene reference the zones are compared with."""
+    camera = _camera_or_404(camera_id)
+    body = request.get_data(cache=False)
+    if body:
+        if request.mimetype not in IMAGE_TYPES:
+            raise UnsupportedMediaType(f"send the reference as {' or '.join(IMAGE_TYPES)}, or no body")
+        if len(body) > MAX_IMAGE_BYTES:
+            raise InvalidError("the image is too large", [Problem(f"at most {MAX_IMAGE_BYTES} bytes",
+                                                                  field="body")])
+        image = cv2.imdecode(np.frombuffer(body, dtype=np.uint8), cv2.IMREAD_COLOR)
+        if image is None:
+            raise InvalidError("the body is not a readable image", [Problem("cannot decode", field="body")])
+    else:
+        image = _current_picture(camera)
+        if image is None:
+            raise NotFoundError("no frame from this camera yet to take as reference", camera_id=camera.id)
+    sha = video_store().save_reference(camera.id, image)
+    return camera_json(run_command(SetCameraReferenceCommand(camera.id, sha)))
+
+
+@blp.route("/<int:camera_id>/events", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(EventQuerySchema, location="query")
+@requires(*CAMERA_VIEW)
+def list_events(args: dict[str, Any], camera_id: int) -> dict[str, Any]:
+    """List a camera's events, newest first."""
+    camera = _camera_or_404(camera_id)
+    query = select(VideoEvent).where(VideoEvent.camera_id == camera.id)
+    if args["kind"]:
+        query = query.where(VideoEvent.kind == args["kind"])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.order_by(VideoEvent.started_at.desc(), VideoEvent.id.desc())
+                              .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"]))
+    return {"items": [event_json(e) for e in rows], "total": total, "page": args["page"],
+            "per_page": args["per_page"]}
+
+
+@blp.route("/<int:camera_id>/events/<int:event_id>/snapshot", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}], responses={200: {"content": {"image/jpeg": {}}}})
+@requires()
+def event_snapshot(camera_id: int, event_id: int) -> Response:
+    """Return an event's evidence picture: supervision sees all, a department its own cameras'."""
+    event = db.session.get(VideoEvent, event_id)
+    camera = db.session.get(Camera, camera_id)
+    actor = current_actor()
+    allowed = camera is not None and (actor.role in CAMERA_VIEW
+                                      or actor.department_code == camera.department_code)
+    if event is None or event.camera_id != camera_id or not allowed:
+        raise NotFoundError(f"video event {event_id} not found", event_id=event_id)
+    path = video_store().resolve(event.snapshot) if event.snapshot else None
+    if path is None:
+        raise NotFoundError("the snapshot is no longer kept (retention period)", event_id=event_id)
+    return Response(path.read_bytes(), mimetype="image/jpeg",
+                    headers={"X-Content-SHA256": event.snapshot_sha256 or ""})
