@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from .rendering import render_page
+from .rendering import COMMON_ZH, render_page
 
 __all__ = ["bp"]
 
@@ -29,7 +29,8 @@ AREA_ZH: dict[str, Any] = {
 }
 
 LIST_ZH = {**AREA_ZH, "title": "流程设计", "intro": "选择已发布的流程进行修改，或新建一个流程图。",
-           "latest": "最新版本", "history": "版本记录"}
+           "latest": "最新版本", "history": "版本记录", "drafts": "未发布的草稿", "saved_at": "保存时间",
+           "saved_by": "保存人", "revision": "稿次"}
 MODELER_ZH = {
     **AREA_ZH, "title": "流程建模",
     "deploy": "发布", "deploying": "正在发布…", "save_draft": "保存草稿", "discard_draft": "丢弃草稿",
@@ -47,13 +48,21 @@ MODELER_ZH = {
     "escalate_after_days": "红牌后多少工作日升级", "apply": "写入流程图", "applied": "已写入流程图。",
     "import_failed": "流程图无法打开：{message}", "auto_laid_out": "该流程图没有布局信息，已自动排版。",
     "unknown_department": "（未知部门）", "download": "下载 BPMN", "upload": "打开本地文件",
-    "user_task": "人工任务", "lane": "泳道",
+    "user_task": "人工任务", "lane": "泳道", "range": "请输入 {low} 到 {high} 之间的数。",
+    "find_element": "定位泳道或人工任务",
+    "messages": {**COMMON_ZH["messages"],
+                 "the diagram does not pass lint": "流程图未通过发布前检查，请按图中标记修改。"},
+    # Lint messages (English in the API) by pattern; {1} is the pattern's first group.
+    "lint": [["^lane names unknown department '(.*)'$", "泳道名称“{1}”不是已登记的部门代码"],
+             ["^lane has no name", "泳道没有名称：泳道名称必须是部门代码"],
+             ["^(?:userTask|manualTask) '(.*)' is not in any lane", "人工任务“{1}”不在任何泳道中"],
+             ["^timer has an empty expression", "定时器表达式为空"]],
 }
 VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": "从版本", "to": "到版本",
                "added": "新增元素", "removed": "删除元素", "changed": "修改元素",
                "no_change": "两个版本没有差别。",
                "aspect": "修改项", "before": "修改前", "after": "修改后", "edit": "在建模器中打开",
-               "diff_title": "第 {from} 版 → 第 {to} 版"}
+               "diff_title": "第 {from} 版 → 第 {to} 版", "element_name": "元素名称"}
 
 
 @bp.route("")

@@ -1,0 +1,402 @@
+// The process modeler (bpmn-js): open a deployed definition, its draft, a local file or a new diagram;
+// edit lanes (department codes) and user tasks' time limits and warning thresholds in the side panel;
+// save a draft; deploy — the server's lint problems come back as markers on the offending elements.
+import { api, clearErrors, el, fmt, readable, showErrors, strings, token, when } from "../../api.js";
+import { requireSession } from "../../session.js";
+import { departmentNames } from "../supervision/kit.js";
+import { OW_DESCRIPTOR, WARNING_ATTRIBUTES } from "./moddle_ow.js";
+import { newDiagramXml } from "./new_diagram.js";
+
+requireSession(["designer", "admin"]);
+const t = strings();
+const root = document.getElementById("designer");
+const status = document.getElementById("status");
+const laneForm = document.getElementById("lane-form");
+const taskForm = document.getElementById("task-form");
+const problemsBox = document.getElementById("problems");
+let key = root.dataset.key || null;
+let draftRevision = null;
+let current = null;
+let departments = {};
+
+const modeler = new window.BpmnJS({ container: "#canvas", moddleExtensions: { ow: OW_DESCRIPTOR } });
+const modeling = modeler.get("modeling");
+const registry = modeler.get("elementRegistry");
+const canvas = modeler.get("canvas");
+const overlays = modeler.get("overlays");
+const bpmnFactory = modeler.get("bpmnFactory");
+const elementFactory = modeler.get("elementFactory");
+const moddle = modeler.get("moddle");
+window.onewindowModeler = modeler;  // for troubleshooting from the browser console
+
+const is = (element, type) => Boolean(element?.businessObject?.$instanceOf?.(type));
+
+function say(text, kind = "ok", ...extra) {
+  status.className = `notice ${kind}`;
+  status.replaceChildren(text, ...extra);
+  status.hidden = false;
+}
+
+/** fetch with the bearer token for the raw-XML endpoints (api() speaks JSON only). */
+async function raw(method, path, { body, headers = {} } = {}) {
+  const response = await fetch(path, { method, body, headers: {
+    Authorization: `Bearer ${token()}`, Accept: "application/json, application/xml", ...headers } });
+  const type = response.headers.get("Content-Type") || "";
+  const payload = type.includes("json") ? await response.json().catch(() => null) : await response.text();
+  return { response, payload };
+}
+
+function problemText(payload, fallbackStatus) {
+  const error = payload?.error || {};
+  return readable(error.message || `HTTP ${fallbackStatus}`, error.code);
+}
+
+// ---- opening ----
+
+async function importXml(xml) {
+  let text = xml;
+  let laidOut = false;
+  if (!/BPMNDiagram/.test(text)) {
+    const { layoutProcess } = await import("/static/vendor/bpmn-auto-layout/bpmn-auto-layout.js");
+    text = await layoutProcess(text);
+    laidOut = true;
+  }
+  await modeler.importXML(text);
+  canvas.zoom("fit-viewport", "auto");
+  clearProblems();
+  showPanel(null);
+  const process = executableProcess();
+  document.getElementById("diagram-title").textContent = `${t.title} · ${process?.name || process?.id || ""}`;
+  fillPicker();
+  if (laidOut) say(t.auto_laid_out, "");
+  root.dataset.ready = "true";
+}
+
+function executableProcess() {
+  const definitions = modeler.getDefinitions();
+  const processes = (definitions?.rootElements || []).filter((e) => e.$instanceOf("bpmn:Process"));
+  return processes.find((p) => p.isExecutable) || processes[0] || null;
+}
+
+async function open() {
+  if (!key) {
+    const stamp = Date.now().toString(36);
+    await importXml(newDiagramXml(`process_${stamp}`, "新流程"));
+    return;
+  }
+  const draft = await raw("GET", `/api/definitions/${encodeURIComponent(key)}/draft`);
+  if (draft.response.ok) {
+    draftRevision = Number((draft.response.headers.get("ETag") || "").replace(/"/g, "")) || null;
+    await importXml(draft.payload);
+    document.getElementById("discard-draft").hidden = false;
+    say(fmt(t.draft_loaded, { by: draft.response.headers.get("X-Draft-Saved-By") || "—",
+      at: when(draft.response.headers.get("X-Draft-Saved-At")), revision: draftRevision }), "");
+    return;
+  }
+  const detail = await api("GET", `/api/definitions/${encodeURIComponent(key)}`);
+  const xml = await raw("GET", `/api/definitions/${encodeURIComponent(key)}/versions/${detail.version}/xml`);
+  if (!xml.response.ok) throw new Error(problemText(xml.payload, xml.response.status));
+  await importXml(xml.payload);
+}
+
+// ---- side panel ----
+
+const picker = document.getElementById("element-picker");
+
+/** List lanes and user tasks so a big diagram's element can be found without hunting on the canvas. */
+function fillPicker() {
+  const items = registry.filter((e) => is(e, "bpmn:Lane") || is(e, "bpmn:UserTask"));
+  picker.replaceChildren(el("option", { value: "" }, "—"), ...items.map((e) => el("option", { value: e.id },
+    `${is(e, "bpmn:Lane") ? t.lane : t.user_task} · ${e.businessObject.name || e.id}`)));
+}
+
+picker.addEventListener("change", () => {
+  const element = picker.value && registry.get(picker.value);
+  if (!element) return;
+  modeler.get("selection").select(element);
+  canvas.scrollToElement(element);
+});
+
+function timerBoundary(task) {
+  return (task.attachers || []).find((a) => is(a, "bpmn:BoundaryEvent")
+    && (a.businessObject.eventDefinitions || []).some((d) => d.$instanceOf("bpmn:TimerEventDefinition")));
+}
+
+function timerDefinition(boundary) {
+  return boundary.businessObject.eventDefinitions.find((d) => d.$instanceOf("bpmn:TimerEventDefinition"));
+}
+
+function limitOf(task) {
+  const boundary = timerBoundary(task);
+  const body = boundary ? timerDefinition(boundary).timeDate?.body || "" : "";
+  const match = /^\s*workdays\(\s*(\d+)\s*\)\s*$/.exec(body);
+  return match ? Number(match[1]) : null;
+}
+
+function warningOf(bo) {
+  return (bo.extensionElements?.values || []).find((v) => v.$instanceOf("ow:Warning")) || null;
+}
+
+function showPanel(element) {
+  current = element;
+  laneForm.hidden = !is(element, "bpmn:Lane");
+  taskForm.hidden = !is(element, "bpmn:UserTask");
+  document.getElementById("panel-hint").hidden = !laneForm.hidden || !taskForm.hidden;
+  if (!element) return;
+  if (picker.querySelector(`option[value="${CSS.escape(element.id)}"]`)) picker.value = element.id;
+  const bo = element.businessObject;
+  const caption = `${is(element, "bpmn:Lane") ? t.lane : t.user_task} · ${bo.id}`;
+  if (!laneForm.hidden) {
+    laneForm.querySelector("[data-role=element]").textContent = caption;
+    const name = (bo.name || "").trim();
+    const options = Object.entries(departments).map(([code, label]) => el("option", { value: code }, `${code} · ${label}`));
+    if (name && !(name in departments)) options.unshift(el("option", { value: name }, `${name} ${t.unknown_department}`));
+    if (!name) options.unshift(el("option", { value: "" }, "—"));
+    laneForm.department.replaceChildren(...options);
+    laneForm.department.value = name;
+  }
+  if (!taskForm.hidden) {
+    clearErrors(taskForm);
+    taskForm.querySelector("[data-role=element]").textContent = caption;
+    taskForm.name.value = bo.name || "";
+    const limit = limitOf(element);
+    taskForm.limit.value = limit ?? "";
+    const warning = warningOf(bo);
+    for (const attr of WARNING_ATTRIBUTES) taskForm[attr].value = warning?.[attr] ?? "";
+  }
+}
+
+laneForm.department.addEventListener("change", () => {
+  if (current && is(current, "bpmn:Lane")) modeling.updateProperties(current, { name: laneForm.department.value });
+});
+laneForm.addEventListener("submit", (event) => event.preventDefault());
+
+function setLimit(task, days) {
+  let boundary = timerBoundary(task);
+  if (days === null) return;
+  if (!boundary) {
+    const shape = elementFactory.createShape({ type: "bpmn:BoundaryEvent", eventDefinitionType: "bpmn:TimerEventDefinition" });
+    boundary = modeling.createShape(shape, { x: task.x + task.width - 18, y: task.y + task.height }, task, { attach: true });
+    modeling.updateProperties(boundary, { cancelActivity: false });
+  }
+  const expression = bpmnFactory.create("bpmn:FormalExpression", { body: `workdays(${days})` });
+  modeling.updateModdleProperties(boundary, timerDefinition(boundary),
+    { timeDate: expression, timeDuration: undefined, timeCycle: undefined });
+  modeling.updateProperties(boundary, { name: `${days}个工作日` });
+}
+
+function setWarning(task, values) {
+  const bo = task.businessObject;
+  const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  let warning = warningOf(bo);
+  let extension = bo.extensionElements;
+  if (!Object.keys(given).length) {
+    if (warning) modeling.updateModdleProperties(task, extension, { values: extension.values.filter((v) => v !== warning) });
+    return;
+  }
+  if (!extension) {
+    extension = bpmnFactory.create("bpmn:ExtensionElements", { values: [] });
+    modeling.updateModdleProperties(task, bo, { extensionElements: extension });
+  }
+  if (!warning) {
+    warning = moddle.create("ow:Warning");
+    warning.$parent = extension;
+    modeling.updateModdleProperties(task, extension, { values: [...(extension.values || []), warning] });
+  }
+  modeling.updateModdleProperties(task, warning, values);
+}
+
+/** Read and check the panel's numbers; a problem is shown next to its field. */
+function panelValues() {
+  const fields = {};
+  const number = (name, low, high, whole) => {
+    const text = taskForm[name].value.trim();
+    if (!text) return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < low || value > high || (whole && !Number.isInteger(value))) {
+      fields[name] = [fmt(t.range, { low, high })];
+    }
+    return value;
+  };
+  const limit = number("limit", 1, 365, true);
+  const warning = {
+    yellowDaysLeft: number("yellowDaysLeft", 0, 60, true),
+    yellowFractionUsed: number("yellowFractionUsed", 0.01, 0.99, false),
+    escalateAfterDays: number("escalateAfterDays", 0, 60, true),
+  };
+  return { fields, limit: limit ?? null, warning };
+}
+
+taskForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (!current || !is(current, "bpmn:UserTask")) return;
+  const { fields, limit, warning } = panelValues();
+  if (Object.keys(fields).length) {
+    showErrors(taskForm, { code: "invalid", message: "", fields });
+    return;
+  }
+  clearErrors(taskForm);
+  const task = current;
+  if ((task.businessObject.name || "") !== taskForm.name.value.trim()) {
+    modeling.updateProperties(task, { name: taskForm.name.value.trim() });
+  }
+  setLimit(task, limit);
+  setWarning(task, warning);
+  say(t.applied);
+  showPanel(task);
+});
+
+modeler.get("eventBus").on("selection.changed", ({ newSelection }) => {
+  showPanel(newSelection.length === 1 ? newSelection[0] : null);
+});
+
+// ---- lint problems as markers ----
+
+function clearProblems() {
+  overlays.remove({ type: "lint" });
+  registry.forEach((element) => canvas.removeMarker(element, "lint-error"));
+  problemsBox.hidden = true;
+  problemsBox.replaceChildren();
+}
+
+/** The Chinese text of a known lint message (the API's English is kept in brackets otherwise). */
+function lintText(message) {
+  for (const [pattern, text] of t.lint || []) {
+    const match = new RegExp(pattern).exec(message);
+    if (match) return text.replace("{1}", match[1] ?? "");
+  }
+  return message;
+}
+
+function showProblems(problems) {
+  clearProblems();
+  for (const problem of problems) {
+    const element = problem.element ? registry.get(problem.element) : null;
+    if (!element) continue;
+    canvas.addMarker(element, "lint-error");
+    // A lane's left edge sits under the palette: put its marker further in.
+    const left = is(element, "bpmn:Lane") || is(element, "bpmn:Participant") ? Math.min(element.width / 2, 240) : -6;
+    overlays.add(element, "lint", {
+      position: { top: -12, left },
+      scale: false,  // stay readable however far the diagram is zoomed out
+      html: el("div", { class: "lint-marker", dataset: { element: element.id }, title: problem.message },
+        `! ${lintText(problem.message)}`),
+    });
+  }
+  const first = problems.map((p) => p.element && registry.get(p.element)).find(Boolean);
+  if (first) canvas.scrollToElement(first);
+  problemsBox.hidden = false;
+  problemsBox.replaceChildren(el("p", { class: "form-error" }, fmt(t.problems, { n: problems.length })),
+    el("ul", { class: "problems" }, problems.map((p) => el("li", {
+      dataset: { element: p.element || "" },
+      onclick: () => {
+        const element = p.element && registry.get(p.element);
+        if (!element) return;
+        modeler.get("selection").select(element);
+        canvas.scrollToElement(element);
+      },
+    }, lintText(p.message), p.element ? el("small", { class: "muted" }, ` （${p.element}${p.line ? `，第 ${p.line} 行` : ""}）`) : ""))));
+}
+
+// ---- toolbar ----
+
+async function currentXml() {
+  const { xml } = await modeler.saveXML({ format: true });
+  return xml;
+}
+
+function processKey() {
+  return executableProcess()?.id || key;
+}
+
+document.getElementById("deploy").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  button.disabled = true;
+  button.textContent = t.deploying;
+  try {
+    const { response, payload } = await raw("POST", "/api/definitions",
+      { body: await currentXml(), headers: { "Content-Type": "application/xml" } });
+    if (response.ok) {
+      clearProblems();
+      const deployedKey = payload.key;
+      const text = fmt(response.status === 201 ? t.deployed_new : t.deployed_same, { version: payload.version });
+      const versions = `/designer/${encodeURIComponent(deployedKey)}?from=${Math.max(1, payload.version - 1)}&to=${payload.version}`;
+      say(text, "ok", " ", el("a", { href: versions, id: "versions-link" }, t.see_versions));
+      if (deployedKey !== key) {
+        key = deployedKey;
+        history.replaceState(null, "", `/designer/${encodeURIComponent(key)}/edit`);
+      }
+      if (draftRevision !== null) {
+        await raw("DELETE", `/api/definitions/${encodeURIComponent(key)}/draft`);
+        draftRevision = null;
+        document.getElementById("discard-draft").hidden = true;
+      }
+    } else if (payload?.error?.details?.problems?.length) {
+      showProblems(payload.error.details.problems);
+      say(problemText(payload, response.status), "error");
+    } else {
+      say(problemText(payload, response.status), "error");
+    }
+  } catch (err) {
+    say(readable(err.message, err.code), "error");
+  } finally {
+    button.disabled = false;
+    button.textContent = t.deploy;
+  }
+});
+
+document.getElementById("save-draft").addEventListener("click", async () => {
+  const draftKey = processKey();
+  const headers = { "Content-Type": "application/xml" };
+  if (draftRevision !== null) headers["If-Match"] = String(draftRevision);
+  try {
+    const { response, payload } = await raw("PUT", `/api/definitions/${encodeURIComponent(draftKey)}/draft`,
+      { body: await currentXml(), headers });
+    if (response.status === 409) {
+      say(t.draft_conflict, "error");
+    } else if (!response.ok) {
+      say(problemText(payload, response.status), "error");
+    } else {
+      draftRevision = payload.revision;
+      document.getElementById("discard-draft").hidden = false;
+      say(fmt(t.draft_saved, { revision: payload.revision, at: when(payload.saved_at) }));
+    }
+  } catch (err) {
+    say(readable(err.message, err.code), "error");
+  }
+});
+
+document.getElementById("discard-draft").addEventListener("click", async (event) => {
+  const { response, payload } = await raw("DELETE", `/api/definitions/${encodeURIComponent(processKey())}/draft`);
+  if (!response.ok && response.status !== 404) {
+    say(problemText(payload, response.status), "error");
+    return;
+  }
+  draftRevision = null;
+  event.currentTarget.hidden = true;
+  say(t.draft_discarded);
+  if (key) open().catch((err) => say(fmt(t.import_failed, { message: err.message }), "error"));
+});
+
+document.getElementById("download").addEventListener("click", async () => {
+  const url = URL.createObjectURL(new Blob([await currentXml()], { type: "application/xml" }));
+  const a = el("a", { href: url, download: `${processKey() || "diagram"}.bpmn` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+});
+
+document.getElementById("upload").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file) return;
+  try {
+    await importXml(await file.text());
+  } catch (err) {
+    say(fmt(t.import_failed, { message: err.message }), "error");
+  }
+  event.target.value = "";
+});
+
+departments = await departmentNames();
+open().catch((err) => say(fmt(t.import_failed, { message: err.message }), "error"));

@@ -1,0 +1,73 @@
+"""Process designer in a real browser: edit a time limit and deploy; lint problems become markers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import login, shot
+from tests.live_server import REPO
+
+pytestmark = pytest.mark.browser
+
+KEY = "investment_joint_approval"
+
+
+def _open_modeler(page, base: str) -> None:
+    login(page, base, "designer")
+    page.goto(f"{base}/designer/{KEY}/edit")
+    page.wait_for_selector("#designer[data-ready=true]")
+    page.wait_for_selector(".djs-element[data-element-id=s1_zrzy_review]")
+
+
+def test_designer_changes_a_time_limit_deploys_and_sees_version_two(live_url: str, desktop) -> None:
+    login(desktop, live_url, "designer")
+    assert desktop.url.endswith("/designer")
+    desktop.wait_for_selector(f"tr[data-key={KEY}]")
+    shot(desktop, "designer-list")
+
+    _open_modeler(desktop, live_url)
+    assert desktop.locator(".bjs-powered-by").is_visible()  # the bpmn.io watermark stays visible
+    desktop.select_option("#element-picker", "s1_zrzy_review")  # selects it and scrolls it into view
+    form = desktop.locator("#task-form")
+    form.wait_for(state="visible")
+    assert form.locator("input[name=limit]").input_value() == "20"
+    form.locator("input[name=limit]").fill("15")
+    form.locator("input[name=yellowDaysLeft]").fill("3")
+    form.locator("button[type=submit]").click()
+    desktop.wait_for_selector("#status.ok")
+    shot(desktop, "designer-modeler-panel")
+    desktop.click("#deploy")
+    link = desktop.locator("#versions-link")
+    link.wait_for()
+    assert "第 2 版" in desktop.locator("#status").inner_text()
+
+    link.click()
+    desktop.wait_for_selector("body[data-loaded=true]")
+    assert desktop.locator("#versions tr[data-version='2']").is_visible()
+    changed = desktop.locator("section[data-kind=changed] tr[data-element-id=s1_zrzy_deadline]")
+    assert changed.is_visible()
+    assert "workdays(15)" in changed.inner_text() and "workdays(20)" in changed.inner_text()
+    assert desktop.locator("section[data-kind=changed] tr[data-element-id=s1_zrzy_review]").is_visible()
+    shot(desktop, "designer-versions-diff")
+
+
+def test_deploying_a_lane_with_an_unknown_department_marks_that_lane(live_url: str, desktop, tmp_path) -> None:
+    xml = (REPO / "bpmn" / f"{KEY}.bpmn").read_text(encoding="utf-8")
+    bad, count = re.subn(r'(<bpmn:lane id="Lane_xf" name=")xf(")', r"\1nosuchdept\2", xml)
+    assert count == 1
+    upload = tmp_path / "bad-lane.bpmn"
+    upload.write_text(bad, encoding="utf-8")
+
+    _open_modeler(desktop, live_url)
+    desktop.set_input_files("#upload", str(upload))
+    desktop.wait_for_selector(".djs-element[data-element-id=Lane_xf]")
+    desktop.click("#deploy")
+    marker = desktop.locator(".lint-marker[data-element=Lane_xf]")
+    marker.wait_for()
+    assert marker.is_visible()
+    assert desktop.locator(".djs-element.lint-error[data-element-id=Lane_xf]").count() == 1
+    assert "nosuchdept" in desktop.locator("#problems").inner_text()
+    assert desktop.locator(".lint-error").count() == 1  # only the offending lane
+    shot(desktop, "designer-lint-marker")
