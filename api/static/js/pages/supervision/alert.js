@@ -41,6 +41,10 @@ async function timelineView() {
   try {
     const inst = await api("GET", `/api/instances/${alert.instance_id}`);
     const tasks = inst.tasks.filter((task) => task.status !== "cancelled");
+    const concerned = tasks.find((task) => task.id === alert.task_id);
+    if (concerned && !alert.details?.text) {
+      document.getElementById("alert-subject").textContent = `${concerned.name}（${when(concerned.due_at)} ${t.task_due}）`;
+    }
     box.replaceChildren(
       el("p", {}, `${t.instance}：${inst.project?.name || ""}（${inst.query_code}）`),
       table([
@@ -70,7 +74,7 @@ function draw() {
     ["状态", el("span", { id: "alert-state" }, badge("alert-state", alert.state, "alert_state"))],
     [t.department, names[alert.department] || alert.department],
     [t.opened, when(alert.opened_at)],
-    ["事由", alert.details?.text || alert.subject],
+    ["事由", el("span", { id: "alert-subject" }, alert.details?.text || alert.subject)],
   ]);
   evidenceView(alert.evidence);
   const explanation = document.getElementById("explanation");

@@ -5,7 +5,9 @@ import { departmentNames, label, showProblem, table, wireChainCheck } from "./ki
 
 requireSession(["supervisor", "admin"]);
 const t = strings();
-const REFRESH_SECONDS = 15;
+// A wall display may choose its own rate (?refresh=5); never faster than every 2 seconds.
+const REFRESH_SECONDS = Math.max(2, Number(new URLSearchParams(location.search).get("refresh")) || 15);
+let refreshes = 0;
 const LEVELS = ["green", "yellow", "red", "escalated"];
 const COLOURS = { green: "#15803d", yellow: "#ca8a04", red: "#b91c1c", escalated: "#7e22ce" };
 let names = {};
@@ -150,9 +152,12 @@ async function refresh() {
     drawCells(board);
     drawRedList(board);
     drawOnTime(board);
+    const at = new Date().toLocaleTimeString("zh-CN", { hour12: false });
     document.getElementById("refreshed").textContent =
-      `${fmt(t.refreshed, { at: when(board.cells_as_of) })} · ${fmt(t.auto_refresh, { n: REFRESH_SECONDS })}`;
+      `${fmt(t.refreshed, { at })} · ${fmt(t.auto_refresh, { n: REFRESH_SECONDS })}`;
+    refreshes += 1;
     document.body.dataset.boardLoaded = "true";
+    document.body.dataset.refreshes = String(refreshes);
   } catch (err) {
     showProblem(document.getElementById("chain-result"), err);
   }

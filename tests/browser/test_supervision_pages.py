@@ -1,0 +1,130 @@
+"""Supervision bureau pages in a real browser: the live board with its charts, and an alert's life."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from tests.browser.conftest import api_token, login, shot
+
+pytestmark = pytest.mark.browser
+
+# Count the painted pixels of a chart's canvas: an ECharts chart that drew nothing leaves it transparent.
+PAINTED_PIXELS = """(selector) => {
+  const canvas = document.querySelector(selector);
+  if (!canvas || !canvas.width || !canvas.height) return 0;
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted += 1;
+  return painted;
+}"""
+
+
+def _open_deadline_alert(base: str) -> dict:
+    """An open deadline alert on a red (or escalated) task from the demo's late application."""
+    token = api_token(base, "jiancha")
+    deadline = time.monotonic() + 60  # the scheduler's first sweeps raise them shortly after start
+    while True:
+        r = requests.get(f"{base}/api/supervision/alerts", params={"source": "deadline", "state": "open"},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        assert r.status_code == 200, r.text
+        found = [a for a in r.json()["items"] if a["level"] in ("red", "escalated") and a["instance_id"]]
+        if found:
+            return found[-1]
+        assert time.monotonic() < deadline, "the demo data should give the bureau a deadline alert"
+        time.sleep(1)
+
+
+def test_board_loads_with_demo_data_and_charts_render(live_url: str, desktop) -> None:
+    _open_deadline_alert(live_url)  # the board then shows the late application too
+    login(desktop, live_url, "jiancha")
+    assert desktop.url.endswith("/supervision")
+    desktop.wait_for_selector("body[data-board-loaded=true][data-charts-drawn=true]")
+    assert desktop.locator("#cells tbody tr").count() >= 1
+    assert desktop.locator("#kpis .kpi").first.is_visible()
+    assert desktop.locator("#red-list tbody tr").count() >= 1
+    for chart in ("chart-warnings", "chart-complaints"):
+        assert desktop.locator(f"#{chart} canvas").is_visible()
+        assert desktop.evaluate(PAINTED_PIXELS, f"#{chart} canvas") > 500, chart
+
+    # click through a red/escalated cell to its items
+    cell = desktop.locator("#cells button.count.warn-escalated, #cells button.count.warn-red").first
+    cell.click()
+    desktop.wait_for_selector("#cell-items table tbody tr")
+    assert desktop.locator("#cell-items").is_visible()
+    shot(desktop, "supervision-board")
+
+    # the board refreshes itself without a page load (a wall display may ask for a faster rate)
+    desktop.goto(f"{live_url}/supervision?refresh=2")
+    desktop.wait_for_selector("body[data-board-loaded=true]")
+    desktop.evaluate("() => { window.sameDocument = true; }")
+    desktop.wait_for_selector("body[data-refreshes='2']", timeout=10000)
+    assert desktop.evaluate("() => window.sameDocument === true")
+
+
+def test_alert_is_explained_by_the_department_and_decided_into_accountability(live_url: str, browser) -> None:
+    alert = _open_deadline_alert(live_url)
+    department = alert["department"]
+
+    reviewer_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    reviewer = reviewer_ctx.new_page()
+    login(reviewer, live_url, f"{department}_reviewer")
+    reviewer.goto(f"{live_url}/supervision/alerts/{alert['id']}")
+    reviewer.wait_for_selector("body[data-loaded=true]")
+    form = reviewer.locator("#explain-form")
+    assert form.is_visible()
+    assert reviewer.locator("#decide-form").is_hidden()
+    form.locator("textarea[name=explanation]").fill("审查人员病休，已安排他人接办，三个工作日内办结。")
+    form.locator("button[type=submit]").click()
+    reviewer.wait_for_selector("#explanation-text")
+    assert "病休" in reviewer.locator("#explanation-text").inner_text()
+    assert form.is_hidden()
+    shot(reviewer, "supervision-alert-explained-by-department")
+    reviewer_ctx.close()
+
+    bureau_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    bureau = bureau_ctx.new_page()
+    login(bureau, live_url, "jiancha")
+    bureau.goto(f"{live_url}/supervision/alerts?source=deadline")
+    bureau.wait_for_selector(f"tr[data-alert-id='{alert['id']}']")
+    shot(bureau, "supervision-alerts")
+    bureau.click(f"tr[data-alert-id='{alert['id']}'] a >> nth=0")
+    bureau.wait_for_selector("body[data-loaded=true]")
+    assert "病休" in bureau.locator("#explanation-text").inner_text()
+    bureau.wait_for_selector("#timeline table")  # the instance's tasks
+    decide = bureau.locator("#decide-form")
+    decide.locator("input[value=accountability]").check()
+    bureau.wait_for_selector("#decide-form select[name=rung] option", state="attached")
+    assert "建议问责档次" in bureau.locator("#proposal").inner_text()
+    proposed = decide.locator("select[name=rung]").input_value()
+    decide.locator("textarea[name=reason]").fill("审批超期未办结，按效能问责办法处理。")
+    shot(bureau, "supervision-alert-decision-form")
+    decide.locator("button[type=submit]").click()
+    record_link = bureau.locator("#record-link")
+    record_link.wait_for()
+    assert "已处理" in bureau.locator("#alert-state").inner_text()
+    assert decide.is_hidden()
+    shot(bureau, "supervision-alert-decided")
+
+    record_link.click()
+    bureau.wait_for_selector("#measure")
+    assert bureau.locator("#measure").inner_text().startswith(f"档次 {proposed}")
+    assert bureau.locator(f"#links a[href='/supervision/alerts/{alert['id']}']").is_visible()
+    shot(bureau, "supervision-accountability-record")
+
+    bureau.goto(f"{live_url}/supervision/accountability")
+    bureau.click("#chain-check")
+    bureau.wait_for_selector("#chain-result.ok")
+    shot(bureau, "supervision-accountability")
+    bureau_ctx.close()
+
+
+@pytest.mark.parametrize("path", ["orders", "complaints", "scores"])
+def test_lists_render(live_url: str, desktop, path: str) -> None:
+    login(desktop, live_url, "jiancha")
+    desktop.goto(f"{live_url}/supervision/{path}")
+    desktop.wait_for_selector("table.list, p.empty")
+    assert desktop.locator(f".tabs a[aria-current=page][href='/supervision/{path}']").is_visible()
+    shot(desktop, f"supervision-{path}")
