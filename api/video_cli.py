@@ -13,6 +13,7 @@ from flask import Flask
 
 from engine.commands import Actor
 from engine.database import writer_sessionmaker
+from monitor.models import Camera
 from monitor.video.demo import ensure_demo_camera
 from monitor.video.evidence import VideoStore
 from monitor.video.offline import load_reference
@@ -50,7 +51,8 @@ def register_video_cli(app: Flask) -> None:
         worker = video_worker(app)
         if demo:
             camera_id = ensure_demo_camera(worker.executor, worker.session_factory, worker.store, VIDEO_ACTOR)
-            click.echo(f"demo camera {camera_id} watches the zwfw window (a generated clip, looped)")
+            click.echo(f"demo camera {camera_id} watches the zwfw window (a generated clip, looped)"
+                       if camera_id else "no demo departments (ow setup --no-demo): no demo camera")
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
@@ -67,6 +69,8 @@ def register_video_cli(app: Flask) -> None:
             image = load_reference(source)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
+        if db.session.get(Camera, camera_id) is None:
+            raise click.ClickException(f"camera {camera_id} not found")
         sha = VideoStore(services().settings.video_dir).save_reference(camera_id, image)
         camera = services().executor.execute(SetCameraReferenceCommand(camera_id, sha), SETUP_ACTOR)
         click.echo(f"camera {camera.id}: reference {sha[:12]}… stored")

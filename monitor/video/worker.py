@@ -26,6 +26,7 @@ __all__ = ["VIDEO_ACTOR", "VideoWorker"]
 
 log = logging.getLogger(__name__)
 VIDEO_ACTOR = Actor.system("video")
+HEALTH_EVERY = timedelta(seconds=30)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class _Runner:
     last_frame_at: datetime | None = None
     online: bool | None = None
     latest_written_at: datetime | None = None
+    health_reported_at: datetime | None = None
     saved: dict[tuple[str, str], EventChange] = field(default_factory=dict)
 
     @property
@@ -170,7 +172,8 @@ class VideoWorker:
 
     def _handle(self, runner: _Runner, frame: Frame) -> None:
         runner.last_frame_at = frame.at
-        if runner.online is not True:
+        stale = runner.health_reported_at is None or frame.at - runner.health_reported_at >= HEALTH_EVERY
+        if runner.online is not True or stale:  # also refresh last_frame_at for the registry now and then
             self._report_health(runner, True)
         if runner.latest_written_at is None or frame.at - runner.latest_written_at >= self.latest_every:
             self.store.write_latest(runner.camera_id, frame.image)
@@ -215,6 +218,7 @@ class VideoWorker:
             log.exception("camera %s: reporting health failed", runner.camera_id)
             return
         runner.online = online
+        runner.health_reported_at = runner.last_frame_at
 
     # -- retention --------------------------------------------------------------------------------
 
