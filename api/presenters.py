@@ -127,7 +127,8 @@ def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[Aud
                   now: datetime, *, pauses: list[Pause] | None = None,
                   extensions: list[Extension] | None = None,
                   shortfall: Shortfall | None = None,
-                  calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+                  calendar: WorkingCalendar | None = None,
+                  departments: dict[str, str] | None = None) -> dict[str, Any]:
     """Describe an instance for staff: everything, including applicant contact and history."""
     shortfall_status = shortfall.status if shortfall is not None else None
     return {
@@ -146,6 +147,8 @@ def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[Aud
         "data": instance.data, "created_at": iso(instance.created_at), "updated_at": iso(instance.updated_at),
         "completed_at": iso(instance.completed_at),
         "tasks": [task_json(t, now, calendar) for t in tasks],
+        "departments": {t.department_code: (departments or {}).get(t.department_code, t.department_code)
+                        for t in tasks},
         "history": [event_json(e) for e in history],
     }
 

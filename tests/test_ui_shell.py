@@ -39,3 +39,14 @@ def test_static_shell_files_are_served(api: Api) -> None:
         r = api.get(path)
         assert r.status_code == 200, path
         r.close()
+
+
+def test_no_page_string_hides_a_common_catalogue() -> None:
+    """A page key named like a common dict (state, decision, pause_kind…) would break the shared lookups."""
+    from api.ui import board, login, track, window, worklist
+    from api.ui.rendering import COMMON_ZH
+
+    for strings in (board.STRINGS_ZH, login.STRINGS_ZH, track.STRINGS_ZH, window.STRINGS_ZH,
+                    window.RECEIPT_ZH, worklist.STRINGS_ZH):
+        for key, value in strings.items():
+            assert key not in COMMON_ZH or isinstance(value, type(COMMON_ZH[key])), key

@@ -95,6 +95,7 @@ class InstanceSchema(Schema):
     extensions = fields.List(fields.Dict())
     shortfall = fields.Dict(allow_none=True, metadata={"description": "容缺: documents, due_at, status"})
     tasks = fields.List(fields.Dict())
+    departments = fields.Dict(metadata={"description": "display names of the departments in tasks"})
     history = fields.List(fields.Dict())
 
 
@@ -149,7 +150,7 @@ def _instance_detail(instance_id: int) -> dict[str, Any]:
                          pauses=instance_pauses(db.session, instance_id),
                          extensions=instance_extensions(db.session, instance_id),
                          shortfall=instance_shortfall(db.session, instance_id),
-                         calendar=services().runtime.calendar)
+                         calendar=services().runtime.calendar, departments=department_names(db.session))
 
 
 @blp.route("/<int:instance_id>/retry", methods=["POST"])

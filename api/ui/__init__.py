@@ -13,9 +13,9 @@ __all__ = ["register_ui"]
 
 def register_ui(app: Flask) -> None:
     """Register the page blueprints."""
-    from . import login
+    from . import board, login, track, window, worklist
 
-    for module in (login,):
+    for module in (login, track, window, worklist, board):
         app.register_blueprint(module.bp)
 
     from .back_office import register_back_office

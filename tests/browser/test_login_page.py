@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.conftest import login, shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_wrong_password_is_shown_next_to_the_password_field(live_url: str, phone) -> None:

@@ -1,0 +1,103 @@
+// The lead department's stage board: each application at a stage it leads, every co-reviewer's state and
+// countdown in one row, their opinions together, the stage decision once all are in, and reminders.
+import { api, clearErrors, countdown, el, fmt, readable, showErrors, strings, when } from "../api.js";
+import { requireSession } from "../session.js";
+
+const t = strings();
+const session = requireSession(["lead", "reviewer"]);
+document.getElementById("dept-name").textContent = session.department_name || "";
+
+function flash(text) {
+  const saved = document.getElementById("saved");
+  saved.textContent = text;
+  saved.hidden = false;
+}
+
+function stateOf(task) {
+  if (!task) return "not_reached";
+  if (task.status === "completed") return "completed";
+  if (task.pause) return "paused";
+  return task.overdue ? "overdue" : "in_progress";
+}
+
+function coReviewer(item) {
+  const task = item.task;
+  const state = stateOf(task);
+  const late = !!task && task.status !== "completed" && (task.overdue || ["red", "escalated"].includes(task.warning_level));
+  const box = el("div", { class: late ? "late" : "", dataset: { department: item.department, state } },
+    el("div", {}, el("strong", {}, item.department_name)),
+    el("span", { class: `badge state-${state}` }, t.state[state] || state), " ",
+    task && task.status !== "completed"
+      ? el("span", { class: "countdown" }, countdown(task.working_days_left))
+      : task ? el("span", {}, t.decision[item.decision] || item.decision || "") : el("span", { class: "muted" }, t.not_reached));
+  if (task && task.status !== "completed") {
+    const button = el("button", { type: "button", class: late ? "danger remind" : "remind" }, t.remind);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        await api("POST", `/api/tasks/${task.id}/remind`, { body: { note: t.remind_note } });
+        flash(`${item.department_name}：${t.reminded}`);
+      } catch (err) {
+        flash(readable(err.message, err.code));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    box.append(el("div", {}, button));
+  }
+  return box;
+}
+
+function decisionForm(row) {
+  const option = (value, label, checked) => el("label", { class: "field inline" },
+    el("input", { type: "radio", name: "decision", value, checked }), label);
+  const form = el("form", { class: "form decide", novalidate: true },
+    el("div", { class: "form-error", role: "alert", hidden: true }),
+    el("h3", {}, t.decide_title),
+    el("fieldset", { "data-field": "decision" }, el("legend", {}, t.decision_label),
+      el("div", { class: "actions" }, option("approve", t.approve, true), option("refuse", t.refuse, false))),
+    el("label", { class: "field" }, el("span", {}, t.opinion), el("textarea", { name: "opinion", maxlength: 4000 })),
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.decide)));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      await api("POST", `/api/tasks/${row.lead_task.id}/complete`, { body: {
+        decision: form.querySelector("input[name=decision]:checked").value,
+        opinion: form.elements.opinion.value.trim() || null } });
+      flash(`${row.project.name}：${t.decided}`);
+      await load();
+    } catch (err) {
+      showErrors(form, err);
+    }
+  });
+  return form;
+}
+
+function card(row) {
+  const waiting = row.co_reviews.filter((c) => !c.task || c.task.status !== "completed").length;
+  const opinions = row.co_reviews.filter((c) => c.task && c.task.status === "completed");
+  return el("section", { class: "card board-row", dataset: { instanceId: row.instance_id } },
+    el("h2", {}, row.project.name, " ", el("span", { class: "muted" }, row.project.code)),
+    el("div", { class: "muted" }, `${t.stage}：${row.stage.name}`),
+    el("h3", {}, t.co_reviewers),
+    el("div", { class: "co" }, ...row.co_reviews.map(coReviewer)),
+    opinions.length ? el("div", { class: "opinions" }, el("h3", {}, t.opinions),
+      el("ul", {}, ...opinions.map((c) => el("li", {}, `${c.department_name}（${t.decision[c.decision] || c.decision || ""}，${when(c.task.completed_at)}）：${c.opinion || t.no_opinion}`)))) : null,
+    row.can_decide ? decisionForm(row) : el("p", { class: "muted" }, waiting ? fmt(t.waiting, { n: waiting }) : ""));
+}
+
+async function load() {
+  try {
+    const { items } = await api("GET", "/api/instances/lead-board");
+    document.getElementById("board").replaceChildren(...items.map(card));
+    document.getElementById("empty").hidden = items.length > 0;
+    document.getElementById("status-line").hidden = true;
+  } catch (err) {
+    const box = document.getElementById("problem");
+    box.textContent = readable(err.message, err.code);
+    box.hidden = false;
+  }
+}
+
+load();

@@ -1,0 +1,92 @@
+// The receipt (受理回执) or notice for one registration, with the query code as text and as a QR code,
+// printable on A4 paper or on an 80 mm receipt printer.
+import { api, el, fmt, readable, strings, when } from "../api.js";
+import { requireSession } from "../session.js";
+
+const t = strings();
+const session = requireSession(["window", "admin"]);
+const root = document.getElementById("receipt");
+const id = root.dataset.instance;
+
+const PAGE_SIZES = { a4: "@page { size: A4; margin: 18mm; }", slip: "@page { size: 80mm auto; margin: 3mm; }" };
+
+function printAs(kind) {
+  document.body.dataset.print = kind;
+  let style = document.getElementById("page-size");
+  if (!style) {
+    style = el("style", { id: "page-size" });
+    document.head.append(style);
+  }
+  style.textContent = PAGE_SIZES[kind];
+  window.print();
+}
+
+function formatCode(code) {
+  return code.match(/.{1,4}/g).join("-");
+}
+
+/** What kind of paper this is: an acceptance receipt, or the acceptance process's refusal/correction. */
+function paper(instance) {
+  if (instance.definition_key !== "one_window_acceptance") return { kind: "receipt" };
+  const check = [...instance.tasks].reverse().find((x) => x.bpmn_id === "check_completeness" && x.submission);
+  const decision = check?.submission?.decision;
+  return { kind: decision === "refuse" ? "refusal" : "correction", opinion: check?.submission?.opinion };
+}
+
+function facts(rows) {
+  return rows.filter(([, value]) => value !== null && value !== undefined && value !== "")
+    .flatMap(([label, value]) => [el("dt", {}, label), el("dd", {}, value)]);
+}
+
+function render(instance) {
+  const what = paper(instance);
+  const title = { receipt: t.receipt_a4, refusal: t.refusal_title, correction: t.correction_title }[what.kind];
+  const code = formatCode(instance.query_code);
+  const trackUrl = `${location.origin}/track/${instance.query_code}`;
+  const submitted = instance.data.documents_submitted || [];
+  const rows = [
+    [t.project_name, instance.project.name], [t.project_code, instance.project.code],
+    [t.investment, Number(instance.project.investment).toLocaleString("zh-CN")],
+    [t.applicant, instance.applicant.name], [t.accepted_at, when(instance.created_at)],
+    [t.documents, submitted.join("、")],
+  ];
+  if (instance.shortfall) {
+    rows.push([fmt(t.shortfall, { due: when(instance.shortfall.due_at) }), instance.shortfall.documents.join("、")]);
+  }
+  document.getElementById("a4-title").textContent = title;
+  document.getElementById("slip-title").textContent = what.kind === "receipt" ? t.receipt_slip : title;
+  document.getElementById("a4-facts").replaceChildren(...facts(rows));
+  const extra = [];
+  if (what.kind === "correction") {
+    extra.push(el("p", {}, t.correction_text),
+      el("ol", { id: "missing-list" }, ...(instance.data.missing_documents || []).map((d) => el("li", {}, d))),
+      what.opinion ? el("p", {}, `${t.note}：${what.opinion}`) : null);
+  } else if (what.kind === "refusal") {
+    extra.push(el("p", {}, t.refusal_text), el("p", { id: "refusal-reason" }, `${t.reason}：${what.opinion}`));
+  }
+  document.getElementById("a4-extra").replaceChildren(...extra);
+  document.getElementById("a4-code").textContent = code;
+  document.getElementById("a4-url").textContent = `${t.track_url}：${trackUrl}`;
+  document.getElementById("a4-handler").textContent = `${t.handler}：${session.username}`;
+  document.getElementById("slip-code").textContent = code;
+  document.getElementById("slip-facts").replaceChildren(
+    el("div", {}, `${t.project_name}：${instance.project.name}`),
+    el("div", {}, `${t.applicant}：${instance.applicant.name}`),
+    el("div", {}, `${t.accepted_at}：${when(instance.created_at)}`));
+  for (const img of [document.getElementById("a4-qr"), document.getElementById("slip-qr")]) {
+    img.src = `/track/${instance.query_code}/qr.svg`;
+  }
+  root.dataset.kind = what.kind;
+  root.hidden = false;
+  document.getElementById("status-line").hidden = true;
+}
+
+document.getElementById("print-a4").addEventListener("click", () => printAs("a4"));
+document.getElementById("print-slip").addEventListener("click", () => printAs("slip"));
+
+api("GET", `/api/instances/${id}`).then(render).catch((err) => {
+  const box = document.getElementById("problem");
+  box.textContent = readable(err.message, err.code);
+  box.hidden = false;
+  document.getElementById("status-line").hidden = true;
+});

@@ -1,0 +1,123 @@
+// Applicant tracking: progress by query code, each department's state and countdown, pauses with their
+// reasons, and the diagram coloured by state; refreshes itself while the page is open.
+import { api, countdown, el, fmt, strings, when } from "../api.js";
+import { legend, showDiagram, statesById } from "../diagram.js";
+import { drawHeader } from "../session.js";
+
+const t = strings();
+const root = document.getElementById("progress");
+const code = root.dataset.code;
+const refreshSeconds = Number(root.dataset.refresh) || 60;
+let diagram = null;
+let timer = null;
+
+drawHeader();
+
+function setText(id, text) {
+  document.getElementById(id).textContent = text ?? "—";
+}
+
+function show(id, visible = true) {
+  document.getElementById(id).hidden = !visible;
+}
+
+function problem(message) {
+  const box = document.getElementById("problem");
+  box.textContent = message;
+  box.hidden = false;
+  for (const id of ["summary", "departments-card", "diagram-card"]) show(id, false);
+}
+
+function notices(data) {
+  const items = [];
+  if (data.correction) {
+    items.push(el("div", { class: "notice", id: "correction" }, fmt(t.correction, { reason: data.correction.reason }),
+      data.correction.missing_documents.length
+        ? el("div", {}, t.correction_docs, data.correction.missing_documents.join("、")) : null));
+  }
+  for (const task of data.tasks) {
+    if (task.paused && (task.state === "pending" || task.state === "in_progress")) {
+      items.push(el("div", { class: "notice paused-notice" }, fmt(t.paused, {
+        department: task.department_name, kind: t.pause_kind[task.paused.kind] || task.paused.kind,
+        reason: task.paused.reason })));
+    }
+  }
+  if (data.shortfall && data.shortfall.status !== "supplied") {
+    items.push(el("div", { class: "notice" }, fmt(t.shortfall, {
+      due: when(data.shortfall.due_at), documents: data.shortfall.documents.join("、") })));
+  }
+  if (data.passed_with_shortfall) items.push(el("div", { class: "notice" }, t.shortfall_passed));
+  document.getElementById("notices").replaceChildren(...items);
+}
+
+function departmentItem(task, state) {
+  const warn = state === "overdue" ? "warn-red" : state === "completed" ? "warn-green" : "";
+  return el("li", { class: warn, dataset: { bpmnId: task.bpmn_id, state } },
+    el("div", { class: "actions" },
+      el("strong", {}, task.department_name),
+      el("span", { class: `badge state-${state}` }, t.state[state] || state)),
+    el("div", {}, task.name),
+    el("div", { class: "muted" },
+      state === "completed"
+        ? `${t.completed_at}：${when(task.completed_at)}${task.decision ? ` · ${t.result}：${t.decision[task.decision] || task.decision}` : ""}`
+        : `${t.due}：${when(task.due_at)} · ${countdown(task.working_days_left)}`));
+}
+
+function render(data) {
+  document.getElementById("problem").hidden = true;
+  setText("project-name", data.project_name);
+  setText("query-code", data.query_code);
+  setText("status", data.blzt_name || t.state[data.status] || data.status);
+  setText("stage", data.stage);
+  setText("accepted-at", when(data.accepted_at));
+  show("completed-label", !!data.completed_at);
+  show("completed-at", !!data.completed_at);
+  setText("completed-at", when(data.completed_at));
+  show("outcome-label", !!data.outcome);
+  show("outcome", !!data.outcome);
+  setText("outcome", data.outcome);
+  notices(data);
+  const states = statesById(data.tasks);
+  document.getElementById("departments").replaceChildren(
+    ...data.tasks.map((task) => departmentItem(task, statesById([task])[task.bpmn_id])));
+  show("summary");
+  show("departments-card");
+  return states;
+}
+
+async function refresh() {
+  try {
+    const data = await api("GET", `/api/public/track/${encodeURIComponent(code)}`, { auth: false });
+    const states = render(data);
+    if (!diagram) {
+      show("diagram-card");
+      const xml = await api("GET", `/api/public/track/${encodeURIComponent(code)}/diagram`,
+                            { auth: false, accept: "application/xml" });
+      diagram = await showDiagram(document.getElementById("diagram"), xml, states);
+      document.getElementById("legend").replaceChildren(legend(t));
+      document.getElementById("diagram").dataset.ready = "true";
+    } else {
+      diagram.colour(states);
+    }
+    const now = new Date();
+    setText("status-line", fmt(t.refreshed, {
+      time: now.toLocaleTimeString("zh-CN", { hour12: false }), seconds: refreshSeconds }));
+  } catch (err) {
+    if (err.status === 404) {
+      problem(t.not_found);
+      setText("status-line", "");
+      return; // nothing will appear at this code by waiting
+    }
+    if (err.status === 429) problem(fmt(t.throttled, { seconds: err.retryAfter || refreshSeconds }));
+    else if (!diagram) problem(t.load_failed);
+  }
+  timer = setTimeout(refresh, refreshSeconds * 1000);
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && timer) {
+    clearTimeout(timer);
+    refresh();
+  }
+});
+refresh();

@@ -1,0 +1,147 @@
+// Window intake: register an application (accept, with 容缺 documents if any), or record a one-time
+// correction notice or a refusal through the acceptance process; then open the printable receipt.
+import { api, ApiError, clearErrors, el, showErrors, strings } from "../api.js";
+import { requireSession } from "../session.js";
+
+const INTAKE_PROCESS = "one_window_acceptance";  // records refusals and correction notices
+const NOT_AT_WINDOW = new Set([INTAKE_PROCESS, "complaint_handling"]);
+const t = strings();
+requireSession(["window", "admin"]);
+
+const form = document.getElementById("intake");
+const docs = document.getElementById("documents");
+const extraRows = document.getElementById("extra-rows");
+
+async function loadProcesses() {
+  const select = form.elements.definition_key;
+  try {
+    const { items } = await api("GET", "/api/definitions");
+    const options = items.filter((d) => !NOT_AT_WINDOW.has(d.key))
+      .map((d) => el("option", { value: d.key, selected: d.key === "investment_joint_approval" }, d.name || d.key));
+    if (options.length) select.replaceChildren(...options);
+  } catch (err) {
+    showErrors(form, err);
+  }
+}
+
+function drawChecklist() {
+  docs.replaceChildren(...t.documents.map((doc, i) => {
+    const name = `doc-${i}`;
+    const choice = (value, label, disabled = false) => el("label", { class: "field inline" },
+      el("input", { type: "radio", name, value, checked: value === "submitted", disabled }), label);
+    return el("li", { dataset: { document: doc.name } },
+      el("div", {}, el("strong", {}, doc.name), " ",
+        doc.secondary ? el("span", { class: "badge warn-yellow" }, t.may_shortfall) : null),
+      el("div", { class: "actions" }, choice("submitted", t.doc_submitted),
+        choice("shortfall", t.doc_shortfall, !doc.secondary), choice("missing", t.doc_missing)));
+  }));
+}
+
+function addExtraRow(key = "", value = "") {
+  const row = el("div", { class: "row two extra-row" },
+    el("label", { class: "field" }, el("span", {}, t.extra_key),
+      el("input", { name: "extra-key", value, maxlength: 64, pattern: "[A-Za-z][A-Za-z0-9_]*" })),
+    el("label", { class: "field" }, el("span", {}, t.extra_value),
+      el("input", { name: "extra-value", maxlength: 2000 })),
+    el("div", { class: "actions" }, el("button", { type: "button", class: "link", onclick: () => row.remove() },
+      t.extra_remove)));
+  row.querySelector("[name=extra-key]").value = key;
+  row.querySelector("[name=extra-value]").value = value;
+  extraRows.append(row);
+}
+
+/** The checklist as three lists of document names. */
+function checklist() {
+  const result = { submitted: [], shortfall: [], missing: [] };
+  docs.querySelectorAll("li").forEach((li, i) => {
+    const picked = form.querySelector(`input[name="doc-${i}"]:checked`);
+    result[picked ? picked.value : "missing"].push(li.dataset.document);
+  });
+  return result;
+}
+
+/** Free-form fields; a number-looking value is sent as a number so the process can compare it. */
+function extraData() {
+  const data = {};
+  extraRows.querySelectorAll(".extra-row").forEach((row) => {
+    const key = row.querySelector("[name=extra-key]").value.trim();
+    const raw = row.querySelector("[name=extra-value]").value.trim();
+    if (!key) return;
+    row.querySelector("[name=extra-key]").dataset.field = `data.${key}`;
+    data[key] = raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+  });
+  return data;
+}
+
+function application(definitionKey, data) {
+  const value = (name) => form.elements[name].value.trim();
+  const investment = value("project.investment");
+  return {
+    definition_key: definitionKey,
+    project: { name: value("project.name"), code: value("project.code"),
+               investment: investment === "" || Number.isNaN(Number(investment)) ? investment : Number(investment) },
+    applicant: { name: value("applicant.name"), contact: value("applicant.contact") },
+    data,
+  };
+}
+
+function localError(fields) {
+  return new ApiError(422, "invalid", "", fields, null);
+}
+
+async function accept(docsState) {
+  if (docsState.missing.length) throw localError({ "shortfall.documents": [t.missing_block] });
+  const body = application(form.elements.definition_key.value,
+                           { ...extraData(), documents_submitted: docsState.submitted });
+  if (docsState.shortfall.length) {
+    body.shortfall = { documents: docsState.shortfall,
+                       deadline_working_days: Number(form.elements["shortfall.deadline_working_days"].value),
+                       commitment: form.elements["shortfall.commitment"].value.trim() };
+  }
+  return api("POST", "/api/instances", { body });
+}
+
+/** Refusal or correction: register through the acceptance process and record the window's decision. */
+async function notAccepted(outcome, docsState) {
+  const reason = form.elements.reason.value.trim();
+  if (outcome === "refuse" && !reason) throw localError({ reason: [t.reason_required] });
+  if (outcome === "correct" && !docsState.missing.length) throw localError({ "shortfall.documents": [t.nothing_missing] });
+  const data = { ...extraData(), documents_submitted: docsState.submitted, missing_documents: docsState.missing,
+                 intended_process: form.elements.definition_key.value };
+  const started = await api("POST", "/api/instances", { body: application(INTAKE_PROCESS, data) });
+  for (const [bpmnId, decision] of [["receive", null], ["check_completeness", outcome]]) {
+    const detail = await api("GET", `/api/instances/${started.id}`);
+    const task = detail.tasks.find((x) => x.bpmn_id === bpmnId && (x.status === "ready" || x.status === "claimed"));
+    if (!task) break;
+    const body = decision ? { decision, opinion: reason || docsState.missing.join("、") } : {};
+    await api("POST", `/api/tasks/${task.id}/complete`, { body });
+  }
+  return started;
+}
+
+form.addEventListener("change", () => {
+  document.getElementById("shortfall").hidden = !checklist().shortfall.length;
+});
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(form);
+  const outcome = event.submitter ? event.submitter.value : "accept";
+  const buttons = form.querySelectorAll("button[type=submit]");
+  buttons.forEach((b) => { b.disabled = true; });
+  try {
+    const docsState = checklist();
+    const started = outcome === "accept" ? await accept(docsState) : await notAccepted(outcome, docsState);
+    document.getElementById("done").hidden = false;
+    location.assign(`/window/receipt/${started.id}`);
+  } catch (err) {
+    showErrors(form, err);
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+});
+
+document.getElementById("extra-add").addEventListener("click", () => addExtraRow());
+drawChecklist();
+addExtraRow();
+loadProcesses();

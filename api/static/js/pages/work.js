@@ -1,0 +1,147 @@
+// One application's work page for a department: claim, decide with an opinion, pause/resume the clock,
+// ask for more time; read-only progress of the other departments, the history and the diagram.
+import { api, clearErrors, countdown, el, fmt, readable, showErrors, strings, when } from "../api.js";
+import { legend, showDiagram, statesById } from "../diagram.js";
+import { requireSession } from "../session.js";
+
+const t = strings();
+const session = requireSession(["reviewer", "lead", "window", "supervisor"]);
+const root = document.getElementById("work");
+const id = root.dataset.instance;
+let diagram = null;
+
+const OPEN = new Set(["ready", "claimed"]);
+
+function field(label, control) {
+  return el("label", { class: "field" }, el("span", {}, label), control);
+}
+
+/** A form that calls the API on submit and reloads the page's data when it worked. */
+function actionForm(name, children, submit) {
+  const form = el("form", { class: "form", novalidate: true, dataset: { action: name } },
+    el("div", { class: "form-error", role: "alert", hidden: true }), ...children);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const buttons = form.querySelectorAll("button");
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      await submit(form);
+      await load();
+      const saved = document.getElementById("saved");
+      saved.textContent = t.saved;
+      saved.hidden = false;
+    } catch (err) {
+      showErrors(form, err);
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  });
+  return form;
+}
+
+function taskPanel(task) {
+  const panel = el("section", { class: `card task-panel warn-${task.warning_level}`, dataset: { taskId: task.id } },
+    el("h2", {}, task.name),
+    el("p", {}, el("span", { class: `badge warn-${task.warning_level}` }, t.warning[task.warning_level]), " ",
+      `${t.due}：${when(task.due_at)} · `, el("span", { class: "countdown" }, countdown(task.working_days_left))));
+  if (task.pause) {
+    panel.append(el("p", { class: "notice", id: "pause-notice" }, fmt(t.paused_since, {
+      since: when(task.pause.since), kind: t.pause_kind[task.pause.kind] || task.pause.kind, reason: task.pause.reason })));
+    panel.append(actionForm("resume", [el("button", { type: "submit", class: "primary" }, t.resume)],
+      () => api("POST", `/api/tasks/${task.id}/resume`)));
+    return panel;
+  }
+  if (task.status === "ready") {
+    panel.append(actionForm("claim", [el("button", { type: "submit", class: "primary" }, t.claim)],
+      () => api("POST", `/api/tasks/${task.id}/claim`)));
+    return panel;
+  }
+  if (task.assignee && task.assignee !== session.username) {
+    panel.append(el("p", { class: "muted" }, fmt(t.claimed_by, { user: task.assignee })));
+    return panel;
+  }
+  const decision = (value, label, checked) => el("label", { class: "field inline" },
+    el("input", { type: "radio", name: "decision", value, checked }), label);
+  panel.append(actionForm("complete", [
+    el("fieldset", { "data-field": "decision" }, el("legend", {}, t.decision_label),
+      el("div", { class: "actions" }, decision("approve", t.approve, true), decision("refuse", t.refuse, false))),
+    field(t.opinion, el("textarea", { name: "opinion", maxlength: 4000, placeholder: t.opinion_hint })),
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.complete)),
+  ], (form) => api("POST", `/api/tasks/${task.id}/complete`, { body: {
+    decision: form.querySelector("input[name=decision]:checked")?.value || null,
+    opinion: form.elements.opinion.value.trim() || null } })));
+  const kinds = Object.entries(t.pause_kind).map(([value, label]) => el("option", { value }, label));
+  panel.append(el("details", {}, el("summary", {}, t.pause_section), actionForm("pause", [
+    field(t.pause_kind_label, el("select", { name: "kind" }, ...kinds)),
+    field(t.pause_reason, el("textarea", { name: "reason", maxlength: 2000 })),
+    el("div", { class: "actions" }, el("button", { type: "submit" }, t.pause)),
+  ], (form) => api("POST", `/api/tasks/${task.id}/pause`, { body: {
+    kind: form.elements.kind.value, reason: form.elements.reason.value.trim() } }))));
+  panel.append(el("details", {}, el("summary", {}, t.extension_section), actionForm("extension", [
+    field(t.extension_days, el("input", { name: "working_days", type: "number", min: 1, max: 60, value: 5 })),
+    field(t.extension_reason, el("textarea", { name: "reason", maxlength: 2000 })),
+    el("div", { class: "actions" }, el("button", { type: "submit" }, t.extension)),
+  ], (form) => api("POST", `/api/tasks/${task.id}/extensions`, { body: {
+    working_days: Number(form.elements.working_days.value), reason: form.elements.reason.value.trim() } }))));
+  return panel;
+}
+
+let departmentNames = {};
+
+function progressItem(task) {
+  const state = statesById([task])[task.bpmn_id] || task.status;
+  return el("li", { class: `warn-${task.warning_level}`, dataset: { department: task.department } },
+    el("div", { class: "actions" }, el("strong", {}, departmentNames[task.department] || task.department), task.name,
+      el("span", { class: `badge state-${state}` }, t.state[state] || state)),
+    el("div", { class: "muted" }, OPEN.has(task.status)
+      ? `${t.due}：${when(task.due_at)} · ${countdown(task.working_days_left)}`
+      : `${when(task.completed_at)} ${task.submission?.decision ? t.decision[task.submission.decision] || task.submission.decision : ""}`));
+}
+
+function historyItem(event) {
+  const d = event.details || {};
+  const extra = [departmentNames[d.department] || d.department, d.decision && (t.decision[d.decision] || d.decision), d.opinion, d.reason, d.note]
+    .filter(Boolean).join(" · ");
+  return el("li", { dataset: { action: event.action } },
+    `${when(event.at)} ${event.actor || ""} ${t.actions[event.action] || event.action}${extra ? `：${extra}` : ""}`);
+}
+
+function render(instance) {
+  departmentNames = instance.departments || {};
+  document.getElementById("project-name").textContent = instance.project.name;
+  document.getElementById("facts").replaceChildren(
+    el("dt", {}, t.query_code), el("dd", {}, instance.query_code),
+    el("dt", {}, t.applicant), el("dd", {}, `${instance.applicant.name}（${instance.applicant.contact}）`),
+    el("dt", {}, t.status), el("dd", {}, instance.blzt_name || t.state[instance.status] || instance.status));
+  const mine = instance.tasks.filter((x) => x.department === session.department && OPEN.has(x.status));
+  const others = instance.tasks.filter((x) => !mine.includes(x) && x.status !== "cancelled");
+  document.getElementById("my-tasks").replaceChildren(...mine.map(taskPanel));
+  document.getElementById("progress").replaceChildren(...others.map(progressItem));
+  document.getElementById("history").replaceChildren(...instance.history.map(historyItem));
+  root.hidden = false;
+  document.getElementById("status-line").hidden = true;
+}
+
+async function load() {
+  try {
+    const instance = await api("GET", `/api/instances/${id}`);
+    render(instance);
+    const states = statesById(instance.tasks);
+    if (!diagram) {
+      const xml = await api("GET", `/api/definitions/${instance.definition_key}/versions/${instance.definition_version}/xml`,
+                            { accept: "application/xml" });
+      diagram = await showDiagram(document.getElementById("diagram"), xml, states);
+      document.getElementById("legend").replaceChildren(legend(t));
+      document.getElementById("diagram").dataset.ready = "true";
+    } else {
+      diagram.colour(states);
+    }
+  } catch (err) {
+    const box = document.getElementById("problem");
+    box.textContent = readable(err.message, err.code);
+    box.hidden = false;
+  }
+}
+
+load();

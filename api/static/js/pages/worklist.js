@@ -1,0 +1,69 @@
+// Department worklist: own open tasks one page at a time, sortable by due date, coloured by warning level,
+// with a working-day countdown; each row opens the application's work page.
+import { api, countdown, el, fmt, readable, strings, when } from "../api.js";
+import { requireSession } from "../session.js";
+
+const t = strings();
+const session = requireSession(["reviewer", "lead", "window", "supervisor"]);
+const PER_PAGE = 50;
+let sort = new URLSearchParams(location.search).get("sort") === "-due_at" ? "-due_at" : "due_at";
+let page = 1;
+
+document.getElementById("dept-name").textContent = session.department_name || "";
+
+function statusBadge(task) {
+  const state = task.pause ? "paused" : task.overdue ? "overdue" : task.status;
+  return el("span", { class: `badge state-${state}` }, t.state[state] || state);
+}
+
+function row(task) {
+  const cell = (label, ...content) => el("td", { "data-label": label }, ...content);
+  return el("tr", { class: `warn-${task.warning_level}`, dataset: { taskId: task.id, due: task.due_at || "" } },
+    cell(t.project, el("a", { href: `/worklist/${task.instance_id}?task=${task.id}` }, task.project_name || `#${task.instance_id}`)),
+    cell(t.task, task.name),
+    cell(t.status, statusBadge(task)),
+    cell(t.warning_level, el("span", { class: `badge warn-${task.warning_level}` }, t.warning[task.warning_level])),
+    cell(t.due, when(task.due_at)),
+    cell(t.countdown, el("span", { class: "countdown" }, countdown(task.working_days_left))),
+    cell(t.assignee, task.assignee || "—"),
+    el("td", {}, el("a", { href: `/worklist/${task.instance_id}?task=${task.id}`, class: "open" }, t.open)));
+}
+
+async function load() {
+  const problem = document.getElementById("problem");
+  try {
+    const data = await api("GET", `/api/tasks?sort=${sort}&page=${page}&per_page=${PER_PAGE}`);
+    const pages = Math.max(1, Math.ceil(data.total / PER_PAGE));
+    document.querySelector("#tasks tbody").replaceChildren(...data.items.map(row));
+    document.getElementById("tasks").hidden = !data.items.length;
+    document.getElementById("empty").hidden = !!data.items.length;
+    document.getElementById("total").textContent = fmt(t.total, { n: data.total });
+    document.getElementById("pager").hidden = pages < 2;
+    document.getElementById("page-info").textContent = fmt(t.page, { page, pages });
+    document.getElementById("prev").disabled = page <= 1;
+    document.getElementById("next").disabled = page >= pages;
+    document.getElementById("status-line").hidden = true;
+    problem.hidden = true;
+  } catch (err) {
+    problem.textContent = readable(err.message, err.code);
+    problem.hidden = false;
+  }
+}
+
+function drawSort() {
+  const button = document.getElementById("sort");
+  button.dataset.sort = sort;
+  button.textContent = sort === "due_at" ? t.sort_due_asc : t.sort_due_desc;
+}
+
+document.getElementById("sort").addEventListener("click", () => {
+  sort = sort === "due_at" ? "-due_at" : "due_at";
+  page = 1;
+  drawSort();
+  history.replaceState(null, "", `?sort=${sort}`);
+  load();
+});
+document.getElementById("prev").addEventListener("click", () => { page -= 1; load(); });
+document.getElementById("next").addEventListener("click", () => { page += 1; load(); });
+drawSort();
+load();

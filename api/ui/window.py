@@ -1,0 +1,102 @@
+"""Window intake (一窗受理): the application form, the document checklist, and the printable receipts."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from .rendering import render_page
+
+bp = Blueprint("window_page", __name__)
+
+STRINGS_ZH = {
+    "title": "窗口受理",
+    "process": "申请事项",
+    "project_section": "项目信息",
+    "project_name": "项目名称",
+    "project_code": "项目代码",
+    "investment": "总投资（元）",
+    "applicant_section": "申请人",
+    "applicant_name": "申请单位（人）",
+    "contact": "联系方式",
+    "extra_section": "其他申报信息",
+    "extra_hint": "流程需要的其他字段（字段名用英文字母、数字或下划线，如 land_area_m2）。",
+    "extra_key": "字段名",
+    "extra_value": "内容",
+    "extra_add": "添加字段",
+    "extra_remove": "删除",
+    "checklist": "材料清单",
+    "checklist_hint": "逐项核对申请材料；标注“可容缺”的次要材料可先行容缺受理，申请人承诺限期补交。",
+    "doc_submitted": "已提交",
+    "doc_shortfall": "容缺",
+    "doc_missing": "缺少",
+    "may_shortfall": "可容缺",
+    # The standard checklist for an investment project; `secondary` documents may follow later (容缺).
+    "documents": [
+        {"name": "项目申请报告（可行性研究报告）", "secondary": False},
+        {"name": "营业执照或法人证书", "secondary": False},
+        {"name": "建设项目用地预审与选址意见书", "secondary": False},
+        {"name": "建设工程规划设计方案", "secondary": False},
+        {"name": "环境影响评价文件", "secondary": True},
+        {"name": "节能审查意见", "secondary": True},
+        {"name": "水土保持方案", "secondary": True},
+        {"name": "授权委托书及经办人身份证明", "secondary": True},
+    ],
+    "shortfall_section": "容缺受理承诺",
+    "shortfall_days": "补交期限（工作日）",
+    "commitment": "申请人承诺",
+    "commitment_default": "本单位承诺在规定期限内补齐上述容缺材料，逾期未补交的，同意按规定处理。",
+    "outcome": "受理结论",
+    "reason": "不予受理理由 / 补正说明",
+    "accept": "受理并出具回执",
+    "correct": "出具一次性补正告知书",
+    "refuse": "不予受理",
+    "working": "正在提交…",
+    "missing_block": "有材料缺少：请出具一次性补正告知书，或将可容缺的次要材料标为“容缺”。",
+    "not_secondary": "该材料为必要材料，不能容缺。",
+    "nothing_missing": "请在材料清单中标出需要补正的材料（选择“缺少”）。",
+    "reason_required": "不予受理时必须填写理由。",
+    "done": "已完成，正在打开回执…",
+}
+
+RECEIPT_ZH = {
+    "title": "受理回执",
+    "receipt_a4": "受理通知书",
+    "receipt_slip": "受理凭条",
+    "correction_title": "补正材料一次性告知书",
+    "refusal_title": "不予受理告知书",
+    "centre": "政务服务中心综合窗口",
+    "query_code": "查询码",
+    "query_hint": "凭查询码在“进度查询”页面或扫描二维码查询办理进度，无需登录。",
+    "project_name": "项目名称",
+    "project_code": "项目代码",
+    "investment": "总投资（元）",
+    "applicant": "申请单位",
+    "accepted_at": "受理时间",
+    "process": "申请事项",
+    "documents": "已收材料",
+    "shortfall": "容缺材料（须于 {due} 前补交）",
+    "missing": "需补正的材料",
+    "reason": "理由",
+    "note": "说明",
+    "handler": "经办人",
+    "print_a4": "打印 A4 回执",
+    "print_slip": "打印小票（80 mm）",
+    "back": "返回窗口受理",
+    "track_url": "查询地址",
+    "stamp": "（受理专用章）",
+    "correction_text": "您提交的申请材料不齐全或不符合法定形式，请一次性补正以下材料后重新提交：",
+    "refusal_text": "经审查，您的申请不予受理。",
+    "qr_alt": "扫码查询办理进度",
+}
+
+
+@bp.route("/window")
+def intake() -> str:
+    """Render the intake form; its module registers the application through /api/instances."""
+    return render_page("ui/window.html", STRINGS_ZH)
+
+
+@bp.route("/window/receipt/<int:instance_id>")
+def receipt(instance_id: int) -> str:
+    """Render the printable receipt (A4 and 80 mm slip) or notice for one registration."""
+    return render_page("ui/receipt.html", RECEIPT_ZH, instance_id=instance_id)

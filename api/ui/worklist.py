@@ -1,0 +1,80 @@
+"""Department worklist: own tasks by due date with warning colours, and one application's work page."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from .rendering import render_page
+
+bp = Blueprint("worklist_page", __name__)
+
+STRINGS_ZH = {
+    "title": "部门待办",
+    "empty": "本部门暂无待办事项。",
+    "total": "共 {n} 件",
+    "project": "项目",
+    "task": "事项",
+    "status": "状态",
+    "warning_level": "预警",
+    "due": "办理时限",
+    "countdown": "剩余时间",
+    "assignee": "承办人",
+    "open": "办理",
+    "sort_due_asc": "办理时限 ↑",
+    "sort_due_desc": "办理时限 ↓",
+    "prev": "上一页",
+    "next": "下一页",
+    "page": "第 {page} / {pages} 页",
+    # the work page of one application
+    "work_title": "办理",
+    "back": "返回待办列表",
+    "applicant": "申请单位",
+    "query_code": "查询码",
+    "my_tasks": "本部门事项",
+    "claim": "签收",
+    "claimed_by": "已由 {user} 签收",
+    "decision_label": "审查结论",
+    "approve": "同意",
+    "refuse": "不同意",
+    "opinion": "审查意见",
+    "opinion_hint": "不同意时必须填写意见并说明理由。",
+    "complete": "提交办理结果",
+    "pause_section": "暂停计时（特别程序）",
+    "pause_kind_label": "暂停类型",
+    "pause_reason": "暂停原因",
+    "pause": "暂停计时",
+    "resume": "恢复计时",
+    "paused_since": "自 {since} 起暂停计时（{kind}）：{reason}",
+    "extension_section": "申请延期",
+    "extension_days": "延长工作日数",
+    "extension_reason": "延期理由",
+    "extension": "提交延期申请",
+    "extensions": "延期申请",
+    "extension_status": {"pending": "待审批", "approved": "已批准", "refused": "未批准"},
+    "progress": "各部门办理进度（只读）",
+    "department": "部门",
+    "history": "办理记录",
+    "diagram": "流程图",
+    "saved": "已保存。",
+    "opinion_required": "不同意时必须填写审查意见（说明理由）。",
+    "actions": {"instance.started": "受理登记", "instance.completed": "办结", "instance.failed": "流程异常",
+                "instance.paused": "一次性告知补正", "instance.resumed": "补正完成",
+                "instance.retried": "重试",
+                "task.ready": "事项到达", "task.claimed": "签收", "task.completed": "提交办理结果",
+                "task.cancelled": "事项取消", "task.paused": "暂停计时", "task.resumed": "恢复计时",
+                "task.reminded": "牵头部门催办", "task.transferred": "事项移交",
+                "extension.requested": "申请延期", "extension.approved": "延期已批准",
+                "extension.refused": "延期未批准"},
+}
+
+
+@bp.route("/worklist")
+def worklist() -> str:
+    """Render the worklist shell; its module pages through /api/tasks for the caller's department."""
+    return render_page("ui/worklist.html", STRINGS_ZH)
+
+
+@bp.route("/worklist/<int:instance_id>")
+def work(instance_id: int) -> str:
+    """Render the work page of one application: own task actions, others' progress, history, diagram."""
+    return render_page("ui/work.html", STRINGS_ZH, instance_id=instance_id)

@@ -1,0 +1,242 @@
+"""The approval path in a real browser: tracking, window intake + receipt, worklist, the lead's board."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from tests.browser.conftest import api_token, login, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+STAGE1 = {"zrzy": "s1_zrzy_review", "sthj": "s1_sthj_review", "sw": "s1_sw_review", "jt": "s1_jt_review"}
+
+
+class Http:
+    """Arrange state over the same JSON API the pages call."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.tokens: dict[str, str] = {}
+
+    def __call__(self, method: str, path: str, user: str, **kw) -> dict:
+        if user not in self.tokens:
+            self.tokens[user] = api_token(self.base, user)
+        r = requests.request(method, f"{self.base}{path}", headers={"Authorization": f"Bearer {self.tokens[user]}"},
+                             timeout=30, **kw)
+        assert r.status_code < 300, r.text
+        return r.json()
+
+    def start(self, name: str) -> dict:
+        return self("POST", "/api/instances", "window1", json={
+            "definition_key": "investment_joint_approval",
+            "project": {"name": name, "code": f"2026-330100-{abs(hash(name)) % 10**6:06d}", "investment": 1.2e7},
+            "applicant": {"name": "浙江示范实业有限公司", "contact": "13900000000"}})
+
+    def task(self, instance_id: int, dept: str) -> dict:
+        items = self("GET", "/api/tasks", f"{dept}_reviewer", params={"per_page": 500})["items"]
+        return next(t for t in items if t["instance_id"] == instance_id and t["bpmn_id"] == STAGE1[dept])
+
+    def approve(self, instance_id: int, dept: str, opinion: str = "同意") -> None:
+        task = self.task(instance_id, dept)
+        self("POST", f"/api/tasks/{task['id']}/claim", f"{dept}_reviewer")
+        self("POST", f"/api/tasks/{task['id']}/complete", f"{dept}_reviewer",
+             json={"decision": "approve", "opinion": opinion})
+
+
+@pytest.fixture(scope="module")
+def http(live_url: str) -> Http:
+    return Http(live_url)
+
+
+def test_applicant_tracks_a_code_on_a_phone_and_sees_the_coloured_diagram(live_url: str, http: Http, phone) -> None:
+    instance = http.start("城西科创园配套道路工程")
+    http.approve(instance["id"], "sthj", "环评意见：同意")
+    phone.goto(f"{live_url}/track")
+    phone.fill("input[name=code]", instance["query_code"].lower())
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"**/track/{instance['query_code']}")
+    phone.locator("#diagram[data-ready=true]").wait_for()
+    assert phone.locator("#project-name").inner_text() == "城西科创园配套道路工程"
+    assert phone.locator("#departments li").count() == 4
+    assert phone.locator("#departments li[data-state=completed]").count() == 1
+    assert "剩余" in phone.locator("#departments li[data-state=in_progress]").first.inner_text()
+    # the diagram: one task done, three in progress, later stages not reached, watermark kept
+    assert phone.locator(".djs-element.st-completed").count() == 1
+    assert phone.locator(".djs-element.st-in_progress").count() == 3
+    assert phone.locator(".djs-element.st-not_reached").count() > 5
+    assert phone.locator(".bjs-powered-by").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no horizontal scroll
+    shot(phone, "track-phone")
+    phone.goto(f"{live_url}/track/ZZZZZZZZZZZZ")
+    phone.locator("#problem").wait_for()
+    assert "未找到" in phone.locator("#problem").inner_text()
+    shot(phone, "track-not-found-phone")
+
+
+def test_window_accepts_an_application_and_prints_a_receipt(live_url: str, desktop, tmp_path) -> None:
+    login(desktop, live_url, "window1")
+    assert desktop.url.endswith("/window")
+    desktop.locator("select[name=definition_key] option[value=investment_joint_approval]").wait_for(state="attached")
+    desktop.fill("input[name='project.name']", "滨湖智慧物流园一期")
+    desktop.fill("input[name='project.code']", "2026-330100-59-01-000123")
+    desktop.fill("input[name='project.investment']", "not a number")
+    desktop.fill("input[name='applicant.name']", "滨湖物流发展有限公司")
+    desktop.fill("input[name='applicant.contact']", "0571-87000000")
+    desktop.locator(".extra-row input[name=extra-key]").fill("land_area_m2")
+    desktop.locator(".extra-row input[name=extra-value]").fill("52000")
+    desktop.locator("li[data-document='环境影响评价文件'] input[value=shortfall]").check()
+    assert desktop.locator("#shortfall").is_visible()
+    shot(desktop, "window-intake")
+    desktop.click("button[value=accept]")
+    # the API's 400 for the investment lands next to that field, in Chinese
+    error = desktop.locator(".field-error[data-for='project.investment']")
+    error.wait_for()
+    assert "请输入数字" in error.inner_text()
+    shot(desktop, "window-intake-error")
+    desktop.fill("input[name='project.investment']", "350000000")
+    desktop.click("button[value=accept]")
+    desktop.wait_for_url(re.compile(r".*/window/receipt/\d+$"))
+    desktop.locator("#receipt[data-kind=receipt]").wait_for()
+    code = desktop.locator("#a4-code").inner_text()
+    assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
+    assert desktop.locator("#slip-code").inner_text() == code
+    assert "环境影响评价文件" in desktop.locator("#a4-facts").inner_text()  # the 容缺 document and its deadline
+    desktop.wait_for_function("document.getElementById('a4-qr').naturalWidth > 0")
+    shot(desktop, "window-receipt")
+    desktop.evaluate("() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; }")
+    desktop.click("#print-slip")
+    assert desktop.evaluate("window.printed") == 1 and desktop.evaluate("document.body.dataset.print") == "slip"
+    desktop.click("#print-a4")
+    desktop.emulate_media(media="print")
+    assert not desktop.locator("#sheet-slip").is_visible() and desktop.locator("#sheet-a4").is_visible()
+    assert not desktop.locator(".topbar").is_visible()
+    pdf = shot(desktop, "window-receipt-print-a4").with_suffix(".pdf")
+    desktop.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf.stat().st_size > 1000
+    r = requests.get(f"{live_url}/api/public/track/{code}", timeout=30)
+    assert r.status_code == 200 and r.json()["project_name"] == "滨湖智慧物流园一期"
+
+
+def test_window_refuses_with_a_reason_and_issues_a_correction_notice(live_url: str, desktop) -> None:
+    login(desktop, live_url, "window1")
+    for name, outcome in (("临时堆场项目", "refuse"), ("河道整治项目", "correct")):
+        desktop.goto(f"{live_url}/window")
+        desktop.fill("input[name='project.name']", name)
+        desktop.fill("input[name='project.code']", "2026-330100-00-01-000999")
+        desktop.fill("input[name='project.investment']", "1000000")
+        desktop.fill("input[name='applicant.name']", "某某公司")
+        desktop.fill("input[name='applicant.contact']", "13700000000")
+        desktop.locator("li[data-document='节能审查意见'] input[value=missing]").check()
+        desktop.click(f"button[value={outcome}]")
+        if outcome == "refuse":
+            desktop.locator(".field-error[data-for=reason]").wait_for()  # a refusal needs its reason
+            desktop.fill("textarea[name=reason]", "项目不属于本中心受理范围")
+            desktop.click("button[value=refuse]")
+        desktop.wait_for_url(re.compile(r".*/window/receipt/\d+$"))
+        kind = "refusal" if outcome == "refuse" else "correction"
+        desktop.locator(f"#receipt[data-kind={kind}]").wait_for()
+        shot(desktop, f"window-notice-{kind}")
+    assert "节能审查意见" in desktop.locator("#missing-list").inner_text()
+
+
+def test_reviewer_claims_and_completes_with_an_opinion(live_url: str, http: Http, desktop) -> None:
+    instance = http.start("城南初中新建工程")
+    login(desktop, live_url, "zrzy_reviewer")
+    assert desktop.url.endswith("/worklist")
+    row = desktop.locator("#tasks tbody tr", has_text="城南初中新建工程")
+    row.wait_for()
+    assert re.search(r"warn-(green|yellow|red|escalated)", row.get_attribute("class"))
+    assert "剩余" in row.locator(".countdown").inner_text() or "今日" in row.locator(".countdown").inner_text()
+    shot(desktop, "worklist")
+    desktop.click("#sort")
+    desktop.wait_for_url("**sort=-due_at")
+    row.locator("a.open").click()
+    desktop.locator("#diagram[data-ready=true]").wait_for()
+    assert desktop.locator("#progress li").count() == 3  # the other departments, read-only
+    desktop.click("form[data-action=claim] button")
+    desktop.locator("form[data-action=complete]").wait_for()
+    desktop.fill("form[data-action=complete] textarea[name=opinion]", "符合国土空间规划，同意。")
+    shot(desktop, "work-page")
+    desktop.click("form[data-action=complete] button[type=submit]")
+    desktop.locator("#history li[data-action='task.completed']").wait_for()
+    assert "符合国土空间规划" in desktop.locator("#history").inner_text()
+    assert desktop.locator("form[data-action=complete]").count() == 0
+    detail = http("GET", f"/api/instances/{instance['id']}", "jiancha")
+    done = [t for t in detail["tasks"] if t["bpmn_id"] == "s1_zrzy_review"][0]
+    assert done["status"] == "completed" and done["submission"]["opinion"] == "符合国土空间规划，同意。"
+
+
+def test_refusing_without_an_opinion_is_blocked_with_a_message(live_url: str, http: Http, phone) -> None:
+    instance = http.start("老旧小区改造工程")
+    login(phone, live_url, "sthj_reviewer")
+    phone.goto(f"{live_url}/worklist/{instance['id']}")
+    phone.click("form[data-action=claim] button")
+    phone.locator("form[data-action=complete]").wait_for()
+    phone.check("form[data-action=complete] input[value=refuse]")
+    phone.click("form[data-action=complete] button[type=submit]")
+    note = phone.locator(".field-error[data-for=opinion]")
+    note.wait_for()
+    assert "必须填写审查意见" in note.inner_text()
+    assert phone.locator("textarea[name=opinion][aria-invalid=true]").is_visible()
+    shot(phone, "work-refuse-blocked-phone")
+    assert http.task(instance["id"], "sthj")["status"] == "claimed"  # nothing was recorded
+
+
+def test_a_pause_shows_on_the_tracking_page(live_url: str, http: Http, desktop, phone) -> None:
+    instance = http.start("工业园区污水管网工程")
+    login(desktop, live_url, "sw_reviewer")
+    desktop.goto(f"{live_url}/worklist/{instance['id']}")
+    desktop.click("form[data-action=claim] button")
+    desktop.locator("form[data-action=pause]").wait_for(state="attached")
+    desktop.click("text=暂停计时（特别程序）")
+    desktop.select_option("form[data-action=pause] select[name=kind]", "correction")
+    desktop.fill("form[data-action=pause] textarea[name=reason]", "请补充排水许可申请表及管网图纸")
+    desktop.click("form[data-action=pause] button[type=submit]")
+    desktop.locator("#pause-notice").wait_for()
+    shot(desktop, "work-paused")
+    phone.goto(f"{live_url}/track/{instance['query_code']}")
+    phone.locator("#diagram[data-ready=true]").wait_for()
+    notice = phone.locator(".paused-notice")
+    assert "请补充排水许可申请表及管网图纸" in notice.inner_text() and "水务局" in notice.inner_text()
+    assert phone.locator(".djs-element.st-paused").count() == 1
+    assert phone.locator("#departments li[data-state=paused]").count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "track-paused-phone")
+    desktop.click("form[data-action=resume] button")
+    desktop.locator("form[data-action=complete]").wait_for()
+
+
+def test_the_lead_sees_all_co_reviewers_reminds_the_late_one_and_decides(live_url: str, http: Http,
+                                                                       desktop) -> None:
+    instance = http.start("滨江文化中心工程")
+    for dept in ("zrzy", "sthj", "sw"):
+        http.approve(instance["id"], dept, f"{dept}：同意")
+    login(desktop, live_url, "fgw_lead")
+    assert desktop.url.endswith("/board")
+    card = desktop.locator(f".board-row[data-instance-id='{instance['id']}']")
+    card.wait_for()
+    assert card.locator(".co > div").count() == 4
+    assert card.locator(".co > div[data-state=completed]").count() == 3
+    assert "sthj：同意" in card.locator(".opinions").inner_text()
+    assert card.locator("form.decide").count() == 0  # not before every co-reviewer is in
+    card.locator(".co > div[data-department=jt] button.remind").click()
+    desktop.locator("#saved").wait_for()
+    assert "已催办" in desktop.locator("#saved").inner_text()
+    shot(desktop, "board-waiting")
+    history = http("GET", f"/api/instances/{instance['id']}", "jiancha")["history"]
+    assert [e["details"]["department"] for e in history if e["action"] == "task.reminded"] == ["jt"]
+    http.approve(instance["id"], "jt", "jt：同意")
+    desktop.reload()
+    form = card.locator("form.decide")
+    form.wait_for()
+    form.locator("textarea[name=opinion]").fill("各部门意见一致，准予通过第一阶段。")
+    shot(desktop, "board-decide")
+    form.locator("button[type=submit]").click()
+    desktop.locator("#saved", has_text="已作出决定").wait_for()
+    detail = http("GET", f"/api/instances/{instance['id']}", "jiancha")
+    lead = [t for t in detail["tasks"] if t["bpmn_id"] == "s1_lead_decide"][0]
+    assert lead["status"] == "completed" and lead["submission"]["decision"] == "approve"
+    assert any(t["bpmn_id"].startswith("s2_") for t in detail["tasks"])
