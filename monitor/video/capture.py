@@ -68,12 +68,10 @@ class FileSource:
         self.loop = loop
         self.finished = False
         self._cap = cv2.VideoCapture(self.path)
-        if not self._cap.isOpened():
-            self.finished = True
-            self.fps, self.count = 0.0, 0
-        else:
-            self.fps = self._cap.get(cv2.CAP_PROP_FPS) or 25.0
-            self.count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        # A file that cannot be opened is not "finished": it stays silent, so the camera goes offline.
+        self.opened = self._cap.isOpened()
+        self.fps = (self._cap.get(cv2.CAP_PROP_FPS) or 25.0) if self.opened else 0.0
+        self.count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT)) if self.opened else 0
         self._next = 0  # index of the next frame the reader will decode
         self._sampled = 0  # how many frames were returned, offline
         self._last_live: int | None = None
@@ -96,7 +94,7 @@ class FileSource:
 
     def read(self) -> Frame | None:
         """Return the next sampled frame (offline) or the current one (live); None at the end or unchanged."""
-        if self.finished and self.count == 0:
+        if not self.opened or self.finished:
             return None
         if self.clock is None:
             index = round(self._sampled * self.fps / self.sample_rate)
@@ -107,18 +105,19 @@ class FileSource:
             self._sampled += 1
             return Frame(image, self.epoch + timedelta(seconds=index / self.fps), index)
         now = self.clock.now()
-        index = int((now - self.epoch).total_seconds() * self.fps)
+        position = int((now - self.epoch).total_seconds() * self.fps)  # frames since the epoch
+        if position == self._last_live:
+            return None
+        index = position
         if self.loop and self.count:
             index %= self.count
         elif self.count and index >= self.count:
             self.finished = True
             return None
-        if index == self._last_live:
-            return None
         image = self._read_index(index)
         if image is None:
             return None
-        self._last_live = index
+        self._last_live = position
         return Frame(image, now, index)
 
     def close(self) -> None:
@@ -179,6 +178,7 @@ class LatestFrameReader:
         self._lock = threading.Lock()
         self._latest: Frame | None = None
         self._count = 0
+        self.reconnects = 0
         self._thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
         self._thread.start()
 
@@ -199,6 +199,7 @@ class LatestFrameReader:
                 image = None
             if image is None:
                 self.reconnect()
+                self.reconnects += 1
                 self._stop.wait(pause)
                 pause = min(pause * 2, self.retry_max_s)
                 continue

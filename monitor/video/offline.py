@@ -67,7 +67,7 @@ def analyze_clip(clip: Path, config: CameraConfig | dict[str, Any], reference: n
     hours = WorkingHours(config.schedule, ChineseOfficialCalendar())
     pipeline = CameraPipeline(config, reference, hours)
     source = FileSource(clip, config.sample_rate, epoch)
-    if source.count == 0 and source.finished:
+    if not source.opened:
         raise ValueError(f"cannot open the clip {clip}")
     events: dict[tuple[str, str, datetime], dict[str, Any]] = {}
     try:
