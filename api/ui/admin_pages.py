@@ -46,7 +46,15 @@ CAMERAS_ZH = {
     "finish": "完成多边形", "undo": "撤销一点", "delete_zone": "删除区域", "save_zones": "保存区域",
     "reference": "采集空座参考画面", "reference_done": "已采集参考画面。", "no_frame": "暂无最新画面。",
     "no_api": "摄像头接口尚未提供。", "add_camera": "新增摄像头", "source": "视频源", "window": "窗口",
-    "enabled": "启用", "zone_kind": "区域类型", "reload": "刷新画面",
+    "enabled": "启用", "zone_kind": "区域类型", "reload": "刷新画面", "department": "所属部门",
+    "source_kind": "视频源类型", "frame": "最新画面",
+    "source_kinds": {"stream": "视频流（RTSP/HTTP）", "snapshot": "快照地址", "folder": "图片目录",
+                     "file": "视频文件"},
+    "zone_types": {"seat": "工作人员座位", "chair": "群众座椅", "waiting_area": "等候区"},
+    "add_hint": "新摄像头先带一个画面中央的座位区域，添加后在画面上调整。",
+    "reference_at": "参考画面采集于 {at}", "no_reference": "尚未采集空座参考画面。",
+    "status": {"online": "在线", "offline": "离线", "unknown": "未知", "retired": "已停用"},
+    "points": "{n} 个点", "zone_saved": "区域已保存。", "select": "编辑区域",
 }
 
 

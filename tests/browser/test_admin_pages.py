@@ -1,0 +1,112 @@
+"""Administrator pages in a real browser: accounts, a calendar day toggled, a camera zone drawn and saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.browser.conftest import api_token, login, shot
+from tests.conftest import ADMIN_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+DAY = "2026-12-31"  # a Thursday after every demo deadline, so other browser tests keep their dates
+
+
+def _admin(page, base: str) -> None:
+    login(page, base, "admin", ADMIN_PASSWORD)
+
+
+def _calendar_day(base: str, token: str, day: str) -> dict:
+    r = requests.get(f"{base}/api/admin/calendar/{day[:4]}", headers={"Authorization": f"Bearer {token}"},
+                     timeout=30)
+    assert r.status_code == 200, r.text
+    return next(d for d in r.json()["days"] if d["date"] == day)
+
+
+def test_accounts_page_lists_departments_and_users(live_url: str, desktop) -> None:
+    _admin(desktop, live_url)
+    assert desktop.url.endswith("/admin")
+    desktop.wait_for_selector("body[data-loaded=true]")
+    assert desktop.locator("#departments tr[data-code=zrzy]").is_visible()
+    row = desktop.locator("#users tr[data-username=window1]")
+    assert row.locator("select[name=role]").input_value() == "window"
+    assert row.locator("select[name=department_code]").input_value() == "zwfw"
+    shot(desktop, "admin-accounts")
+
+
+def test_admin_toggles_a_calendar_day_with_a_note(live_url: str, desktop) -> None:
+    token = api_token(live_url, "admin", ADMIN_PASSWORD)
+    assert _calendar_day(live_url, token, DAY)["is_workday"] is True
+    _admin(desktop, live_url)
+    desktop.goto(f"{live_url}/admin/calendar?year=2026")
+    day = desktop.locator(f".day[data-date='{DAY}']")
+    day.wait_for()
+    assert "workday" in (day.get_attribute("class") or "")
+    day.click()
+    form = desktop.locator("#day-form")
+    form.wait_for(state="visible")
+    form.locator("input[name=note]").fill("年终盘点闭馆（测试）")
+    desktop.click("#toggle-day")
+    desktop.wait_for_selector(f".day.holiday.noted[data-date='{DAY}']")
+    saved = _calendar_day(live_url, token, DAY)
+    assert saved == {"date": DAY, "is_workday": False, "note": "年终盘点闭馆（测试）"}
+    shot(desktop, "admin-calendar")
+
+    # and back, so the shared server's calendar is as the demo seeded it
+    form.locator("input[name=note]").fill("")
+    desktop.click("#toggle-day")
+    desktop.wait_for_selector(f".day.workday[data-date='{DAY}']")
+    assert _calendar_day(live_url, token, DAY)["is_workday"] is True
+
+
+def _camera(base: str, token: str, folder: Path) -> dict:
+    """Register a camera whose source is an image folder holding one synthetic frame."""
+    import cv2
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = np.full((360, 640, 3), 210, np.uint8)
+    cv2.rectangle(frame, (220, 140), (420, 300), (80, 60, 40), -1)  # a desk
+    assert cv2.imwrite(str(folder / "frame.jpg"), frame)
+    r = requests.post(f"{base}/api/cameras", headers={"Authorization": f"Bearer {token}"}, timeout=30, json={
+        "name": "window-desk-1", "department": "zwfw", "source_kind": "folder", "source": str(folder),
+        "zones": [{"name": "seat", "type": "seat", "polygon": [[.3, .3], [.7, .3], [.7, .7], [.3, .7]]}]})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_admin_draws_a_zone_polygon_over_the_frame_and_saves_it(live_url: str, desktop, tmp_path) -> None:
+    token = api_token(live_url, "admin", ADMIN_PASSWORD)
+    camera = _camera(live_url, token, tmp_path / "camera")
+    _admin(desktop, live_url)
+    desktop.goto(f"{live_url}/admin/cameras?camera={camera['id']}")
+    desktop.wait_for_selector("body[data-frame=loaded]")
+    assert desktop.locator("#zones-svg polygon[data-zone=seat]").count() == 1
+
+    desktop.fill("#zone-form input[name=zone_name]", "chair-1")
+    desktop.select_option("#zone-form select[name=zone_type]", "chair")
+    svg = desktop.locator("#zones-svg")
+    box = svg.bounding_box()
+    corners = [(0.05, 0.75), (0.25, 0.75), (0.25, 0.95), (0.05, 0.95)]
+    for x, y in corners:
+        svg.click(position={"x": box["width"] * x, "y": box["height"] * y})
+    desktop.click("#finish-zone")
+    assert desktop.locator("#zones-svg polygon[data-zone=chair-1]").count() == 1
+    desktop.click("#save-zones")
+    desktop.wait_for_selector("#status.ok")
+
+    r = requests.get(f"{live_url}/api/cameras/{camera['id']}", headers={"Authorization": f"Bearer {token}"},
+                     timeout=30)
+    zones = {z["name"]: z for z in r.json()["config"]["zones"]}
+    assert set(zones) == {"seat", "chair-1"} and zones["chair-1"]["type"] == "chair"
+    saved = zones["chair-1"]["polygon"]
+    assert len(saved) == 4
+    for (x, y), (sx, sy) in zip(corners, saved, strict=True):
+        assert abs(sx - x) < 0.02 and abs(sy - y) < 0.02
+
+    desktop.click("#reference")  # the empty-seat reference, from the camera's current frame
+    desktop.wait_for_function("() => document.getElementById('reference-info').textContent.includes('采集于')")
+    shot(desktop, "admin-cameras")
