@@ -14,8 +14,9 @@ from .rendering import render_page
 
 bp = Blueprint("track_page", __name__)
 
-# Seconds between automatic refreshes of an open tracking page.
+# Seconds between refreshes of an open tracking page; ?every=N picks 5..600 (e.g. for a hall display).
 REFRESH_SECONDS = 60
+REFRESH_RANGE = (5, 600)
 
 STRINGS_ZH = {
     "title": "办理进度查询",
@@ -61,7 +62,9 @@ def track() -> Any:
 @bp.route("/track/<string:code>")
 def progress(code: str) -> str:
     """Render the progress page shell; its module reads /api/public/track/<code> and refreshes it."""
-    return render_page("ui/track.html", STRINGS_ZH, code=code[:32], refresh=REFRESH_SECONDS)
+    every = request.args.get("every", type=int) or REFRESH_SECONDS
+    refresh = min(max(every, REFRESH_RANGE[0]), REFRESH_RANGE[1])
+    return render_page("ui/track.html", STRINGS_ZH, code=code[:32], refresh=refresh)
 
 
 @bp.route("/track/<string:code>/qr.svg")

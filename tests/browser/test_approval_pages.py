@@ -187,6 +187,9 @@ def test_refusing_without_an_opinion_is_blocked_with_a_message(live_url: str, ht
 
 def test_a_pause_shows_on_the_tracking_page(live_url: str, http: Http, desktop, phone) -> None:
     instance = http.start("工业园区污水管网工程")
+    phone.goto(f"{live_url}/track/{instance['query_code']}?every=5")  # open before the pause: it refreshes itself
+    phone.locator("#diagram[data-ready=true]").wait_for()
+    assert phone.locator(".paused-notice").count() == 0
     login(desktop, live_url, "sw_reviewer")
     desktop.goto(f"{live_url}/worklist/{instance['id']}")
     desktop.click("form[data-action=claim] button")
@@ -197,9 +200,8 @@ def test_a_pause_shows_on_the_tracking_page(live_url: str, http: Http, desktop, 
     desktop.click("form[data-action=pause] button[type=submit]")
     desktop.locator("#pause-notice").wait_for()
     shot(desktop, "work-paused")
-    phone.goto(f"{live_url}/track/{instance['query_code']}")
-    phone.locator("#diagram[data-ready=true]").wait_for()
     notice = phone.locator(".paused-notice")
+    notice.wait_for(timeout=15_000)
     assert "请补充排水许可申请表及管网图纸" in notice.inner_text() and "水务局" in notice.inner_text()
     assert phone.locator(".djs-element.st-paused").count() == 1
     assert phone.locator("#departments li[data-state=paused]").count() == 1
