@@ -172,6 +172,9 @@ def test_reviewer_claims_and_completes_with_an_opinion(live_url: str, http: Http
 def test_refusing_without_an_opinion_is_blocked_with_a_message(live_url: str, http: Http, phone) -> None:
     instance = http.start("老旧小区改造工程")
     login(phone, live_url, "sthj_reviewer")
+    phone.locator("#tasks tbody tr", has_text="老旧小区改造工程").wait_for()  # the worklist as cards on a phone
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "worklist-phone")
     phone.goto(f"{live_url}/worklist/{instance['id']}")
     phone.click("form[data-action=claim] button")
     phone.locator("form[data-action=complete]").wait_for()
