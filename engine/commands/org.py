@@ -27,6 +27,15 @@ def _require_admin(ctx: CommandContext) -> None:
         raise ForbiddenError("only administrators manage departments and users")
 
 
+def _existing_user(ctx: CommandContext, user_id: int) -> User:
+    """The account an administrator acts on (after the role check, so outsiders learn nothing)."""
+    _require_admin(ctx)
+    user = ctx.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("user not found", user_id=user_id)
+    return user
+
+
 @dataclass(frozen=True)
 class CreateDepartmentCommand:
     """Create a department whose code diagrams can name as a lane."""
@@ -128,10 +137,7 @@ class UpdateUserCommand:
 
     def execute(self, ctx: CommandContext) -> User:
         """Check the combination as a whole, then apply it."""
-        _require_admin(ctx)
-        user = ctx.session.get(User, self.user_id)
-        if user is None:
-            raise NotFoundError("user not found", user_id=self.user_id)
+        user = _existing_user(ctx, self.user_id)
         problems = []
         role = self.role if self.role is not None else user.role
         if role not in ROLES:
@@ -169,10 +175,7 @@ class ResetPasswordCommand:
 
     def execute(self, ctx: CommandContext) -> User:
         """Apply the same length rule as account creation, then store the new hash."""
-        _require_admin(ctx)
-        user = ctx.session.get(User, self.user_id)
-        if user is None:
-            raise NotFoundError("user not found", user_id=self.user_id)
+        user = _existing_user(ctx, self.user_id)
         if len(self.password) < MIN_PASSWORD:
             raise InvalidError("invalid password", [Problem(
                 f"password must have at least {MIN_PASSWORD} characters", field="password")])
