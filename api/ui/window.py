@@ -24,6 +24,7 @@ STRINGS_ZH = {
     "extra_value": "内容",
     "extra_add": "添加字段",
     "extra_remove": "删除",
+    "asked_by_process": "流程需要",
     "checklist": "材料清单",
     "checklist_hint": "逐项核对申请材料；标注“可容缺”的次要材料可先行容缺受理，申请人承诺限期补交。",
     "doc_submitted": "已提交",

@@ -85,6 +85,7 @@ def test_window_accepts_an_application_and_prints_a_receipt(live_url: str, deskt
     desktop.fill("input[name='project.investment']", "not a number")
     desktop.fill("input[name='applicant.name']", "滨湖物流发展有限公司")
     desktop.fill("input[name='applicant.contact']", "0571-87000000")
+    desktop.locator(".extra-row").first.wait_for()
     desktop.locator(".extra-row input[name=extra-key]").fill("land_area_m2")
     desktop.locator(".extra-row input[name=extra-value]").fill("52000")
     desktop.locator("li[data-document='环境影响评价文件'] input[value=shortfall]").check()
@@ -118,6 +119,23 @@ def test_window_accepts_an_application_and_prints_a_receipt(live_url: str, deskt
     assert pdf.stat().st_size > 1000
     r = requests.get(f"{live_url}/api/public/track/{code}", timeout=30)
     assert r.status_code == 200 and r.json()["project_name"] == "滨湖智慧物流园一期"
+
+
+def test_window_asks_for_the_fields_the_process_reads(live_url: str, http: Http, desktop) -> None:
+    from tests.bpmn_builder import parallel_review
+
+    xml = parallel_review("window_fields_demo", ("sthj", "sw"),
+                          condition='decision == "approve" and floors &lt; 30 and land_area_m2 &gt;= 1000')
+    r = requests.post(f"{live_url}/api/definitions", data=xml, timeout=30, headers={
+        "Content-Type": "application/xml", "Authorization": f"Bearer {api_token(live_url, 'designer')}"})
+    assert r.status_code in (200, 201), r.text
+    login(desktop, live_url, "window1")
+    desktop.locator("select[name=definition_key] option[value=window_fields_demo]").wait_for(state="attached")
+    desktop.select_option("select[name=definition_key]", "window_fields_demo")
+    desktop.locator(".extra-row[data-asked] input[name=extra-key]").nth(1).wait_for()
+    keys = desktop.locator(".extra-row[data-asked] input[name=extra-key]")
+    assert sorted(keys.nth(i).input_value() for i in range(keys.count())) == ["floors", "land_area_m2"]
+    shot(desktop, "window-process-fields")
 
 
 def test_window_refuses_with_a_reason_and_issues_a_correction_notice(live_url: str, desktop) -> None:

@@ -12,13 +12,70 @@ const form = document.getElementById("intake");
 const docs = document.getElementById("documents");
 const extraRows = document.getElementById("extra-rows");
 
+const BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+// Words of the expression language, and names the process writes itself (decisions, overdue flags).
+const NOT_ASKED = new Set(["and", "or", "not", "in", "is", "if", "else", "True", "False", "None", "decision"]);
+const versions = {};
+
+/**
+ * The data the process reads but never writes: names in its conditions, timers and script right-hand
+ * sides that no script assigns (function calls, string contents and attributes left out). These are
+ * what the window must ask the applicant for.
+ */
+export function askedFields(xml) {
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  const texts = ["conditionExpression", "timeDate", "timeDuration", "timeCycle"]
+    .flatMap((tag) => [...doc.getElementsByTagNameNS(BPMN, tag)].map((n) => n.textContent));
+  const assigned = new Set();
+  for (const script of doc.getElementsByTagNameNS(BPMN, "script")) {
+    for (const line of script.textContent.split("\n")) {
+      const m = line.match(/^\s*([A-Za-z_]\w*)\s*=(?!=)(.*)$/);
+      if (m) assigned.add(m[1]);
+      texts.push(m ? m[2] : line);
+    }
+  }
+  const names = new Set();
+  for (const text of texts) {
+    const code = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, " ");
+    for (const m of code.matchAll(/(?<![.\w])([A-Za-z_]\w*)\b(?!\s*\()/g)) {
+      const name = m[1];
+      if (!NOT_ASKED.has(name) && !assigned.has(name) && !name.endsWith("_decision") && !name.startsWith("overdue_")) {
+        names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+/** Offer one row per field the chosen process reads, keeping whatever the clerk already typed. */
+async function askForProcessFields() {
+  const key = form.elements.definition_key.value;
+  if (!versions[key]) return;
+  try {
+    const xml = await api("GET", `/api/definitions/${encodeURIComponent(key)}/versions/${versions[key]}/xml`,
+                          { accept: "application/xml" });
+    extraRows.querySelectorAll(".extra-row[data-asked]").forEach((row) => {
+      if (!row.querySelector("[name=extra-value]").value.trim()) row.remove();
+    });
+    const present = new Set([...extraRows.querySelectorAll("[name=extra-key]")].map((i) => i.value.trim()));
+    for (const name of askedFields(xml)) {
+      if (!present.has(name)) addExtraRow(name, "", true);
+    }
+  } catch (err) {
+    showErrors(form, err);
+  }
+}
+
 async function loadProcesses() {
   const select = form.elements.definition_key;
   try {
     const { items } = await api("GET", "/api/definitions");
-    const options = items.filter((d) => !NOT_AT_WINDOW.has(d.key))
+    const usable = items.filter((d) => !NOT_AT_WINDOW.has(d.key));
+    usable.forEach((d) => { versions[d.key] = d.version; });
+    const options = usable
       .map((d) => el("option", { value: d.key, selected: d.key === "investment_joint_approval" }, d.name || d.key));
     if (options.length) select.replaceChildren(...options);
+    await askForProcessFields();
   } catch (err) {
     showErrors(form, err);
   }
@@ -37,12 +94,12 @@ function drawChecklist() {
   }));
 }
 
-function addExtraRow(key = "", value = "") {
-  const row = el("div", { class: "row two extra-row" },
+function addExtraRow(key = "", value = "", asked = false) {
+  const row = el("div", { class: "row two extra-row", dataset: asked ? { asked: "true" } : {} },
     el("label", { class: "field" }, el("span", {}, t.extra_key),
       el("input", { name: "extra-key", value, maxlength: 64, pattern: "[A-Za-z][A-Za-z0-9_]*" })),
-    el("label", { class: "field" }, el("span", {}, t.extra_value),
-      el("input", { name: "extra-value", maxlength: 2000 })),
+    el("label", { class: "field" }, el("span", {}, asked ? `${t.extra_value}（${t.asked_by_process}）` : t.extra_value),
+      el("input", { name: "extra-value", maxlength: 2000, required: asked })),
     el("div", { class: "actions" }, el("button", { type: "button", class: "link", onclick: () => row.remove() },
       t.extra_remove)));
   row.querySelector("[name=extra-key]").value = key;
@@ -142,6 +199,8 @@ form.addEventListener("submit", async (event) => {
 });
 
 document.getElementById("extra-add").addEventListener("click", () => addExtraRow());
+form.elements.definition_key.addEventListener("change", askForProcessFields);
 drawChecklist();
-addExtraRow();
-loadProcesses();
+loadProcesses().then(() => {
+  if (!extraRows.children.length) addExtraRow();
+});
