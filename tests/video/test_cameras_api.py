@@ -81,3 +81,25 @@ def test_the_latest_frame_and_a_reference_from_it_or_from_an_upload(api: Api, cl
                                                                source_kind="folder")).get_json()
     assert api.get(f"/api/cameras/{silent['id']}/frame", "admin").status_code == 404
     assert api.post(f"/api/cameras/{silent['id']}/reference", "admin").status_code == 404
+
+
+def test_a_reference_from_a_folder_is_the_median_of_its_pictures(app: Any, api: Api, clips: dict,
+                                                               tmp_path: Path) -> None:
+    camera = api.post("/api/cameras", "admin", json=config_of(clips)).get_json()
+    folder = tmp_path / "empty-seat"
+    folder.mkdir()
+    base = cv2.imread(str(clips["main"]["reference"]))
+    for i, shade in enumerate((0, 0, 90)):  # one picture with someone passing: the median ignores it
+        picture = base.copy()
+        picture[10:60, 10:60] = shade or picture[10:60, 10:60]
+        cv2.imwrite(str(folder / f"{i}.png"), picture)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["monitor", "reference", str(camera["id"]), str(folder)])
+    assert result.exit_code == 0, result.output
+    stored = api.get(f"/api/cameras/{camera['id']}", "admin").get_json()
+    assert stored["reference_sha256"][:12] in result.output
+    reference = cv2.imread(str(app.extensions["onewindow"].settings.video_dir / "cameras" / str(camera["id"])
+                               / "reference.png"))
+    assert np.array_equal(reference, base)
+    missing = runner.invoke(args=["monitor", "reference", "999999", str(folder)])
+    assert missing.exit_code != 0 and "not found" in missing.output
