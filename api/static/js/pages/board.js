@@ -79,7 +79,8 @@ function card(row) {
   const opinions = row.co_reviews.filter((c) => c.task && c.task.status === "completed");
   return el("section", { class: "card board-row", dataset: { instanceId: row.instance_id } },
     el("h2", {}, row.project.name, " ", el("span", { class: "muted" }, row.project.code)),
-    el("div", { class: "muted" }, `${t.stage}：${row.stage.name}`),
+    el("div", { class: "muted" }, `${t.stage}：${row.stage.name}`,
+      row.lead_task ? el("span", {}, " · ", el("a", { href: `/worklist/${row.instance_id}` }, t.open_work)) : null),
     el("h3", {}, t.co_reviewers),
     el("div", { class: "co" }, ...row.co_reviews.map(coReviewer)),
     opinions.length ? el("div", { class: "opinions" }, el("h3", {}, t.opinions),
