@@ -38,6 +38,9 @@ def test_designer_changes_a_time_limit_deploys_and_sees_version_two(live_url: st
     form.locator("button[type=submit]").click()
     desktop.wait_for_selector("#status.ok")
     shot(desktop, "designer-modeler-panel")
+    desktop.click("#save-draft")
+    desktop.wait_for_function("() => document.getElementById('status').textContent.includes('草稿已保存')")
+    assert desktop.locator("#discard-draft").is_visible()
     desktop.click("#deploy")
     link = desktop.locator("#versions-link")
     link.wait_for()
@@ -71,3 +74,30 @@ def test_deploying_a_lane_with_an_unknown_department_marks_that_lane(live_url: s
     assert "nosuchdept" in desktop.locator("#problems").inner_text()
     assert desktop.locator(".lint-error").count() == 1  # only the offending lane
     shot(desktop, "designer-lint-marker")
+
+
+WITHOUT_LAYOUT = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="urn:t">
+  <bpmn:process id="no_layout" name="无布局流程" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="review" name="审查"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_diagram_without_layout_opens_auto_laid_out(live_url: str, desktop, tmp_path) -> None:
+    upload = tmp_path / "no-layout.bpmn"
+    upload.write_text(WITHOUT_LAYOUT, encoding="utf-8")
+    login(desktop, live_url, "designer")
+    desktop.goto(f"{live_url}/designer/new")
+    desktop.wait_for_selector("#designer[data-ready=true]")
+    desktop.set_input_files("#upload", str(upload))
+    desktop.wait_for_selector(".djs-element[data-element-id=review]")
+    assert "自动排版" in desktop.locator("#status").inner_text()
+    box = desktop.locator(".djs-element[data-element-id=review]").bounding_box()
+    assert box and box["width"] > 10
+    shot(desktop, "designer-auto-layout")

@@ -1,7 +1,7 @@
 // One alert: facts and evidence, the instance's timeline, the department's explanation, the bureau's decision.
 // A decision that takes a measure creates that measure's record (order, card, accountability record),
 // which marks the alert decided on the server; "dismiss" is the alert's own decision.
-import { api, checkRequired, clearErrors, countdown, el, fmt, showErrors, strings, when } from "../../api.js";
+import { api, checkRequired, clearErrors, countdown, el, fmt, readable, showErrors, strings, token, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, label, recordId, showProblem, table } from "./kit.js";
 
@@ -21,18 +21,28 @@ function facts(pairs) {
       .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
 }
 
-function evidenceView(evidence) {
+/** The video snapshot is served to bearer-token holders only, so fetch it and show it as a blob. */
+async function snapshotFigure(evidence) {
+  const event = alert.details?.video_event_id;
+  if (alert.source !== "video" || !evidence.snapshot || !event) return null;
+  const response = await fetch(`/api/cameras/${evidence.camera_id}/events/${event}/snapshot`,
+    { headers: { Authorization: `Bearer ${token()}` } });
+  if (!response.ok) return el("p", { class: "muted" }, readable(`HTTP ${response.status}`, "not_found"));
+  const src = URL.createObjectURL(await response.blob());
+  return el("figure", {}, el("img", { class: "snapshot", id: "snapshot", alt: t.snapshot, src }),
+    el("figcaption", { class: "muted" }, `${t.snapshot} · ${when(evidence.taken_at)} · SHA-256 ${evidence.sha256 || "—"}`));
+}
+
+async function evidenceView(evidence) {
   const card = document.getElementById("evidence-card");
   if (!evidence || !Object.keys(evidence).length) { card.hidden = true; return; }
   card.hidden = false;
-  const parts = [];
-  const snapshot = evidence.snapshot_url || evidence.snapshot?.url ||
-    (alert.source === "video" && evidence.snapshot ? `/api/supervision/alerts/${id}/snapshot` : null);
-  if (snapshot) parts.push(el("figure", {}, el("img", { class: "snapshot", alt: t.snapshot, src: snapshot }),
-    el("figcaption", { class: "muted" }, t.snapshot)));
-  const rows = Object.entries(evidence).filter(([k, v]) => k !== "snapshot_url" && typeof v !== "object");
-  if (rows.length) parts.push(el("dl", { class: "facts" }, rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])));
-  document.getElementById("evidence").replaceChildren(...parts);
+  const facts = Object.entries({ ...(alert.details || {}), ...evidence })
+    .filter(([k, v]) => !["snapshot", "sha256", "taken_at"].includes(k) && v !== null && typeof v !== "object");
+  const box = document.getElementById("evidence");
+  box.replaceChildren(el("dl", { class: "facts" }, facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])));
+  const figure = await snapshotFigure(evidence).catch(() => null);
+  if (figure) box.prepend(figure);
 }
 
 async function timelineView() {
