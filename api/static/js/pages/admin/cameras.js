@@ -43,6 +43,14 @@ function drawZones() {
     ...(drawing.length ? [svgEl("polyline", { points: pointsAttr(drawing), "vector-effect": "non-scaling-stroke" })] : []),
     ...drawing.map(([x, y]) => svgEl("circle", { cx: x, cy: y, r: 0.008 })),
   );
+  // Names as HTML labels at each polygon's top-left point (text inside the stretched SVG would distort).
+  const stage = document.getElementById("stage");
+  stage.querySelectorAll(".zone-label").forEach((n) => n.remove());
+  for (const z of zones) {
+    const x = Math.min(...z.polygon.map((p) => p[0]));
+    const y = Math.min(...z.polygon.map((p) => p[1]));
+    stage.append(el("span", { class: "zone-label", style: `left:${x * 100}%;top:${y * 100}%` }, z.name));
+  }
   document.getElementById("zone-list").replaceChildren(...zones.map((z) => el("li", { dataset: { zone: z.name } },
     el("span", {}, `${z.name} · ${t.zone_types[z.type] || z.type} · ${fmt(t.points, { n: z.polygon.length })}`),
     el("button", { type: "button", class: "link", onclick: () => {

@@ -21,6 +21,14 @@ function facts(pairs) {
       .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
 }
 
+/** Video evidence carries UTC times; show them as Beijing time like everything else. */
+function beijing(iso) {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+}
+
 /** The video snapshot is served to bearer-token holders only, so fetch it and show it as a blob. */
 async function snapshotFigure(evidence) {
   const event = alert.details?.video_event_id;
@@ -30,17 +38,18 @@ async function snapshotFigure(evidence) {
   if (!response.ok) return el("p", { class: "muted" }, readable(`HTTP ${response.status}`, "not_found"));
   const src = URL.createObjectURL(await response.blob());
   return el("figure", {}, el("img", { class: "snapshot", id: "snapshot", alt: t.snapshot, src }),
-    el("figcaption", { class: "muted" }, `${t.snapshot} · ${when(evidence.taken_at)} · SHA-256 ${evidence.sha256 || "—"}`));
+    el("figcaption", { class: "muted" }, `${t.snapshot} · ${beijing(evidence.taken_at)} · SHA-256 ${evidence.sha256 || "—"}`));
 }
 
 async function evidenceView(evidence) {
   const card = document.getElementById("evidence-card");
   if (!evidence || !Object.keys(evidence).length) { card.hidden = true; return; }
   card.hidden = false;
-  const facts = Object.entries({ ...(alert.details || {}), ...evidence })
-    .filter(([k, v]) => !["snapshot", "sha256", "taken_at"].includes(k) && v !== null && typeof v !== "object");
+  const merged = { ...(alert.details || {}), ...evidence };
+  const facts = Object.entries(t.evidence_fields || {}).filter(([k]) => merged[k] !== null && merged[k] !== undefined)
+    .map(([k, heading]) => [heading, /_(at|since)$/.test(k) ? beijing(merged[k]) : String(merged[k])]);
   const box = document.getElementById("evidence");
-  box.replaceChildren(el("dl", { class: "facts" }, facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])));
+  box.replaceChildren(el("dl", { class: "facts" }, facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])));
   const figure = await snapshotFigure(evidence).catch(() => null);
   if (figure) box.prepend(figure);
 }
@@ -84,7 +93,7 @@ function draw() {
     ["状态", el("span", { id: "alert-state" }, badge("alert-state", alert.state, "alert_state"))],
     [t.department, names[alert.department] || alert.department],
     [t.opened, when(alert.opened_at)],
-    ["事由", el("span", { id: "alert-subject" }, alert.details?.text || alert.subject)],
+    ["事由", el("span", { id: "alert-subject" }, alert.details?.text || (alert.source === "deadline" ? alert.subject : alert.title))],
   ]);
   evidenceView(alert.evidence);
   const explanation = document.getElementById("explanation");
