@@ -208,6 +208,7 @@ decideForm.addEventListener("submit", async (event) => {
     const created = await api("POST", path, { body });
     alert = await api("GET", `/api/supervision/alerts/${id}`);
     draw();
+    if (["accountability", "order"].includes(decision)) document.getElementById("measure-link")?.remove();
     if (decision === "accountability") {
       document.getElementById("decision-result")?.append(" ",
         el("a", { href: `/supervision/accountability/${created.id}`, id: "record-link" }, fmt(t.record, { id: created.id })));
