@@ -128,3 +128,7 @@ def test_lists_render(live_url: str, desktop, path: str) -> None:
     desktop.wait_for_selector("table.list, p.empty")
     assert desktop.locator(f".tabs a[aria-current=page][href='/supervision/{path}']").is_visible()
     shot(desktop, f"supervision-{path}")
+    if path == "scores":  # the export is fetched with the token and handed over as a file
+        with desktop.expect_download() as download:
+            desktop.click("#export-xlsx")
+        assert download.value.suggested_filename.endswith(".xlsx")
