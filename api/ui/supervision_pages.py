@@ -56,6 +56,7 @@ BOARD_ZH = {
     "completed": "办结", "charts": "趋势", "chart_warnings": "近30日预警",
     "chart_on_time": "各部门按时办结率",
     "chart_complaints": "近12个月投诉", "count": "件数", "refreshed": "更新于 {at}",
+    "process_names": {"complaint_handling": "投诉处理", "one_window_acceptance": "一窗受理"},
     "auto_refresh": "每 {n} 秒自动刷新", "overdue_days": "已超期 {n} 天", "query_code": "查询码",
 }
 ALERTS_ZH = {**AREA_ZH, "title": "预警列表", "filter": "筛选", "source_label": "来源", "level_label": "级别",

@@ -110,3 +110,6 @@ def test_admin_draws_a_zone_polygon_over_the_frame_and_saves_it(live_url: str, d
     desktop.click("#reference")  # the empty-seat reference, from the camera's current frame
     desktop.wait_for_function("() => document.getElementById('reference-info').textContent.includes('采集于')")
     shot(desktop, "admin-cameras")
+    # retire it: the shared server's video worker need not keep watching a folder this test deletes
+    requests.delete(f"{live_url}/api/cameras/{camera['id']}", headers={"Authorization": f"Bearer {token}"},
+                    timeout=30)

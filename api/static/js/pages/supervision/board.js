@@ -38,7 +38,9 @@ function drawKpis(board) {
 }
 
 function drawCells(board) {
-  const stages = [...new Map(board.cells.map((c) => [c.stage, c.stage_name])).entries()].sort();
+  // Stages s1…s4 have names; other processes count as one stage named by their key.
+  const stageName = (c) => (c.stage_name && c.stage_name !== c.stage ? c.stage_name : t.process_names?.[c.stage] || c.stage);
+  const stages = [...new Map(board.cells.map((c) => [c.stage, stageName(c)])).entries()].sort();
   const departments = [...new Set(board.cells.map((c) => c.department))].sort();
   const byKey = new Map(board.cells.map((c) => [`${c.department}|${c.stage}`, c]));
   const head = el("tr", {}, el("th", { scope: "col" }, t.department),
