@@ -1,5 +1,12 @@
 // Helpers the back-office pages share: department names, code labels, paged tables, the chain check.
-import { api, el, fmt, readable, strings, when } from "../../api.js";
+import { api, currentSession, el, fmt, readable, strings, when } from "../../api.js";
+
+// A department's staff reach alerts, orders and accountability records that concern them; the
+// bureau-only sections are not offered to them.
+const BUREAU_ONLY = ["index", "complaints", "scores"];
+if (!["supervisor", "admin"].includes(currentSession()?.role)) {
+  document.querySelectorAll("#area-tabs a").forEach((a) => { a.hidden = BUREAU_ONLY.includes(a.dataset.section); });
+}
 
 let departmentsPromise = null;
 
