@@ -158,8 +158,10 @@ export function showErrors(form, err) {
     note.setAttribute("role", "alert");
     note.dataset.for = name;
     note.textContent = text;
-    const anchor = target.closest(".field") || target;
-    anchor.after(note);
+    // Inside the field's label (so grids keep the message under its input), else right after the element.
+    const field = target.closest(".field");
+    if (field) field.append(note);
+    else target.after(note);
     target.setAttribute("aria-invalid", "true");
     first = first || target;
   }
