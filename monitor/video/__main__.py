@@ -12,6 +12,8 @@ from marshmallow import ValidationError
 
 from .offline import analyze_clip, dumps, find_reference, load_reference
 
+__all__ = ["main"]
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line, analyse the clip, print the events; exit 0, or 2 on bad input."""

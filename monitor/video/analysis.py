@@ -17,9 +17,10 @@ from .config import CameraConfig, Zone
 __all__ = ["DIFF_LEVEL", "MOTION_LEVEL", "FrameAnalyzer", "ZoneReading", "scaled_size"]
 
 DIFF_LEVEL = 28.0
-"""Grey levels (after blur and brightness matching) by which a pixel must differ from the reference."""
+"""Levels (after blur and brightness matching, in the channel that differs most) by which a pixel
+must differ from the reference."""
 MOTION_LEVEL = 18.0
-"""Grey levels by which a pixel must change between two samples to count as motion."""
+"""Levels by which a pixel must change between two samples to count as motion."""
 REFERENCE_RATE = 0.03
 """Share of a confidently empty zone's new look blended into its reference per sample (slow drift)."""
 _PERCENTILES = (20.0, 50.0, 80.0)
@@ -59,67 +60,88 @@ class _ZoneMask:
 
 
 class FrameAnalyzer:
-    """Per-frame measurements for one camera; holds the reference and the previous frame."""
+    """Per-frame measurements for one camera; holds the reference and each zone's previous view.
+
+    Colour is kept: dark-blue clothes on a dark-grey chair differ little in grey but clearly in blue.
+    Brightness is matched per channel (a warmer sun changes red more than blue) from histograms of
+    the background, and only the zones' patches are transformed and compared, in 8 bits.
+    """
 
     def __init__(self, config: CameraConfig, reference: np.ndarray) -> None:
         self.config = config
         height, width = reference.shape[:2]
         self.size = scaled_size(width, height, config.analysis_width)
         self.masks = [_ZoneMask(z, *self.size) for z in config.zones]
-        self.reference = self._prepare(reference)
-        outside = np.ones(self.size[::-1], dtype=bool)
+        prepared = self._prepare(reference)
+        # The float copy accumulates the slow drift; the 8-bit copy is what frames are compared with.
+        self._ref_float = {m.zone.name: prepared[m.box].astype(np.float32) for m in self.masks}
+        self.references = {m.zone.name: prepared[m.box].copy() for m in self.masks}
+        outside = np.full(self.size[::-1], 255, dtype=np.uint8)
         for m in self.masks:
-            outside &= m.full == 0
-        if outside.sum() < 0.05 * outside.size:  # zones cover the picture: match on all of it
-            outside[:] = True
-        # Every 3rd pixel of the background is plenty for percentiles and keeps them cheap.
-        self._sample = np.flatnonzero(outside.ravel())[::3]
-        self._ref_levels = np.percentile(self.reference.ravel()[self._sample], _PERCENTILES)
-        self._previous: np.ndarray | None = None
-        self.gain, self.offset = 1.0, 0.0
+            outside[m.full > 0] = 0
+        if cv2.countNonZero(outside) < 0.05 * outside.size:  # zones cover the picture: match on all of it
+            outside[:] = 255
+        self._background = outside
+        self._ref_levels = self._levels(prepared)
+        self._previous: dict[str, np.ndarray] = {}
+        self.gain = np.ones(3, np.float32)
+        self.offset = np.zeros(3, np.float32)
 
     def _prepare(self, image: np.ndarray) -> np.ndarray:
-        """Scale, grey and blur a picture into the float image every comparison uses."""
+        """Scale and blur a picture (3 channels, 8 bits) into what every comparison uses."""
+        if image.ndim == 2:
+            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         if image.shape[1] != self.size[0] or image.shape[0] != self.size[1]:
             image = cv2.resize(image, self.size, interpolation=cv2.INTER_AREA)
-        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-        return cv2.GaussianBlur(grey, (5, 5), 0).astype(np.float32)
+        return cv2.GaussianBlur(image, (5, 5), 0)
 
-    def _match_brightness(self, grey: np.ndarray) -> np.ndarray:
-        """Map the frame's grey levels onto the reference's (gain and offset from robust percentiles)."""
-        low, mid, high = np.percentile(grey.ravel()[self._sample], _PERCENTILES)
+    def _levels(self, prepared: np.ndarray) -> np.ndarray:
+        """Return the background's percentiles per channel, shape (3 percentiles, 3 channels)."""
+        levels = np.empty((len(_PERCENTILES), 3), np.float32)
+        for channel in range(3):
+            hist = cv2.calcHist([prepared], [channel], self._background, [256], [0, 256]).ravel()
+            cdf = np.cumsum(hist)
+            levels[:, channel] = np.searchsorted(cdf, cdf[-1] * np.array(_PERCENTILES) / 100.0)
+        return levels
+
+    def _match_brightness(self, prepared: np.ndarray) -> np.ndarray:
+        """Return the 3×4 matrix mapping the frame's colours onto the reference's (gain and offset)."""
+        low, mid, high = self._levels(prepared)
         ref_low, ref_mid, ref_high = self._ref_levels
-        spread = max(high - low, 1.0)
-        gain = float(np.clip((ref_high - ref_low) / spread, 0.2, 5.0))
-        offset = float(ref_mid - gain * mid)
-        self.gain, self.offset = gain, offset
-        return grey * gain + offset
+        self.gain = np.clip((ref_high - ref_low) / np.maximum(high - low, 1.0), 0.2, 5.0).astype(np.float32)
+        self.offset = (ref_mid - self.gain * mid).astype(np.float32)
+        return np.hstack([np.diag(self.gain), self.offset[:, None]]).astype(np.float32)
 
     def analyse(self, image: np.ndarray) -> list[ZoneReading]:
-        """Measure every zone of a frame; also remember the frame for the next motion measurement."""
-        grey = self._match_brightness(self._prepare(image))
+        """Measure every zone of a frame; also remember each zone's view for the next motion measurement."""
+        prepared = self._prepare(image)
+        matrix = self._match_brightness(prepared)
         readings = []
         for m in self.masks:
-            patch = grey[m.box]
-            changed = np.abs(patch - self.reference[m.box]) > DIFF_LEVEL
-            difference = float(np.count_nonzero(changed & m.mask)) / m.area
-            motion = None
-            if self._previous is not None:
-                moved = np.abs(patch - self._previous[m.box]) > MOTION_LEVEL
-                motion = float(np.count_nonzero(moved & m.mask)) / m.area
+            patch = cv2.transform(prepared[m.box], matrix)  # 8 bits, saturating
+            difference = self._share(cv2.absdiff(patch, self.references[m.zone.name]), DIFF_LEVEL, m)
+            previous = self._previous.get(m.zone.name)
+            motion = None if previous is None else self._share(cv2.absdiff(patch, previous), MOTION_LEVEL, m)
+            self._previous[m.zone.name] = patch
             readings.append(ZoneReading(m.zone.name, difference, motion))
-        self._previous = grey
         return readings
 
+    @staticmethod
+    def _share(diff: np.ndarray, level: float, m: _ZoneMask) -> float:
+        """Share of the zone whose most-changed channel moved by more than `level`."""
+        strongest = cv2.max(cv2.max(diff[:, :, 0], diff[:, :, 1]), diff[:, :, 2])
+        return float(np.count_nonzero((strongest > level) & m.mask)) / m.area
+
     def learn_empty(self, zone_name: str) -> None:
-        """Blend the last frame's view of a confidently empty zone into its reference (slow drift only)."""
-        if self._previous is None:
+        """Blend the last view of a confidently empty zone into its reference (slow drift only)."""
+        previous = self._previous.get(zone_name)
+        if previous is None:
             return
-        for m in self.masks:
-            if m.zone.name == zone_name:
-                ref = self.reference[m.box]
-                blended = ref * (1 - REFERENCE_RATE) + self._previous[m.box] * REFERENCE_RATE
-                ref[m.mask] = blended[m.mask]
+        mask = next(m.mask for m in self.masks if m.zone.name == zone_name)
+        ref = self._ref_float[zone_name]
+        blended = ref * (1 - REFERENCE_RATE) + previous.astype(np.float32) * REFERENCE_RATE
+        ref[mask] = blended[mask]
+        self.references[zone_name] = cv2.convertScaleAbs(ref)
 
     def draw(self, image: np.ndarray, zone_names: set[str]) -> np.ndarray:
         """Return a copy of the frame with the named zones outlined (red) and the others (grey)."""

@@ -7,18 +7,9 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-__all__ = [
-    "DAY_NAMES",
-    "SOURCE_KINDS",
-    "ZONE_TYPES",
-    "CameraConfig",
-    "CameraConfigSchema",
-    "DayHours",
-    "RuleSettings",
-    "ScheduleConfig",
-    "Zone",
-    "load_camera_config",
-]
+__all__ = ["DAY_NAMES", "SOURCE_KINDS", "ZONE_TYPES", "CameraConfig", "CameraConfigSchema", "DayHours",
+           "RuleSettings", "ScheduleConfig", "Zone", "default_days", "dump_camera_config",
+           "load_camera_config"]
 
 ZONE_TYPES = ("seat", "chair", "waiting_area")
 SOURCE_KINDS = ("file", "stream", "snapshot", "folder")
@@ -294,5 +285,3 @@ def dump_camera_config(config: CameraConfig) -> dict[str, Any]:
                      "use_calendar": config.schedule.use_calendar, "always": config.schedule.always},
     }
 
-
-__all__ += ["default_days", "dump_camera_config"]

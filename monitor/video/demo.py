@@ -18,7 +18,8 @@ from .evidence import VideoStore
 from .registry import CreateCameraCommand, SetCameraReferenceCommand
 from .synthetic import Appearance, SceneScript, write_scene
 
-__all__ = ["DEMO_CAMERA_NAME", "DEMO_RULES", "DEMO_SCRIPT", "ensure_demo_camera"]
+__all__ = ["DEMO_CAMERA_NAME", "DEMO_DEPARTMENT", "DEMO_RULES", "DEMO_SCRIPT", "demo_clip",
+           "ensure_demo_camera"]
 
 DEMO_CAMERA_NAME = "演示摄像头 · 综合窗口"
 DEMO_DEPARTMENT = "zwfw"
@@ -70,5 +71,3 @@ def demo_clip(store: VideoStore) -> Path:
     """Return where the demo clip is written."""
     return store.root / "demo" / "demo-window.avi"
 
-
-__all__ += ["demo_clip"]

@@ -15,10 +15,10 @@ from engine.workdays import ChineseOfficialCalendar
 from .capture import IMAGE_SUFFIXES, FileSource, read_image
 from .config import CameraConfig, load_camera_config
 from .pipeline import CameraPipeline
-from .rules import Lifecycle
+from .rules import EventChange, Lifecycle
 from .schedule import WorkingHours
 
-__all__ = ["CLIP_EPOCH", "analyze_clip", "find_reference", "load_reference", "median_reference"]
+__all__ = ["CLIP_EPOCH", "analyze_clip", "dumps", "find_reference", "load_reference", "median_reference"]
 
 CLIP_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 """Instant of a clip's first frame when no start time is given (the schedule is then not applied)."""
@@ -81,7 +81,8 @@ def analyze_clip(clip: Path, config: CameraConfig | dict[str, Any], reference: n
     return sorted(events.values(), key=lambda e: (e["start_s"], e["kind"], e["zone"]))
 
 
-def _record(events: dict[tuple[str, str, datetime], dict[str, Any]], change: Any, epoch: datetime) -> None:
+def _record(events: dict[tuple[str, str, datetime], dict[str, Any]], change: EventChange,
+            epoch: datetime) -> None:
     key = (change.kind, change.zone, change.started_at)
     entry = events.setdefault(key, {"kind": change.kind, "zone": change.zone,
                                     "start_s": _seconds(change.started_at, epoch), "end_s": None})
@@ -99,5 +100,3 @@ def dumps(events: list[dict[str, Any]]) -> str:
     """Return the events as the CLI's JSON."""
     return json.dumps(events, ensure_ascii=False)
 
-
-__all__ += ["dumps"]

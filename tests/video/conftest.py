@@ -14,5 +14,5 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]
     """The generated scenes: clip, reference, truth and camera JSON of each."""
     folder = tmp_path_factory.mktemp("clips")
     return {name: scenes.write(script, folder, name) for name, script in
-            (("main", scenes.MAIN), ("unseen", scenes.UNSEEN), ("repeat", scenes.REPEAT),
-             ("away", scenes.AWAY))}
+            (("main", scenes.MAIN), ("unseen", scenes.UNSEEN), ("navy", scenes.NAVY),
+             ("repeat", scenes.REPEAT), ("away", scenes.AWAY))}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from monitor.video.config import RuleSettings
@@ -33,6 +34,9 @@ UNSEEN = SceneScript(
     waiting=((4, 5, 70), (2, 10, 64), (0, 20, 90), (1, 100, 150), (3, 101, 160), (2, 103, 158)),
     lighting=((40, 0.7, 0), (110, 1.2, 0)),
 )
+
+# The unseen scene with a navy jacket on the dark chair: close in grey, apart in blue.
+NAVY = replace(UNSEEN, seed=77, look=replace(UNSEEN.look, clothes=(140, 80, 40)))
 
 # Leaves three times: the second absence falls in the cooldown of the first event.
 REPEAT = SceneScript(

@@ -91,7 +91,7 @@ def matches(got: list[dict[str, Any]], truth: list[dict[str, Any]]) -> bool:
     return True
 
 
-@pytest.mark.parametrize("scene", ["unseen", "main"])
+@pytest.mark.parametrize("scene", ["unseen", "main", "navy"])
 def test_the_cli_json_matches_the_generators_truth(clips: dict, scene: str) -> None:
     paths = clips[scene]
     result = subprocess.run([sys.executable, "-m", "monitor.video", "analyze", str(paths["clip"]),
