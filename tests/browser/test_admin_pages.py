@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,27 @@ def test_admin_toggles_a_calendar_day_with_a_note(live_url: str, desktop) -> Non
     desktop.click("#toggle-day")
     desktop.wait_for_selector(f".day.workday[data-date='{DAY}']")
     assert _calendar_day(live_url, token, DAY)["is_workday"] is True
+
+
+def test_admin_loads_a_year_from_a_csv_file(live_url: str, desktop, tmp_path) -> None:
+    year = 2031  # a year nothing else on the shared server uses
+    rows, day = ["date,is_workday,note"], date(year, 1, 1)
+    while day.year == year:
+        holiday = day.weekday() >= 5 or (day.month, day.day) == (1, 1)
+        rows.append(f"{day.isoformat()},{'false' if holiday else 'true'},{'元旦' if day.day == 1 == day.month else ''}")
+        day += timedelta(days=1)
+    upload = tmp_path / f"calendar-{year}.csv"
+    upload.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    _admin(desktop, live_url)
+    desktop.goto(f"{live_url}/admin/calendar?year={year}")
+    desktop.wait_for_selector(f"body[data-year='{year}']")
+    assert str(year) in desktop.locator("#status").inner_text()  # no data for that year yet
+    desktop.set_input_files("#upload", str(upload))
+    desktop.wait_for_selector(f".day.holiday.noted[data-date='{year}-01-01']")
+    assert desktop.locator(f".day.workday[data-date='{year}-01-02']").is_visible()
+    expected = sum(1 for row in rows[1:] if ",true," in row)
+    assert f"全年工作日 {expected} 天" in desktop.locator("#workdays").inner_text()
 
 
 def _camera(base: str, token: str, folder: Path) -> dict:
