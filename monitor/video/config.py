@@ -15,6 +15,7 @@ ZONE_TYPES = ("seat", "chair", "waiting_area")
 SOURCE_KINDS = ("file", "stream", "snapshot", "folder")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_POINTS = 64
+STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,18 @@ class CameraConfigSchema(_Strict):
         "description": "rule parameters (DOMAIN.md §8 defaults)"})
     schedule = fields.Nested(ScheduleSchema, load_default=lambda: ScheduleConfig(days=default_days()),
                              metadata={"description": "working hours"})
+
+    @validates_schema
+    def _source_fits_kind(self, data: dict[str, Any], **_: Any) -> None:
+        source, kind = data.get("source", ""), data.get("source_kind")
+        is_url = "://" in source
+        if kind == "snapshot" and not source.startswith(("http://", "https://")):
+            raise ValidationError("a snapshot source is an http(s):// URL", field_name="source")
+        if kind == "stream" and not source.startswith(STREAM_SCHEMES):
+            raise ValidationError(f"a stream source starts with one of {', '.join(STREAM_SCHEMES)}",
+                                  field_name="source")
+        if kind in ("file", "folder") and is_url:
+            raise ValidationError(f"a {kind} source is a path on the worker's host", field_name="source")
 
     @validates_schema
     def _unique_zones(self, data: dict[str, Any], **_: Any) -> None:

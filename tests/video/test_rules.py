@@ -112,6 +112,9 @@ BASE = {"name": "1号窗", "department": "zwfw", "source": "/tmp/x.avi", "source
     ({"rules": {"crowding_count": 0}}, "rules"),
     ({"schedule": {"days": {"mon": {"open": "18:00", "close": "09:00"}}}}, "schedule"),
     ({"sample_rate": 100}, "sample_rate"),
+    ({"source_kind": "snapshot"}, "source"),
+    ({"source_kind": "stream", "source": "ftp://cam/1"}, "source"),
+    ({"source": "rtsp://10.0.0.5/main"}, "source"),
 ])
 def test_the_camera_schema_refuses_unknown_keys_and_bad_values(change: dict, field: str) -> None:
     with pytest.raises(ValidationError) as info:
