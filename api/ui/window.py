@@ -73,6 +73,7 @@ RECEIPT_ZH = {
     "investment": "总投资（元）",
     "applicant": "申请单位",
     "accepted_at": "受理时间",
+    "received_at": "收件时间",
     "process": "申请事项",
     "documents": "已收材料",
     "shortfall": "容缺材料（须于 {due} 前补交）",

@@ -47,7 +47,8 @@ function render(instance) {
   const rows = [
     [t.project_name, instance.project.name], [t.project_code, instance.project.code],
     [t.investment, Number(instance.project.investment).toLocaleString("zh-CN")],
-    [t.applicant, instance.applicant.name], [t.accepted_at, when(instance.created_at)],
+    [t.applicant, instance.applicant.name],
+    [what.kind === "receipt" ? t.accepted_at : t.received_at, when(instance.created_at)],
     [t.documents, submitted.join("、")],
   ];
   if (instance.shortfall) {
@@ -58,9 +59,11 @@ function render(instance) {
   document.getElementById("a4-facts").replaceChildren(...facts(rows));
   const extra = [];
   if (what.kind === "correction") {
+    const missing = instance.data.missing_documents || [];
+    const note = what.opinion && what.opinion !== missing.join("、") ? what.opinion : null;
     extra.push(el("p", {}, t.correction_text),
-      el("ol", { id: "missing-list" }, ...(instance.data.missing_documents || []).map((d) => el("li", {}, d))),
-      what.opinion ? el("p", {}, `${t.note}：${what.opinion}`) : null);
+      el("ol", { id: "missing-list" }, ...missing.map((d) => el("li", {}, d))),
+      note ? el("p", {}, `${t.note}：${note}`) : null);
   } else if (what.kind === "refusal") {
     extra.push(el("p", {}, t.refusal_text), el("p", { id: "refusal-reason" }, `${t.reason}：${what.opinion}`));
   }
@@ -72,7 +75,7 @@ function render(instance) {
   document.getElementById("slip-facts").replaceChildren(
     el("div", {}, `${t.project_name}：${instance.project.name}`),
     el("div", {}, `${t.applicant}：${instance.applicant.name}`),
-    el("div", {}, `${t.accepted_at}：${when(instance.created_at)}`));
+    el("div", {}, `${what.kind === "receipt" ? t.accepted_at : t.received_at}：${when(instance.created_at)}`));
   for (const img of [document.getElementById("a4-qr"), document.getElementById("slip-qr")]) {
     img.src = `/track/${instance.query_code}/qr.svg`;
   }
