@@ -50,6 +50,8 @@ MODELER_ZH = {
     "unknown_department": "（未知部门）", "download": "下载 BPMN", "upload": "打开本地文件",
     "user_task": "人工任务", "lane": "泳道", "range": "请输入 {low} 到 {high} 之间的数。",
     "find_element": "定位泳道或人工任务",
+    "process_key": "流程标识（英文字母、数字、下划线）", "process_name": "流程名称",
+    "bad_key": "流程标识须以字母或下划线开头，只含字母、数字、下划线。",
     "messages": {**COMMON_ZH["messages"],
                  "the diagram does not pass lint": "流程图未通过发布前检查，请按图中标记修改。"},
     # Lint messages (English in the API) by pattern; {1} is the pattern's first group.

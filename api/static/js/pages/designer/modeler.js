@@ -13,6 +13,7 @@ const root = document.getElementById("designer");
 const status = document.getElementById("status");
 const laneForm = document.getElementById("lane-form");
 const taskForm = document.getElementById("task-form");
+const processForm = document.getElementById("process-form");
 const problemsBox = document.getElementById("problems");
 let key = root.dataset.key || null;
 let draftRevision = null;
@@ -141,8 +142,16 @@ function showPanel(element) {
   current = element;
   laneForm.hidden = !is(element, "bpmn:Lane");
   taskForm.hidden = !is(element, "bpmn:UserTask");
+  processForm.hidden = Boolean(element) && !is(element, "bpmn:Participant") && !is(element, "bpmn:Collaboration");
   document.getElementById("panel-hint").hidden = !laneForm.hidden || !taskForm.hidden;
-  if (!element) return;
+  if (!processForm.hidden) {
+    const process = executableProcess();
+    clearErrors(processForm);
+    processForm.key.value = process?.id || "";
+    processForm.name.value = process?.name || "";
+    processForm.key.readOnly = Boolean(key);  // a deployed definition keeps its key; versions hang on it
+  }
+  if (!element || !processForm.hidden) return;
   if (picker.querySelector(`option[value="${CSS.escape(element.id)}"]`)) picker.value = element.id;
   const bo = element.businessObject;
   const caption = `${is(element, "bpmn:Lane") ? t.lane : t.user_task} · ${bo.id}`;
@@ -165,6 +174,26 @@ function showPanel(element) {
     for (const attr of WARNING_ATTRIBUTES) taskForm[attr].value = warning?.[attr] ?? "";
   }
 }
+
+/** The process's key (its id, the definition key) and name; the pool shows the name too. */
+processForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const process = executableProcess();
+  if (!process) return;
+  const newKey = processForm.key.value.trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newKey)) {
+    showErrors(processForm, { code: "invalid", message: "", fields: { key: [t.bad_key] } });
+    return;
+  }
+  clearErrors(processForm);
+  const name = processForm.name.value.trim();
+  const root = canvas.getRootElement();
+  modeling.updateModdleProperties(root, process, { id: newKey, name });
+  const pool = registry.find((e) => is(e, "bpmn:Participant") && e.businessObject.processRef === process);
+  if (pool) modeling.updateProperties(pool, { name });
+  document.getElementById("diagram-title").textContent = `${t.title} · ${name || newKey}`;
+  say(t.applied);
+});
 
 laneForm.department.addEventListener("change", () => {
   if (current && is(current, "bpmn:Lane")) modeling.updateProperties(current, { name: laneForm.department.value });
