@@ -111,11 +111,18 @@ function fillPicker() {
     `${is(e, "bpmn:Lane") ? t.lane : t.user_task} · ${e.businessObject.name || e.id}`)));
 }
 
+/** Centre an element at full size (a big diagram fits the screen only when zoomed far out). */
+function focus(element) {
+  const box = document.getElementById("canvas").getBoundingClientRect();
+  const centre = { x: element.x + element.width / 2, y: element.y + element.height / 2 };
+  canvas.viewbox({ x: centre.x - box.width / 2, y: centre.y - box.height / 2, width: box.width, height: box.height });
+}
+
 picker.addEventListener("change", () => {
   const element = picker.value && registry.get(picker.value);
   if (!element) return;
   modeler.get("selection").select(element);
-  canvas.scrollToElement(element);
+  focus(element);
 });
 
 function timerBoundary(task) {
@@ -322,7 +329,7 @@ function showProblems(problems) {
         const element = p.element && registry.get(p.element);
         if (!element) return;
         modeler.get("selection").select(element);
-        canvas.scrollToElement(element);
+        focus(element);
       },
     }, lintText(p.message), p.element ? el("small", { class: "muted" }, ` （${p.element}${p.line ? `，第 ${p.line} 行` : ""}）`) : ""))));
 }
