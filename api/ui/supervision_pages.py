@@ -78,7 +78,8 @@ ALERT_ZH = {
 }
 ORDERS_ZH = {**AREA_ZH, "title": "督办单与红黄牌", "orders": "督办单", "cards": "红黄牌", "kind": "类型",
              "status": "状态", "issued": "下发时间", "due": "回复期限", "content": "内容", "reason": "事由",
-             "active": "生效中", "lifted": "已撤销", "color": "牌色", "late": "逾期"}
+             "active": "生效中", "lifted": "已摘牌", "color": "牌色", "late": "逾期", "issue": "下发督办单",
+             "reply_days": "回复时限（工作日）", "lift": "摘牌", "lift_reason": "摘牌理由"}
 ORDER_ZH = {**AREA_ZH, "title": "督办单详情", "reply": "部门回复", "reply_submit": "提交回复",
             "no_reply": "部门尚未回复。", "decision": "监察局意见", "accept": "认可回复", "reject": "不认可",
             "reason": "意见", "content": "督办内容", "due": "回复期限", "status": "状态", "issued": "下发",

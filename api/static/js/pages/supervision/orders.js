@@ -1,9 +1,11 @@
 // Orders (督办单) with their status, and the red/yellow cards issued to departments.
-import { api, el, strings, when } from "../../api.js";
+import { api, checkRequired, el, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, fillSelect, label, pager, showProblem, table } from "./kit.js";
 
-requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
+const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
+const bureau = session.role === "supervisor";
+const orderForm = document.getElementById("order-form");
 const t = strings();
 const form = document.getElementById("filters");
 let names = {};
@@ -27,6 +29,24 @@ async function loadOrders(page = 1) {
   }
 }
 
+/** 摘牌: the bureau lifts a card with a reason (asked for inline). */
+function liftButton(card) {
+  return el("button", { type: "button", class: "link", onclick: (event) => {
+    const input = el("input", { "aria-label": t.lift_reason, placeholder: t.lift_reason, maxlength: 5000 });
+    const ok = el("button", { type: "button", class: "primary", onclick: async () => {
+      if (!input.value.trim()) { input.setAttribute("aria-invalid", "true"); return; }
+      try {
+        await api("POST", `/api/supervision/cards/${card.id}/lift`, { body: { reason: input.value.trim() } });
+        loadCards();
+      } catch (err) {
+        showProblem(document.getElementById("status"), err);
+      }
+    } }, t.lift);
+    event.target.replaceWith(el("span", { class: "actions" }, input, ok));
+    input.focus();
+  } }, t.lift);
+}
+
 async function loadCards() {
   try {
     const result = await api("GET", "/api/supervision/cards");
@@ -35,7 +55,8 @@ async function loadCards() {
       [t.department, (c) => names[c.department] || c.department],
       [t.reason, (c) => c.reason],
       [t.issued, (c) => when(c.issued_at)],
-      [t.status, (c) => (c.active ? t.active : `${t.lifted}（${when(c.lifted_at)}）`)],
+      [t.status, (c) => (c.active ? el("span", {}, t.active, " ", bureau ? liftButton(c) : "")
+        : `${t.lifted}（${when(c.lifted_at)}）${c.lift_reason ? `：${c.lift_reason}` : ""}`)],
       ["", (c) => (c.alert_id ? el("a", { href: `/supervision/alerts/${c.alert_id}` }, `#${c.alert_id}`) : "")],
     ], result.items));
   } catch (err) {
@@ -43,7 +64,22 @@ async function loadCards() {
   }
 }
 
+orderForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!checkRequired(orderForm, ["content"])) return;
+  try {
+    const order = await api("POST", "/api/supervision/orders", { body: { kind: orderForm.kind.value,
+      department: orderForm.department.value, content: orderForm.content.value.trim(),
+      reply_working_days: Number(orderForm.reply_working_days.value) } });
+    location.assign(`/supervision/orders/${order.id}`);
+  } catch (err) {
+    showErrors(orderForm, err);
+  }
+});
+
 names = await departmentNames();
+document.getElementById("issue-order").hidden = !bureau;
+fillSelect(orderForm.department, Object.entries(names), { all: false });
 fillSelect(form.status, "order_status");
 fillSelect(form.department, Object.entries(names));
 form.addEventListener("change", () => loadOrders(1));
