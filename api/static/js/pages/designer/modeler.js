@@ -4,6 +4,8 @@
 import { api, clearErrors, el, fmt, readable, showErrors, strings, token, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { departmentNames } from "../supervision/kit.js";
+import { diagramEdits, is } from "./diagram_edits.js";
+import { lintMarkers } from "./lint_markers.js";
 import { OW_DESCRIPTOR, WARNING_ATTRIBUTES } from "./moddle_ow.js";
 import { newDiagramXml } from "./new_diagram.js";
 
@@ -24,13 +26,9 @@ const modeler = new window.BpmnJS({ container: "#canvas", moddleExtensions: { ow
 const modeling = modeler.get("modeling");
 const registry = modeler.get("elementRegistry");
 const canvas = modeler.get("canvas");
-const overlays = modeler.get("overlays");
-const bpmnFactory = modeler.get("bpmnFactory");
-const elementFactory = modeler.get("elementFactory");
-const moddle = modeler.get("moddle");
+const { limitOf, warningOf, setLimit, setWarning } = diagramEdits(modeler);
 window.onewindowModeler = modeler;  // for troubleshooting from the browser console
 
-const is = (element, type) => Boolean(element?.businessObject?.$instanceOf?.(type));
 
 function say(text, kind = "ok", ...extra) {
   status.className = `notice ${kind}`;
@@ -125,26 +123,6 @@ picker.addEventListener("change", () => {
   focus(element);
 });
 
-function timerBoundary(task) {
-  return (task.attachers || []).find((a) => is(a, "bpmn:BoundaryEvent")
-    && (a.businessObject.eventDefinitions || []).some((d) => d.$instanceOf("bpmn:TimerEventDefinition")));
-}
-
-function timerDefinition(boundary) {
-  return boundary.businessObject.eventDefinitions.find((d) => d.$instanceOf("bpmn:TimerEventDefinition"));
-}
-
-function limitOf(task) {
-  const boundary = timerBoundary(task);
-  const body = boundary ? timerDefinition(boundary).timeDate?.body || "" : "";
-  const match = /^\s*workdays\(\s*(\d+)\s*\)\s*$/.exec(body);
-  return match ? Number(match[1]) : null;
-}
-
-function warningOf(bo) {
-  return (bo.extensionElements?.values || []).find((v) => v.$instanceOf("ow:Warning")) || null;
-}
-
 function showPanel(element) {
   current = element;
   laneForm.hidden = !is(element, "bpmn:Lane");
@@ -207,41 +185,6 @@ laneForm.department.addEventListener("change", () => {
 });
 laneForm.addEventListener("submit", (event) => event.preventDefault());
 
-function setLimit(task, days) {
-  let boundary = timerBoundary(task);
-  if (days === null) return;
-  if (!boundary) {
-    const shape = elementFactory.createShape({ type: "bpmn:BoundaryEvent", eventDefinitionType: "bpmn:TimerEventDefinition" });
-    boundary = modeling.createShape(shape, { x: task.x + task.width - 18, y: task.y + task.height }, task, { attach: true });
-    modeling.updateProperties(boundary, { cancelActivity: false });
-  }
-  const expression = bpmnFactory.create("bpmn:FormalExpression", { body: `workdays(${days})` });
-  modeling.updateModdleProperties(boundary, timerDefinition(boundary),
-    { timeDate: expression, timeDuration: undefined, timeCycle: undefined });
-  modeling.updateProperties(boundary, { name: `${days}个工作日` });
-}
-
-function setWarning(task, values) {
-  const bo = task.businessObject;
-  const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
-  let warning = warningOf(bo);
-  let extension = bo.extensionElements;
-  if (!Object.keys(given).length) {
-    if (warning) modeling.updateModdleProperties(task, extension, { values: extension.values.filter((v) => v !== warning) });
-    return;
-  }
-  if (!extension) {
-    extension = bpmnFactory.create("bpmn:ExtensionElements", { values: [] });
-    modeling.updateModdleProperties(task, bo, { extensionElements: extension });
-  }
-  if (!warning) {
-    warning = moddle.create("ow:Warning");
-    warning.$parent = extension;
-    modeling.updateModdleProperties(task, extension, { values: [...(extension.values || []), warning] });
-  }
-  modeling.updateModdleProperties(task, warning, values);
-}
-
 /** Read and check the panel's numbers; a problem is shown next to its field. */
 function panelValues() {
   const fields = {};
@@ -288,51 +231,7 @@ modeler.get("eventBus").on("selection.changed", ({ newSelection }) => {
 
 // ---- lint problems as markers ----
 
-function clearProblems() {
-  overlays.remove({ type: "lint" });
-  registry.forEach((element) => canvas.removeMarker(element, "lint-error"));
-  problemsBox.hidden = true;
-  problemsBox.replaceChildren();
-}
-
-/** The Chinese text of a known lint message (the API's English is kept in brackets otherwise). */
-function lintText(message) {
-  for (const [pattern, text] of t.lint || []) {
-    const match = new RegExp(pattern).exec(message);
-    if (match) return text.replace("{1}", match[1] ?? "");
-  }
-  return message;
-}
-
-function showProblems(problems) {
-  clearProblems();
-  for (const problem of problems) {
-    const element = problem.element ? registry.get(problem.element) : null;
-    if (!element) continue;
-    canvas.addMarker(element, "lint-error");
-    // A lane's left edge sits under the palette: put its marker further in.
-    const left = is(element, "bpmn:Lane") || is(element, "bpmn:Participant") ? Math.min(element.width / 2, 240) : -6;
-    overlays.add(element, "lint", {
-      position: { top: -12, left },
-      scale: false,  // stay readable however far the diagram is zoomed out
-      html: el("div", { class: "lint-marker", dataset: { element: element.id }, title: problem.message },
-        `! ${lintText(problem.message)}`),
-    });
-  }
-  const first = problems.map((p) => p.element && registry.get(p.element)).find(Boolean);
-  if (first) canvas.scrollToElement(first);
-  problemsBox.hidden = false;
-  problemsBox.replaceChildren(el("p", { class: "form-error" }, fmt(t.problems, { n: problems.length })),
-    el("ul", { class: "problems" }, problems.map((p) => el("li", {
-      dataset: { element: p.element || "" },
-      onclick: () => {
-        const element = p.element && registry.get(p.element);
-        if (!element) return;
-        modeler.get("selection").select(element);
-        focus(element);
-      },
-    }, lintText(p.message), p.element ? el("small", { class: "muted" }, ` （${p.element}${p.line ? `，第 ${p.line} 行` : ""}）`) : ""))));
-}
+const { clearProblems, showProblems } = lintMarkers(modeler, problemsBox, (element) => focus(element));
 
 // ---- toolbar ----
 
