@@ -27,7 +27,7 @@ def _calendar_day(base: str, token: str, day: str) -> dict:
     return next(d for d in r.json()["days"] if d["date"] == day)
 
 
-def test_accounts_page_lists_departments_and_users(live_url: str, desktop) -> None:
+def test_admin_adds_a_user_and_disables_it(live_url: str, desktop) -> None:
     _admin(desktop, live_url)
     assert desktop.url.endswith("/admin")
     desktop.wait_for_selector("body[data-loaded=true]")
@@ -35,6 +35,21 @@ def test_accounts_page_lists_departments_and_users(live_url: str, desktop) -> No
     row = desktop.locator("#users tr[data-username=window1]")
     assert row.locator("select[name=role]").input_value() == "window"
     assert row.locator("select[name=department_code]").input_value() == "zwfw"
+
+    form = desktop.locator("#user-form")
+    form.locator("input[name=username]").fill("window9")
+    form.locator("input[name=password]").fill("a-long-enough-password-9")
+    form.locator("select[name=role]").select_option("window")
+    form.locator("select[name=department_code]").select_option("zwfw")
+    form.locator("button[type=submit]").click()
+    added = desktop.locator("#users tr[data-username=window9]")
+    added.wait_for()
+    desktop.once("dialog", lambda dialog: dialog.accept())  # "disable window9?"
+    added.locator("button[name=toggle-active]").click()
+    desktop.wait_for_selector("#users tr[data-username=window9] .badge.warn-red")
+    r = requests.post(f"{live_url}/api/auth/token", json={"username": "window9",
+                      "password": "a-long-enough-password-9"}, timeout=30)
+    assert r.status_code == 401  # a disabled account cannot sign in
     shot(desktop, "admin-accounts")
 
 
