@@ -26,6 +26,7 @@ from engine.commands.timers import FireTimerCommand, claim_due_timers
 from engine.commands.warnings import RefreshWarningsCommand, instances_with_due_warnings
 from engine.database import writer_sessionmaker
 from engine.models import TimerRecord
+from engine.tracking_guard import PurgeOldMissesCommand
 from engine.workdays import SHANGHAI
 from monitor.alerts import AlertSignal
 from monitor.board import refresh_board_snapshot
@@ -148,6 +149,12 @@ def check_calendar(app: Flask) -> bool:
         return missing
 
 
+def purge_tracking_misses(app: Flask) -> int:
+    """Forget the unknown-code counts of addresses that stopped guessing (older than a day)."""
+    with app.app_context():
+        return services().executor.execute(PurgeOldMissesCommand(), SUPERVISION_ACTOR)
+
+
 def sweep_supervision(app: Flask) -> int:
     """Turn new warning and completion events into alerts; return how many alerts opened."""
     with app.app_context():
@@ -194,5 +201,7 @@ def run_scheduler(app: Flask) -> None:
                       id="board")
     scheduler.add_job(check_calendar, "cron", args=[app], hour=1, timezone=SHANGHAI, id="calendar-check",
                       coalesce=True)
+    scheduler.add_job(purge_tracking_misses, "cron", args=[app], hour=2, timezone=SHANGHAI,
+                      id="tracking-miss-purge", coalesce=True)
     log.info("scheduler %s sweeping every %.1f s", OWNER, interval)
     scheduler.start()

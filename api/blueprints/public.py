@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import threading
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, current_app, request
@@ -14,11 +9,13 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
+from engine.commands import Actor
 from engine.commands.pauses import instance_pauses
 from engine.commands.shortfalls import instance_shortfall
 from engine.exceptions import NotFoundError
 from engine.models import Instance, ProcessDefinition, TaskRecord
 from engine.queries import department_names, track
+from engine.tracking_guard import GuessingLimits, RecordUnknownCodeCommand, address_key, seconds_to_wait
 
 from ..extensions import Blueprint, db, services
 from ..presenters import tracking_json
@@ -26,6 +23,7 @@ from ..presenters import tracking_json
 blp = Blueprint("public", __name__, url_prefix="/api/public", description="Applicant tracking")
 
 THROTTLE_CONFIG_KEY = "ONEWINDOW_TRACK_THROTTLE"
+PUBLIC_VISITOR = Actor(None, "public")  # whoever holds (or guesses) a query code: no account
 
 
 class TrackedTaskSchema(Schema):
@@ -61,63 +59,28 @@ class TrackingSchema(Schema):
     tasks = fields.List(fields.Nested(TrackedTaskSchema))
 
 
-@dataclass
-class WrongCodeThrottle:
-    """Slow down guessing: after `limit` unknown codes from one address within `window`, answer 429
-    until the oldest of them ages out.
-
-    Counted in the web process (the schema has no table for it and unknown codes are not worth a
-    write); with several gunicorn workers a guesser gets at most `limit` tries per worker per window,
-    which still puts the 30^12 code space far out of reach.
-    """
-
-    limit: int = 5
-    window: timedelta = timedelta(minutes=10)
-    max_addresses: int = 10_000
-    _misses: OrderedDict[str, deque[datetime]] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def check(self, address: str, now: datetime) -> None:
-        """Raise 429 with Retry-After while the address has used up its wrong guesses."""
-        with self._lock:
-            misses = self._misses.get(address)
-            if misses is None:
-                return
-            while misses and misses[0] <= now - self.window:
-                misses.popleft()
-            if len(misses) < self.limit:
-                return
-            retry = max(1, math.ceil((misses[0] + self.window - now).total_seconds()))
-        raise TooManyRequests("too many unknown query codes from this address; please wait and try again",
-                              retry_after=retry)
-
-    def miss(self, address: str, now: datetime) -> None:
-        """Count one unknown code for the address (forgetting the least recent addresses beyond the cap)."""
-        with self._lock:
-            self._misses.setdefault(address, deque()).append(now)
-            self._misses.move_to_end(address)
-            while len(self._misses) > self.max_addresses:
-                self._misses.popitem(last=False)
-
-
-def _throttle() -> WrongCodeThrottle:
-    throttle = current_app.extensions.get(THROTTLE_CONFIG_KEY)
-    if throttle is None:
-        throttle = current_app.config.get(THROTTLE_CONFIG_KEY) or WrongCodeThrottle()
-        current_app.extensions[THROTTLE_CONFIG_KEY] = throttle
-    return throttle
+def _limits() -> GuessingLimits:
+    return current_app.config.get(THROTTLE_CONFIG_KEY) or GuessingLimits()
 
 
 def _tracked(query_code: str) -> tuple[Instance, list[TaskRecord]]:
-    """Find the application, counting an unknown code against the caller's address."""
-    address = request.remote_addr or "unknown"
+    """Find the application, counting an unknown code against the caller's address.
+
+    A caller who used up its wrong guesses waits even for a right code, so the limit cannot be
+    probed around; the count is shared by every web process through the database.
+    """
     now = services().runtime.clock.now()
-    throttle = _throttle()
-    throttle.check(address, now)
+    limits = _limits()
+    key = address_key(current_app.config["SECRET_KEY"], request.remote_addr or "unknown")
+    wait = seconds_to_wait(db.session, key, now, limits)
+    if wait is not None:
+        raise TooManyRequests("too many unknown query codes from this address; please wait and try again",
+                              retry_after=wait)
     try:
         return track(db.session, query_code)
     except NotFoundError:
-        throttle.miss(address, now)
+        db.session.rollback()
+        services().executor.execute(RecordUnknownCodeCommand(key, limits.window), PUBLIC_VISITOR)
         raise
 
 

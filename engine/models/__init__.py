@@ -5,6 +5,7 @@ from .base import Base, UTCDateTime
 from .calendar import DEFAULT_CENTRE, CalendarDay
 from .deadlines import PAUSE_KINDS, Extension, Pause, Shortfall, WarningEvent
 from .definitions import ProcessDefinition, ProcessDraft
+from .guessing import TrackingMiss
 from .instances import INSTANCE_STATUSES, Instance
 from .org import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
 from .tasks import OPEN_TASK_STATUSES, TASK_STATUSES, WARNING_LEVELS, TaskRecord
@@ -33,6 +34,7 @@ __all__ = [
     "ProcessDraft",
     "TaskRecord",
     "TimerRecord",
+    "TrackingMiss",
     "Transfer",
     "UTCDateTime",
     "User",
