@@ -59,7 +59,8 @@ def event_signal(camera: Camera, event: VideoEvent) -> AlertSignal:
     evidence = None
     if event.snapshot:
         evidence = {"snapshot": event.snapshot, "sha256": event.snapshot_sha256, "camera_id": camera.id,
-                    "zone": event.zone, "taken_at": _iso(event.started_at)}
+                    "zone": event.zone, "taken_at": _iso(event.started_at),
+                    "url": f"/api/cameras/{camera.id}/events/{event.id}/snapshot"}
     return AlertSignal(source="video", kind=event.kind, level=EVENT_LEVELS.get(event.kind, "yellow"),
                        dedup_key=f"video:event:{event.id}", subject=f"camera:{camera.id}", title=title[:255],
                        department_code=camera.department_code, details=event_details(camera, event),

@@ -55,6 +55,7 @@ def test_events_become_alerts_with_a_hashed_snapshot(app: Flask, api: Api, clips
     events = api.get(f"/api/cameras/{camera_id}/events", "jiancha").get_json()["items"]
     off_event = next(e for e in events if e["kind"] == "off_post")
     assert off_event["state"] == "ended" and off_event["alert_id"] == off["id"]
+    assert evidence["url"] == off_event["snapshot_url"]
     served = api.get(off_event["snapshot_url"], "window1")  # the department sees its own evidence
     assert served.status_code == 200 and served.mimetype == "image/jpeg" and served.data == data
     assert api.get(off_event["snapshot_url"], "sthj_reviewer").status_code == 404
