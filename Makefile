@@ -51,9 +51,9 @@ run: install frontend
 test: install frontend chromium
 	eval "$$(scripts/postgres.sh)" && $(PY) -m pytest -q $(PYTEST_ARGS)
 
-## test-fast: the suite on SQLite only (no PostgreSQL server needed)
+## test-fast: the suite on SQLite only (no PostgreSQL server, no browser)
 test-fast: install frontend
-	ONEWINDOW_TEST_BACKENDS=sqlite $(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+	ONEWINDOW_TEST_BACKENDS=sqlite $(PY) -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS)
 
 ## test-browser: only the Playwright tests (they run on SQLite; see tests/browser/conftest.py)
 test-browser: install frontend chromium

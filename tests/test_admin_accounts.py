@@ -74,3 +74,14 @@ def test_department_rename_keeps_the_code(api: Api) -> None:
     assert r.status_code == 422
     r = api.call("PATCH", f"/api/admin/departments/{fgw['id']}", "admin", json={"code": "x", "name": "y"})
     assert r.status_code == 400
+
+
+def test_a_token_says_whose_it_is_as_the_account_is_now(api: Api) -> None:
+    token = api.login("fgw_reviewer")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/auth/me", headers=headers).get_json() == {
+        "username": "fgw_reviewer", "role": "reviewer", "department": "fgw"}
+    uid = _user(api, "fgw_reviewer")["id"]
+    api.call("PATCH", f"/api/admin/users/{uid}", "admin", json={"role": "lead"})
+    assert api.get("/api/auth/me", headers=headers).get_json()["role"] == "lead"
+    assert api.get("/api/auth/me").status_code == 401

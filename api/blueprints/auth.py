@@ -1,4 +1,4 @@
-"""POST /api/auth/token: exchange a username and password for a bearer token."""
+"""Staff login: exchange a username and password for a bearer token, and say whose a token is."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Unauthorized
 
-from ..auth import authenticate, issue_token
+from ..auth import authenticate, current_actor, issue_token, requires
 from ..extensions import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Staff login")
@@ -34,3 +34,19 @@ def token(body: dict[str, Any]) -> dict[str, Any]:
         raise Unauthorized("wrong username or password")
     access_token, ttl = issue_token(user)
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl}
+
+
+class WhoAmISchema(Schema):
+    username = fields.String()
+    role = fields.String()
+    department = fields.String(allow_none=True)
+
+
+@blp.route("/me", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, WhoAmISchema)
+@requires()
+def me() -> dict[str, Any]:
+    """Describe the token's account as it is now (role or department may have changed since login)."""
+    actor = current_actor()
+    return {"username": actor.username, "role": actor.role, "department": actor.department_code}

@@ -18,7 +18,8 @@ form.addEventListener("submit", async (event) => {
       .then((r) => r.json());
     saveSession(granted.access_token, session);
     const next = new URLSearchParams(location.search).get("next");
-    location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : session.landing);
+    // Only a path on this site: "//host" and "/\host" would leave it (browsers read a backslash as /).
+    location.assign(next && /^\/(?![\/\\])/.test(next) ? next : session.landing);
   } catch (err) {
     if (err.status === 401) {
       err.code = "invalid";  // on this page a 401 means wrong credentials, not an expired session
