@@ -98,7 +98,9 @@ RECORD_ZH = {**AREA_ZH, "title": "问责记录", "seq": "链序号", "person": "
              "measure": "问责方式", "reason": "事由", "decided": "决定", "links": "关联", "hash": "记录哈希",
              "prev_hash": "前一记录哈希", "corrects": "更正记录 #{id}", "corrected_by": "已被记录 #{id} 更正",
              "alert_link": "预警 #{id}", "order_link": "督办单 #{id}", "complaint_link": "投诉 #{id}"}
-SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核期（月份）", "show": "查询",
+SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核月份（季度考核取其年份）", "show": "查询",
+             "period_kind": "考核周期",
+             "monthly": "月度", "quarterly": "季度", "quarter": "季度", "quarter_n": "第{n}季度",
              "export_csv": "导出 CSV", "export_xlsx": "导出 Excel", "score": "加权得分", "parts": "构成",
              "users": "窗口人员", "user": "人员", "weights": "权重", "deductions": "扣分"}
 

@@ -10,12 +10,21 @@ const status = document.getElementById("status");
 const pct = (r) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
 const RATES = [["on_time_rate", "按时率"], ["early_rate", "提前率"], ["satisfaction_rate", "满意率"]];
 
+/** "2026-11" for a month, "2026-Q4" for a quarter (the year of the month field). */
+function period() {
+  return form.kind.value === "quarter" ? `${form.period.value.slice(0, 4)}-${form.quarter.value}` : form.period.value;
+}
+
+function showKind() {
+  form.querySelector("[data-for=quarter]").hidden = form.kind.value !== "quarter";
+}
+
 async function load() {
-  const period = form.period.value;
-  history.replaceState(null, "", `?period=${period}`);
+  const chosen = period();
+  history.replaceState(null, "", `?period=${chosen}`);
   try {
     const names = await departmentNames();
-    const report = await api("GET", `/api/supervision/scores?period=${encodeURIComponent(period)}`);
+    const report = await api("GET", `/api/supervision/scores?period=${encodeURIComponent(chosen)}`);
     const parts = report.departments[0]?.parts || [];
     const rows = [...report.departments].sort((a, b) => b.score - a.score);
     document.getElementById("scores").replaceChildren(table([
@@ -38,13 +47,13 @@ async function load() {
 
 /** Download an export: the API needs the bearer header, so fetch it and hand the browser a blob. */
 async function download(format) {
-  const period = form.period.value;
+  const chosen = period();
   try {
-    const response = await fetch(`/api/supervision/scores?period=${encodeURIComponent(period)}&format=${format}`,
+    const response = await fetch(`/api/supervision/scores?period=${encodeURIComponent(chosen)}&format=${format}`,
       { headers: { Authorization: `Bearer ${token()}` } });
     if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: "error" });
     const url = URL.createObjectURL(await response.blob());
-    const a = el("a", { href: url, download: `scores-${period}.${format}` });
+    const a = el("a", { href: url, download: `scores-${chosen}.${format}` });
     document.body.append(a);
     a.click();
     a.remove();
@@ -55,8 +64,15 @@ async function download(format) {
 }
 
 const now = new Date();
-form.period.value = new URLSearchParams(location.search).get("period")
-  || `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+const given = new URLSearchParams(location.search).get("period") || "";
+const quarter = /^(\d{4})-(Q[1-4])$/.exec(given);
+form.period.value = quarter ? `${quarter[1]}-01` : given || `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+if (quarter) {
+  form.kind.value = "quarter";
+  form.quarter.value = quarter[2];
+}
+showKind();
+form.kind.addEventListener("change", showKind);
 form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
 document.getElementById("export-csv").addEventListener("click", () => download("csv"));
 document.getElementById("export-xlsx").addEventListener("click", () => download("xlsx"));
