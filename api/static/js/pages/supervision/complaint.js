@@ -21,7 +21,8 @@ try {
   document.getElementById("tasks").replaceChildren(table([
     [t.task_name, (k) => k.name], [t.department, (k) => names[k.department] || k.department],
     [t.task_state, (k) => badge("state", k.status, "state")],
-    [t.task_due, (k) => (k.completed_at ? when(k.completed_at) : `${when(k.due_at)}（${countdown(k.working_days_left)}）`)],
+    [t.task_due, (k) => (k.completed_at || k.working_days_left === null || k.working_days_left === undefined
+      ? when(k.completed_at || k.due_at) : `${when(k.due_at)}（${countdown(k.working_days_left)}）`)],
   ], c.tasks || []));
 } catch (err) {
   showProblem(document.getElementById("status"), err);
