@@ -32,9 +32,10 @@ function beijing(iso) {
 /** The video snapshot is served to bearer-token holders only, so fetch it and show it as a blob. */
 async function snapshotFigure(evidence) {
   const event = alert.details?.video_event_id;
-  if (alert.source !== "video" || !evidence.snapshot || !event) return null;
-  const response = await fetch(`/api/cameras/${evidence.camera_id}/events/${event}/snapshot`,
-    { headers: { Authorization: `Bearer ${token()}` } });
+  const url = evidence.snapshot_url
+    || (evidence.snapshot && event ? `/api/cameras/${evidence.camera_id}/events/${event}/snapshot` : null);
+  if (alert.source !== "video" || !url) return null;
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${token()}` } });
   if (!response.ok) return el("p", { class: "muted" }, readable(`HTTP ${response.status}`, "not_found"));
   const src = URL.createObjectURL(await response.blob());
   return el("figure", {}, el("img", { class: "snapshot", id: "snapshot", alt: t.snapshot, src }),
