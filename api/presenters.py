@@ -12,7 +12,7 @@ from engine.state_codes import BLZT_NAMES, instance_state_code, passed_with_shor
 from engine.workdays import SHANGHAI, WorkingCalendar, working_days_between
 
 __all__ = ["board_row_json", "definition_json", "event_json", "extension_json", "instance_json", "iso",
-           "pause_json", "shortfall_json", "task_json", "tracking_json", "working_days_left"]
+           "pause_json", "shortfall_json", "task_json", "tracking_json", "working_days_left", "countdown"]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -33,11 +33,18 @@ def working_days_left(calendar: WorkingCalendar | None, row: TaskRecord, now: da
     A stopped clock counts from the day it stopped, since the deadline moves on when it restarts; a
     finished task or one without a deadline has no countdown.
     """
-    if calendar is None or now is None or row.due_at is None or row.status not in ("ready", "claimed"):
+    if row.status not in ("ready", "claimed"):
         return None
     stopped = row.paused_at if row.pause_kind is not None and row.paused_at is not None else None
-    today = (stopped or now).astimezone(SHANGHAI).date()
-    due_day = row.due_at.astimezone(SHANGHAI).date()
+    return countdown(calendar, row.due_at, stopped or now)
+
+
+def countdown(calendar: WorkingCalendar | None, due_at: datetime | None, now: datetime | None) -> int | None:
+    """Working days from `now`'s Beijing day to the due day; negative once late."""
+    if calendar is None or now is None or due_at is None:
+        return None
+    today = now.astimezone(SHANGHAI).date()
+    due_day = due_at.astimezone(SHANGHAI).date()
     try:
         if due_day >= today:
             return working_days_between(calendar, today, due_day)

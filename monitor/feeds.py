@@ -34,8 +34,11 @@ def _cursor(session: Session, name: str) -> MonitorCursor:
     return cursor
 
 
-def warning_signal(event: WarningEvent) -> AlertSignal | None:
-    """A task or shortfall going yellow/red/escalated is one condition, raised as it worsens."""
+def warning_signal(event: WarningEvent, task_name: str | None = None) -> AlertSignal | None:
+    """A task or shortfall going yellow/red/escalated is one condition, raised as it worsens.
+
+    The task's name travels in the details, so whoever reads the alert sees which work is late.
+    """
     if event.level_to == "green":
         return None
     subject = f"task:{event.task_id}" if event.task_id else f"instance:{event.instance_id}"
@@ -48,7 +51,7 @@ def warning_signal(event: WarningEvent) -> AlertSignal | None:
         subject=subject, title=title, department_code=event.department_code,
         instance_id=event.instance_id, task_id=event.task_id,
         details={"due_at": event.due_at.isoformat() if event.due_at else None, "level_from": event.level_from,
-                 "warning_event_id": event.id},
+                 "warning_event_id": event.id, "task_name": task_name},
     )
 
 
@@ -65,8 +68,11 @@ class FeedSupervisionCommand:
         cursor = _cursor(session, "warning_event")
         events = session.scalars(select(WarningEvent).where(WarningEvent.id > cursor.last_id)
                                  .order_by(WarningEvent.id).limit(self.batch)).all()
+        task_ids = {e.task_id for e in events if e.task_id}
+        names = dict(session.execute(select(TaskRecord.id, TaskRecord.name)
+                                     .where(TaskRecord.id.in_(task_ids))).all()) if task_ids else {}
         for event in events:
-            signal = warning_signal(event)
+            signal = warning_signal(event, names.get(event.task_id))
             if signal is not None:
                 alert, new = raise_alert(session, signal, now)
                 opened += new

@@ -27,6 +27,12 @@ def test_board_cell_click_through_lists_its_items(app: Flask, api: Api, clock: F
     assert len(items) == cell["red"] >= 1
     assert started["id"] in {i["instance_id"] for i in items}
     assert {i["level"] for i in items} == {"red"} and all(i["query_code"] for i in items)
+    # 20 working days from 18 September (National Day week off) end on Thursday 22 October at 17:30;
+    # on Friday the 23rd that is one working day late.
+    mine = [i for i in items if i["instance_id"] == started["id"]]
+    assert {i["due_at"][:10] for i in mine} == {"2026-10-22"} and {i["working_days_left"] for i in mine} == {-1}
+    red = [r for r in board["red_list"] if r["instance_id"] == started["id"]]
+    assert red and {r["working_days_left"] for r in red} == {-1}
     other = api.get("/api/supervision/board/items", "jiancha",
                     query_string={"department": "sthj", "stage": "s2"}).get_json()["items"]
     assert started["id"] not in {i["instance_id"] for i in other}
@@ -77,3 +83,24 @@ def test_alerts_today_and_chain_check(app: Flask, api: Api) -> None:
     broken = api.get("/api/supervision/chain", "jiancha").get_json()
     assert broken["intact"] is False
     assert [b["instance_id"] for b in broken["broken"]] == [instance["id"]]
+
+
+def test_alerts_since_an_instant_and_deadline_alerts_name_their_task(app: Flask, api: Api, clock: FixedClock) -> None:
+    from api.scheduler import sweep_supervision
+
+    api.post("/api/instances", "window1", json=BODY)
+    clock.set(datetime(2026, 10, 16, 10, 0, tzinfo=UTC))
+    sweep_warnings(app)
+    sweep_supervision(app)
+    alerts = api.get("/api/supervision/alerts", "jiancha", query_string={"source": "deadline"}).get_json()["items"]
+    sthj = next(a for a in alerts if a["department"] == "sthj")
+    assert sthj["details"]["task_name"] == "生态环境局审查（立项用地规划许可）"
+    opened = sthj["opened_at"]
+    def since(instant: str) -> int:
+        r = api.get("/api/supervision/alerts", "jiancha", query_string={"since": instant})
+        assert r.status_code == 200, r.get_json()
+        return r.get_json()["total"]
+    assert since(opened) >= 4
+    assert since("2026-10-16T18:00:01+08:00") == 0  # 10:00 UTC is 18:00 in Beijing: nothing after it
+    bad = api.get("/api/supervision/alerts", "jiancha", query_string={"since": "2026-10-16T18:00:00"})
+    assert bad.status_code == 400 and "since" in bad.get_json()["error"]["details"]["fields"]

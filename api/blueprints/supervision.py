@@ -24,7 +24,7 @@ from monitor.trends import alerts_today, complaints_by_month, warnings_by_day
 
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
-from ..presenters import iso
+from ..presenters import countdown, iso
 
 blp = Blueprint("supervision", __name__, url_prefix="/api/supervision", description="E-supervision")
 
@@ -36,6 +36,8 @@ class AlertQuerySchema(Schema):
     level = fields.String(load_default=None, validate=validate.OneOf(ALERT_LEVELS))
     state = fields.String(load_default=None, validate=validate.OneOf(ALERT_STATES))
     department = fields.String(load_default=None)
+    since = fields.AwareDateTime(load_default=None, metadata={
+        "description": "only alerts opened at or after this instant (ISO 8601 with offset)"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
@@ -83,8 +85,11 @@ def alert_json(alert: Alert) -> dict[str, Any]:
 @requires(*SUPERVISION_VIEW)
 def supervision_board() -> dict[str, Any]:
     """Open work by department × stage × warning level, the red list, and on-time rates this month."""
-    result = board(db.session, services().runtime.clock.now())
+    runtime = services().runtime
+    now = runtime.clock.now()
+    result = board(db.session, now)
     for item in result["red_list"]:
+        item["working_days_left"] = countdown(runtime.calendar, item["due_at"], now)
         item["due_at"] = iso(item["due_at"])
     result["cells_as_of"] = iso(result["cells_as_of"])
     today = alerts_today(db.session, services().runtime.clock.now())
@@ -100,7 +105,10 @@ def supervision_board_items(args: dict[str, Any]) -> dict[str, Any]:
     """The open items behind one board cell, soonest due first (the board's click-through)."""
     rows = board_items(db.session, args["department"], args["stage"], args["level"],
                        limit=args["per_page"], offset=(args["page"] - 1) * args["per_page"])
+    runtime = services().runtime
+    now = runtime.clock.now()
     for row in rows:
+        row["working_days_left"] = countdown(runtime.calendar, row["due_at"], now)
         row["due_at"] = iso(row["due_at"])
     return {"items": rows, "page": args["page"], "per_page": args["per_page"]}
 
@@ -142,6 +150,8 @@ def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
     for column, key in ((Alert.source, "source"), (Alert.level, "level"), (Alert.state, "state")):
         if args[key]:
             query = query.where(column == args[key])
+    if args["since"] is not None:
+        query = query.where(Alert.opened_at >= args["since"])
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(query.order_by(Alert.opened_at.desc(), Alert.id.desc())
                               .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"]))
