@@ -39,14 +39,15 @@ export function clearSession() {
   sessionStorage.removeItem(SESSION_KEY);
 }
 
-/** An API failure with its status, stable code, message and per-field messages ("project.name" → [..]). */
+/** An API failure with its status, stable code, message, per-field messages ("project.name" → [..]) and raw details. */
 export class ApiError extends Error {
-  constructor(status, code, message, fields, retryAfter) {
+  constructor(status, code, message, fields, retryAfter, details = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields;
     this.retryAfter = retryAfter;
+    this.details = details;
   }
 }
 
@@ -66,7 +67,8 @@ function flattenFields(node, prefix, out) {
   return out;
 }
 
-function errorFromBody(status, body, headers) {
+/** Turn a 4xx/5xx body ({"error": {code, message, details}}) into an ApiError; `headers` gives Retry-After. */
+export function errorFromBody(status, body, headers = null) {
   const error = (body && body.error) || {};
   const details = error.details || {};
   const fields = flattenFields(details.fields || {}, "", {});
@@ -74,36 +76,69 @@ function errorFromBody(status, body, headers) {
     const name = problem.field || "";
     fields[name] = (fields[name] || []).concat([problem.message]);
   }
-  const retry = headers.get("Retry-After");
+  const retry = headers?.get("Retry-After");
   return new ApiError(status, error.code || "error", error.message || `HTTP ${status}`, fields,
-                      retry ? Number(retry) : null);
+                      retry ? Number(retry) : null, details);
+}
+
+/** A response body as the server typed it: parsed JSON, else text. */
+async function bodyOf(response) {
+  const type = response.headers.get("Content-Type") || "";
+  return type.includes("json") ? response.json().catch(() => null) : response.text();
 }
 
 /**
- * Call the API; resolves to the parsed JSON (or text for XML), rejects with ApiError.
+ * Send one request with the bearer token; resolves to the ok Response, rejects with ApiError.
  * A 401 on a staff page drops the session and sends the user to the login page.
  */
-export async function api(method, path, { body, auth = true, accept = "application/json" } = {}) {
-  const headers = { Accept: accept };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (auth && token()) headers.Authorization = `Bearer ${token()}`;
+async function send(method, path, { body, headers, auth }) {
+  const all = { ...headers };
+  if (auth && token()) all.Authorization = `Bearer ${token()}`;
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers: all, body });
   } catch (exc) {
     throw new ApiError(0, "network", strings().errors?.network || String(exc), {}, null);
   }
-  const type = response.headers.get("Content-Type") || "";
-  const payload = type.includes("json") ? await response.json().catch(() => null) : await response.text();
   if (!response.ok) {
-    const err = errorFromBody(response.status, payload, response.headers);
+    const err = errorFromBody(response.status, await bodyOf(response), response.headers);
     if (response.status === 401 && auth && token()) {
       clearSession();
       location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     }
     throw err;
   }
-  return payload;
+  return response;
+}
+
+/** Call the JSON API; resolves to the parsed JSON (or text for XML), rejects with ApiError. */
+export async function api(method, path, { body, auth = true, accept = "application/json" } = {}) {
+  const headers = { Accept: accept };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await send(method, path,
+    { body: body === undefined ? undefined : JSON.stringify(body), headers, auth });
+  return bodyOf(response);
+}
+
+/**
+ * Call the API with a body sent as is (XML, CSV, a file's text) or for a body read as is (an image, an export);
+ * resolves to the ok Response (read it with .text(), .json() or .blob(); its headers carry ETag and the like),
+ * rejects with ApiError like api(). `headers` adds request headers such as If-Match.
+ */
+export async function apiRaw(method, path, { body, contentType, accept = "*/*", headers = {} } = {}) {
+  const all = { Accept: accept, ...headers };
+  if (contentType) all["Content-Type"] = contentType;
+  return send(method, path, { body, headers: all, auth: true });
+}
+
+/** Hand the browser a blob as a file download named `filename`. */
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 /**

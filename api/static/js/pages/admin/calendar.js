@@ -1,5 +1,5 @@
 // The working-day calendar as a year grid: pick a day to toggle it (with a note), or load a whole year.
-import { api, clearErrors, el, fmt, readable, showErrors, strings, token } from "../../api.js";
+import { api, apiRaw, clearErrors, el, fmt, readable, showErrors, strings } from "../../api.js";
 import { requireSession } from "../../session.js";
 
 requireSession(["admin"]);
@@ -127,18 +127,18 @@ document.getElementById("upload").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
   const csv = /\.csv$/i.test(file.name) || file.type === "text/csv";
-  const response = await fetch(`/api/admin/calendar/${year}`, { method: "PUT", body: await file.text(),
-    headers: { Authorization: `Bearer ${token()}`, "Content-Type": csv ? "text/csv" : "application/json" } });
-  const payload = await response.json().catch(() => null);
+  const body = await file.text();
   event.target.value = "";
-  if (response.ok) {
-    await load(year);
-    say(fmt(t.uploaded, { year }));
-  } else {
-    const error = payload?.error || {};
-    const details = (error.details?.problems || []).map((p) => p.message).slice(0, 5).join("；");
-    say(`${readable(error.message, error.code)}${details ? ` ${details}` : ""}`, "error");
+  try {
+    await apiRaw("PUT", `/api/admin/calendar/${year}`,
+      { body, contentType: csv ? "text/csv" : "application/json", accept: "application/json" });
+  } catch (err) {
+    const details = (err.details?.problems || []).map((p) => p.message).slice(0, 5).join("；");
+    say(`${readable(err.message, err.code)}${details ? ` ${details}` : ""}`, "error");
+    return;
   }
+  await load(year);
+  say(fmt(t.uploaded, { year }));
 });
 
 load(new URLSearchParams(location.search).get("year") || new Date().getFullYear());

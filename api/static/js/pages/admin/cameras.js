@@ -1,7 +1,7 @@
 // Cameras and their zones: draw polygons over the camera's latest frame (coordinates relative to the
 // frame, 0..1, as the camera schema wants), save them with the camera's configuration, and capture the
 // empty-seat reference the video worker compares zones with.
-import { api, checkRequired, clearErrors, el, fmt, readable, showErrors, strings, token, when } from "../../api.js";
+import { api, apiRaw, checkRequired, clearErrors, el, fmt, readable, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { departmentNames, showProblem, table } from "../supervision/kit.js";
 
@@ -119,11 +119,15 @@ zoneForm.addEventListener("submit", async (event) => {
 
 async function loadFrame() {
   const img = document.getElementById("frame");
-  const response = await fetch(`/api/cameras/${camera.id}/frame?ts=${Date.now()}`,
-    { headers: { Authorization: `Bearer ${token()}` } });
-  document.getElementById("no-frame").hidden = response.ok;
-  document.getElementById("stage").hidden = !response.ok;
-  if (!response.ok) return;
+  let response = null;
+  try {
+    response = await apiRaw("GET", `/api/cameras/${camera.id}/frame?ts=${Date.now()}`, { accept: "image/*" });
+  } catch (err) {
+    if (!err.status) throw err;  // no frame yet is an answer; a lost connection is a problem
+  }
+  document.getElementById("no-frame").hidden = Boolean(response);
+  document.getElementById("stage").hidden = !response;
+  if (!response) return;
   if (frameUrl) URL.revokeObjectURL(frameUrl);
   frameUrl = URL.createObjectURL(await response.blob());
   await new Promise((resolve) => {

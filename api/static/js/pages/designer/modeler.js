@@ -1,7 +1,7 @@
 // The process modeler (bpmn-js): open a deployed definition, its draft, a local file or a new diagram;
 // edit lanes (department codes) and user tasks' time limits and warning thresholds in the side panel;
 // save a draft; deploy — the server's lint problems come back as markers on the offending elements.
-import { api, clearErrors, el, fmt, readable, showErrors, strings, token, when } from "../../api.js";
+import { api, apiRaw, clearErrors, el, fmt, readable, saveBlob, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { departmentNames } from "../supervision/kit.js";
 import { diagramEdits, is } from "./diagram_edits.js";
@@ -36,18 +36,18 @@ function say(text, kind = "ok", ...extra) {
   status.hidden = false;
 }
 
-/** fetch with the bearer token for the raw-XML endpoints (api() speaks JSON only). */
-async function raw(method, path, { body, headers = {} } = {}) {
-  const response = await fetch(path, { method, body, headers: {
-    Authorization: `Bearer ${token()}`, Accept: "application/json, application/xml", ...headers } });
-  const type = response.headers.get("Content-Type") || "";
-  const payload = type.includes("json") ? await response.json().catch(() => null) : await response.text();
-  return { response, payload };
-}
+// The definition endpoints answer XML for a diagram and JSON for everything else.
+const XML = { accept: "application/json, application/xml" };
+const definitionPath = (definitionKey, rest = "") => `/api/definitions/${encodeURIComponent(definitionKey)}${rest}`;
 
-function problemText(payload, fallbackStatus) {
-  const error = payload?.error || {};
-  return readable(error.message || `HTTP ${fallbackStatus}`, error.code);
+/** The draft saved for `definitionKey`, or null when there is none (or it cannot be read: the deployed version opens). */
+async function fetchDraft(definitionKey) {
+  try {
+    return await apiRaw("GET", definitionPath(definitionKey, "/draft"), XML);
+  } catch (err) {
+    if (!err.status) throw err;
+    return null;
+  }
 }
 
 // ---- opening ----
@@ -83,19 +83,23 @@ async function open() {
     await importXml(newDiagramXml(`process_${stamp}`, "新流程"));
     return;
   }
-  const draft = await raw("GET", `/api/definitions/${encodeURIComponent(key)}/draft`);
-  if (draft.response.ok) {
-    draftRevision = Number((draft.response.headers.get("ETag") || "").replace(/"/g, "")) || null;
-    await importXml(draft.payload);
+  const draft = await fetchDraft(key);
+  if (draft) {
+    draftRevision = Number((draft.headers.get("ETag") || "").replace(/"/g, "")) || null;
+    await importXml(await draft.text());
     document.getElementById("discard-draft").hidden = false;
-    say(fmt(t.draft_loaded, { by: draft.response.headers.get("X-Draft-Saved-By") || "—",
-      at: when(draft.response.headers.get("X-Draft-Saved-At")), revision: draftRevision }), "");
+    say(fmt(t.draft_loaded, { by: draft.headers.get("X-Draft-Saved-By") || "—",
+      at: when(draft.headers.get("X-Draft-Saved-At")), revision: draftRevision }), "");
     return;
   }
-  const detail = await api("GET", `/api/definitions/${encodeURIComponent(key)}`);
-  const xml = await raw("GET", `/api/definitions/${encodeURIComponent(key)}/versions/${detail.version}/xml`);
-  if (!xml.response.ok) throw new Error(problemText(xml.payload, xml.response.status));
-  await importXml(xml.payload);
+  const detail = await api("GET", definitionPath(key));
+  let xml;
+  try {
+    xml = await apiRaw("GET", definitionPath(key, `/versions/${detail.version}/xml`), XML);
+  } catch (err) {
+    throw new Error(readable(err.message, err.code));
+  }
+  await importXml(await xml.text());
 }
 
 // ---- side panel ----
@@ -249,30 +253,26 @@ document.getElementById("deploy").addEventListener("click", async (event) => {
   button.disabled = true;
   button.textContent = t.deploying;
   try {
-    const { response, payload } = await raw("POST", "/api/definitions",
-      { body: await currentXml(), headers: { "Content-Type": "application/xml" } });
-    if (response.ok) {
-      clearProblems();
-      const deployedKey = payload.key;
-      const text = fmt(response.status === 201 ? t.deployed_new : t.deployed_same, { version: payload.version });
-      const versions = `/designer/${encodeURIComponent(deployedKey)}?from=${Math.max(1, payload.version - 1)}&to=${payload.version}`;
-      say(text, "ok", " ", el("a", { href: versions, id: "versions-link" }, t.see_versions));
-      if (deployedKey !== key) {
-        key = deployedKey;
-        history.replaceState(null, "", `/designer/${encodeURIComponent(key)}/edit`);
-      }
-      if (draftRevision !== null) {
-        await raw("DELETE", `/api/definitions/${encodeURIComponent(key)}/draft`);
-        draftRevision = null;
-        document.getElementById("discard-draft").hidden = true;
-      }
-    } else if (payload?.error?.details?.problems?.length) {
-      showProblems(payload.error.details.problems);
-      say(problemText(payload, response.status), "error");
-    } else {
-      say(problemText(payload, response.status), "error");
+    const response = await apiRaw("POST", "/api/definitions",
+      { ...XML, body: await currentXml(), contentType: "application/xml" });
+    const payload = await response.json();
+    clearProblems();
+    const deployedKey = payload.key;
+    const text = fmt(response.status === 201 ? t.deployed_new : t.deployed_same, { version: payload.version });
+    const versions = `/designer/${encodeURIComponent(deployedKey)}?from=${Math.max(1, payload.version - 1)}&to=${payload.version}`;
+    say(text, "ok", " ", el("a", { href: versions, id: "versions-link" }, t.see_versions));
+    if (deployedKey !== key) {
+      key = deployedKey;
+      history.replaceState(null, "", `/designer/${encodeURIComponent(key)}/edit`);
+    }
+    if (draftRevision !== null) {
+      // The deployed diagram supersedes the draft; a draft already gone is fine.
+      await apiRaw("DELETE", definitionPath(key, "/draft"), XML).catch(() => null);
+      draftRevision = null;
+      document.getElementById("discard-draft").hidden = true;
     }
   } catch (err) {
+    if (err.details?.problems?.length) showProblems(err.details.problems);
     say(readable(err.message, err.code), "error");
   } finally {
     button.disabled = false;
@@ -282,44 +282,37 @@ document.getElementById("deploy").addEventListener("click", async (event) => {
 
 document.getElementById("save-draft").addEventListener("click", async () => {
   const draftKey = processKey();
-  const headers = { "Content-Type": "application/xml" };
-  if (draftRevision !== null) headers["If-Match"] = String(draftRevision);
+  const headers = draftRevision === null ? {} : { "If-Match": String(draftRevision) };
   try {
-    const { response, payload } = await raw("PUT", `/api/definitions/${encodeURIComponent(draftKey)}/draft`,
-      { body: await currentXml(), headers });
-    if (response.status === 409) {
-      say(t.draft_conflict, "error");
-    } else if (!response.ok) {
-      say(problemText(payload, response.status), "error");
-    } else {
-      draftRevision = payload.revision;
-      document.getElementById("discard-draft").hidden = false;
-      say(fmt(t.draft_saved, { revision: payload.revision, at: when(payload.saved_at) }));
-    }
+    const response = await apiRaw("PUT", definitionPath(draftKey, "/draft"),
+      { ...XML, body: await currentXml(), contentType: "application/xml", headers });
+    const payload = await response.json();
+    draftRevision = payload.revision;
+    document.getElementById("discard-draft").hidden = false;
+    say(fmt(t.draft_saved, { revision: payload.revision, at: when(payload.saved_at) }));
   } catch (err) {
-    say(readable(err.message, err.code), "error");
+    say(err.status === 409 ? t.draft_conflict : readable(err.message, err.code), "error");
   }
 });
 
 document.getElementById("discard-draft").addEventListener("click", async (event) => {
-  const { response, payload } = await raw("DELETE", `/api/definitions/${encodeURIComponent(processKey())}/draft`);
-  if (!response.ok && response.status !== 404) {
-    say(problemText(payload, response.status), "error");
-    return;
+  const button = event.currentTarget;
+  try {
+    await apiRaw("DELETE", definitionPath(processKey(), "/draft"), XML);
+  } catch (err) {
+    if (err.status !== 404) {
+      say(readable(err.message, err.code), "error");
+      return;
+    }
   }
   draftRevision = null;
-  event.currentTarget.hidden = true;
+  button.hidden = true;
   say(t.draft_discarded);
   if (key) open().catch((err) => say(fmt(t.import_failed, { message: err.message }), "error"));
 });
 
 document.getElementById("download").addEventListener("click", async () => {
-  const url = URL.createObjectURL(new Blob([await currentXml()], { type: "application/xml" }));
-  const a = el("a", { href: url, download: `${processKey() || "diagram"}.bpmn` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  saveBlob(new Blob([await currentXml()], { type: "application/xml" }), `${processKey() || "diagram"}.bpmn`);
 });
 
 document.getElementById("upload").addEventListener("change", async (event) => {

@@ -1,7 +1,7 @@
 // One alert: facts and evidence, the instance's timeline, the department's explanation, the bureau's decision.
 // A decision that takes a measure creates that measure's record (order, card, accountability record),
 // which marks the alert decided on the server; "dismiss" is the alert's own decision.
-import { api, checkRequired, clearErrors, countdown, el, fmt, readable, showErrors, strings, token, when } from "../../api.js";
+import { api, apiRaw, checkRequired, clearErrors, countdown, el, fmt, readable, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, label, recordId, showProblem, table } from "./kit.js";
 
@@ -35,8 +35,12 @@ async function snapshotFigure(evidence) {
   const url = evidence.snapshot_url
     || (evidence.snapshot && event ? `/api/cameras/${evidence.camera_id}/events/${event}/snapshot` : null);
   if (alert.source !== "video" || !url) return null;
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${token()}` } });
-  if (!response.ok) return el("p", { class: "muted" }, readable(`HTTP ${response.status}`, "not_found"));
+  let response;
+  try {
+    response = await apiRaw("GET", url, { accept: "image/*" });
+  } catch (err) {
+    return el("p", { class: "muted" }, readable(err.message, err.code));
+  }
   const src = URL.createObjectURL(await response.blob());
   return el("figure", {}, el("img", { class: "snapshot", id: "snapshot", alt: t.snapshot, src }),
     el("figcaption", { class: "muted" }, `${t.snapshot} · ${beijing(evidence.taken_at)} · SHA-256 ${evidence.sha256 || "—"}`));

@@ -1,5 +1,5 @@
 // Monthly department scores: the weighted score and its parts; CSV/XLSX exports fetched with the token.
-import { api, el, strings, token } from "../../api.js";
+import { api, apiRaw, el, saveBlob, strings } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { departmentNames, showProblem, table } from "./kit.js";
 
@@ -49,15 +49,8 @@ async function load() {
 async function download(format) {
   const chosen = period();
   try {
-    const response = await fetch(`/api/supervision/scores?period=${encodeURIComponent(chosen)}&format=${format}`,
-      { headers: { Authorization: `Bearer ${token()}` } });
-    if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: "error" });
-    const url = URL.createObjectURL(await response.blob());
-    const a = el("a", { href: url, download: `scores-${chosen}.${format}` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    const response = await apiRaw("GET", `/api/supervision/scores?period=${encodeURIComponent(chosen)}&format=${format}`);
+    saveBlob(await response.blob(), `scores-${chosen}.${format}`);
   } catch (err) {
     showProblem(status, err);
   }
