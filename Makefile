@@ -45,7 +45,7 @@ chromium:
 ## run: migrate, deploy bpmn/, seed demo data, then serve API + UI with gunicorn and the scheduler
 run: install frontend
 	$(FLASK) ow setup
-	scripts/serve.sh
+	ONEWINDOW_VIDEO_DEMO=1 scripts/serve.sh
 
 ## test: everything, on SQLite and on a real PostgreSQL server installed and started here
 test: install frontend chromium

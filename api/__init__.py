@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from engine.calendar_store import DatabaseCalendar
@@ -45,6 +46,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
     )
     app.config.update(test_config)
+    if settings.proxy_hops:
+        # Rate limits and complaint records need the visitor's address, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     _configure_supervision(app, settings)
 
     # Ids in paths are database integers: larger numbers cannot name anything (and would overflow the

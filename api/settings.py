@@ -39,6 +39,7 @@ class Settings:
     video_dir: Path = Path("instance/video")
     video_retention_days: int = 90
     video_latest_frame_seconds: float = 2.0
+    proxy_hops: int = 0
 
     @property
     def production(self) -> bool:
@@ -76,6 +77,9 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         video_dir=Path(env_vars.get("ONEWINDOW_VIDEO_DIR", str(instance_path / "video"))).resolve(),
         video_retention_days=_bounded_int(env_vars, "ONEWINDOW_VIDEO_RETENTION_DAYS", 90, 30, 3650),
         video_latest_frame_seconds=float(env_vars.get("ONEWINDOW_VIDEO_LATEST_FRAME_SECONDS", 2.0)),
+        # Reverse proxies in front of gunicorn whose X-Forwarded-For to believe (0: none, the default,
+        # since a client can write that header itself when nothing in front overwrites it).
+        proxy_hops=_bounded_int(env_vars, "ONEWINDOW_PROXY_HOPS", 0, 0, 5),
     )
 
 

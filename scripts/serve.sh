@@ -9,8 +9,8 @@ WORKERS=${ONEWINDOW_WORKERS:-3}
 
 "$VENV/bin/flask" --app wsgi ow scheduler &
 scheduler=$!
-# The video worker; ONEWINDOW_VIDEO_DEMO=0 leaves out the generated demo camera of the zwfw window.
-if [ "${ONEWINDOW_VIDEO_DEMO:-1}" = "1" ]; then
+# The video worker; ONEWINDOW_VIDEO_DEMO=1 (set by `make run`) adds a generated demo camera on the zwfw window.
+if [ "${ONEWINDOW_VIDEO_DEMO:-0}" = "1" ]; then
   "$VENV/bin/flask" --app wsgi monitor --demo &
 else
   "$VENV/bin/flask" --app wsgi monitor &

@@ -33,7 +33,8 @@ def live_server(database_url: str, workdir: Path, env_extra: dict[str, str], *, 
     port = free_port()
     env = {**os.environ, "ONEWINDOW_DATABASE_URL": database_url,
            "ONEWINDOW_INSTANCE_PATH": str(workdir / "instance"), "ONEWINDOW_BIND": f"127.0.0.1:{port}",
-           "ONEWINDOW_WORKERS": str(workers), "VENV": str(Path(sys.executable).parent.parent), **env_extra}
+           "ONEWINDOW_WORKERS": str(workers), "VENV": str(Path(sys.executable).parent.parent),
+           "ONEWINDOW_VIDEO_DEMO": "1" if demo else "0", **env_extra}
     flask = str(Path(sys.executable).parent / "flask")
     setup = subprocess.run([flask, "--app", "wsgi", "ow", "setup", "--demo" if demo else "--no-demo"],
                            cwd=REPO, env=env, capture_output=True, text=True, timeout=180)

@@ -86,23 +86,3 @@ def test_the_lead_reminds_a_late_co_reviewer_and_history_keeps_it(api: Api) -> N
     assert api.post(f"/api/tasks/{task['id']}/remind", "fgw_lead", json={}).status_code == 409
     assert api.post("/api/tasks/no-such-task/remind", "fgw_lead", json={}).status_code == 404
 
-
-def test_wrong_codes_are_counted_across_web_processes_and_purged(app, database_url: str, tmp_path, clock) -> None:
-    from api.extensions import db
-    from api.scheduler import purge_tracking_misses
-    from engine.models import TrackingMiss
-    from tests.conftest import make_app
-
-    second = make_app(database_url, tmp_path / "second", clock)  # another gunicorn worker, same database
-    first_client, second_client = app.test_client(), second.test_client()
-    for client in (first_client, second_client, first_client, second_client, first_client):
-        assert client.get("/api/public/track/ZZZZZZZZZZZZ").status_code == 404
-    assert second_client.get("/api/public/track/ZZZZZZZZZZZZ").status_code == 429
-    with app.app_context():
-        keys = db.session.scalars(db.select(TrackingMiss.address_key)).all()
-        assert len(keys) == 5 and "127.0.0.1" not in keys[0]  # a keyed hash, not the address
-    clock.advance(timedelta(days=2))
-    assert purge_tracking_misses(app) == 5
-    with second.app_context():
-        db.session.remove()
-        db.engine.dispose()
