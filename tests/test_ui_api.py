@@ -85,4 +85,3 @@ def test_the_lead_reminds_a_late_co_reviewer_and_history_keeps_it(api: Api) -> N
     complete(api, "sw_reviewer", task["id"])
     assert api.post(f"/api/tasks/{task['id']}/remind", "fgw_lead", json={}).status_code == 409
     assert api.post("/api/tasks/no-such-task/remind", "fgw_lead", json={}).status_code == 404
-
