@@ -30,8 +30,25 @@ def test_session_describes_the_token_user_and_lands_by_role(api: Api) -> None:
     assert window["department_name"] and window["landing"].startswith("/")
     assert all(item["url"].startswith("/") for item in window["nav"])
     jiancha = api.get("/ui/session", "jiancha").get_json()
-    assert jiancha["role"] == "supervisor"  # its page comes with issue 7; until then the landing page
-    assert jiancha["landing"] in ("/", "/supervision")
+    assert jiancha["role"] == "supervisor" and jiancha["landing"] == "/supervision"
+
+
+def test_every_role_lands_on_its_own_page(api: Api) -> None:
+    landings = {"window1": "/window", "sthj_reviewer": "/worklist", "fgw_lead": "/board",
+                "jiancha": "/supervision", "designer": "/designer", "admin": "/admin"}
+    for user, landing in landings.items():
+        assert api.get("/ui/session", user).get_json()["landing"] == landing, user
+
+
+def test_a_page_adds_messages_to_the_common_ones() -> None:
+    """render_page merges a page's `messages` into COMMON_ZH's, so pages name only their own."""
+    from api.ui.designer_pages import MODELER_ZH
+    from api.ui.rendering import COMMON_ZH, page_strings
+
+    merged = page_strings(MODELER_ZH)["messages"]
+    assert COMMON_ZH["messages"].items() <= merged.items()
+    assert "the diagram does not pass lint" in merged and "the diagram does not pass lint" not in COMMON_ZH["messages"]
+    assert page_strings({"title": "x"})["messages"] == COMMON_ZH["messages"]
 
 
 def test_static_shell_files_are_served(api: Api) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from .rendering import COMMON_ZH, render_page
+from .rendering import render_page
 
 __all__ = ["bp"]
 
@@ -52,8 +52,7 @@ MODELER_ZH = {
     "find_element": "定位泳道或人工任务",
     "process_key": "流程标识（英文字母、数字、下划线）", "process_name": "流程名称",
     "bad_key": "流程标识须以字母或下划线开头，只含字母、数字、下划线。",
-    "messages": {**COMMON_ZH["messages"],
-                 "the diagram does not pass lint": "流程图未通过发布前检查，请按图中标记修改。"},
+    "messages": {"the diagram does not pass lint": "流程图未通过发布前检查，请按图中标记修改。"},
     # Lint messages (English in the API) by pattern; {1} is the pattern's first group.
     "lint": [["^lane names unknown department '(.*)'$", "泳道名称“{1}”不是已登记的部门代码"],
              ["^lane has no name", "泳道没有名称：泳道名称必须是部门代码"],

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import render_template
 
-__all__ = ["COMMON_ZH", "render_page"]
+__all__ = ["COMMON_ZH", "page_strings", "render_page"]
 
 COMMON_ZH: dict[str, Any] = {
     "site": "一窗受理 · 并联审批",
@@ -60,7 +60,13 @@ COMMON_ZH: dict[str, Any] = {
 }
 
 
+def page_strings(strings: dict[str, Any]) -> dict[str, Any]:
+    """Overlay a page's strings on COMMON_ZH; a page's `messages` add to the common ones."""
+    merged = {**COMMON_ZH, **strings}
+    merged["messages"] = {**COMMON_ZH["messages"], **strings.get("messages", {})}
+    return merged
+
+
 def render_page(template: str, strings: dict[str, Any], **context: Any) -> str:
     """Render `template` with `t` = common strings overlaid by the page's own strings."""
-    merged = {**COMMON_ZH, **strings}
-    return render_template(template, t=merged, **context)
+    return render_template(template, t=page_strings(strings), **context)
