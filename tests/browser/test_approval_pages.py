@@ -9,7 +9,7 @@ import requests
 
 from tests.browser.conftest import api_token, login, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 
 STAGE1 = {"zrzy": "s1_zrzy_review", "sthj": "s1_sthj_review", "sw": "s1_sw_review", "jt": "s1_jt_review"}
 

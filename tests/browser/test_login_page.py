@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import DEMO_PASSWORD, login, shot
+from tests.conftest import ADMIN_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 
 
 def test_wrong_password_is_shown_next_to_the_password_field(live_url: str, phone) -> None:
@@ -21,8 +22,15 @@ def test_wrong_password_is_shown_next_to_the_password_field(live_url: str, phone
     shot(phone, "login-error-phone")
 
 
-def test_each_role_lands_on_its_own_page(live_url: str, desktop) -> None:
-    login(desktop, live_url, "jiancha")
-    assert desktop.url.rstrip("/") in (live_url, f"{live_url}/supervision")  # issue 7 adds the page
-    assert "监察人员" in desktop.locator("#who").inner_text()
-    shot(desktop, "login-landing-supervisor")
+@pytest.mark.parametrize(("username", "landing", "role"), [
+    ("jiancha", "/supervision", "监察人员"), ("window1", "/window", "窗口人员"),
+    ("sthj_reviewer", "/worklist", "审查人员"), ("fgw_lead", "/board", "牵头部门"),
+    ("designer", "/designer", "流程设计员"), ("admin", "/admin", "管理员"),
+])
+def test_each_role_lands_on_its_own_page(live_url: str, desktop, username: str, landing: str, role: str) -> None:
+    login(desktop, live_url, username, ADMIN_PASSWORD if username == "admin" else DEMO_PASSWORD)
+    assert desktop.url == f"{live_url}{landing}"
+    desktop.locator("#who").wait_for()
+    assert role in desktop.locator("#who").inner_text()
+    if username == "jiancha":
+        shot(desktop, "login-landing-supervisor")
