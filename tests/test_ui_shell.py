@@ -67,3 +67,12 @@ def test_no_page_string_hides_a_common_catalogue() -> None:
                     window.RECEIPT_ZH, worklist.STRINGS_ZH):
         for key, value in strings.items():
             assert key not in COMMON_ZH or isinstance(value, type(COMMON_ZH[key])), key
+
+
+def test_every_page_links_the_favicon_that_is_served(api: Api) -> None:
+    for page in ("/", "/login", "/track", "/supervision", "/designer", "/admin"):
+        html = api.get(page).get_data(as_text=True)
+        assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in html, page
+    icon = api.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()
