@@ -1,7 +1,7 @@
 // Departments (add, rename) and user accounts (add, role, department, disable/enable, reset password).
 import { api, checkRequired, el, fmt, readable, showErrors, strings } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { showProblem, table } from "../supervision/kit.js";
+import { notice, showProblem, table } from "../supervision/kit.js";
 
 requireSession(["admin"]);
 const t = strings();
@@ -11,9 +11,7 @@ const userForm = document.getElementById("user-form");
 let departments = [];
 
 function say(text) {
-  status.className = "notice ok";
-  status.textContent = text;
-  status.hidden = false;
+  notice(status, "ok", text);
 }
 
 function fail(err) {

@@ -1,6 +1,7 @@
 // The working-day calendar as a year grid: pick a day to toggle it (with a note), or load a whole year.
 import { api, apiRaw, clearErrors, el, fmt, readable, showErrors, strings } from "../../api.js";
 import { requireSession } from "../../session.js";
+import { notice } from "../supervision/kit.js";
 
 requireSession(["admin"]);
 const t = strings();
@@ -11,10 +12,8 @@ let year = null;
 let days = new Map();  // "YYYY-MM-DD" -> {date, is_workday, note}
 let chosen = null;
 
-function say(text, kind = "ok") {
-  status.className = `notice ${kind}`;
-  status.textContent = text;
-  status.hidden = false;
+function say(text, kind = "ok", ...extra) {
+  notice(status, kind, text, ...extra);
 }
 
 function iso(y, m, d) {

@@ -3,7 +3,7 @@
 // empty-seat reference the video worker compares zones with.
 import { api, apiRaw, checkRequired, clearErrors, el, fmt, readable, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { departmentNames, showProblem, table } from "../supervision/kit.js";
+import { departmentNames, notice, showProblem, table } from "../supervision/kit.js";
 
 requireSession(["admin"]);
 const t = strings();
@@ -18,10 +18,8 @@ let zones = [];       // its zones, edited locally until saved
 let drawing = [];     // points of the polygon being drawn
 let frameUrl = null;
 
-function say(text, kind = "ok") {
-  status.className = `notice ${kind}`;
-  status.textContent = text;
-  status.hidden = false;
+function say(text, kind = "ok", ...extra) {
+  notice(status, kind, text, ...extra);
 }
 
 function svgEl(tag, attrs) {

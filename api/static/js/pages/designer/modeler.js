@@ -3,7 +3,7 @@
 // save a draft; deploy — the server's lint problems come back as markers on the offending elements.
 import { api, apiRaw, clearErrors, el, fmt, readable, saveBlob, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { departmentNames } from "../supervision/kit.js";
+import { departmentNames, notice } from "../supervision/kit.js";
 import { diagramEdits, is } from "./diagram_edits.js";
 import { lintMarkers } from "./lint_markers.js";
 import { OW_DESCRIPTOR, WARNING_ATTRIBUTES } from "./moddle_ow.js";
@@ -31,9 +31,7 @@ window.onewindowModeler = modeler;  // for troubleshooting from the browser cons
 
 
 function say(text, kind = "ok", ...extra) {
-  status.className = `notice ${kind}`;
-  status.replaceChildren(text, ...extra);
-  status.hidden = false;
+  notice(status, kind, text, ...extra);
 }
 
 // The definition endpoints answer XML for a diagram and JSON for everything else.

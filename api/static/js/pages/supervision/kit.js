@@ -31,11 +31,16 @@ export function badge(kind, code, table) {
   return el("span", { class: `badge ${kind}-${code}` }, label(table, code));
 }
 
+/** Show a message in a status box; kind is "ok", "error" or "" (neutral), content is text or elements. */
+export function notice(box, kind, ...content) {
+  box.className = `notice ${kind}`.trim();
+  box.replaceChildren(...content);
+  box.hidden = false;
+}
+
 /** Show an error (ApiError or other) in a status box. */
 export function showProblem(box, err) {
-  box.className = "notice error";
-  box.textContent = readable(err.message, err.code);
-  box.hidden = false;
+  notice(box, "error", readable(err.message, err.code));
 }
 
 /** A table with a header row and one row per item; `columns` = [[heading, item => cell content]]. */
@@ -56,6 +61,31 @@ export function pager(result, go) {
     el("button", { type: "button", disabled: result.page <= 1, onclick: () => go(result.page - 1) }, t.prev),
     el("span", { class: "muted" }, fmt(t.page_of, { page: result.page, total: result.total ?? 0 })),
     el("button", { type: "button", disabled: result.page >= pages, onclick: () => go(result.page + 1) }, t.next));
+}
+
+/**
+ * A paged table behind a filter form, as the list pages show alerts, orders, complaints and records.
+ * Every change of a filter reloads page 1; `fixed` adds query parameters the form does not show (since);
+ * with `inUrl` the query lives in the address so a reload or a shared link shows the same list.
+ * Returns load(page).
+ */
+export function pagedList({ form, filters, path, box, columns, rowAttrs, fixed = {}, inUrl = false }) {
+  async function load(page = 1) {
+    const q = new URLSearchParams({ page, per_page: 30, ...fixed });
+    for (const name of filters) {
+      const value = String(form[name].value || "").trim();
+      if (value) q.set(name, value);
+    }
+    if (inUrl) history.replaceState(null, "", `?${q}`);
+    try {
+      const result = await api("GET", `${path}?${q}`);
+      box.replaceChildren(table(columns, result.items, rowAttrs), pager(result, load));
+    } catch (err) {
+      showProblem(document.getElementById("status"), err);
+    }
+  }
+  form.addEventListener("change", () => load(1));
+  return load;
 }
 
 /** Fill a <select> with "all" plus the codes of a strings table (or given [value, text] pairs). */

@@ -1,33 +1,14 @@
 // Orders (督办单) with their status, and the red/yellow cards issued to departments.
 import { api, checkRequired, el, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { badge, departmentNames, fillSelect, label, pager, showProblem, table } from "./kit.js";
+import { badge, departmentNames, fillSelect, label, pagedList, showProblem, table } from "./kit.js";
 
 const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
 const bureau = session.role === "supervisor";
 const orderForm = document.getElementById("order-form");
 const t = strings();
 const form = document.getElementById("filters");
-let names = {};
-
-async function loadOrders(page = 1) {
-  const q = new URLSearchParams({ page, per_page: 30 });
-  for (const name of ["status", "department"]) if (form[name].value) q.set(name, form[name].value);
-  try {
-    const result = await api("GET", `/api/supervision/orders?${q}`);
-    document.getElementById("orders").replaceChildren(table([
-      ["#", (o) => el("a", { href: `/supervision/orders/${o.id}` }, o.id)],
-      [t.kind, (o) => label("order_kind", o.kind)],
-      [t.department, (o) => names[o.department] || o.department],
-      [t.content, (o) => el("a", { href: `/supervision/orders/${o.id}` }, o.content.slice(0, 60))],
-      [t.issued, (o) => when(o.issued_at)],
-      [t.due, (o) => when(o.due_at)],
-      [t.status, (o) => el("span", {}, badge("order", o.status, "order_status"), o.late ? ` ${t.late}` : "")],
-    ], result.items), pager(result, loadOrders));
-  } catch (err) {
-    showProblem(document.getElementById("status"), err);
-  }
-}
+const names = await departmentNames();
 
 /** 摘牌: the bureau lifts a card with a reason (asked for inline). */
 function liftButton(card) {
@@ -77,11 +58,20 @@ orderForm.addEventListener("submit", async (event) => {
   }
 });
 
-names = await departmentNames();
 document.getElementById("issue-order").hidden = !bureau;
 fillSelect(orderForm.department, Object.entries(names), { all: false });
 fillSelect(form.status, "order_status");
 fillSelect(form.department, Object.entries(names));
-form.addEventListener("change", () => loadOrders(1));
-loadOrders();
+pagedList({
+  form, filters: ["status", "department"], path: "/api/supervision/orders", box: document.getElementById("orders"),
+  columns: [
+    ["#", (o) => el("a", { href: `/supervision/orders/${o.id}` }, o.id)],
+    [t.kind, (o) => label("order_kind", o.kind)],
+    [t.department, (o) => names[o.department] || o.department],
+    [t.content, (o) => el("a", { href: `/supervision/orders/${o.id}` }, o.content.slice(0, 60))],
+    [t.issued, (o) => when(o.issued_at)],
+    [t.due, (o) => when(o.due_at)],
+    [t.status, (o) => el("span", {}, badge("order", o.status, "order_status"), o.late ? ` ${t.late}` : "")],
+  ],
+})();
 loadCards();
