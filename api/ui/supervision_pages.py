@@ -57,10 +57,12 @@ BOARD_ZH = {
     "chart_on_time": "各部门按时办结率",
     "chart_complaints": "近12个月投诉", "count": "件数", "refreshed": "更新于 {at}",
     "process_names": {"complaint_handling": "投诉处理", "one_window_acceptance": "一窗受理"},
-    "auto_refresh": "每 {n} 秒自动刷新", "overdue_days": "已超期 {n} 天", "query_code": "查询码",
+    "auto_refresh": "每 {n} 秒自动刷新", "overdue_working_days": "超期 {n} 个工作日",
+    "overdue_days": "已超期 {n} 天", "calendar_days_left": "剩余 {n} 天", "query_code": "查询码",
 }
 ALERTS_ZH = {**AREA_ZH, "title": "预警列表", "filter": "筛选", "source_label": "来源", "level_label": "级别",
-             "state_label": "状态", "opened": "发生时间", "subject": "事由"}
+             "state_label": "状态", "opened": "发生时间", "subject": "事由",
+             "since_note": "仅显示 {at} 以来新增的预警。", "all_alerts": "查看全部预警"}
 ALERT_ZH = {
     **AREA_ZH, "title": "预警详情", "opened": "发生时间", "evidence": "证据", "snapshot": "现场截图",
     "timeline": "办件过程", "explanation": "部门情况说明", "explain": "提交情况说明",

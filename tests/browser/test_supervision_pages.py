@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -45,6 +46,8 @@ def test_board_loads_with_demo_data_and_charts_render(live_url: str, desktop) ->
     assert desktop.locator("#cells tbody tr").count() >= 1
     assert desktop.locator("#kpis .kpi").first.is_visible()
     assert desktop.locator("#red-list tbody tr").count() >= 1
+    # lateness is told in working days, as the API counts it
+    assert re.search(r"超期 \d+ 个工作日|剩余 \d+ 个工作日|今日到期", desktop.locator("#red-list tbody").inner_text())
     for chart in ("chart-warnings", "chart-complaints"):
         assert desktop.locator(f"#{chart} canvas").is_visible()
         assert desktop.evaluate(PAINTED_PIXELS, f"#{chart} canvas") > 500, chart
@@ -55,6 +58,14 @@ def test_board_loads_with_demo_data_and_charts_render(live_url: str, desktop) ->
     desktop.wait_for_selector("#cell-items table tbody tr")
     assert desktop.locator("#cell-items").is_visible()
     shot(desktop, "supervision-board")
+
+    # today's new alerts open the alert list from the instant the board counts them
+    desktop.click("#kpis a.kpi-alerts")
+    desktop.wait_for_url(lambda url: "/supervision/alerts?" in url and "since=" in url)
+    desktop.wait_for_selector("#list table tbody tr, #list .empty")
+    assert desktop.locator("#since-note").is_visible() and desktop.locator("#all-alerts").is_visible()
+    assert "since=" in desktop.url  # the list's own query keeps it
+    shot(desktop, "supervision-alerts-today")
 
     # the board refreshes itself without a page load (a wall display may ask for a faster rate)
     desktop.goto(f"{live_url}/supervision?refresh=2")

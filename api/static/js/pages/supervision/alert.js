@@ -29,6 +29,25 @@ function beijing(iso) {
   return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
 }
 
+/** An instant with any offset as Beijing "2026-11-23 17:30", the way when() shows the API's own times. */
+function beijingMinute(iso) {
+  const d = new Date(iso);
+  if (!iso || Number.isNaN(d.getTime())) return "—";
+  return d.toLocaleString("sv-SE", { timeZone: "Asia/Shanghai", hour12: false }).slice(0, 16);
+}
+
+/**
+ * What the alert is about: the text it carries, else for a deadline alert the task's name from its details
+ * (older alerts lack it: the timeline then names the task from the instance), else its title.
+ */
+function subjectText() {
+  const details = alert.details || {};
+  if (details.text) return details.text;
+  if (alert.source !== "deadline") return alert.title;
+  if (!details.task_name) return alert.subject;
+  return details.due_at ? `${details.task_name}（${beijingMinute(details.due_at)} ${t.task_due}）` : details.task_name;
+}
+
 /** The video snapshot is served to bearer-token holders only, so fetch it and show it as a blob. */
 async function snapshotFigure(evidence) {
   const event = alert.details?.video_event_id;
@@ -66,7 +85,7 @@ async function timelineView() {
     const inst = await api("GET", `/api/instances/${alert.instance_id}`);
     const tasks = inst.tasks.filter((task) => task.status !== "cancelled");
     const concerned = tasks.find((task) => task.id === alert.task_id);
-    if (concerned && !alert.details?.text) {
+    if (concerned && !alert.details?.text && !alert.details?.task_name) {
       document.getElementById("alert-subject").textContent = `${concerned.name}（${when(concerned.due_at)} ${t.task_due}）`;
     }
     box.replaceChildren(
@@ -98,7 +117,7 @@ function draw() {
     ["状态", el("span", { id: "alert-state" }, badge("alert-state", alert.state, "alert_state"))],
     [t.department, names[alert.department] || alert.department],
     [t.opened, when(alert.opened_at)],
-    ["事由", el("span", { id: "alert-subject" }, alert.details?.text || (alert.source === "deadline" ? alert.subject : alert.title))],
+    ["事由", el("span", { id: "alert-subject" }, subjectText())],
   ]);
   evidenceView(alert.evidence);
   const explanation = document.getElementById("explanation");

@@ -14,23 +14,29 @@ let names = {};
 let lastBoard = null;
 const charts = {};
 
-function daysLeft(dueIso) {
-  if (!dueIso) return null;
-  const ms = new Date(dueIso) - Date.now();
-  return Math.round(ms / 86400000);
+/**
+ * "超期 N 个工作日" (or the working days left) from the API's working_days_left; from calendar days to the
+ * due time where a server does not send the field yet.
+ */
+function dueText(item) {
+  const left = item.working_days_left;
+  if (typeof left === "number") return left < 0 ? fmt(t.overdue_working_days, { n: -left }) : countdown(left);
+  if (!item.due_at) return "—";
+  const days = Math.ceil((new Date(item.due_at) - Date.now()) / 86400000);
+  if (days < 0) return fmt(t.overdue_days, { n: -days });
+  return days === 0 ? t.due_today : fmt(t.calendar_days_left, { n: days });
 }
 
-/** The red list has no working-day count; say how many calendar days the due time has passed. */
-function overdueText(dueIso) {
-  const days = Math.floor((Date.now() - new Date(dueIso)) / 86400000);
-  return days > 0 ? fmt(t.overdue_days, { n: days }) : t.due_today;
+/** Today's new alerts, as the alert list filtered from the instant the board counts them. */
+function alertsTodayUrl(today) {
+  return today.since ? `/supervision/alerts?${new URLSearchParams({ since: today.since })}` : "/supervision/alerts";
 }
 
 function drawKpis(board) {
   const today = board.alerts_today || { total: 0, by_source: {} };
   const totals = Object.fromEntries(LEVELS.map((l) => [l, board.cells.reduce((s, c) => s + (c[l] || 0), 0)]));
   document.getElementById("kpis").replaceChildren(
-    el("a", { class: "kpi kpi-alerts", href: "/supervision/alerts" },
+    el("a", { class: "kpi kpi-alerts", href: alertsTodayUrl(today) },
       el("strong", {}, today.total), el("span", {}, t.alerts_today),
       el("small", {}, Object.entries(today.by_source).map(([s, n]) => `${label("source", s)} ${n}`).join(" · "))),
     ...LEVELS.map((level) => el("div", { class: `kpi warn-${level}` },
@@ -75,7 +81,7 @@ async function showItems(department, stage, stageName, level) {
           " ", el("span", { class: `badge warn-${level}` }, t.warning[level])),
         el("button", { type: "button", onclick: () => { box.hidden = true; } }, t.items_close)),
       table([[t.project, (i) => i.project_name], [t.query_code, (i) => i.query_code], [t.task, (i) => i.name],
-        [t.due, (i) => `${when(i.due_at)}（${countdown(daysLeft(i.due_at))}）`]], result.items,
+        [t.due, (i) => `${when(i.due_at)}（${dueText(i)}）`]], result.items,
       (i) => ({ class: `warn-${i.level}` })));
     box.scrollIntoView({ block: "nearest" });
   } catch (err) {
@@ -88,7 +94,7 @@ function drawRedList(board) {
     [t.project, (i) => i.project_name],
     [t.department, (i) => names[i.department] || i.department],
     [t.task, (i) => i.name],
-    [t.due, (i) => el("span", {}, when(i.due_at), el("br"), el("small", {}, overdueText(i.due_at)))],
+    [t.due, (i) => el("span", {}, when(i.due_at), el("br"), el("small", {}, dueText(i)))],
   ], board.red_list, (i) => ({ class: `warn-${i.level}` })));
 }
 
