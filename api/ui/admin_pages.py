@@ -54,7 +54,7 @@ CAMERAS_ZH = {
     "add_hint": "新摄像头先带一个画面中央的座位区域，添加后在画面上调整。",
     "reference_at": "参考画面采集于 {at}", "no_reference": "尚未采集空座参考画面。",
     "status": {"online": "在线", "offline": "离线", "unknown": "未知", "retired": "已停用"},
-    "points": "{n} 个点", "zone_saved": "区域已保存。", "select": "编辑区域",
+    "points": "{n} 个点", "zone_saved": "区域已保存。", "select": "编辑区域", "status_label": "状态",
 }
 
 

@@ -49,7 +49,8 @@ MODELER_ZH = {
     "import_failed": "流程图无法打开：{message}", "auto_laid_out": "该流程图没有布局信息，已自动排版。",
     "unknown_department": "（未知部门）", "download": "下载 BPMN", "upload": "打开本地文件",
     "user_task": "人工任务", "lane": "泳道", "range": "请输入 {low} 到 {high} 之间的数。",
-    "find_element": "定位泳道或人工任务",
+    "find_element": "定位泳道或人工任务", "untitled": "新流程", "start_event": "受理",
+    "timer_name": "{n}个工作日", "at_line": "，第 {line} 行",
     "process_key": "流程标识（英文字母、数字、下划线）", "process_name": "流程名称",
     "bad_key": "流程标识须以字母或下划线开头，只含字母、数字、下划线。",
     "messages": {"the diagram does not pass lint": "流程图未通过发布前检查，请按图中标记修改。"},
@@ -63,7 +64,7 @@ VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": 
                "added": "新增元素", "removed": "删除元素", "changed": "修改元素",
                "no_change": "两个版本没有差别。",
                "aspect": "修改项", "before": "修改前", "after": "修改后", "edit": "在建模器中打开",
-               "diff_title": "第 {from} 版 → 第 {to} 版", "element_name": "元素名称"}
+               "diff_title": "第 {from} 版 → 第 {to} 版", "element_name": "元素名称", "element_type": "类型"}
 
 
 @bp.route("")

@@ -18,6 +18,7 @@ COMMON_ZH: dict[str, Any] = {
     "login": "工作人员登录",
     "track": "进度查询",
     "loading": "加载中…",
+    "nav_label": "导航",
     "nav": {"window": "窗口受理", "worklist": "部门待办", "board": "牵头部门看板", "track": "进度查询",
             "supervision": "电子监察", "designer": "流程设计", "admin": "系统管理"},
     "roles": {"window": "窗口人员", "reviewer": "审查人员", "lead": "牵头部门", "supervisor": "监察人员",

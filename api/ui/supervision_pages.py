@@ -64,7 +64,8 @@ ALERTS_ZH = {**AREA_ZH, "title": "预警列表", "filter": "筛选", "source_lab
              "state_label": "状态", "opened": "发生时间", "subject": "事由",
              "since_note": "仅显示 {at} 以来新增的预警。", "all_alerts": "查看全部预警"}
 ALERT_ZH = {
-    **AREA_ZH, "title": "预警详情", "opened": "发生时间", "evidence": "证据", "snapshot": "现场截图",
+    **AREA_ZH, "title": "预警详情", "opened": "发生时间", "source_label": "来源", "level_label": "级别",
+    "state_label": "状态", "subject": "事由", "evidence": "证据", "snapshot": "现场截图",
     "timeline": "办件过程", "explanation": "部门情况说明", "explain": "提交情况说明",
     "explanation_hint": "请说明未按时办理的原因及整改措施。", "no_explanation": "部门尚未提交情况说明。",
     "acknowledge": "标记为已查看", "decision": "处理决定", "decide": "提交处理决定", "reason": "理由",
@@ -82,7 +83,7 @@ ORDERS_ZH = {**AREA_ZH, "title": "督办单与红黄牌", "orders": "督办单",
              "status": "状态", "issued": "下发时间", "due": "回复期限", "content": "内容", "reason": "事由",
              "active": "生效中", "lifted": "已摘牌", "color": "牌色", "late": "逾期", "issue": "下发督办单",
              "reply_days": "回复时限（工作日）", "lift": "摘牌", "lift_reason": "摘牌理由"}
-ORDER_ZH = {**AREA_ZH, "title": "督办单详情", "reply": "部门回复", "reply_submit": "提交回复",
+ORDER_ZH = {**AREA_ZH, "title": "督办单详情", "kind": "类型", "reply": "部门回复", "reply_submit": "提交回复",
             "no_reply": "部门尚未回复。", "decision": "监察局意见", "accept": "认可回复", "reject": "不认可",
             "reason": "意见", "content": "督办内容", "due": "回复期限", "status": "状态", "issued": "下发",
             "alert": "来源预警 #{id}", "late": "（逾期回复）"}
@@ -104,7 +105,9 @@ SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核月份�
              "period_kind": "考核周期",
              "monthly": "月度", "quarterly": "季度", "quarter": "季度", "quarter_n": "第{n}季度",
              "export_csv": "导出 CSV", "export_xlsx": "导出 Excel", "score": "加权得分", "parts": "构成",
-             "users": "窗口人员", "user": "人员", "weights": "权重", "deductions": "扣分"}
+             "users": "窗口人员", "user": "人员", "weights": "权重", "deductions": "扣分",
+             "rates": {"on_time_rate": "按时率", "early_rate": "提前率", "satisfaction_rate": "满意率",
+                       "acceptance_rate": "受理率"}}
 
 
 @bp.route("")

@@ -154,7 +154,7 @@ async function loadCameras() {
     [t.camera, (c) => c.config.name],
     [t.department, (c) => names[c.config.department] || c.config.department],
     [t.zones, (c) => (c.config.zones || []).length],
-    ["状态", (c) => t.status[c.active ? c.status || "unknown" : "retired"] || c.status],
+    [t.status_label, (c) => t.status[c.active ? c.status || "unknown" : "retired"] || c.status],
     ["", (c) => el("button", { type: "button", name: "edit-zones", onclick: () => edit(c) }, t.select)],
   ], result.items, (c) => ({ dataset: { cameraId: c.id } })));
   return result.items;

@@ -2,6 +2,8 @@
 // a user task's time limit as its non-interrupting boundary timer `workdays(N)`, and its warning
 // thresholds as an `ow:warning` element in its extensionElements (bpmn/README.md).
 
+import { fmt, strings } from "../../api.js";
+
 export const is = (element, type) => Boolean(element?.businessObject?.$instanceOf?.(type));
 
 /** Bind the helpers to one modeler. */
@@ -10,6 +12,7 @@ export function diagramEdits(modeler) {
   const bpmnFactory = modeler.get("bpmnFactory");
   const elementFactory = modeler.get("elementFactory");
   const moddle = modeler.get("moddle");
+  const t = strings();
 
   function timerBoundary(task) {
     return (task.attachers || []).find((a) => is(a, "bpmn:BoundaryEvent")
@@ -42,7 +45,7 @@ export function diagramEdits(modeler) {
     const expression = bpmnFactory.create("bpmn:FormalExpression", { body: `workdays(${days})` });
     modeling.updateModdleProperties(boundary, timerDefinition(boundary),
       { timeDate: expression, timeDuration: undefined, timeCycle: undefined });
-    modeling.updateProperties(boundary, { name: `${days}个工作日` });
+    modeling.updateProperties(boundary, { name: fmt(t.timer_name, { n: days }) });
   }
 
   function setWarning(task, values) {

@@ -53,7 +53,7 @@ export function lintMarkers(modeler, problemsBox, focus) {
           modeler.get("selection").select(element);
           focus(element);
         },
-      }, lintText(p.message), p.element ? el("small", { class: "muted" }, ` （${p.element}${p.line ? `，第 ${p.line} 行` : ""}）`) : ""))));
+      }, lintText(p.message), p.element ? el("small", { class: "muted" }, ` （${p.element}${p.line ? fmt(t.at_line, { line: p.line }) : ""}）`) : ""))));
   }
 
   return { clearProblems, showProblems };

@@ -78,7 +78,7 @@ function executableProcess() {
 async function open() {
   if (!key) {
     const stamp = Date.now().toString(36);
-    await importXml(newDiagramXml(`process_${stamp}`, "新流程"));
+    await importXml(newDiagramXml(`process_${stamp}`, t.untitled, t.start_event));
     return;
   }
   const draft = await fetchDraft(key);

@@ -1,6 +1,6 @@
 // The diagram a new process starts from: one pool with one lane (its department still to be chosen)
 // and a start event, with layout, so the modeler opens it as it opens a deployed one.
-export function newDiagramXml(key, name) {
+export function newDiagramXml(key, name, startName) {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
@@ -14,7 +14,7 @@ export function newDiagramXml(key, name) {
         <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
       </bpmn:lane>
     </bpmn:laneSet>
-    <bpmn:startEvent id="start" name="受理" />
+    <bpmn:startEvent id="start" name="${startName}" />
   </bpmn:process>
   <bpmndi:BPMNDiagram id="Diagram_${key}">
     <bpmndi:BPMNPlane id="Plane_${key}" bpmnElement="Collaboration_${key}">

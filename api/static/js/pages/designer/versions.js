@@ -18,7 +18,7 @@ function changeTable(kind, items) {
   return el("section", { dataset: { kind } },
     el("h3", { class: `diff-${kind}` }, `${t[kind]}（${items.length}）`),
     items.length ? table([
-      ["ID", (c) => el("code", {}, c.id)], ["类型", (c) => c.type.replace("bpmn:", "")], [t.element_name, (c) => c.name || "—"],
+      ["ID", (c) => el("code", {}, c.id)], [t.element_type, (c) => c.type.replace("bpmn:", "")], [t.element_name, (c) => c.name || "—"],
       ...(kind === "changed" ? [
         [t.aspect, (c) => c.aspects.join("、")],
         [t.before, (c) => el("span", { class: "before" }, c.aspects.map((a) => `${a}: ${show(c.before?.[a])}`).join("；"))],

@@ -112,12 +112,12 @@ function measureLink() {
 function draw() {
   document.getElementById("alert-title").textContent = `${t.title} #${alert.id} · ${alert.title || ""}`;
   facts([
-    [t.source_label || "来源", label("source", alert.source)],
-    ["级别", badge("warn", alert.level, "level")],
-    ["状态", el("span", { id: "alert-state" }, badge("alert-state", alert.state, "alert_state"))],
+    [t.source_label, label("source", alert.source)],
+    [t.level_label, badge("warn", alert.level, "level")],
+    [t.state_label, el("span", { id: "alert-state" }, badge("alert-state", alert.state, "alert_state"))],
     [t.department, names[alert.department] || alert.department],
     [t.opened, when(alert.opened_at)],
-    ["事由", el("span", { id: "alert-subject" }, subjectText())],
+    [t.subject, el("span", { id: "alert-subject" }, subjectText())],
   ]);
   evidenceView(alert.evidence);
   const explanation = document.getElementById("explanation");

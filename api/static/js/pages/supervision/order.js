@@ -13,7 +13,7 @@ let names = {};
 function draw(order) {
   document.getElementById("facts").replaceChildren(...[
     [t.department, names[order.department] || order.department],
-    ["类型", label("order_kind", order.kind)],
+    [t.kind, label("order_kind", order.kind)],
     [t.content, order.content],
     [t.issued, `${order.issued_by} · ${when(order.issued_at)}`],
     [t.due, when(order.due_at)],

@@ -8,7 +8,7 @@ const t = strings();
 const form = document.getElementById("period-form");
 const status = document.getElementById("status");
 const pct = (r) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
-const RATES = [["on_time_rate", "按时率"], ["early_rate", "提前率"], ["satisfaction_rate", "满意率"]];
+const RATES = ["on_time_rate", "early_rate", "satisfaction_rate"];
 
 /** "2026-11" for a month, "2026-Q4" for a quarter (the year of the month field). */
 function period() {
@@ -32,12 +32,11 @@ async function load() {
       [t.score, (d) => el("strong", {}, d.score)],
       ...parts.map((p, i) => [`${p.name}（${p.weight}）`, (d) => d.parts[i]?.marks ?? "—"]),
       [t.deductions, (d) => d.deductions],
-      ...RATES.map(([key, heading]) => [heading, (d) => pct(d[key])]),
+      ...RATES.map((key) => [t.rates[key], (d) => pct(d[key])]),
     ], rows, (d) => ({ dataset: { department: d.department } })));
     document.getElementById("windows").replaceChildren(table([
       [t.user, (w) => w.user], [t.department, (w) => names[w.department] || w.department],
-      ["受理率", (w) => pct(w.acceptance_rate)], ["按时率", (w) => pct(w.on_time_rate)],
-      ["满意率", (w) => pct(w.satisfaction_rate)],
+      ...["acceptance_rate", "on_time_rate", "satisfaction_rate"].map((key) => [t.rates[key], (w) => pct(w[key])]),
     ], report.windows || []));
     status.hidden = true;
   } catch (err) {
