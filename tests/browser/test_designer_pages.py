@@ -118,3 +118,30 @@ def test_a_diagram_without_layout_opens_auto_laid_out(live_url: str, desktop, tm
     box = desktop.locator(".djs-element[data-element-id=review]").bounding_box()
     assert box and box["width"] > 10
     shot(desktop, "designer-auto-layout")
+
+
+def test_a_saved_draft_reopens_and_a_newer_one_saved_elsewhere_is_not_overwritten(live_url: str, desktop) -> None:
+    draft_url = f"{live_url}/api/definitions/{KEY}/draft"
+    headers = {"Authorization": f"Bearer {api_token(live_url, 'designer')}"}
+    _open_modeler(desktop, live_url)
+    status = desktop.locator("#status")
+    try:
+        desktop.click("#save-draft")
+        desktop.wait_for_function("() => document.getElementById('status').textContent.includes('草稿已保存')")
+        desktop.reload()  # the draft, not the deployed version, opens again, with who saved it
+        desktop.wait_for_selector("#designer[data-ready=true]")
+        assert "已载入 designer" in status.inner_text() and desktop.locator("#discard-draft").is_visible()
+
+        xml = requests.get(draft_url, headers=headers, timeout=30).text
+        r = requests.put(draft_url, data=xml.encode(), timeout=30,
+                         headers={**headers, "Content-Type": "application/xml"})  # someone else saves
+        assert r.status_code == 200, r.text
+        desktop.click("#save-draft")
+        desktop.wait_for_function("() => document.getElementById('status').textContent.includes('他人已保存')")
+        assert "error" in (status.get_attribute("class") or "")
+
+        desktop.click("#discard-draft")
+        desktop.wait_for_function("() => document.getElementById('status').textContent.includes('草稿已丢弃')")
+        assert desktop.locator("#discard-draft").is_hidden()
+    finally:
+        requests.delete(draft_url, headers=headers, timeout=30)  # later tests open the deployed version
