@@ -60,13 +60,16 @@ def test_static_shell_files_are_served(api: Api) -> None:
 
 def test_no_page_string_hides_a_common_catalogue() -> None:
     """A page key named like a common dict (state, decision, pause_kind…) would break the shared lookups."""
-    from api.ui import board, login, track, window, worklist
+    from api.ui import admin_pages, board, designer_pages, login, supervision_pages, track, window, worklist
     from api.ui.rendering import COMMON_ZH
 
-    for strings in (board.STRINGS_ZH, login.STRINGS_ZH, track.STRINGS_ZH, window.STRINGS_ZH,
-                    window.RECEIPT_ZH, worklist.STRINGS_ZH):
+    modules = (admin_pages, board, designer_pages, login, supervision_pages, track, window, worklist)
+    pages = [(f"{m.__name__}.{name}", value) for m in modules for name, value in vars(m).items()
+             if name.endswith("_ZH") and isinstance(value, dict)]
+    assert len(pages) >= 20
+    for page, strings in pages:
         for key, value in strings.items():
-            assert key not in COMMON_ZH or isinstance(value, type(COMMON_ZH[key])), key
+            assert key not in COMMON_ZH or isinstance(value, type(COMMON_ZH[key])), f"{page}: {key}"
 
 
 def test_every_page_links_the_favicon_that_is_served(api: Api) -> None:

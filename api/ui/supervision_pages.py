@@ -68,7 +68,7 @@ ALERT_ZH = {
     "state_label": "状态", "subject": "事由", "evidence": "证据", "snapshot": "现场截图",
     "timeline": "办件过程", "explanation": "部门情况说明", "explain": "提交情况说明",
     "explanation_hint": "请说明未按时办理的原因及整改措施。", "no_explanation": "部门尚未提交情况说明。",
-    "acknowledge": "标记为已查看", "decision": "处理决定", "decide": "提交处理决定", "reason": "理由",
+    "acknowledge": "标记为已查看", "decision_heading": "处理决定", "decide": "提交处理决定", "reason": "理由",
     "order_content": "督办内容", "reply_days": "回复时限（工作日）", "order_kind_label": "类型",
     "card_color_label": "牌色", "proposed": "建议问责档次：第 {rung} 档 · {measure}（过去一年同类 {n} 次）",
     "person": "责任人（可选）", "rung": "问责档次", "decided": "处理结果", "record": "问责记录 #{id}",
@@ -84,9 +84,9 @@ ORDERS_ZH = {**AREA_ZH, "title": "督办单与红黄牌", "orders": "督办单",
              "active": "生效中", "lifted": "已摘牌", "color": "牌色", "late": "逾期", "issue": "下发督办单",
              "reply_days": "回复时限（工作日）", "lift": "摘牌", "lift_reason": "摘牌理由"}
 ORDER_ZH = {**AREA_ZH, "title": "督办单详情", "kind": "类型", "reply": "部门回复", "reply_submit": "提交回复",
-            "no_reply": "部门尚未回复。", "decision": "监察局意见", "accept": "认可回复", "reject": "不认可",
-            "reason": "意见", "content": "督办内容", "due": "回复期限", "status": "状态", "issued": "下发",
-            "alert": "来源预警 #{id}", "late": "（逾期回复）"}
+            "no_reply": "部门尚未回复。", "decision_heading": "监察局意见", "accept": "认可回复",
+            "reject": "不认可", "reason": "意见", "content": "督办内容", "due": "回复期限", "status": "状态",
+            "issued": "下发", "alert": "来源预警 #{id}", "late": "（逾期回复）"}
 COMPLAINTS_ZH = {**AREA_ZH, "title": "投诉列表", "code": "投诉编号", "filed": "投诉时间", "project": "项目",
                  "channel_label": "渠道", "status": "办理状态", "text": "投诉内容"}
 COMPLAINT_ZH = {**AREA_ZH, "title": "投诉详情", "code": "投诉编号", "filed": "投诉时间", "project": "项目",
