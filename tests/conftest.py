@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,10 +44,22 @@ def _environ(url: str, instance: Path) -> dict[str, str]:
             "ONEWINDOW_SECRET_KEY": SECRET, "ONEWINDOW_ADMIN_PASSWORD": ADMIN_PASSWORD}
 
 
-def make_app(url: str, instance: Path, clock: FixedClock | None = None) -> Flask:
-    """Build an app the way production does, with an injected clock."""
+def make_app(url: str, instance: Path, clock: FixedClock | None = None, **environ: str) -> Flask:
+    """Build an app the way production does, with an injected clock (and extra ONEWINDOW_* settings)."""
     return create_app({"TESTING": True, "ONEWINDOW_CLOCK": clock or FixedClock(START),
-                       "ONEWINDOW_ENVIRON": _environ(url, instance)})
+                       "ONEWINDOW_ENVIRON": {**_environ(url, instance), **environ}})
+
+
+@contextmanager
+def another_app(url: str, instance: Path, clock: FixedClock | None = None, **environ: str) -> Iterator[Flask]:
+    """One more app process on the same database (another gunicorn worker); its connections close after."""
+    application = make_app(url, instance, clock, **environ)
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _seed(url: str, instance: Path) -> None:

@@ -126,22 +126,14 @@ def test_extension_approved_while_paused_survives_the_resume(app: Flask, api: Ap
 
 
 def test_extension_rules_come_from_settings(database_url: str, tmp_path) -> None:
-    from api import create_app
-    from engine.workdays import FixedClock
-    from tests.conftest import SECRET, START, Api
+    from tests.conftest import Api, another_app
 
-    app = create_app({"TESTING": True, "ONEWINDOW_CLOCK": FixedClock(START), "ONEWINDOW_ENVIRON": {
-        "ONEWINDOW_DATABASE_URL": database_url, "ONEWINDOW_INSTANCE_PATH": str(tmp_path / "instance"),
-        "ONEWINDOW_SECRET_KEY": SECRET, "ONEWINDOW_EXTENSION_MAX_WORKING_DAYS": "3"}})
-    api = Api(app.test_client())
-    api.post("/api/instances", "window1", json={
-        "definition_key": "investment_joint_approval", "project": {"name": "p", "code": "c", "investment": 1},
-        "applicant": {"name": "a", "contact": "b"}})
-    task = api.get("/api/tasks", "sthj_reviewer").get_json()["items"][0]
-    url = f"/api/tasks/{task['id']}/extensions"
-    assert api.post(url, "sthj_reviewer", json={"working_days": 4, "reason": "x"}).status_code == 422
-    assert api.post(url, "sthj_reviewer", json={"working_days": 3, "reason": "x"}).status_code == 201
-    with app.app_context():
-        from api.extensions import db
-
-        db.engine.dispose()
+    with another_app(database_url, tmp_path / "instance", ONEWINDOW_EXTENSION_MAX_WORKING_DAYS="3") as app:
+        api = Api(app.test_client())
+        api.post("/api/instances", "window1", json={
+            "definition_key": "investment_joint_approval",
+            "project": {"name": "p", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}})
+        task = api.get("/api/tasks", "sthj_reviewer").get_json()["items"][0]
+        url = f"/api/tasks/{task['id']}/extensions"
+        assert api.post(url, "sthj_reviewer", json={"working_days": 4, "reason": "x"}).status_code == 422
+        assert api.post(url, "sthj_reviewer", json={"working_days": 3, "reason": "x"}).status_code == 201
