@@ -153,6 +153,20 @@ export function readable(message, code) {
   return general || message || t.errors?.error || "error";
 }
 
+/** Show a message in a status box (a .notice): kind "ok", "error" or "" (neutral); content is text or elements. */
+export function notice(box, kind, ...content) {
+  box.classList.remove("ok", "error");
+  box.classList.add("notice");
+  if (kind) box.classList.add(kind);
+  box.replaceChildren(...content);
+  box.hidden = false;
+}
+
+/** Show an error (ApiError or other) readably in a status box. */
+export function showProblem(box, err) {
+  notice(box, "error", readable(err.message, err.code));
+}
+
 /** Remove the messages a previous showErrors placed in a form. */
 export function clearErrors(form) {
   form.querySelectorAll(".field-error").forEach((n) => n.remove());

@@ -1,6 +1,6 @@
 // The lead department's stage board: each application at a stage it leads, every co-reviewer's state and
 // countdown in one row, their opinions together, the stage decision once all are in, and reminders.
-import { api, clearErrors, countdown, el, fmt, readable, showErrors, strings, when } from "../api.js";
+import { api, clearErrors, countdown, el, fmt, readable, showErrors, showProblem, strings, when } from "../api.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
@@ -95,9 +95,7 @@ async function load() {
     document.getElementById("empty").hidden = items.length > 0;
     document.getElementById("status-line").hidden = true;
   } catch (err) {
-    const box = document.getElementById("problem");
-    box.textContent = readable(err.message, err.code);
-    box.hidden = false;
+    showProblem(document.getElementById("problem"), err);
   }
 }
 

@@ -1,6 +1,6 @@
 // The receipt (受理回执) or notice for one registration, with the query code as text and as a QR code,
 // printable on A4 paper or on an 80 mm receipt printer.
-import { api, el, fmt, readable, strings, when } from "../api.js";
+import { api, el, fmt, showProblem, strings, when } from "../api.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
@@ -88,8 +88,6 @@ document.getElementById("print-a4").addEventListener("click", () => printAs("a4"
 document.getElementById("print-slip").addEventListener("click", () => printAs("slip"));
 
 api("GET", `/api/instances/${id}`).then(render).catch((err) => {
-  const box = document.getElementById("problem");
-  box.textContent = readable(err.message, err.code);
-  box.hidden = false;
+  showProblem(document.getElementById("problem"), err);
   document.getElementById("status-line").hidden = true;
 });

@@ -1,6 +1,6 @@
 // One application's work page for a department: claim, decide with an opinion, pause/resume the clock,
 // ask for more time; read-only progress of the other departments, the history and the diagram.
-import { api, clearErrors, countdown, el, fmt, readable, showErrors, strings, when } from "../api.js";
+import { api, clearErrors, countdown, el, fmt, showErrors, showProblem, strings, when } from "../api.js";
 import { legend, showDiagram, statesById } from "../diagram.js";
 import { requireSession } from "../session.js";
 
@@ -138,9 +138,7 @@ async function load() {
       diagram.colour(states);
     }
   } catch (err) {
-    const box = document.getElementById("problem");
-    box.textContent = readable(err.message, err.code);
-    box.hidden = false;
+    showProblem(document.getElementById("problem"), err);
   }
 }
 

@@ -1,6 +1,6 @@
 // Department worklist: own open tasks one page at a time, sortable by due date, coloured by warning level,
 // with a working-day countdown; each row opens the application's work page.
-import { api, countdown, el, fmt, readable, strings, when } from "../api.js";
+import { api, countdown, el, fmt, showProblem, strings, when } from "../api.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
@@ -45,8 +45,7 @@ async function load() {
     document.getElementById("status-line").hidden = true;
     problem.hidden = true;
   } catch (err) {
-    problem.textContent = readable(err.message, err.code);
-    problem.hidden = false;
+    showProblem(problem, err);
   }
 }
 

@@ -1,7 +1,7 @@
 // Departments (add, rename) and user accounts (add, role, department, disable/enable, reset password).
-import { api, checkRequired, el, fmt, readable, showErrors, strings } from "../../api.js";
+import { api, checkRequired, el, fmt, notice, readable, showErrors, showProblem, strings } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { notice, showProblem, table } from "../supervision/kit.js";
+import { table } from "../supervision/kit.js";
 
 requireSession(["admin"]);
 const t = strings();

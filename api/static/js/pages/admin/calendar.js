@@ -1,7 +1,6 @@
 // The working-day calendar as a year grid: pick a day to toggle it (with a note), or load a whole year.
-import { api, apiRaw, clearErrors, el, fmt, readable, showErrors, strings } from "../../api.js";
+import { api, apiRaw, clearErrors, el, fmt, notice, readable, showErrors, strings } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { notice } from "../supervision/kit.js";
 
 requireSession(["admin"]);
 const t = strings();

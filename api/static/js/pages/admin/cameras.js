@@ -1,9 +1,9 @@
 // Cameras and their zones: draw polygons over the camera's latest frame (coordinates relative to the
 // frame, 0..1, as the camera schema wants), save them with the camera's configuration, and capture the
 // empty-seat reference the video worker compares zones with.
-import { api, apiRaw, checkRequired, clearErrors, el, fmt, readable, showErrors, strings, when } from "../../api.js";
+import { api, apiRaw, checkRequired, clearErrors, el, fmt, notice, readable, showErrors, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { departmentNames, notice, showProblem, table } from "../supervision/kit.js";
+import { departmentNames, table } from "../supervision/kit.js";
 
 requireSession(["admin"]);
 const t = strings();

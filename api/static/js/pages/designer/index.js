@@ -1,7 +1,7 @@
 // Deployed definitions (latest version each) with links to the modeler and the version list; saved drafts.
-import { api, el, strings, when } from "../../api.js";
+import { api, el, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { showProblem, table } from "../supervision/kit.js";
+import { table } from "../supervision/kit.js";
 
 requireSession(["designer", "admin"]);
 const t = strings();

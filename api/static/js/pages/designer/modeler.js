@@ -1,9 +1,9 @@
 // The process modeler (bpmn-js): open a deployed definition, its draft, a local file or a new diagram;
 // edit lanes (department codes) and user tasks' time limits and warning thresholds in the side panel;
 // save a draft; deploy — the server's lint problems come back as markers on the offending elements.
-import { api, apiRaw, clearErrors, el, fmt, readable, saveBlob, showErrors, strings, when } from "../../api.js";
+import { api, apiRaw, clearErrors, el, fmt, notice, readable, saveBlob, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { departmentNames, notice } from "../supervision/kit.js";
+import { departmentNames } from "../supervision/kit.js";
 import { diagramEdits, is } from "./diagram_edits.js";
 import { lintMarkers } from "./lint_markers.js";
 import { OW_DESCRIPTOR, WARNING_ATTRIBUTES } from "./moddle_ow.js";

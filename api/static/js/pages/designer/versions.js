@@ -1,7 +1,7 @@
 // A definition's versions, and what changed between two of them (elements added, removed, changed).
-import { api, el, fmt, strings, when } from "../../api.js";
+import { api, el, fmt, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { showProblem, table } from "../supervision/kit.js";
+import { table } from "../supervision/kit.js";
 
 requireSession(["designer", "admin"]);
 const t = strings();

@@ -1,9 +1,9 @@
 // One alert: facts and evidence, the instance's timeline, the department's explanation, the bureau's decision.
 // A decision that takes a measure creates that measure's record (order, card, accountability record),
 // which marks the alert decided on the server; "dismiss" is the alert's own decision.
-import { api, apiRaw, checkRequired, clearErrors, countdown, el, fmt, readable, showErrors, strings, when } from "../../api.js";
+import { api, apiRaw, checkRequired, clearErrors, countdown, el, fmt, readable, showErrors, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { badge, departmentNames, label, recordId, showProblem, table } from "./kit.js";
+import { badge, departmentNames, label, recordId, table } from "./kit.js";
 
 const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
 const t = strings();

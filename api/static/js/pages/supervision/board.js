@@ -1,7 +1,7 @@
 // The live board: polls the board every few seconds without reloading, draws the ECharts trends.
-import { api, countdown, el, fmt, strings, when } from "../../api.js";
+import { api, countdown, el, fmt, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { departmentNames, label, showProblem, table, wireChainCheck } from "./kit.js";
+import { departmentNames, label, table, wireChainCheck } from "./kit.js";
 
 requireSession(["supervisor", "admin"]);
 const t = strings();

@@ -1,7 +1,7 @@
 // One complaint: who filed it, what it says, and the steps of its handling process.
-import { api, countdown, el, fmt, strings, when } from "../../api.js";
+import { api, countdown, el, fmt, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { badge, departmentNames, label, recordId, showProblem, table } from "./kit.js";
+import { badge, departmentNames, label, recordId, table } from "./kit.js";
 
 requireSession(["supervisor", "admin"]);
 const t = strings();

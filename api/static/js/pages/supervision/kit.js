@@ -1,5 +1,5 @@
 // Helpers the back-office pages share: department names, code labels, paged tables, the chain check.
-import { api, currentSession, el, fmt, readable, strings, when } from "../../api.js";
+import { api, currentSession, el, fmt, showProblem, strings, when } from "../../api.js";
 
 // A department's staff reach alerts, orders and accountability records that concern them; the
 // bureau-only sections are not offered to them.
@@ -29,18 +29,6 @@ export function label(table, code) {
 /** A coloured badge for a level or state code ("warn-red", "state-open", …). */
 export function badge(kind, code, table) {
   return el("span", { class: `badge ${kind}-${code}` }, label(table, code));
-}
-
-/** Show a message in a status box; kind is "ok", "error" or "" (neutral), content is text or elements. */
-export function notice(box, kind, ...content) {
-  box.className = `notice ${kind}`.trim();
-  box.replaceChildren(...content);
-  box.hidden = false;
-}
-
-/** Show an error (ApiError or other) in a status box. */
-export function showProblem(box, err) {
-  notice(box, "error", readable(err.message, err.code));
 }
 
 /** A table with a header row and one row per item; `columns` = [[heading, item => cell content]]. */

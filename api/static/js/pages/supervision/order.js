@@ -1,7 +1,7 @@
 // One order: the department replies; the bureau accepts the reply or sends it back.
-import { api, checkRequired, el, fmt, showErrors, strings, when } from "../../api.js";
+import { api, checkRequired, el, fmt, showErrors, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { badge, departmentNames, label, recordId, showProblem } from "./kit.js";
+import { badge, departmentNames, label, recordId } from "./kit.js";
 
 const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
 const t = strings();

@@ -1,7 +1,7 @@
 // Orders (督办单) with their status, and the red/yellow cards issued to departments.
-import { api, checkRequired, el, showErrors, strings, when } from "../../api.js";
+import { api, checkRequired, el, showErrors, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { badge, departmentNames, fillSelect, label, pagedList, showProblem, table } from "./kit.js";
+import { badge, departmentNames, fillSelect, label, pagedList, table } from "./kit.js";
 
 const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
 const bureau = session.role === "supervisor";

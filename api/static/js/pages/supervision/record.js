@@ -1,7 +1,7 @@
 // One accountability record: the measure, what caused it, and its hashes in the append-only chain.
-import { api, el, fmt, strings, when } from "../../api.js";
+import { api, el, fmt, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { departmentNames, recordId, showProblem } from "./kit.js";
+import { departmentNames, recordId } from "./kit.js";
 
 requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
 const t = strings();

@@ -1,7 +1,7 @@
 // Monthly department scores: the weighted score and its parts; CSV/XLSX exports fetched with the token.
-import { api, apiRaw, el, saveBlob, strings } from "../../api.js";
+import { api, apiRaw, el, saveBlob, showProblem, strings } from "../../api.js";
 import { requireSession } from "../../session.js";
-import { departmentNames, showProblem, table } from "./kit.js";
+import { departmentNames, table } from "./kit.js";
 
 requireSession(["supervisor", "admin"]);
 const t = strings();
