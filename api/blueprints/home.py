@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, redirect, url_for
+from werkzeug.wrappers import Response
 
 from ..ui.rendering import render_page
 
@@ -25,3 +26,9 @@ STRINGS_ZH = {
 def index() -> str:
     """Render the landing page."""
     return render_page("home.html", STRINGS_ZH)
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on pages that name none (Swagger UI): send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
