@@ -14,6 +14,7 @@ from engine.commands import (
     StartInstanceCommand,
 )
 from engine.commands.extensions import instance_extensions
+from engine.commands.intake import NOT_ACCEPTED_OUTCOMES, RecordNotAcceptedCommand
 from engine.commands.pauses import instance_pauses
 from engine.commands.shortfalls import MAX_SHORTFALL_DAYS, instance_shortfall
 from engine.exceptions import InvalidError, Problem
@@ -111,6 +112,35 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
                            [Problem("this process is started by complaint filing", field="definition_key")])
     instance = run_command(StartInstanceCommand(body["definition_key"], body["project"], body["applicant"],
                                                 body["data"], shortfall=body["shortfall"]))
+    return {"id": instance.id, "query_code": instance.query_code, "status": instance.status,
+            "definition_version": instance.definition_version}
+
+
+class NotAcceptedSchema(Schema):
+    intended_process = fields.String(required=True, validate=validate.Length(min=1, max=255),
+                                     metadata={"description": "the process the applicant applied for"})
+    outcome = fields.String(required=True, validate=validate.OneOf(NOT_ACCEPTED_OUTCOMES),
+                            metadata={"description": "refuse (不予受理) or correct (一次性告知补正)"})
+    project = fields.Nested(ProjectSchema, required=True)
+    applicant = fields.Nested(ApplicantSchema, required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000),
+                           metadata={"description": "required when refusing"})
+    missing_documents = fields.List(fields.String(validate=validate.Length(min=1, max=255)),
+                                    load_default=list, validate=validate.Length(max=100),
+                                    metadata={"description": "required for a correction notice"})
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+@blp.route("/not-accepted", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(NotAcceptedSchema)
+@blp.response(201, StartedSchema)
+@requires("window", "admin")
+def not_accepted(body: dict[str, Any]) -> dict[str, Any]:
+    """Record a refusal or a one-time correction notice in one transaction; the receipt shows its code."""
+    instance = run_command(RecordNotAcceptedCommand(
+        body["intended_process"], body["outcome"], body["project"], body["applicant"], body["reason"],
+        body["missing_documents"], body["data"]))
     return {"id": instance.id, "query_code": instance.query_code, "status": instance.status,
             "definition_version": instance.definition_version}
 

@@ -158,22 +158,16 @@ async function accept(docsState) {
   return api("POST", "/api/instances", { body });
 }
 
-/** Refusal or correction: register through the acceptance process and record the window's decision. */
+/** Refusal or correction: the server registers it through the acceptance process in one transaction. */
 async function notAccepted(outcome, docsState) {
   const reason = form.elements.reason.value.trim();
   if (outcome === "refuse" && !reason) throw localError({ reason: [t.reason_required] });
   if (outcome === "correct" && !docsState.missing.length) throw localError({ "shortfall.documents": [t.nothing_missing] });
-  const data = { ...extraData(), documents_submitted: docsState.submitted, missing_documents: docsState.missing,
-                 intended_process: form.elements.definition_key.value };
-  const started = await api("POST", "/api/instances", { body: application(INTAKE_PROCESS, data) });
-  for (const [bpmnId, decision] of [["receive", null], ["check_completeness", outcome]]) {
-    const detail = await api("GET", `/api/instances/${started.id}`);
-    const task = detail.tasks.find((x) => x.bpmn_id === bpmnId && (x.status === "ready" || x.status === "claimed"));
-    if (!task) break;
-    const body = decision ? { decision, opinion: reason || docsState.missing.join("、") } : {};
-    await api("POST", `/api/tasks/${task.id}/complete`, { body });
-  }
-  return started;
+  const { project, applicant, data } = application(INTAKE_PROCESS,
+                                                   { ...extraData(), documents_submitted: docsState.submitted });
+  return api("POST", "/api/instances/not-accepted", { body: {
+    intended_process: form.elements.definition_key.value, outcome, project, applicant, reason,
+    missing_documents: docsState.missing, data } });
 }
 
 form.addEventListener("change", () => {
