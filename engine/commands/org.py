@@ -36,6 +36,23 @@ def _existing_user(ctx: CommandContext, user_id: int) -> User:
     return user
 
 
+def _department_name(name: str) -> str:
+    """The display name as stored: trimmed, and never empty (pages and receipts print it)."""
+    if not name.strip():
+        raise InvalidError("invalid department name", [Problem("name must not be empty", field="name")])
+    return name.strip()
+
+
+def _role_problem(role: str) -> Problem | None:
+    return None if role in ROLES else Problem(f"role must be one of {', '.join(ROLES)}", field="role")
+
+
+def _password_problem(password: str) -> Problem | None:
+    if len(password) >= MIN_PASSWORD:
+        return None
+    return Problem(f"password must have at least {MIN_PASSWORD} characters", field="password")
+
+
 @dataclass(frozen=True)
 class CreateDepartmentCommand:
     """Create a department whose code diagrams can name as a lane."""
@@ -49,11 +66,10 @@ class CreateDepartmentCommand:
         if not _CODE.match(self.code):
             raise InvalidError("invalid department code", [Problem(
                 "code must be 2-32 lowercase letters, digits or _ and start with a letter", field="code")])
-        if not self.name.strip():
-            raise InvalidError("invalid department name", [Problem("name must not be empty", field="name")])
+        name = _department_name(self.name)
         if ctx.session.scalar(select(Department.id).where(Department.code == self.code)):
             raise ConflictError(f"department '{self.code}' already exists", code=self.code)
-        department = Department(code=self.code, name=self.name.strip(), created_at=ctx.now())
+        department = Department(code=self.code, name=name, created_at=ctx.now())
         ctx.session.add(department)
         ctx.session.flush()
         return department
@@ -74,11 +90,7 @@ class CreateUserCommand:
         problems = []
         if not _USERNAME.match(self.username):
             problems.append(Problem("username must be 2-64 letters, digits or _ . @ -", field="username"))
-        if len(self.password) < MIN_PASSWORD:
-            problems.append(Problem(f"password must have at least {MIN_PASSWORD} characters",
-                                    field="password"))
-        if self.role not in ROLES:
-            problems.append(Problem(f"role must be one of {', '.join(ROLES)}", field="role"))
+        problems += [p for p in (_password_problem(self.password), _role_problem(self.role)) if p]
         if self.role in ROLES_NEEDING_DEPARTMENT and not self.department_code:
             problems.append(Problem(f"department_code is required for role '{self.role}'",
                                     field="department_code"))
@@ -112,9 +124,7 @@ class RenameDepartmentCommand:
         department = ctx.session.get(Department, self.department_id)
         if department is None:
             raise NotFoundError("department not found", department_id=self.department_id)
-        if not self.name.strip():
-            raise InvalidError("invalid department name", [Problem("name must not be empty", field="name")])
-        department.name = self.name.strip()
+        department.name = _department_name(self.name)
         return department
 
 
@@ -140,8 +150,7 @@ class UpdateUserCommand:
         user = _existing_user(ctx, self.user_id)
         problems = []
         role = self.role if self.role is not None else user.role
-        if role not in ROLES:
-            problems.append(Problem(f"role must be one of {', '.join(ROLES)}", field="role"))
+        problems += [p for p in (_role_problem(role),) if p]
         department = user.department
         if self.department_code is not _UNSET:
             department = None
@@ -176,8 +185,8 @@ class ResetPasswordCommand:
     def execute(self, ctx: CommandContext) -> User:
         """Apply the same length rule as account creation, then store the new hash."""
         user = _existing_user(ctx, self.user_id)
-        if len(self.password) < MIN_PASSWORD:
-            raise InvalidError("invalid password", [Problem(
-                f"password must have at least {MIN_PASSWORD} characters", field="password")])
+        problem = _password_problem(self.password)
+        if problem is not None:
+            raise InvalidError("invalid password", [problem])
         user.password_hash = PASSWORD_HASHER.hash(self.password)
         return user
