@@ -211,13 +211,10 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
             change.record("task.cancelled", row_id, bpmn_id=row.bpmn_id)
         elif row.status in OPEN_TASK_STATUSES:
             still_open.append(row)
-    warning_settings: dict[str, Any] | None = None
+    warning_settings = change.definition.task_warning_settings or {}
     for task_id, task in ready.items():
         if task_id in open_rows:
             continue
-        if warning_settings is None:
-            definition = session.get(ProcessDefinition, instance.definition_id)
-            warning_settings = (definition.task_warning_settings if definition else None) or {}
         spec = task.task_spec
         due = attached_deadline(task)
         row = TaskRecord(
