@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,8 @@ import pytest
 from tests.bpmn_builder import definitions, parallel_review, process_xml
 from tests.conftest import Api
 
-MIWG = Path(os.environ.get("ONEWINDOW_MIWG_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpora" / "miwg"))
+# The MIWG reference diagrams (CC BY 3.0, attribution in the folder's README) travel with the tests.
+MIWG = Path(__file__).resolve().parent / "fixtures" / "miwg"
 
 
 def deploy(api: Api, xml: bytes, user: str = "designer", **kw):
