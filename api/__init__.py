@@ -13,7 +13,8 @@ from engine.calendar_store import DatabaseCalendar
 from engine.commands import CommandExecutor
 from engine.database import configure_engine, writer_sessionmaker
 from engine.runtime import EngineRuntime
-from engine.workdays import SystemClock
+from engine.workdays import StartedClock, SystemClock
+from monitor.deadline_recompute import recompute_supervision_deadlines
 
 from .auth import init_auth
 from .errors import register_error_handlers
@@ -30,7 +31,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     test_config = dict(test_config or {})
     app = Flask(__name__, instance_path=str(REPO_ROOT / "instance"))
     settings = load_settings(Path(app.instance_path), test_config.pop("ONEWINDOW_ENVIRON", None))
-    clock = test_config.pop("ONEWINDOW_CLOCK", None) or SystemClock()
+    clock = test_config.pop("ONEWINDOW_CLOCK", None) or (
+        StartedClock(settings.clock_start) if settings.clock_start else SystemClock())
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -65,7 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         runtime = EngineRuntime(clock, working_calendar, settings.workday_close)
         executor = CommandExecutor(writer_sessionmaker(db.engine), runtime)
         executor.subscribe(working_calendar.handle_event)  # "calendar.changed" drops the cached days
-    app.extensions["onewindow"] = Services(settings, runtime, executor)
+        runtime.deadline_sources.append(recompute_supervision_deadlines)
+    app.extensions["onewindow"] = Services(settings, runtime, executor, working_calendar)
 
     from .blueprints import (
         accountability,

@@ -12,6 +12,7 @@ from flask_sqlalchemy import SQLAlchemy
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
+from engine.calendar_store import DatabaseCalendar
 from engine.commands import CommandExecutor
 from engine.models import Base
 from engine.runtime import EngineRuntime
@@ -52,6 +53,7 @@ class Services:
     settings: Settings
     runtime: EngineRuntime
     executor: CommandExecutor
+    calendar: DatabaseCalendar
 
 
 def services() -> Services:
@@ -59,14 +61,15 @@ def services() -> Services:
     return current_app.extensions["onewindow"]
 
 
-def run_command(command: Any) -> Any:
+def run_command(command: Any, *, dry_run: bool = False) -> Any:
     """Run a command as the request's user, then drop the request session's read snapshot.
 
     SQLite (WAL) keeps a read transaction's snapshot, so reads after the command's commit
-    would otherwise still see the state from before it.
+    would otherwise still see the state from before it. `dry_run` answers what the command
+    would do and rolls it back.
     """
     from .auth import current_actor
 
-    result = services().executor.execute(command, current_actor())
+    result = services().executor.execute(command, current_actor(), dry_run=dry_run)
     db.session.rollback()
     return result

@@ -19,7 +19,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy import func, select
 
-from engine.calendar_store import CALENDAR_NEXT_YEAR_MISSING, next_year_missing
+from engine.calendar_store import CALENDAR_NEXT_YEAR_MISSING
 from engine.commands import Actor
 from engine.commands.shortfalls import sweep_missed_shortfalls
 from engine.commands.timers import FireTimerCommand, claim_due_timers
@@ -28,9 +28,8 @@ from engine.database import writer_sessionmaker
 from engine.models import TimerRecord
 from engine.tracking_guard import PurgeOldMissesCommand
 from engine.workdays import SHANGHAI
-from monitor.alerts import AlertSignal
 from monitor.board import refresh_board_snapshot
-from monitor.commands.alerts import RaiseAlertCommand
+from monitor.commands.calendar_watch import WatchCalendarCommand
 from monitor.commands.complaints import sweep_complaint_outcomes
 from monitor.feeds import FeedSupervisionCommand
 from monitor.orders import sweep_overdue_orders
@@ -131,22 +130,18 @@ def sweep_warnings(app: Flask) -> int:
 
 
 def check_calendar(app: Flask) -> bool:
-    """In December, tell supervision when next year's working-day calendar is not loaded yet."""
+    """Tell supervision when next year's official calendar is missing; close the alert once it is loaded.
+
+    Runs at start-up, daily and after every calendar change this process hears of.
+    """
     with app.app_context():
         svc = services()
-        today = svc.runtime.clock.now().astimezone(SHANGHAI).date()
-        missing = next_year_missing(db.session, today)
-        db.session.remove()
-        if missing:
-            year = today.year + 1
-            log.warning("the working-day calendar for %d is not loaded", year)
-            payload = {"year": year, "checked_on": today.isoformat()}
-            svc.executor.publish([(CALENDAR_NEXT_YEAR_MISSING, payload)])
-            svc.executor.execute(RaiseAlertCommand(AlertSignal(
-                source="calendar", kind="calendar_missing", level="yellow", dedup_key=f"calendar:{year}",
-                subject=f"calendar:{year}", title=f"{year}年工作日历尚未导入",
-                details={"year": year, "checked_on": today.isoformat()})), SUPERVISION_ACTOR)
-        return missing
+        watch = svc.executor.execute(WatchCalendarCommand(svc.settings.calendar_warning_from), SUPERVISION_ACTOR)
+        if watch.alert_open:
+            log.warning("the official working-day calendar for %d is not loaded; its deadlines are provisional",
+                        watch.year)
+            svc.executor.publish([(CALENDAR_NEXT_YEAR_MISSING, {"year": watch.year})])
+        return watch.alert_open
 
 
 def purge_tracking_misses(app: Flask) -> int:
@@ -203,5 +198,6 @@ def run_scheduler(app: Flask) -> None:
                       coalesce=True)
     scheduler.add_job(purge_tracking_misses, "cron", args=[app], hour=2, timezone=SHANGHAI,
                       id="tracking-miss-purge", coalesce=True)
+    check_calendar(app)  # at start-up too: a server started in December must not wait for 01:00
     log.info("scheduler %s sweeping every %.1f s", OWNER, interval)
     scheduler.start()

@@ -6,7 +6,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from pathlib import Path
 
 __all__ = ["Settings", "load_settings"]
@@ -40,6 +40,10 @@ class Settings:
     video_retention_days: int = 90
     video_latest_frame_seconds: float = 2.0
     proxy_hops: int = 0
+    # (month, day) from which a missing official calendar for next year raises the alert and banner.
+    calendar_warning_from: tuple[int, int] = (11, 1)
+    # Development and tests only: the clock starts at this instant and runs on from there.
+    clock_start: datetime | None = None
 
     @property
     def production(self) -> bool:
@@ -77,6 +81,8 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         video_dir=Path(env_vars.get("ONEWINDOW_VIDEO_DIR", str(instance_path / "video"))).resolve(),
         video_retention_days=_bounded_int(env_vars, "ONEWINDOW_VIDEO_RETENTION_DAYS", 90, 30, 3650),
         video_latest_frame_seconds=float(env_vars.get("ONEWINDOW_VIDEO_LATEST_FRAME_SECONDS", 2.0)),
+        calendar_warning_from=_month_day(env_vars.get("ONEWINDOW_CALENDAR_WARNING_FROM", "11-01")),
+        clock_start=_clock_start(env_vars, env),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For to believe (0: none, the default,
         # since a client can write that header itself when nothing in front overwrites it).
         proxy_hops=_bounded_int(env_vars, "ONEWINDOW_PROXY_HOPS", 0, 0, 5),
@@ -135,3 +141,28 @@ def _secret_key(env_vars: dict[str, str], env: str, instance_path: Path) -> str:
         key = secrets.token_urlsafe(48)
         handle.write(key)
     return key
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    """Read a MM-DD setting (a day of any year), refusing what no year has."""
+    try:
+        parsed = datetime.strptime(f"2000-{text.strip()}", "%Y-%m-%d")
+    except ValueError:
+        raise RuntimeError(f"ONEWINDOW_CALENDAR_WARNING_FROM must be MM-DD, got {text!r}") from None
+    return parsed.month, parsed.day
+
+
+def _clock_start(env_vars: dict[str, str], env: str) -> datetime | None:
+    """A pinned start for the clock, so a whole server (browser tests) can live on a chosen date."""
+    text = env_vars.get("ONEWINDOW_CLOCK_START")
+    if not text:
+        return None
+    if env == "production":
+        raise RuntimeError("ONEWINDOW_CLOCK_START is for development and tests; production uses the real clock")
+    try:
+        start = datetime.fromisoformat(text)
+    except ValueError:
+        raise RuntimeError(f"ONEWINDOW_CLOCK_START must be an ISO 8601 instant, got {text!r}") from None
+    if start.tzinfo is None:
+        raise RuntimeError("ONEWINDOW_CLOCK_START needs a UTC offset, e.g. 2026-12-07T10:00:00+08:00")
+    return start

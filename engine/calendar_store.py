@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -11,21 +12,22 @@ from typing import Any
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday
-from sqlalchemy import Engine, exists, extract, insert, select
+from sqlalchemy import Engine, extract, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .database import WRITE_OPTIONS
 from .models import DEFAULT_CENTRE, CalendarDay
-from .workdays import CalendarUnknownDayError
+from .provisional_calendar import provisional_days
+from .workdays import CalendarUnknownDayError, days_of_year
 
 __all__ = [
     "CALENDAR_CHANGED",
     "CALENDAR_NEXT_YEAR_MISSING",
     "DEFAULT_RELOAD_SECONDS",
+    "MAX_PROVISIONAL_YEAR",
     "OFFICIAL_YEARS",
     "DatabaseCalendar",
     "days_of_year",
-    "next_year_missing",
     "official_days",
     "seed_from_official",
     "years_loaded",
@@ -35,10 +37,13 @@ CALENDAR_CHANGED = "calendar.changed"
 """Event emitted after commit by every command that changes calendar rows (payload: centre, year)."""
 
 CALENDAR_NEXT_YEAR_MISSING = "calendar.next_year_missing"
-"""Event the daily scheduler job emits when `next_year_missing` is true (payload: centre, year)."""
+"""Event the scheduler publishes while next year's official calendar is missing (payload: year)."""
 
 DEFAULT_RELOAD_SECONDS = 60.0
 """How old a DatabaseCalendar cache may get before it re-reads the table (other processes' edits)."""
+
+MAX_PROVISIONAL_YEAR = 2100
+"""The last year the provisional rule covers; later days stay unknown (no limit runs that far)."""
 
 OFFICIAL_YEARS = range(2004, 2027)
 """The years chinese_calendar 1.11 knows, including 调休; later years must be loaded by an admin."""
@@ -53,6 +58,18 @@ class _Snapshot:
 
     days: dict[date, bool]
     expires: float
+    official_years: frozenset[int] = frozenset()
+
+    @property
+    def first_year(self) -> int | None:
+        """The earliest loaded year: days before it are unknown, days after it at worst provisional."""
+        return min(self.official_years, default=None)
+
+
+@lru_cache(maxsize=64)
+def _provisional_lookup(year: int) -> dict[date, bool]:
+    """Working days of a provisional year as a dict, built once per year per process."""
+    return {day: is_workday for day, is_workday, _note in provisional_days(year)}
 
 
 class DatabaseCalendar:
@@ -78,16 +95,42 @@ class DatabaseCalendar:
         self._lock = threading.Lock()
 
     def is_workday(self, day: date) -> bool:
-        """Say whether `day` is a working day; raise CalendarUnknownDayError when it has no row."""
+        """Say whether `day` is a working day: its row, else the provisional rule for a later year.
+
+        Days before the first loaded year (or with no calendar loaded at all) raise
+        CalendarUnknownDayError: nothing was ever accepted then, so a lookup there is a bug.
+        """
         if type(day) is not date:
             _refuse_non_date(day)
-        snapshot = self._snapshot
-        if snapshot is None or self._monotonic() >= snapshot.expires:
-            snapshot = self._reload()
+        snapshot = self._current()
         try:
             return snapshot.days[day]
         except KeyError:
+            if self._provisional_year(snapshot, day.year):
+                return _provisional_lookup(day.year)[day]
             raise CalendarUnknownDayError(day) from None
+
+    def is_provisional_year(self, year: int) -> bool:
+        """Tell whether `year` is counted by the provisional rule (no official rows loaded for it)."""
+        return self._provisional_year(self._current(), year)
+
+    def official_years(self) -> frozenset[int]:
+        """Return the years whose official days are loaded."""
+        return self._current().official_years
+
+    @staticmethod
+    def _provisional_year(snapshot: _Snapshot, year: int) -> bool:
+        """A year after the first loaded one, without rows and within the supported range."""
+        first = snapshot.first_year
+        return (first is not None and first < year <= MAX_PROVISIONAL_YEAR
+                and year not in snapshot.official_years)
+
+    def _current(self) -> _Snapshot:
+        """Return the cached days, reloading them when they are older than reload_seconds."""
+        snapshot = self._snapshot
+        if snapshot is None or self._monotonic() >= snapshot.expires:
+            snapshot = self._reload()
+        return snapshot
 
     def invalidate(self) -> None:
         """Forget the cached days so the next lookup re-reads the table."""
@@ -111,7 +154,8 @@ class DatabaseCalendar:
                 rows = session.execute(select(CalendarDay.day, CalendarDay.is_workday)
                                        .where(CalendarDay.centre == self.centre))
                 days = {day: bool(is_workday) for day, is_workday in rows}
-            snapshot = _Snapshot(days, self._monotonic() + self.reload_seconds)
+            snapshot = _Snapshot(days, self._monotonic() + self.reload_seconds,
+                                 frozenset(day.year for day in days))
             self._snapshot = snapshot
             return snapshot
 
@@ -122,12 +166,6 @@ def _refuse_non_date(value: object) -> None:
         raise TypeError("day must be a date, not a datetime (use workday_deadline for instants)")
     if not isinstance(value, date):
         raise TypeError(f"day must be a date, got {type(value).__name__}")
-
-
-def days_of_year(year: int) -> list[date]:
-    """Return every calendar day of `year` in order."""
-    first = date(year, 1, 1)
-    return [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
 
 
 def _chinese_name(english: str | None) -> str | None:
@@ -179,17 +217,3 @@ def seed_from_official(session: Session, years: Iterable[int] = OFFICIAL_YEARS,
     if rows:
         session.execute(insert(CalendarDay), rows)
     return missing
-
-
-def next_year_missing(session: Session, today: date, centre: str = DEFAULT_CENTRE) -> bool:
-    """Tell whether it is December and next year has no rows, so supervision can raise an alert.
-
-    The scheduler's daily job calls this and emits CALENDAR_NEXT_YEAR_MISSING when it is true.
-    """
-    if today.month != 12:
-        return False
-    following = date(today.year + 1, 1, 1)
-    has_rows = session.scalar(select(exists().where(
-        CalendarDay.centre == centre, CalendarDay.day >= following,
-        CalendarDay.day < date(today.year + 2, 1, 1))))
-    return not has_rows

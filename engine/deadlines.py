@@ -25,8 +25,8 @@ from .workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 if TYPE_CHECKING:
     from .unit_of_work import InstanceChange
 
-__all__ = ["FROZEN", "attached_timers", "ensure_not_paused", "freeze_timers", "is_frozen", "open_pauses",
-           "paused_working_days", "shift_task_deadline", "thaw_timers"]
+__all__ = ["FROZEN", "attached_timers", "ensure_not_paused", "freeze_timers", "instant_of", "is_frozen",
+           "open_pauses", "paused_working_days", "shift_task_deadline", "thaw_timers", "with_instant"]
 
 FROZEN = "9999-12-31T00:00:00+00:00"
 """The event value a stopped timer waits for: far enough that no sweep ever finds it due.
@@ -61,14 +61,14 @@ def _is_frozen(value: Any) -> bool:
     return value == FROZEN or (isinstance(value, dict) and value.get("next") == FROZEN)
 
 
-def _with_instant(value: Any, instant: str) -> Any:
+def with_instant(value: Any, instant: str) -> Any:
     """Replace the instant inside an event value (cycle timers keep it under 'next')."""
     if isinstance(value, dict):
         return {**value, "next": instant}
     return instant
 
 
-def _instant_of(value: Any) -> str | None:
+def instant_of(value: Any) -> str | None:
     """Return the ISO instant an event value waits for, or None for values we do not understand."""
     instant = value.get("next") if isinstance(value, dict) else value
     return instant if isinstance(instant, str) else None
@@ -76,14 +76,14 @@ def _instant_of(value: Any) -> str | None:
 
 def _shifted(change: InstanceChange, value: Any, days: int) -> Any:
     """Move an event value later by working days; values we cannot read are left alone."""
-    instant = _instant_of(value)
+    instant = instant_of(value)
     if days <= 0 or instant is None:
         return value
     try:
         due = TimerEventDefinition.get_datetime(instant)
     except ValueError:
         return value
-    return _with_instant(value, change.ctx.runtime.shift_by_workdays(due, days).isoformat())
+    return with_instant(value, change.ctx.runtime.shift_by_workdays(due, days).isoformat())
 
 
 def freeze_timers(timers: list[Task]) -> dict[str, Any]:
@@ -95,10 +95,10 @@ def freeze_timers(timers: list[Task]) -> dict[str, Any]:
     originals: dict[str, Any] = {}
     for timer in timers:
         value = timer.internal_data.get("event_value")
-        if value is None or _is_frozen(value) or _instant_of(value) is None:
+        if value is None or _is_frozen(value) or instant_of(value) is None:
             continue
         originals[str(timer.id)] = value
-        timer.internal_data["event_value"] = _with_instant(value, FROZEN)
+        timer.internal_data["event_value"] = with_instant(value, FROZEN)
     return originals
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
@@ -18,6 +20,11 @@ from .workflow_state import STATE_FORMAT, SpecBundle, WorkflowStateCodec
 
 __all__ = ["EngineRuntime"]
 
+# (runtime, calendar): the calendar a command sees while it applies a calendar change it has not
+# committed yet. A context variable, because one runtime serves every thread of the process.
+_PENDING_CALENDAR: ContextVar[tuple[EngineRuntime, WorkingCalendar] | None] = ContextVar(
+    "pending_calendar", default=None)
+
 
 class EngineRuntime:
     """Holds what every command needs but must not rebuild per request."""
@@ -25,7 +32,7 @@ class EngineRuntime:
     def __init__(self, clock: Clock, calendar: WorkingCalendar, workday_close: time = time(17, 30),
                  spec_cache_size: int = 128, warning_policy: WarningPolicy | None = None) -> None:
         self.clock = clock
-        self.calendar = calendar
+        self._calendar = calendar
         self.workday_close = workday_close
         self.warning_policy = warning_policy or WarningPolicy()
         self.codec = WorkflowStateCodec()
@@ -33,6 +40,24 @@ class EngineRuntime:
         self._specs: OrderedDict[int, SpecBundle] = OrderedDict()
         self._spec_cache_size = spec_cache_size
         self._lock = threading.Lock()
+        # Recomputations other packages register for their own deadlines (supervision orders…),
+        # run by a calendar change inside its transaction: see engine.deadline_recompute.
+        self.deadline_sources: list[Callable[..., Any]] = []
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The working-day calendar, as changed by a calendar command running in this context."""
+        pending = _PENDING_CALENDAR.get()
+        return pending[1] if pending is not None and pending[0] is self else self._calendar
+
+    @contextmanager
+    def calendar_pending(self, calendar: WorkingCalendar) -> Iterator[None]:
+        """Let every deadline computed in this context use `calendar` (a change not yet committed)."""
+        token = _PENDING_CALENDAR.set((self, calendar))
+        try:
+            yield
+        finally:
+            _PENDING_CALENDAR.reset(token)
 
     def expression_functions(self) -> dict[str, Callable[..., Any]]:
         """Return the functions BPMN expressions may call, bound to this runtime's clock."""

@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-__all__ = ["attached_deadline", "attached_task", "timer_due_at", "waiting_timers"]
+__all__ = ["attached_deadline", "attached_task", "is_working_day_timer", "timer_due_at", "waiting_timers"]
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[Task]:
@@ -55,3 +55,9 @@ def attached_task(timer: Task) -> Task | None:
         return None
     return next((c for c in parent.children
                  if c is not timer and not hasattr(c.task_spec, "event_definition")), None)
+
+
+def is_working_day_timer(timer: Task) -> bool:
+    """Tell whether a timer's expression reckons in working days, so a calendar change must move it."""
+    expression = getattr(timer.task_spec.event_definition, "expression", None)
+    return isinstance(expression, str) and "workdays(" in expression

@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from .audit import append_event
 from .deadlines import is_frozen
-from .exceptions import NotFoundError
+from .exceptions import ConflictError, NotFoundError
 from .models import OPEN_TASK_STATUSES, Instance, ProcessDefinition, TaskRecord, TimerRecord
 from .scripting import ExpressionError
 from .spiff_clock import engine_clock
 from .task_warnings import refresh_instance_warning, refresh_task_warning
-from .timer_events import attached_deadline, attached_task, timer_due_at, waiting_timers
+from .timer_events import attached_deadline, attached_task, is_working_day_timer, timer_due_at, waiting_timers
 from .workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 from .workflow_state import STATE_FORMAT
 
@@ -55,6 +55,9 @@ class InstanceChange:
     audit: list[tuple[str, str | None, dict[str, Any]]] = field(default_factory=list)
     finished_rows: dict[str, TaskRecord] = field(default_factory=dict)
     advance: bool = True
+    # Set by a retry: open task rows take their due time and limit again from the engine's timers,
+    # which the failed step may not have set when the rows were first written.
+    rederive: bool = False
 
     @property
     def session(self) -> Session:
@@ -152,6 +155,11 @@ def _run_engine_steps(change: InstanceChange) -> None:
     try:
         change.workflow.do_engine_steps()
     except (SpiffWorkflowException, ExpressionError) as exc:
+        gap = _calendar_gap(exc)
+        if gap is not None:
+            # Missing calendar data is the centre's to fix, not the diagram's: refuse, store nothing.
+            raise ConflictError(f"工作日历缺少 {gap.day.isoformat()} 的数据，请管理员先导入该年度日历",
+                                day=gap.day.isoformat()) from exc
         task = getattr(exc, "task", None)
         error = {
             "message": _error_message(exc),
@@ -159,10 +167,27 @@ def _run_engine_steps(change: InstanceChange) -> None:
             "task_name": task.task_spec.bpmn_name if task is not None else None,
             "at": change.now.isoformat(),
         }
-        change.instance.status = "failed"
+        change.instance.status = "incident"
         change.instance.error = error
-        change.record("instance.failed", str(task.id) if task is not None else None, **error)
-        change.ctx.emit("instance.failed", instance_id=change.instance.id, error=error)
+        change.record("instance.incident", str(task.id) if task is not None else None, **error)
+        change.ctx.emit("instance.incident", instance_id=change.instance.id, error=error)
+
+
+def _calendar_gap(exc: BaseException) -> CalendarUnknownDayError | None:
+    """Find a missing calendar day behind an engine error (SpiffWorkflow wraps what expressions raise)."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, CalendarUnknownDayError):
+            return current
+        inner = getattr(current, "error", None) or getattr(current, "exception", None)
+        stack.extend([current.__cause__, current.__context__,
+                      inner if isinstance(inner, BaseException) else None])
+    return None
 
 
 def _error_message(exc: BaseException) -> str:
@@ -210,6 +235,8 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
             row.next_warning_at = None
             change.record("task.cancelled", row_id, bpmn_id=row.bpmn_id)
         elif row.status in OPEN_TASK_STATUSES:
+            if change.rederive and row_id in ready and row.pause_kind is None:
+                _rederive_deadline(change, row, ready[row_id])
             still_open.append(row)
     warning_settings = change.definition.task_warning_settings or {}
     for task_id, task in ready.items():
@@ -231,6 +258,19 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
         change.ctx.emit("task.ready", instance_id=instance.id, task_id=task_id,
                         department=row.department_code)
     return still_open
+
+
+def _rederive_deadline(change: InstanceChange, row: TaskRecord, task: Task) -> None:
+    """Give an open row the due time its timers now hold, with the limit and warning that follow."""
+    due = attached_deadline(task)
+    if due is None or due == row.due_at:
+        return
+    old = row.due_at
+    row.due_at = due
+    row.limit_days = _limit_days(change, due)
+    refresh_task_warning(change, row)
+    change.record("deadline.recomputed", row.id, subject="task", old=old.isoformat() if old else None,
+                  new=due.isoformat(), reason="retry")
 
 
 def _limit_days(change: InstanceChange, due: datetime | None) -> int | None:
@@ -285,7 +325,26 @@ def _sync_timers(change: InstanceChange) -> None:
             session.add(TimerRecord(
                 id=task_id, instance_id=instance.id, bpmn_id=task.task_spec.bpmn_id,
                 attached_task_id=str(attached.id) if attached is not None else None,
-                due_at=due, state=state,
+                due_at=due, state=state, anchor_at=change.now, workdays=_timer_workdays(change, task, due),
             ))
         elif row.due_at != due:
             row.due_at = due
+
+
+def _timer_workdays(change: InstanceChange, timer: Task, due: datetime) -> int | None:
+    """The N of a `workdays(N)` timer that just started waiting, read back from its due time.
+
+    Kept on the timer row with the instant it started waiting, so a later calendar change can
+    reckon the same N working days again on the new calendar.
+    """
+    if not is_working_day_timer(timer) or is_frozen(timer):
+        return None
+    local_due = due.astimezone(SHANGHAI)
+    if local_due.time().replace(tzinfo=None) != change.ctx.runtime.workday_close:
+        return None
+    try:
+        days = working_days_between(change.ctx.runtime.calendar, change.now.astimezone(SHANGHAI).date(),
+                                    local_due.date())
+    except CalendarUnknownDayError:
+        return None
+    return days or None

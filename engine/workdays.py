@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time as time_module
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
@@ -17,9 +19,12 @@ __all__ = [
     "ChineseOfficialCalendar",
     "Clock",
     "FixedClock",
+    "StartedClock",
     "SystemClock",
     "WorkingCalendar",
+    "days_of_year",
     "nth_workday_after",
+    "touches_provisional",
     "working_days_between",
     "workday_deadline",
 ]
@@ -74,6 +79,12 @@ class ChineseOfficialCalendar:
     def is_workday(self, day: date) -> bool:
         """Say whether `day` is a working day, caching because deadline scans repeat lookups."""
         return self._lookup(_require_date(day, "day"))
+
+
+def days_of_year(year: int) -> list[date]:
+    """Return every calendar day of `year` in order."""
+    first = date(year, 1, 1)
+    return [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
 
 
 def _require_date(value: date, name: str) -> date:
@@ -138,6 +149,18 @@ def working_days_between(calendar: WorkingCalendar, start: date, end: date) -> i
     return count
 
 
+def touches_provisional(calendar: WorkingCalendar, start: date, end: date) -> bool:
+    """Tell whether any day from `start` to `end` is counted by a provisional year's rule.
+
+    A deadline reckoned over such a day may still move when the official notice is loaded, so it
+    is shown as 暂定. Calendars without provisional years (the packaged official one) never are.
+    """
+    check = getattr(calendar, "is_provisional_year", None)
+    if check is None or end < start:
+        return False
+    return any(check(year) for year in range(start.year, end.year + 1))
+
+
 @runtime_checkable
 class Clock(Protocol):
     """Source of the current instant, injected so deadline logic can be tested deterministically."""
@@ -153,6 +176,24 @@ class SystemClock:
     def now(self) -> datetime:
         """Return the current instant in UTC."""
         return datetime.now(UTC)
+
+
+class StartedClock:
+    """A clock that starts at a chosen instant and then runs at real speed.
+
+    For a whole server process in development and browser tests (set by ONEWINDOW_CLOCK_START):
+    pages refresh, timers fire, but on the date the test chose.
+    """
+
+    def __init__(self, start: datetime, monotonic: Callable[[], float] = time_module.monotonic) -> None:
+        """Remember where the clock starts and the real moment it starts there."""
+        self._start = _require_aware(start, "start").astimezone(UTC)
+        self._monotonic = monotonic
+        self._started = monotonic()
+
+    def now(self) -> datetime:
+        """Return the start plus the real time elapsed since, in UTC."""
+        return self._start + timedelta(seconds=self._monotonic() - self._started)
 
 
 class FixedClock:

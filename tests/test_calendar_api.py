@@ -18,7 +18,6 @@ from engine.calendar_store import (
     OFFICIAL_YEARS,
     DatabaseCalendar,
     days_of_year,
-    next_year_missing,
     seed_from_official,
     years_loaded,
 )
@@ -79,11 +78,19 @@ def test_get_2026_shows_national_day_off_and_the_adjusted_saturday_on(api: Api) 
     body = r.get_json()
     assert body["year"] == 2026 and body["centre"] == "default" and len(body["days"]) == 365
     by_date = {d["date"]: d for d in body["days"]}
-    assert by_date["2026-10-01"] == {"date": "2026-10-01", "is_workday": False, "note": "国庆节"}
+    assert by_date["2026-10-01"] == {"date": "2026-10-01", "is_workday": False, "note": "国庆节", "provisional": False}
     assert by_date["2026-10-10"]["is_workday"] is True and "调休上班" in by_date["2026-10-10"]["note"]
-    assert by_date["2026-10-14"] == {"date": "2026-10-14", "is_workday": True, "note": None}
+    assert by_date["2026-10-14"] == {"date": "2026-10-14", "is_workday": True, "note": None, "provisional": False}
     assert body["workdays"] == sum(chinese_calendar.is_workday(d) for d in days_of_year(2026))
-    assert api.get(f"{URL}/2027", "window1").status_code == 404
+    assert body["provisional"] is False
+    # 2027 has no official notice yet: weekends and statutory holidays only, each day marked 暂定.
+    later = api.get(f"{URL}/2027", "window1").get_json()
+    assert later["provisional"] is True and all(d["provisional"] for d in later["days"])
+    by_date = {d["date"]: d for d in later["days"]}
+    assert by_date["2027-01-01"] == {"date": "2027-01-01", "is_workday": False, "note": "元旦（暂定）",
+                                     "provisional": True}
+    assert by_date["2027-02-05"]["note"] == "春节（暂定）" and not by_date["2027-02-08"]["is_workday"]
+    assert by_date["2027-02-09"]["is_workday"] is True  # no adjusted days are guessed
     assert api.get(f"{URL}/1999", "window1").status_code == 404
     assert api.get(f"{URL}/2026").status_code == 401
 
@@ -95,10 +102,11 @@ def test_database_calendar_agrees_with_chinese_calendar_2004_to_2026(app: Flask)
     while day <= last:
         assert calendar.is_workday(day) is chinese_calendar.is_workday(day), day
         day += timedelta(days=1)
-    for outside in (date(2003, 12, 31), date(2027, 1, 1)):
-        with pytest.raises(CalendarUnknownDayError) as caught:
-            calendar.is_workday(outside)
-        assert caught.value.day == outside
+    with pytest.raises(CalendarUnknownDayError) as caught:  # before the first loaded year: unknown
+        calendar.is_workday(date(2003, 12, 31))
+    assert caught.value.day == date(2003, 12, 31)
+    assert calendar.is_workday(date(2027, 1, 1)) is False and calendar.is_provisional_year(2027)
+    assert not calendar.is_provisional_year(2026) and not calendar.is_provisional_year(2003)
     with pytest.raises(TypeError):
         calendar.is_workday(datetime(2026, 1, 5, tzinfo=UTC))  # type: ignore[arg-type]
     # DOMAIN.md §3: the 20th working day after 2026-09-18 is 2026-10-22.
@@ -120,24 +128,23 @@ def test_seeding_is_idempotent_and_keeps_edited_years(app: Flask) -> None:
         db.session.rollback()
 
 
-def test_a_deadline_into_an_unloaded_year_raises_instead_of_guessing(app: Flask, clock: FixedClock) -> None:
+def test_a_deadline_into_an_unloaded_year_uses_the_provisional_rule(app: Flask, clock: FixedClock) -> None:
     clock.set(LATE_DECEMBER)
     assert runtime(app).workdays(3) == "2026-12-31T17:30:00+08:00"
-    with pytest.raises(CalendarUnknownDayError) as caught:
-        runtime(app).workdays(4)
-    assert caught.value.day == NEW_YEARS_DAY_2027
+    # 2027-01-01 (元旦) and the weekend are off provisionally: the 4th working day is Monday the 4th.
+    assert runtime(app).workdays(4) == "2027-01-04T17:30:00+08:00"
 
 
 def test_put_2027_as_json_then_deadlines_cross_into_it(api: Api, app: Flask, clock: FixedClock) -> None:
     clock.set(LATE_DECEMBER)
-    with pytest.raises(CalendarUnknownDayError):
-        runtime(app).workdays(5)  # also loads the cache, which the upload must then invalidate
+    assert runtime(app).workdays(5) == "2027-01-05T17:30:00+08:00"  # provisional; loads the cache too
 
     r = put_json(api, 2027, year_2027_json())
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["year"] == 2027 and len(body["days"]) == 365 and body["workdays"] == 260
-    assert body["days"][0] == {"date": "2027-01-01", "is_workday": False, "note": "元旦"}
+    assert body["days"][0] == {"date": "2027-01-01", "is_workday": False, "note": "元旦", "provisional": False}
+    assert body["provisional"] is False and body["recomputed"] == {"dry_run": False, "count": 0, "deadlines": []}
     # 12-29, 12-30, 12-31, then 01-01 (holiday) and the weekend are skipped: 01-04, 01-05.
     assert runtime(app).workdays(5) == "2027-01-05T17:30:00+08:00"
 
@@ -146,7 +153,9 @@ def test_put_2027_as_json_then_deadlines_cross_into_it(api: Api, app: Flask, clo
     r = put_json(api, 2027, replacement)
     assert r.status_code == 200 and r.get_json()["workdays"] == 259
     assert runtime(app).workdays(5) == "2027-01-06T17:30:00+08:00"
-    assert api.get(f"{URL}/2027", "fgw_reviewer").get_json() == r.get_json()
+    r.get_json().pop("recomputed")
+    read = api.get(f"{URL}/2027", "fgw_reviewer").get_json()
+    assert read == {k: v for k, v in r.get_json().items() if k != "recomputed"}
 
 
 def test_put_2027_as_csv_then_deadlines_cross_into_it(api: Api, app: Flask, clock: FixedClock) -> None:
@@ -154,8 +163,8 @@ def test_put_2027_as_csv_then_deadlines_cross_into_it(api: Api, app: Flask, cloc
     r = put_csv(api, 2027, year_2027_csv())
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
-    assert body["days"][0] == {"date": "2027-01-01", "is_workday": False, "note": "元旦, 放假"}
-    assert body["days"][1] == {"date": "2027-01-02", "is_workday": False, "note": None}
+    assert body["days"][0] == {"date": "2027-01-01", "is_workday": False, "note": "元旦, 放假", "provisional": False}
+    assert body["days"][1] == {"date": "2027-01-02", "is_workday": False, "note": None, "provisional": False}
     assert body["workdays"] == 260
     assert runtime(app).workdays(5) == "2027-01-05T17:30:00+08:00"
     assert runtime(app).workdays(250) == "2027-12-14T17:30:00+08:00"
@@ -185,7 +194,7 @@ def test_each_bad_json_upload_is_422_naming_the_problem_and_stores_nothing(api: 
         problems = problems_of(put_json(api, 2027, body))
         assert any(message in p["message"] and p.get("field") == field for p in problems), \
             (description, problems)
-        assert api.get(f"{URL}/2027", "admin").status_code == 404, description
+        assert api.get(f"{URL}/2027", "admin").get_json()["provisional"] is True, description  # nothing stored
 
     problems = problems_of(put_json(api, 2101, {"days": []}))
     assert problems == [{"message": "year must be between 2000 and 2100, got 2101", "field": "year"}]
@@ -204,13 +213,13 @@ def test_a_bad_csv_upload_reports_every_problem_with_its_line(api: Api) -> None:
     assert (368, "is_workday must be true/false/1/0/是/否, got '也许'") in lines
     assert (369, "2028-01-01 is not in 2027") in lines
     assert (370, "expected 3 columns (date,is_workday,note), got 1") in lines
-    assert api.get(f"{URL}/2027", "admin").status_code == 404
+    assert api.get(f"{URL}/2027", "admin").get_json()["provisional"] is True
 
     problems = problems_of(put_csv(api, 2027, year_2027_csv(skip_line=40)))
     assert [p["message"] for p in problems] == ["the upload must cover every day of 2027; 1 missing: 2027-02-08"]
     problems = problems_of(put_csv(api, 2027, "day,workday\n2027-01-01,否\n"))
     assert problems == [{"message": "the first line must be the header date,is_workday,note", "line": 1}]
-    assert api.get(f"{URL}/2027", "admin").status_code == 404
+    assert api.get(f"{URL}/2027", "admin").get_json()["provisional"] is True
     assert api.call("PUT", f"{URL}/2027", "admin", data=b"\xff\xfe", content_type="text/csv").status_code == 400
 
 
@@ -229,15 +238,16 @@ def test_patch_toggles_one_day_and_the_next_deadline_sees_it_at_once(api: Api, a
     assert runtime(app).workdays(20) == "2026-10-22T17:30:00+08:00"
     r = api.call("PATCH", f"{URL}/2026/days/2026-10-21", "admin", json={"is_workday": False, "note": "台风停工"})
     assert r.status_code == 200, r.get_json()
-    assert r.get_json() == {"date": "2026-10-21", "is_workday": False, "note": "台风停工"}
+    assert r.get_json() == {"date": "2026-10-21", "is_workday": False, "note": "台风停工", "provisional": False,
+                            "recomputed": {"dry_run": False, "count": 0, "deadlines": []}}
     assert runtime(app).workdays(20) == "2026-10-23T17:30:00+08:00"
 
     # Leaving `note` out keeps it; the Saturday 调休 can be switched off and its note stays.
     r = api.call("PATCH", f"{URL}/2026/days/2026-10-10", "admin", json={"is_workday": False})
-    assert r.get_json() == {"date": "2026-10-10", "is_workday": False, "note": "调休上班（国庆节）"}
+    assert r.get_json()["note"] == "调休上班（国庆节）" and r.get_json()["is_workday"] is False
     assert runtime(app).workdays(20) == "2026-10-26T17:30:00+08:00"
     r = api.call("PATCH", f"{URL}/2026/days/2026-10-21", "admin", json={"is_workday": True, "note": None})
-    assert r.get_json() == {"date": "2026-10-21", "is_workday": True, "note": None}
+    assert (r.get_json()["is_workday"], r.get_json()["note"]) == (True, None)
     assert runtime(app).workdays(20) == "2026-10-23T17:30:00+08:00"
     by_date = {d["date"]: d for d in api.get(f"{URL}/2026", "admin").get_json()["days"]}
     assert by_date["2026-10-21"]["is_workday"] is True and by_date["2026-10-10"]["is_workday"] is False
@@ -256,22 +266,20 @@ def test_only_admins_change_the_calendar(api: Api) -> None:
         r = api.call("PATCH", f"{URL}/2026/days/2026-10-21", user, json={"is_workday": False})
         assert r.status_code == 403
     assert put_json(api, 2027, year_2027_json(), None).status_code == 401
-    assert api.get(f"{URL}/2027", "admin").status_code == 404
+    assert api.get(f"{URL}/2027", "admin").get_json()["provisional"] is True
     assert api.get(f"{URL}/2026", "admin").get_json()["days"][293]["is_workday"] is True  # 2026-10-21
 
 
-def test_next_year_missing_in_december_only_until_it_is_loaded(api: Api, app: Flask) -> None:
-    with app.app_context():
-        assert next_year_missing(db.session, date(2026, 12, 1)) is True
-        assert next_year_missing(db.session, date(2026, 11, 30)) is False
-        assert next_year_missing(db.session, date(2025, 12, 1)) is False
-        assert next_year_missing(db.session, date(2026, 12, 1), centre="another-centre") is True
-        db.session.rollback()
+def test_status_warns_from_november_until_next_year_is_loaded(api: Api, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 10, 31, 4, 0, tzinfo=UTC))
+    status = api.get(f"{URL}/status", "admin").get_json()
+    assert status["next_year"] == 2027 and status["next_year_official"] is False and status["warning"] is None
+    clock.set(datetime(2026, 11, 1, 4, 0, tzinfo=UTC))
+    status = api.get(f"{URL}/status", "admin").get_json()
+    assert "2027年节假日安排尚未导入" in status["warning"] and 2026 in status["official_years"]
     assert put_json(api, 2027, year_2027_json()).status_code == 201
-    with app.app_context():
-        assert next_year_missing(db.session, date(2026, 12, 1)) is False
-        assert next_year_missing(db.session, date(2026, 12, 31)) is False
-        assert next_year_missing(db.session, date(2027, 12, 1)) is True
+    status = api.get(f"{URL}/status", "admin").get_json()
+    assert status["next_year_official"] is True and status["warning"] is None
 
 
 class FakeMonotonic:

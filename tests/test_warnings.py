@@ -64,20 +64,26 @@ def test_completed_tasks_stop_warning(app: Flask, api: Api, clock: FixedClock) -
     assert _levels(api, "zrzy_reviewer") == ["red"]
 
 
-def test_december_without_next_year_raises_a_calendar_event(app: Flask, clock: FixedClock) -> None:
+def test_from_november_without_next_year_an_alert_opens_and_closes_once_loaded(app: Flask, clock: FixedClock) -> None:
     from api.scheduler import check_calendar
+    from tests.test_calendar_api import put_json, year_2027_json
 
     seen: list[tuple[str, dict]] = []
     app.extensions["onewindow"].executor.subscribe(lambda name, payload: seen.append((name, payload)))
-    clock.set(datetime(2026, 11, 30, 4, 0, tzinfo=UTC))
+    client = Api(app.test_client())
+    clock.set(datetime(2026, 10, 31, 4, 0, tzinfo=UTC))
     assert check_calendar(app) is False and seen == []
-    clock.set(datetime(2026, 12, 1, 4, 0, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 1, 4, 0, tzinfo=UTC))
     assert check_calendar(app) is True
-    assert seen[0] == ("calendar.next_year_missing", {"year": 2027, "checked_on": "2026-12-01"})
+    assert ("calendar.next_year_missing", {"year": 2027}) in seen
     assert check_calendar(app) is True  # checked daily: the one alert is updated, not repeated
-    alerts = Api(app.test_client()).get("/api/supervision/alerts", "jiancha",
-                                        query_string={"source": "calendar"}).get_json()["items"]
-    assert [(a["kind"], a["title"]) for a in alerts] == [("calendar_missing", "2027年工作日历尚未导入")]
+    alerts = client.get("/api/supervision/alerts", "jiancha", query_string={"source": "calendar"}).get_json()["items"]
+    assert [(a["kind"], a["title"], a["state"]) for a in alerts] == [
+        ("calendar_missing", "2027年工作日历尚未导入（期限暂按法定节假日计算）", "open")]
+    assert put_json(client, 2027, year_2027_json()).status_code == 201  # the upload closes it at once
+    alerts = client.get("/api/supervision/alerts", "jiancha", query_string={"source": "calendar"}).get_json()["items"]
+    assert [a["state"] for a in alerts] == ["closed"]
+    assert check_calendar(app) is False
 
 
 def test_a_clock_stop_moves_the_warnings_with_the_due_date(app: Flask, api: Api, clock: FixedClock) -> None:

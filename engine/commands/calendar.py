@@ -1,8 +1,7 @@
 """Commands that change the working-day calendar: seed from the official data, replace a year, edit a day.
 
-Changing the calendar never recomputes deadlines already stored (task due times, timer rows):
-those keep the date they were given when computed. Only deadlines computed after the change
-use the new data.
+Replacing a year or editing a day recomputes, in the same transaction, every open deadline the
+change affects (engine.deadline_recompute), and answers with the deadlines it moved.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from typing import Any, Final
 from sqlalchemy import delete, func, insert, select
 
 from ..calendar_store import CALENDAR_CHANGED, OFFICIAL_YEARS, days_of_year, seed_from_official
+from ..deadline_recompute import CalendarChange, MovedDeadline, recompute_deadlines
 from ..exceptions import ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import DEFAULT_CENTRE, CalendarDay
 from .executor import CommandContext
@@ -29,6 +29,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "UNCHANGED",
+    "ChangedDay",
     "DayEntry",
     "ReplaceCalendarYearCommand",
     "ReplacedYear",
@@ -160,6 +161,17 @@ class ReplacedYear:
     created: bool
     days: int
     workdays: int
+    moved: tuple[MovedDeadline, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangedDay:
+    """What a day edit stored, and the deadlines it moved."""
+
+    date: date
+    is_workday: bool
+    note: str | None
+    moved: tuple[MovedDeadline, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,7 +180,7 @@ class ReplaceCalendarYearCommand:
 
     `problems` are those already found while reading the upload (e.g. CSV rows with the wrong
     number of columns); they are reported together with the rest and also block the change.
-    Deadlines computed earlier from the replaced days are not recomputed.
+    Open deadlines reckoned over the replaced days (provisional or official) are recomputed.
     """
 
     year: int
@@ -189,8 +201,11 @@ class ReplaceCalendarYearCommand:
             {"centre": self.centre, "day": day, "is_workday": is_workday, "note": note}
             for day, (is_workday, note) in sorted(days.items())])
         ctx.emit(CALENDAR_CHANGED, centre=self.centre, year=self.year, actor=ctx.actor_name)
+        reason = f"导入{self.year}年工作日历" if not existed else f"重新导入{self.year}年工作日历"
+        moved = recompute_deadlines(ctx, CalendarChange(
+            self.centre, {day: is_workday for day, (is_workday, _note) in days.items()}, reason))
         workdays = sum(1 for is_workday, _ in days.values() if is_workday)
-        return ReplacedYear(self.centre, self.year, not existed, len(days), workdays)
+        return ReplacedYear(self.centre, self.year, not existed, len(days), workdays, tuple(moved))
 
     def _validated(self) -> dict[date, tuple[bool, str | None]]:
         """Return the year's days or raise InvalidError listing every problem found."""
@@ -244,7 +259,7 @@ class ReplaceCalendarYearCommand:
 class SetCalendarDayCommand:
     """Make one existing day a working day or a day off (e.g. a newly announced 调休), with a note.
 
-    Deadlines computed earlier are not recomputed; the next computation sees the change.
+    Open deadlines reckoned over that day are recomputed in the same transaction.
     """
 
     year: int
@@ -253,7 +268,7 @@ class SetCalendarDayCommand:
     note: str | None | _Unchanged = UNCHANGED
     centre: str = DEFAULT_CENTRE
 
-    def execute(self, ctx: CommandContext) -> CalendarDay:
+    def execute(self, ctx: CommandContext) -> ChangedDay:
         """Check the day, load its row, refuse to leave the year without working days, update."""
         _require_admin(ctx)
         problems = []
@@ -278,12 +293,18 @@ class SetCalendarDayCommand:
             if not others:
                 raise InvalidError("invalid calendar day", [Problem(
                     f"{self.year} would have no working days", field="is_workday")])
+        was_workday = row.is_workday
         row.is_workday = self.is_workday
         if not isinstance(note, _Unchanged):
             row.note = note
         ctx.session.flush()
         ctx.emit(CALENDAR_CHANGED, centre=self.centre, year=self.year, actor=ctx.actor_name)
-        return row
+        moved: list[MovedDeadline] = []
+        if was_workday != self.is_workday:
+            kind = "工作日" if self.is_workday else "休息日"
+            moved = recompute_deadlines(ctx, CalendarChange(
+                self.centre, {day: self.is_workday}, f"{day.isoformat()}改为{kind}"))
+        return ChangedDay(day, row.is_workday, row.note, tuple(moved))
 
 
 @dataclass(frozen=True)

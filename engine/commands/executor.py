@@ -81,13 +81,20 @@ class CommandExecutor:
         """Register a callback for after-commit events (monitor/ uses this)."""
         self.listeners.append(listener)
 
-    def execute(self, command: Command[Any], actor: Actor) -> Any:
-        """Run a command to completion, retrying when another writer won a race."""
+    def execute(self, command: Command[Any], actor: Actor, *, dry_run: bool = False) -> Any:
+        """Run a command to completion, retrying when another writer won a race.
+
+        A dry run does all the command's work and returns its result, then rolls it back and
+        publishes nothing: how an administrator sees what a change would do before making it.
+        """
         for attempt in range(1, self.attempts + 1):
             with self.session_factory() as session:
                 ctx = CommandContext(session, self.runtime, actor)
                 try:
                     result = command.execute(ctx)
+                    if dry_run:
+                        session.rollback()
+                        return result
                     session.commit()
                 except (StaleDataError, RetryableConflict, OperationalError, IntegrityError) as exc:
                     session.rollback()

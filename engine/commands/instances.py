@@ -96,7 +96,7 @@ class StartInstanceCommand:
 
 @dataclass(frozen=True)
 class RetryInstanceCommand:
-    """Re-run the failed step of a failed instance, optionally with corrected data."""
+    """Re-run the failed step of an incident, optionally with corrected data."""
 
     instance_id: int
     data: dict[str, Any] = field(default_factory=dict)
@@ -104,14 +104,15 @@ class RetryInstanceCommand:
     def execute(self, ctx: CommandContext) -> Instance:
         """Reset errored tasks to ready and let the engine run them again."""
         if ctx.actor.role not in RETRY_ROLES:
-            raise ForbiddenError("only administrators retry failed instances")
+            raise ForbiddenError("only administrators retry incidents")
         problems = validate_data_keys(self.data)
         if problems:
             raise InvalidError("invalid correction data", problems)
 
         def act(change: InstanceChange) -> Instance:
-            if change.instance.status != "failed":
-                raise ConflictError(f"instance {self.instance_id} is {change.instance.status}, not failed")
+            if change.instance.status != "incident":
+                raise ConflictError(f"instance {self.instance_id} is {change.instance.status}, not an incident")
+            change.rederive = True
             assert change.workflow is not None
             errored = change.workflow.get_tasks(state=TaskState.ERROR)
             for task in errored:

@@ -59,7 +59,7 @@ def open_shortfall(change: InstanceChange, spec: dict[str, Any]) -> Shortfall:
     days = spec["deadline_working_days"]
     shortfall = Shortfall(
         instance_id=change.instance.id, documents=[d.strip() for d in spec["documents"]],
-        commitment=spec["commitment"].strip(), status="open",
+        commitment=spec["commitment"].strip(), status="open", working_days=days,
         due_at=workday_deadline(runtime.calendar, change.now, days, runtime.workday_close))
     change.session.add(shortfall)
     change.record("shortfall.accepted", None, documents=shortfall.documents, deadline_working_days=days,

@@ -69,6 +69,8 @@ class Shortfall(Base):
     commitment: Mapped[str | None] = mapped_column(Text)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16))  # open | supplied | missed
+    # The promised working days from acceptance, so a calendar change can recompute `due_at`.
+    working_days: Mapped[int | None]
     supplied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

@@ -13,7 +13,8 @@ from .base import Base, UTCDateTime
 
 __all__ = ["INSTANCE_STATUSES", "Instance"]
 
-INSTANCE_STATUSES = ("running", "suspended", "completed", "failed", "withdrawn")
+INSTANCE_STATUSES = ("running", "suspended", "completed", "incident", "withdrawn")
+"""`incident`: the engine stopped on an error in the diagram; an administrator retries it."""
 
 
 class Instance(Base):

@@ -40,3 +40,8 @@ class TimerRecord(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How the due time was reckoned, for a `workdays(N)` timer: the close of the Nth working day after
+    # the Beijing date of `anchor_at`, later by the working days of extensions and clock stops. A
+    # calendar change recomputes it from these; None: not a working-day timer, never moved.
+    anchor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    workdays: Mapped[int | None]
