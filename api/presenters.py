@@ -9,10 +9,14 @@ from engine.models import AuditEvent, Extension, Instance, Pause, ProcessDefinit
 from engine.queries import BoardRow
 from engine.query_codes import format_query_code
 from engine.state_codes import BLZT_NAMES, instance_state_code, passed_with_shortfall, task_state_code
-from engine.workdays import SHANGHAI, WorkingCalendar, working_days_between
+from engine.workdays import SHANGHAI, WorkingCalendar, touches_provisional, working_days_between
 
-__all__ = ["board_row_json", "definition_json", "event_json", "extension_json", "instance_json", "iso",
-           "pause_json", "shortfall_json", "task_json", "tracking_json", "working_days_left", "countdown"]
+__all__ = ["PUBLIC_INCIDENT", "board_row_json", "definition_json", "event_json", "extension_json",
+           "incident_json", "instance_json", "iso", "pause_json", "provisional_due", "shortfall_json",
+           "task_json", "tracking_json", "working_days_left", "countdown"]
+
+PUBLIC_INCIDENT = "办理异常，中心已知悉并处理中"
+"""What the applicant reads while an incident stops the approval (no internal details)."""
 
 
 def iso(value: datetime | None) -> str | None:
@@ -53,6 +57,23 @@ def countdown(calendar: WorkingCalendar | None, due_at: datetime | None, now: da
         return None
 
 
+def provisional_due(calendar: WorkingCalendar | None, row: TaskRecord) -> bool:
+    """Whether an open task's deadline was reckoned over a provisional year (shown as 暂定)."""
+    if calendar is None or row.due_at is None or row.status not in ("ready", "claimed"):
+        return False
+    return touches_provisional(calendar, row.created_at.astimezone(SHANGHAI).date(),
+                               row.due_at.astimezone(SHANGHAI).date())
+
+
+def incident_json(instance: Instance) -> dict[str, Any] | None:
+    """What staff see of an incident: the reason and the step, never the whole engine trace."""
+    if instance.status != "incident":
+        return None
+    error = instance.error or {}
+    return {"reason": error.get("message"), "task": error.get("task_name") or error.get("task"),
+            "at": error.get("at")}
+
+
 def task_json(row: TaskRecord, now: datetime | None = None,
               calendar: WorkingCalendar | None = None) -> dict[str, Any]:
     """Describe a task as worklists and instance pages show it (with a countdown when given the calendar)."""
@@ -66,6 +87,7 @@ def task_json(row: TaskRecord, now: datetime | None = None,
                         and row.pause_kind is None),
         "warning_level": row.warning_level, "limit_days": row.limit_days,
         "working_days_left": working_days_left(calendar, row, now),
+        "provisional": provisional_due(calendar, row),
         "submission": row.submission,
         **_code(task_state_code(row)),
         "pause": _task_pause(row),
@@ -142,6 +164,8 @@ def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[Aud
         "id": instance.id, "query_code": instance.query_code, "definition_key": instance.definition_key,
         "definition_version": instance.definition_version, "status": instance.status,
         "outcome": _outcome(instance, shortfall), "error": instance.error,
+        "incident": incident_json(instance),
+        "provisional": any(provisional_due(calendar, t) for t in tasks),
         **_code(instance_state_code(instance, tasks, shortfall_status)),
         "pause": ({"kind": instance.pause_kind, "reason": instance.pause_reason,
                    "since": iso(instance.paused_at)} if instance.pause_kind else None),
@@ -172,11 +196,14 @@ def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict
     open_names = [t.name for t in tasks if t.status in ("ready", "claimed")]
     stage = "、".join(dict.fromkeys(open_names)) if open_names else (
         (instance.outcome or {}).get("name") or instance.status)
+    if instance.status == "incident":
+        stage = PUBLIC_INCIDENT  # the applicant is told it is known and handled, not the engine's words
     return {
         "query_code": format_query_code(instance.query_code),
         "project_name": instance.project_name,
         "status": instance.status,
         "stage": stage,
+        "provisional": any(provisional_due(calendar, t) for t in tasks),
         "accepted_at": iso(instance.created_at),
         "completed_at": iso(instance.completed_at),
         "outcome": (instance.outcome or {}).get("name"),
@@ -193,6 +220,7 @@ def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict
             "state": {"ready": "pending", "claimed": "in_progress"}.get(t.status, t.status),
             "due_at": iso(t.due_at), "completed_at": iso(t.completed_at),
             "working_days_left": working_days_left(calendar, t, now),
+            "provisional": provisional_due(calendar, t),
             "overdue": bool(now and t.due_at and t.status in ("ready", "claimed") and t.due_at < now
                             and t.pause_kind is None),
             "decision": (t.submission or {}).get("decision"),
@@ -218,7 +246,8 @@ def board_row_json(row: BoardRow, departments: dict[str, str], now: datetime,
     return {
         "instance_id": row.instance.id, "query_code": row.instance.query_code,
         "project": {"name": row.instance.project_name, "code": row.instance.project_code},
-        "status": row.instance.status, "accepted_at": iso(row.instance.created_at),
+        "status": row.instance.status, "incident": incident_json(row.instance),
+        "accepted_at": iso(row.instance.created_at),
         "stage": {"lead_task": row.stage.lead_task, "name": row.stage.name,
                   "department": row.stage.lead_department},
         "co_reviews": co, "all_in": done,

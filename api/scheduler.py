@@ -136,9 +136,11 @@ def check_calendar(app: Flask) -> bool:
     """
     with app.app_context():
         svc = services()
-        watch = svc.executor.execute(WatchCalendarCommand(svc.settings.calendar_warning_from), SUPERVISION_ACTOR)
+        watch = svc.executor.execute(WatchCalendarCommand(svc.settings.calendar_warning_from),
+                                     SUPERVISION_ACTOR)
         if watch.alert_open:
-            log.warning("the official working-day calendar for %d is not loaded; its deadlines are provisional",
+            log.warning("the official working-day calendar for %d is not loaded; "
+                        "its deadlines are provisional",
                         watch.year)
             svc.executor.publish([(CALENDAR_NEXT_YEAR_MISSING, {"year": watch.year})])
         return watch.alert_open

@@ -158,7 +158,8 @@ def _clock_start(env_vars: dict[str, str], env: str) -> datetime | None:
     if not text:
         return None
     if env == "production":
-        raise RuntimeError("ONEWINDOW_CLOCK_START is for development and tests; production uses the real clock")
+        raise RuntimeError("ONEWINDOW_CLOCK_START is for development and tests; "
+                           "production uses the real clock")
     try:
         start = datetime.fromisoformat(text)
     except ValueError:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import chinese_calendar

@@ -69,7 +69,7 @@ class MovedDeadline:
     def as_json(self) -> dict[str, Any]:
         """The form the calendar endpoints answer with."""
         return {"subject": self.subject, "id": self.subject_id, "instance_id": self.instance_id,
-                "old": self.old.isoformat() if self.old else None, "new": self.new.isoformat() if self.new else None}
+                "old": _iso(self.old), "new": _iso(self.new)}
 
 
 DeadlineSource = Callable[[CommandContext, CalendarChange], list[MovedDeadline]]
@@ -229,8 +229,8 @@ def _apply(change: InstanceChange, reason: str) -> list[MovedDeadline]:
         shortfall = session.scalar(select(Shortfall).where(Shortfall.instance_id == instance.id))
         assert shortfall is not None
         old, shortfall.due_at = shortfall.due_at, plan.shortfall_due
-        change.record("deadline.recomputed", None, subject="shortfall", old=_iso(old), new=_iso(shortfall.due_at),
-                      reason=reason)
+        change.record("deadline.recomputed", None, subject="shortfall", old=_iso(old),
+                      new=_iso(shortfall.due_at), reason=reason)
         moved.append(MovedDeadline("shortfall", str(shortfall.id), instance.id, old, shortfall.due_at))
     return moved
 

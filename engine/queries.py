@@ -15,7 +15,7 @@ from .query_codes import normalize_query_code
 from .stages import Stage, definition_stages
 
 __all__ = ["BoardRow", "TaskFilter", "department_names", "instance_for", "instance_history", "instance_tasks",
-           "lead_board", "list_tasks", "project_names", "track"]
+           "incidents", "lead_board", "list_tasks", "worklist_instances", "track"]
 
 SEE_ALL_ROLES = frozenset({"admin", "supervisor", "window", "designer", "system"})
 # Roles whose worklist spans departments (a supervisor filters with ?department=jcj for its own lane).
@@ -67,12 +67,11 @@ def list_tasks(session: Session, actor: Actor, flt: TaskFilter,
     return list(rows), total
 
 
-def project_names(session: Session, instance_ids: set[int]) -> dict[int, str]:
-    """Map instance ids to project names, for a worklist page (one query for the page's rows)."""
+def worklist_instances(session: Session, instance_ids: set[int]) -> dict[int, Instance]:
+    """The instances of a worklist page's rows (project name, incident), in one query."""
     if not instance_ids:
         return {}
-    return {i: name for i, name in session.execute(
-        select(Instance.id, Instance.project_name).where(Instance.id.in_(instance_ids)))}
+    return {i.id: i for i in session.scalars(select(Instance).where(Instance.id.in_(instance_ids)))}
 
 
 def instance_for(session: Session, actor: Actor, instance_id: int) -> Instance:
@@ -145,7 +144,7 @@ def lead_board(session: Session, department_code: str | None) -> list[BoardRow]:
     bpmn_ids = {t for stages in led.values() for s in stages for t in (s.lead_task, *s.co_reviews)}
     rows = session.execute(
         select(TaskRecord, Instance).join(Instance, Instance.id == TaskRecord.instance_id)
-        .where(Instance.status.in_(("running", "suspended")),
+        .where(Instance.status.in_(("running", "suspended", "incident")),
                Instance.definition_key.in_({key for key, _ in led}),
                TaskRecord.bpmn_id.in_(bpmn_ids), TaskRecord.status != "cancelled")
         .order_by(Instance.id, TaskRecord.created_at)
@@ -162,3 +161,9 @@ def lead_board(session: Session, department_code: str | None) -> list[BoardRow]:
                 board.append(BoardRow(instance, stage, {t: latest.get(t) for t in stage.co_reviews},
                                       latest.get(stage.lead_task)))
     return board
+
+
+def incidents(session: Session, limit: int = 200) -> list[Instance]:
+    """Instances an engine error stopped, newest first: the administrators' list to retry from."""
+    return list(session.scalars(select(Instance).where(Instance.status == "incident")
+                                .order_by(Instance.updated_at.desc(), Instance.id.desc()).limit(limit)))

@@ -47,8 +47,22 @@ def count_cells(session: Session) -> list[dict[str, Any]]:
     )
     for department, key, bpmn_id, level, count in grouped:
         cell = counts.setdefault((department, stage_of(key, bpmn_id)),
-                                 {"green": 0, "yellow": 0, "red": 0, "escalated": 0})
+                                 {"green": 0, "yellow": 0, "red": 0, "escalated": 0, "incident": 0})
         cell[level] = cell.get(level, 0) + count
+    # Work an incident stopped is neither on time nor late: it moves to its own column. Incidents are
+    # few, so they are counted apart and the scan above keeps to the task index.
+    stopped = session.execute(
+        select(TaskRecord.department_code, TaskRecord.definition_key, TaskRecord.bpmn_id,
+               TaskRecord.warning_level, func.count())
+        .join(Instance, Instance.id == TaskRecord.instance_id)
+        .where(Instance.status == "incident", TaskRecord.status.in_(OPEN_TASK_STATUSES))
+        .group_by(TaskRecord.department_code, TaskRecord.definition_key, TaskRecord.bpmn_id,
+                  TaskRecord.warning_level)
+    )
+    for department, key, bpmn_id, level, count in stopped:
+        cell = counts[(department, stage_of(key, bpmn_id))]
+        cell[level] -= count
+        cell["incident"] += count
     return [{"department": d, "stage": s, "stage_name": STAGE_NAMES.get(s, s), **levels}
             for (d, s), levels in sorted(counts.items())]
 
@@ -114,6 +128,7 @@ def board_items(session: Session, department: str, stage: str, level: str | None
     key stage (a diagram without stage prefixes) is checked again in Python against `stage_of`.
     """
     query = (select(TaskRecord.id, TaskRecord.instance_id, Instance.project_name, Instance.query_code,
+                    Instance.status.label("instance_status"),
                     TaskRecord.name, TaskRecord.warning_level, TaskRecord.due_at, TaskRecord.status,
                     TaskRecord.definition_key, TaskRecord.bpmn_id)
              .join(Instance, Instance.id == TaskRecord.instance_id)
@@ -123,11 +138,13 @@ def board_items(session: Session, department: str, stage: str, level: str | None
         query = query.where(TaskRecord.bpmn_id.like(stage + r"\_%", escape="\\"))
     else:
         query = query.where(TaskRecord.definition_key == stage)
-    if level:
-        query = query.where(TaskRecord.warning_level == level)
+    if level == "incident":
+        query = query.where(Instance.status == "incident")
+    elif level:
+        query = query.where(TaskRecord.warning_level == level, Instance.status != "incident")
     rows = session.execute(query.order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.id)
                            .offset(offset).limit(limit))
     return [{"task_id": r.id, "instance_id": r.instance_id, "project_name": r.project_name,
              "query_code": r.query_code, "name": r.name, "level": r.warning_level, "due_at": r.due_at,
-             "status": r.status}
+             "status": r.status, "instance_status": r.instance_status}
             for r in rows if stage_of(r.definition_key, r.bpmn_id) == stage]

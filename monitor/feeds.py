@@ -16,11 +16,14 @@ from engine.commands.executor import CommandContext
 from engine.models import AuditEvent, TaskRecord, WarningEvent
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 
-from .alerts import AlertSignal, raise_alert
-from .models import MonitorCursor
+from .alerts import AlertSignal, close_alert, raise_alert
+from .models import Alert, MonitorCursor
 from .rules import RuleSettings, rule_signals
 
 __all__ = ["FeedSupervisionCommand", "warning_signal"]
+
+FED_ACTIONS = ("task.completed", "instance.incident", "instance.retried")
+"""Audit actions supervision reads: completions (rules) and incidents (an alert until retried)."""
 
 WARNING_TITLES = {"yellow": "办理时限预警（黄灯）", "red": "办理超时（红灯）", "escalated": "超时升级"}
 
@@ -81,9 +84,13 @@ class FeedSupervisionCommand:
             cursor.last_id = event.id
         audit_cursor = _cursor(session, "audit_event")
         audits = session.scalars(select(AuditEvent).where(AuditEvent.id > audit_cursor.last_id,
-                                                          AuditEvent.action == "task.completed")
+                                                          AuditEvent.action.in_(FED_ACTIONS))
                                  .order_by(AuditEvent.id).limit(self.batch)).all()
         for audit in audits:
+            audit_cursor.last_id = audit.id
+            if audit.action != "task.completed":
+                opened += _incident_alert(ctx, audit)
+                continue
             task = session.get(TaskRecord, audit.task_id) if audit.task_id else None
             if task is not None:
                 for signal in rule_signals(self.rules, task, audit):
@@ -91,7 +98,6 @@ class FeedSupervisionCommand:
                     opened += new
                     if new:
                         ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
-            audit_cursor.last_id = audit.id
         if not audits:  # skip past non-completion events cheaply
             latest = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
             audit_cursor.last_id = max(audit_cursor.last_id, latest or 0)
@@ -126,3 +132,25 @@ class FeedSupervisionCommand:
             ), now)
             opened += new
         return opened
+
+
+def _incident_alert(ctx: CommandContext, audit: AuditEvent) -> int:
+    """An incident is one red alert per instance for the bureau and the administrators; a retry closes it."""
+    session, now = ctx.session, ctx.now()
+    key = f"incident:{audit.instance_id}"
+    if audit.action == "instance.retried":
+        live = session.scalar(select(Alert).where(Alert.dedup_key == key, Alert.state != "closed"))
+        if live is not None:
+            close_alert(live, now)
+        return 0
+    details = audit.details or {}
+    step = details.get("task_name") or details.get("task") or "流程"
+    alert, new = raise_alert(session, AlertSignal(
+        source="incident", kind="instance_incident", level="red", dedup_key=key,
+        subject=f"instance:{audit.instance_id}", title=f"办件故障：{step}处出错，待管理员处理",
+        department_code=None, instance_id=audit.instance_id, task_id=audit.task_id,
+        details={"reason": details.get("message"), "task": details.get("task"), "at": details.get("at")},
+    ), now)
+    if new:
+        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+    return int(new)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -9,6 +12,7 @@ from api.cli import seed_demo_applications
 from api.extensions import db
 from api.scheduler import sweep_supervision, sweep_timers, sweep_warnings
 from engine.models import Instance, TaskRecord
+from engine.workdays import SHANGHAI, FixedClock
 from monitor.models import Alert
 from tests.conftest import Api
 
@@ -34,3 +38,20 @@ def test_demo_has_an_overdue_application_the_bureau_sees(app: Flask, api: Api) -
         assert not [a for a in alerts if a.source == "rule"]  # answered in working hours, not suspiciously fast
     tracked = api.get(f"/api/public/track/{codes[2]}").get_json()
     assert tracked["project_name"] == "临江工业园区道路及配套管网工程"
+
+
+@pytest.mark.parametrize("today", [datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI),
+                                   datetime(2026, 12, 31, 16, 0, tzinfo=SHANGHAI),
+                                   datetime(2027, 6, 1, 9, 0, tzinfo=SHANGHAI)],
+                         ids=["december", "new-years-eve", "mid-2027"])
+def test_demo_applications_run_on_any_date(app: Flask, clock: FixedClock, today: datetime) -> None:
+    # Deadlines reach past the last official year: they are provisional, never a failed application.
+    clock.set(today)
+    with app.app_context():
+        codes = seed_demo_applications()
+        instances = db.session.scalars(select(Instance).where(Instance.query_code.in_(codes))).all()
+        assert len(instances) == 3 and {i.status for i in instances} == {"running"}
+        open_rows = db.session.scalars(select(TaskRecord).where(
+            TaskRecord.instance_id.in_([i.id for i in instances]), TaskRecord.status == "ready")).all()
+        assert open_rows and all(r.due_at is not None and r.limit_days for r in open_rows)
+        db.session.remove()

@@ -34,16 +34,22 @@ def _finish_reviews(api: Api, instance_id: int) -> None:
             assert r.status_code == 200, r.get_json()
 
 
-def test_failing_expression_fails_the_instance_and_admin_retries(api: Api) -> None:
+def test_failing_expression_is_an_incident_and_admin_retries(api: Api) -> None:
     xml = parallel_review("fragile", ("sthj",), condition="score > 3")
     assert api.post("/api/definitions", "designer", data=xml, content_type="application/xml").status_code == 201
     inst = _start(api, "fragile")
     _finish_reviews(api, inst["id"])
     _finish_reviews(api, inst["id"])  # the lead's decision reaches the gateway, which needs `score`
     failed = api.get(f"/api/instances/{inst['id']}", "jiancha").get_json()
-    assert failed["status"] == "failed"
+    assert failed["status"] == "incident"
     assert failed["error"]["task"] == "gate" and "score" in failed["error"]["message"]
-    assert failed["history"][-1]["action"] == "instance.failed"
+    assert failed["incident"]["task"] == "gate" and "score" in failed["incident"]["reason"]
+    assert failed["history"][-1]["action"] == "instance.incident"
+    listed = api.get("/api/admin/incidents", "admin").get_json()["items"]
+    assert [i["id"] for i in listed] == [inst["id"]] and listed[0]["incident"]["task"] == "gate"
+    tracked = api.get(f"/api/public/track/{inst['query_code']}").get_json()
+    assert tracked["status"] == "incident" and tracked["stage"] == "办理异常，中心已知悉并处理中"
+    assert "score" not in str(tracked)  # no internal details for the public
 
     assert api.post(f"/api/instances/{inst['id']}/retry", "jiancha", json={}).status_code == 403
     ok = api.post(f"/api/instances/{inst['id']}/retry", "admin", json={"data": {"score": 5}})
@@ -54,6 +60,7 @@ def test_failing_expression_fails_the_instance_and_admin_retries(api: Api) -> No
     assert "instance.retried" in [e["action"] for e in done["history"]]
     again = api.post(f"/api/instances/{inst['id']}/retry", "admin", json={})
     assert again.status_code == 409
+    assert api.get("/api/admin/incidents", "admin").get_json()["items"] == []
 
 
 def test_script_escape_at_run_time_fails_cleanly(api: Api) -> None:

@@ -1,4 +1,4 @@
-"""Administration: departments and staff accounts."""
+"""Administration: departments, staff accounts and the incidents to retry."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from engine.commands import (
     UpdateUserCommand,
 )
 from engine.models import ROLES, Department, User
+from engine.queries import incidents
 
 from ..auth import requires
 from ..extensions import Blueprint, db, run_command
+from ..presenters import incident_json, iso
 
 blp = Blueprint("admin", __name__, url_prefix="/api/admin", description="Departments and users")
 
@@ -137,3 +139,29 @@ def update_user(body: dict[str, Any], user_id: int) -> User:
 def reset_password(body: dict[str, Any], user_id: int) -> None:
     """Set a new password chosen by the administrator and handed over in person."""
     run_command(ResetPasswordCommand(user_id, body["password"]))
+
+
+class IncidentSchema(Schema):
+    id = fields.Integer()
+    query_code = fields.String()
+    project_name = fields.String()
+    definition_key = fields.String()
+    definition_version = fields.Integer()
+    created_at = fields.String()
+    incident = fields.Dict(metadata={"description": "{reason, task, at}"})
+
+
+class IncidentListSchema(Schema):
+    items = fields.List(fields.Nested(IncidentSchema))
+
+
+@blp.route("/incidents", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.response(200, IncidentListSchema)
+@requires("admin", "supervisor")
+def list_incidents() -> dict[str, Any]:
+    """Applications an error in their diagram stopped; an administrator retries each (POST …/retry)."""
+    return {"items": [{"id": i.id, "query_code": i.query_code, "project_name": i.project_name,
+                       "definition_key": i.definition_key, "definition_version": i.definition_version,
+                       "created_at": iso(i.created_at), "incident": incident_json(i)}
+                      for i in incidents(db.session)]}

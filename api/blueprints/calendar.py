@@ -42,7 +42,8 @@ class CalendarDaySchema(Schema):
     date = fields.String()
     is_workday = fields.Boolean()
     note = fields.String(allow_none=True)
-    provisional = fields.Boolean(metadata={"description": "counted by the provisional rule, not an official notice"})
+    provisional = fields.Boolean(metadata={
+        "description": "counted by the provisional rule, not an official notice"})
 
 
 class MovedDeadlineSchema(Schema):
@@ -66,7 +67,8 @@ class CalendarYearSchema(Schema):
                                                           "holidays only, no adjusted working days"})
     days = fields.List(fields.Nested(CalendarDaySchema))
     workdays = fields.Integer(metadata={"description": "how many working days the year has"})
-    recomputed = fields.Nested(RecomputedSchema, metadata={"description": "after an upload: the deadlines moved"})
+    recomputed = fields.Nested(RecomputedSchema, metadata={
+        "description": "after an upload: the deadlines moved"})
 
 
 class ChangedDaySchema(CalendarDaySchema):
@@ -81,7 +83,8 @@ class CalendarStatusSchema(Schema):
 
 
 class DryRunSchema(Schema):
-    dry_run = fields.Boolean(load_default=False, metadata={"description": "answer what would move; store nothing"})
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "answer what would move; store nothing"})
 
 
 class UploadDaySchema(Schema):
@@ -131,7 +134,8 @@ def _watch_next_year() -> None:
     run_command(WatchCalendarCommand(services().settings.calendar_warning_from))
 
 
-def calendar_warning(today: date, official_years: frozenset[int], from_month_day: tuple[int, int]) -> str | None:
+def calendar_warning(today: date, official_years: frozenset[int],
+                     from_month_day: tuple[int, int]) -> str | None:
     """The banner text while next year's official calendar is missing, from the configured date on."""
     following = today.year + 1
     if following in official_years or (today.month, today.day) < from_month_day:
@@ -191,7 +195,8 @@ def get_year(year: int) -> dict[str, Any]:
 }}, responses={"201": {"description": "the year was not loaded before"},
                "422": {"description": "nothing stored; details.problems lists every problem (line for CSV)"}})
 @blp.arguments(DryRunSchema, location="query", as_kwargs=True)
-@blp.response(200, CalendarYearSchema, description="the year replaced an earlier one (or, dry_run, nothing stored)")
+@blp.response(200, CalendarYearSchema,
+              description="the year replaced an earlier one (or, dry_run, nothing stored)")
 @requires("admin")
 def put_year(year: int, dry_run: bool) -> Any:
     """Load or replace a whole year; every open deadline reckoned over its days is recomputed.

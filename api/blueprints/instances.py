@@ -18,12 +18,13 @@ from engine.commands.intake import NOT_ACCEPTED_OUTCOMES, RecordNotAcceptedComma
 from engine.commands.pauses import instance_pauses
 from engine.commands.shortfalls import MAX_SHORTFALL_DAYS, instance_shortfall
 from engine.exceptions import InvalidError, Problem
+from engine.models import INSTANCE_STATUSES
 from engine.queries import department_names, instance_for, instance_history, instance_tasks, lead_board
 from monitor.complaints import COMPLAINT_PROCESS
 
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
-from ..presenters import board_row_json, instance_json
+from ..presenters import board_row_json, incident_json, instance_json
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Applications")
 
@@ -67,8 +68,11 @@ class CorrectionSchema(Schema):
 class StartedSchema(Schema):
     id = fields.Integer()
     query_code = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"description": "running, or incident: registered but stopped by a "
+                                                    "diagram error (no acceptance notice is printed)"})
     definition_version = fields.Integer()
+    incident = fields.Dict(allow_none=True, metadata={
+        "description": "{reason, task, at} while an incident stops it"})
 
 
 class RetrySchema(Schema):
@@ -80,9 +84,12 @@ class InstanceSchema(Schema):
     query_code = fields.String()
     definition_key = fields.String()
     definition_version = fields.Integer()
-    status = fields.String(metadata={"enum": ["running", "suspended", "completed", "failed", "withdrawn"]})
+    status = fields.String(metadata={"enum": list(INSTANCE_STATUSES)})
     outcome = fields.Dict(allow_none=True)
     error = fields.Dict(allow_none=True)
+    incident = fields.Dict(allow_none=True, metadata={
+        "description": "{reason, task, at} while an incident stops it"})
+    provisional = fields.Boolean(metadata={"description": "an open deadline is provisional (暂定)"})
     project = fields.Dict()
     applicant = fields.Dict()
     data = fields.Dict()
@@ -113,7 +120,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
     instance = run_command(StartInstanceCommand(body["definition_key"], body["project"], body["applicant"],
                                                 body["data"], shortfall=body["shortfall"]))
     return {"id": instance.id, "query_code": instance.query_code, "status": instance.status,
-            "definition_version": instance.definition_version}
+            "definition_version": instance.definition_version, "incident": incident_json(instance)}
 
 
 class NotAcceptedSchema(Schema):
@@ -189,7 +196,7 @@ def _instance_detail(instance_id: int) -> dict[str, Any]:
 @blp.response(200, InstanceSchema)
 @requires("admin")
 def retry(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
-    """Re-run a failed instance's failing step, optionally with corrected data."""
+    """Re-run an incident's failing step, optionally with corrected data; deadlines are derived again."""
     run_command(RetryInstanceCommand(instance_id, body["data"]))
     return _instance_detail(instance_id)
 

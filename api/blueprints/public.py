@@ -37,6 +37,8 @@ class TrackedTaskSchema(Schema):
     working_days_left = fields.Integer(allow_none=True,
                                        metadata={"description": "0: due today; negative: late"})
     overdue = fields.Boolean()
+    provisional = fields.Boolean(metadata={
+        "description": "the due time was reckoned over a provisional calendar year (暂定)"})
     decision = fields.String(allow_none=True)
     blzt = fields.Integer(allow_none=True)
     blzt_name = fields.String(allow_none=True)
@@ -46,8 +48,9 @@ class TrackedTaskSchema(Schema):
 class TrackingSchema(Schema):
     query_code = fields.String()
     project_name = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"description": "incident: stopped by a fault the centre is handling"})
     stage = fields.String()
+    provisional = fields.Boolean(metadata={"description": "an open deadline is provisional (暂定)"})
     accepted_at = fields.String()
     completed_at = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)

@@ -46,7 +46,8 @@ class BoardItemsQuerySchema(Schema):
     department = fields.String(required=True, validate=validate.Length(min=1, max=32))
     stage = fields.String(required=True, validate=validate.Length(min=1, max=255),
                           metadata={"description": "a board cell's stage: s1…s4 or a process key"})
-    level = fields.String(load_default=None, validate=validate.OneOf(WARNING_LEVELS))
+    level = fields.String(load_default=None, validate=validate.OneOf((*WARNING_LEVELS, "incident")),
+                        metadata={"description": "a warning level, or incident: work an incident stopped"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 

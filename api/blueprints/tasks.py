@@ -8,12 +8,12 @@ from marshmallow import Schema, fields, validate
 
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskCommand, ResumeTaskCommand
 from engine.commands.tasks import RemindCoReviewerCommand
-from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS
-from engine.queries import TaskFilter, list_tasks, project_names
+from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance
+from engine.queries import TaskFilter, list_tasks, worklist_instances
 
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
-from ..presenters import task_json
+from ..presenters import incident_json, task_json
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Worklists")
 
@@ -58,6 +58,11 @@ class TaskSchema(Schema):
     limit_days = fields.Integer(allow_none=True)
     working_days_left = fields.Integer(allow_none=True, metadata={
         "description": "working days until the due day (0: due today, negative: late; null when closed)"})
+    provisional = fields.Boolean(metadata={
+        "description": "the due time was reckoned over a provisional calendar year (暂定)"})
+    incident = fields.Dict(allow_none=True, metadata={
+        "description": "{reason, task, at} while an incident stops it"})
+    instance_status = fields.String(metadata={"description": "after complete: the instance's status"})
     submission = fields.Dict(allow_none=True)
     blzt = fields.Integer(allow_none=True, metadata={"description": "national item-state code (办件状态)"})
     blzt_name = fields.String(allow_none=True)
@@ -101,8 +106,9 @@ def worklist(args: dict[str, Any]) -> dict[str, Any]:
     runtime = services().runtime
     now = runtime.clock.now()
     rows, total = list_tasks(db.session, current_actor(), flt, now)
-    names = project_names(db.session, {r.instance_id for r in rows})
-    items = [{**task_json(r, now, runtime.calendar), "project_name": names.get(r.instance_id)} for r in rows]
+    instances = worklist_instances(db.session, {r.instance_id for r in rows})
+    items = [{**task_json(r, now, runtime.calendar), "project_name": instances[r.instance_id].project_name,
+              "incident": incident_json(instances[r.instance_id])} for r in rows]
     return {"items": items, "total": total, "page": flt.page, "per_page": flt.per_page}
 
 
@@ -125,7 +131,11 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Complete a task with a decision, data merged into the process, and an opinion."""
     command = CompleteTaskCommand(task_id, body["data"], body["decision"], body["opinion"])
     row = run_command(command)
-    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
+    # An error in the diagram after this step stops the instance: the answer says so at once.
+    instance = db.session.get(Instance, row.instance_id)
+    assert instance is not None
+    return {**task_json(row, services().runtime.clock.now(), services().runtime.calendar),
+            "instance_status": instance.status, "incident": incident_json(instance)}
 
 
 @blp.route("/<string:task_id>/pause", methods=["POST"])

@@ -21,7 +21,7 @@ AREA_ZH: dict[str, Any] = {
     "sections": {"index": "监察看板", "alerts": "预警", "orders": "督办与红黄牌", "complaints": "投诉",
                  "accountability": "效能问责", "scores": "绩效考核"},
     "source": {"deadline": "时限预警", "rule": "规则预警", "video": "视频监察", "complaint": "投诉",
-               "calendar": "日历", "order": "督办"},
+               "calendar": "日历", "order": "督办", "incident": "办件故障"},
     "level": {"yellow": "黄色", "red": "红色", "escalated": "已升级", "info": "提示", "warning": "警告",
               "critical": "严重"},
     "alert_state": {"open": "新预警", "acknowledged": "已查看", "explained": "已说明", "decided": "已处理",

@@ -111,7 +111,8 @@ class RetryInstanceCommand:
 
         def act(change: InstanceChange) -> Instance:
             if change.instance.status != "incident":
-                raise ConflictError(f"instance {self.instance_id} is {change.instance.status}, not an incident")
+                raise ConflictError(f"instance {self.instance_id} is {change.instance.status}, "
+                                    "not an incident")
             change.rederive = True
             assert change.workflow is not None
             errored = change.workflow.get_tasks(state=TaskState.ERROR)

@@ -84,7 +84,7 @@ class CompleteTaskCommand:
     def execute(self, ctx: CommandContext) -> TaskRecord:
         """Complete a ready or own claimed task exactly once."""
         row = department_task(ctx, self.task_id)
-        self._validate()
+        decision = self._validate()
 
         def act(change: InstanceChange) -> TaskRecord:
             _check_open(change, row, ctx.actor)
@@ -93,38 +93,48 @@ class CompleteTaskCommand:
             if spiff_task is None or not spiff_task.has_state(TaskState.READY):
                 raise ConflictError("task is no longer waiting for a decision", task_id=row.id)
             values = dict(self.data)
-            if self.decision is not None:
-                values["decision"] = self.decision
+            if decision is not None:
+                values["decision"] = decision
             spiff_task.set_data(**values)
             spiff_task.run()
-            submission = {"decision": self.decision, "data": self.data, "opinion": self.opinion,
+            submission = {"decision": decision, "data": self.data, "opinion": self.opinion,
                           "user": ctx.actor.username, "at": change.now.isoformat()}
             row.status, row.completed_at, row.completed_by = "completed", change.now, ctx.actor.username
             row.assignee = row.assignee or ctx.actor.username
             row.submission = submission
             change.finished_rows[row.id] = row
             change.record("task.completed", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
-                          decision=self.decision, opinion=self.opinion, data=self.data)
+                          decision=decision, opinion=self.opinion, data=self.data)
             ctx.emit("task.completed", instance_id=row.instance_id, task_id=row.id,
-                     department=row.department_code, decision=self.decision)
+                     department=row.department_code, decision=decision)
             return row
 
         return change_instance(ctx, row.instance_id, act)
 
-    def _validate(self) -> None:
+    def _validate(self) -> str | None:
+        """Check the submission; return the decision, given top-level or inside the data."""
         problems = validate_data_keys(self.data)
+        decision = self.decision
         if "decision" in self.data:
-            problems.append(Problem("send the decision as the top-level 'decision' field",
-                                    field="data.decision"))
-        if self.decision is not None and (not self.decision.strip() or len(self.decision) > 64):
+            inner = self.data["decision"]
+            if not isinstance(inner, str):
+                problems.append(Problem("data.decision 必须是文字", field="data.decision"))
+            elif decision is not None and inner != decision:
+                problems.append(Problem(f"decision（{decision}）与 data.decision（{inner}）不一致，"
+                                        "请只给一个",
+                                        field="data.decision"))
+            else:
+                decision = inner
+        if decision is not None and (not decision.strip() or len(decision) > 64):
             problems.append(Problem("decision must be a short non-empty word", field="decision"))
-        if self.decision in REFUSING_DECISIONS and not (self.opinion or "").strip():
+        if decision in REFUSING_DECISIONS and not (self.opinion or "").strip():
             problems.append(Problem("an opinion stating the reason is required when refusing",
                                     field="opinion"))
         if self.opinion is not None and len(self.opinion) > MAX_OPINION:
             problems.append(Problem(f"opinion is longer than {MAX_OPINION} characters", field="opinion"))
         if problems:
             raise InvalidError("invalid completion", problems)
+        return decision
 
 
 MAX_REMINDER = 500

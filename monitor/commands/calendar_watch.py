@@ -71,5 +71,5 @@ class WatchCalendarCommand:
 
 def _loaded(ctx: CommandContext, year: int, centre: str) -> bool:
     """Whether the centre has official rows for `year`, read in the command's own transaction."""
-    return bool(ctx.session.scalar(select(exists().where(
-        CalendarDay.centre == centre, CalendarDay.day >= date(year, 1, 1), CalendarDay.day < date(year + 1, 1, 1)))))
+    in_year = (CalendarDay.day >= date(year, 1, 1), CalendarDay.day < date(year + 1, 1, 1))
+    return bool(ctx.session.scalar(select(exists().where(CalendarDay.centre == centre, *in_year))))

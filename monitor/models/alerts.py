@@ -12,7 +12,7 @@ from engine.models import Base, UTCDateTime
 
 __all__ = ["ALERT_LEVELS", "ALERT_SOURCES", "ALERT_STATES", "Alert", "BoardSnapshot", "MonitorCursor"]
 
-ALERT_SOURCES = ("deadline", "rule", "video", "complaint", "calendar", "order")
+ALERT_SOURCES = ("deadline", "rule", "video", "complaint", "calendar", "order", "incident")
 ALERT_LEVELS = ("info", "yellow", "red", "escalated")
 ALERT_STATES = ("open", "acknowledged", "explained", "decided", "closed")
 
