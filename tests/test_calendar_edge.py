@@ -263,3 +263,50 @@ def test_recomputation_is_audited_in_the_instance_chain(app: Flask, api: Api, cl
             AuditEvent.instance_id == started["id"]).order_by(AuditEvent.seq)))
     assert actions[-1] == "deadline.recomputed"
     assert api.get("/api/supervision/chain", "jiancha").get_json()["intact"] is True
+
+
+def test_an_extension_and_a_supervision_order_move_with_the_calendar(api: Api, clock: FixedClock) -> None:
+    clock.set(DEC_7)
+    _deploy(api)
+    started = _start(api, 5)
+    task = _review(api, started["id"])
+    r = api.post(f"/api/tasks/{task['id']}/extensions", "sthj_reviewer",
+                 json={"working_days": 3, "reason": "需补充现场核查"})
+    assert r.status_code == 201, r.get_json()
+    assert api.post(f"/api/extensions/{r.get_json()['id']}/decision", "jiancha",
+                    json={"approve": True, "reason": "同意"}).status_code == 200
+    assert _review(api, started["id"])["due_at"] == "2026-12-17T17:30:00+08:00"  # 5 + 3 working days
+    order = api.post("/api/supervision/orders", "jiancha", json={
+        "kind": "order", "department": "sthj", "content": "请说明进度", "reply_working_days": 3})
+    assert order.status_code == 201 and order.get_json()["due_at"] == "2026-12-10T17:30:00+08:00"
+
+    r = api.call("PATCH", f"{URL}/2026/days/2026-12-08", "admin", json={"is_workday": False, "note": "停电"})
+    assert r.status_code == 200
+    assert {d["subject"] for d in r.get_json()["recomputed"]["deadlines"]} == {"task", "order"}
+    assert _review(api, started["id"])["due_at"] == "2026-12-18T17:30:00+08:00"
+    reread = api.get(f"/api/supervision/orders/{order.get_json()['id']}", "jiancha").get_json()
+    assert reread["due_at"] == "2026-12-11T17:30:00+08:00"
+
+
+def test_a_complaint_runs_its_working_day_deadline_through_a_calendar_change(api: Api, clock: FixedClock) -> None:
+    clock.set(DEC_7)
+    started = _start_joint(api)
+    r = api.post("/api/public/complaints", json={"query_code": started["query_code"], "text": "审批拖延，久无答复"})
+    assert r.status_code == 201, r.get_json()
+    complaint = api.get("/api/supervision/complaints", "jiancha").get_json()["items"][0]
+    instance_id = complaint["handling_instance_id"]
+    first = api.get(f"/api/instances/{instance_id}", "jiancha").get_json()["tasks"][0]
+    r = api.call("PATCH", f"{URL}/2026/days/2026-12-09", "admin", json={"is_workday": False})
+    assert r.status_code == 200
+    moved = api.get(f"/api/instances/{instance_id}", "jiancha").get_json()["tasks"][0]
+    assert moved["id"] == first["id"]
+    assert datetime.fromisoformat(moved["due_at"]).date() == (
+        datetime.fromisoformat(first["due_at"]).date() + timedelta(days=1))
+
+
+def _start_joint(api: Api) -> dict[str, Any]:
+    r = api.post("/api/instances", "window1", json={
+        "definition_key": "investment_joint_approval", "project": {"name": "p", "code": "c", "investment": 1},
+        "applicant": {"name": "a", "contact": "b"}})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
