@@ -19,6 +19,7 @@ from monitor.deadline_recompute import recompute_supervision_deadlines
 from .auth import init_auth
 from .errors import register_error_handlers
 from .extensions import Api, Services, db
+from .json_body import LimitedJSONProvider
 from .settings import Settings, load_settings
 
 __all__ = ["create_app"]
@@ -30,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` may inject ONEWINDOW_CLOCK, ONEWINDOW_ENVIRON and Flask settings."""
     test_config = dict(test_config or {})
     app = Flask(__name__, instance_path=str(REPO_ROOT / "instance"))
+    app.json = LimitedJSONProvider(app)  # bodies read by request.get_json() keep the same limits
     settings = load_settings(Path(app.instance_path), test_config.pop("ONEWINDOW_ENVIRON", None))
     clock = test_config.pop("ONEWINDOW_CLOCK", None) or (
         StartedClock(settings.clock_start) if settings.clock_start else SystemClock())

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import Request, current_app
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest import abort
 from flask_sqlalchemy import SQLAlchemy
-from webargs.flaskparser import FlaskParser
+from marshmallow.utils import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from engine.calendar_store import DatabaseCalendar
@@ -17,6 +19,7 @@ from engine.commands import CommandExecutor
 from engine.models import Base
 from engine.runtime import EngineRuntime
 
+from .json_body import JsonBodyError, load_json_text
 from .settings import Settings
 
 __all__ = ["Api", "Blueprint", "Services", "db", "run_command", "services"]
@@ -25,9 +28,22 @@ db = SQLAlchemy(metadata=Base.metadata)
 
 
 class _Parser(FlaskParser):
-    """Request bodies that do not match their schema are the client's mistake: 400, not 422."""
+    """Request bodies that do not match their schema are the client's mistake: 400, not 422.
+
+    JSON bodies are read within api.json_body's limits (depth, finite numbers).
+    """
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req: Request) -> Any:
+        if not is_json_request(req):
+            return missing
+        try:
+            return load_json_text(req.get_data(cache=True).decode("utf-8"))
+        except JsonBodyError as exc:
+            abort(400, message=str(exc))
+        except (ValueError, UnicodeDecodeError):
+            abort(400, message="请求体不是有效的 JSON")
 
 
 class Blueprint(SmorestBlueprint):
