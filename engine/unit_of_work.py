@@ -35,7 +35,7 @@ from .workflow_state import STATE_FORMAT
 if TYPE_CHECKING:
     from .commands.executor import CommandContext
 
-__all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_instance"]
+__all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_instance", "run_or_incident"]
 
 # Timer rows that still stand for a waiting SpiffWorkflow timer.
 LIVE_TIMER_STATES = ("pending", "claimed", "blocked", "paused")
@@ -150,14 +150,23 @@ def _finish(change: InstanceChange) -> None:
 
 
 def _run_engine_steps(change: InstanceChange) -> None:
-    """Run automatic steps; an expression or script failure fails the instance, not the request."""
+    """Run automatic steps; an expression or script failure is an incident, not a failed request."""
     assert change.workflow is not None
+    run_or_incident(change, change.workflow.do_engine_steps)
+
+
+def run_or_incident(change: InstanceChange, step: Callable[[], object]) -> bool:
+    """Run one engine step (engine steps, or completing a task); return False if it became an incident.
+
+    Whatever SpiffWorkflow raises while evaluating the diagram (a script, a gateway or event
+    condition) stops the instance as an incident with its reason; the request itself succeeds and
+    says so. Missing calendar data is the centre's to fix, not the diagram's: refused, nothing stored.
+    """
     try:
-        change.workflow.do_engine_steps()
+        step()
     except (SpiffWorkflowException, ExpressionError) as exc:
         gap = _calendar_gap(exc)
         if gap is not None:
-            # Missing calendar data is the centre's to fix, not the diagram's: refuse, store nothing.
             raise ConflictError(f"工作日历缺少 {gap.day.isoformat()} 的数据，请管理员先导入该年度日历",
                                 day=gap.day.isoformat()) from exc
         task = getattr(exc, "task", None)
@@ -171,6 +180,8 @@ def _run_engine_steps(change: InstanceChange) -> None:
         change.instance.error = error
         change.record("instance.incident", str(task.id) if task is not None else None, **error)
         change.ctx.emit("instance.incident", instance_id=change.instance.id, error=error)
+        return False
+    return True
 
 
 def _calendar_gap(exc: BaseException) -> CalendarUnknownDayError | None:
@@ -230,7 +241,7 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
     }
     still_open = []
     for row_id, row in open_rows.items():
-        if row_id not in ready and row_id not in change.finished_rows:
+        if row_id not in ready and row_id not in change.finished_rows and not _errored(change, row_id):
             row.status = "cancelled"
             row.next_warning_at = None
             change.record("task.cancelled", row_id, bpmn_id=row.bpmn_id)
@@ -258,6 +269,12 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
         change.ctx.emit("task.ready", instance_id=instance.id, task_id=task_id,
                         department=row.department_code)
     return still_open
+
+
+def _errored(change: InstanceChange, task_id: str) -> bool:
+    """A human task whose own step failed stays open: the incident's retry makes it ready again."""
+    task = change.spiff_task(task_id)
+    return task is not None and task.has_state(TaskState.ERROR)
 
 
 def _rederive_deadline(change: InstanceChange, row: TaskRecord, task: Task) -> None:

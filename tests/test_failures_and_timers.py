@@ -13,7 +13,7 @@ from api.scheduler import sweep_timers
 from engine.audit import verify_chain
 from engine.models import AuditEvent, TimerRecord
 from engine.workdays import FixedClock
-from tests.bpmn_builder import parallel_review
+from tests.bpmn_builder import definitions, parallel_review, process_xml
 from tests.conftest import Api, tamper
 
 BODY = {"project": {"name": "p", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
@@ -134,3 +134,25 @@ def test_tampering_is_detected_by_the_chain(app: Flask, api: Api) -> None:
         assert verify_chain(db.session, inst["id"]) == [2]
     result = app.test_cli_runner().invoke(args=["ow", "verify-audit"])
     assert result.exit_code == 1 and "seq 2" in result.output
+
+
+def test_a_condition_failing_after_a_completion_is_an_incident_not_a_500(api: Api) -> None:
+    # A conditional event right after the task: its condition needs `approved`, which nobody set.
+    body = ('<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="review"/>'
+            '<bpmn:userTask id="review" name="审查"/><bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="wait"/>'
+            '<bpmn:intermediateCatchEvent id="wait"><bpmn:conditionalEventDefinition><bpmn:condition '
+            'xsi:type="bpmn:tFormalExpression">approved == True</bpmn:condition></bpmn:conditionalEventDefinition>'
+            '</bpmn:intermediateCatchEvent><bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end"/>'
+            '<bpmn:endEvent id="end"/>')
+    xml = definitions(process_xml("waits", body, {"sthj": ["start", "review", "wait", "end"]}))
+    assert api.post("/api/definitions", "designer", data=xml, content_type="application/xml").status_code == 201
+    inst = _start(api, "waits")
+    task = api.get("/api/tasks", "sthj_reviewer").get_json()["items"][0]
+    r = api.post(f"/api/tasks/{task['id']}/complete", "sthj_reviewer", json={"decision": "approve"})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["status"] == "completed" and r.get_json()["instance_status"] == "incident"
+    assert r.get_json()["incident"]["task"] == "wait" and "approved" in r.get_json()["incident"]["reason"]
+    retried = api.post(f"/api/instances/{inst['id']}/retry", "admin", json={"data": {"approved": True}})
+    # The event waits again, now with its data: the incident is over and the decision was kept.
+    assert retried.status_code == 200 and retried.get_json()["status"] == "running"
+    assert [(t["bpmn_id"], t["status"]) for t in retried.get_json()["tasks"]] == [("review", "completed")]

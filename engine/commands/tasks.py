@@ -11,7 +11,7 @@ from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import Instance, TaskRecord
 from ..stages import definition_stages
-from ..unit_of_work import InstanceChange, change_instance
+from ..unit_of_work import InstanceChange, change_instance, run_or_incident
 from .executor import Actor, CommandContext
 from .instances import validate_data_keys
 
@@ -96,7 +96,9 @@ class CompleteTaskCommand:
             if decision is not None:
                 values["decision"] = decision
             spiff_task.set_data(**values)
-            spiff_task.run()
+            run_or_incident(change, spiff_task.run)
+            if not spiff_task.has_state(TaskState.COMPLETED):
+                return row  # its own step failed: an incident; the task stays open for the retry
             submission = {"decision": decision, "data": self.data, "opinion": self.opinion,
                           "user": ctx.actor.username, "at": change.now.isoformat()}
             row.status, row.completed_at, row.completed_by = "completed", change.now, ctx.actor.username
