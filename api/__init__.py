@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 from engine.calendar_store import DatabaseCalendar
 from engine.commands import CommandExecutor
 from engine.database import configure_engine, writer_sessionmaker
+from engine.engine_budget import EngineBudget
 from engine.runtime import EngineRuntime
 from engine.workdays import StartedClock, SystemClock
 from monitor.deadline_recompute import recompute_supervision_deadlines
@@ -66,7 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         configure_engine(db.engine)
         # Its own read sessions (not the request's), so the scheduler and command threads can use it.
         working_calendar = DatabaseCalendar(db.engine, reload_seconds=settings.calendar_reload_seconds)
-        runtime = EngineRuntime(clock, working_calendar, settings.workday_close)
+        budget = EngineBudget(settings.engine_max_steps, settings.engine_max_seconds, settings.max_loop)
+        runtime = EngineRuntime(clock, working_calendar, settings.workday_close, budget=budget)
         executor = CommandExecutor(writer_sessionmaker(db.engine), runtime)
         executor.subscribe(working_calendar.handle_event)  # "calendar.changed" drops the cached days
         runtime.deadline_sources.append(recompute_supervision_deadlines)

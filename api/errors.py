@@ -7,11 +7,13 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from engine.engine_budget import EngineBudgetError
 from engine.exceptions import ConflictError, EngineError, ForbiddenError, InvalidError, NotFoundError
 
 __all__ = ["error_response", "http_error_response", "register_error_handlers"]
 
 STATUS_BY_ERROR: dict[type[EngineError], int] = {
+    EngineBudgetError: 422,  # the diagram did too much: an incident now, the request is refused
     NotFoundError: 404,
     ForbiddenError: 403,
     ConflictError: 409,

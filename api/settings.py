@@ -44,6 +44,10 @@ class Settings:
     calendar_warning_from: tuple[int, int] = (11, 1)
     # Development and tests only: the clock starts at this instant and runs on from there.
     clock_start: datetime | None = None
+    # Engine budget of one unit of work, and the largest loop / multi-instance count lint accepts.
+    engine_max_steps: int = 10_000
+    engine_max_seconds: float = 2.0
+    max_loop: int = 1_000
 
     @property
     def production(self) -> bool:
@@ -83,6 +87,9 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         video_latest_frame_seconds=float(env_vars.get("ONEWINDOW_VIDEO_LATEST_FRAME_SECONDS", 2.0)),
         calendar_warning_from=_month_day(env_vars.get("ONEWINDOW_CALENDAR_WARNING_FROM", "11-01")),
         clock_start=_clock_start(env_vars, env),
+        engine_max_steps=_bounded_int(env_vars, "ONEWINDOW_ENGINE_MAX_STEPS", 10_000, 100, 10_000_000),
+        engine_max_seconds=float(env_vars.get("ONEWINDOW_ENGINE_MAX_SECONDS", 2.0)),
+        max_loop=_bounded_int(env_vars, "ONEWINDOW_MAX_LOOP", 1_000, 1, 1_000_000),
         # Reverse proxies in front of gunicorn whose X-Forwarded-For to believe (0: none, the default,
         # since a client can write that header itself when nothing in front overwrites it).
         proxy_hops=_bounded_int(env_vars, "ONEWINDOW_PROXY_HOPS", 0, 0, 5),

@@ -23,6 +23,22 @@ TIMER_TAGS = (f"{_B}timeDate", f"{_B}timeDuration", f"{_B}timeCycle")
 
 Checker = Callable[[str], list[str]]
 
+DEFAULT_MAX_LOOP = 1_000
+"""Most iterations a standard loop or instances a multi-instance may declare (setting ONEWINDOW_MAX_LOOP)."""
+
+EXPRESSION_LABELS = {
+    "conditionExpression": "condition", "condition": "event condition", "loopCardinality": "loop cardinality",
+    "completionCondition": "completion condition", "loopCondition": "loop condition",
+    "messagePath": "message correlation", "dataPath": "data path", "transformation": "data transformation",
+    "from": "assignment", "to": "assignment",
+}
+"""Every element whose text SpiffWorkflow may evaluate as an expression, and how a problem names it."""
+EXPRESSION_TAGS = tuple(f"{_B}{name}" for name in EXPRESSION_LABELS)
+
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+SCRIPT_EXTENSION_TAGS = (f"{{{SPIFF_NS}}}preScript", f"{{{SPIFF_NS}}}postScript")
+"""SpiffWorkflow's own extension scripts run before/after a task like a script task's script."""
+
 
 @dataclass(frozen=True)
 class LintProblem:
@@ -44,7 +60,8 @@ def executable_processes(root: etree._Element) -> list[etree._Element]:
 
 
 def lint_definitions(root: etree._Element, *, departments: Collection[str],
-                     check_expression: Checker, check_script: Checker) -> list[LintProblem]:
+                     check_expression: Checker, check_script: Checker,
+                     max_loop: int = DEFAULT_MAX_LOOP) -> list[LintProblem]:
     """Return every convention the diagram breaks; an empty list means it may be deployed."""
     if root.tag != f"{_B}definitions":
         return [LintProblem(f"root element must be bpmn:definitions in namespace {BPMN_NS}",
@@ -57,6 +74,7 @@ def lint_definitions(root: etree._Element, *, departments: Collection[str],
     for process in processes:
         problems += _lint_lanes(process, departments)
         problems += _lint_expressions(process, check_expression, check_script)
+        problems += _lint_loops(process, max_loop)
         problems += [LintProblem(p.message, p.element, p.line) for p in read_warning_settings(process)[1]]
     return problems
 
@@ -90,10 +108,16 @@ def _lint_expressions(process: etree._Element, check_expression: Checker,
                       check_script: Checker) -> list[LintProblem]:
     """Refuse at deploy time every expression the restricted evaluator would refuse at run time."""
     problems: list[LintProblem] = []
-    for cond in process.iter(f"{_B}conditionExpression"):
-        owner = cond.getparent()
-        for message in check_expression((cond.text or "").strip()):
-            problems.append(LintProblem(f"condition: {message}", owner.get("id"), cond.sourceline))
+    for node in process.iter(*EXPRESSION_TAGS):
+        owner = _ancestor_with_id(node.getparent())
+        text = (node.text or "").strip()
+        label = EXPRESSION_LABELS[_local(node.tag)]
+        if not text:
+            if node.tag != f"{_B}conditionExpression":  # an empty flow condition is always-true, allowed
+                problems.append(LintProblem(f"{label} has an empty expression", owner, node.sourceline))
+            continue
+        for message in check_expression(text):
+            problems.append(LintProblem(f"{label}: {message}", owner, node.sourceline))
     for timer in process.iter(*TIMER_TAGS):
         owner = _ancestor_with_id(timer)
         text = (timer.text or "").strip()
@@ -106,12 +130,39 @@ def _lint_expressions(process: etree._Element, check_expression: Checker,
                 timer.sourceline))
         for message in check_expression(text):
             problems.append(LintProblem(f"timer: {message}", owner, timer.sourceline))
+    for script in process.iter(*SCRIPT_EXTENSION_TAGS):
+        for message in check_script(script.text or ""):
+            problems.append(LintProblem(f"{_local(script.tag)}: {message}", _ancestor_with_id(script),
+                                        script.sourceline))
     for script_task in process.iter(f"{_B}scriptTask"):
         script = script_task.find(f"{_B}script")
         text = script.text if script is not None and script.text else ""
         for message in check_script(text):
             problems.append(LintProblem(f"script: {message}", script_task.get("id"),
                                         (script if script is not None else script_task).sourceline))
+    return problems
+
+
+def _lint_loops(process: etree._Element, max_loop: int) -> list[LintProblem]:
+    """A loop is bounded by the diagram: a maximum on standard loops, a small literal cardinality.
+
+    A cardinality computed from data cannot be checked here; the engine's budget stops it at run time.
+    """
+    problems: list[LintProblem] = []
+    for loop in process.iter(f"{_B}standardLoopCharacteristics"):
+        owner = _ancestor_with_id(loop.getparent())
+        maximum = (loop.get("loopMaximum") or "").strip()
+        if not maximum:
+            problems.append(LintProblem(f"a standard loop needs loopMaximum (at most {max_loop})", owner,
+                                        loop.sourceline))
+        elif not maximum.isdigit() or int(maximum) > max_loop:
+            problems.append(LintProblem(f"loopMaximum must be a whole number of at most {max_loop}, "
+                                        f"got '{maximum[:20]}'", owner, loop.sourceline))
+    for cardinality in process.iter(f"{_B}loopCardinality"):
+        text = (cardinality.text or "").strip()
+        if text.isdigit() and int(text) > max_loop:
+            problems.append(LintProblem(f"loop cardinality {text[:20]} is above the limit of {max_loop}",
+                                        _ancestor_with_id(cardinality.getparent()), cardinality.sourceline))
     return problems
 
 

@@ -53,6 +53,7 @@ class DeployDefinitionCommand:
             root, departments=departments,
             check_expression=lambda src: check_expression(src, functions),
             check_script=lambda src: check_script(src, functions),
+            max_loop=ctx.runtime.budget.max_instances,
         )
         if problems:
             raise InvalidError("the diagram does not pass lint",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=BaseException)
 
 __all__ = [
     "ConflictError",
@@ -13,6 +15,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "RetryableConflict",
+    "find_cause",
 ]
 
 
@@ -76,3 +79,19 @@ class InvalidError(EngineError):
 
 class RetryableConflict(Exception):
     """Another writer changed the instance first; the executor retries the whole command."""
+
+
+def find_cause(exc: BaseException, kind: type[E]) -> E | None:
+    """Find an exception of `kind` behind `exc`: SpiffWorkflow wraps what a task raises, sometimes twice."""
+    seen: set[int] = set()
+    stack: list[Any] = [exc]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            return current
+        stack += [current.__cause__, current.__context__, getattr(current, "error", None),
+                  getattr(current, "exception", None)]
+    return None

@@ -13,6 +13,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
+from .engine_budget import EngineBudget
 from .scripting import RestrictedScriptEngine
 from .warnings import WarningPolicy, WarningState, warning_state
 from .workdays import Clock, WorkingCalendar, workday_deadline
@@ -30,11 +31,13 @@ class EngineRuntime:
     """Holds what every command needs but must not rebuild per request."""
 
     def __init__(self, clock: Clock, calendar: WorkingCalendar, workday_close: time = time(17, 30),
-                 spec_cache_size: int = 128, warning_policy: WarningPolicy | None = None) -> None:
+                 spec_cache_size: int = 128, warning_policy: WarningPolicy | None = None,
+                 budget: EngineBudget | None = None) -> None:
         self.clock = clock
         self._calendar = calendar
         self.workday_close = workday_close
         self.warning_policy = warning_policy or WarningPolicy()
+        self.budget = budget or EngineBudget()
         self.codec = WorkflowStateCodec()
         self.script_engine = RestrictedScriptEngine(functions=self.expression_functions())
         self._specs: OrderedDict[int, SpecBundle] = OrderedDict()

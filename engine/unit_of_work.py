@@ -7,7 +7,8 @@ Every command that touches an instance (start, claim, complete, fire timers, ret
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -23,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from .audit import append_event
 from .deadlines import is_frozen
-from .exceptions import ConflictError, NotFoundError
+from .engine_budget import BudgetExceeded, EngineBudgetError, charge_step, metered
+from .exceptions import ConflictError, NotFoundError, find_cause
 from .models import OPEN_TASK_STATUSES, Instance, ProcessDefinition, TaskRecord, TimerRecord
 from .scripting import ExpressionError
 from .spiff_clock import engine_clock
@@ -94,7 +96,7 @@ def create_instance(ctx: CommandContext, definition: ProcessDefinition, instance
     change = InstanceChange(ctx, instance, definition, workflow, now)
     change.record("instance.started", None, definition_key=definition.key,
                   definition_version=definition.version)
-    with engine_clock(runtime.clock):
+    with engine_clock(runtime.clock), _within_budget(change, existed=False):
         _finish(change)
     return instance
 
@@ -116,10 +118,26 @@ def change_instance(ctx: CommandContext, instance_id: int, act: Callable[[Instan
         specs = ctx.runtime.specs(definition.id, lambda: definition.spec_json)
         workflow = ctx.runtime.load_workflow(specs, instance.state, instance.state_format)
     change = InstanceChange(ctx, instance, definition, workflow, ctx.now())
-    with engine_clock(ctx.runtime.clock):
+    with engine_clock(ctx.runtime.clock), _within_budget(change, existed=True):
         result = act(change)
         _finish(change)
     return result
+
+
+@contextmanager
+def _within_budget(change: InstanceChange, *, existed: bool) -> Iterator[None]:
+    """Run the engine under the runtime's budget; over it, the whole unit of work is undone.
+
+    An instance that existed before becomes an incident once the executor has rolled back; a new
+    one is simply not registered.
+    """
+    try:
+        with metered(change.ctx.runtime.budget):
+            yield
+    except BudgetExceeded as exc:
+        incident = {"message": exc.reason, "task": None, "task_name": None, "at": change.now.isoformat()}
+        raise EngineBudgetError(exc.reason if existed else f"{exc.reason}；申请未登记",
+                                change.instance.id if existed else None, incident) from exc
 
 
 def _finish(change: InstanceChange) -> None:
@@ -152,7 +170,8 @@ def _finish(change: InstanceChange) -> None:
 def _run_engine_steps(change: InstanceChange) -> None:
     """Run automatic steps; an expression or script failure is an incident, not a failed request."""
     assert change.workflow is not None
-    run_or_incident(change, change.workflow.do_engine_steps)
+    workflow = change.workflow
+    run_or_incident(change, lambda: workflow.do_engine_steps(will_complete_task=charge_step))
 
 
 def run_or_incident(change: InstanceChange, step: Callable[[], object]) -> bool:
@@ -165,7 +184,10 @@ def run_or_incident(change: InstanceChange, step: Callable[[], object]) -> bool:
     try:
         step()
     except (SpiffWorkflowException, ExpressionError) as exc:
-        gap = _calendar_gap(exc)
+        over = find_cause(exc, BudgetExceeded)
+        if over is not None:
+            raise over from exc  # not the diagram's error to keep: the whole unit of work is undone
+        gap = find_cause(exc, CalendarUnknownDayError)
         if gap is not None:
             raise ConflictError(f"工作日历缺少 {gap.day.isoformat()} 的数据，请管理员先导入该年度日历",
                                 day=gap.day.isoformat()) from exc
@@ -182,23 +204,6 @@ def run_or_incident(change: InstanceChange, step: Callable[[], object]) -> bool:
         change.ctx.emit("instance.incident", instance_id=change.instance.id, error=error)
         return False
     return True
-
-
-def _calendar_gap(exc: BaseException) -> CalendarUnknownDayError | None:
-    """Find a missing calendar day behind an engine error (SpiffWorkflow wraps what expressions raise)."""
-    seen: set[int] = set()
-    stack: list[BaseException | None] = [exc]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, CalendarUnknownDayError):
-            return current
-        inner = getattr(current, "error", None) or getattr(current, "exception", None)
-        stack.extend([current.__cause__, current.__context__,
-                      inner if isinstance(inner, BaseException) else None])
-    return None
 
 
 def _error_message(exc: BaseException) -> str:

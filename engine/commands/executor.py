@@ -13,8 +13,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..engine_budget import EngineBudgetError
 from ..exceptions import RetryableConflict
 from ..runtime import EngineRuntime
+from .incidents import RecordIncidentCommand
 
 __all__ = ["Actor", "Command", "CommandContext", "CommandExecutor", "EventListener"]
 
@@ -103,6 +105,12 @@ class CommandExecutor:
                     log.info("retrying %s after %s (attempt %d)", type(command).__name__, exc, attempt)
                     time.sleep(0.01 * attempt)
                     continue
+                except EngineBudgetError as exc:
+                    session.rollback()  # releases the instance lock before anything else happens
+                    if exc.instance_id is not None:
+                        self.execute(RecordIncidentCommand(exc.instance_id, exc.incident),
+                                     Actor.system("engine"))
+                    raise
                 except BaseException:
                     session.rollback()
                     raise

@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from ..engine_budget import check_budget, check_instances
 from .restricted import ExpressionError, ExpressionRefused, ExpressionSyntaxError, evaluate, execute
 from .restricted_check import checked_tree
 
@@ -76,14 +77,19 @@ class RestrictedScriptEngine(PythonScriptEngine):
 
     def evaluate(self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None) -> Any:
         """Evaluate against the task data; failures mark the task as errored in SpiffWorkflow."""
+        check_budget()
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            value = self.environment.evaluate(expression, task.data, external_context)
         except ExpressionError as err:
             message = f"Error evaluating expression '{_quoted(expression)}': {err}"
             raise WorkflowTaskException(message, task=task, exception=err) from err
+        if expression == getattr(task.task_spec, "cardinality", None):
+            check_instances(value)  # before SpiffWorkflow creates that many instances
+        return value
 
     def execute(self, task: Any, script: str, external_context: Mapping[str, Any] | None = None) -> bool:
         """Run a script task against the task data; True on success like the base engine."""
+        check_budget()
         try:
             return self.environment.execute(script, task.data, external_context)
         except ExpressionError as err:
