@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -100,3 +103,33 @@ def test_joint_approval_end_to_end_over_http(server: str) -> None:
     assert actions.count("task.completed") == len(depts) + 1
     assert http("GET", "/api/health").json()["database"] in ("sqlite", "postgresql")
     assert http("GET", "/api/docs").status_code == 200
+
+
+def _processes_of(workdir: Path, needle: str) -> list[int]:
+    """Pids of this server's processes (found by its instance path) whose command line has `needle`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if f"ONEWINDOW_INSTANCE_PATH={workdir / 'instance'}".encode() in environ and needle in cmdline:
+            found.append(int(proc.name))
+    return found
+
+
+def test_a_killed_scheduler_is_started_again_while_the_api_keeps_serving(server: str, tmp_path: Path) -> None:
+    first = _processes_of(tmp_path, "ow scheduler")
+    assert len(first) == 1, first
+    os.kill(first[0], signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    again: list[int] = []
+    while time.monotonic() < deadline and not again:
+        assert requests.get(f"{server}/api/health", timeout=5).status_code == 200  # gunicorn carries on
+        again = [pid for pid in _processes_of(tmp_path, "ow scheduler") if pid != first[0]]
+        time.sleep(0.2)
+    assert again, (tmp_path / "server.log").read_text()[-2000:]
+    assert "scheduler exited with status" in (tmp_path / "server.log").read_text()
