@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy import func, select
 
+from api.code_guard import THROTTLE_CONFIG_KEY
 from api.extensions import db, services
 from api.scheduler import sweep_timers, sweep_warnings
 from engine.models import Instance
+from engine.tracking_guard import GuessingLimits
 from engine.workdays import FixedClock, workday_deadline
 from monitor.commands.complaints import sweep_complaint_outcomes
 from monitor.models import Complaint, SupervisionOrder
@@ -225,6 +227,8 @@ def test_staff_filing_satisfied_and_not_accepted_outcomes_issue_no_order(app: Fl
 
 
 def test_bad_complaints_get_4xx_and_nothing_is_filed(app: Flask, api: Api) -> None:
+    # Many wrong codes in a row: lift the guessing limit (tests/test_tracking_guard.py covers it).
+    app.config[THROTTLE_CONFIG_KEY] = GuessingLimits(limit=100)
     approval = start(api)
     unknown = file(api, "2345-6789-ABCD")
     malformed = file(api, "not a code")

@@ -31,3 +31,31 @@ def test_behind_a_proxy_guessing_is_counted_per_visitor(database_url: str, tmp_p
                               headers={"X-Forwarded-For": visitor}).status_code
         assert [ask("203.0.113.7") for _ in range(6)] == [404] * 5 + [429]
         assert ask("198.51.100.2") == 404  # another visitor behind the same proxy is not blocked
+
+
+def _approval(api) -> str:
+    r = api.post("/api/instances", "window1", json={
+        "definition_key": "investment_joint_approval", "project": {"name": "p", "code": "c", "investment": 1},
+        "applicant": {"name": "a", "contact": "b"}})
+    assert r.status_code == 201
+    return r.get_json()["query_code"]
+
+
+def test_every_public_code_endpoint_shares_the_one_counter(api) -> None:
+    """Ratings, complaints and complaint codes were side doors: unknown codes now count everywhere."""
+    real = _approval(api)
+    client = api.client
+    attempts = [
+        lambda: client.post("/api/public/ratings/ZZZZZZZZZZZZ", json={"grade": 5}),
+        lambda: client.post("/api/public/complaints", json={"query_code": "ZZZZZZZZZZZY", "text": "拖延"}),
+        lambda: client.get("/api/public/complaints/ZZZZZZZZZZZX"),
+        lambda: client.post("/api/public/complaints/ZZZZZZZZZZZW/feedback", json={"satisfied": True}),
+        lambda: client.get("/api/public/track/ZZZZZZZZZZZV"),
+    ]
+    assert [a().status_code for a in attempts] == [404, 422, 404, 404, 404]
+    # The sixth guess, by any of the doors, waits; so does a right code (the limit cannot be probed around).
+    for door in (attempts[0], attempts[1], lambda: client.get(f"/api/public/track/{real}"),
+                 lambda: client.post("/api/public/complaints", json={"query_code": real, "text": "拖延"})):
+        r = door()
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0, r.get_json()
+        assert r.get_json()["error"]["message"] == "查询码错误次数过多，请稍后再试"

@@ -28,6 +28,7 @@ from monitor.models import Alert, Complaint
 from monitor.rate_limit import ComplaintRateLimited, ComplaintRateLimits
 
 from ..auth import current_actor, requires
+from ..code_guard import guarded
 from ..errors import http_error_response
 from ..extensions import Blueprint, db, run_command, services
 from ..presenters import iso, task_json
@@ -169,9 +170,10 @@ def complaint_json(complaint: Complaint, *, detail: bool = False) -> dict[str, A
 @blp.alt_response(429, description="too many complaints from this address or about this application")
 def file_public(body: dict[str, Any]) -> dict[str, Any]:
     """File a complaint about an approval by its query code; no login, rate-limited."""
-    complaint = _public(FileComplaintCommand(
+    command = FileComplaintCommand(
         body["query_code"], body["text"], body["name"], body["contact"], channel="public",
-        source_ip=_client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or ComplaintRateLimits()))
+        source_ip=_client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or ComplaintRateLimits())
+    complaint = guarded(lambda: _public(command))
     return {"complaint_code": format_query_code(complaint.code)}
 
 
@@ -179,7 +181,7 @@ def file_public(body: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(404, description="unknown or malformed code (identical answers)")
 def track_complaint(code: str) -> dict[str, Any]:
     """Show a complaint's progress, deadlines and answer to whoever holds its code."""
-    return tracking_json(complaint_by_code(db.session, code))
+    return tracking_json(guarded(lambda: complaint_by_code(db.session, code)))
 
 
 @blp.route("/public/complaints/<string:code>/feedback", methods=["POST"])
@@ -187,7 +189,8 @@ def track_complaint(code: str) -> dict[str, Any]:
 @blp.alt_response(409, description="the complaint is not waiting for feedback")
 def give_feedback(body: dict[str, Any], code: str) -> dict[str, Any]:
     """Answer the satisfaction call-back: completes the bureau's feedback step on the complainant's behalf."""
-    complaint = _public(GiveComplaintFeedbackCommand(code, body["satisfied"], body["comment"]))
+    command = GiveComplaintFeedbackCommand(code, body["satisfied"], body["comment"])
+    complaint = guarded(lambda: _public(command))
     return tracking_json(db.session.get(Complaint, complaint.id))
 
 

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response
 from marshmallow import Schema, fields
 from sqlalchemy import select
-from werkzeug.exceptions import TooManyRequests
 
-from engine.commands import Actor
 from engine.commands.pauses import instance_pauses
 from engine.commands.shortfalls import instance_shortfall
-from engine.exceptions import NotFoundError
 from engine.models import Instance, ProcessDefinition, TaskRecord
 from engine.queries import department_names, track
-from engine.tracking_guard import GuessingLimits, RecordUnknownCodeCommand, address_key, seconds_to_wait
 
+from ..code_guard import guarded
 from ..extensions import Blueprint, db, services
 from ..presenters import tracking_json
 
 blp = Blueprint("public", __name__, url_prefix="/api/public", description="Applicant tracking")
 
-THROTTLE_CONFIG_KEY = "ONEWINDOW_TRACK_THROTTLE"
-PUBLIC_VISITOR = Actor(None, "public")  # whoever holds (or guesses) a query code: no account
 
 
 class TrackedTaskSchema(Schema):
@@ -62,29 +57,9 @@ class TrackingSchema(Schema):
     tasks = fields.List(fields.Nested(TrackedTaskSchema))
 
 
-def _limits() -> GuessingLimits:
-    return current_app.config.get(THROTTLE_CONFIG_KEY) or GuessingLimits()
-
-
 def _tracked(query_code: str) -> tuple[Instance, list[TaskRecord]]:
-    """Find the application, counting an unknown code against the caller's address.
-
-    A caller who used up its wrong guesses waits even for a right code, so the limit cannot be
-    probed around; the count is shared by every web process through the database.
-    """
-    now = services().runtime.clock.now()
-    limits = _limits()
-    key = address_key(current_app.config["SECRET_KEY"], request.remote_addr or "unknown")
-    wait = seconds_to_wait(db.session, key, now, limits)
-    if wait is not None:
-        raise TooManyRequests("too many unknown query codes from this address; please wait and try again",
-                              retry_after=wait)
-    try:
-        return track(db.session, query_code)
-    except NotFoundError:
-        db.session.rollback()
-        services().executor.execute(RecordUnknownCodeCommand(key, limits.window), PUBLIC_VISITOR)
-        raise
+    """Find the application under the guessing counter shared by every public code lookup."""
+    return guarded(lambda: track(db.session, query_code))
 
 
 @blp.route("/track/<string:query_code>", methods=["GET"])

@@ -14,6 +14,7 @@ from monitor.models import FollowUp, Rating
 from monitor.ratings import MAX_COMMENT, list_follow_ups
 
 from ..auth import current_actor, requires
+from ..code_guard import guarded
 from ..extensions import Blueprint, db, run_command, services
 from ..presenters import iso
 
@@ -74,7 +75,7 @@ def follow_up_json(follow_up: FollowUp, rating: Rating | None = None, instance: 
 def rate(body: dict[str, Any], query_code: str) -> dict[str, Any]:
     """Grade a completed approval, once, by its query code (no login)."""
     command = RateApprovalCommand(query_code, body["grade"], body["comment"])
-    result = services().executor.execute(command, APPLICANT)
+    result = guarded(lambda: services().executor.execute(command, APPLICANT))
     db.session.rollback()  # see run_command: drop the request session's snapshot from before the commit
     callback = next((f.due_at for f in result.follow_ups if f.kind == "callback"), None)
     instance = db.session.get(Instance, result.rating.instance_id)
