@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .data_keys import assigned_names, declared_shared
 from .warning_settings import read_warning_settings
 
 __all__ = ["BPMN_NS", "LintProblem", "executable_processes", "lint_definitions", "shipped_diagrams"]
@@ -75,6 +76,7 @@ def lint_definitions(root: etree._Element, *, departments: Collection[str],
         problems += _lint_lanes(process, departments)
         problems += _lint_expressions(process, check_expression, check_script)
         problems += _lint_loops(process, max_loop)
+        problems += _lint_shared_keys(process)
         problems += [LintProblem(p.message, p.element, p.line) for p in read_warning_settings(process)[1]]
     return problems
 
@@ -163,6 +165,34 @@ def _lint_loops(process: etree._Element, max_loop: int) -> list[LintProblem]:
         if text.isdigit() and int(text) > max_loop:
             problems.append(LintProblem(f"loop cardinality {text[:20]} is above the limit of {max_loop}",
                                         _ancestor_with_id(cardinality.getparent()), cardinality.sourceline))
+    return problems
+
+
+def _lint_shared_keys(process: etree._Element) -> list[LintProblem]:
+    """A key written by the scripts of two departments must be declared shared (`ow:shared keys=…`).
+
+    Otherwise the engine could not tell whose it is: completion data may not overwrite another
+    department's key, so a diagram states which keys several departments may write.
+    """
+    lane_of = {(ref.text or "").strip(): (lane.get("name") or "").strip()
+               for lane in process.iter(f"{_B}lane") for ref in lane.iterchildren(f"{_B}flowNodeRef")}
+    shared = declared_shared(process)
+    problems = [LintProblem(f"ow:shared names '{key}', which is not a valid data key", process.get("id"),
+                            process.sourceline) for key in sorted(shared) if not key.isidentifier()]
+    writers: dict[str, dict[str, etree._Element]] = {}
+    for script_task in process.iter(f"{_B}scriptTask"):
+        lane = lane_of.get(script_task.get("id") or "")
+        script = script_task.find(f"{_B}script")
+        if lane and script is not None:
+            for key in assigned_names(script.text or ""):
+                writers.setdefault(key, {}).setdefault(lane, script_task)
+    for key, lanes in sorted(writers.items()):
+        if len(lanes) > 1 and key not in shared and key != "decision":
+            first = next(iter(lanes.values()))
+            problems.append(LintProblem(
+                f"data key '{key}' is written by the scripts of {', '.join(sorted(lanes))}: use a key per "
+                f'department, or declare it shared with <ow:shared keys="{key}"/> in the process\'s '
+                "extensionElements", first.get("id"), first.sourceline))
     return problems
 
 

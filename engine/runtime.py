@@ -41,6 +41,7 @@ class EngineRuntime:
         self.codec = WorkflowStateCodec()
         self.script_engine = RestrictedScriptEngine(functions=self.expression_functions())
         self._specs: OrderedDict[int, SpecBundle] = OrderedDict()
+        self._ownership: OrderedDict[int, Any] = OrderedDict()
         self._spec_cache_size = spec_cache_size
         self._lock = threading.Lock()
         # Recomputations other packages register for their own deadlines (supervision orders…),
@@ -88,17 +89,25 @@ class EngineRuntime:
 
     def specs(self, definition_id: int, load_json: Callable[[], str]) -> SpecBundle:
         """Return the parsed spec of a definition version, restoring it at most once per process."""
+        return self._cached(self._specs, definition_id, lambda: self.codec.load_spec(load_json()))
+
+    def ownership(self, definition_id: int, read: Callable[[], Any]) -> Any:
+        """Return a definition version's data ownership (engine.data_ownership), read once per process."""
+        return self._cached(self._ownership, definition_id, read)
+
+    def _cached(self, cache: OrderedDict[int, Any], definition_id: int, load: Callable[[], Any]) -> Any:
+        """A small LRU per definition version: versions never change once deployed."""
         with self._lock:
-            bundle = self._specs.get(definition_id)
-            if bundle is not None:
-                self._specs.move_to_end(definition_id)
-                return bundle
-        bundle = self.codec.load_spec(load_json())
+            value = cache.get(definition_id)
+            if value is not None:
+                cache.move_to_end(definition_id)
+                return value
+        value = load()
         with self._lock:
-            self._specs[definition_id] = bundle
-            while len(self._specs) > self._spec_cache_size:
-                self._specs.popitem(last=False)
-        return bundle
+            cache[definition_id] = value
+            while len(cache) > self._spec_cache_size:
+                cache.popitem(last=False)
+        return value
 
     def new_workflow(self, specs: SpecBundle, data: dict[str, Any]) -> BpmnWorkflow:
         """Create a workflow with our restricted script engine and the start data."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 
+from ..data_ownership import foreign_keys
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import Instance, TaskRecord
@@ -89,6 +90,12 @@ class CompleteTaskCommand:
         def act(change: InstanceChange) -> TaskRecord:
             _check_open(change, row, ctx.actor)
             ensure_not_paused(row)  # a stopped clock is lifted (resume) before deciding
+            foreign = foreign_keys(change, row.department_code, self.data)
+            if foreign:
+                raise InvalidError("invalid completion", [Problem(
+                    f"data.{key} 由{owner}写入，本部门不能修改（流程未声明该字段为共享）",
+                    field=f"data.{key}")
+                    for key, owner in sorted(foreign.items())])
             spiff_task = change.spiff_task(row.id)
             if spiff_task is None or not spiff_task.has_state(TaskState.READY):
                 raise ConflictError("task is no longer waiting for a decision", task_id=row.id)
