@@ -29,7 +29,7 @@ from engine.deployment import DeployDefinitionCommand
 from engine.models import Department, Instance, TaskRecord, User
 from engine.runtime import EngineRuntime
 from engine.workdays import SHANGHAI, FixedClock
-from monitor.chain import verify_all_chains
+from monitor.chain import check_chains
 
 from .extensions import db, services
 
@@ -193,10 +193,16 @@ def register_cli(app: Flask) -> None:
 
     @ow.command("verify-chain")
     def verify_chain_command() -> None:
-        """Check every audit chain and the accountability chain; print each chain's first break, exit 1."""
-        broken = verify_all_chains(db.session)
+        """Check every chain with the chain key, and their heads against the latest anchor; exit 1 if broken.
+
+        Prints each broken chain once (its first broken link, or how it disagrees with the anchor),
+        then what the heads were checked against, then the verdict.
+        """
+        report = check_chains(db.session)
+        broken = report.broken
         for link in broken:
             click.echo(str(link))
+        click.echo(report.anchor_note)
         click.echo("all chains intact" if not broken else f"{len(broken)} broken chain(s)")
         if broken:
             raise SystemExit(1)

@@ -29,6 +29,7 @@ from engine.models import TimerRecord
 from engine.tracking_guard import PurgeOldMissesCommand
 from engine.workdays import SHANGHAI
 from monitor.board import refresh_board_snapshot
+from monitor.chain_anchor import anchor_interval, write_anchor, write_anchor_at_shutdown
 from monitor.commands.calendar_watch import WatchCalendarCommand
 from monitor.commands.complaints import sweep_complaint_outcomes
 from monitor.feeds import FeedSupervisionCommand
@@ -200,6 +201,8 @@ def run_scheduler(app: Flask) -> None:
                       coalesce=True)
     scheduler.add_job(purge_tracking_misses, "cron", args=[app], hour=2, timezone=SHANGHAI,
                       id="tracking-miss-purge", coalesce=True)
+    scheduler.add_job(write_anchor, "interval", args=[app], seconds=anchor_interval(app), id="chain-anchor")
+    write_anchor_at_shutdown(scheduler, app)
     check_calendar(app)  # at start-up too: a server started in December must not wait for 01:00
     log.info("scheduler %s sweeping every %.1f s", OWNER, interval)
     scheduler.start()

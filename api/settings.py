@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
+
+from engine.chain_key import configure_chains, resolve_chain_key
 
 __all__ = ["Settings", "load_settings"]
 
@@ -48,6 +51,17 @@ class Settings:
     engine_max_steps: int = 10_000
     engine_max_seconds: float = 2.0
     max_loop: int = 1_000
+    # Key of the audit and accountability hash chains (HMAC-SHA256), never stored in the database.
+    chain_key: str = ""
+    # The append-only log of the chains' heads, outside the database, and how often the scheduler adds a line.
+    chain_anchor_path: Path = Path("instance/chain_anchors.log")
+    chain_anchor_seconds: int = 300
+    # Camera sources (monitor/video/sources.py): folders besides video_dir that file and folder sources may
+    # name, the networks URL sources may reach (private ranges by default), and the bounds of every fetch.
+    video_source_dirs: tuple[Path, ...] = ()
+    camera_networks: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+    video_fetch_timeout_seconds: float = 5.0
+    video_fetch_max_bytes: int = 8 * 1024 * 1024
 
     @property
     def production(self) -> bool:
@@ -62,6 +76,13 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
     instance_path = Path(env_vars.get("ONEWINDOW_INSTANCE_PATH", str(instance_path))).resolve()
     instance_path.mkdir(parents=True, exist_ok=True)
     database_url = env_vars.get("ONEWINDOW_DATABASE_URL") or f"sqlite:///{instance_path / 'onewindow.db'}"
+    chain_key = resolve_chain_key(env_vars, env, instance_path)
+    chain_anchor_path = Path(env_vars.get("ONEWINDOW_CHAIN_ANCHOR_PATH",
+                                          str(instance_path / "chain_anchors.log"))).resolve()
+    chain_anchor_seconds = _bounded_int(env_vars, "ONEWINDOW_CHAIN_ANCHOR_SECONDS", 300, 5, 86400)
+    # The engine appends and checks chains through plain sessions: tell it this database's key and log.
+    configure_chains(_driver_url(database_url), chain_key, anchor_path=chain_anchor_path,
+                     anchor_seconds=chain_anchor_seconds, instance_path=instance_path)
     return Settings(
         env=env,
         instance_path=instance_path,
@@ -93,6 +114,15 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         # Reverse proxies in front of gunicorn whose X-Forwarded-For to believe (0: none, the default,
         # since a client can write that header itself when nothing in front overwrites it).
         proxy_hops=_bounded_int(env_vars, "ONEWINDOW_PROXY_HOPS", 0, 0, 5),
+        chain_key=chain_key,
+        chain_anchor_path=chain_anchor_path,
+        chain_anchor_seconds=chain_anchor_seconds,
+        video_source_dirs=_source_dirs(env_vars.get("ONEWINDOW_VIDEO_SOURCE_DIRS", "")),
+        camera_networks=_camera_networks(env_vars.get("ONEWINDOW_CAMERA_NETWORKS", "")),
+        video_fetch_timeout_seconds=_bounded_float(env_vars, "ONEWINDOW_VIDEO_FETCH_TIMEOUT_SECONDS", 5.0,
+                                                   0.5, 60.0),
+        video_fetch_max_bytes=_bounded_int(env_vars, "ONEWINDOW_VIDEO_FETCH_MAX_BYTES", 8 * 1024 * 1024,
+                                           64 * 1024, 64 * 1024 * 1024),
     )
 
 
@@ -174,3 +204,40 @@ def _clock_start(env_vars: dict[str, str], env: str) -> datetime | None:
     if start.tzinfo is None:
         raise RuntimeError("ONEWINDOW_CLOCK_START needs a UTC offset, e.g. 2026-12-07T10:00:00+08:00")
     return start
+
+
+def _source_dirs(text: str) -> tuple[Path, ...]:
+    """Read ONEWINDOW_VIDEO_SOURCE_DIRS: colon-separated absolute folders camera files may come from."""
+    folders = []
+    for item in text.split(os.pathsep):
+        if not item.strip():
+            continue
+        if not os.path.isabs(item):
+            raise RuntimeError(f"ONEWINDOW_VIDEO_SOURCE_DIRS takes absolute folders, not {item!r}")
+        folders.append(Path(os.path.realpath(item)))
+    return tuple(folders)
+
+
+def _camera_networks(text: str) -> tuple[str, ...]:
+    """Read ONEWINDOW_CAMERA_NETWORKS: comma-separated CIDR networks camera URLs may reach."""
+    if not text.strip():
+        return Settings.camera_networks
+    networks = []
+    for item in text.replace(",", " ").split():
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise RuntimeError(f"ONEWINDOW_CAMERA_NETWORKS: {item!r} is not a CIDR network") from None
+    return tuple(networks)
+
+
+def _bounded_float(env_vars: dict[str, str], name: str, default: float, low: float, high: float) -> float:
+    """Read a number setting that must lie in [low, high]; anything else stops the start."""
+    raw = env_vars.get(name)
+    try:
+        value = default if raw is None or raw == "" else float(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise RuntimeError(f"{name} must be between {low} and {high}, not {value}")
+    return value

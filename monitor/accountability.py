@@ -1,13 +1,14 @@
 """The accountability ladder, the escalation policy that proposes a rung, and the global record chain.
 
 Records are append-only (database triggers refuse UPDATE and DELETE) and hash-chained in one
-global sequence, so an edit, a deletion or a reordering done directly in the database shows up in
-`monitor.chain.verify_accountability_chain`.
+global sequence with HMAC-SHA256 under the chain key (engine.chain_key), so an edit, a deletion or a
+reordering done directly in the database shows up in `monitor.chain.verify_accountability_chain`
+and cannot be hidden by recomputing the chain without the key. Records cut off the end are caught by
+the anchor log (monitor.chain_anchor).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,11 +17,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session, aliased
 
+from engine.chain_key import ChainKey, chain_key_for
+
 from .models import LADDER, AccountabilityRecord
 
 __all__ = ["CHAIN_LOCK_KEY", "GENESIS_HASH", "LADDER", "LINK_KINDS", "EscalationPolicy", "Proposal",
-           "append_record", "effective_records", "lock_chain", "measure_for", "previous_count", "propose",
-           "propose_rung", "record_hash", "record_hash_of"]
+           "accountability_hash_at", "accountability_head", "append_record", "effective_records",
+           "lock_chain", "measure_for", "previous_count", "propose", "propose_rung", "record_hash",
+           "record_hash_of", "record_message"]
 
 GENESIS_HASH = "0" * 64
 LINK_KINDS = ("alerts", "complaints", "orders")
@@ -31,7 +35,7 @@ CHAIN_LOCK_KEY = 0x6F776163
 
 @dataclass(frozen=True)
 class EscalationPolicy:
-    """How earlier cases within a window raise the proposed rung (a setting; DOMAIN.md §6).
+    """How earlier cases within a window raise the proposed rung (a setting).
 
     The proposal is `first_rung + previous cases`, capped at `max_rung`: heavier measures above the
     cap (transfer, dismissal, referral) are a human decision the system never proposes on its own.
@@ -82,7 +86,7 @@ def previous_count(session: Session, person: str | None, department_code: str | 
     """Count the cases of the same person (else the same department) decided within the window.
 
     Without a person, every case naming the department counts: the unit answers for the cases of
-    its staff too (DOMAIN.md §6, "the unit's leaders are accountable too").
+    its staff too ("the unit's leaders are accountable too").
     """
     if person:
         subject = AccountabilityRecord.person == person
@@ -112,27 +116,47 @@ def propose_rung(session: Session, person: str | None, department_code: str | No
     return propose(session, person, department_code, now, policy).rung
 
 
-def record_hash(prev_hash: str, seq: int, person: str | None, department_code: str | None, rung: int,
-                measure: str, reason: str, links: dict[str, Any], decided_by: str, decided_at: datetime,
-                corrects_id: int | None) -> str:
-    """Hash a record's content together with its predecessor's hash, so any later edit breaks the chain.
+def record_message(prev_hash: str, seq: int, person: str | None, department_code: str | None, rung: int,
+                   measure: str, reason: str, links: dict[str, Any], decided_by: str, decided_at: datetime,
+                   corrects_id: int | None) -> bytes:
+    """The canonical bytes of a record and its predecessor's hash (the same JSON the unkeyed chain had).
 
-    The time is hashed in UTC so the digest does not depend on the zone the clock or driver used.
+    The time is taken in UTC so the bytes do not depend on the zone the clock or driver used.
     """
-    canonical = json.dumps(
+    return json.dumps(
         {"prev_hash": prev_hash, "seq": seq, "person": person, "department_code": department_code,
          "rung": rung, "measure": measure, "reason": reason, "links": links, "decided_by": decided_by,
          "decided_at": decided_at.astimezone(UTC).isoformat(), "corrects_id": corrects_id},
         sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    ).encode()
 
 
-def record_hash_of(record: AccountabilityRecord, prev_hash: str) -> str:
+def record_hash(prev_hash: str, seq: int, person: str | None, department_code: str | None, rung: int,
+                measure: str, reason: str, links: dict[str, Any], decided_by: str, decided_at: datetime,
+                corrects_id: int | None, *, key: ChainKey) -> str:
+    """Hash a record with its predecessor's hash under the chain key: a later edit needs the key to hide."""
+    return key.mac("accountability_record", record_message(
+        prev_hash, seq, person, department_code, rung, measure, reason, links, decided_by, decided_at,
+        corrects_id))
+
+
+def record_hash_of(record: AccountabilityRecord, prev_hash: str, key: ChainKey) -> str:
     """Recompute a stored record's hash as if it followed `prev_hash`."""
     return record_hash(prev_hash, record.seq, record.person, record.department_code, record.rung,
                        record.measure, record.reason, record.links, record.decided_by, record.decided_at,
-                       record.corrects_id)
+                       record.corrects_id, key=key)
+
+
+def accountability_head(session: Session) -> tuple[int, str]:
+    """The chain's head (last seq, its hash), or (0, genesis) while it is empty; one indexed row."""
+    last = session.execute(select(AccountabilityRecord.seq, AccountabilityRecord.hash)
+                           .order_by(AccountabilityRecord.seq.desc()).limit(1)).first()
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
+
+
+def accountability_hash_at(session: Session, seq: int) -> str | None:
+    """The stored hash of record `seq`, None if there is no such record."""
+    return session.scalar(select(AccountabilityRecord.hash).where(AccountabilityRecord.seq == seq))
 
 
 def lock_chain(session: Session) -> None:
@@ -152,18 +176,15 @@ def append_record(session: Session, *, person: str | None, department_code: str 
                   corrects_id: int | None = None) -> AccountabilityRecord:
     """Add the next record of the global chain; adds and flushes, the executor commits."""
     lock_chain(session)
-    last = session.execute(
-        select(AccountabilityRecord.seq, AccountabilityRecord.hash)
-        .order_by(AccountabilityRecord.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    last_seq, prev = accountability_head(session)
+    seq = last_seq + 1
     measure = measure_for(rung)
     record = AccountabilityRecord(
         seq=seq, person=person, department_code=department_code, rung=rung, measure=measure,
         reason=reason, links=links, decided_by=decided_by, decided_at=decided_at, corrects_id=corrects_id,
         prev_hash=prev,
         hash=record_hash(prev, seq, person, department_code, rung, measure, reason, links, decided_by,
-                         decided_at, corrects_id),
+                         decided_at, corrects_id, key=chain_key_for(session)),
     )
     session.add(record)
     session.flush()

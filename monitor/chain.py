@@ -1,8 +1,10 @@
 """Verify the hash chains: every instance's audit log and the global accountability record chain.
 
 Both tables are append-only in the database; these checks catch what the triggers cannot — someone
-with raw database access who switched the guard off and edited, deleted or reordered rows. A row
-cut off the end of a chain leaves no broken link behind; that is the one change a chain cannot show.
+with raw database access who switched the guard off and edited, deleted or reordered rows. The
+hashes are keyed (engine.chain_key), so recomputing a chain after an edit needs the key too. Rows
+cut off the end of a chain, or a chain deleted whole, leave no broken link behind: those are found
+by comparing the chains with the latest anchor of their heads (monitor.chain_anchor).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from sqlalchemy.orm import Session
 
 from engine.audit import GENESIS_HASH as AUDIT_GENESIS
 from engine.audit import event_hash, verify_chain
+from engine.chain_key import ChainKey, chain_key_for
 from engine.models import AuditEvent, Instance
 
 from .accountability import GENESIS_HASH, record_hash_of
+from .chain_anchor import check_anchor
 from .models import AccountabilityRecord
 
-__all__ = ["BrokenLink", "check_accountability_chain", "verify_accountability_chain", "verify_all_chains"]
+__all__ = ["BrokenLink", "ChainReport", "check_accountability_chain", "check_chains",
+           "verify_accountability_chain", "verify_all_chains"]
 
 
 @dataclass(frozen=True)
@@ -51,14 +56,23 @@ def _reasons(seq: int, expected_seq: int, prev_hash: str, expected_prev: str, co
     return reasons
 
 
-def check_accountability_chain(session: Session) -> list[BrokenLink]:
+@dataclass(frozen=True)
+class ChainReport:
+    """The broken chains, and what their heads were checked against (for `ow verify-chain`)."""
+
+    broken: list[BrokenLink]
+    anchor_note: str
+
+
+def check_accountability_chain(session: Session, key: ChainKey | None = None) -> list[BrokenLink]:
     """Walk the accountability chain in seq order and describe every broken link."""
+    key = key or chain_key_for(session)
     broken: list[BrokenLink] = []
     prev, expected_seq = GENESIS_HASH, 1
     rows = session.scalars(select(AccountabilityRecord).order_by(AccountabilityRecord.seq)
                            .execution_options(yield_per=1000))
     for record in rows:
-        content_ok = record.hash == record_hash_of(record, record.prev_hash)
+        content_ok = record.hash == record_hash_of(record, record.prev_hash, key)
         reasons = _reasons(record.seq, expected_seq, record.prev_hash, prev, content_ok)
         if reasons:
             broken.append(BrokenLink("accountability_record", record.seq, "; ".join(reasons)))
@@ -71,7 +85,7 @@ def verify_accountability_chain(session: Session) -> list[int]:
     return [link.seq for link in check_accountability_chain(session) if link.seq is not None]
 
 
-def _describe_audit_break(session: Session, instance_id: int, seq: int) -> str:
+def _describe_audit_break(session: Session, instance_id: int, seq: int, key: ChainKey) -> str:
     """Explain why `engine.audit.verify_chain` rejected this event (it only reports the seq)."""
     event = session.scalar(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
                                                     AuditEvent.seq == seq))
@@ -81,19 +95,19 @@ def _describe_audit_break(session: Session, instance_id: int, seq: int) -> str:
     if event is None:
         return "broken link"
     content_ok = event.hash == event_hash(event.prev_hash, event.instance_id, event.seq, event.at,
-                                          event.actor, event.action, event.task_id, event.details)
+                                          event.actor, event.action, event.task_id, event.details, key=key)
     expected_seq, expected_prev = (before.seq + 1, before.hash) if before else (1, AUDIT_GENESIS)
     return "; ".join(_reasons(seq, expected_seq, event.prev_hash, expected_prev, content_ok)) or "broken link"
 
 
-def _audit_breaks(session: Session) -> list[BrokenLink]:
+def _audit_breaks(session: Session, key: ChainKey) -> list[BrokenLink]:
     """Return the first broken link of each instance's audit chain, by instance id."""
     broken: list[BrokenLink] = []
     chained = select(AuditEvent.instance_id).distinct().order_by(AuditEvent.instance_id)
     for instance_id in session.scalars(chained).all():
-        bad = verify_chain(session, instance_id)
+        bad = verify_chain(session, instance_id, key)
         if bad:
-            reason = _describe_audit_break(session, instance_id, bad[0])
+            reason = _describe_audit_break(session, instance_id, bad[0], key)
             broken.append(BrokenLink("audit_event", bad[0], reason, instance_id))
     # Every instance is audited from its start, so one with no events at all lost its whole chain.
     silent = select(Instance.id).where(
@@ -103,10 +117,33 @@ def _audit_breaks(session: Session) -> list[BrokenLink]:
     return sorted(broken, key=lambda link: link.instance_id or 0)
 
 
-def verify_all_chains(session: Session) -> list[BrokenLink]:
-    """Return the FIRST broken link of every broken chain; an empty list means all chains are intact."""
-    broken = _audit_breaks(session)
-    accountability = check_accountability_chain(session)
+def check_chains(session: Session) -> ChainReport:
+    """Walk every chain, then compare the heads with the latest anchor; one line per broken chain.
+
+    A chain both broken inside and at odds with its anchor is reported once: its first broken link,
+    with the anchor's finding added to the reason.
+    """
+    key = chain_key_for(session)
+    broken = _audit_breaks(session, key)
+    accountability = check_accountability_chain(session, key)
     if accountability:
         broken.append(accountability[0])
-    return broken
+    anchor = check_anchor(session)
+    by_chain = {(link.table, link.instance_id): n for n, link in enumerate(broken)}
+    for finding in anchor.findings:
+        chain = (finding.table, finding.instance_id)
+        if chain in by_chain and finding.table != "chain_anchor":
+            first = broken[by_chain[chain]]
+            broken[by_chain[chain]] = BrokenLink(first.table, first.seq, f"{first.reason}; {finding.reason}",
+                                                 first.instance_id)
+        else:
+            by_chain[chain] = len(broken)
+            broken.append(BrokenLink(finding.table, finding.seq, finding.reason, finding.instance_id))
+    order = {"chain_epoch": 0, "chain_anchor": 1, "audit_event": 2, "accountability_record": 3}
+    broken.sort(key=lambda link: (order.get(link.table, 9), link.instance_id or 0))
+    return ChainReport(broken, anchor.note)
+
+
+def verify_all_chains(session: Session) -> list[BrokenLink]:
+    """Return the FIRST broken link of every broken chain; an empty list means all chains are intact."""
+    return check_chains(session).broken

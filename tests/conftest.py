@@ -34,7 +34,7 @@ BACKENDS = [b for b in os.environ.get("ONEWINDOW_TEST_BACKENDS", "sqlite,postgre
 PASSWORD = "test-password-1"
 ADMIN_PASSWORD = "admin-password-1"
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
-# Friday 2026-09-18 10:00 in Shanghai: the DOMAIN.md reference case for working days.
+# Friday 2026-09-18 10:00 in Shanghai: the reference case for working days.
 START = datetime(2026, 9, 18, 2, 0, tzinfo=UTC)
 _counter = itertools.count()
 

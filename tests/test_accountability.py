@@ -13,6 +13,7 @@ from sqlalchemy.exc import DatabaseError
 
 from api.extensions import db
 from api.scheduler import sweep_supervision, sweep_warnings
+from engine.chain_key import chain_key_for
 from engine.commands import Actor
 from engine.exceptions import ForbiddenError
 from engine.workdays import FixedClock
@@ -44,6 +45,12 @@ def _proposal(api: Api, **params: str) -> dict:
 def _verify(app: Flask) -> tuple[int, str]:
     result = app.test_cli_runner().invoke(args=["ow", "verify-chain"])
     return result.exit_code, result.output
+
+
+def _verdict(app: Flask) -> tuple[int, str]:
+    """The exit code and the last line (the line before it says what the heads were checked against)."""
+    code, output = _verify(app)
+    return code, output.splitlines()[-1]
 
 
 def _bypass_guard(app: Flask, statement: str, **params: object) -> None:
@@ -98,9 +105,10 @@ def test_records_form_one_chain_and_a_correction_leaves_the_original(app: Flask,
 
     with app.app_context():
         rows = db.session.scalars(select(AccountabilityRecord).order_by(AccountabilityRecord.seq)).all()
-        assert [r.hash for r in rows] == [record_hash_of(r, r.prev_hash) for r in rows]
+        key = chain_key_for(db.session)
+        assert [r.hash for r in rows] == [record_hash_of(r, r.prev_hash, key) for r in rows]
         assert verify_accountability_chain(db.session) == []
-    assert _verify(app) == (0, "all chains intact\n")
+    assert _verdict(app) == (0, "all chains intact")
 
     listed = api.get(URL, "jiancha").get_json()
     assert [r["seq"] for r in listed["items"]] == [3, 2, 1] and listed["total"] == 3
@@ -210,12 +218,12 @@ def test_verify_chain_notices_reordered_records(app: Flask, api: Api) -> None:
 def test_verify_chain_reports_each_broken_chain_once(app: Flask, api: Api) -> None:
     instance = api.post("/api/instances", "window1", json=BODY).get_json()
     _three(api)
-    assert _verify(app) == (0, "all chains intact\n")
+    assert _verdict(app) == (0, "all chains intact")
     _bypass_guard(app, "UPDATE accountability_record SET rung = 8 WHERE seq = 1")
     tamper(app, "audit_event", "UPDATE audit_event SET actor = 'mallory' WHERE instance_id = :i", i=instance["id"])
     code, output = _verify(app)
     lines = output.splitlines()
-    assert code == 1 and len(lines) == 3, output
+    assert code == 1 and len(lines) == 4, output  # two chains, the anchor line, the verdict
     assert lines[0].startswith(f"audit_event instance {instance['id']} seq 1: hash mismatch")
     assert lines[1].startswith("accountability_record seq 1: hash mismatch")
     assert app.test_cli_runner().invoke(args=["ow", "verify-audit"]).exit_code == 1  # the alias
