@@ -18,13 +18,24 @@ from monitor.video.demo import ensure_demo_camera
 from monitor.video.evidence import VideoStore
 from monitor.video.offline import load_reference
 from monitor.video.registry import SetCameraReferenceCommand
+from monitor.video.sources import SourcePolicy, parse_networks
 from monitor.video.worker import VIDEO_ACTOR, VideoWorker
 
 from .extensions import db, services
+from .settings import Settings
 
-__all__ = ["register_video_cli", "video_worker"]
+__all__ = ["camera_source_policy", "register_video_cli", "video_worker"]
 
 SETUP_ACTOR = Actor.system("setup")
+
+
+def camera_source_policy(settings: Settings) -> SourcePolicy:
+    """The folders, networks and fetch bounds camera sources must keep to (web checks and worker alike)."""
+    return SourcePolicy(roots=(settings.video_dir, *settings.video_source_dirs),
+                        networks=parse_networks(",".join(settings.camera_networks)),
+                        fetch_timeout_s=settings.video_fetch_timeout_seconds,
+                        connect_timeout_s=min(3.0, settings.video_fetch_timeout_seconds),
+                        max_bytes=settings.video_fetch_max_bytes)
 
 
 def video_worker(app: Flask, **options: Any) -> VideoWorker:
@@ -33,6 +44,7 @@ def video_worker(app: Flask, **options: Any) -> VideoWorker:
     settings = svc.settings
     options.setdefault("latest_every_s", settings.video_latest_frame_seconds)
     options.setdefault("retention_days", settings.video_retention_days)
+    options.setdefault("policy", camera_source_policy(settings))
     return VideoWorker(svc.executor, writer_sessionmaker(db.engine), svc.runtime.clock, svc.runtime.calendar,
                        VideoStore(settings.video_dir), **options)
 
@@ -50,7 +62,8 @@ def register_video_cli(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s video %(levelname)s %(message)s")
         worker = video_worker(app)
         if demo:
-            camera_id = ensure_demo_camera(worker.executor, worker.session_factory, worker.store, VIDEO_ACTOR)
+            camera_id = ensure_demo_camera(worker.executor, worker.session_factory, worker.store, VIDEO_ACTOR,
+                                           worker.policy)
             click.echo(f"demo camera {camera_id} watches the zwfw window (a generated clip, looped)"
                        if camera_id else "no demo departments (ow setup --no-demo): no demo camera")
         stop = threading.Event()

@@ -1,4 +1,9 @@
-"""Camera registry for video supervision of the service windows: cameras, references, frames, events."""
+"""Camera registry for video supervision of the service windows: cameras, references, frames, events.
+
+The web process never opens a camera's source: a source is checked against the source policy when a
+camera is saved, and only the video worker reads it. The zone editor's frame and the reference taken
+without an upload are the latest frame the worker stored.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from engine.exceptions import InvalidError, NotFoundError, Problem
 from monitor.models import Camera, VideoEvent
-from monitor.video.capture import grab_once
-from monitor.video.config import CameraConfigSchema, dump_camera_config, load_camera_config
+from monitor.video.config import CameraConfigSchema, dump_camera_config
 from monitor.video.evidence import VideoStore
 from monitor.video.registry import (
     CreateCameraCommand,
@@ -26,6 +30,7 @@ from monitor.video.registry import (
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
 from ..presenters import iso
+from ..video_cli import camera_source_policy
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/cameras", description="Video supervision cameras")
 
@@ -86,7 +91,8 @@ def list_cameras() -> dict[str, Any]:
 @requires("admin")
 def create_camera(config: Any) -> tuple[dict[str, Any], int]:
     """Register a camera (then capture its empty-scene reference)."""
-    return camera_json(run_command(CreateCameraCommand(dump_camera_config(config)))), 201
+    command = CreateCameraCommand(dump_camera_config(config), camera_source_policy(services().settings))
+    return camera_json(run_command(command)), 201
 
 
 @blp.route("/<int:camera_id>", methods=["GET"])
@@ -103,7 +109,9 @@ def get_camera(camera_id: int) -> dict[str, Any]:
 @requires("admin")
 def update_camera(config: Any, camera_id: int) -> dict[str, Any]:
     """Replace a camera's configuration."""
-    return camera_json(run_command(UpdateCameraCommand(camera_id, dump_camera_config(config))))
+    policy = camera_source_policy(services().settings)
+    command = UpdateCameraCommand(camera_id, dump_camera_config(config), policy)
+    return camera_json(run_command(command))
 
 
 @blp.route("/<int:camera_id>", methods=["DELETE"])
@@ -114,35 +122,33 @@ def retire_camera(camera_id: int) -> dict[str, Any]:
     return camera_json(run_command(RetireCameraCommand(camera_id)))
 
 
-def _current_picture(camera: Camera) -> np.ndarray | None:
-    """Return the worker's latest frame of the camera, or one grabbed from its source now."""
+NO_FRAME = ("这台摄像头还没有画面：视频采集进程（video worker）尚未存下它的最新一帧，"
+            "请确认采集进程在运行后稍候再试")
+
+
+def _stored_frame(camera: Camera) -> bytes:
+    """Return the latest frame the worker stored (JPEG bytes); the source itself is never opened here."""
     data = video_store().latest_jpeg(camera.id)
-    if data:
-        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
-        if image is not None:
-            return image
-    return grab_once(load_camera_config(camera.config), services().runtime.clock)
+    if not data:
+        raise NotFoundError(NO_FRAME, camera_id=camera.id)
+    return data
 
 
 @blp.route("/<int:camera_id>/frame", methods=["GET"])
-@blp.doc(security=[{"bearerAuth": []}], responses={200: {"content": {"image/jpeg": {}}}})
+@blp.doc(security=[{"bearerAuth": []}], responses={200: {"content": {"image/jpeg": {}}}}, description=(
+    "The latest frame the video worker stored (refreshed every ONEWINDOW_VIDEO_LATEST_FRAME_SECONDS); "
+    "404 until the worker has read the camera once."))
 @requires(*CAMERA_VIEW)
 def latest_frame(camera_id: int) -> Response:
     """Return the camera's latest frame as JPEG (the zone editor draws polygons over it)."""
     camera = _camera_or_404(camera_id)
-    data = video_store().latest_jpeg(camera.id)
-    if not data:
-        image = _current_picture(camera)
-        if image is None:
-            raise NotFoundError("no frame from this camera yet (is the video worker running?)",
-                                camera_id=camera.id)
-        data = cv2.imencode(".jpg", image)[1].tobytes()
-    return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
+    return Response(_stored_frame(camera), mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
 @blp.route("/<int:camera_id>/reference", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}], description=(
-    "Capture the empty-scene reference: send a JPEG/PNG body, or no body to use the camera's latest frame. "
+    "Capture the empty-scene reference: send a JPEG/PNG body, or no body to use the latest frame the video "
+    "worker stored (404 while there is none). "
     "Take it while the seats and chairs are empty."))
 @requires("admin")
 def capture_reference(camera_id: int) -> dict[str, Any]:
@@ -159,9 +165,10 @@ def capture_reference(camera_id: int) -> dict[str, Any]:
         if image is None:
             raise InvalidError("the body is not a readable image", [Problem("cannot decode", field="body")])
     else:
-        image = _current_picture(camera)
+        data = _stored_frame(camera)
+        image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
         if image is None:
-            raise NotFoundError("no frame from this camera yet to take as reference", camera_id=camera.id)
+            raise NotFoundError(NO_FRAME, camera_id=camera.id)
     sha = video_store().save_reference(camera.id, image)
     return camera_json(run_command(SetCameraReferenceCommand(camera.id, sha)))
 

@@ -1,10 +1,14 @@
-"""Capture stage: turn a camera source (file, stream, JPEG snapshot URL, image folder) into timed frames."""
+"""Capture stage: turn a camera source (file, stream, JPEG snapshot URL, image folder) into timed frames.
+
+Only the video worker opens sources, and through `open_source` every one is checked by the source policy
+(monitor/video/sources.py) first, and again at each reconnect or fetch; the web process never does.
+"""
 
 from __future__ import annotations
 
+import http.client
 import logging
 import threading
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,12 +20,15 @@ import numpy as np
 from engine.workdays import Clock
 
 from .config import CameraConfig
+from .fetch import MjpegStream, fetch_snapshot
+from .sources import IMAGE_SUFFIXES, SNAPSHOT_SCHEMES, SourcePolicy, SourceRefused
 
 __all__ = ["IMAGE_SUFFIXES", "FileSource", "FolderSource", "Frame", "FrameSource", "LatestFrameReader",
-           "SnapshotSource", "StreamSource", "grab_once", "open_source", "read_image"]
+           "MjpegSource", "RefusedSource", "SnapshotSource", "StreamSource", "open_source", "read_image"]
 
 log = logging.getLogger(__name__)
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
+# What a camera that answers badly raises: the reader drops the connection and tries again later.
+SOURCE_ERRORS = (OSError, http.client.HTTPException, ValueError)
 
 
 @dataclass(frozen=True)
@@ -57,17 +64,20 @@ class FileSource:
 
     Offline (`clock` None) every sampled frame is returned in turn, as fast as the caller reads. Live (a
     clock given, the demo) the frame shown is the one at the clock's position in the clip, looping.
+    With a source policy (the worker's) the file is checked before every opening, loops included, and
+    FFmpeg gets the resolved path; a refused file stays silent like a missing one.
     """
 
     def __init__(self, path: str | Path, sample_rate: float, epoch: datetime, clock: Clock | None = None,
-                 loop: bool = False) -> None:
+                 loop: bool = False, policy: SourcePolicy | None = None) -> None:
         self.path = str(path)
         self.sample_rate = sample_rate
         self.epoch = epoch
         self.clock = clock
         self.loop = loop
+        self.policy = policy
         self.finished = False
-        self._cap = cv2.VideoCapture(self.path)
+        self._cap = self._open()
         # A file that cannot be opened is not "finished": it stays silent, so the camera goes offline.
         self.opened = self._cap.isOpened()
         self.fps = (self._cap.get(cv2.CAP_PROP_FPS) or 25.0) if self.opened else 0.0
@@ -76,10 +86,20 @@ class FileSource:
         self._sampled = 0  # how many frames were returned, offline
         self._last_live: int | None = None
 
+    def _open(self) -> cv2.VideoCapture:
+        if self.policy is None:
+            return cv2.VideoCapture(self.path)
+        try:
+            resolved = self.policy.check_file(self.path)
+        except SourceRefused as exc:
+            log.warning("file source %s refused: %s", self.path, exc)
+            return cv2.VideoCapture()  # not opened
+        return cv2.VideoCapture(str(resolved), cv2.CAP_FFMPEG)
+
     def _read_index(self, index: int) -> np.ndarray | None:
         if index < self._next:  # behind the reader (a loop): start the file again
             self._cap.release()
-            self._cap = cv2.VideoCapture(self.path)
+            self._cap = self._open()
             self._next = 0
         image = None
         while self._next <= index:
@@ -126,11 +146,16 @@ class FileSource:
 
 
 class FolderSource:
-    """A folder that a camera (or an FTP upload) fills with images; the newest one is the current frame."""
+    """A folder that a camera (or an FTP upload) fills with images; the newest one is the current frame.
 
-    def __init__(self, path: str | Path, clock: Clock) -> None:
+    With a source policy only pictures that resolve under an allowed folder count, and each is read as a
+    regular file whose first bytes match its image type (a symlink out of the folder shows nothing).
+    """
+
+    def __init__(self, path: str | Path, clock: Clock, policy: SourcePolicy | None = None) -> None:
         self.path = Path(path)
         self.clock = clock
+        self.policy = policy
         self.finished = False
         self._last: tuple[str, float] | None = None
         self._count = 0
@@ -138,20 +163,34 @@ class FolderSource:
     def newest(self) -> Path | None:
         """Return the newest image file of the folder (by modification time, then name)."""
         try:
-            files = [p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
-        except OSError:
+            files = [p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
+                     and (self.policy is None or self.policy.inside(p))]
+            return max(files, key=lambda p: (p.stat().st_mtime, p.name), default=None)
+        except OSError:  # the folder is gone, or a file went between listing and looking
             return None
-        return max(files, key=lambda p: (p.stat().st_mtime, p.name), default=None)
+
+    def _image(self, path: Path) -> np.ndarray | None:
+        if self.policy is None:
+            return read_image(path)
+        try:
+            data = self.policy.read_media(Path(path).resolve(), IMAGE_SUFFIXES)
+        except SourceRefused as exc:
+            log.warning("folder source %s: %s refused: %s", self.path, path.name, exc)
+            return None
+        return cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
 
     def read(self) -> Frame | None:
         """Return the newest image if it is new since the last read."""
         path = self.newest()
         if path is None:
             return None
-        key = (path.name, path.stat().st_mtime)
+        try:
+            key = (path.name, path.stat().st_mtime)
+        except OSError:
+            return None
         if key == self._last:
             return None
-        image = read_image(path)
+        image = self._image(path)
         if image is None:
             return None
         self._last = key
@@ -224,18 +263,35 @@ class LatestFrameReader:
 
 
 class StreamSource(LatestFrameReader):
-    """An RTSP or HTTP MJPEG stream through cv2.VideoCapture."""
+    """An RTSP stream (or, without a policy, anything cv2.VideoCapture reads as a stream) through FFmpeg.
 
-    def __init__(self, url: str, clock: Clock, open_timeout_ms: int = 5000) -> None:
+    With a source policy the URL is checked at every (re)connection and FFmpeg is given the checked
+    address instead of the host name, so a DNS answer that changed since cannot send it elsewhere. The open
+    and read timeouts bound each operation as a whole (OpenCV interrupts FFmpeg), so a dripping server is
+    cut off too.
+    """
+
+    def __init__(self, url: str, clock: Clock, open_timeout_ms: int = 5000,
+                 policy: SourcePolicy | None = None) -> None:
         self.url = url
         self.open_timeout_ms = open_timeout_ms
+        self.policy = policy
         self._cap: cv2.VideoCapture | None = None
+        self.problem: str | None = None
         super().__init__(clock)
 
     def grab(self) -> np.ndarray | None:
         """Read the next frame of the stream, opening it first if needed."""
         if self._cap is None:
-            self._cap = cv2.VideoCapture(self.url, cv2.CAP_ANY,
+            url, backend = self.url, cv2.CAP_ANY
+            if self.policy is not None:
+                try:
+                    url = self.policy.check_url(self.url, ("rtsp", "rtsps")).pinned_url()
+                except SourceRefused as exc:
+                    self.problem = _note(self.problem, self.url, exc)
+                    return None
+                backend = cv2.CAP_FFMPEG
+            self._cap = cv2.VideoCapture(url, backend,
                                          [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, self.open_timeout_ms,
                                           cv2.CAP_PROP_READ_TIMEOUT_MSEC, self.open_timeout_ms])
             if not self._cap.isOpened():
@@ -250,61 +306,115 @@ class StreamSource(LatestFrameReader):
             self._cap = None
 
 
-class SnapshotSource(LatestFrameReader):
-    """An HTTP URL that answers with one JPEG per request, polled at the camera's rate."""
+class MjpegSource(LatestFrameReader):
+    """An HTTP(S) MJPEG stream (multipart/x-mixed-replace), read by our bounded client, not by FFmpeg.
 
-    def __init__(self, url: str, clock: Clock, interval_s: float, timeout_s: float = 5.0) -> None:
-        if not url.startswith(("http://", "https://")):
+    Each connection is made to addresses checked just before; each picture must arrive within the fetch
+    deadline and stay under the size cap, else the connection is dropped and opened again later.
+    """
+
+    def __init__(self, url: str, clock: Clock, policy: SourcePolicy) -> None:
+        self.url = url
+        self.policy = policy
+        self._stream: MjpegStream | None = None
+        self.problem: str | None = None
+        super().__init__(clock)
+
+    def grab(self) -> np.ndarray | None:
+        """Read the next picture of the stream, connecting first if needed."""
+        try:
+            if self._stream is None:
+                self._stream = MjpegStream(self.url, ("http", "https"), self.policy)
+            data = self._stream.next_jpeg()
+        except SOURCE_ERRORS as exc:
+            self.problem = _note(self.problem, self.url, exc)
+            return None
+        self.problem = None
+        return cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR) if data else None
+
+    def reconnect(self) -> None:
+        """Close the connection so the next grab opens a new one."""
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.close()
+
+
+class SnapshotSource(LatestFrameReader):
+    """An HTTP URL that answers with one JPEG per request, polled at the camera's rate.
+
+    Every fetch checks the URL's addresses anew and is bounded by the policy's deadline and size cap.
+    """
+
+    def __init__(self, url: str, clock: Clock, interval_s: float, policy: SourcePolicy) -> None:
+        if not url.startswith(tuple(f"{s}://" for s in SNAPSHOT_SCHEMES)):
             raise ValueError("a snapshot source is an http(s) URL")
         self.url = url
-        self.timeout_s = timeout_s
+        self.policy = policy
+        self.problem: str | None = None
         super().__init__(clock, interval_s)
 
     def grab(self) -> np.ndarray | None:
         """Fetch and decode one snapshot."""
         try:
-            with urllib.request.urlopen(self.url, timeout=self.timeout_s) as response:  # noqa: S310 - http(s) only
-                data = np.frombuffer(response.read(), dtype=np.uint8)
-        except OSError:
+            data = fetch_snapshot(self.url, self.policy)
+        except SOURCE_ERRORS as exc:
+            self.problem = _note(self.problem, self.url, exc)
             return None
-        return cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+        self.problem = None
+        return cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR) if data else None
 
 
-def open_source(config: CameraConfig, clock: Clock, *, epoch: datetime | None = None,
+class RefusedSource:
+    """A source the policy refused when the worker opened it: it stays silent, so the camera goes offline."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.finished = False
+
+    def read(self) -> Frame | None:
+        """Never a frame."""
+        return None
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _note(previous: str | None, url: str, exc: BaseException) -> str:
+    """Log a camera's problem once (not at every retry); return it to remember."""
+    problem = f"{type(exc).__name__}: {exc}"
+    if problem != previous:
+        log.warning("camera source %s: %s", _without_password(url), problem)
+    return problem
+
+
+def _without_password(url: str) -> str:
+    head, at, rest = url.partition("@")
+    return f"{head.split('://')[0]}://…@{rest}" if at and "://" in head else url
+
+
+def open_source(config: CameraConfig, clock: Clock, policy: SourcePolicy, *, epoch: datetime | None = None,
                 live_files: bool = True) -> FrameSource:
-    """Open the source a camera names; a live file loops on the clock (the demo), an offline one does not."""
-    if config.source_kind == "file":
-        start = epoch or clock.now()
-        return FileSource(config.source, config.sample_rate, start, clock if live_files else None,
-                          loop=live_files)
-    if config.source_kind == "folder":
-        return FolderSource(config.source, clock)
-    if config.source_kind == "snapshot":
-        return SnapshotSource(config.source, clock, 1.0 / config.sample_rate)
-    return StreamSource(config.source, clock)
+    """Open the source a camera names, after the policy's check; a refused one is silent (camera offline).
 
-
-def grab_once(config: CameraConfig, clock: Clock, timeout_s: float = 3.0) -> np.ndarray | None:
-    """Take one picture from a camera without a worker (the zone editor before the worker ran).
-
-    A file gives its first frame, a folder its newest image, a snapshot URL one fetch; a stream is left to
-    the worker, since opening one can take longer than an HTTP request should.
+    A live file loops on the clock (the demo), an offline one does not. URL sources are resolved and checked
+    in their reader thread at every connection or fetch, so a slow DNS server never stalls the worker.
     """
-    if config.source_kind == "file":
-        cap = cv2.VideoCapture(config.source)
-        try:
-            ok, image = cap.read()
-        finally:
-            cap.release()
-        return image if ok else None
-    if config.source_kind == "folder":
-        newest = FolderSource(config.source, clock).newest()
-        return read_image(newest) if newest else None
-    if config.source_kind == "snapshot" and config.source.startswith(("http://", "https://")):
-        try:
-            with urllib.request.urlopen(config.source, timeout=timeout_s) as response:  # noqa: S310 - http(s)
-                data = np.frombuffer(response.read(), dtype=np.uint8)
-        except OSError:
-            return None
-        return cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
-    return None
+    try:
+        if config.source_kind == "file":
+            policy.check_file(config.source)
+            start = epoch or clock.now()
+            return FileSource(config.source, config.sample_rate, start, clock if live_files else None,
+                              loop=live_files, policy=policy)
+        if config.source_kind == "folder":
+            return FolderSource(policy.check_folder(config.source), clock, policy)
+        scheme = config.source.partition("://")[0].lower()
+        if config.source_kind == "snapshot":
+            return SnapshotSource(config.source, clock, 1.0 / config.sample_rate, policy)
+        if config.source_kind == "stream" and scheme in ("http", "https"):
+            return MjpegSource(config.source, clock, policy)
+        if config.source_kind == "stream" and scheme in ("rtsp", "rtsps"):
+            return StreamSource(config.source, clock, int(policy.fetch_timeout_s * 1000), policy=policy)
+        raise SourceRefused(f"source：不支持的视频源 {config.source_kind}")
+    except (SourceRefused, ValueError) as exc:
+        log.warning("camera %r: source refused: %s", config.name, exc)
+        return RefusedSource(str(exc))

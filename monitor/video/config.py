@@ -33,7 +33,7 @@ class Zone:
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """Per-camera rule parameters; defaults are DOMAIN.md §8 (N=10 min, M=15 min, K=15, T=120 s)."""
+    """Per-camera rule parameters; defaults are (N=10 min, M=15 min, K=15, T=120 s)."""
 
     off_post_s: float = 600.0
     asleep_s: float = 900.0
@@ -241,7 +241,7 @@ class CameraConfigSchema(_Strict):
     zones = fields.List(fields.Nested(ZoneSchema), required=True, validate=validate.Length(min=1, max=64),
                         metadata={"description": "the seat(s) and waiting chairs to watch"})
     rules = fields.Nested(RulesSchema, load_default=lambda: RuleSettings(), metadata={
-        "description": "rule parameters (DOMAIN.md §8 defaults)"})
+        "description": "rule parameters (the defaults apply to what is left out)"})
     schedule = fields.Nested(ScheduleSchema, load_default=lambda: ScheduleConfig(days=default_days()),
                              metadata={"description": "working hours"})
 

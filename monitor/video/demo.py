@@ -16,6 +16,7 @@ from .capture import read_image
 from .config import RuleSettings
 from .evidence import VideoStore
 from .registry import CreateCameraCommand, SetCameraReferenceCommand
+from .sources import SourcePolicy
 from .synthetic import Appearance, SceneScript, write_scene
 
 __all__ = ["DEMO_CAMERA_NAME", "DEMO_DEPARTMENT", "DEMO_RULES", "DEMO_SCRIPT", "demo_clip",
@@ -37,12 +38,12 @@ DEMO_SCRIPT = SceneScript(
 
 
 def ensure_demo_camera(executor: CommandExecutor, session_factory: sessionmaker[Session], store: VideoStore,
-                       actor: Actor) -> int | None:
+                       actor: Actor, policy: SourcePolicy | None = None) -> int | None:
     """Write the demo clip if missing, register the camera if absent, give it a reference; return its id.
 
     The demo camera's schedule is `always`: a visitor at any hour sees the alerts (a real window uses
     working hours and the calendar). Without the demo departments (`ow setup --no-demo`) there is no
-    demo camera: None.
+    demo camera: None. The clip lives in the video folder, which every source policy allows.
     """
     with session_factory() as session:
         if session.scalar(select(Department.id).where(Department.code == DEMO_DEPARTMENT)) is None:
@@ -58,7 +59,8 @@ def ensure_demo_camera(executor: CommandExecutor, session_factory: sessionmaker[
     if camera_id is None:
         config = json.loads((folder / "demo-window-camera.json").read_text())
         config.update(name=DEMO_CAMERA_NAME, source=str(clip), sample_rate=1.0)
-        camera_id = executor.execute(CreateCameraCommand(config), actor).id
+        camera_id = executor.execute(CreateCameraCommand(config, policy or SourcePolicy(roots=(store.root,))),
+                                     actor).id
     if not has_reference:
         reference = read_image(folder / "demo-window-reference.png")
         if reference is not None:

@@ -14,7 +14,8 @@ from engine.exceptions import ForbiddenError, InvalidError, NotFoundError, Probl
 from engine.models import Department
 
 from ..models import Camera
-from .config import dump_camera_config, load_camera_config
+from .config import CameraConfig, dump_camera_config, load_camera_config
+from .sources import SourcePolicy, SourceRefused
 
 __all__ = ["REGISTRY_ROLES", "CreateCameraCommand", "RetireCameraCommand", "SetCameraReferenceCommand",
            "UpdateCameraCommand", "load_camera"]
@@ -35,13 +36,25 @@ def load_camera(ctx: CommandContext, camera_id: int, *, lock: bool = True) -> Ca
     return camera
 
 
-def _validated(ctx: CommandContext, raw: dict[str, Any], camera_id: int | None) -> dict[str, Any]:
-    """Validate the configuration and the things the schema cannot know: the department, a unique name."""
+def _checked(raw: dict[str, Any], policy: SourcePolicy) -> CameraConfig:
+    """Validate the configuration and its source against the policy, before any database work.
+
+    The source check may resolve a host name; done first, it never holds a lock while it waits.
+    """
     try:
         config = load_camera_config(raw)
     except ValidationError as exc:
         problems = [Problem(str(m), field=f) for f, m in _flatten(exc.messages)]
         raise InvalidError("the camera configuration is invalid", problems) from None
+    try:
+        policy.check(config.source_kind, config.source)
+    except SourceRefused as exc:
+        raise InvalidError("摄像头的视频源（source）不被允许", [Problem(str(exc), field="source")]) from None
+    return config
+
+
+def _validated(ctx: CommandContext, config: CameraConfig, camera_id: int | None) -> dict[str, Any]:
+    """Check what the schema cannot know: the department exists, the name is unique."""
     problems = []
     if ctx.session.scalar(select(Department.id).where(Department.code == config.department)) is None:
         problems.append(Problem(f"no department {config.department!r}", field="department"))
@@ -68,14 +81,15 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class CreateCameraCommand:
-    """Register a camera."""
+    """Register a camera; its source must pass the source policy (files, folders, networks allowed)."""
 
     config: dict[str, Any]
+    policy: SourcePolicy
 
     def execute(self, ctx: CommandContext) -> Camera:
         """Validate and store the camera; it starts without a reference."""
         _require_admin(ctx)
-        stored = _validated(ctx, self.config, None)
+        stored = _validated(ctx, _checked(self.config, self.policy), None)
         now = ctx.now()
         camera = Camera(name=stored["name"], department_code=stored["department"], config=stored, active=True,
                         version=1, status="unknown", created_at=now, updated_at=now)
@@ -91,12 +105,14 @@ class UpdateCameraCommand:
 
     camera_id: int
     config: dict[str, Any]
+    policy: SourcePolicy
 
     def execute(self, ctx: CommandContext) -> Camera:
         """Validate and store the new configuration."""
         _require_admin(ctx)
+        config = _checked(self.config, self.policy)
         camera = load_camera(ctx, self.camera_id)
-        stored = _validated(ctx, self.config, camera.id)
+        stored = _validated(ctx, config, camera.id)
         camera.name, camera.department_code, camera.config = stored["name"], stored["department"], stored
         camera.version += 1
         camera.updated_at = ctx.now()

@@ -14,13 +14,14 @@ from engine.commands import Actor, CommandExecutor
 from engine.workdays import Clock, WorkingCalendar
 
 from ..models import Alert, Camera, VideoEvent
-from .capture import FileSource, Frame, FrameSource, open_source
+from .capture import FileSource, Frame, FrameSource, RefusedSource, open_source
 from .config import CameraConfig, load_camera_config
 from .events import ApplyEventChangeCommand, CloseInterruptedEventsCommand, ReportCameraHealthCommand
 from .evidence import Snapshot, VideoStore
 from .pipeline import CameraPipeline
 from .rules import EventChange, Lifecycle, worth_persisting
 from .schedule import WorkingHours
+from .sources import SourcePolicy
 
 __all__ = ["VIDEO_ACTOR", "VideoWorker"]
 
@@ -57,13 +58,15 @@ class VideoWorker:
     """Sample every active camera at its rate; one process serves many cameras.
 
     `live_files=False` reads file sources frame by frame with time from frame numbers (tests, replays);
-    with True a file loops on the clock like a live camera (the demo).
+    with True a file loops on the clock like a live camera (the demo). `policy` says which files, folders
+    and networks sources may use (default: files and folders under the video folder, private networks);
+    every source is checked against it when opened and at every reconnection or fetch.
     """
 
     def __init__(self, executor: CommandExecutor, session_factory: sessionmaker[Session], clock: Clock,
                  calendar: WorkingCalendar | None, store: VideoStore, *, live_files: bool = True,
                  latest_every_s: float = 2.0, retention_days: int = 90, reload_every_s: float = 10.0,
-                 actor: Actor = VIDEO_ACTOR) -> None:
+                 actor: Actor = VIDEO_ACTOR, policy: SourcePolicy | None = None) -> None:
         self.executor = executor
         self.session_factory = session_factory
         self.clock = clock
@@ -74,6 +77,7 @@ class VideoWorker:
         self.retention_days = retention_days
         self.reload_every = timedelta(seconds=reload_every_s)
         self.actor = actor
+        self.policy = policy or SourcePolicy(roots=(store.root,))
         self.runners: dict[int, _Runner] = {}
         self._next_reload: datetime | None = None
         self._next_prune: datetime | None = None
@@ -132,7 +136,10 @@ class VideoWorker:
         pipeline = None
         if reference is not None:
             pipeline = CameraPipeline(config, reference, WorkingHours(config.schedule, self.calendar))
-        source = open_source(config, self.clock, epoch=now, live_files=self.live_files)
+        source = open_source(config, self.clock, self.policy, epoch=now, live_files=self.live_files)
+        if isinstance(source, RefusedSource):
+            # A refused source shows nothing, not even a frame stored before it was refused.
+            self.store.latest_path(camera_id).unlink(missing_ok=True)
         return _Runner(camera_id, version, reference_sha, config, source, pipeline, now, now)
 
     def _stop_runner(self, runner: _Runner, now: datetime) -> None:

@@ -1,18 +1,44 @@
-"""Clips are generated once per test session into a temporary folder (no media in the repository)."""
+"""Clips are generated once per test session into a temporary folder (no media in the repository).
+
+That folder is outside the app's video folder, so the app of the video tests allows it as a camera source
+folder (ONEWINDOW_VIDEO_SOURCE_DIRS), as an operator would for a mounted recordings share.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+
+from api.extensions import db
+from engine.workdays import FixedClock
+from tests.conftest import make_app
 
 from . import scenes
 
 
 @pytest.fixture(scope="session")
-def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
+def clips_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the generated clips live in."""
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="session")
+def clips(clips_dir: Path) -> dict[str, dict[str, Path]]:
     """The generated scenes: clip, reference, truth and camera JSON of each."""
-    folder = tmp_path_factory.mktemp("clips")
-    return {name: scenes.write(script, folder, name) for name, script in
+    return {name: scenes.write(script, clips_dir, name) for name, script in
             (("main", scenes.MAIN), ("unseen", scenes.UNSEEN), ("navy", scenes.NAVY),
              ("repeat", scenes.REPEAT), ("away", scenes.AWAY))}
+
+
+@pytest.fixture
+def app(database_url: str, clock: FixedClock, tmp_path: Path, clips_dir: Path) -> Iterator[Flask]:
+    """The app on a fresh database; camera files may come from its video folder and the clips folder."""
+    application = make_app(database_url, tmp_path / "instance", clock,
+                           ONEWINDOW_VIDEO_SOURCE_DIRS=str(clips_dir))
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -11,6 +11,8 @@ import numpy as np
 
 from tests.conftest import Api
 
+from .helpers import first_frames, video_dir
+
 
 def config_of(clips: dict, **changes: Any) -> dict[str, Any]:
     return {**json.loads(clips["main"]["camera"].read_text()), **changes}
@@ -59,9 +61,13 @@ def test_only_an_administrator_changes_cameras_and_supervision_reads_them(api: A
     assert api.post(f"/api/cameras/{created['id']}/reference", "jiancha").status_code == 403
 
 
-def test_the_latest_frame_and_a_reference_from_it_or_from_an_upload(api: Api, clips: dict, tmp_path: Path) -> None:
+def test_the_latest_frame_and_a_reference_from_it_or_from_an_upload(app: Any, api: Api, clips: dict) -> None:
     camera = api.post("/api/cameras", "admin", json=config_of(clips)).get_json()
-    frame = api.get(f"/api/cameras/{camera['id']}/frame", "admin")  # no worker yet: the clip's first frame
+    none_yet = api.get(f"/api/cameras/{camera['id']}/frame", "admin")  # the web process never opens the clip
+    assert none_yet.status_code == 404 and "video worker" in none_yet.get_json()["error"]["message"]
+    assert api.post(f"/api/cameras/{camera['id']}/reference", "admin").status_code == 404
+    first_frames(app)  # the worker stores the clip's first frame
+    frame = api.get(f"/api/cameras/{camera['id']}/frame", "admin")
     assert frame.status_code == 200 and frame.mimetype == "image/jpeg"
     image = cv2.imdecode(np.frombuffer(frame.data, np.uint8), cv2.IMREAD_COLOR)
     assert image.shape[:2] == (240, 320)
@@ -75,10 +81,11 @@ def test_the_latest_frame_and_a_reference_from_it_or_from_an_upload(api: Api, cl
     assert bad.status_code == 422 and bad.get_json()["error"]["details"]["problems"][0]["field"] == "body"
     wrong_type = api.post(f"/api/cameras/{camera['id']}/reference", "admin", data=b"x", content_type="text/plain")
     assert wrong_type.status_code == 415
-    empty = tmp_path / "empty"
-    empty.mkdir()
+    empty = video_dir(app) / "empty"
+    empty.mkdir(parents=True)
     silent = api.post("/api/cameras", "admin", json=config_of(clips, name="silent", source=str(empty),
                                                                source_kind="folder")).get_json()
+    first_frames(app)
     assert api.get(f"/api/cameras/{silent['id']}/frame", "admin").status_code == 404
     assert api.post(f"/api/cameras/{silent['id']}/reference", "admin").status_code == 404
 

@@ -16,6 +16,7 @@ import pytest
 
 from engine.workdays import FixedClock, SystemClock
 from monitor.video.capture import FileSource, FolderSource, SnapshotSource, StreamSource
+from monitor.video.sources import SourcePolicy
 from tests.conftest import START
 
 from . import scenes
@@ -105,7 +106,8 @@ def snapshot_server() -> Iterator[tuple[str, ThreadingHTTPServer]]:
 
 def test_a_snapshot_url_is_polled_and_a_dead_one_gives_nothing(snapshot_server: tuple) -> None:
     url, server = snapshot_server
-    reader = SnapshotSource(url, SystemClock(), interval_s=0.05, timeout_s=1.0)
+    loopback = SourcePolicy(roots=(), fetch_timeout_s=1.0).allowing("127.0.0.1/32")  # the test server
+    reader = SnapshotSource(url, SystemClock(), interval_s=0.05, policy=loopback)
     try:
         frame = until(reader.read)
         assert frame.image.shape == (48, 64, 3)  # type: ignore[union-attr]
@@ -118,4 +120,4 @@ def test_a_snapshot_url_is_polled_and_a_dead_one_gives_nothing(snapshot_server: 
     finally:
         reader.close()
     with pytest.raises(ValueError):
-        SnapshotSource("file:///etc/passwd", SystemClock(), 1.0)
+        SnapshotSource("file:///etc/passwd", SystemClock(), 1.0, loopback)

@@ -39,4 +39,8 @@ def test_the_demo_camera_is_registered_once_on_the_zwfw_window(app: Flask, api: 
     camera = api.get(f"/api/cameras/{first}", "jiancha").get_json()
     assert camera["config"]["department"] == "zwfw" and camera["config"]["schedule"]["always"] is True
     assert camera["reference_sha256"] and Path(camera["config"]["source"]).exists()
+    assert api.get(f"/api/cameras/{first}/frame", "jiancha").status_code == 404  # the worker has not read it
+    worker.start()
+    worker.step()
+    worker.close()
     assert api.get(f"/api/cameras/{first}/frame", "jiancha").status_code == 200

@@ -23,7 +23,7 @@ from monitor.video.worker import VIDEO_ACTOR
 from tests.conftest import START, Api
 
 from . import scenes
-from .helpers import alerts, register, replay
+from .helpers import alerts, register, replay, video_dir
 
 
 def seconds_after(instant: str, origin: datetime) -> float:
@@ -95,9 +95,9 @@ def test_the_schedule_keeps_lunch_and_holidays_quiet(app: Flask, api: Api, clips
 
 
 def test_a_camera_that_stops_answering_raises_camera_offline(app: Flask, api: Api, clips: dict,
-                                                            clock: FixedClock, tmp_path: Path) -> None:
-    folder = tmp_path / "uploads"
-    folder.mkdir()
+                                                            clock: FixedClock) -> None:
+    folder = video_dir(app) / "uploads"
+    folder.mkdir(parents=True)
     camera_id = register(api, clips["main"], name="hall", source=str(folder), source_kind="folder",
                          offline_after_s=5)
     with app.app_context():
