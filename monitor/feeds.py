@@ -1,8 +1,9 @@
 """Turn what the engine recorded into alerts, reading engine tables as outboxes with a cursor.
 
-Reading `warning_event` and `audit_event` by id with a stored cursor (in the same transaction as the
-alerts it produces) makes each engine fact produce its alert exactly once, even across crashes and
-with several schedulers: the cursor row is locked while a batch is handled.
+Reading `warning_event` and `audit_event` as outboxes (monitor.outbox: in commit order, each row
+marked handled in the same transaction as the alerts it produces) makes each engine fact produce its
+alert exactly once, even across crashes, with several schedulers (the cursor row is locked while a
+batch is handled) and with transactions that commit out of id order.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engine.commands.executor import CommandContext
 from engine.models import AuditEvent, TaskRecord, WarningEvent
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 
 from .alerts import AlertSignal, close_alert, raise_alert
-from .models import Alert, MonitorCursor
+from .models import Alert
+from .outbox import Outbox
 from .rules import RuleSettings, rule_signals
 
 __all__ = ["FeedSupervisionCommand", "warning_signal"]
@@ -26,15 +27,6 @@ FED_ACTIONS = ("task.completed", "instance.incident", "instance.retried")
 """Audit actions supervision reads: completions (rules) and incidents (an alert until retried)."""
 
 WARNING_TITLES = {"yellow": "办理时限预警（黄灯）", "red": "办理超时（红灯）", "escalated": "超时升级"}
-
-
-def _cursor(session: Session, name: str) -> MonitorCursor:
-    cursor = session.scalar(select(MonitorCursor).where(MonitorCursor.name == name).with_for_update())
-    if cursor is None:
-        cursor = MonitorCursor(name=name, last_id=0)
-        session.add(cursor)
-        session.flush()
-    return cursor
 
 
 def warning_signal(event: WarningEvent, task_name: str | None = None) -> AlertSignal | None:
@@ -68,9 +60,8 @@ class FeedSupervisionCommand:
     def execute(self, ctx: CommandContext) -> int:
         """Return how many alerts were opened."""
         session, now, opened = ctx.session, ctx.now(), 0
-        cursor = _cursor(session, "warning_event")
-        events = session.scalars(select(WarningEvent).where(WarningEvent.id > cursor.last_id)
-                                 .order_by(WarningEvent.id).limit(self.batch)).all()
+        warnings = Outbox(session, "warning_event", WarningEvent)
+        events = warnings.unread(self.batch)
         task_ids = {e.task_id for e in events if e.task_id}
         names = dict(session.execute(select(TaskRecord.id, TaskRecord.name)
                                      .where(TaskRecord.id.in_(task_ids))).all()) if task_ids else {}
@@ -81,26 +72,23 @@ class FeedSupervisionCommand:
                 opened += new
                 if new:
                     ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
-            cursor.last_id = event.id
-        audit_cursor = _cursor(session, "audit_event")
-        audits = session.scalars(select(AuditEvent).where(AuditEvent.id > audit_cursor.last_id,
-                                                          AuditEvent.action.in_(FED_ACTIONS))
-                                 .order_by(AuditEvent.id).limit(self.batch)).all()
-        for audit in audits:
-            audit_cursor.last_id = audit.id
-            if audit.action != "task.completed":
-                opened += _incident_alert(ctx, audit)
+        warnings.handled(events)
+        warnings.advance(now, events, self.batch)
+        audit = Outbox(session, "audit_event", AuditEvent, AuditEvent.action.in_(FED_ACTIONS))
+        audits = audit.unread(self.batch)
+        for event in audits:
+            if event.action != "task.completed":
+                opened += _incident_alert(ctx, event)
                 continue
-            task = session.get(TaskRecord, audit.task_id) if audit.task_id else None
+            task = session.get(TaskRecord, event.task_id) if event.task_id else None
             if task is not None:
-                for signal in rule_signals(self.rules, task, audit):
+                for signal in rule_signals(self.rules, task, event):
                     alert, new = raise_alert(session, signal, now)
                     opened += new
                     if new:
                         ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
-        if not audits:  # skip past non-completion events cheaply
-            latest = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
-            audit_cursor.last_id = max(audit_cursor.last_id, latest or 0)
+        audit.handled(audits)
+        audit.advance(now, audits, self.batch)
         opened += self._claimed_untouched(ctx)
         return opened
 

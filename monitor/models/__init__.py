@@ -1,7 +1,7 @@
 """E-supervision tables, on the engine's declarative base (one schema, one migration history)."""
 
 from .accountability import LADDER, AccountabilityRecord
-from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, BoardSnapshot, MonitorCursor
+from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, BoardSnapshot, FedEvent, MonitorCursor
 from .cameras import CAMERA_STATUSES, VIDEO_EVENT_STATES, Camera, VideoEvent
 from .complaints import Complaint, FollowUp, Rating
 from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
@@ -9,6 +9,7 @@ from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
 __all__ = [
     "ALERT_LEVELS",
     "ALERT_SOURCES",
+    "FedEvent",
     "ALERT_STATES",
     "LADDER",
     "ORDER_KINDS",

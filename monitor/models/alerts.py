@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, UTCDateTime
 
-__all__ = ["ALERT_LEVELS", "ALERT_SOURCES", "ALERT_STATES", "Alert", "BoardSnapshot", "MonitorCursor"]
+__all__ = ["ALERT_LEVELS", "ALERT_SOURCES", "ALERT_STATES", "Alert", "BoardSnapshot", "FedEvent",
+           "MonitorCursor"]
 
 ALERT_SOURCES = ("deadline", "rule", "video", "complaint", "calendar", "order", "incident")
 ALERT_LEVELS = ("info", "yellow", "red", "escalated")
@@ -64,6 +65,15 @@ class MonitorCursor(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_id: Mapped[int] = mapped_column(default=0)
+
+
+class FedEvent(Base):
+    """An engine row a feed has handled above its cursor's mark (see monitor.outbox)."""
+
+    __tablename__ = "monitor_fed"
+
+    feed: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
 
 class BoardSnapshot(Base):
