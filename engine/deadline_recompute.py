@@ -79,7 +79,11 @@ DeadlineSource = Callable[[CommandContext, CalendarChange], list[MovedDeadline]]
 def recompute_deadlines(ctx: CommandContext, change: CalendarChange) -> list[MovedDeadline]:
     """Move every open deadline that the change affects; the caller's transaction keeps it all."""
     runtime = ctx.runtime
-    pending = PendingCalendar(runtime.calendar, change.days)
+    stored = runtime.calendar
+    refresh = getattr(stored, "invalidate", None)
+    if refresh is not None:
+        refresh()  # another process may have changed a day within the cache's lifetime: read it afresh
+    pending = PendingCalendar(stored, change.days)
     moved: list[MovedDeadline] = []
     with runtime.calendar_pending(pending):
         for instance_id in _candidate_instances(ctx.session, change):

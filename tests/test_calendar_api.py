@@ -109,7 +109,7 @@ def test_database_calendar_agrees_with_chinese_calendar_2004_to_2026(app: Flask)
     assert not calendar.is_provisional_year(2026) and not calendar.is_provisional_year(2003)
     with pytest.raises(TypeError):
         calendar.is_workday(datetime(2026, 1, 5, tzinfo=UTC))  # type: ignore[arg-type]
-    # DOMAIN.md §3: the 20th working day after 2026-09-18 is 2026-10-22.
+    # The reference case: the 20th working day after 2026-09-18 is 2026-10-22.
     assert nth_workday_after(calendar, date(2026, 9, 18), 20) == date(2026, 10, 22)
 
 

@@ -1,6 +1,6 @@
 """Clock stops through the HTTP API: a department's pause, the window's correction notice, BLZT codes.
 
-Reference case (DOMAIN.md §3): accepted Friday 2026-09-18, a stage-1 review is due at the close of
+Reference case: accepted Friday 2026-09-18, a stage-1 review is due at the close of
 the 20th working day, Thursday 2026-10-22 17:30 Beijing time.
 """
 

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from engine.calendar_store import years_loaded
 from engine.commands.calendar import (
     CSV_HEADER,
     MAX_NOTE,
@@ -170,7 +171,7 @@ def _uploaded_year(year: int) -> ReplaceCalendarYearCommand:
 def get_status() -> dict[str, Any]:
     """Which years are official, and the warning shown while next year's notice is not loaded."""
     today = services().runtime.clock.now().astimezone(SHANGHAI).date()
-    official = services().calendar.official_years()
+    official = frozenset(years_loaded(db.session))  # from the table: another worker may have just loaded one
     return {"official_years": sorted(official), "next_year": today.year + 1,
             "next_year_official": today.year + 1 in official,
             "warning": calendar_warning(today, official, services().settings.calendar_warning_from)}
