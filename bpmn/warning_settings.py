@@ -2,7 +2,7 @@
 
 A user task may carry, inside its `bpmn:extensionElements`,
 `<ow:warning xmlns:ow="urn:onewindow:bpmn" yellowDaysLeft="3" yellowFractionUsed="0.75"
-escalateAfterDays="1"/>`; any attribute left out keeps the service centre's default (DOMAIN.md §4).
+escalateAfterDays="1"/>`; any attribute left out keeps the service centre's default.
 The time limit itself stays where the engine reads it: the boundary timer with `workdays(N)`.
 """
 

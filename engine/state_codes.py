@@ -1,4 +1,4 @@
-"""National item-state codes (办件状态 BLZT, DOMAIN.md §2) derived from our rows, as pure functions.
+"""National item-state codes (办件状态 BLZT) derived from our rows, as pure functions.
 
 The data-exchange platform and the applicant read one code per item and per department step; we
 derive it from status, clock stops, the outcome and the 容缺 shortfall instead of storing it, so it

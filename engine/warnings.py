@@ -20,7 +20,7 @@ LEVEL_ORDER = {"green": 0, "yellow": 1, "red": 2, "escalated": 3}
 
 @dataclass(frozen=True)
 class WarningPolicy:
-    """Thresholds (settings per item type; DOMAIN.md §4 defaults)."""
+    """Thresholds per item type; defaults: yellow at 2 days or 80 % used, escalated 2 days after red."""
 
     yellow_days_left: int = 2
     yellow_fraction_used: float = 0.8

@@ -19,7 +19,7 @@ __all__ = ["board_items", "STAGE_NAMES", "board", "count_cells", "refresh_board_
 
 
 
-# Stages of the investment-project reform (DOMAIN.md §1); diagrams name tasks `s<N>_...`.
+# Stages of the investment-project reform; diagrams name tasks `s<N>_...`.
 STAGE_NAMES = {"s1": "立项用地规划许可", "s2": "工程建设许可", "s3": "施工许可", "s4": "竣工验收"}
 _STAGE = re.compile(r"^(s\d+)_")
 

@@ -1,4 +1,4 @@
-"""Applicant ratings (好差评, DOMAIN.md §7): who a rating concerns, and the follow-ups a bad review opens.
+"""Applicant ratings (好差评): who a rating concerns, and the follow-ups a bad review opens.
 
 Rules, all settings in `RatingSettings`:
 

@@ -1,4 +1,4 @@
-"""Rules besides lateness (DOMAIN.md §4): suspicious speed, refusals without reason, odd hours."""
+"""Rules besides lateness: suspicious speed, refusals without reason, odd hours."""
 
 from __future__ import annotations
 

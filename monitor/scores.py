@@ -1,4 +1,4 @@
-"""Performance scores (绩效考核, DOMAIN.md §7): rates per department and window user, and the monthly score.
+"""Performance scores (绩效考核): rates per department and window user, and the monthly score.
 
 Period: a month `YYYY-MM` or a quarter `YYYY-Qn`, from local midnight (Asia/Shanghai) of its first
 day up to local midnight of the day after its last; an instant t is in it when start <= t < end.
@@ -50,7 +50,7 @@ and no score.
 
 Score (月度考核得分)
 --------------------
-Out of the sum of the weights (DOMAIN.md §7 defaults, 100). Measured parts:
+Out of the sum of the weights (defaults, 100). Measured parts:
     deadlines    = weight × on-time rate
     satisfaction = weight × satisfaction rate
     supervision  = max(0, weight − order_penalty (2) × supervision orders issued to it in the period
@@ -134,7 +134,7 @@ def parse_period(text: str) -> Period:
 
 @dataclass(frozen=True)
 class ScoreSettings:
-    """Weights, deductions and definitions' knobs; defaults are DOMAIN.md §7's."""
+    """Weights, deductions and definitions' knobs; defaults are the centre rules."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     unmeasured_marks: Mapping[str, float] = field(default_factory=dict)

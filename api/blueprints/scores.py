@@ -36,7 +36,7 @@ class ScoreQuerySchema(Schema):
 
 
 def score_settings() -> ScoreSettings:
-    """Return the configured weights and deductions, or DOMAIN.md §7's defaults."""
+    """Return the configured weights and deductions, or the defaults in monitor.scores."""
     configured = current_app.config.get(SETTINGS_KEY)
     if isinstance(configured, ScoreSettings):
         return configured

@@ -12,7 +12,7 @@ from engine.models import Base, UTCDateTime
 
 __all__ = ["LADDER", "AccountabilityRecord"]
 
-# DOMAIN.md §6, lowest rung first.
+# lowest rung first.
 LADDER = {
     1: "提醒", 2: "书面检查", 3: "效能告诫", 4: "通报批评",
     5: "诫勉谈话", 6: "调离/停职", 7: "免职", 8: "纪律处分/移送",
