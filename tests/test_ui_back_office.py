@@ -25,7 +25,7 @@ YEAR = 2026
 # page -> (user, the API calls its module makes when it opens)
 PAGES: dict[str, tuple[str, list[str]]] = {
     "/supervision": ("jiancha", ["/api/supervision/board", "/api/supervision/charts?days=30&months=12",
-                                 "/api/admin/departments"]),
+                                 "/api/admin/departments", "/api/definitions"]),
     "/supervision/alerts": ("jiancha", ["/api/supervision/alerts?page=1&per_page=30"]),
     "/supervision/alerts/1": ("jiancha", ["/api/supervision/alerts/1", "/api/instances/{instance}",
                                           "/api/supervision/accountability/ladder"]),
@@ -41,8 +41,9 @@ PAGES: dict[str, tuple[str, list[str]]] = {
         "/api/definitions/investment_joint_approval/versions/1/xml"]),
     "/designer/investment_joint_approval": ("designer", ["/api/definitions/investment_joint_approval"]),
     "/admin": ("admin", ["/api/admin/departments", "/api/admin/users"]),
-    "/admin/calendar": ("admin", [f"/api/admin/calendar/{YEAR}"]),
+    "/admin/calendar": ("admin", ["/api/admin/calendar/status", f"/api/admin/calendar/{YEAR}"]),
     "/admin/cameras": ("admin", ["/api/cameras"]),
+    "/admin/incidents": ("admin", ["/api/definitions", "/api/admin/incidents"]),
 }
 
 

@@ -1,4 +1,4 @@
-"""Administrator pages (/admin): departments and users, the working-day calendar, cameras and zones."""
+"""Administrator pages (/admin): departments and users, the working-day calendar, cameras, incidents."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ __all__ = ["bp"]
 bp = Blueprint("admin_page", __name__, url_prefix="/admin")
 
 AREA_ZH: dict[str, Any] = {
-    "sections": {"index": "部门与用户", "calendar": "工作日历", "cameras": "视频监控"},
+    "sections": {"index": "部门与用户", "calendar": "工作日历", "cameras": "视频监控",
+                 "incidents": "办件故障"},
     "none": "暂无数据",
     "save": "保存",
     "saved": "已保存。",
@@ -39,6 +40,24 @@ CALENDAR_ZH = {
     "no_year": "{year} 年尚无日历数据，请导入全年日历文件。", "legend_workday": "工作日",
     "legend_holiday": "休息日",
     "legend_noted": "有备注",
+    "legend_provisional": "暂定",
+    "provisional_year": "本年度（{year}年）为暂定日历（仅周末和法定节假日），"
+                        "请上传国务院办公厅通知后的正式日历。",
+    "provisional_workdays": "全年工作日 {n} 天（暂定）",
+    "day_locked": "暂定年度的日期不能逐日调整：该年度的正式日历尚未导入。"
+                  "请先上传国务院办公厅通知后的全年日历。",
+    "checking": "正在计算受影响的办理期限…",
+    "confirm_day": "将 {date} 设为{kind}",
+    "confirm_upload": "导入 {year} 年全年日历（{file}）",
+    "will_recompute": "将重算 {n} 个办理期限。",
+    "none_affected": "没有在办的办理期限受影响。",
+    "moved": "{subject}（办件 #{instance}）：{old} → {new}",
+    "more": "……另有 {n} 个",
+    "subjects": {"task": "办理事项", "shortfall": "容缺补交期限", "order": "督办回复期限",
+                 "follow_up": "差评整改期限"},
+    "confirm": "确认",
+    "recomputed": "已重算 {n} 个办理期限。",
+    "cancelled": "已取消，日历未作改动。",
 }
 CAMERAS_ZH = {
     **AREA_ZH, "title": "视频监控", "cameras": "摄像头", "camera": "摄像头", "zones": "监控区域",
@@ -55,6 +74,29 @@ CAMERAS_ZH = {
     "reference_at": "参考画面采集于 {at}", "no_reference": "尚未采集空座参考画面。",
     "status": {"online": "在线", "offline": "离线", "unknown": "未知", "retired": "已停用"},
     "points": "{n} 个点", "zone_saved": "区域已保存。", "select": "编辑区域", "status_label": "状态",
+}
+
+INCIDENTS_ZH = {
+    **AREA_ZH, "title": "办件故障",
+    "intro": "以下办件因流程图出错（脚本或条件无法计算）而停止运行，监察局已收到红色预警。"
+             "核实原因后可填写更正数据并重试：系统从出错环节继续运行，并重新计算各环节的办理期限、计时和预警。",
+    "empty": "目前没有办件故障。",
+    "query_code": "查询码", "project": "项目名称", "process": "办理流程",
+    "version": "{name}（{key}，第 {n} 版）", "created_at": "受理时间", "step": "出错环节",
+    "reason": "故障原因", "at": "出错时间", "detail": "技术信息",
+    "data_label": "更正数据（JSON，可留空）", "data_placeholder": "例如 {\"score\": 5}",
+    "data_hint": "填写的字段会合并到出错环节的流程数据中；字段名须以英文字母开头，只含字母、数字和下划线。",
+    "retry": "重试", "retrying": "正在重试…",
+    "bad_json": "更正数据不是有效的 JSON，请检查引号、逗号和括号，例如 {\"score\": 5}。",
+    "not_object": "更正数据须为 JSON 对象（花括号括起的“字段名: 值”），例如 {\"score\": 5}。",
+    "bad_key": "字段名“{key}”无效：须以英文字母开头，只含字母、数字和下划线。",
+    "retried": "{code} 已重试，流程恢复运行，办理期限已重新计算。",
+    "retried_done": "{code} 已重试，流程已运行至办结。",
+    "open_tasks": "当前在办环节：",
+    "task_due": "{name}：办理时限 {due}",
+    "still_incident": "{code} 重试后仍然出错（{step}）：{reason}。请检查更正数据后再试。",
+    "track": "查看办理进度",
+    "badge": "故障",
 }
 
 
@@ -74,3 +116,9 @@ def calendar() -> str:
 def cameras() -> str:
     """Cameras with a zone editor over the latest frame and the empty-seat reference button."""
     return render_page("ui/admin/cameras.html", CAMERAS_ZH)
+
+
+@bp.route("/incidents")
+def incidents() -> str:
+    """Applications an error in their diagram stopped, each with a retry (optionally with corrected data)."""
+    return render_page("ui/admin/incidents.html", INCIDENTS_ZH)

@@ -30,6 +30,9 @@ STRINGS_ZH = {
     "remind_note": "请尽快出具审查意见。",
     "late": "已超期",
     "open_work": "办理页",
+    "incident_line": "流程运行出错（{step}）：{reason}。中心管理员已收到告警，处理前不能催办或作出决定。",
+    "decided_incident": "已作出决定，但随后流程运行出错（{step}）：{reason}。"
+                        "中心管理员已收到告警，处理后流程将继续。",
 }
 
 

@@ -45,11 +45,12 @@ COMMON_ZH: dict[str, Any] = {
         "decision must be a short non-empty word": "请选择审查结论。",
         "wrong username or password": "用户名或密码错误。",
     },
-    "warning": {"green": "正常", "yellow": "黄牌预警", "red": "红牌预警", "escalated": "已升级督办"},
+    "warning": {"green": "正常", "yellow": "黄牌预警", "red": "红牌预警", "escalated": "已升级督办",
+                "incident": "故障"},
     "state": {"pending": "待办理", "ready": "待办理", "in_progress": "办理中", "claimed": "办理中",
               "completed": "已完成", "cancelled": "已取消", "paused": "暂停计时", "overdue": "已超期",
               "not_reached": "未到达", "running": "办理中", "suspended": "已暂停", "failed": "异常",
-              "withdrawn": "已撤回"},
+              "withdrawn": "已撤回", "incident": "故障"},
     "decision": {"approve": "同意", "refuse": "不同意", "reject": "不同意", "not_approve": "不同意",
                  "return": "退回"},
     "pause_kind": {"correction": "补正材料", "hearing": "听证", "survey": "现场勘查", "tendering": "招标",
@@ -58,6 +59,15 @@ COMMON_ZH: dict[str, Any] = {
     "days_over": "已超期 {n} 个工作日",
     "due_today": "今日到期",
     "watermark_note": "流程图由 bpmn.io 绘制",
+    # A due time reckoned over a year whose holiday notice is not out yet (the API's `provisional`).
+    "provisional": "暂定",
+    "provisional_note": "{year}年节假日安排尚未发布，按法定节假日暂算",
+    "provisional_notice": "标有“暂定”的办理时限：{note}，正式安排发布后将自动重新计算。",
+    # An instance an error in its diagram stopped (the API's `incident`), told in words staff understand.
+    "incident_reason": {"expression": "条件“{expr}”无法计算", "script": "脚本执行出错",
+                        "missing": "缺少数据“{name}”", "type": "数据类型不符", "unknown": "流程运行出错"},
+    "incident_step": "出错环节",
+    "incident_detail": "技术信息",
 }
 
 

@@ -59,6 +59,7 @@ BOARD_ZH = {
     "process_names": {"complaint_handling": "投诉处理", "one_window_acceptance": "一窗受理"},
     "auto_refresh": "每 {n} 秒自动刷新", "overdue_working_days": "超期 {n} 个工作日",
     "overdue_days": "已超期 {n} 天", "calendar_days_left": "剩余 {n} 天", "query_code": "查询码",
+    "incident_kpi": "办件故障", "incident_hint": "流程运行出错而停止的在办事项，待管理员处理",
 }
 ALERTS_ZH = {**AREA_ZH, "title": "预警列表", "filter": "筛选", "source_label": "来源", "level_label": "级别",
              "state_label": "状态", "opened": "发生时间", "subject": "事由",

@@ -47,6 +47,9 @@ STRINGS_ZH = {
     "throttled": "查询次数过多，请 {seconds} 秒后再试。",
     "load_failed": "暂时无法获取办理进度，请稍后刷新。",
     "qr_alt": "扫码查询办理进度",
+    "incident_status": "办理异常",
+    "incident_state": "办理异常",
+    "incident_hint": "这不是您的原因，您无需重新申请或补交材料；处理完成后本页会恢复显示办理进度。",
 }
 
 

@@ -57,6 +57,10 @@ STRINGS_ZH = {
     "nothing_missing": "请在材料清单中标出需要补正的材料（选择“缺少”）。",
     "reason_required": "不予受理时必须填写理由。",
     "done": "已完成，正在打开回执…",
+    # POST /api/instances answered status "incident": registered, but the diagram failed; no receipt.
+    "incident": "已登记，但流程运行出错（{step}），中心管理员已收到告警，处理后再出具受理通知书。",
+    "incident_code": "本件查询码：{code}。暂不打印受理通知书，请告知申请人中心将尽快处理。",
+    "next_application": "继续受理下一件",
 }
 
 RECEIPT_ZH = {
@@ -89,6 +93,7 @@ RECEIPT_ZH = {
     "correction_text": "您提交的申请材料不齐全或不符合法定形式，请一次性补正以下材料后重新提交：",
     "refusal_text": "经审查，您的申请不予受理。",
     "qr_alt": "扫码查询办理进度",
+    "incident": "本件已登记，但流程运行出错（{step}），中心管理员已收到告警，处理后再出具受理通知书。",
 }
 
 

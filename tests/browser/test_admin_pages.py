@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from tests.conftest import ADMIN_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-DAY = "2026-12-31"  # a Thursday after every demo deadline, so other browser tests keep their dates
+# A Thursday inside the demo applications' stage-one limits (the session's clock starts on 2026-12-07), so a
+# change moves open deadlines; the test puts it back, and the deadlines with it.
+DAY = "2026-12-31"
 
 
 def _admin(page, base: str) -> None:
@@ -66,14 +69,28 @@ def test_admin_toggles_a_calendar_day_with_a_note(live_url: str, desktop) -> Non
     form.wait_for(state="visible")
     form.locator("input[name=note]").fill("年终盘点闭馆（测试）")
     desktop.click("#toggle-day")
+    # first a dry run: the page says how many open deadlines move, and stores nothing before it is confirmed
+    confirm = desktop.locator("#confirm")
+    confirm.wait_for(state="visible")
+    moved = int(confirm.get_attribute("data-count"))
+    assert moved > 0, "the demo applications' deadlines run over the last day of 2026"
+    assert f"将重算 {moved} 个办理期限" in confirm.inner_text()
+    assert "→ 2027-" in desktop.locator("#confirm-list").inner_text()  # old → new dates, in Beijing time
+    assert _calendar_day(live_url, token, DAY)["is_workday"] is True
+    shot(desktop, "admin-calendar-confirm")
+    desktop.click("#confirm-yes")
     desktop.wait_for_selector(f".day.holiday.noted[data-date='{DAY}']")
+    assert f"已重算 {moved} 个办理期限" in desktop.locator("#status").inner_text()
     saved = _calendar_day(live_url, token, DAY)
-    assert saved == {"date": DAY, "is_workday": False, "note": "年终盘点闭馆（测试）"}
+    assert saved == {"date": DAY, "is_workday": False, "note": "年终盘点闭馆（测试）", "provisional": False}
     shot(desktop, "admin-calendar")
 
-    # and back, so the shared server's calendar is as the demo seeded it
+    # and back, so the shared server's calendar (and every deadline) is as the demo seeded it
     form.locator("input[name=note]").fill("")
     desktop.click("#toggle-day")
+    confirm.wait_for(state="visible")
+    assert int(confirm.get_attribute("data-count")) == moved
+    desktop.click("#confirm-yes")
     desktop.wait_for_selector(f".day.workday[data-date='{DAY}']")
     assert _calendar_day(live_url, token, DAY)["is_workday"] is True
 
@@ -90,13 +107,37 @@ def test_admin_loads_a_year_from_a_csv_file(live_url: str, desktop, tmp_path) ->
 
     _admin(desktop, live_url)
     desktop.goto(f"{live_url}/admin/calendar?year={year}")
-    desktop.wait_for_selector(f"body[data-year='{year}']")
-    assert str(year) in desktop.locator("#status").inner_text()  # no data for that year yet
+    desktop.wait_for_selector(f"body[data-year='{year}'][data-provisional=true]")
+    # not loaded yet: the provisional year (weekends and statutory holidays), marked as such, days locked
+    note = desktop.locator("#provisional-year")
+    assert f"本年度（{year}年）为暂定日历（仅周末和法定节假日）" in note.inner_text() and note.is_visible()
+    assert "请上传国务院办公厅通知后的正式日历" in note.inner_text()
+    # the session's clock says December 2026: next year's notice is missing, so the banner is up
+    banner = desktop.locator("#calendar-banner")
+    assert banner.is_visible() and "2027年节假日安排尚未导入" in banner.inner_text()
+    desktop.click(f".day.provisional[data-date='{year}-01-01']")
+    assert desktop.locator("#toggle-day").is_disabled() and desktop.locator("#day-locked").is_visible()
+    shot(desktop, "admin-calendar-provisional")
+
+    desktop.set_input_files("#upload", str(upload))  # previewed, then cancelled: nothing stored
+    desktop.locator("#confirm").wait_for(state="visible")
+    assert "将重算 0 个办理期限" in desktop.locator("#confirm-count").inner_text()
+    desktop.click("#confirm-no")
+    assert desktop.locator("#confirm").is_hidden()
+    token = api_token(live_url, "admin", ADMIN_PASSWORD)
+    assert _calendar_day(live_url, token, f"{year}-01-01")["provisional"] is True
+
     desktop.set_input_files("#upload", str(upload))
-    desktop.wait_for_selector(f".day.holiday.noted[data-date='{year}-01-01']")
+    desktop.locator("#confirm").wait_for(state="visible")
+    desktop.click("#confirm-yes")
+    desktop.wait_for_selector(f".day.holiday.noted[data-date='{year}-01-01']:not(.provisional)")
     assert desktop.locator(f".day.workday[data-date='{year}-01-02']").is_visible()
+    assert desktop.locator("#provisional-year").is_hidden()
+    assert "已重算 0 个办理期限" in desktop.locator("#status").inner_text()
     expected = sum(1 for row in rows[1:] if ",true," in row)
     assert f"全年工作日 {expected} 天" in desktop.locator("#workdays").inner_text()
+    assert _calendar_day(live_url, token, f"{year}-01-01") == {
+        "date": f"{year}-01-01", "is_workday": False, "note": "元旦", "provisional": False}
 
 
 def _camera(base: str, token: str, folder: Path) -> dict:
@@ -118,6 +159,12 @@ def _camera(base: str, token: str, folder: Path) -> dict:
 def test_admin_draws_a_zone_polygon_over_the_frame_and_saves_it(live_url: str, desktop, tmp_path) -> None:
     token = api_token(live_url, "admin", ADMIN_PASSWORD)
     camera = _camera(live_url, token, tmp_path / "camera")
+    # The page shows the frame the video worker stored (the web never opens a source): wait for it.
+    deadline = time.monotonic() + 40
+    while requests.get(f"{live_url}/api/cameras/{camera['id']}/frame", timeout=10,
+                       headers={"Authorization": f"Bearer {token}"}).status_code != 200:
+        assert time.monotonic() < deadline, "the video worker stored no frame"
+        time.sleep(0.5)
     _admin(desktop, live_url)
     desktop.goto(f"{live_url}/admin/cameras?camera={camera['id']}")
     desktop.wait_for_selector("body[data-frame=loaded]")

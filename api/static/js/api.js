@@ -269,3 +269,55 @@ export function countdown(daysLeft) {
   if (daysLeft === 0) return t.due_today;
   return fmt(t.days_over, { n: -daysLeft });
 }
+
+/** Format any ISO instant (UTC or with an offset) in Beijing time as "2026-11-23 17:30". */
+export function beijingTime(iso) {
+  if (!iso) return "—";
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return when(iso);
+  return new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** The year of a provisional due time, for "2027年节假日安排尚未发布，按法定节假日暂算". */
+export function provisionalNote(dueAt) {
+  const year = String(dueAt || "").slice(0, 4);
+  return fmt(strings().provisional_note, { year });
+}
+
+/**
+ * A small "暂定" badge after a due date reckoned over a year whose holiday notice is not out yet
+ * (the API's `provisional`), its explanation in the tooltip; null for an ordinary due date.
+ */
+export function provisionalBadge(item) {
+  if (!item?.provisional || !item.due_at) return null;
+  const t = strings();
+  const note = provisionalNote(item.due_at);
+  return el("span", { class: "badge provisional", title: note, "aria-label": `${t.provisional}：${note}` },
+    t.provisional);
+}
+
+/** The page-level line that explains the 暂定 badges, from the latest provisional due date shown. */
+export function provisionalNotice(items) {
+  const due = items.filter((i) => i?.provisional && i.due_at).map((i) => i.due_at).sort().pop();
+  if (!due) return null;
+  return el("p", { class: "notice provisional-notice" },
+    fmt(strings().provisional_notice, { note: provisionalNote(due) }));
+}
+
+/**
+ * An incident's reason in words staff understand ("条件“score > 3”无法计算：缺少数据“score”"); the
+ * engine's own message stays available as the technical detail.
+ */
+export function incidentReason(reason) {
+  const words = strings().incident_reason || {};
+  const text = String(reason || "");
+  const parts = [];
+  const expression = text.match(/Error evaluating expression '([^']*)'/);
+  if (expression) parts.push(fmt(words.expression, { expr: expression[1] }));
+  else if (/Error executing script/i.test(text)) parts.push(words.script);
+  const missing = text.match(/name '(\w+)' is not defined/);
+  if (missing) parts.push(fmt(words.missing, { name: missing[1] }));
+  else if (/TypeError/.test(text)) parts.push(words.type);
+  if (!parts.length) parts.push(words.unknown);
+  return parts.join("：");
+}

@@ -26,7 +26,13 @@ export function statesById(tasks) {
 export async function showDiagram(container, xml, states) {
   if (!window.BpmnJS) throw new Error("bpmn-js is not loaded");
   const viewer = new window.BpmnJS({ container });
-  await viewer.importXML(xml);
+  let text = xml;
+  if (!/BPMNDiagram/.test(text)) {
+    // A diagram deployed without layout (DI), e.g. written by hand: lay it out here, as the designer does.
+    const { layoutProcess } = await import("/static/vendor/bpmn-auto-layout/bpmn-auto-layout.js");
+    text = await layoutProcess(text);
+  }
+  await viewer.importXML(text);
   const canvas = viewer.get("canvas");
   canvas.zoom("fit-viewport", "auto");
   const diagram = {

@@ -39,6 +39,17 @@ function facts(rows) {
 }
 
 function render(instance) {
+  if (instance.status === "incident") {
+    // No acceptance notice for an application an error in its diagram stopped: it is issued after the retry.
+    const problem = document.getElementById("problem");
+    problem.className = "notice incident no-print";
+    problem.textContent = fmt(t.incident, { step: instance.incident?.task || "—" });
+    problem.hidden = false;
+    document.getElementById("print-a4").hidden = true;
+    document.getElementById("print-slip").hidden = true;
+    document.getElementById("status-line").hidden = true;
+    return;
+  }
   const what = paper(instance);
   const title = { receipt: t.receipt_a4, refusal: t.refusal_title, correction: t.correction_title }[what.kind];
   const code = formatCode(instance.query_code);

@@ -1,6 +1,6 @@
 // Applicant tracking: progress by query code, each department's state and countdown, pauses with their
 // reasons, and the diagram coloured by state; refreshes itself while the page is open.
-import { api, countdown, el, fmt, strings, when } from "../api.js";
+import { api, countdown, el, fmt, provisionalBadge, provisionalNotice, strings, when } from "../api.js";
 import { legend, showDiagram, statesById } from "../diagram.js";
 import { drawHeader } from "../session.js";
 
@@ -30,6 +30,11 @@ function problem(message) {
 
 function notices(data) {
   const items = [];
+  if (data.status === "incident") {
+    // Only what the API says the applicant may know: it is known and being handled; no engine details.
+    items.push(el("div", { class: "notice incident", id: "incident", role: "alert" },
+      el("div", {}, data.stage), el("div", { class: "muted" }, t.incident_hint)));
+  }
   if (data.correction) {
     items.push(el("div", { class: "notice", id: "correction" }, fmt(t.correction, { reason: data.correction.reason }),
       data.correction.missing_documents.length
@@ -50,24 +55,28 @@ function notices(data) {
   document.getElementById("notices").replaceChildren(...items);
 }
 
-function departmentItem(task, state) {
-  const warn = state === "overdue" ? "warn-red" : state === "completed" ? "warn-green" : "";
-  return el("li", { class: warn, dataset: { bpmnId: task.bpmn_id, state } },
+function departmentItem(task, state, incident) {
+  const stopped = incident && state !== "completed" && state !== "not_reached";
+  const warn = stopped ? "warn-incident" : state === "overdue" ? "warn-red" : state === "completed" ? "warn-green" : "";
+  return el("li", { class: warn, dataset: { bpmnId: task.bpmn_id, state: stopped ? "incident" : state } },
     el("div", { class: "actions" },
       el("strong", {}, task.department_name),
-      el("span", { class: `badge state-${state}` }, t.state[state] || state)),
+      stopped ? el("span", { class: "badge state-incident" }, t.incident_state)
+        : el("span", { class: `badge state-${state}` }, t.state[state] || state)),
     el("div", {}, task.name),
-    el("div", { class: "muted" },
-      state === "completed"
-        ? `${t.completed_at}：${when(task.completed_at)}${task.decision ? ` · ${t.result}：${t.decision[task.decision] || task.decision}` : ""}`
-        : `${t.due}：${when(task.due_at)} · ${countdown(task.working_days_left)}`));
+    state === "completed"
+      ? el("div", { class: "muted" }, `${t.completed_at}：${when(task.completed_at)}${task.decision ? ` · ${t.result}：${t.decision[task.decision] || task.decision}` : ""}`)
+      : el("div", { class: "muted due" }, `${t.due}：${when(task.due_at)}`, provisionalBadge(task),
+        ` · ${countdown(task.working_days_left)}`));
 }
 
 function render(data) {
   document.getElementById("problem").hidden = true;
   setText("project-name", data.project_name);
   setText("query-code", data.query_code);
-  setText("status", data.blzt_name || t.state[data.status] || data.status);
+  const incident = data.status === "incident";
+  setText("status", incident ? t.incident_status : data.blzt_name || t.state[data.status] || data.status);
+  document.getElementById("status").classList.toggle("status-incident", incident);
   setText("stage", data.stage);
   setText("accepted-at", when(data.accepted_at));
   show("completed-label", !!data.completed_at);
@@ -79,7 +88,8 @@ function render(data) {
   notices(data);
   const states = statesById(data.tasks);
   document.getElementById("departments").replaceChildren(
-    ...data.tasks.map((task) => departmentItem(task, statesById([task])[task.bpmn_id])));
+    ...data.tasks.map((task) => departmentItem(task, statesById([task])[task.bpmn_id], incident)));
+  document.getElementById("provisional-note").replaceChildren(provisionalNotice(data.tasks) || "");
   show("summary");
   show("departments-card");
   return states;

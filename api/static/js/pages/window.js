@@ -1,6 +1,6 @@
 // Window intake: register an application (accept, with 容缺 documents if any), or record a one-time
 // correction notice or a refusal through the acceptance process; then open the printable receipt.
-import { api, ApiError, clearErrors, el, showErrors, strings } from "../api.js";
+import { api, ApiError, clearErrors, el, fmt, showErrors, strings } from "../api.js";
 import { requireSession } from "../session.js";
 
 const INTAKE_PROCESS = "one_window_acceptance";  // records refusals and correction notices
@@ -174,21 +174,43 @@ form.addEventListener("change", () => {
   document.getElementById("shortfall").hidden = !checklist().shortfall.length;
 });
 
+/**
+ * Registered, but an error in the diagram stopped it at once: no 受理通知书 is printed until the
+ * administrator has retried it. The buttons stay disabled so the same application is not registered twice.
+ */
+function showIncident(started) {
+  const box = document.getElementById("incident");
+  const stopped = started.incident || {};
+  const code = String(started.query_code || "").match(/.{1,4}/g)?.join("-") || "—";
+  box.replaceChildren(
+    el("div", {}, fmt(t.incident, { step: stopped.task || "—" })),
+    el("div", { class: "muted" }, fmt(t.incident_code, { code })),
+    el("div", { class: "actions" }, el("a", { class: "button", href: "/window" }, t.next_application)));
+  box.hidden = false;
+  box.scrollIntoView({ block: "center" });
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(form);
   const outcome = event.submitter ? event.submitter.value : "accept";
   const buttons = form.querySelectorAll("button[type=submit]");
   buttons.forEach((b) => { b.disabled = true; });
+  let registered = false;
   try {
     const docsState = checklist();
     const started = outcome === "accept" ? await accept(docsState) : await notAccepted(outcome, docsState);
+    registered = true;
+    if (started.status === "incident") {
+      showIncident(started);
+      return;
+    }
     document.getElementById("done").hidden = false;
     location.assign(`/window/receipt/${started.id}`);
   } catch (err) {
     showErrors(form, err);
   } finally {
-    buttons.forEach((b) => { b.disabled = false; });
+    if (!registered) buttons.forEach((b) => { b.disabled = false; });
   }
 });
 

@@ -1,6 +1,9 @@
 // One application's work page for a department: claim, decide with an opinion, pause/resume the clock,
 // ask for more time; read-only progress of the other departments, the history and the diagram.
-import { api, clearErrors, countdown, el, fmt, showErrors, showProblem, strings, when } from "../api.js";
+import {
+  api, beijingTime, clearErrors, countdown, el, fmt, incidentReason, provisionalBadge, provisionalNotice, showErrors,
+  showProblem, strings, when,
+} from "../api.js";
 import { legend, showDiagram, statesById } from "../diagram.js";
 import { requireSession } from "../session.js";
 
@@ -9,6 +12,7 @@ const session = requireSession(["reviewer", "lead", "window", "supervisor"]);
 const root = document.getElementById("work");
 const id = root.dataset.instance;
 let diagram = null;
+let incident = null;  // {reason, task, at} while an error in the diagram stops this application
 
 const OPEN = new Set(["ready", "claimed"]);
 
@@ -26,10 +30,18 @@ function actionForm(name, children, submit) {
     const buttons = form.querySelectorAll("button");
     buttons.forEach((b) => { b.disabled = true; });
     try {
-      await submit(form);
+      const result = await submit(form);
       await load();
       const saved = document.getElementById("saved");
-      saved.textContent = t.saved;
+      if (result?.instance_status === "incident") {
+        // The step was recorded, but what the diagram does next failed: say so, not just "saved".
+        const stopped = result.incident || {};
+        saved.className = "notice incident";
+        saved.textContent = fmt(t.completed_incident, { step: stopped.task || "—", reason: incidentReason(stopped.reason) });
+      } else {
+        saved.className = "notice ok";
+        saved.textContent = t.saved;
+      }
       saved.hidden = false;
     } catch (err) {
       showErrors(form, err);
@@ -41,10 +53,13 @@ function actionForm(name, children, submit) {
 }
 
 function taskPanel(task) {
-  const panel = el("section", { class: `card task-panel warn-${task.warning_level}`, dataset: { taskId: task.id } },
+  const level = incident ? "incident" : task.warning_level;
+  const panel = el("section", { class: `card task-panel warn-${level}`, dataset: { taskId: task.id } },
     el("h2", {}, task.name),
-    el("p", {}, el("span", { class: `badge warn-${task.warning_level}` }, t.warning[task.warning_level]), " ",
-      `${t.due}：${when(task.due_at)} · `, el("span", { class: "countdown" }, countdown(task.working_days_left))));
+    el("p", {}, el("span", { class: `badge warn-${level}` }, t.warning[level]), " ",
+      `${t.due}：${when(task.due_at)}`, provisionalBadge(task), " · ",
+      el("span", { class: "countdown" }, countdown(task.working_days_left))));
+  if (incident) return panel;  // nothing can be claimed, decided or paused until the administrator retries
   if (task.pause) {
     panel.append(el("p", { class: "notice", id: "pause-notice" }, fmt(t.paused_since, {
       since: when(task.pause.since), kind: t.pause_kind[task.pause.kind] || task.pause.kind, reason: task.pause.reason })));
@@ -90,33 +105,51 @@ function taskPanel(task) {
 let departmentNames = {};
 
 function progressItem(task) {
-  const state = statesById([task])[task.bpmn_id] || task.status;
-  return el("li", { class: `warn-${task.warning_level}`, dataset: { department: task.department } },
+  const stopped = incident && OPEN.has(task.status);
+  const state = stopped ? "incident" : statesById([task])[task.bpmn_id] || task.status;
+  return el("li", { class: `warn-${stopped ? "incident" : task.warning_level}`, dataset: { department: task.department } },
     el("div", { class: "actions" }, el("strong", {}, departmentNames[task.department] || task.department), task.name,
       el("span", { class: `badge state-${state}` }, t.state[state] || state)),
-    el("div", { class: "muted" }, OPEN.has(task.status)
-      ? `${t.due}：${when(task.due_at)} · ${countdown(task.working_days_left)}`
-      : `${when(task.completed_at)} ${task.submission?.decision ? t.decision[task.submission.decision] || task.submission.decision : ""}`));
+    OPEN.has(task.status)
+      ? el("div", { class: "muted" }, `${t.due}：${when(task.due_at)}`, provisionalBadge(task),
+        ` · ${countdown(task.working_days_left)}`)
+      : el("div", { class: "muted" },
+        `${when(task.completed_at)} ${task.submission?.decision ? t.decision[task.submission.decision] || task.submission.decision : ""}`));
 }
 
 function historyItem(event) {
   const d = event.details || {};
-  const extra = [departmentNames[d.department] || d.department, d.decision && (t.decision[d.decision] || d.decision), d.opinion, d.reason, d.note]
+  let extra = [departmentNames[d.department] || d.department, d.decision && (t.decision[d.decision] || d.decision), d.opinion, d.reason, d.note]
     .filter(Boolean).join(" · ");
+  if (event.action === "instance.incident") extra = `${d.task_name || d.task || "—"} · ${incidentReason(d.message)}`;
+  if (event.action === "deadline.recomputed") extra = `${beijingTime(d.old)} → ${beijingTime(d.new)}`;
   return el("li", { dataset: { action: event.action } },
     `${when(event.at)} ${event.actor || ""} ${t.actions[event.action] || event.action}${extra ? `：${extra}` : ""}`);
 }
 
+function drawIncident(instance) {
+  incident = instance.incident || null;
+  const box = document.getElementById("incident-notice");
+  box.hidden = !incident;
+  if (!incident) return;
+  box.replaceChildren(el("div", {}, t.incident_title),
+    el("div", { class: "muted" }, fmt(t.incident_notice, { step: incident.task || "—", reason: incidentReason(incident.reason) })),
+    el("small", { title: incident.reason || "" }, fmt(t.incident_since, { at: beijingTime(incident.at) })));
+}
+
 function render(instance) {
   departmentNames = instance.departments || {};
+  drawIncident(instance);
   document.getElementById("project-name").textContent = instance.project.name;
   document.getElementById("facts").replaceChildren(
     el("dt", {}, t.query_code), el("dd", {}, instance.query_code),
     el("dt", {}, t.applicant), el("dd", {}, `${instance.applicant.name}（${instance.applicant.contact}）`),
-    el("dt", {}, t.status), el("dd", {}, instance.blzt_name || t.state[instance.status] || instance.status));
+    el("dt", {}, t.status), el("dd", {}, incident ? t.state.incident : instance.blzt_name || t.state[instance.status] || instance.status));
   const mine = instance.tasks.filter((x) => x.department === session.department && OPEN.has(x.status));
   const others = instance.tasks.filter((x) => !mine.includes(x) && x.status !== "cancelled");
   document.getElementById("my-tasks").replaceChildren(...mine.map(taskPanel));
+  document.getElementById("provisional-note").replaceChildren(
+    ...[provisionalNotice(instance.tasks.filter((x) => OPEN.has(x.status)))].filter(Boolean));
   document.getElementById("progress").replaceChildren(...others.map(progressItem));
   document.getElementById("history").replaceChildren(...instance.history.map(historyItem));
   root.hidden = false;

@@ -1,6 +1,7 @@
 // Department worklist: own open tasks one page at a time, sortable by due date, coloured by warning level,
 // with a working-day countdown; each row opens the application's work page.
-import { api, countdown, el, fmt, showProblem, strings, when } from "../api.js";
+import { api, countdown, el, fmt, incidentReason, provisionalBadge, provisionalNotice, showProblem, strings, when }
+  from "../api.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
@@ -12,21 +13,33 @@ let page = 1;
 document.getElementById("dept-name").textContent = session.department_name || "";
 
 function statusBadge(task) {
-  const state = task.pause ? "paused" : task.overdue ? "overdue" : task.status;
+  const state = task.incident ? "incident" : task.pause ? "paused" : task.overdue ? "overdue" : task.status;
   return el("span", { class: `badge state-${state}` }, t.state[state] || state);
+}
+
+/** Why an incident stops the task: in words, with the engine's message in the tooltip. */
+function incidentLine(incident) {
+  const step = incident.task || "—";
+  return el("div", { class: "incident-reason", title: incident.reason || "" },
+    fmt(t.incident_cause, { reason: incidentReason(incident.reason), step }), el("br"),
+    el("small", {}, t.incident_row));
 }
 
 function row(task) {
   const cell = (label, ...content) => el("td", { "data-label": label }, ...content);
-  return el("tr", { class: `warn-${task.warning_level}`, dataset: { taskId: task.id, due: task.due_at || "" } },
-    cell(t.project, el("a", { href: `/worklist/${task.instance_id}?task=${task.id}` }, task.project_name || `#${task.instance_id}`)),
-    cell(t.task, task.name),
+  const href = `/worklist/${task.instance_id}?task=${task.id}`;
+  // An incident's task is neither on time nor late: it shows as 故障 and cannot be worked on until retried.
+  const level = task.incident ? "incident" : task.warning_level;
+  return el("tr", { class: `warn-${level}`, dataset: { taskId: task.id, due: task.due_at || "", ...(task.incident ? { incident: "true" } : {}) } },
+    cell(t.project, el("a", { href }, task.project_name || `#${task.instance_id}`)),
+    cell(t.task, task.name, task.incident ? incidentLine(task.incident) : null),
     cell(t.status, statusBadge(task)),
-    cell(t.warning_level, el("span", { class: `badge warn-${task.warning_level}` }, t.warning[task.warning_level])),
-    cell(t.due, when(task.due_at)),
+    cell(t.warning_level, task.incident ? "—"
+      : el("span", { class: `badge warn-${task.warning_level}` }, t.warning[task.warning_level])),
+    cell(t.due, when(task.due_at), provisionalBadge(task)),
     cell(t.countdown, el("span", { class: "countdown" }, countdown(task.working_days_left))),
     cell(t.assignee, task.assignee || "—"),
-    el("td", {}, el("a", { href: `/worklist/${task.instance_id}?task=${task.id}`, class: "open" }, t.open)));
+    el("td", {}, el("a", { href, class: "open" }, task.incident ? t.view : t.open)));
 }
 
 async function load() {
@@ -36,6 +49,8 @@ async function load() {
     const pages = Math.max(1, Math.ceil(data.total / PER_PAGE));
     document.querySelector("#tasks tbody").replaceChildren(...data.items.map(row));
     document.getElementById("tasks").hidden = !data.items.length;
+    document.getElementById("provisional-note").replaceChildren(
+      ...[provisionalNotice(data.items.filter((i) => !i.incident))].filter(Boolean));
     document.getElementById("empty").hidden = !!data.items.length;
     document.getElementById("total").textContent = fmt(t.total, { n: data.total });
     document.getElementById("pager").hidden = pages < 2;

@@ -8,9 +8,11 @@ const t = strings();
 // A wall display may choose its own rate (?refresh=5); never faster than every 2 seconds.
 const REFRESH_SECONDS = Math.max(2, Number(new URLSearchParams(location.search).get("refresh")) || 15);
 let refreshes = 0;
-const LEVELS = ["green", "yellow", "red", "escalated"];
-const COLOURS = { green: "#15803d", yellow: "#ca8a04", red: "#b91c1c", escalated: "#7e22ce" };
+// Work an incident stopped (an error in its diagram) is counted in its own column, apart from the warnings.
+const LEVELS = ["green", "yellow", "red", "escalated", "incident"];
+const COLOURS = { green: "#15803d", yellow: "#ca8a04", red: "#b91c1c", escalated: "#7e22ce", incident: "#7f1d1d" };
 let names = {};
+let processNames = {};  // definition key -> its name, for diagrams without named stages
 let lastBoard = null;
 const charts = {};
 
@@ -39,13 +41,16 @@ function drawKpis(board) {
     el("a", { class: "kpi kpi-alerts", href: alertsTodayUrl(today) },
       el("strong", {}, today.total), el("span", {}, t.alerts_today),
       el("small", {}, Object.entries(today.by_source).map(([s, n]) => `${label("source", s)} ${n}`).join(" · "))),
-    ...LEVELS.map((level) => el("div", { class: `kpi warn-${level}` },
-      el("strong", {}, totals[level]), el("span", {}, t.warning[level]))));
+    ...LEVELS.filter((level) => level !== "incident").map((level) => el("div", { class: `kpi warn-${level}` },
+      el("strong", {}, totals[level]), el("span", {}, t.warning[level]))),
+    el("a", { class: "kpi warn-incident", href: "/supervision/alerts?source=incident", title: t.incident_hint },
+      el("strong", {}, totals.incident), el("span", {}, t.incident_kpi), el("small", {}, t.incident_hint)));
 }
 
 function drawCells(board) {
   // Stages s1…s4 have names; other processes count as one stage named by their key.
-  const stageName = (c) => (c.stage_name && c.stage_name !== c.stage ? c.stage_name : t.process_names?.[c.stage] || c.stage);
+  const stageName = (c) => (c.stage_name && c.stage_name !== c.stage ? c.stage_name
+    : t.process_names?.[c.stage] || processNames[c.stage] || c.stage);
   const stages = [...new Map(board.cells.map((c) => [c.stage, stageName(c)])).entries()].sort();
   const departments = [...new Set(board.cells.map((c) => c.department))].sort();
   const byKey = new Map(board.cells.map((c) => [`${c.department}|${c.stage}`, c]));
@@ -80,9 +85,11 @@ async function showItems(department, stage, stageName, level) {
         el("h3", {}, fmt(t.items_title, { department: names[department] || department, stage: stageName }),
           " ", el("span", { class: `badge warn-${level}` }, t.warning[level])),
         el("button", { type: "button", onclick: () => { box.hidden = true; } }, t.items_close)),
-      table([[t.project, (i) => i.project_name], [t.query_code, (i) => i.query_code], [t.task, (i) => i.name],
+      table([[t.project, (i) => i.project_name], [t.query_code, (i) => i.query_code],
+        [t.task, (i) => (i.instance_status === "incident"
+          ? el("span", {}, i.name, " ", el("span", { class: "badge warn-incident" }, t.warning.incident)) : i.name)],
         [t.due, (i) => `${when(i.due_at)}（${dueText(i)}）`]], result.items,
-      (i) => ({ class: `warn-${i.level}` })));
+      (i) => ({ class: `warn-${i.instance_status === "incident" ? "incident" : i.level}` })));
     box.scrollIntoView({ block: "nearest" });
   } catch (err) {
     showProblem(box, err);
@@ -171,8 +178,18 @@ async function refresh() {
   }
 }
 
+/** {key: name} of the deployed processes; empty on failure (the keys are shown then). */
+async function loadProcessNames() {
+  try {
+    const { items } = await api("GET", "/api/definitions");
+    return Object.fromEntries(items.filter((d) => d.name).map((d) => [d.key, d.name]));
+  } catch {
+    return {};
+  }
+}
+
 async function start() {
-  names = await departmentNames();
+  [names, processNames] = await Promise.all([departmentNames(), loadProcessNames()]);
   await refresh();
   // ECharts is a classic deferred script: it has run before this module, but wait just in case.
   if (!window.echarts) await new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
