@@ -12,7 +12,7 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -27,6 +27,7 @@ from engine.commands.warnings import RefreshWarningsCommand, instances_with_due_
 from engine.database import writer_sessionmaker
 from engine.models import TimerRecord
 from engine.tracking_guard import PurgeOldMissesCommand
+from engine.transient_errors import RetryPacer, is_transient_database_error
 from engine.workdays import SHANGHAI
 from monitor.board import refresh_board_snapshot
 from monitor.chain_anchor import anchor_interval, write_anchor, write_anchor_at_shutdown
@@ -186,6 +187,22 @@ def _tick(app: Flask, seconds: float) -> None:
         sweep_complaint_outcomes(services().executor)
 
 
+def _check_calendar_at_start(app: Flask, scheduler: BlockingScheduler, pacer: RetryPacer) -> None:
+    """Check now; if the database is briefly unavailable, try again shortly rather than die or wait a day.
+
+    The sweeps need no such care: APScheduler logs a failed run and the next interval tries again.
+    """
+    try:
+        check_calendar(app)
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        delay = pacer.failed()
+        log.warning("calendar check at start-up: database unavailable (%s); retrying in %.1f s", exc, delay)
+        scheduler.add_job(_check_calendar_at_start, "date", args=[app, scheduler, pacer],
+                          run_date=datetime.now(UTC) + timedelta(seconds=delay))
+
+
 def run_scheduler(app: Flask) -> None:
     """Block, sweeping at the configured interval; overlapping sweeps are skipped, not stacked."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(levelname)s %(message)s")
@@ -203,6 +220,7 @@ def run_scheduler(app: Flask) -> None:
                       id="tracking-miss-purge", coalesce=True)
     scheduler.add_job(write_anchor, "interval", args=[app], seconds=anchor_interval(app), id="chain-anchor")
     write_anchor_at_shutdown(scheduler, app)
-    check_calendar(app)  # at start-up too: a server started in December must not wait for 01:00
+    # at start-up too: a server started in December must not wait for 01:00
+    _check_calendar_at_start(app, scheduler, RetryPacer())
     log.info("scheduler %s sweeping every %.1f s", OWNER, interval)
     scheduler.start()

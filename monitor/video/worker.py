@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.commands import Actor, CommandExecutor
+from engine.transient_errors import RetryPacer, is_transient_database_error
 from engine.workdays import Clock, WorkingCalendar
 
 from ..models import Alert, Camera, VideoEvent
@@ -28,6 +31,7 @@ __all__ = ["VIDEO_ACTOR", "VideoWorker"]
 log = logging.getLogger(__name__)
 VIDEO_ACTOR = Actor.system("video")
 HEALTH_EVERY = timedelta(seconds=30)
+T = TypeVar("T")
 
 
 @dataclass
@@ -81,6 +85,7 @@ class VideoWorker:
         self.runners: dict[int, _Runner] = {}
         self._next_reload: datetime | None = None
         self._next_prune: datetime | None = None
+        self.pacer = RetryPacer()
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -93,14 +98,30 @@ class VideoWorker:
         return closed
 
     def run(self, stop: threading.Event, idle_s: float = 0.05) -> None:
-        """Work until `stop` is set."""
-        self.start()
+        """Work until `stop` is set, waiting out a database that is briefly unavailable."""
+        while not stop.is_set() and self._attempt(self.start, stop) is None:
+            pass
         try:
             while not stop.is_set():
-                if self.step() == 0:
+                processed = self._attempt(self.step, stop)
+                if processed == 0:
                     stop.wait(idle_s)
         finally:
             self.close()
+
+    def _attempt(self, work: Callable[[], T], stop: threading.Event) -> T | None:
+        """Run `work`; on a transient database error log it, pause (doubling) and return None."""
+        try:
+            result = work()
+        except Exception as exc:
+            if not is_transient_database_error(exc):
+                raise
+            delay = self.pacer.failed()
+            log.warning("database unavailable (%s); camera work resumes in %.1f s", exc, delay)
+            stop.wait(delay)
+            return None
+        self.pacer.succeeded()
+        return result
 
     def close(self) -> None:
         """Release every source (open events stay open; the next start-up closes them)."""
