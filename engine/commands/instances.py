@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, Problem
 from ..models import Instance, ProcessDefinition
 from ..query_codes import new_query_code
-from ..unit_of_work import InstanceChange, change_instance, create_instance
+from ..unit_of_work import InstanceChange, change_instance, create_instance, run_or_incident
 from .executor import CommandContext
 from .shortfalls import open_shortfall, shortfall_problems
 
@@ -119,10 +121,25 @@ class RetryInstanceCommand:
             for task in errored:
                 task.data.update(self.data)
                 task._set_state(TaskState.READY)
+            stuck = _stuck_arrivals(change.workflow)
+            for task in stuck:
+                task.parent.data.update(self.data)  # the arrival reads its predecessor's data
             change.instance.status = "running"
             change.instance.error = None
             change.record("instance.retried", None, data=self.data,
-                          tasks=[t.task_spec.bpmn_id for t in errored])
+                          tasks=[t.task_spec.bpmn_id for t in [*errored, *stuck]])
+            run_or_incident(change, lambda: [t.task_spec._update(t) for t in stuck])
             return change.instance
 
         return change_instance(ctx, self.instance_id, act)
+
+
+def _stuck_arrivals(workflow: BpmnWorkflow) -> list[Task]:
+    """Tasks whose arrival failed: still FUTURE although the task before them completed.
+
+    A condition that fails as the token arrives (a conditional event's, say) raises before the task
+    ever becomes READY or ERROR, so there is nothing in ERROR to reset; the retry makes the token
+    arrive again instead.
+    """
+    return [t for t in workflow.get_tasks(state=TaskState.FUTURE)
+            if t.parent is not None and t.parent.state == TaskState.COMPLETED]
