@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from engine.engine_budget import EngineBudgetError
 from engine.exceptions import ConflictError, EngineError, ForbiddenError, InvalidError, NotFoundError
 
-__all__ = ["error_response", "http_error_response", "register_error_handlers"]
+__all__ = ["ErrorBodySchema", "error_response", "http_error_response", "register_error_handlers"]
 
 STATUS_BY_ERROR: dict[type[EngineError], int] = {
     EngineBudgetError: 422,  # the diagram did too much: an incident now, the request is refused
@@ -22,6 +23,20 @@ STATUS_BY_ERROR: dict[type[EngineError], int] = {
 CODE_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                   405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
                   422: "invalid", 429: "too_many_requests"}
+
+
+class ErrorDetailSchema(Schema):
+    """One error: a code for programs, a message for people, details for both."""
+
+    code = fields.String(required=True, metadata={"description": "machine-readable, e.g. not_found, invalid"})
+    message = fields.String(required=True, metadata={"description": "为用户写的中文说明"})
+    details = fields.Dict(required=True, metadata={"description": "what exactly was wrong, e.g. fields"})
+
+
+class ErrorBodySchema(Schema):
+    """The documented error body: the OpenAPI document must describe what error_response sends."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Any:

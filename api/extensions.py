@@ -19,6 +19,7 @@ from engine.commands import CommandExecutor
 from engine.models import Base
 from engine.runtime import EngineRuntime
 
+from .errors import ErrorBodySchema, http_error_response
 from .json_body import JsonBodyError, load_json_text
 from .settings import Settings
 
@@ -53,12 +54,12 @@ class Blueprint(SmorestBlueprint):
 
 
 class Api(SmorestApi):
-    """flask-smorest Api whose HTTP errors use OneWindow's error shape."""
+    """flask-smorest Api whose HTTP errors use OneWindow's error shape, in the responses and the document."""
+
+    ERROR_SCHEMA = ErrorBodySchema
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         """Render every HTTP error as {error: {code, message, details}}."""
-        from .errors import http_error_response
-
         return http_error_response(error)
 
 

@@ -161,8 +161,10 @@ def test_window_correction_notice_stops_every_task_once(app: Flask, api: Api, cl
     url = f"/api/instances/{inst['id']}"
     assert api.post(f"{url}/pause", "sthj_reviewer", json=notice).status_code == 403
     empty = api.post(f"{url}/pause", "window1", json={**notice, "missing_documents": []})
-    assert empty.status_code == 422
-    assert empty.get_json()["error"]["details"]["problems"][0]["field"] == "missing_documents"
+    assert empty.status_code == 400  # the schema says at least one document, so the document says it too
+    assert "missing_documents" in empty.get_json()["error"]["details"]["fields"]
+    blank = api.post(f"{url}/pause", "window1", json={**notice, "reason": "   "})
+    assert blank.status_code == 400 and "reason" in blank.get_json()["error"]["details"]["fields"]
     assert api.post(f"{url}/pause", "window1", json={**notice, "kind": "hearing"}).status_code == 400
     assert api.post(f"{url}/resume", "window1").status_code == 409
 

@@ -15,7 +15,7 @@ from engine.commands import (
 )
 from engine.commands.extensions import instance_extensions
 from engine.commands.intake import NOT_ACCEPTED_OUTCOMES, RecordNotAcceptedCommand
-from engine.commands.pauses import instance_pauses
+from engine.commands.pauses import MAX_DOCUMENTS, instance_pauses
 from engine.commands.shortfalls import MAX_SHORTFALL_DAYS, instance_shortfall
 from engine.exceptions import InvalidError, Problem
 from engine.models import INSTANCE_STATUSES
@@ -25,6 +25,7 @@ from monitor.complaints import COMPLAINT_PROCESS
 from ..auth import current_actor, requires
 from ..extensions import Blueprint, db, run_command, services
 from ..presenters import board_row_json, incident_json, instance_json
+from ..schema_fields import non_blank_text
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Applications")
 
@@ -60,8 +61,9 @@ class StartInstanceSchema(Schema):
 
 class CorrectionSchema(Schema):
     kind = fields.String(load_default="correction", validate=validate.OneOf(["correction"]))
-    reason = fields.String(required=True, validate=validate.Length(max=2000))
-    missing_documents = fields.List(fields.String(), required=True,
+    reason = non_blank_text(2000, required=True)
+    missing_documents = fields.List(non_blank_text(255), required=True,
+                                    validate=validate.Length(min=1, max=MAX_DOCUMENTS),
                                     metadata={"description": "every missing document, listed at once"})
 
 
