@@ -29,7 +29,7 @@ from .models import TaskRecord
 from .workflow_state import SpecBundle
 
 if TYPE_CHECKING:
-    from .unit_of_work import InstanceChange
+    from .instance_change import InstanceChange
 
 __all__ = ["ALWAYS_SHARED", "DataOwnership", "WINDOW", "foreign_keys", "read_ownership"]
 

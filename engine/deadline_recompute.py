@@ -30,13 +30,14 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from .commands.executor import CommandContext
+from .command_context import CommandContext
 from .deadlines import instant_of, is_frozen, with_instant
+from .instance_change import InstanceChange
 from .models import OPEN_TASK_STATUSES, Extension, Instance, Pause, Shortfall, TaskRecord, TimerRecord
 from .pending_calendar import PendingCalendar
 from .runtime import EngineRuntime
 from .task_warnings import refresh_task_warning
-from .unit_of_work import LIVE_TIMER_STATES, InstanceChange, change_instance
+from .unit_of_work import LIVE_TIMER_STATES, change_instance
 from .workdays import SHANGHAI, WorkingCalendar, workday_deadline, working_days_between
 
 __all__ = ["CalendarChange", "DeadlineSource", "MovedDeadline", "recompute_deadlines"]

@@ -23,7 +23,7 @@ from .models import Pause, TaskRecord
 from .workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 
 if TYPE_CHECKING:
-    from .unit_of_work import InstanceChange
+    from .instance_change import InstanceChange
 
 __all__ = ["FROZEN", "attached_timers", "ensure_not_paused", "freeze_timers", "instant_of", "is_frozen",
            "open_pauses", "paused_working_days", "shift_task_deadline", "thaw_timers", "with_instant"]

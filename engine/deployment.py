@@ -15,7 +15,7 @@ from bpmn.lint import executable_processes, lint_definitions
 from bpmn.warning_settings import read_warning_settings
 
 from .bpmn_input import DEFAULT_MAX_BPMN_BYTES, parse_untrusted_bpmn
-from .commands.executor import CommandContext
+from .command_context import CommandContext
 from .exceptions import ForbiddenError, InvalidError, Problem
 from .models import Department, ProcessDefinition
 from .scripting import check_expression, check_script

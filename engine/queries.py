@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .commands.executor import Actor
+from .command_context import Actor
 from .exceptions import ForbiddenError, NotFoundError
 from .models import OPEN_TASK_STATUSES, AuditEvent, Department, Instance, ProcessDefinition, TaskRecord
 from .query_codes import normalize_query_code

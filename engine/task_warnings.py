@@ -8,7 +8,7 @@ from .models import OPEN_TASK_STATUSES, TaskRecord, WarningEvent
 from .warnings import highest_level
 
 if TYPE_CHECKING:
-    from .unit_of_work import InstanceChange
+    from .instance_change import InstanceChange
 
 __all__ = ["refresh_instance_warning", "refresh_task_warning"]
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .commands.executor import CommandContext
+from .command_context import CommandContext
 from .models.guessing import TrackingMiss
 
 __all__ = ["GuessingLimits", "PurgeOldMissesCommand", "RecordUnknownCodeCommand", "address_key",

@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
-from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -20,12 +18,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from .audit import append_event
 from .deadlines import is_frozen
 from .engine_budget import BudgetExceeded, EngineBudgetError, charge_step, metered
 from .exceptions import ConflictError, NotFoundError, find_cause
+from .instance_change import InstanceChange
 from .models import OPEN_TASK_STATUSES, Instance, ProcessDefinition, TaskRecord, TimerRecord
 from .scripting import ExpressionError
 from .spiff_clock import engine_clock
@@ -35,7 +33,7 @@ from .workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 from .workflow_state import STATE_FORMAT
 
 if TYPE_CHECKING:
-    from .commands.executor import CommandContext
+    from .command_context import CommandContext
 
 __all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_instance", "run_or_incident"]
 
@@ -43,40 +41,6 @@ __all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_ins
 LIVE_TIMER_STATES = ("pending", "claimed", "blocked", "paused")
 
 T = TypeVar("T")
-
-
-@dataclass
-class InstanceChange:
-    """What an action sees: the locked instance, its workflow, and where to record what it did."""
-
-    ctx: CommandContext
-    instance: Instance
-    definition: ProcessDefinition
-    workflow: BpmnWorkflow | None
-    now: datetime
-    audit: list[tuple[str, str | None, dict[str, Any]]] = field(default_factory=list)
-    finished_rows: dict[str, TaskRecord] = field(default_factory=dict)
-    advance: bool = True
-    # Set by a retry: open task rows take their due time and limit again from the engine's timers,
-    # which the failed step may not have set when the rows were first written.
-    rederive: bool = False
-
-    @property
-    def session(self) -> Session:
-        """Return the command's session."""
-        return self.ctx.session
-
-    def record(self, action: str, task_id: str | None = None, **details: Any) -> None:
-        """Queue an audit event; it is written in the same transaction as the state."""
-        self.audit.append((action, task_id, details))
-
-    def spiff_task(self, task_id: str) -> Task | None:
-        """Find a live SpiffWorkflow task by the id the task index uses."""
-        assert self.workflow is not None
-        try:
-            return self.workflow.get_task_from_id(UUID(task_id))
-        except (ValueError, SpiffWorkflowException):
-            return None
 
 
 def create_instance(ctx: CommandContext, definition: ProcessDefinition, instance: Instance,

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.commands.executor import CommandContext
+from engine.command_context import CommandContext
 from engine.deadline_recompute import CalendarChange, MovedDeadline
 from engine.pending_calendar import PendingCalendar
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, workday_deadline, working_days_between

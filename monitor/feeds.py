@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.commands.executor import CommandContext
+from engine.command_context import CommandContext
 from engine.models import AuditEvent, TaskRecord, WarningEvent
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 

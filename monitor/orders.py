@@ -13,7 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.commands.executor import Actor, CommandContext, CommandExecutor
+from engine.command_context import Actor, CommandContext
+from engine.commands.executor import CommandExecutor
 
 from .alerts import LEVEL_RANK, AlertSignal, raise_alert
 from .commands.alerts import _require_supervisor

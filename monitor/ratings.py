@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.commands.executor import Actor
+from engine.command_context import Actor
 from engine.exceptions import ForbiddenError
 from engine.models import Department, Instance, TaskRecord, User
 from engine.runtime import EngineRuntime

@@ -1,6 +1,7 @@
 """Every state change the engine offers, as a command run by the executor."""
 
-from .executor import Actor, Command, CommandContext, CommandExecutor
+from ..command_context import Actor, Command, CommandContext
+from .executor import CommandExecutor
 from .extensions import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 from .instances import RetryInstanceCommand, StartInstanceCommand
 from .org import (

@@ -17,10 +17,10 @@ from typing import Any, Final
 from sqlalchemy import delete, func, insert, select
 
 from ..calendar_store import CALENDAR_CHANGED, OFFICIAL_YEARS, days_of_year, seed_from_official
+from ..command_context import CommandContext
 from ..deadline_recompute import CalendarChange, MovedDeadline, recompute_deadlines
 from ..exceptions import ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import DEFAULT_CENTRE, CalendarDay
-from .executor import CommandContext
 from .org import ADMIN_ROLES
 
 __all__ = [

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..bpmn_input import DEFAULT_MAX_BPMN_BYTES, parse_untrusted_bpmn
+from ..command_context import CommandContext
 from ..deployment import DESIGN_ROLES
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import ProcessDraft
-from .executor import CommandContext
 
 __all__ = ["DRAFT_KEY", "DiscardDraftCommand", "SaveDraftCommand"]
 

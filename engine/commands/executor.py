@@ -4,71 +4,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..command_context import Actor, Command, CommandContext, EventListener
 from ..engine_budget import EngineBudgetError
 from ..exceptions import RetryableConflict
 from ..runtime import EngineRuntime
 from .incidents import RecordIncidentCommand
 
-__all__ = ["Actor", "Command", "CommandContext", "CommandExecutor", "EventListener"]
+__all__ = ["CommandExecutor"]
 
 log = logging.getLogger(__name__)
-R = TypeVar("R", covariant=True)
-
-EventListener = Callable[[str, dict[str, Any]], None]
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who asks for a command: the authorization subject every command checks."""
-
-    username: str | None
-    role: str | None = None
-    department_code: str | None = None
-
-    @classmethod
-    def system(cls, name: str = "system") -> Actor:
-        """Return the actor the scheduler and set-up scripts act as."""
-        return cls(name, "system", None)
-
-
-@dataclass
-class CommandContext:
-    """The session, collaborators and pending events of one command attempt."""
-
-    session: Session
-    runtime: EngineRuntime
-    actor: Actor
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    @property
-    def actor_name(self) -> str | None:
-        """Return the name written into audit events."""
-        return self.actor.username
-
-    def now(self) -> datetime:
-        """Return the current instant from the injected clock."""
-        return self.runtime.clock.now()
-
-    def emit(self, name: str, **payload: Any) -> None:
-        """Queue an event for subscribers; delivered only if the transaction commits."""
-        self.events.append((name, payload))
-
-
-class Command(Protocol, Generic[R]):
-    """A state change: guards, load, permission check, mutate, result — inside `execute`."""
-
-    def execute(self, ctx: CommandContext) -> R: ...
-
-
 class CommandExecutor:
     """The only place that commits: one transaction per attempt, up to `attempts` attempts."""
 

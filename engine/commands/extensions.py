@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..command_context import Actor, CommandContext
 from ..deadlines import shift_task_deadline
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
 from ..task_warnings import refresh_task_warning
-from ..unit_of_work import InstanceChange, change_instance
-from .executor import Actor, CommandContext
+from ..unit_of_work import change_instance
 from .pauses import reason_problems
 from .tasks import can_act_on, department_task
 

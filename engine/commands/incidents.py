@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..unit_of_work import InstanceChange, change_instance
+from ..instance_change import InstanceChange
+from ..unit_of_work import change_instance
 
 if TYPE_CHECKING:
-    from .executor import CommandContext
+    from ..command_context import CommandContext
 
 __all__ = ["RecordIncidentCommand"]
 

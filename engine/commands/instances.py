@@ -12,11 +12,12 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
+from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, Problem
+from ..instance_change import InstanceChange
 from ..models import Instance, ProcessDefinition
 from ..query_codes import new_query_code
-from ..unit_of_work import InstanceChange, change_instance, create_instance, run_or_incident
-from .executor import CommandContext
+from ..unit_of_work import change_instance, create_instance, run_or_incident
 from .shortfalls import open_shortfall, shortfall_problems
 
 __all__ = ["RetryInstanceCommand", "StartInstanceCommand", "validate_data_keys"]

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..command_context import CommandContext
 from ..exceptions import ConflictError, InvalidError, Problem
 from ..models import OPEN_TASK_STATUSES, Instance, TaskRecord
-from .executor import CommandContext
 from .instances import StartInstanceCommand
 from .tasks import CompleteTaskCommand
 

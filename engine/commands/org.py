@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
-from .executor import CommandContext
 
 __all__ = ["CreateDepartmentCommand", "CreateUserCommand", "PASSWORD_HASHER", "RenameDepartmentCommand",
            "ResetPasswordCommand", "UpdateUserCommand"]

@@ -14,14 +14,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..command_context import CommandContext
 from ..deadlines import attached_timers, freeze_timers, paused_working_days, shift_task_deadline, thaw_timers
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, Problem
+from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, PAUSE_KINDS, Pause, TaskRecord
 from ..task_warnings import refresh_task_warning
 from ..timer_events import waiting_timers
-from ..unit_of_work import InstanceChange, change_instance
+from ..unit_of_work import change_instance
 from ..workdays import SHANGHAI
-from .executor import CommandContext
 from .tasks import department_task
 
 __all__ = ["CORRECTION_ROLES", "MAX_REASON", "PauseInstanceCommand", "PauseTaskCommand",

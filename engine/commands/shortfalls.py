@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..command_context import Actor, CommandContext
 from ..exceptions import ConflictError, ForbiddenError, NotFoundError, Problem
+from ..instance_change import InstanceChange
 from ..models import Shortfall, User, WarningEvent
-from ..unit_of_work import InstanceChange, change_instance
+from ..unit_of_work import change_instance
 from ..workdays import workday_deadline
-from .executor import Actor, CommandContext, CommandExecutor
+from .executor import CommandExecutor
 
 __all__ = ["MAX_SHORTFALL_DAYS", "MarkMissedShortfallCommand", "MarkShortfallSuppliedCommand",
            "instance_shortfall", "missed_shortfall_instances", "open_shortfall", "shortfall_problems",

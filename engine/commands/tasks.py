@@ -7,13 +7,14 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 
+from ..command_context import Actor, CommandContext
 from ..data_ownership import foreign_keys
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..instance_change import InstanceChange
 from ..models import Instance, TaskRecord
 from ..stages import definition_stages
-from ..unit_of_work import InstanceChange, change_instance, run_or_incident
-from .executor import Actor, CommandContext
+from ..unit_of_work import change_instance, run_or_incident
 from .instances import validate_data_keys
 
 __all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand",

@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..command_context import CommandContext
 from ..exceptions import ConflictError
+from ..instance_change import InstanceChange
 from ..models import TimerRecord
-from ..unit_of_work import InstanceChange, change_instance
-from .executor import CommandContext
+from ..unit_of_work import change_instance
 
 __all__ = ["FireTimerCommand", "TimerClaim", "claim_due_timers"]
 

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..command_context import Actor, CommandContext
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Department, TaskRecord, Transfer
-from ..unit_of_work import InstanceChange, change_instance
-from .executor import Actor, CommandContext
+from ..unit_of_work import change_instance
 from .pauses import reason_problems
 from .tasks import can_act_on, department_task
 

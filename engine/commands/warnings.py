@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..command_context import CommandContext
+from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, TaskRecord
 from ..task_warnings import refresh_instance_warning, refresh_task_warning
-from ..unit_of_work import InstanceChange, change_instance
-from .executor import CommandContext
+from ..unit_of_work import change_instance
 
 __all__ = ["RefreshWarningsCommand", "instances_with_due_warnings"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.commands.executor import CommandContext
+from engine.command_context import CommandContext
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Problem
 from engine.models import Department
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.commands.executor import Actor, CommandContext
+from engine.command_context import Actor, CommandContext
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 
 from ..alerts import AlertSignal, close_alert, raise_alert

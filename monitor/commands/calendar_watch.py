@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import exists, select
 
-from engine.commands.executor import CommandContext
+from engine.command_context import CommandContext
 from engine.models import DEFAULT_CENTRE, CalendarDay
 from engine.workdays import SHANGHAI
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine.commands.executor import Actor, CommandContext
+from engine.command_context import Actor, CommandContext
 from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 
 from ..alerts import decide_by_measure

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.commands.executor import Actor, CommandContext, CommandExecutor
+from engine.command_context import Actor, CommandContext
+from engine.commands.executor import CommandExecutor
 from engine.commands.instances import StartInstanceCommand
 from engine.commands.tasks import CompleteTaskCommand
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Problem

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.commands.executor import Actor, CommandContext
+from engine.command_context import Actor, CommandContext
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from engine.models import Department, Instance
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, workday_deadline

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from engine.commands.executor import CommandContext
+from engine.command_context import CommandContext
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from engine.queries import track
 from engine.workdays import CalendarUnknownDayError

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.commands.executor import CommandContext
+from engine.command_context import CommandContext
 from engine.exceptions import ForbiddenError
 
 from ..alerts import AlertSignal, close_alert, raise_alert

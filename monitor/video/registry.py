@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from engine.commands.executor import CommandContext
+from engine.command_context import CommandContext
 from engine.exceptions import ForbiddenError, InvalidError, NotFoundError, Problem
 from engine.models import Department
 
