@@ -48,7 +48,7 @@ PASSWORDS = {u: DEMO_PASSWORD for u in ("window1", "jiancha", "fgw_lead", "desig
 
 
 def _xml() -> bytes:
-    from tests.bpmn_builder import parallel_review
+    from bench.diagrams import parallel_review
 
     return parallel_review(DEFINITION_KEY, DEPARTMENTS)
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+# Diagrams deploy must refuse, one file per case, each with a comment saying why (see invalid_diagram).
+INVALID_BPMN = Path(__file__).resolve().parent / "fixtures" / "invalid_bpmn"
+
 NS = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
       'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"')
 
@@ -58,3 +63,8 @@ def parallel_review(process_id: str = "small_review", departments: tuple[str, ..
         '<bpmn:endEvent id="ok" name="通过"/>', '<bpmn:endEvent id="no" name="不予通过"/>',
     ]
     return definitions(process_xml(process_id, "".join(body), lanes))
+
+
+def invalid_diagram(name: str) -> bytes:
+    """The bytes of tests/fixtures/invalid_bpmn/<name>.bpmn, exactly as stored (encoding, DOCTYPE and all)."""
+    return (INVALID_BPMN / f"{name}.bpmn").read_bytes()

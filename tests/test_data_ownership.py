@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.bpmn_builder import definitions, process_xml
+from tests.bpmn_builder import invalid_diagram
 from tests.conftest import Api
 
 BODY = {"project": {"name": "p", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
@@ -49,17 +49,12 @@ def test_registered_data_and_earlier_submissions_belong_to_their_writers(api: Ap
 
 
 def _two_lane_diagram(shared: str = "") -> bytes:
-    body = ('<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="a"/>'
-            '<bpmn:userTask id="a" name="甲"/><bpmn:sequenceFlow id="f1" sourceRef="a" targetRef="sa"/>'
-            '<bpmn:scriptTask id="sa"><bpmn:script>remarks = "甲"</bpmn:script></bpmn:scriptTask>'
-            '<bpmn:sequenceFlow id="f2" sourceRef="sa" targetRef="b"/><bpmn:userTask id="b" name="乙"/>'
-            '<bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="sb"/>'
-            '<bpmn:scriptTask id="sb"><bpmn:script>remarks = "乙"</bpmn:script></bpmn:scriptTask>'
-            '<bpmn:sequenceFlow id="f4" sourceRef="sb" targetRef="end"/><bpmn:endEvent id="end"/>')
-    xml = definitions(process_xml("shared_notes", body, {"sthj": ["start", "a", "sa"], "sw": ["b", "sb", "end"]}))
+    """Scripts in the sthj and sw lanes both assign `remarks`: refused as stored, fine once declared shared."""
+    xml = invalid_diagram("script_key_written_in_two_lanes")
     if shared:  # extensionElements come first in a process
         extension = (f'<bpmn:extensionElements><ow:shared xmlns:ow="urn:onewindow:bpmn" keys="{shared}"/>'
                      "</bpmn:extensionElements>")
+        assert xml.count(b'isExecutable="true">') == 1
         xml = xml.replace(b'isExecutable="true">', b'isExecutable="true">' + extension.encode(), 1)
     return xml
 

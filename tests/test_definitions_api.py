@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bpmn_builder import definitions, parallel_review, process_xml
+from tests.bpmn_builder import INVALID_BPMN, definitions, invalid_diagram, parallel_review, process_xml
 from tests.conftest import Api
 
 # The MIWG reference diagrams (CC BY 3.0, attribution in the folder's README) travel with the tests.
@@ -69,11 +69,11 @@ def test_several_executable_processes_deploy_under_their_own_keys(api: Api) -> N
 
 
 @pytest.mark.parametrize(("xml", "needle"), [
-    (definitions(process_xml("p", '<bpmn:startEvent id="s"/>', executable=False)), "no executable process"),
-    (b"<bpmn:definitions", "not well-formed"),
-    (b"", "empty"),
-    (b"<root/>", "bpmn:definitions"),
-])
+    (invalid_diagram("no_executable_process"), "no executable process"),
+    (invalid_diagram("not_well_formed"), "not well-formed"),
+    (b"", "empty"),  # stays inline: a fixture file with a comment saying why would no longer be empty
+    (invalid_diagram("wrong_root_element"), "bpmn:definitions"),
+], ids=["no_executable_process", "not_well_formed", "empty", "wrong_root_element"])
 def test_unusable_files_are_refused_with_422(api: Api, xml: bytes, needle: str) -> None:
     r = deploy(api, xml)
     assert r.status_code == 422, r.get_json()
@@ -90,10 +90,7 @@ def test_unknown_department_lanes_are_named(api: Api) -> None:
 
 
 def test_user_task_outside_lanes_is_refused(api: Api) -> None:
-    body = ('<bpmn:startEvent id="s"/><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="t"/>'
-            '<bpmn:userTask id="t" name="无人处理"/><bpmn:sequenceFlow id="b" sourceRef="t" targetRef="e"/>'
-            '<bpmn:endEvent id="e"/>')
-    r = deploy(api, definitions(process_xml("lonely", body)))
+    r = deploy(api, invalid_diagram("user_task_outside_lanes"))
     assert r.status_code == 422
     problem = r.get_json()["error"]["details"]["problems"][0]
     assert problem["element"] == "t" and "lane" in problem["message"]
@@ -114,19 +111,18 @@ def test_hostile_expressions_are_refused_at_deploy(api: Api, condition: str) -> 
 
 
 def test_workdays_in_a_duration_is_refused(api: Api) -> None:
-    xml = parallel_review().replace(b"<bpmn:timeDate>workdays(5)</bpmn:timeDate>",
-                                    b"<bpmn:timeDuration>workdays(5)</bpmn:timeDuration>")
+    xml = invalid_diagram("workdays_in_time_duration")
+    assert b"<bpmn:timeDuration>workdays(5)</bpmn:timeDuration>" in xml
     r = deploy(api, xml)
     assert r.status_code == 422 and "timeDate" in r.get_data(as_text=True)
 
 
 def test_xxe_is_refused_and_leaks_nothing(api: Api) -> None:
-    xml = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-           b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
-           b'<bpmn:process id="p" name="&x;" isExecutable="true"/></bpmn:definitions>')
+    xml = invalid_diagram("xxe_external_entity")
     r = deploy(api, xml)
     assert r.status_code == 422
     assert "root:" not in r.get_data(as_text=True)
+    assert xml.startswith(b'<?xml version="1.0"?>')
     utf16 = xml.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
     r16 = deploy(api, utf16.encode("utf-16"))
     assert r16.status_code == 422 and "root:" not in r16.get_data(as_text=True)
@@ -135,8 +131,7 @@ def test_xxe_is_refused_and_leaks_nothing(api: Api) -> None:
 def test_billion_laughs_is_refused_quickly(api: Api) -> None:
     import time
 
-    lol = "".join(f"<!ENTITY l{i} \"{f'&l{i - 1};' * 10 if i else 'lol'}\">" for i in range(10))
-    xml = f'<?xml version="1.0"?><!DOCTYPE d [{lol}]><d>&l9;</d>'.encode()
+    xml = invalid_diagram("billion_laughs")
     t0 = time.perf_counter()
     r = deploy(api, xml)
     assert r.status_code == 422 and time.perf_counter() - t0 < 1.0
@@ -154,6 +149,22 @@ def test_only_designers_and_admins_deploy(api: Api) -> None:
     assert api.post("/api/definitions", data=parallel_review(), content_type="application/xml").status_code == 401
     r = api.post("/api/definitions", "designer", data="x", content_type="text/plain")
     assert r.status_code == 415
+
+
+def test_invalid_fixtures_are_present_and_each_says_why() -> None:
+    files = sorted(INVALID_BPMN.glob("*.bpmn"))
+    assert len(files) >= 17, f"invalid diagrams not found in {INVALID_BPMN}"
+    for path in files:
+        head = path.read_bytes()[:600]
+        assert b"<!--" in head and b"Refused" in head, f"{path.name} does not say why it must be refused"
+
+
+@pytest.mark.parametrize("path", sorted(INVALID_BPMN.glob("*.bpmn")), ids=lambda p: p.name)
+def test_every_invalid_fixture_is_refused_with_a_clear_422(api: Api, path: Path) -> None:
+    r = deploy(api, path.read_bytes())
+    assert r.status_code == 422, (path.name, r.status_code, r.get_data(as_text=True)[:500])
+    problems = r.get_json()["error"]["details"]["problems"]
+    assert problems and all(p["message"] for p in problems)
 
 
 def test_miwg_corpus_is_present() -> None:

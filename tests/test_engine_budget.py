@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from api.extensions import db
 from engine.engine_budget import EngineBudget
 from engine.models import Instance, TaskRecord
-from tests.bpmn_builder import definitions, process_xml
+from tests.bpmn_builder import definitions, invalid_diagram, process_xml
 from tests.conftest import Api
 
 PROJECT = {"project": {"name": "p", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
@@ -36,38 +36,31 @@ LOOP_SCRIPT = ('<bpmn:scriptTask id="step"><bpmn:standardLoopCharacteristics {at
                '</bpmn:standardLoopCharacteristics><bpmn:script>n = 1</bpmn:script></bpmn:scriptTask>')
 
 
-@pytest.mark.parametrize(("attrs", "expected"), [
-    ("", "needs loopMaximum"),
-    ('loopMaximum="100000000"', "at most 1000"),
-    ('loopMaximum="lots"', "at most 1000"),
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("loop_without_maximum", "needs loopMaximum"),
+    ("loop_maximum_above_limit", "at most 1000"),
+    ("loop_maximum_not_a_number", "at most 1000"),
 ])
-def test_lint_refuses_unbounded_standard_loops(api: Api, attrs: str, expected: str) -> None:
-    xml = _diagram("loops", LOOP_SCRIPT.format(attrs=attrs, condition=""))
+def test_lint_refuses_unbounded_standard_loops(api: Api, fixture: str, expected: str) -> None:
+    xml = invalid_diagram(fixture)
     assert any(expected in p["message"] and p["element"] == "step" for p in _problems(_deploy(api, xml)))
 
 
 def test_lint_refuses_a_literal_cardinality_above_the_limit(api: Api) -> None:
-    middle = ('<bpmn:userTask id="step"><bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>1000000'
-              '</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>')
-    assert any("above the limit of 1000" in p["message"] for p in _problems(_deploy(api, _diagram("many", middle))))
+    xml = invalid_diagram("loop_cardinality_above_limit")
+    assert any("above the limit of 1000" in p["message"] for p in _problems(_deploy(api, xml)))
 
 
-HOSTILE = "__import__('os').system('id')"
-
-
-@pytest.mark.parametrize(("middle", "label"), [
-    (f'<bpmn:userTask id="step"><bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>{HOSTILE}'
-     '</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>', "loop cardinality"),
-    ('<bpmn:userTask id="step"><bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>3</bpmn:loopCardinality>'
-     f'<bpmn:completionCondition>{HOSTILE}</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics>'
-     '</bpmn:userTask>', "completion condition"),
-    (LOOP_SCRIPT.format(attrs='loopMaximum="3"', condition=f"<bpmn:loopCondition>{HOSTILE}</bpmn:loopCondition>"),
-     "loop condition"),
-    ('<bpmn:intermediateCatchEvent id="step"><bpmn:conditionalEventDefinition><bpmn:condition>'
-     f'{HOSTILE}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>', "event condition"),
+@pytest.mark.parametrize(("fixture", "label"), [
+    ("hostile_loop_cardinality", "loop cardinality"),
+    ("hostile_completion_condition", "completion condition"),
+    ("hostile_loop_condition", "loop condition"),
+    ("hostile_event_condition", "event condition"),
 ])
-def test_lint_reads_every_expression_site(api: Api, middle: str, label: str) -> None:
-    problems = _problems(_deploy(api, _diagram("hostile", middle)))
+def test_lint_reads_every_expression_site(api: Api, fixture: str, label: str) -> None:
+    xml = invalid_diagram(fixture)
+    assert b"__import__('os').system('id')" in xml
+    problems = _problems(_deploy(api, xml))
     assert any(p["message"].startswith(f"{label}:") and p["element"] == "step" for p in problems), problems
 
 

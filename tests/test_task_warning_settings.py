@@ -12,7 +12,7 @@ from api.extensions import db
 from api.scheduler import sweep_warnings
 from engine.models import TaskRecord
 from engine.workdays import FixedClock
-from tests.bpmn_builder import parallel_review
+from tests.bpmn_builder import invalid_diagram, parallel_review
 from tests.conftest import Api
 
 OW = 'xmlns:ow="urn:onewindow:bpmn"'
@@ -65,10 +65,6 @@ def test_bad_thresholds_are_refused_naming_the_task(api: Api, attributes: str, s
 
 
 def test_thresholds_belong_on_user_tasks(api: Api) -> None:
-    xml = parallel_review("tuned_review", due="workdays(10)").decode().replace(
-        '<bpmn:endEvent id="ok" name="通过"/>',
-        f'<bpmn:endEvent id="ok" name="通过"><bpmn:extensionElements><ow:warning {OW} yellowDaysLeft="1"/>'
-        '</bpmn:extensionElements></bpmn:endEvent>', 1)
-    r = _deploy(api, xml.encode())
+    r = _deploy(api, invalid_diagram("warning_thresholds_on_end_event"))
     assert r.status_code == 422
     assert r.get_json()["error"]["details"]["problems"][0]["element"] == "ok"
