@@ -118,9 +118,9 @@ class Period:
 def parse_period(text: str) -> Period:
     """Read `2026-11` or `2026-Q4`; raise ValueError for anything else."""
     text = (text or "").strip().upper()
-    if match := _MONTH.match(text):
+    if match := _MONTH.fullmatch(text):
         year, first, months = int(match.group(1)), int(match.group(2)), 1
-    elif match := _QUARTER.match(text):
+    elif match := _QUARTER.fullmatch(text):
         year, first, months = int(match.group(1)), 3 * int(match.group(2)) - 2, 3
     else:
         raise ValueError("period must be a month like 2026-11 or a quarter like 2026-Q4")

@@ -107,7 +107,7 @@ def parse_calendar_csv(text: str) -> tuple[list[DayEntry], list[Problem]]:
 
 def _parse_day(text: object) -> date | None:
     """Return the date of a strict YYYY-MM-DD string, else None."""
-    if not isinstance(text, str) or not _ISO_DATE.match(text):
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
         return None
     try:
         return date.fromisoformat(text)

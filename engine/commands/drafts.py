@@ -25,7 +25,7 @@ def _require_designer(ctx: CommandContext) -> None:
 
 
 def _check_key(key: str) -> None:
-    if not DRAFT_KEY.match(key):
+    if not DRAFT_KEY.fullmatch(key):
         raise InvalidError("invalid draft key", [Problem(
             "key must start with a letter or _ and hold only letters, digits, _ . - (a process id)",
             field="key")])

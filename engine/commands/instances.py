@@ -33,7 +33,7 @@ def validate_data_keys(data: dict[str, Any], field_name: str = "data") -> list[P
     """Data keys become expression names, so they must be plain identifiers and not reserved."""
     problems = []
     for key in data:
-        if not isinstance(key, str) or not _KEY.match(key):
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
             problems.append(Problem(f"key '{key}' must be a letter followed by letters, digits or _",
                                     field=f"{field_name}.{key}"))
         elif key in RESERVED_KEYS:

@@ -63,7 +63,7 @@ class CreateDepartmentCommand:
     def execute(self, ctx: CommandContext) -> Department:
         """Validate the code, refuse duplicates, store the department."""
         _require_admin(ctx)
-        if not _CODE.match(self.code):
+        if not _CODE.fullmatch(self.code):
             raise InvalidError("invalid department code", [Problem(
                 "code must be 2-32 lowercase letters, digits or _ and start with a letter", field="code")])
         name = _department_name(self.name)
@@ -88,7 +88,7 @@ class CreateUserCommand:
         """Check every field at once, hash the password, store the account."""
         _require_admin(ctx)
         problems = []
-        if not _USERNAME.match(self.username):
+        if not _USERNAME.fullmatch(self.username):
             problems.append(Problem("username must be 2-64 letters, digits or _ . @ -", field="username"))
         problems += [p for p in (_password_problem(self.password), _role_problem(self.role)) if p]
         if self.role in ROLES_NEEDING_DEPARTMENT and not self.department_code:
