@@ -234,3 +234,14 @@ def test_periods_are_beijing_months_and_quarters() -> None:
     q4 = parse_period("2026-q4")
     assert (q4.label, q4.start.isoformat(), q4.end.isoformat()) == (
         "2026-Q4", "2026-10-01T00:00:00+08:00", "2027-01-01T00:00:00+08:00")
+
+
+def test_a_department_name_with_a_control_character_still_exports(api: Api) -> None:
+    # Found by the OpenAPI run: openpyxl refuses control characters in a cell, and the export was a 500.
+    made = api.post("/api/admin/departments", "admin", json={"code": "ctl", "name": "质监\x0f站"})
+    assert made.status_code == 201, made.get_json()
+    for fmt in ("json", "csv", "xlsx"):
+        r = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2037-11", "format": fmt})
+        assert r.status_code == 200, (fmt, r.status_code, r.data[:300])
+    sheet = openpyxl.load_workbook(io.BytesIO(r.data)).active
+    assert "质监站" in [c.value for c in sheet["B"]] or "质监站" in [c.value for c in sheet["A"]]

@@ -4,35 +4,113 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from flask import Response, current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from monitor.scores import ScoreSettings, parse_period, score_table, scores
+from monitor.scores import RATE_NAMES, ScoreSettings, parse_period, score_table, scores
 
 from ..auth import requires
 from ..extensions import Blueprint, db, services
+from ..schema_fields import instant
 
 blp = Blueprint("scores", __name__, url_prefix="/api", description="E-supervision: scores")
 
 SCORE_VIEW = ("supervisor", "admin")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SETTINGS_KEY = "ONEWINDOW_SCORE_SETTINGS"  # app.config: a ScoreSettings, or a dict of its fields
+# The periods monitor.scores.parse_period reads, with ASCII digits and its years (2000-2100) spelt out,
+# so the document shows clients (and schema-driven testers) which periods exist.
+PERIOD = re.compile(r"(20[0-9]{2}|2100)-(0[1-9]|1[0-2]|[Qq][1-4])")
+
+
+def _period(value: str) -> None:
+    """Refuse what the document's pattern refuses: the whole text must be a period (no trailing newline)."""
+    if PERIOD.fullmatch(value) is None:
+        raise ValidationError("period must be a month like 2026-11 or a quarter like 2026-Q4")
 
 
 class ScoreQuerySchema(Schema):
-    period = fields.String(required=True, metadata={"description": "a month 2026-11 or a quarter 2026-Q4"})
+    period = fields.String(required=True, validate=_period, metadata={
+        "pattern": f"^{PERIOD.pattern}$", "description": "a month 2026-11 or a quarter 2026-Q4 (2000-2100)"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))
 
-    @validates("period")
-    def _period(self, value: str, **_: Any) -> None:
-        try:
-            parse_period(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+
+def _rates(names: Any) -> dict[str, fields.Field]:
+    """One nullable rate per name: null when there was nothing to measure."""
+    return {name: fields.Float(required=True, allow_none=True, metadata={"description": RATE_NAMES[name]})
+            for name in names}
+
+
+class ScoreCountsSchema(Schema):
+    """The counts behind the rates and deductions (numerators and denominators)."""
+
+    registered = fields.Integer(required=True)
+    refused_at_acceptance = fields.Integer(required=True)
+    completed = fields.Integer(required=True)
+    with_deadline = fields.Integer(required=True)
+    on_time = fields.Integer(required=True)
+    early = fields.Integer(required=True)
+    same_day = fields.Integer(required=True)
+    with_limit = fields.Integer(required=True)
+    due = fields.Integer(required=True)
+    overdue = fields.Integer(required=True)
+    approvals = fields.Integer(required=True)
+    rated = fields.Integer(required=True)
+    satisfied = fields.Integer(required=True)
+    yellow_cards = fields.Integer(required=True)
+    red_cards = fields.Integer(required=True)
+    orders = fields.Integer(required=True)
+    overdue_orders = fields.Integer(required=True)
+    red_alerts = fields.Integer(required=True)
+
+
+class ScorePartSchema(Schema):
+    """One part of the monthly score (考核项) and the marks it earned."""
+
+    part = fields.String(required=True, metadata={"description": "e.g. deadlines, satisfaction"})
+    name = fields.String(required=True)
+    weight = fields.Float(required=True)
+    measured = fields.Boolean(required=True, metadata={"description": "computed from the data"})
+    basis = fields.String(required=True, validate=validate.OneOf((
+        "on_time_rate", "satisfaction_rate", "orders_and_alerts", "configured", "full_marks_by_default")))
+    marks = fields.Float(required=True)
+
+
+DepartmentScoreSchema = Schema.from_dict({
+    "department": fields.String(required=True),
+    "name": fields.String(required=True),
+    **_rates(RATE_NAMES),
+    "counts": fields.Nested(ScoreCountsSchema, required=True),
+    "parts": fields.List(fields.Nested(ScorePartSchema), required=True),
+    "deductions": fields.Float(required=True, metadata={"description": "for cards issued in the period"}),
+    "score": fields.Float(required=True),
+}, name="DepartmentScoreSchema")
+"""A department's rates, parts, card deductions and score for the period."""
+
+WindowUserScoreSchema = Schema.from_dict({
+    "user": fields.String(required=True),
+    "department": fields.String(required=True),
+    **_rates(name for name in RATE_NAMES if name != "overdue_rate"),
+    "counts": fields.Nested(ScoreCountsSchema, required=True),
+}, name="WindowUserScoreSchema")
+"""A window user's rates (no overdue rate: open tasks have nobody who completed them)."""
+
+
+class ScoreReportSchema(Schema):
+    """Performance scores (绩效考核) for one month or quarter."""
+
+    period = fields.String(required=True, metadata={"description": "e.g. 2026-11 or 2026-Q4"})
+    start = instant(required=True, metadata={"description": "first instant of the period (Beijing)"})
+    end = instant(required=True, metadata={"description": "first instant after the period"})
+    max_score = fields.Float(required=True, metadata={"description": "the sum of the weights"})
+    departments = fields.List(fields.Nested(DepartmentScoreSchema), required=True)
+    windows = fields.List(fields.Nested(WindowUserScoreSchema), required=True)
 
 
 def score_settings() -> ScoreSettings:
@@ -60,8 +138,8 @@ def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
+    for row in rows:  # a control character (in a department's name, say) is not allowed in a cell
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
     sheet.freeze_panes = "C2"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -71,6 +149,11 @@ def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 @blp.route("/supervision/scores", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ScoreQuerySchema, location="query")
+@blp.alt_response(200, schema=ScoreReportSchema, success=True, description="format=json")
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True,
+                  description="format=csv: UTF-8 with a byte-order mark, for Excel")
+@blp.alt_response(200, schema={"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE,
+                  success=True, description="format=xlsx")
 @requires(*SCORE_VIEW)
 def department_scores(args: dict[str, Any]) -> Any:
     """Rates, weighted score and card deductions per department (and rates per window user) for a period."""
