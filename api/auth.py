@@ -20,7 +20,7 @@ from engine.models import User
 from .extensions import db, services
 
 __all__ = ["ALGORITHM", "ISSUER", "PUBLIC_API_PATHS", "authenticate", "current_actor", "init_auth",
-           "issue_token", "requires"]
+           "issue_token", "requires", "run_command"]
 
 # API paths anyone may call; every other /api/ path needs a valid token before anything else is read.
 PUBLIC_API_PATHS = ("/api/auth/token", "/api/public/", "/api/health", "/api/openapi.json", "/api/docs")
@@ -111,3 +111,15 @@ def init_auth(app: Flask) -> None:
         path = request.path
         if path.startswith("/api/") and not path.startswith(PUBLIC_API_PATHS) and request.method != "OPTIONS":
             current_actor()
+
+
+def run_command(command: Any, *, dry_run: bool = False) -> Any:
+    """Run a command as the request's user, then drop the request session's read snapshot.
+
+    SQLite (WAL) keeps a read transaction's snapshot, so reads after the command's commit
+    would otherwise still see the state from before it. `dry_run` answers what the command
+    would do and rolls it back.
+    """
+    result = services().executor.execute(command, current_actor(), dry_run=dry_run)
+    db.session.rollback()
+    return result

@@ -23,7 +23,7 @@ from .errors import ErrorBodySchema, http_error_response
 from .json_body import JsonBodyError, load_json_text
 from .settings import Settings
 
-__all__ = ["Api", "Blueprint", "Services", "db", "run_command", "services"]
+__all__ = ["Api", "Blueprint", "Services", "db", "services"]
 
 db = SQLAlchemy(metadata=Base.metadata)
 
@@ -76,17 +76,3 @@ class Services:
 def services() -> Services:
     """Return the services of the current app."""
     return current_app.extensions["onewindow"]
-
-
-def run_command(command: Any, *, dry_run: bool = False) -> Any:
-    """Run a command as the request's user, then drop the request session's read snapshot.
-
-    SQLite (WAL) keeps a read transaction's snapshot, so reads after the command's commit
-    would otherwise still see the state from before it. `dry_run` answers what the command
-    would do and rolls it back.
-    """
-    from .auth import current_actor
-
-    result = services().executor.execute(command, current_actor(), dry_run=dry_run)
-    db.session.rollback()
-    return result

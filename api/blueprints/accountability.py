@@ -17,10 +17,10 @@ from monitor.commands.accountability import RecordAccountabilityCommand
 from monitor.commands.alerts import DEPARTMENT_ROLES
 from monitor.models import AccountabilityRecord
 
-from ..auth import current_actor, requires
-from ..extensions import Blueprint, db, run_command, services
+from ..auth import current_actor, requires, run_command
+from ..extensions import Blueprint, db, services
 from ..presenters import iso
-from ..schema_fields import record_id
+from ..schema_fields import NON_BLANK, PageSchema, instant, record_id, whole_number
 
 blp = Blueprint("accountability", __name__, url_prefix="/api", description="E-supervision: accountability")
 
@@ -35,13 +35,18 @@ class LinksSchema(Schema):
 
 
 class RecordBodySchema(Schema):
-    person = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    person = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64),
+                           metadata={"description": "a person, a department, or both must be named"})
     department = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
-    rung = fields.Integer(required=True, strict=True, metadata={"description": "1..8, see /ladder"})
-    reason = fields.String(required=True, validate=validate.Length(max=5000))
+    # The rung's range and a non-blank reason are stated for clients but checked by the command, which
+    # reports them with the other problems (no one named, unknown department or links): 422, all at once.
+    rung = whole_number(required=True, metadata={"minimum": min(LADDER), "maximum": max(LADDER),
+                                                 "description": "see /ladder"})
+    reason = fields.String(required=True, validate=validate.Length(max=5000),
+                           metadata={"minLength": 1, "pattern": NON_BLANK})
     links = fields.Nested(LinksSchema, load_default=dict)
     corrects_id = record_id(load_default=None, allow_none=True,
-                                 metadata={"description": "the record this one corrects"})
+                             metadata={"description": "the record this one corrects"})
 
 
 class RecordQuerySchema(Schema):
@@ -53,8 +58,72 @@ class RecordQuerySchema(Schema):
 
 
 class ProposalQuerySchema(Schema):
-    person = fields.String(load_default=None)
+    person = fields.String(load_default=None, metadata={"description": "a person, a department, or both"})
     department = fields.String(load_default=None)
+
+
+class RecordLinksSchema(Schema):
+    """What caused a measure, as sorted unique id lists (the form that is hashed)."""
+
+    alerts = fields.List(fields.Integer(), required=True)
+    complaints = fields.List(fields.Integer(), required=True)
+    orders = fields.List(fields.Integer(), required=True)
+
+
+class AccountabilityRecordSchema(Schema):
+    """One accountability record (问责记录) with its place in the hash chain."""
+
+    id = fields.Integer(required=True)
+    seq = fields.Integer(required=True, metadata={"description": "position in the global chain"})
+    person = fields.String(required=True, allow_none=True)
+    department = fields.String(required=True, allow_none=True)
+    rung = fields.Integer(required=True)
+    measure = fields.String(required=True, metadata={"description": "the rung's measure, e.g. 提醒"})
+    reason = fields.String(required=True)
+    links = fields.Nested(RecordLinksSchema, required=True)
+    decided_by = fields.String(required=True)
+    decided_at = instant(required=True)
+    corrects_id = fields.Integer(required=True, allow_none=True)
+    corrected_by = fields.Integer(required=True, allow_none=True,
+                                  metadata={"description": "the record correcting this one, if any"})
+    prev_hash = fields.String(required=True)
+    hash = fields.String(required=True)
+
+
+class AccountabilityPageSchema(PageSchema):
+    """A page of records, newest first (by chain position)."""
+
+    items = fields.List(fields.Nested(AccountabilityRecordSchema), required=True)
+
+
+class RungSchema(Schema):
+    """One rung of the ladder, lightest measure first."""
+
+    rung = fields.Integer(required=True)
+    measure = fields.String(required=True)
+
+
+class EscalationPolicySchema(Schema):
+    """How earlier cases raise the proposed rung: first_rung + cases within window_days, up to max_rung."""
+
+    window_days = fields.Integer(required=True)
+    first_rung = fields.Integer(required=True)
+    max_rung = fields.Integer(required=True)
+
+
+class LadderSchema(Schema):
+    """The accountability ladder (问责阶梯) and the escalation policy in force."""
+
+    rungs = fields.List(fields.Nested(RungSchema), required=True)
+    policy = fields.Nested(EscalationPolicySchema, required=True)
+
+
+class ProposalSchema(Schema):
+    """The rung proposed for a new case, and the count of earlier cases it rests on."""
+
+    rung = fields.Integer(required=True)
+    measure = fields.String(required=True)
+    previous_count = fields.Integer(required=True)
 
 
 def escalation_policy() -> EscalationPolicy:
@@ -95,6 +164,7 @@ def record_json(record: AccountabilityRecord, corrected_by: int | None = None) -
 
 @blp.route("/supervision/accountability/ladder", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=LadderSchema, success=True)
 @requires()
 def ladder() -> dict[str, Any]:
     """List the rungs of the ladder and the escalation policy in force."""
@@ -107,9 +177,14 @@ def ladder() -> dict[str, Any]:
 @blp.route("/supervision/accountability/proposal", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ProposalQuerySchema, location="query")
+@blp.alt_response(200, schema=ProposalSchema, success=True)
 @requires(*SUPERVISION_VIEW)
 def proposal(args: dict[str, Any]) -> dict[str, Any]:
-    """Propose the rung for a new case from the person's (else the department's) cases this past year."""
+    """Propose the rung for a new case from the person's (else the department's) cases this past year.
+
+    Name a person, a department, or both: with neither (or only blanks) the answer is 422, since there
+    is nobody whose earlier cases could be counted.
+    """
     person = (args["person"] or "").strip() or None
     department = (args["department"] or "").strip() or None
     if person is None and department is None:
@@ -122,9 +197,15 @@ def proposal(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/supervision/accountability", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(RecordBodySchema)
+@blp.alt_response(201, schema=AccountabilityRecordSchema, success=True)
 @requires("supervisor")
 def record(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Record a measure; a correction is a new record naming the one it corrects."""
+    """Record a measure; a correction is a new record naming the one it corrects.
+
+    422 when the body names nobody (no person and no department), breaks a stated rule (rung, blank
+    reason), or names a department, linked alert, complaint or order, or corrected record that does not
+    exist; every problem is listed at once. 409 when the corrected record was already corrected.
+    """
     created = run_command(RecordAccountabilityCommand(
         body["person"], body["department"], body["rung"], body["reason"], body["links"],
         body["corrects_id"]))
@@ -134,6 +215,7 @@ def record(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 @blp.route("/supervision/accountability", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(RecordQuerySchema, location="query")
+@blp.alt_response(200, schema=AccountabilityPageSchema, success=True)
 @requires()
 def list_records(args: dict[str, Any]) -> dict[str, Any]:
     """List records in chain order, newest first: all for supervision, those naming a department otherwise."""
@@ -162,6 +244,7 @@ def list_records(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/supervision/accountability/<int:record_id>", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=AccountabilityRecordSchema, success=True)
 @requires()
 def get_record(record_id: int) -> dict[str, Any]:
     """Return one record the caller may see, with the record that corrects it if any."""

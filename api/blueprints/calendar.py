@@ -30,8 +30,9 @@ from engine.provisional_calendar import provisional_days
 from engine.workdays import SHANGHAI
 from monitor.commands.calendar_watch import WatchCalendarCommand
 
-from ..auth import requires
-from ..extensions import Blueprint, db, run_command, services
+from ..auth import requires, run_command
+from ..extensions import Blueprint, db, services
+from ..schema_fields import instant
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/admin/calendar",
                 description="Working-day calendar (statutory holidays, 调休) per service centre")
@@ -39,44 +40,73 @@ blp = Blueprint("calendar", __name__, url_prefix="/api/admin/calendar",
 CSV_TYPES = ("text/csv", "application/csv")
 
 
+# The path parameters as the commands check them: a year they accept, a day written YYYY-MM-DD.
+YEAR_PARAMETER = {"in": "path", "name": "year", "required": True,
+                  "schema": {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}}
+DAY_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+DAY_PARAMETER = {"in": "path", "name": "day", "required": True,
+                 "schema": {"type": "string", "pattern": DAY_PATTERN},
+                 "description": "a day of `year`, e.g. 2027-01-01 (a date that does not exist, or one of "
+                                "another year, answers 422)"}
+
+
 class CalendarDaySchema(Schema):
-    date = fields.String()
-    is_workday = fields.Boolean()
-    note = fields.String(allow_none=True)
-    provisional = fields.Boolean(metadata={
+    """One day of a year: whether it is a working day, and why (元旦, 调休上班, …)."""
+
+    date = fields.String(required=True, metadata={"format": "date"})
+    is_workday = fields.Boolean(required=True)
+    note = fields.String(required=True, allow_none=True)
+    provisional = fields.Boolean(required=True, metadata={
         "description": "counted by the provisional rule, not an official notice"})
 
 
 class MovedDeadlineSchema(Schema):
-    subject = fields.String(metadata={"enum": ["task", "shortfall", "order", "follow_up"]})
-    id = fields.String()
-    instance_id = fields.Integer(allow_none=True)
-    old = fields.String(allow_none=True)
-    new = fields.String(allow_none=True)
+    """A deadline a calendar change moved, as MovedDeadline.as_json writes it."""
+
+    subject = fields.String(required=True,
+                            validate=validate.OneOf(("task", "shortfall", "order", "follow_up")))
+    id = fields.String(required=True)
+    instance_id = fields.Integer(required=True, allow_none=True)
+    old = instant(required=True, allow_none=True)
+    new = instant(required=True, allow_none=True)
 
 
 class RecomputedSchema(Schema):
-    dry_run = fields.Boolean(metadata={"description": "true: nothing was stored, this is what would move"})
-    count = fields.Integer()
-    deadlines = fields.List(fields.Nested(MovedDeadlineSchema))
+    """The deadlines a calendar change moved (or, on a dry run, would move)."""
+
+    dry_run = fields.Boolean(required=True,
+                             metadata={"description": "true: nothing was stored, this is what would move"})
+    count = fields.Integer(required=True)
+    deadlines = fields.List(fields.Nested(MovedDeadlineSchema), required=True)
 
 
 class CalendarYearSchema(Schema):
-    year = fields.Integer()
-    centre = fields.String()
-    provisional = fields.Boolean(metadata={"description": "no official notice loaded: weekends and statutory "
-                                                          "holidays only, no adjusted working days"})
-    days = fields.List(fields.Nested(CalendarDaySchema))
-    workdays = fields.Integer(metadata={"description": "how many working days the year has"})
-    recomputed = fields.Nested(RecomputedSchema, metadata={
-        "description": "after an upload: the deadlines moved"})
+    """Every day of a year of the default centre, official or provisional."""
+
+    year = fields.Integer(required=True)
+    centre = fields.String(required=True)
+    provisional = fields.Boolean(required=True, metadata={
+        "description": "no official notice loaded: weekends and statutory holidays only, no adjusted "
+                       "working days"})
+    days = fields.List(fields.Nested(CalendarDaySchema), required=True)
+    workdays = fields.Integer(required=True, metadata={"description": "how many working days the year has"})
+
+
+class UploadedYearSchema(CalendarYearSchema):
+    """A year after an upload, with the deadlines it moved; a dry run lists no days, only what would move."""
+
+    recomputed = fields.Nested(RecomputedSchema, required=True)
 
 
 class ChangedDaySchema(CalendarDaySchema):
-    recomputed = fields.Nested(RecomputedSchema)
+    """A day after a change, with the deadlines it moved."""
+
+    recomputed = fields.Nested(RecomputedSchema, required=True)
 
 
 class CalendarStatusSchema(Schema):
+    """Which years are official, and the banner while next year is missing."""
+
     official_years = fields.List(fields.Integer())
     next_year = fields.Integer()
     next_year_official = fields.Boolean()
@@ -84,22 +114,30 @@ class CalendarStatusSchema(Schema):
 
 
 class DryRunSchema(Schema):
+    """Whether to store the change or only answer what it would move."""
+
     dry_run = fields.Boolean(load_default=False, metadata={
         "description": "answer what would move; store nothing"})
 
 
 class UploadDaySchema(Schema):
+    """One day of an uploaded year (checked by the command, which lists every problem)."""
+
     date = fields.String(required=True, metadata={"example": "2027-01-01"})
     is_workday = fields.Boolean(required=True)
     note = fields.String(load_default=None, allow_none=True, metadata={"example": "元旦"})
 
 
 class YearUploadSchema(Schema):
+    """A whole year as JSON: every day once."""
+
     days = fields.List(fields.Nested(UploadDaySchema), required=True,
                        metadata={"description": "every day of the year, once"})
 
 
 class DayPatchSchema(Schema):
+    """The new state of one day, and optionally its note."""
+
     is_workday = fields.Boolean(required=True)
     note = fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE),
                          metadata={"description": "left out: unchanged; null: removed"})
@@ -177,7 +215,7 @@ def get_status() -> dict[str, Any]:
             "warning": calendar_warning(today, official, services().settings.calendar_warning_from)}
 
 
-@blp.route("/<int:year>", methods=["GET"])
+@blp.route("/<int:year>", methods=["GET"], parameters=[YEAR_PARAMETER])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.response(200, CalendarYearSchema)
 @requires()
@@ -189,15 +227,19 @@ def get_year(year: int) -> dict[str, Any]:
     return _year_or_404(year)
 
 
-@blp.route("/<int:year>", methods=["PUT"])
-@blp.doc(security=[{"bearerAuth": []}], requestBody={"content": {
+@blp.route("/<int:year>", methods=["PUT"], parameters=[YEAR_PARAMETER])
+@blp.doc(security=[{"bearerAuth": []}], requestBody={"required": True, "content": {
     "application/json": {"schema": YearUploadSchema},
+    # application/csv is read as well; only the registered text/csv is documented.
     "text/csv": {"schema": {"type": "string", "example": "date,is_workday,note\n2027-01-01,否,元旦\n"}},
-}}, responses={"201": {"description": "the year was not loaded before"},
-               "422": {"description": "nothing stored; details.problems lists every problem (line for CSV)"}})
+}}, description=(
+    "422 when nothing was stored: details.problems lists every problem (with its line for CSV), e.g. a "
+    "day missing, given twice, of another year, or not a date, or a year without working days. A JSON "
+    "upload must hold every day of the year once."))
 @blp.arguments(DryRunSchema, location="query", as_kwargs=True)
-@blp.response(200, CalendarYearSchema,
-              description="the year replaced an earlier one (or, dry_run, nothing stored)")
+@blp.alt_response(201, schema=UploadedYearSchema, success=True, description="the year was not loaded before")
+@blp.alt_response(200, schema=UploadedYearSchema, success=True,
+                  description="the year replaced an earlier one (or, dry_run, nothing stored)")
 @requires("admin")
 def put_year(year: int, dry_run: bool) -> Any:
     """Load or replace a whole year; every open deadline reckoned over its days is recomputed.
@@ -213,8 +255,10 @@ def put_year(year: int, dry_run: bool) -> Any:
     return body, (201 if result.created and not dry_run else 200)
 
 
-@blp.route("/<int:year>/days/<string:day>", methods=["PATCH"])
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.route("/<int:year>/days/<string:day>", methods=["PATCH"], parameters=[YEAR_PARAMETER, DAY_PARAMETER])
+@blp.doc(security=[{"bearerAuth": []}], description=(
+    "404 while the year is not loaded; 422 when `day` is not a date of `year`, or when the change "
+    "would leave the year without a working day."))
 @blp.arguments(DayPatchSchema)
 @blp.arguments(DryRunSchema, location="query", as_kwargs=True)
 @blp.response(200, ChangedDaySchema)

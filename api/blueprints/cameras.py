@@ -18,7 +18,18 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from engine.exceptions import InvalidError, NotFoundError, Problem
 from monitor.models import Camera, VideoEvent
-from monitor.video.config import CameraConfigSchema, dump_camera_config
+from monitor.video.config import (
+    MAX_POINTS,
+    CameraConfigSchema,
+    DayHoursSchema,
+    RuleSettings,
+    RulesSchema,
+    ScheduleConfig,
+    ScheduleSchema,
+    ZoneSchema,
+    default_days,
+    dump_camera_config,
+)
 from monitor.video.evidence import VideoStore
 from monitor.video.registry import (
     CreateCameraCommand,
@@ -27,9 +38,10 @@ from monitor.video.registry import (
     UpdateCameraCommand,
 )
 
-from ..auth import current_actor, requires
-from ..extensions import Blueprint, db, run_command, services
+from ..auth import current_actor, requires, run_command
+from ..extensions import Blueprint, db, services
 from ..presenters import iso
+from ..schema_fields import instant, whole_number
 from ..video_cli import camera_source_policy
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/cameras", description="Video supervision cameras")
@@ -37,13 +49,140 @@ blp = Blueprint("cameras", __name__, url_prefix="/api/cameras", description="Vid
 CAMERA_VIEW = ("admin", "supervisor")
 IMAGE_TYPES = ("image/jpeg", "image/png")
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
+BINARY = {"type": "string", "format": "binary"}
+
+
+EVENT_KINDS = ("off_post", "asleep", "crowding")
+CAMERA_STATUSES = ("unknown", "online", "offline")
+EVENT_STATES = ("open", "ended", "interrupted")
+CROSS_FIELD_RULES = (
+    "Refused with 400 although each field fits the schema: a polygon whose edges cross or that has "
+    "(almost) no area; occupied_off not below occupied_on; zone names repeated; a day's close not after "
+    "its open, or a lunch break not inside the hours or given by one end only; a source that does not "
+    "fit source_kind (snapshot: http(s):// URL; stream: rtsp(s)://, http(s)://; file and folder: a "
+    "path). Refused with 422: an unknown department, a name another camera has, or a source outside "
+    "the folders and networks this server allows.")
 
 
 class EventQuerySchema(Schema):
-    kind = fields.String(load_default=None, validate=validate.OneOf(("off_post", "asleep", "crowding")),
+    """Which page of a camera's events to list, optionally of one rule only."""
+
+    kind = fields.String(load_default=None, validate=validate.OneOf(EVENT_KINDS),
                          metadata={"description": "only events of this rule"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ZoneSettingsSchema(ZoneSchema):
+    """A zone as monitor's ZoneSchema checks it, with the polygon's bounds stated in the document.
+
+    monitor checks the point count and range in a schema-level hook the document cannot show; here they
+    are field rules with the same messages, so clients learn them from the schema.
+    """
+
+    polygon = fields.List(
+        fields.List(fields.Float(allow_nan=False, validate=validate.Range(
+            min=0, max=1, error="coordinates are relative to the frame: each between 0 and 1")),
+            validate=validate.Length(equal=2, error="every point is [x, y]")),
+        required=True, validate=validate.Length(min=3, max=MAX_POINTS,
+                                                error=f"a polygon needs 3 to {MAX_POINTS} points"),
+        metadata={"description": "[[x, y], ...] relative to width and height (0..1); the edges may not "
+                                 "cross and the area may not be (almost) zero"})
+
+
+class WeekSchema(Schema):
+    """Opening hours per weekday: a day left out or null is closed (no weekday names beyond mon..sun)."""
+
+    mon = fields.Nested(DayHoursSchema, allow_none=True)
+    tue = fields.Nested(DayHoursSchema, allow_none=True)
+    wed = fields.Nested(DayHoursSchema, allow_none=True)
+    thu = fields.Nested(DayHoursSchema, allow_none=True)
+    fri = fields.Nested(DayHoursSchema, allow_none=True)
+    sat = fields.Nested(DayHoursSchema, allow_none=True)
+    sun = fields.Nested(DayHoursSchema, allow_none=True)
+
+
+class ScheduleSettingsSchema(ScheduleSchema):
+    """monitor's ScheduleSchema with the weekdays named in the document instead of any string key."""
+
+    days = fields.Nested(WeekSchema, load_default=None, metadata={
+        "description": "hours per weekday (mon..sun); null or absent: closed. "
+                       "Default Mon–Fri 08:30–17:30, lunch 12:00–13:30"})
+
+
+class RuleSettingsSchema(RulesSchema):
+    """monitor's RulesSchema taking K as JSON Schema means an integer (15.0 is 15)."""
+
+    crowding_count = whole_number(load_default=15, validate=validate.Range(min=1, max=500),
+                                  metadata={"description": "K: occupied chairs that make the hall crowded"})
+
+
+class CameraSettingsSchema(CameraConfigSchema):
+    """The camera configuration monitor validates, its structural rules stated in the document.
+
+    Only the rules across fields (CROSS_FIELD_RULES) remain in schema-level hooks. The overrides would
+    be better placed in monitor.video.config itself.
+
+    Sent when saving a camera and returned, completed with the defaults, as the camera's `config`.
+    """
+
+    analysis_width = whole_number(load_default=640, validate=validate.Range(min=80, max=1920), metadata={
+        "description": "frames wider than this are scaled down first"})
+    zones = fields.List(fields.Nested(ZoneSettingsSchema), required=True,
+                        validate=validate.Length(min=1, max=64),
+                        metadata={"description": "the seat(s) and waiting chairs to watch"})
+    rules = fields.Nested(RuleSettingsSchema, load_default=lambda: RuleSettings(), metadata={
+        "description": "rule parameters (the defaults apply to what is left out)"})
+    schedule = fields.Nested(ScheduleSettingsSchema, load_default=lambda: ScheduleConfig(days=default_days()),
+                             metadata={"description": "working hours"})
+
+
+class CameraSchema(Schema):
+    """A registered camera as camera_json describes it: configuration, health and reference."""
+
+    id = fields.Integer(required=True)
+    active = fields.Boolean(required=True, metadata={"description": "false once retired"})
+    version = fields.Integer(required=True, metadata={"description": "bumped on every change"})
+    status = fields.String(required=True, validate=validate.OneOf(CAMERA_STATUSES))
+    last_frame_at = instant(required=True, allow_none=True)
+    reference_sha256 = fields.String(required=True, allow_none=True)
+    reference_at = instant(required=True, allow_none=True)
+    created_at = instant(required=True)
+    updated_at = instant(required=True)
+    config = fields.Nested(CameraSettingsSchema, required=True)
+
+
+class CameraListSchema(Schema):
+    """Every registered camera, active first."""
+
+    items = fields.List(fields.Nested(CameraSchema), required=True)
+
+
+class VideoEventSchema(Schema):
+    """An off-post, asleep or crowding event as event_json describes it."""
+
+    id = fields.Integer(required=True)
+    camera_id = fields.Integer(required=True)
+    zone = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
+    state = fields.String(required=True, validate=validate.OneOf(EVENT_STATES))
+    condition_since = instant(required=True)
+    started_at = instant(required=True)
+    ended_at = instant(required=True, allow_none=True)
+    peak = fields.Float(required=True, allow_none=True)
+    snapshot_sha256 = fields.String(required=True, allow_none=True)
+    alert_id = fields.Integer(required=True, allow_none=True)
+    snapshot_url = fields.String(required=True, allow_none=True, metadata={
+        "description": "where the evidence picture is; null when none was kept"})
+
+
+class VideoEventPageSchema(Schema):
+    """A page of a camera's events, newest first."""
+
+    items = fields.List(fields.Nested(VideoEventSchema), required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
 
 
 def video_store() -> VideoStore:
@@ -78,6 +217,7 @@ def event_json(event: VideoEvent) -> dict[str, Any]:
 
 @blp.route("", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=CameraListSchema, success=True)
 @requires(*CAMERA_VIEW)
 def list_cameras() -> dict[str, Any]:
     """List the registered cameras, active first."""
@@ -86,8 +226,9 @@ def list_cameras() -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
-@blp.doc(security=[{"bearerAuth": []}])
-@blp.arguments(CameraConfigSchema)
+@blp.doc(security=[{"bearerAuth": []}], description=CROSS_FIELD_RULES)
+@blp.arguments(CameraSettingsSchema)
+@blp.alt_response(201, schema=CameraSchema, success=True)
 @requires("admin")
 def create_camera(config: Any) -> tuple[dict[str, Any], int]:
     """Register a camera (then capture its empty-scene reference)."""
@@ -97,6 +238,7 @@ def create_camera(config: Any) -> tuple[dict[str, Any], int]:
 
 @blp.route("/<int:camera_id>", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=CameraSchema, success=True)
 @requires(*CAMERA_VIEW)
 def get_camera(camera_id: int) -> dict[str, Any]:
     """Return one camera."""
@@ -104,8 +246,9 @@ def get_camera(camera_id: int) -> dict[str, Any]:
 
 
 @blp.route("/<int:camera_id>", methods=["PUT"])
-@blp.doc(security=[{"bearerAuth": []}])
-@blp.arguments(CameraConfigSchema)
+@blp.doc(security=[{"bearerAuth": []}], description=CROSS_FIELD_RULES)
+@blp.arguments(CameraSettingsSchema)
+@blp.alt_response(200, schema=CameraSchema, success=True)
 @requires("admin")
 def update_camera(config: Any, camera_id: int) -> dict[str, Any]:
     """Replace a camera's configuration."""
@@ -116,6 +259,7 @@ def update_camera(config: Any, camera_id: int) -> dict[str, Any]:
 
 @blp.route("/<int:camera_id>", methods=["DELETE"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=CameraSchema, success=True, description="the retired camera")
 @requires("admin")
 def retire_camera(camera_id: int) -> dict[str, Any]:
     """Stop watching a camera; its events and alerts remain."""
@@ -135,9 +279,10 @@ def _stored_frame(camera: Camera) -> bytes:
 
 
 @blp.route("/<int:camera_id>/frame", methods=["GET"])
-@blp.doc(security=[{"bearerAuth": []}], responses={200: {"content": {"image/jpeg": {}}}}, description=(
+@blp.doc(security=[{"bearerAuth": []}], description=(
     "The latest frame the video worker stored (refreshed every ONEWINDOW_VIDEO_LATEST_FRAME_SECONDS); "
     "404 until the worker has read the camera once."))
+@blp.alt_response(200, schema=BINARY, content_type="image/jpeg", success=True, description="the frame")
 @requires(*CAMERA_VIEW)
 def latest_frame(camera_id: int) -> Response:
     """Return the camera's latest frame as JPEG (the zone editor draws polygons over it)."""
@@ -149,7 +294,10 @@ def latest_frame(camera_id: int) -> Response:
 @blp.doc(security=[{"bearerAuth": []}], description=(
     "Capture the empty-scene reference: send a JPEG/PNG body, or no body to use the latest frame the video "
     "worker stored (404 while there is none). "
-    "Take it while the seats and chairs are empty."))
+    "Take it while the seats and chairs are empty. A body that is not a readable image answers 422."),
+    requestBody={"required": False, "content": {
+        kind: {"schema": {**BINARY, "maxLength": MAX_IMAGE_BYTES}} for kind in IMAGE_TYPES}})
+@blp.alt_response(200, schema=CameraSchema, success=True)
 @requires("admin")
 def capture_reference(camera_id: int) -> dict[str, Any]:
     """Store the empty-scene reference the zones are compared with."""
@@ -176,6 +324,7 @@ def capture_reference(camera_id: int) -> dict[str, Any]:
 @blp.route("/<int:camera_id>/events", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(EventQuerySchema, location="query")
+@blp.alt_response(200, schema=VideoEventPageSchema, success=True)
 @requires(*CAMERA_VIEW)
 def list_events(args: dict[str, Any], camera_id: int) -> dict[str, Any]:
     """List a camera's events, newest first."""
@@ -191,7 +340,10 @@ def list_events(args: dict[str, Any], camera_id: int) -> dict[str, Any]:
 
 
 @blp.route("/<int:camera_id>/events/<int:event_id>/snapshot", methods=["GET"])
-@blp.doc(security=[{"bearerAuth": []}], responses={200: {"content": {"image/jpeg": {}}}})
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=BINARY, content_type="image/jpeg", success=True, description="the picture",
+                  headers={"X-Content-SHA256": {"schema": {"type": "string"},
+                                                "description": "the picture's SHA-256 the event records"}})
 @requires()
 def event_snapshot(camera_id: int, event_id: int) -> Response:
     """Return an event's evidence picture: supervision sees all, a department its own cameras'."""

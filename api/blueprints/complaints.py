@@ -15,7 +15,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from engine.commands import Actor
 from engine.exceptions import NotFoundError
-from engine.models import Instance, TaskRecord
+from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
 from engine.queries import department_names, instance_tasks
 from engine.query_codes import format_query_code
 from monitor.commands.complaints import (
@@ -27,11 +27,12 @@ from monitor.complaints import COMPLAINT_CHANNELS, complaint_by_code, list_compl
 from monitor.models import Alert, Complaint
 from monitor.rate_limit import ComplaintRateLimited, ComplaintRateLimits
 
-from ..auth import current_actor, requires
+from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
 from ..errors import http_error_response
-from ..extensions import Blueprint, db, run_command, services
+from ..extensions import Blueprint, db, services
 from ..presenters import iso, task_json
+from ..schema_fields import NON_BLANK, PageSchema, instant
 
 blp = Blueprint("complaints", __name__, url_prefix="/api", description="E-supervision: complaints")
 
@@ -46,7 +47,8 @@ PUBLIC_STATES = {"ready": "pending", "claimed": "in_progress"}
 class PublicComplaintSchema(Schema):
     query_code = fields.String(required=True, validate=validate.Length(min=1, max=64),
                                metadata={"description": "the query code of the approval complained about"})
-    text = fields.String(required=True, validate=TEXT)
+    # Not blank: stated for clients, checked by the command with the query code (422, both at once).
+    text = fields.String(required=True, validate=TEXT, metadata={"pattern": NON_BLANK})
     name = fields.String(load_default=None, allow_none=True, validate=SHORT)
     contact = fields.String(load_default=None, allow_none=True, validate=SHORT,
                             metadata={"description": "shown to the supervision bureau only"})
@@ -59,11 +61,15 @@ class StaffComplaintSchema(PublicComplaintSchema):
 
 
 class PublicFiledSchema(Schema):
-    complaint_code = fields.String(metadata={"description": "follow the complaint with this code"})
+    """What the complainant keeps: the code to follow the complaint and answer the call-back."""
+
+    complaint_code = fields.String(required=True, metadata={"description": "follow the complaint with it"})
 
 
 class FiledSchema(PublicFiledSchema):
-    id = fields.Integer()
+    """What staff get back after filing for a complainant."""
+
+    id = fields.Integer(required=True)
 
 
 class FeedbackSchema(Schema):
@@ -76,6 +82,109 @@ class ListQuerySchema(Schema):
     channel = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_CHANNELS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ComplaintTrackedTaskSchema(Schema):
+    """One step of a complaint's handling as its holder sees it: no staff names."""
+
+    name = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(("pending", "in_progress", "completed")))
+    due_at = instant(required=True, allow_none=True)
+    completed_at = instant(required=True, allow_none=True)
+
+
+class ComplaintTrackingSchema(Schema):
+    """A complaint's progress and answers for whoever holds its code; never the complainant's data."""
+
+    complaint_code = fields.String(required=True)
+    filed_at = instant(required=True)
+    department = fields.String(required=True, allow_none=True, metadata={"description": "complained about"})
+    department_name = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, metadata={"description": "the handling's status, or filed"})
+    stage = fields.String(required=True, metadata={"description": "the open steps, or the outcome"})
+    outcome = fields.String(required=True, allow_none=True)
+    outcome_event = fields.String(required=True, allow_none=True)
+    not_accepted_reason = fields.String(required=True, allow_none=True)
+    reply = fields.String(required=True, allow_none=True, metadata={"description": "the bureau's answer"})
+    awaiting_feedback = fields.Boolean(required=True, metadata={"description": "POST …/feedback now"})
+    satisfied = fields.Boolean(required=True, allow_none=True)
+    tasks = fields.List(fields.Nested(ComplaintTrackedTaskSchema), required=True)
+
+
+class ComplainantSchema(Schema):
+    """Who filed a complaint and how to reach them (the bureau's eyes only)."""
+
+    name = fields.String(required=True, allow_none=True)
+    contact = fields.String(required=True, allow_none=True)
+
+
+class TaskPauseSchema(Schema):
+    """A task's clock stop in force."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(PAUSE_KINDS))
+    reason = fields.String(required=True, allow_none=True)
+    since = instant(required=True, allow_none=True)
+
+
+class ComplaintTaskSchema(Schema):
+    """A step of a complaint's handling as staff see it (api.presenters.task_json, no countdown)."""
+
+    id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    definition_key = fields.String(required=True)
+    bpmn_id = fields.String(required=True)
+    name = fields.String(required=True)
+    department = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(TASK_STATUSES))
+    assignee = fields.String(required=True, allow_none=True)
+    created_at = instant(required=True)
+    claimed_at = instant(required=True, allow_none=True)
+    due_at = instant(required=True, allow_none=True)
+    completed_at = instant(required=True, allow_none=True)
+    completed_by = fields.String(required=True, allow_none=True)
+    overdue = fields.Boolean(required=True)
+    warning_level = fields.String(required=True, validate=validate.OneOf(WARNING_LEVELS))
+    limit_days = fields.Integer(required=True, allow_none=True)
+    working_days_left = fields.Integer(required=True, allow_none=True)
+    provisional = fields.Boolean(required=True)
+    submission = fields.Dict(required=True, allow_none=True)
+    blzt = fields.Integer(required=True, allow_none=True, metadata={"description": "办件状态 code"})
+    blzt_name = fields.String(required=True, allow_none=True)
+    pause = fields.Nested(TaskPauseSchema, required=True, allow_none=True)
+
+
+class ComplaintSchema(Schema):
+    """A complaint as the bureau sees it, including who filed it and how to reach them."""
+
+    id = fields.Integer(required=True)
+    complaint_code = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(COMPLAINT_CHANNELS))
+    department = fields.String(required=True, allow_none=True)
+    approval_instance_id = fields.Integer(required=True, allow_none=True)
+    approval_query_code = fields.String(required=True, allow_none=True)
+    project_name = fields.String(required=True, allow_none=True)
+    handling_instance_id = fields.Integer(required=True, allow_none=True)
+    status = fields.String(required=True, allow_none=True, metadata={"description": "the handling's status"})
+    outcome = fields.Dict(required=True, allow_none=True, metadata={"description": "its end event"})
+    complainant = fields.Nested(ComplainantSchema, required=True)
+    text = fields.String(required=True)
+    filed_at = instant(required=True)
+    filed_by = fields.String(required=True, allow_none=True)
+    source_ip = fields.String(required=True, allow_none=True)
+    satisfied = fields.Boolean(required=True, allow_none=True)
+
+
+class ComplaintDetailSchema(ComplaintSchema):
+    """One complaint with its handling steps and the alert it raised."""
+
+    tasks = fields.List(fields.Nested(ComplaintTaskSchema), required=True)
+    alert_id = fields.Integer(required=True, allow_none=True)
+
+
+class ComplaintPageSchema(PageSchema):
+    """A page of complaints, newest first."""
+
+    items = fields.List(fields.Nested(ComplaintSchema), required=True)
 
 
 @blp.errorhandler(ComplaintRateLimited)
@@ -169,7 +278,11 @@ def complaint_json(complaint: Complaint, *, detail: bool = False) -> dict[str, A
 @blp.alt_response(422, description="unknown or malformed query code (identical answers), blank text")
 @blp.alt_response(429, description="too many complaints from this address or about this application")
 def file_public(body: dict[str, Any]) -> dict[str, Any]:
-    """File a complaint about an approval by its query code; no login, rate-limited."""
+    """File a complaint about an approval by its query code; no login, rate-limited.
+
+    422 when the query code names no approval (unknown and malformed codes get the same answer) or the
+    text is blank.
+    """
     command = FileComplaintCommand(
         body["query_code"], body["text"], body["name"], body["contact"], channel="public",
         source_ip=_client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or ComplaintRateLimits())
@@ -178,6 +291,7 @@ def file_public(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/public/complaints/<string:code>", methods=["GET"])
+@blp.alt_response(200, schema=ComplaintTrackingSchema, success=True)
 @blp.alt_response(404, description="unknown or malformed code (identical answers)")
 def track_complaint(code: str) -> dict[str, Any]:
     """Show a complaint's progress, deadlines and answer to whoever holds its code."""
@@ -186,6 +300,7 @@ def track_complaint(code: str) -> dict[str, Any]:
 
 @blp.route("/public/complaints/<string:code>/feedback", methods=["POST"])
 @blp.arguments(FeedbackSchema)
+@blp.alt_response(200, schema=ComplaintTrackingSchema, success=True)
 @blp.alt_response(409, description="the complaint is not waiting for feedback")
 def give_feedback(body: dict[str, Any], code: str) -> dict[str, Any]:
     """Answer the satisfaction call-back: completes the bureau's feedback step on the complainant's behalf."""
@@ -200,7 +315,10 @@ def give_feedback(body: dict[str, Any], code: str) -> dict[str, Any]:
 @blp.response(201, FiledSchema)
 @requires("window", "supervisor", "admin")
 def file_for_complainant(body: dict[str, Any]) -> dict[str, Any]:
-    """File a complaint on a complainant's behalf (phone, window); staff may name the department."""
+    """File a complaint on a complainant's behalf (phone, window); staff may name the department.
+
+    422 when the query code names no approval, the named department does not exist, or the text is blank.
+    """
     channel = body["channel"] or ("window" if current_actor().role == "window" else "bureau")
     complaint = run_command(FileComplaintCommand(
         body["query_code"], body["text"], body["name"], body["contact"], channel=channel,
@@ -211,6 +329,7 @@ def file_for_complainant(body: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/supervision/complaints", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ListQuerySchema, location="query")
+@blp.alt_response(200, schema=ComplaintPageSchema, success=True)
 @requires(*BUREAU)
 def list_all(args: dict[str, Any]) -> dict[str, Any]:
     """List complaints, newest first, with the complainants' contact details."""
@@ -222,6 +341,7 @@ def list_all(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/supervision/complaints/<int:complaint_id>", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=ComplaintDetailSchema, success=True)
 @requires(*BUREAU)
 def get_complaint(complaint_id: int) -> dict[str, Any]:
     """Return one complaint with its handling tasks and alert."""

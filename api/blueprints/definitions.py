@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Response, request
@@ -9,57 +10,95 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from engine.commands.drafts import DiscardDraftCommand, SaveDraftCommand
+from engine.commands.drafts import DRAFT_KEY, DiscardDraftCommand, SaveDraftCommand
 from engine.definition_diff import diff_definitions
 from engine.deployment import DeployDefinitionCommand
 from engine.exceptions import NotFoundError
 from engine.models import ProcessDefinition, ProcessDraft
 
-from ..auth import requires
-from ..extensions import Blueprint, db, run_command, services
+from ..auth import requires, run_command
+from ..extensions import Blueprint, db, services
 from ..presenters import definition_json, iso
+from ..schema_fields import instant
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/definitions",
                 description="Deploy and version BPMN process definitions")
 
 XML_TYPES = ("application/xml", "text/xml", "application/bpmn+xml")
+XML_TEXT = {"type": "string"}
+# What _uploaded_xml reads: the XML as the raw body in any of XML_TYPES, or a multipart field `file`.
+BPMN_UPLOAD = {"required": True, "content": {
+    **{kind: {"schema": XML_TEXT} for kind in XML_TYPES},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary"}}}},
+}}
+# The revision check of a draft save; _if_match_revision reads the same form.
+IF_MATCH = re.compile(r'(W/)?"?([0-9]{1,9})"?')
+IF_MATCH_HEADER = {"in": "header", "name": "If-Match", "required": False, "schema": {
+    "type": "string", "pattern": f"^{IF_MATCH.pattern}$"}, "description": (
+    "the revision this save is based on, e.g. 3 or \"3\"; 409 when someone saved a newer one")}
+DRAFT_KEY_PARAMETER = {"in": "path", "name": "key", "required": True, "schema": {
+    "type": "string", "pattern": DRAFT_KEY.pattern, "maxLength": 255},
+    "description": "the process id the draft is for"}
 
 
 class DefinitionSchema(Schema):
-    id = fields.Integer()
-    key = fields.String()
-    version = fields.Integer()
-    name = fields.String()
-    deployed_at = fields.String()
-    deployed_by = fields.String(allow_none=True)
-    sha256 = fields.String()
+    """One deployed version of a process, as definition_json describes it."""
+
+    id = fields.Integer(required=True)
+    key = fields.String(required=True)
+    version = fields.Integer(required=True)
+    name = fields.String(required=True)
+    deployed_at = instant(required=True)
+    deployed_by = fields.String(required=True, allow_none=True)
+    sha256 = fields.String(required=True, metadata={"description": "SHA-256 of the deployed XML"})
 
 
-class DeployResultSchema(DefinitionSchema):
-    created = fields.Boolean()
-    deployed = fields.List(fields.Dict(), metadata={"description": "every process key the file deployed"})
+class DeployedVersionSchema(DefinitionSchema):
+    """A version a deployment produced or found, and whether it is new."""
+
+    created = fields.Boolean(required=True,
+                             metadata={"description": "false: identical to the latest version"})
+
+
+class DeployResultSchema(DeployedVersionSchema):
+    """The first process the file deployed, flat (older clients read it so), and every process in it."""
+
+    deployed = fields.List(fields.Nested(DeployedVersionSchema), required=True,
+                           metadata={"description": "every process key the file deployed"})
 
 
 class DefinitionDetailSchema(DefinitionSchema):
+    """The latest version of a key, with every version of it."""
+
     versions = fields.List(fields.Nested(DefinitionSchema))
 
 
 class DefinitionListSchema(Schema):
+    """The latest version of every process key."""
+
     items = fields.List(fields.Nested(DefinitionSchema))
 
 
 class DraftSchema(Schema):
-    key = fields.String()
-    revision = fields.Integer(metadata={"description": "send it back as If-Match when saving again"})
-    saved_at = fields.String()
-    saved_by = fields.String()
+    """A saved draft's bookkeeping (its XML is fetched with GET …/draft)."""
+
+    key = fields.String(required=True)
+    revision = fields.Integer(required=True,
+                              metadata={"description": "send it back as If-Match when saving again"})
+    saved_at = instant(required=True)
+    saved_by = fields.String(required=True)
 
 
 class DraftListSchema(Schema):
+    """Every saved draft, most recently saved first."""
+
     items = fields.List(fields.Nested(DraftSchema))
 
 
 class DiffQuerySchema(Schema):
+    """The two versions to compare."""
+
     from_version = fields.Integer(data_key="from", validate=validate.Range(min=1, max=2**31),
                                   metadata={"description": "default: the version before `to`"})
     to_version = fields.Integer(data_key="to", validate=validate.Range(min=1, max=2**31),
@@ -67,6 +106,8 @@ class DiffQuerySchema(Schema):
 
 
 class ElementChangeSchema(Schema):
+    """One BPMN element added, removed or changed between two versions."""
+
     id = fields.String()
     type = fields.String()
     name = fields.String(allow_none=True)
@@ -76,6 +117,8 @@ class ElementChangeSchema(Schema):
 
 
 class DiffSchema(Schema):
+    """What changed between two versions of a process."""
+
     key = fields.String()
     from_version = fields.Integer(data_key="from")
     to_version = fields.Integer(data_key="to")
@@ -97,12 +140,12 @@ def _uploaded_xml() -> tuple[bytes, str]:
 
 
 @blp.route("", methods=["POST"])
-@blp.doc(security=[{"bearerAuth": []}], requestBody={"content": {
-    "application/xml": {"schema": {"type": "string"}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string",
-                                                                                    "format": "binary"}}}},
-}}, responses={"200": {"description": "identical file: the existing version"},
-               "422": {"description": "the file fails to parse or lint; details.problems lists why"}})
+@blp.doc(security=[{"bearerAuth": []}], requestBody=BPMN_UPLOAD, description=(
+    "422 when the file is not BPMN that parses and passes lint (details.problems lists why), or is "
+    "larger than ONEWINDOW_MAX_BPMN_BYTES."))
+@blp.alt_response(201, schema=DeployResultSchema, success=True, description="a new version was deployed")
+@blp.alt_response(200, schema=DeployResultSchema, success=True,
+                  description="the file is identical to the latest version: nothing new was deployed")
 @requires("designer", "admin")
 def deploy() -> Any:
     """Deploy a BPMN file: 201 with the new version, 200 when identical to the latest."""
@@ -142,6 +185,8 @@ def get_definition(key: str) -> dict[str, Any]:
 
 @blp.route("/<string:key>/versions/<int:version>/xml", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=XML_TEXT, content_type="application/xml", success=True,
+                  description="the BPMN XML, byte for byte as deployed")
 @requires()
 def get_definition_xml(key: str, version: int) -> Response:
     """Return the exact BPMN XML that was deployed as this version."""
@@ -185,10 +230,10 @@ def _if_match_revision() -> int | None:
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 9:
+    match = IF_MATCH.fullmatch(header.strip())
+    if match is None:
         raise BadRequest("If-Match must be a draft revision number, e.g. If-Match: 3")
-    return int(value)
+    return int(match.group(2))
 
 
 @blp.route("/drafts", methods=["GET"])
@@ -201,9 +246,12 @@ def list_drafts() -> dict[str, Any]:
     return {"items": [_draft_json(d) for d in drafts]}
 
 
-@blp.route("/<string:key>/draft", methods=["PUT"])
-@blp.doc(security=[{"bearerAuth": []}], requestBody={"content": {"application/xml": {"schema": {
-    "type": "string"}}}}, responses={"409": {"description": "someone saved a newer revision (If-Match)"}})
+@blp.route("/<string:key>/draft", methods=["PUT"], parameters=[DRAFT_KEY_PARAMETER])
+@blp.doc(security=[{"bearerAuth": []}], requestBody=BPMN_UPLOAD, parameters=[IF_MATCH_HEADER], description=(
+    "422 when the body is not well-formed XML that is safe to parse, or is larger than "
+    "ONEWINDOW_MAX_BPMN_BYTES; 409 when someone saved a newer revision than If-Match names."))
+@blp.alt_response(200, schema=DraftSchema, success=True, description="the draft was saved",
+                  headers={"ETag": {"description": "the new revision, quoted", "schema": {"type": "string"}}})
 @requires("designer", "admin")
 def save_draft(key: str) -> Any:
     """Save the diagram being edited without deploying it (lint runs only at deploy)."""
@@ -212,8 +260,14 @@ def save_draft(key: str) -> Any:
     return _draft_json(draft), 200, {"ETag": f'"{draft.revision}"'}
 
 
-@blp.route("/<string:key>/draft", methods=["GET"])
+@blp.route("/<string:key>/draft", methods=["GET"], parameters=[DRAFT_KEY_PARAMETER])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=XML_TEXT, content_type="application/xml", success=True,
+                  description="the draft's XML", headers={
+                      "ETag": {"description": "the draft's revision, quoted", "schema": {"type": "string"}},
+                      "X-Draft-Saved-By": {"description": "who saved it", "schema": {"type": "string"}},
+                      "X-Draft-Saved-At": {"description": "when, ISO 8601",
+                                           "schema": {"type": "string", "format": "date-time"}}})
 @requires("designer", "admin")
 def get_draft(key: str) -> Response:
     """The draft's XML; its revision is in the ETag header."""
@@ -225,7 +279,7 @@ def get_draft(key: str) -> Response:
         "X-Draft-Saved-At": iso(draft.saved_at) or ""})
 
 
-@blp.route("/<string:key>/draft", methods=["DELETE"])
+@blp.route("/<string:key>/draft", methods=["DELETE"], parameters=[DRAFT_KEY_PARAMETER])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.response(204)
 @requires("designer", "admin")

@@ -8,42 +8,55 @@ from marshmallow import Schema, fields, validate
 
 from engine.commands import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 from engine.commands.extensions import pending_extensions, task_extensions
+from engine.commands.pauses import MAX_REASON
 
-from ..auth import current_actor, requires
-from ..extensions import Blueprint, db, run_command, services
+from ..auth import current_actor, requires, run_command
+from ..extensions import Blueprint, db, services
 from ..presenters import extension_json
+from ..schema_fields import NON_BLANK, instant, whole_number
 
 blp = Blueprint("extensions", __name__, url_prefix="/api", description="Deadline extensions")
 
 
 class ExtensionRequestSchema(Schema):
-    working_days = fields.Integer(required=True, strict=True,
-                                  metadata={"description": "working days to add (1 to the policy's maximum)"})
-    reason = fields.String(required=True, validate=validate.Length(max=2000))
+    """How many working days to add to a task, and why."""
+
+    # The bounds are stated for clients but checked by the command (the maximum is a setting), which
+    # answers 422 naming every problem at once.
+    working_days = whole_number(required=True, metadata={
+        "minimum": 1, "description": "working days to add (1 to the policy's maximum; 422 beyond it)"})
+    reason = fields.String(required=True, validate=validate.Length(max=MAX_REASON),
+                           metadata={"minLength": 1, "pattern": NON_BLANK})
 
 
 class DecisionSchema(Schema):
+    """Approve or refuse a pending extension; a refusal says why."""
+
     approve = fields.Boolean(required=True)
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
-                           metadata={"description": "required when refusing"})
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_REASON),
+                           metadata={"description": "required (not blank) when refusing: 422 without it"})
 
 
 class ExtensionSchema(Schema):
-    id = fields.Integer()
-    instance_id = fields.Integer()
-    task_id = fields.String()
-    working_days = fields.Integer()
-    reason = fields.String()
-    status = fields.String(metadata={"enum": ["pending", "approved", "refused"]})
-    requested_by = fields.String(allow_none=True)
-    requested_at = fields.String()
-    decided_by = fields.String(allow_none=True)
-    decided_at = fields.String(allow_none=True)
-    decision_reason = fields.String(allow_none=True)
+    """An extension request and its decision, as extension_json describes it."""
+
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    task_id = fields.String(required=True)
+    working_days = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["pending", "approved", "refused"]))
+    requested_by = fields.String(required=True, allow_none=True)
+    requested_at = instant(required=True)
+    decided_by = fields.String(required=True, allow_none=True)
+    decided_at = instant(required=True, allow_none=True)
+    decision_reason = fields.String(required=True, allow_none=True)
 
 
 class ExtensionListSchema(Schema):
-    items = fields.List(fields.Nested(ExtensionSchema))
+    """Extension requests, oldest first."""
+
+    items = fields.List(fields.Nested(ExtensionSchema), required=True)
 
 
 @blp.route("/tasks/<string:task_id>/extensions", methods=["POST"])

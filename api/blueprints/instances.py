@@ -22,8 +22,8 @@ from engine.models import INSTANCE_STATUSES
 from engine.queries import department_names, instance_for, instance_history, instance_tasks, lead_board
 from monitor.complaints import COMPLAINT_PROCESS
 
-from ..auth import current_actor, requires
-from ..extensions import Blueprint, db, run_command, services
+from ..auth import current_actor, requires, run_command
+from ..extensions import Blueprint, db, services
 from ..presenters import board_row_json, incident_json, instance_json
 from ..schema_fields import non_blank_text
 

@@ -30,22 +30,25 @@ from monitor.commands.orders import (
 )
 from monitor.models import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
 
-from ..auth import current_actor, requires
-from ..extensions import Blueprint, db, run_command
+from ..auth import current_actor, requires, run_command
+from ..extensions import Blueprint, db
 from ..presenters import iso
-from ..schema_fields import record_id
+from ..schema_fields import NON_BLANK, PageSchema, instant, non_blank_text, record_id, whole_number
 
 blp = Blueprint("orders", __name__, url_prefix="/api", description="E-supervision: orders, cards, transfers")
 
 SEE_ALL = ("supervisor", "admin")
-TEXT = validate.Length(min=1, max=5000)
+MAX_TEXT = 5000
 
 
-class OrderSchema(Schema):
+class OrderRequestSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(ORDER_KINDS))
     department = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    content = fields.String(required=True, validate=TEXT)
-    reply_working_days = fields.Integer(required=True, strict=True, metadata={
+    content = non_blank_text(MAX_TEXT, required=True)
+    # The range is stated for clients but checked by the command, which reports it together with an
+    # unknown department or alert (422, every problem at once).
+    reply_working_days = whole_number(required=True, metadata={
+        "minimum": 1, "maximum": MAX_REPLY_WORKING_DAYS,
         "description": f"1 to {MAX_REPLY_WORKING_DAYS}; the reply is due at the close of that working day"})
     alert_id = record_id(load_default=None, allow_none=True)
     instance_id = record_id(load_default=None, allow_none=True)
@@ -59,19 +62,19 @@ class ListQuerySchema(Schema):
 
 
 class ReplySchema(Schema):
-    reply = fields.String(required=True, validate=TEXT)
+    reply = non_blank_text(MAX_TEXT, required=True)
 
 
 class OrderDecisionSchema(Schema):
     accept = fields.Boolean(required=True)
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000),
-                           metadata={"description": "required when rejecting"})
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TEXT),
+                           metadata={"description": "required (not blank) when rejecting"})
 
 
-class CardSchema(Schema):
+class CardRequestSchema(Schema):
     department = fields.String(required=True, validate=validate.Length(min=1, max=32))
     color = fields.String(required=True, validate=validate.OneOf(CARD_COLORS))
-    reason = fields.String(required=True, validate=TEXT)
+    reason = non_blank_text(MAX_TEXT, required=True)
     alert_id = record_id(load_default=None, allow_none=True)
     order_id = record_id(load_default=None, allow_none=True)
 
@@ -82,12 +85,14 @@ class CardQuerySchema(Schema):
 
 
 class LiftSchema(Schema):
-    reason = fields.String(required=True, validate=TEXT)
+    reason = non_blank_text(MAX_TEXT, required=True)
 
 
 class TransferRequestSchema(Schema):
     to_department = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    reason = fields.String(required=True, validate=validate.Length(max=2000))
+    # Not blank: stated for clients, checked by the command with the department (422, both at once).
+    reason = fields.String(required=True, validate=validate.Length(max=2000),
+                           metadata={"minLength": 1, "pattern": NON_BLANK})
 
 
 class TransferDecisionSchema(Schema):
@@ -98,6 +103,83 @@ class TransferDecisionSchema(Schema):
 
 class TransferQuerySchema(Schema):
     status = fields.String(load_default="pending", validate=validate.OneOf(TRANSFER_STATUSES))
+
+
+class OrderSchema(Schema):
+    """An order (督办单) or recommendation (监察建议书) with its reply and the bureau's decisions so far."""
+
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(ORDER_KINDS))
+    department = fields.String(required=True)
+    alert_id = fields.Integer(required=True, allow_none=True)
+    instance_id = fields.Integer(required=True, allow_none=True)
+    content = fields.String(required=True)
+    reply_working_days = fields.Integer(required=True)
+    due_at = instant(required=True, metadata={"description": "the reply deadline in force"})
+    status = fields.String(required=True, validate=validate.OneOf(ORDER_STATES))
+    issued_by = fields.String(required=True)
+    issued_at = instant(required=True)
+    reply = fields.String(required=True, allow_none=True)
+    replied_by = fields.String(required=True, allow_none=True)
+    replied_at = instant(required=True, allow_none=True)
+    late = fields.Boolean(required=True, metadata={"description": "the standing reply came after due_at"})
+    decided_by = fields.String(required=True, allow_none=True)
+    decided_at = instant(required=True, allow_none=True)
+    decision_reason = fields.String(required=True, allow_none=True, metadata={
+        "description": "every acceptance or rejection so far, one dated line each"})
+    escalated_at = instant(required=True, allow_none=True, metadata={"description": "reply deadline missed"})
+
+
+class OrderPageSchema(PageSchema):
+    """A page of orders, newest first."""
+
+    items = fields.List(fields.Nested(OrderSchema), required=True)
+
+
+class CardSchema(Schema):
+    """A yellow or red card (黄牌/红牌) and, once lifted (摘牌), who lifted it and why."""
+
+    id = fields.Integer(required=True)
+    department = fields.String(required=True)
+    color = fields.String(required=True, validate=validate.OneOf(CARD_COLORS))
+    reason = fields.String(required=True)
+    alert_id = fields.Integer(required=True, allow_none=True)
+    order_id = fields.Integer(required=True, allow_none=True)
+    issued_by = fields.String(required=True)
+    issued_at = instant(required=True)
+    active = fields.Boolean(required=True, metadata={"description": "not lifted yet"})
+    lifted_by = fields.String(required=True, allow_none=True)
+    lifted_at = instant(required=True, allow_none=True)
+    lift_reason = fields.String(required=True, allow_none=True)
+
+
+class CardListSchema(Schema):
+    """Cards, newest first (at most 500)."""
+
+    items = fields.List(fields.Nested(CardSchema), required=True)
+
+
+class TransferSchema(Schema):
+    """A request to hand a task to another department (转办), and its decision."""
+
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    task_id = fields.String(required=True)
+    from_department = fields.String(required=True)
+    to_department = fields.String(required=True)
+    reason = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(TRANSFER_STATUSES))
+    requested_by = fields.String(required=True)
+    requested_at = instant(required=True)
+    decided_by = fields.String(required=True, allow_none=True)
+    decided_at = instant(required=True, allow_none=True)
+    decision_reason = fields.String(required=True, allow_none=True)
+
+
+class TransferListSchema(Schema):
+    """Transfers the caller could decide, oldest first."""
+
+    items = fields.List(fields.Nested(TransferSchema), required=True)
 
 
 def order_json(order: SupervisionOrder) -> dict[str, Any]:
@@ -140,10 +222,15 @@ def _own_department(query: Any, column: Any, department: str | None) -> Any:
 
 @blp.route("/supervision/orders", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
-@blp.arguments(OrderSchema)
+@blp.arguments(OrderRequestSchema)
+@blp.alt_response(201, schema=OrderSchema, success=True)
 @requires("supervisor")
 def issue_order(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Issue an order or a recommendation to a department with a reply deadline in working days."""
+    """Issue an order or a recommendation to a department with a reply deadline in working days.
+
+    422 when the department, the linked alert or the instance does not exist, or reply_working_days is
+    out of range; every problem is listed at once.
+    """
     order = run_command(IssueOrderCommand(body["kind"], body["department"], body["content"],
                                           body["reply_working_days"], body["alert_id"], body["instance_id"]))
     return order_json(order), 201
@@ -152,6 +239,7 @@ def issue_order(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 @blp.route("/supervision/orders", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ListQuerySchema, location="query")
+@blp.alt_response(200, schema=OrderPageSchema, success=True)
 @requires()
 def list_orders(args: dict[str, Any]) -> dict[str, Any]:
     """List orders, newest first: all for supervision, a department's own otherwise."""
@@ -167,6 +255,7 @@ def list_orders(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/supervision/orders/<int:order_id>", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=OrderSchema, success=True)
 @requires()
 def get_order(order_id: int) -> dict[str, Any]:
     """Return one order the caller may see (another department's is not found)."""
@@ -179,6 +268,7 @@ def get_order(order_id: int) -> dict[str, Any]:
 @blp.route("/supervision/orders/<int:order_id>/reply", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ReplySchema)
+@blp.alt_response(200, schema=OrderSchema, success=True)
 @requires("window", "reviewer", "lead")
 def reply_order(body: dict[str, Any], order_id: int) -> dict[str, Any]:
     """The department concerned replies; a reply after the deadline is accepted and marked late."""
@@ -188,18 +278,26 @@ def reply_order(body: dict[str, Any], order_id: int) -> dict[str, Any]:
 @blp.route("/supervision/orders/<int:order_id>/decision", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(OrderDecisionSchema)
+@blp.alt_response(200, schema=OrderSchema, success=True)
 @requires("supervisor")
 def decide_order(body: dict[str, Any], order_id: int) -> dict[str, Any]:
-    """Accept the reply (closing the order) or reject it with a reason (re-issued, new deadline)."""
+    """Accept the reply (closing the order) or reject it with a reason (re-issued, new deadline).
+
+    422 when rejecting (accept false) without a reason, or with a blank one.
+    """
     return order_json(run_command(DecideOrderReplyCommand(order_id, body["accept"], body["reason"])))
 
 
 @blp.route("/supervision/cards", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
-@blp.arguments(CardSchema)
+@blp.arguments(CardRequestSchema)
+@blp.alt_response(201, schema=CardSchema, success=True)
 @requires("supervisor")
 def issue_card(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Show a department a yellow or red card, with the reason."""
+    """Show a department a yellow or red card, with the reason.
+
+    422 when the department, the linked alert or the linked order does not exist (all listed at once).
+    """
     card = run_command(IssueCardCommand(body["department"], body["color"], body["reason"], body["alert_id"],
                                         body["order_id"]))
     return card_json(card), 201
@@ -208,6 +306,7 @@ def issue_card(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 @blp.route("/supervision/cards", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(CardQuerySchema, location="query")
+@blp.alt_response(200, schema=CardListSchema, success=True)
 @requires()
 def list_cards(args: dict[str, Any]) -> dict[str, Any]:
     """List cards, newest first: all for supervision, a department's own otherwise."""
@@ -223,6 +322,7 @@ def list_cards(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/supervision/cards/<int:card_id>/lift", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(LiftSchema)
+@blp.alt_response(200, schema=CardSchema, success=True)
 @requires("supervisor")
 def lift_card(body: dict[str, Any], card_id: int) -> dict[str, Any]:
     """Lift a card (摘牌) with the reason; a card is lifted once."""
@@ -232,9 +332,13 @@ def lift_card(body: dict[str, Any], card_id: int) -> dict[str, Any]:
 @blp.route("/tasks/<string:task_id>/transfers", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(TransferRequestSchema)
+@blp.alt_response(201, schema=TransferSchema, success=True)
 @requires()
 def request_transfer(body: dict[str, Any], task_id: str) -> tuple[dict[str, Any], int]:
-    """Ask to hand one of the caller's department's open tasks to another department, with the reason."""
+    """Ask to hand one of the caller's department's open tasks to another department, with the reason.
+
+    422 when the target department does not exist or already holds the task, or the reason is blank.
+    """
     transfer = run_command(RequestTransferCommand(task_id, body["to_department"], body["reason"]))
     return transfer_json(transfer), 201
 
@@ -242,6 +346,7 @@ def request_transfer(body: dict[str, Any], task_id: str) -> tuple[dict[str, Any]
 @blp.route("/transfers", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(TransferQuerySchema, location="query")
+@blp.alt_response(200, schema=TransferListSchema, success=True)
 @requires("lead", "supervisor", "admin")
 def transfers(args: dict[str, Any]) -> dict[str, Any]:
     """List the transfers the caller could decide (default: pending), oldest first."""
@@ -251,7 +356,11 @@ def transfers(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/transfers/<int:transfer_id>/decision", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(TransferDecisionSchema)
+@blp.alt_response(200, schema=TransferSchema, success=True)
 @requires("lead", "supervisor")
 def decide_transfer(body: dict[str, Any], transfer_id: int) -> dict[str, Any]:
-    """Approve (the task moves to the other department's worklist) or refuse (with a reason), once."""
+    """Approve (the task moves to the other department's worklist) or refuse (with a reason), once.
+
+    422 when refusing (approve false) without a reason, or with a blank one.
+    """
     return transfer_json(run_command(DecideTransferCommand(transfer_id, body["approve"], body["reason"])))

@@ -11,12 +11,13 @@ from engine.models import Instance
 from engine.query_codes import format_query_code
 from monitor.commands.ratings import CompleteFollowUpCommand, RateApprovalCommand
 from monitor.models import FollowUp, Rating
-from monitor.ratings import MAX_COMMENT, list_follow_ups
+from monitor.ratings import FOLLOW_UP_KINDS, MAX_COMMENT, list_follow_ups
 
-from ..auth import current_actor, requires
+from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
-from ..extensions import Blueprint, db, run_command, services
+from ..extensions import Blueprint, db, services
 from ..presenters import iso
+from ..schema_fields import PageSchema, instant, non_blank_text, whole_number
 
 blp = Blueprint("ratings", __name__, url_prefix="/api", description="E-supervision: ratings")
 
@@ -26,18 +27,21 @@ FOLLOW_UP_ROLES = ("supervisor", "admin", "window", "reviewer", "lead")
 
 
 class RatingSchema(Schema):
-    grade = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5),
-                           metadata={"description": "5 best … 1 worst; 1 and 2 are a bad review"})
+    grade = whole_number(required=True, validate=validate.Range(min=1, max=5),
+                         metadata={"description": "5 best … 1 worst; 1 and 2 are a bad review"})
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_COMMENT))
 
 
 class RatedSchema(Schema):
-    query_code = fields.String()
-    grade = fields.Integer()
-    comment = fields.String(allow_none=True)
-    rated_at = fields.String()
-    bad_review = fields.Boolean()
-    callback_due = fields.String(allow_none=True, metadata={"description": "when the department calls back"})
+    """The stored rating, and for a bad review when the department will call back."""
+
+    query_code = fields.String(required=True)
+    grade = fields.Integer(required=True)
+    comment = fields.String(required=True, allow_none=True)
+    rated_at = instant(required=True)
+    bad_review = fields.Boolean(required=True)
+    callback_due = instant(required=True, allow_none=True,
+                           metadata={"description": "when the department calls back"})
 
 
 class FollowUpQuerySchema(Schema):
@@ -48,7 +52,37 @@ class FollowUpQuerySchema(Schema):
 
 
 class DoneSchema(Schema):
-    note = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    note = non_blank_text(5000, required=True)
+
+
+class FollowUpSchema(Schema):
+    """A bad review's follow-up (差评回访/整改): what the department must do, by when, and what it did."""
+
+    id = fields.Integer(required=True)
+    rating_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
+    department = fields.String(required=True)
+    due_at = instant(required=True)
+    done_at = instant(required=True, allow_none=True)
+    done_by = fields.String(required=True, allow_none=True)
+    note = fields.String(required=True, allow_none=True)
+    overdue = fields.Boolean(required=True)
+
+
+class ReviewedFollowUpSchema(FollowUpSchema):
+    """A follow-up with the review it answers (never the applicant's contact or query code)."""
+
+    grade = fields.Integer(required=True)
+    comment = fields.String(required=True, allow_none=True)
+    rated_at = instant(required=True)
+    instance_id = fields.Integer(required=True)
+    project_name = fields.String(required=True)
+
+
+class FollowUpPageSchema(PageSchema):
+    """A page of follow-ups, soonest due first."""
+
+    items = fields.List(fields.Nested(ReviewedFollowUpSchema), required=True)
 
 
 def follow_up_json(follow_up: FollowUp, rating: Rating | None = None, instance: Instance | None = None,
@@ -88,6 +122,7 @@ def rate(body: dict[str, Any], query_code: str) -> dict[str, Any]:
 @blp.route("/supervision/follow-ups", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(FollowUpQuerySchema, location="query")
+@blp.alt_response(200, schema=FollowUpPageSchema, success=True)
 @requires(*FOLLOW_UP_ROLES)
 def follow_ups(args: dict[str, Any]) -> dict[str, Any]:
     """List bad-review follow-ups, soonest due first: all for supervision, a department's own otherwise."""
@@ -101,6 +136,7 @@ def follow_ups(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/supervision/follow-ups/<int:follow_up_id>/done", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(DoneSchema)
+@blp.alt_response(200, schema=FollowUpSchema, success=True)
 @requires("window", "reviewer", "lead")
 def follow_up_done(body: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
     """The department records the call-back or the fix as done, with a note."""

@@ -22,9 +22,10 @@ from monitor.commands.alerts import (
 from monitor.models import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert
 from monitor.trends import alerts_today, complaints_by_month, warnings_by_day
 
-from ..auth import current_actor, requires
-from ..extensions import Blueprint, db, run_command, services
+from ..auth import current_actor, requires, run_command
+from ..extensions import Blueprint, db, services
 from ..presenters import countdown, iso
+from ..schema_fields import PageSchema, instant, non_blank_text
 
 blp = Blueprint("supervision", __name__, url_prefix="/api/supervision", description="E-supervision")
 
@@ -58,12 +59,168 @@ class ChartsQuerySchema(Schema):
 
 
 class ExplainSchema(Schema):
-    explanation = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    explanation = non_blank_text(5000, required=True)
 
 
 class DecideSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(ALERT_DECISIONS))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    reason = non_blank_text(5000, required=True)
+
+
+class BoardCellSchema(Schema):
+    """One board cell: a department's open tasks in one stage, counted by warning level."""
+
+    department = fields.String(required=True)
+    stage = fields.String(required=True, metadata={"description": "s1…s4, or a process key"})
+    stage_name = fields.String(required=True, metadata={"description": "阶段名称"})
+    green = fields.Integer(required=True)
+    yellow = fields.Integer(required=True)
+    red = fields.Integer(required=True)
+    escalated = fields.Integer(required=True)
+    incident = fields.Integer(required=True, metadata={"description": "open work an incident stopped"})
+
+
+class RedListItemSchema(Schema):
+    """One of the most overdue open tasks (红色清单), soonest due first."""
+
+    task_id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    project_name = fields.String(required=True)
+    query_code = fields.String(required=True)
+    department = fields.String(required=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(("red", "escalated")))
+    due_at = instant(required=True, allow_none=True)
+    working_days_left = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "working days to the due day, negative once late; null outside the calendar"})
+
+
+class OnTimeSchema(Schema):
+    """A department's tasks completed this month and how many were on time."""
+
+    department = fields.String(required=True)
+    completed = fields.Integer(required=True)
+    on_time = fields.Integer(required=True)
+    rate = fields.Float(required=True, allow_none=True, metadata={"description": "on_time / completed"})
+
+
+class AlertsTodaySchema(Schema):
+    """Alerts opened since Beijing midnight, by source."""
+
+    since = instant(required=True)
+    total = fields.Integer(required=True)
+    by_source = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                            metadata={"description": "source → count; sources without alerts are left out"})
+
+
+class SupervisionBoardSchema(Schema):
+    """The bureau's board: why a department's work is late, at a glance."""
+
+    cells = fields.List(fields.Nested(BoardCellSchema), required=True)
+    cells_as_of = instant(required=True, metadata={"description": "when the counts were made"})
+    red_list = fields.List(fields.Nested(RedListItemSchema), required=True)
+    on_time = fields.List(fields.Nested(OnTimeSchema), required=True,
+                          metadata={"description": "this Beijing month, by department"})
+    month = fields.String(required=True, metadata={"description": "the month of on_time, e.g. 2026-12"})
+    alerts_today = fields.Nested(AlertsTodaySchema, required=True)
+
+
+class BoardItemSchema(Schema):
+    """One open task behind a board cell."""
+
+    task_id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+    project_name = fields.String(required=True)
+    query_code = fields.String(required=True)
+    name = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(WARNING_LEVELS))
+    due_at = instant(required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(("ready", "claimed")))
+    instance_status = fields.String(required=True)
+    working_days_left = fields.Integer(required=True, allow_none=True)
+
+
+class BoardItemsSchema(Schema):
+    """A page of a board cell's open tasks (no total: the cell's count is on the board)."""
+
+    items = fields.List(fields.Nested(BoardItemSchema), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+
+
+class WarningsDaySchema(Schema):
+    """Items that turned yellow, red or escalated on one Beijing day."""
+
+    day = fields.Date(required=True)
+    yellow = fields.Integer(required=True)
+    red = fields.Integer(required=True)
+    escalated = fields.Integer(required=True)
+
+
+class ComplaintsMonthSchema(Schema):
+    """Complaints filed in one Beijing month."""
+
+    month = fields.String(required=True, metadata={"description": "e.g. 2026-12"})
+    count = fields.Integer(required=True)
+
+
+class SupervisionChartsSchema(Schema):
+    """The board's chart series, oldest first, one entry per day or month even when zero."""
+
+    warnings_by_day = fields.List(fields.Nested(WarningsDaySchema), required=True)
+    complaints_by_month = fields.List(fields.Nested(ComplaintsMonthSchema), required=True)
+
+
+class BrokenLinkSchema(Schema):
+    """A row whose link in its hash chain does not hold, and why."""
+
+    table = fields.String(required=True)
+    instance_id = fields.Integer(required=True, allow_none=True)
+    seq = fields.Integer(required=True, allow_none=True)
+    reason = fields.String(required=True)
+    text = fields.String(required=True, metadata={"description": "the line `ow verify-chain` prints"})
+
+
+class ChainCheckSchema(Schema):
+    """The result of checking every audit chain and the accountability chain."""
+
+    intact = fields.Boolean(required=True)
+    checked_at = instant(required=True)
+    broken = fields.List(fields.Nested(BrokenLinkSchema), required=True)
+
+
+class AlertSchema(Schema):
+    """An alert (预警) and its handling so far: acknowledged, explained, decided, closed."""
+
+    id = fields.Integer(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(ALERT_SOURCES))
+    kind = fields.String(required=True, metadata={"description": "e.g. overdue, complaint, bad_review"})
+    level = fields.String(required=True, validate=validate.OneOf(ALERT_LEVELS))
+    department = fields.String(required=True, allow_none=True)
+    instance_id = fields.Integer(required=True, allow_none=True)
+    task_id = fields.String(required=True, allow_none=True)
+    subject = fields.String(required=True, metadata={"description": "e.g. task:<id>, instance:12"})
+    title = fields.String(required=True)
+    details = fields.Dict(required=True)
+    evidence = fields.Dict(required=True, allow_none=True, metadata={"description": "e.g. a snapshot"})
+    state = fields.String(required=True, validate=validate.OneOf(ALERT_STATES))
+    opened_at = instant(required=True)
+    updated_at = instant(required=True)
+    closed_at = instant(required=True, allow_none=True)
+    acknowledged_by = fields.String(required=True, allow_none=True)
+    explanation = fields.String(required=True, allow_none=True)
+    explained_by = fields.String(required=True, allow_none=True)
+    explained_at = instant(required=True, allow_none=True)
+    decision = fields.String(required=True, allow_none=True, validate=validate.OneOf(ALERT_DECISIONS))
+    decision_reason = fields.String(required=True, allow_none=True)
+    decided_by = fields.String(required=True, allow_none=True)
+    decided_at = instant(required=True, allow_none=True)
+
+
+class AlertPageSchema(PageSchema):
+    """A page of alerts, newest first."""
+
+    items = fields.List(fields.Nested(AlertSchema), required=True)
 
 
 def alert_json(alert: Alert) -> dict[str, Any]:
@@ -83,6 +240,7 @@ def alert_json(alert: Alert) -> dict[str, Any]:
 
 @blp.route("/board", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=SupervisionBoardSchema, success=True)
 @requires(*SUPERVISION_VIEW)
 def supervision_board() -> dict[str, Any]:
     """Open work by department × stage × warning level, the red list, and on-time rates this month."""
@@ -101,6 +259,7 @@ def supervision_board() -> dict[str, Any]:
 @blp.route("/board/items", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(BoardItemsQuerySchema, location="query")
+@blp.alt_response(200, schema=BoardItemsSchema, success=True)
 @requires(*SUPERVISION_VIEW)
 def supervision_board_items(args: dict[str, Any]) -> dict[str, Any]:
     """The open items behind one board cell, soonest due first (the board's click-through)."""
@@ -117,6 +276,7 @@ def supervision_board_items(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/charts", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ChartsQuerySchema, location="query")
+@blp.alt_response(200, schema=SupervisionChartsSchema, success=True)
 @requires(*SUPERVISION_VIEW)
 def supervision_charts(args: dict[str, Any]) -> dict[str, Any]:
     """Series for the board's charts: warnings raised per day, complaints per month (Beijing dates)."""
@@ -127,6 +287,7 @@ def supervision_charts(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/chain", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=ChainCheckSchema, success=True)
 @requires(*SUPERVISION_VIEW)
 def verify_chains() -> dict[str, Any]:
     """Check every audit log and the accountability chain now (the verify-chain button)."""
@@ -139,6 +300,7 @@ def verify_chains() -> dict[str, Any]:
 @blp.route("/alerts", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(AlertQuerySchema, location="query")
+@blp.alt_response(200, schema=AlertPageSchema, success=True)
 @requires()
 def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
     """List alerts, newest first: all of them for supervision, a department's own otherwise."""
@@ -162,6 +324,7 @@ def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/alerts/<int:alert_id>", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=AlertSchema, success=True)
 @requires()
 def get_alert(alert_id: int) -> dict[str, Any]:
     """Return one alert the caller may see."""
@@ -173,6 +336,7 @@ def get_alert(alert_id: int) -> dict[str, Any]:
 
 @blp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=AlertSchema, success=True)
 @requires("supervisor")
 def acknowledge(alert_id: int) -> dict[str, Any]:
     """The bureau has seen the alert."""
@@ -182,6 +346,7 @@ def acknowledge(alert_id: int) -> dict[str, Any]:
 @blp.route("/alerts/<int:alert_id>/explanation", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ExplainSchema)
+@blp.alt_response(200, schema=AlertSchema, success=True)
 @requires("window", "reviewer", "lead")
 def explain(body: dict[str, Any], alert_id: int) -> dict[str, Any]:
     """The department concerned explains."""
@@ -191,6 +356,7 @@ def explain(body: dict[str, Any], alert_id: int) -> dict[str, Any]:
 @blp.route("/alerts/<int:alert_id>/decision", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(DecideSchema)
+@blp.alt_response(200, schema=AlertSchema, success=True)
 @requires("supervisor")
 def decide(body: dict[str, Any], alert_id: int) -> dict[str, Any]:
     """The bureau decides: dismiss, order, card or accountability."""
@@ -199,6 +365,7 @@ def decide(body: dict[str, Any], alert_id: int) -> dict[str, Any]:
 
 @blp.route("/alerts/<int:alert_id>/close", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=AlertSchema, success=True)
 @requires("supervisor")
 def close(alert_id: int) -> dict[str, Any]:
     """Close a decided alert."""

@@ -7,20 +7,32 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskCommand, ResumeTaskCommand
-from engine.commands.tasks import RemindCoReviewerCommand
+from engine.commands.pauses import MAX_REASON
+from engine.commands.tasks import MAX_OPINION, RemindCoReviewerCommand
 from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance
 from engine.queries import TaskFilter, list_tasks, worklist_instances
 
-from ..auth import current_actor, requires
-from ..extensions import Blueprint, db, run_command, services
+from ..auth import current_actor, requires, run_command
+from ..extensions import Blueprint, db, services
 from ..presenters import incident_json, task_json
+from ..schema_fields import NON_BLANK, FullMatch, anchored
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Worklists")
 
 
+STATUS_LIST = anchored(TASK_STATUSES, repeat=True)
+STATUS_ERROR = f"each value lists statuses ({', '.join(TASK_STATUSES)}) separated by commas"
+
+
 class TaskQuerySchema(Schema):
-    status = fields.List(fields.String(validate=validate.OneOf(TASK_STATUSES)), load_default=None,
-                         metadata={"description": "repeat or comma-separate; default ready+claimed"})
+    """Filters, order and page of the caller's worklist."""
+
+    # Each value may itself list statuses, so `status=ready,claimed` and `status=ready&status=claimed`
+    # (and both mixed) mean the same; the pattern documents the comma form.
+    status = fields.List(fields.String(validate=FullMatch(STATUS_LIST, error=STATUS_ERROR)),
+                         load_default=None, metadata={
+                             "description": "repeat or comma-separate, e.g. status=ready,claimed; "
+                                            "default ready+claimed"})
     definition = fields.String(load_default=None)
     overdue = fields.Boolean(load_default=None)
     warning = fields.List(fields.String(validate=validate.OneOf(WARNING_LEVELS)), load_default=None,
@@ -33,12 +45,21 @@ class TaskQuerySchema(Schema):
 
 
 class CompleteSchema(Schema):
-    decision = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    data = fields.Dict(keys=fields.String(), load_default=dict)
-    opinion = fields.String(load_default=None, allow_none=True)
+    """A decision on a task: rules stated for clients, checked by the command (422, all at once)."""
+
+    decision = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64), metadata={
+        "minLength": 1, "pattern": NON_BLANK,
+        "description": "may also come as data.decision (then the two must agree)"})
+    data = fields.Dict(keys=fields.String(), load_default=dict, metadata={
+        "description": "merged into the process; each key a letter then up to 63 letters, digits or _, "
+                       "not project or applicant, and not a field another department owns (422)"})
+    opinion = fields.String(load_default=None, allow_none=True, metadata={
+        "maxLength": MAX_OPINION, "description": "required (not blank) when the decision refuses (422)"})
 
 
 class TaskSchema(Schema):
+    """A task as task_json (and the worklist) describes it."""
+
     id = fields.String()
     instance_id = fields.Integer()
     project_name = fields.String(metadata={"description": "worklist only"})
@@ -70,16 +91,23 @@ class TaskSchema(Schema):
 
 
 class PauseSchema(Schema):
+    """Why a task's clock stops: the kind of stop and its reason."""
+
     kind = fields.String(required=True, validate=validate.OneOf(PAUSE_KINDS))
-    reason = fields.String(required=True, validate=validate.Length(max=2000),
-                           metadata={"description": "for a correction: what the applicant must supply"})
+    reason = fields.String(required=True, validate=validate.Length(max=MAX_REASON), metadata={
+        "minLength": 1, "pattern": NON_BLANK,
+        "description": "for a correction: what the applicant must supply"})
 
 
 class ReminderSchema(Schema):
+    """An optional note sent with a reminder to a late co-reviewer."""
+
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class TaskPageSchema(Schema):
+    """A page of the worklist."""
+
     items = fields.List(fields.Nested(TaskSchema))
     total = fields.Integer()
     page = fields.Integer()
@@ -87,9 +115,10 @@ class TaskPageSchema(Schema):
 
 
 def _statuses(raw: list[str] | None) -> tuple[str, ...]:
+    """The statuses asked for, from repeated and comma-separated values alike; open tasks by default."""
     if not raw:
         return ("ready", "claimed")
-    return tuple(s for item in raw for s in item.split(",") if s)
+    return tuple(dict.fromkeys(s for item in raw for s in item.split(",")))
 
 
 @blp.route("", methods=["GET"])
