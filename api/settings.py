@@ -5,12 +5,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
 from engine.chain_key import configure_chains, resolve_chain_key
+from engine.key_files import key_from_file
 
 __all__ = ["Settings", "load_settings"]
 
@@ -169,15 +169,7 @@ def _secret_key(env_vars: dict[str, str], env: str, instance_path: Path) -> str:
         return key
     if env == "production":
         raise RuntimeError("ONEWINDOW_SECRET_KEY is not set; refusing to start in production without it")
-    key_file = instance_path / "secret_key"
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return key_file.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        key = secrets.token_urlsafe(48)
-        handle.write(key)
-    return key
+    return key_from_file(instance_path / "secret_key")
 
 
 def _month_day(text: str) -> tuple[int, int]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import URL, make_url
+
+from .key_files import key_from_file
 
 __all__ = ["KEY_FILE", "MIN_CHAIN_KEY_LENGTH", "ChainConfig", "ChainKey", "ChainKeyError", "chain_config",
            "chain_key_for", "configure_chains", "key_for_migration", "resolve_chain_key"]
@@ -92,16 +93,7 @@ def resolve_chain_key(env_vars: Mapping[str, str], env: str, instance_path: Path
     if env == "production":
         raise RuntimeError("ONEWINDOW_CHAIN_KEY is not set; refusing to start in production without it "
                            "(the audit and accountability chains are keyed with it)")
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key_file = instance_path / KEY_FILE
-    try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return key_file.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        key = secrets.token_urlsafe(48)
-        handle.write(key)
-    return key
+    return key_from_file(instance_path / KEY_FILE)
 
 
 def _identity(url: URL | str, instance_path: Path | None = None) -> tuple[Any, ...]:
