@@ -13,7 +13,6 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
@@ -29,8 +28,8 @@ from engine.models import TimerRecord
 from engine.tracking_guard import PurgeOldMissesCommand
 from engine.transient_errors import RetryPacer, is_transient_database_error
 from engine.workdays import SHANGHAI
-from monitor.board import refresh_board_snapshot
 from monitor.chain_anchor import anchor_interval, write_anchor, write_anchor_at_shutdown
+from monitor.commands.board import RefreshBoardCommand
 from monitor.commands.calendar_watch import WatchCalendarCommand
 from monitor.commands.complaints import sweep_complaint_outcomes
 from monitor.feeds import FeedSupervisionCommand
@@ -160,17 +159,10 @@ def sweep_supervision(app: Flask) -> int:
         return services().executor.execute(FeedSupervisionCommand(), SUPERVISION_ACTOR)
 
 
-class _RefreshBoardCommand:
-    """Recompute the board's counts snapshot."""
-
-    def execute(self, ctx: Any) -> None:
-        refresh_board_snapshot(ctx.session, ctx.now())
-
-
 def refresh_board(app: Flask) -> None:
     """Keep the supervision board's counts at most a few seconds old."""
     with app.app_context():
-        services().executor.execute(_RefreshBoardCommand(), SUPERVISION_ACTOR)
+        services().executor.execute(RefreshBoardCommand(), SUPERVISION_ACTOR)
 
 
 def _tick(app: Flask, seconds: float) -> None:
