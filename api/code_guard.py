@@ -16,8 +16,9 @@ from flask import current_app, request
 from werkzeug.exceptions import TooManyRequests
 
 from engine.commands import Actor
+from engine.commands.guessing import RecordUnknownCodeCommand
 from engine.exceptions import InvalidError, NotFoundError
-from engine.tracking_guard import GuessingLimits, RecordUnknownCodeCommand, address_key, seconds_to_wait
+from engine.tracking_guard import GuessingLimits, address_key, seconds_to_wait
 
 from .extensions import db, services
 

@@ -16,11 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .command_context import CommandContext
 from .models.guessing import TrackingMiss
 
-__all__ = ["GuessingLimits", "PurgeOldMissesCommand", "RecordUnknownCodeCommand", "address_key",
-           "purge_old_misses", "seconds_to_wait"]
+__all__ = ["GuessingLimits", "address_key", "purge_old_misses", "seconds_to_wait"]
 
 
 @dataclass(frozen=True)
@@ -44,30 +42,6 @@ def seconds_to_wait(session: Session, key: str, now: datetime, limits: GuessingL
     if len(misses) < limits.limit:
         return None
     return max(1, math.ceil((misses[-1] + limits.window - now).total_seconds()))
-
-
-@dataclass(frozen=True)
-class RecordUnknownCodeCommand:
-    """Count one unknown code against an address (and forget that address's misses that aged out)."""
-
-    key: str
-    window: timedelta
-
-    def execute(self, ctx: CommandContext) -> None:
-        """Insert the miss; old ones of the same address go in the same transaction."""
-        now = ctx.now()
-        ctx.session.execute(delete(TrackingMiss).where(TrackingMiss.address_key == self.key,
-                                                       TrackingMiss.at <= now - self.window))
-        ctx.session.add(TrackingMiss(address_key=self.key, at=now))
-
-
-@dataclass(frozen=True)
-class PurgeOldMissesCommand:
-    """Drop misses older than a day, of addresses that never came back (the scheduler runs it daily)."""
-
-    def execute(self, ctx: CommandContext) -> int:
-        """Return how many rows went."""
-        return purge_old_misses(ctx.session, ctx.now() - timedelta(days=1))
 
 
 def purge_old_misses(session: Session, before: datetime) -> int:
