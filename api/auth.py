@@ -17,7 +17,7 @@ from engine.commands import Actor
 from engine.commands.org import PASSWORD_HASHER
 from engine.models import User
 
-from .extensions import db, services
+from .extensions import db, run_in_request, services
 
 __all__ = ["ALGORITHM", "ISSUER", "PUBLIC_API_PATHS", "authenticate", "current_actor", "init_auth",
            "issue_token", "requires", "run_command"]
@@ -114,12 +114,5 @@ def init_auth(app: Flask) -> None:
 
 
 def run_command(command: Any, *, dry_run: bool = False) -> Any:
-    """Run a command as the request's user, then drop the request session's read snapshot.
-
-    SQLite (WAL) keeps a read transaction's snapshot, so reads after the command's commit
-    would otherwise still see the state from before it. `dry_run` answers what the command
-    would do and rolls it back.
-    """
-    result = services().executor.execute(command, current_actor(), dry_run=dry_run)
-    db.session.rollback()
-    return result
+    """Run a command as the request's user; `dry_run` answers what it would do and rolls it back."""
+    return run_in_request(command, current_actor(), dry_run=dry_run)

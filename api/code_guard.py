@@ -20,7 +20,7 @@ from engine.commands.guessing import RecordUnknownCodeCommand
 from engine.exceptions import InvalidError, NotFoundError
 from engine.tracking_guard import GuessingLimits, address_key, seconds_to_wait
 
-from .extensions import db, services
+from .extensions import db, run_in_request, services
 
 __all__ = ["THROTTLE_CONFIG_KEY", "guarded"]
 
@@ -53,6 +53,5 @@ def guarded(lookup: Callable[[], T]) -> T:
         return lookup()
     except (NotFoundError, InvalidError) as exc:
         if _unknown_code(exc):
-            db.session.rollback()
-            services().executor.execute(RecordUnknownCodeCommand(key, limits.window), PUBLIC_VISITOR)
+            run_in_request(RecordUnknownCodeCommand(key, limits.window), PUBLIC_VISITOR)
         raise

@@ -15,6 +15,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from engine.calendar_store import DatabaseCalendar
+from engine.command_context import Actor, Command
 from engine.commands import CommandExecutor
 from engine.models import Base
 from engine.runtime import EngineRuntime
@@ -23,7 +24,7 @@ from .errors import ErrorBodySchema, http_error_response
 from .json_body import JsonBodyError, load_json_text
 from .settings import Settings
 
-__all__ = ["Api", "Blueprint", "Services", "db", "services"]
+__all__ = ["Api", "Blueprint", "Services", "db", "run_in_request", "services"]
 
 db = SQLAlchemy(metadata=Base.metadata)
 
@@ -76,3 +77,8 @@ class Services:
 def services() -> Services:
     """Return the services of the current app."""
     return current_app.extensions["onewindow"]
+
+
+def run_in_request(command: Command[Any], actor: Actor, *, dry_run: bool = False) -> Any:
+    """Run a command through the request's own session, so what the view reads next is what was committed."""
+    return services().executor.execute(command, actor, dry_run=dry_run, session=db.session())

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["WRITE_OPTIONS", "configure_engine", "is_sqlite", "writer_sessionmaker"]
+__all__ = ["WRITE_OPTIONS", "begin_writing", "configure_engine", "is_sqlite", "writer_sessionmaker"]
 
 # Execution option the unit of work sets so SQLite takes the write lock at BEGIN.
 WRITE_OPTIONS = {"onewindow_begin": "IMMEDIATE"}
@@ -44,3 +44,15 @@ def writer_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Return the session factory for commands: on SQLite each transaction holds the write lock."""
     bind = engine.execution_options(**WRITE_OPTIONS) if is_sqlite(engine) else engine
     return sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
+
+
+def begin_writing(session: Session) -> None:
+    """Open the session's next transaction as a writer's: BEGIN IMMEDIATE on SQLite.
+
+    A session from `writer_sessionmaker` already does this by its bind; a request's session reads
+    with deferred transactions and must say so before a command writes through it. Taking the lock
+    at BEGIN is what keeps two SQLite writers from both reading, then one failing at its first write.
+    """
+    if session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        return
+    session.connection(execution_options=WRITE_OPTIONS)

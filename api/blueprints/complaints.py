@@ -30,7 +30,7 @@ from monitor.rate_limit import ComplaintRateLimited, ComplaintRateLimits
 from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
 from ..errors import http_error_response
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, db, run_in_request, services
 from ..presenters import iso, task_json
 from ..schema_fields import NON_BLANK, PageSchema, instant
 
@@ -195,10 +195,7 @@ def _rate_limited(exc: ComplaintRateLimited) -> Any:
 
 def _public(command: Any) -> Any:
     """Run a command for an anonymous caller (the public has no account and no department)."""
-    try:
-        return services().executor.execute(command, PUBLIC)
-    finally:
-        db.session.rollback()  # as run_command: drop the request session's snapshot from before the commit
+    return run_in_request(command, PUBLIC)
 
 
 def _client_ip() -> str | None:

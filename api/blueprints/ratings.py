@@ -15,7 +15,7 @@ from monitor.ratings import FOLLOW_UP_KINDS, MAX_COMMENT, list_follow_ups
 
 from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, db, run_in_request, services
 from ..presenters import iso
 from ..schema_fields import PageSchema, instant, non_blank_text, whole_number
 
@@ -109,8 +109,7 @@ def follow_up_json(follow_up: FollowUp, rating: Rating | None = None, instance: 
 def rate(body: dict[str, Any], query_code: str) -> dict[str, Any]:
     """Grade a completed approval, once, by its query code (no login)."""
     command = RateApprovalCommand(query_code, body["grade"], body["comment"])
-    result = guarded(lambda: services().executor.execute(command, APPLICANT))
-    db.session.rollback()  # see run_command: drop the request session's snapshot from before the commit
+    result = guarded(lambda: run_in_request(command, APPLICANT))
     callback = next((f.due_at for f in result.follow_ups if f.kind == "callback"), None)
     instance = db.session.get(Instance, result.rating.instance_id)
     return {"query_code": format_query_code(instance.query_code) if instance else None,

@@ -1,4 +1,10 @@
-"""Run commands in one transaction each, retrying lost races, and publish events after commit."""
+"""Run commands in one transaction each, retrying lost races, and publish events after commit.
+
+A web request hands its own session to `execute`, so the request reads and writes through one
+session: the command starts a fresh transaction (the request's read snapshot ends first), commits,
+and the view's later reads see what was committed. Background workers pass no session and get a
+fresh one per attempt.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..command_context import Actor, Command, CommandContext, EventListener
+from ..database import begin_writing
 from ..engine_budget import EngineBudgetError
 from ..exceptions import RetryableConflict
 from ..runtime import EngineRuntime
@@ -19,6 +26,9 @@ from .incidents import RecordIncidentCommand
 __all__ = ["CommandExecutor"]
 
 log = logging.getLogger(__name__)
+_RETRY = object()  # an attempt lost a race and rolled back; the next attempt starts afresh
+
+
 class CommandExecutor:
     """The only place that commits: one transaction per attempt, up to `attempts` attempts."""
 
@@ -30,43 +40,59 @@ class CommandExecutor:
         self.listeners: list[EventListener] = []
 
     def subscribe(self, listener: EventListener) -> None:
-        """Register a callback for after-commit events (monitor/ uses this)."""
+        """Register a callback for after-commit events (the working calendar drops its cache on one)."""
         self.listeners.append(listener)
 
-    def execute(self, command: Command[Any], actor: Actor, *, dry_run: bool = False) -> Any:
+    def execute(self, command: Command[Any], actor: Actor, *, dry_run: bool = False,
+                session: Session | None = None) -> Any:
         """Run a command to completion, retrying when another writer won a race.
 
+        `session` is the caller's own (a request's); without one each attempt opens a new session.
         A dry run does all the command's work and returns its result, then rolls it back and
         publishes nothing: how an administrator sees what a change would do before making it.
         """
         for attempt in range(1, self.attempts + 1):
-            with self.session_factory() as session:
-                ctx = CommandContext(session, self.runtime, actor)
-                try:
-                    result = command.execute(ctx)
-                    if dry_run:
-                        session.rollback()
-                        return result
-                    session.commit()
-                except (StaleDataError, RetryableConflict, OperationalError, IntegrityError) as exc:
-                    session.rollback()
-                    if attempt == self.attempts or not _is_retryable(exc):
-                        raise
-                    log.info("retrying %s after %s (attempt %d)", type(command).__name__, exc, attempt)
-                    time.sleep(0.01 * attempt)
-                    continue
-                except EngineBudgetError as exc:
-                    session.rollback()  # releases the instance lock before anything else happens
-                    if exc.instance_id is not None:
-                        self.execute(RecordIncidentCommand(exc.instance_id, exc.incident),
-                                     Actor.system("engine"))
-                    raise
-                except BaseException:
-                    session.rollback()
-                    raise
-            self.publish(ctx.events)
+            if session is None:
+                with self.session_factory() as own:
+                    outcome = self._attempt(command, actor, own, attempt, dry_run=dry_run)
+            else:
+                session.rollback()  # ends the caller's read snapshot; its objects reload on next use
+                outcome = self._attempt(command, actor, session, attempt, dry_run=dry_run)
+            if outcome is _RETRY:
+                continue
+            result, events = outcome
+            self.publish(events)
             return result
         raise AssertionError("unreachable")
+
+    def _attempt(self, command: Command[Any], actor: Actor, session: Session, attempt: int, *,
+                 dry_run: bool) -> Any:
+        """One transaction: (result, events) after a commit, (result, []) after a dry run, or _RETRY."""
+        begin_writing(session)
+        ctx = CommandContext(session, self.runtime, actor)
+        try:
+            result = command.execute(ctx)
+            if dry_run:
+                session.rollback()
+                return result, []
+            session.commit()
+        except (StaleDataError, RetryableConflict, OperationalError, IntegrityError) as exc:
+            session.rollback()
+            if attempt == self.attempts or not _is_retryable(exc):
+                raise
+            log.info("retrying %s after %s (attempt %d)", type(command).__name__, exc, attempt)
+            time.sleep(0.01 * attempt)
+            return _RETRY
+        except EngineBudgetError as exc:
+            session.rollback()  # releases the instance lock before anything else happens
+            if exc.instance_id is not None:
+                self.execute(RecordIncidentCommand(exc.instance_id, exc.incident), Actor.system("engine"),
+                             session=session)
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        return result, ctx.events
 
     def publish(self, events: list[tuple[str, dict[str, Any]]]) -> None:
         """Deliver events to subscribers; also used for events that no command produced (scheduler)."""
