@@ -27,6 +27,7 @@ def _database_url() -> str:
 
 
 def run_migrations_offline() -> None:
+    """Write the SQL instead of running it, for a DBA who applies migrations by hand."""
     context.configure(url=_database_url(), target_metadata=target_metadata, literal_binds=True,
                       render_as_batch=True)
     with context.begin_transaction():
@@ -34,6 +35,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
+    """Migrate the live database; SQLite needs batch mode to alter tables."""
     connectable = create_engine(_database_url(), poolclass=pool.NullPool)
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,

@@ -103,8 +103,11 @@ def requires(*roles: str) -> Callable[[F], F]:
 
 
 def init_auth(app: Flask) -> None:
-    """Authenticate every non-public API request first, so a caller without a token learns nothing
-    (not even whether its request body would have been valid) and always gets 401."""
+    """Authenticate every non-public API request before anything else is read.
+
+    A caller without a token learns nothing, not even whether its request body would have been
+    valid: it always gets 401.
+    """
 
     @app.before_request
     def _authenticate_api_requests() -> None:

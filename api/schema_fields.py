@@ -46,13 +46,14 @@ class JsonInteger(fields.Integer):
 
 
 class FullMatch(validate.Regexp):
-    """A Regexp the whole text must match, as JSON Schema reads a `^…$` pattern.
+    r"""A Regexp the whole text must match, as JSON Schema reads a `^…$` pattern.
 
     Python's `re.match` lets `$` match before a trailing newline, so "fgw\\n" would pass a plain
     Regexp although the document's pattern refuses it (and it would then be stored).
     """
 
     def __call__(self, value: str) -> str:
+        """Refuse text the pattern does not match from its first character to its last."""
         if not isinstance(value, str) or self.regex.fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value

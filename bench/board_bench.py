@@ -43,6 +43,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
+    """Parse the options, run the measurement and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="run against this PostgreSQL database URL instead of SQLite")
     parser.add_argument("--instances", type=int, default=100_000)

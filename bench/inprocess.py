@@ -113,7 +113,7 @@ class InProcessEngine:
         return times
 
     def profile(self, picks: Sequence[TaskPick]) -> tuple[float, list[tuple[str, float]]]:
-        """cProfile completions; return total seconds and the cumulative seconds of each part."""
+        """CProfile completions; return total seconds and the cumulative seconds of each part."""
         profiler = cProfile.Profile()
         profiler.enable()
         t0 = time.perf_counter()
@@ -129,8 +129,11 @@ class InProcessEngine:
         return total, parts
 
     def state_sizes(self, per_group: int = 20) -> list[dict[str, float]]:
-        """Per number of completed reviews: average stored state bytes, and stock Spiff JSON bytes of
-        the same instances (restored from their stored state, serialized with the spec included)."""
+        """Compare our stored state with stock SpiffWorkflow JSON, per number of completed reviews.
+
+        Both are averaged over the same instances: ours as stored, Spiff's after restoring them and
+        serializing with the spec included.
+        """
         sqlite = self.url.startswith("sqlite")
         byte_length = "length(CAST(state AS BLOB))" if sqlite else "octet_length(state)"
         rows = self.rows(

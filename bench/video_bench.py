@@ -58,8 +58,10 @@ def per_frame_rate(jpegs: list[bytes], reference: np.ndarray, raw: dict, analysi
 
 def cameras_at_one_fps(jpegs: list[bytes], reference: np.ndarray, raw: dict, cameras: int,
                        rounds: int) -> float:
-    """Serve `cameras` pipelines one frame each per round, as the worker does (including the latest-frame
-    JPEG it writes every 2 s for the zone editor); return seconds per round."""
+    """Return the seconds per round of serving `cameras` pipelines one frame each, as the worker does.
+
+    That includes the latest-frame JPEG the worker writes every 2 s for the zone editor.
+    """
     config = load_camera_config(raw)
     hours = WorkingHours(ScheduleConfig(days=default_days(), always=True), None)
     pipelines = [CameraPipeline(config, reference, hours) for _ in range(cameras)]

@@ -62,4 +62,6 @@ class CommandContext:
 class Command(Protocol, Generic[R]):
     """A state change: guards, load, permission check, mutate, result — inside `execute`."""
 
-    def execute(self, ctx: CommandContext) -> R: ...
+    def execute(self, ctx: CommandContext) -> R:
+        """Do the change in `ctx.session`; the executor commits, or rolls back on an exception."""
+        ...

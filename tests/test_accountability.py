@@ -1,5 +1,6 @@
 """Accountability records: the proposed rung, the global hash chain, corrections, linked alerts,
-the database's append-only guard, and `ow verify-chain` naming the first broken link."""
+the database's append-only guard, and `ow verify-chain` naming the first broken link.
+"""
 
 from __future__ import annotations
 

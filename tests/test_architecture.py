@@ -1,7 +1,7 @@
 """The map of the code, enforced: layers only import downward, no import circles, small modules.
 
-The contracts live in pyproject.toml ([tool.importlinter]); this test runs them so `make test` fails
-when a change imports against the grain.
+The contracts live in pyproject.toml ([tool.importlinter] and [tool.ruff]); this test runs them so
+`make test` fails when a change imports against the grain or leaves a public name unexplained.
 """
 
 from __future__ import annotations
@@ -20,6 +20,13 @@ def test_the_import_contracts_hold() -> None:
     run = subprocess.run([str(lint), "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "broken" not in run.stdout.split("Contracts:")[-1].replace("0 broken", "")
+
+
+def test_ruff_passes_with_the_docstring_rules() -> None:
+    ruff = Path(sys.executable).parent / "ruff"
+    run = subprocess.run([str(ruff), "check", "--no-cache", "."], cwd=REPO, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
 
 
 def test_every_module_stays_under_500_lines() -> None:

@@ -16,7 +16,7 @@ PROJECT = {"project": {"name": "p", "code": "c", "investment": 1}, "applicant": 
 
 
 def _diagram(key: str, middle: str, lane_nodes: tuple[str, ...] = ()) -> bytes:
-    """start -> review (sthj) -> `middle` (element id "step") -> end."""
+    """Start -> review (sthj) -> `middle` (element id "step") -> end."""
     body = ('<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="review"/>'
             '<bpmn:userTask id="review" name="审查"/><bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="step"/>'
             f'{middle}<bpmn:sequenceFlow id="f2" sourceRef="step" targetRef="end"/><bpmn:endEvent id="end"/>')

@@ -1,5 +1,6 @@
 """Ratings (好差评): an applicant grades a completed approval once by query code; a bad review opens a
-call-back (1 working day) and a fix (15 working days) for the department that finished it, and an alert."""
+call-back (1 working day) and a fix (15 working days) for the department that finished it, and an alert.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Scores: a September seeded over HTTP with the injected clock, checked against values worked out by
-hand (in the comments) from the definitions in monitor/scores.py, as JSON, CSV and XLSX."""
+hand (in the comments) from the definitions in monitor/scores.py, as JSON, CSV and XLSX.
+"""
 
 from __future__ import annotations
 

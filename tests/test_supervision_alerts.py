@@ -1,5 +1,6 @@
 """E-supervision alerts: deadline warnings and rule hits become one alert per condition, handled
-through acknowledge → explain → decide; the board counts open work by department, stage and level."""
+through acknowledge → explain → decide; the board counts open work by department, stage and level.
+"""
 
 from __future__ import annotations
 

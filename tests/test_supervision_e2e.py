@@ -1,5 +1,6 @@
 """The e-supervision chain end to end through the HTTP API: a late review becomes an alert, an order,
-an escalation and an accountability record, and the records' hash chain catches tampering."""
+an escalation and an accountability record, and the records' hash chain catches tampering.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Supervision orders (督办单), recommendations and cards: issued → replied → accepted or rejected,
-overdue replies escalate once, cards hang until lifted — all over HTTP, on both backends."""
+overdue replies escalate once, cards hang until lifted — all over HTTP, on both backends.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Two real scheduler processes against PostgreSQL: 1,000 due timers fire exactly once, even when one
-scheduler is killed with SIGKILL in the middle of its sweep."""
+scheduler is killed with SIGKILL in the middle of its sweep.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Task transfer (转办): a department asks to hand a task to another; it moves only once a lead of
-another department or supervision approves, and every step is in the instance's audit history."""
+another department or supervision approves, and every step is in the instance's audit history.
+"""
 
 from __future__ import annotations
 

@@ -29,12 +29,16 @@ POLICY_CONFIG_KEY = "ONEWINDOW_ESCALATION_POLICY"
 
 
 class LinksSchema(Schema):
+    """The alerts, complaints and orders a record rests on, so the case can be traced back."""
+
     alerts = fields.List(record_id(), load_default=list)
     complaints = fields.List(record_id(), load_default=list)
     orders = fields.List(record_id(), load_default=list)
 
 
 class RecordBodySchema(Schema):
+    """A measure on the ladder for a person, a department or both, with the facts behind it."""
+
     person = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64),
                            metadata={"description": "a person, a department, or both must be named"})
     department = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
@@ -50,6 +54,8 @@ class RecordBodySchema(Schema):
 
 
 class RecordQuerySchema(Schema):
+    """Filters for the accountability register."""
+
     person = fields.String(load_default=None)
     department = fields.String(load_default=None)
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
@@ -58,6 +64,8 @@ class RecordQuerySchema(Schema):
 
 
 class ProposalQuerySchema(Schema):
+    """Whom to propose the next rung for: the rung depends on earlier measures in the window."""
+
     person = fields.String(load_default=None, metadata={"description": "a person, a department, or both"})
     department = fields.String(load_default=None)
 

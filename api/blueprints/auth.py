@@ -14,11 +14,15 @@ blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Staff log
 
 
 class TokenRequestSchema(Schema):
+    """Staff sign-in; the password is never echoed back."""
+
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
 
 
 class TokenSchema(Schema):
+    """A bearer token and how long it lives."""
+
     access_token = fields.String()
     token_type = fields.String()
     expires_in = fields.Integer()
@@ -37,6 +41,8 @@ def token(body: dict[str, Any]) -> dict[str, Any]:
 
 
 class WhoAmISchema(Schema):
+    """The account behind a token, re-read from the database on every request."""
+
     username = fields.String()
     role = fields.String()
     department = fields.String(allow_none=True)

@@ -45,6 +45,8 @@ PUBLIC_STATES = {"ready": "pending", "claimed": "in_progress"}
 
 
 class PublicComplaintSchema(Schema):
+    """A complaint from the public, tied to an approval by its query code."""
+
     query_code = fields.String(required=True, validate=validate.Length(min=1, max=64),
                                metadata={"description": "the query code of the approval complained about"})
     # Not blank: stated for clients, checked by the command with the query code (422, both at once).
@@ -55,6 +57,8 @@ class PublicComplaintSchema(Schema):
 
 
 class StaffComplaintSchema(PublicComplaintSchema):
+    """A complaint typed in at a window or the bureau, who may name the department."""
+
     department = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=32),
                                metadata={"description": "the department complained about (default: guessed)"})
     channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["window", "bureau"]))
@@ -73,11 +77,15 @@ class FiledSchema(PublicFiledSchema):
 
 
 class FeedbackSchema(Schema):
+    """The complainant's verdict on the handling, which closes the complaint."""
+
     satisfied = fields.Boolean(required=True, truthy={True}, falsy={False})
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
 class ListQuerySchema(Schema):
+    """Filters and page of the complaints list."""
+
     department = fields.String(load_default=None)
     channel = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_CHANNELS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))

@@ -21,6 +21,8 @@ blp = Blueprint("health", __name__, url_prefix="/api/health", description="Healt
 
 
 class TimerHealthSchema(Schema):
+    """Timer backlog figures an operator watches to see that sweepers keep up."""
+
     due_unfired = fields.Integer(metadata={"description": "timers due now but not fired yet"})
     claimed = fields.Integer(metadata={"description": "timers a sweeper holds a lease on"})
     pending = fields.Integer(metadata={"description": "timers waiting for their due time"})
@@ -30,6 +32,8 @@ class TimerHealthSchema(Schema):
 
 
 class HealthSchema(Schema):
+    """Liveness for load balancers and operators: database reachable, timers not falling behind."""
+
     status = fields.String()
     database = fields.String()
     timers = fields.Nested(TimerHealthSchema)

@@ -31,6 +31,8 @@ blp = Blueprint("instances", __name__, url_prefix="/api/instances", description=
 
 
 class ProjectSchema(Schema):
+    """The investment project as registered at the window."""
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     code = fields.String(required=True, validate=validate.Length(min=1, max=64))
     investment = fields.Decimal(required=True, as_string=False, allow_nan=False,
@@ -38,11 +40,15 @@ class ProjectSchema(Schema):
 
 
 class ApplicantSchema(Schema):
+    """Who applied and how to reach them."""
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     contact = fields.String(required=True, validate=validate.Length(min=1, max=255))
 
 
 class ShortfallSchema(Schema):
+    """Secondary documents accepted as missing (容缺), with the working days to bring them."""
+
     documents = fields.List(fields.String(), required=True,
                             metadata={"description": "secondary documents accepted as missing"})
     deadline_working_days = fields.Integer(required=True, strict=True,
@@ -51,6 +57,8 @@ class ShortfallSchema(Schema):
 
 
 class StartInstanceSchema(Schema):
+    """One registration at the window: which process, for which project and applicant."""
+
     definition_key = fields.String(required=True, validate=validate.Length(min=1, max=255))
     project = fields.Nested(ProjectSchema, required=True)
     applicant = fields.Nested(ApplicantSchema, required=True)
@@ -60,6 +68,8 @@ class StartInstanceSchema(Schema):
 
 
 class CorrectionSchema(Schema):
+    """A stop of the whole approval while the applicant corrects documents."""
+
     kind = fields.String(load_default="correction", validate=validate.OneOf(["correction"]))
     reason = non_blank_text(2000, required=True)
     missing_documents = fields.List(non_blank_text(255), required=True,
@@ -68,6 +78,8 @@ class CorrectionSchema(Schema):
 
 
 class StartedSchema(Schema):
+    """What the window hands the applicant: the query code to follow the approval."""
+
     id = fields.Integer()
     query_code = fields.String()
     status = fields.String(metadata={"description": "running, or incident: registered but stopped by a "
@@ -78,10 +90,14 @@ class StartedSchema(Schema):
 
 
 class RetrySchema(Schema):
+    """Corrected data for an instance stopped by an incident."""
+
     data = fields.Dict(keys=fields.String(), load_default=dict)
 
 
 class InstanceSchema(Schema):
+    """One approval as staff see it: tasks, clock stops, extensions and history."""
+
     id = fields.Integer()
     query_code = fields.String()
     definition_key = fields.String()
@@ -126,6 +142,8 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
 
 
 class NotAcceptedSchema(Schema):
+    """An application the window could not accept, recorded so that it is counted and supervised."""
+
     intended_process = fields.String(required=True, validate=validate.Length(min=1, max=255),
                                      metadata={"description": "the process the applicant applied for"})
     outcome = fields.String(required=True, validate=validate.OneOf(NOT_ACCEPTED_OUTCOMES),
@@ -155,6 +173,8 @@ def not_accepted(body: dict[str, Any]) -> dict[str, Any]:
 
 
 class BoardSchema(Schema):
+    """The lead department's view of its parallel reviews, one row per approval."""
+
     items = fields.List(fields.Dict(), metadata={
         "description": "per instance: project, stage, co_reviews [{department, task, decision, opinion}], "
                        "all_in, lead_task, can_decide"})

@@ -42,6 +42,8 @@ MAX_TEXT = 5000
 
 
 class OrderRequestSchema(Schema):
+    """A supervision order or recommendation sent to a department, with a reply deadline."""
+
     kind = fields.String(required=True, validate=validate.OneOf(ORDER_KINDS))
     department = fields.String(required=True, validate=validate.Length(min=1, max=32))
     content = non_blank_text(MAX_TEXT, required=True)
@@ -55,6 +57,8 @@ class OrderRequestSchema(Schema):
 
 
 class ListQuerySchema(Schema):
+    """Filters and page of the orders list."""
+
     status = fields.String(load_default=None, validate=validate.OneOf(ORDER_STATES))
     department = fields.String(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
@@ -62,16 +66,22 @@ class ListQuerySchema(Schema):
 
 
 class ReplySchema(Schema):
+    """The department's written reply to an order."""
+
     reply = non_blank_text(MAX_TEXT, required=True)
 
 
 class OrderDecisionSchema(Schema):
+    """The bureau accepts a reply or sends it back with a reason."""
+
     accept = fields.Boolean(required=True)
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TEXT),
                            metadata={"description": "required (not blank) when rejecting"})
 
 
 class CardRequestSchema(Schema):
+    """A yellow or red card for a department, which counts against its score."""
+
     department = fields.String(required=True, validate=validate.Length(min=1, max=32))
     color = fields.String(required=True, validate=validate.OneOf(CARD_COLORS))
     reason = non_blank_text(MAX_TEXT, required=True)
@@ -80,15 +90,21 @@ class CardRequestSchema(Schema):
 
 
 class CardQuerySchema(Schema):
+    """Filters of the cards list."""
+
     department = fields.String(load_default=None)
     active = fields.Boolean(load_default=None, metadata={"description": "true: not lifted yet"})
 
 
 class LiftSchema(Schema):
+    """Why a card is lifted before it runs out."""
+
     reason = non_blank_text(MAX_TEXT, required=True)
 
 
 class TransferRequestSchema(Schema):
+    """A reviewing department asks to hand its task to the department really in charge."""
+
     to_department = fields.String(required=True, validate=validate.Length(min=1, max=32))
     # Not blank: stated for clients, checked by the command with the department (422, both at once).
     reason = fields.String(required=True, validate=validate.Length(max=2000),
@@ -96,12 +112,16 @@ class TransferRequestSchema(Schema):
 
 
 class TransferDecisionSchema(Schema):
+    """The lead department approves or refuses a transfer; a refusal needs a reason."""
+
     approve = fields.Boolean(required=True)
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000),
                            metadata={"description": "required when refusing"})
 
 
 class TransferQuerySchema(Schema):
+    """Which transfers to list."""
+
     status = fields.String(load_default="pending", validate=validate.OneOf(TRANSFER_STATUSES))
 
 

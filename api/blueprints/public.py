@@ -22,6 +22,8 @@ blp = Blueprint("public", __name__, url_prefix="/api/public", description="Appli
 
 
 class TrackedTaskSchema(Schema):
+    """One step of an approval as the applicant may see it, without staff names."""
+
     name = fields.String()
     bpmn_id = fields.String(metadata={"description": "the diagram element, to colour it by state"})
     department = fields.String()
@@ -41,6 +43,8 @@ class TrackedTaskSchema(Schema):
 
 
 class TrackingSchema(Schema):
+    """What anyone holding the query code may learn about an approval."""
+
     query_code = fields.String()
     project_name = fields.String()
     status = fields.String(metadata={"description": "incident: stopped by a fault the centre is handling"})

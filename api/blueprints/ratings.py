@@ -27,6 +27,8 @@ FOLLOW_UP_ROLES = ("supervisor", "admin", "window", "reviewer", "lead")
 
 
 class RatingSchema(Schema):
+    """The applicant's grade of a completed approval; a bad one opens a follow-up."""
+
     grade = whole_number(required=True, validate=validate.Range(min=1, max=5),
                          metadata={"description": "5 best … 1 worst; 1 and 2 are a bad review"})
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_COMMENT))
@@ -45,6 +47,8 @@ class RatedSchema(Schema):
 
 
 class FollowUpQuerySchema(Schema):
+    """Filters and page of the follow-ups list."""
+
     department = fields.String(load_default=None)
     open = fields.Boolean(load_default=False, metadata={"description": "only follow-ups not yet done"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
@@ -52,6 +56,8 @@ class FollowUpQuerySchema(Schema):
 
 
 class DoneSchema(Schema):
+    """What was done for a follow-up, kept as its record."""
+
     note = non_blank_text(5000, required=True)
 
 

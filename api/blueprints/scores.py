@@ -36,6 +36,8 @@ def _period(value: str) -> None:
 
 
 class ScoreQuerySchema(Schema):
+    """Which period to score and in which file format."""
+
     period = fields.String(required=True, validate=_period, metadata={
         "pattern": f"^{PERIOD.pattern}$", "description": "a month 2026-11 or a quarter 2026-Q4 (2000-2100)"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))

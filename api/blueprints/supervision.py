@@ -33,6 +33,8 @@ SUPERVISION_VIEW = ("supervisor", "admin")
 
 
 class AlertQuerySchema(Schema):
+    """Filters and page of the alerts list."""
+
     source = fields.String(load_default=None, validate=validate.OneOf(ALERT_SOURCES))
     level = fields.String(load_default=None, validate=validate.OneOf(ALERT_LEVELS))
     state = fields.String(load_default=None, validate=validate.OneOf(ALERT_STATES))
@@ -44,6 +46,8 @@ class AlertQuerySchema(Schema):
 
 
 class BoardItemsQuerySchema(Schema):
+    """One cell of the supervision board: the approvals of a department at a stage."""
+
     department = fields.String(required=True, validate=validate.Length(min=1, max=32))
     stage = fields.String(required=True, validate=validate.Length(min=1, max=255),
                           metadata={"description": "a board cell's stage: s1…s4 or a process key"})
@@ -54,15 +58,21 @@ class BoardItemsQuerySchema(Schema):
 
 
 class ChartsQuerySchema(Schema):
+    """How far back the board's charts look."""
+
     days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366))
     months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=60))
 
 
 class ExplainSchema(Schema):
+    """The department's explanation of an alert."""
+
     explanation = non_blank_text(5000, required=True)
 
 
 class DecideSchema(Schema):
+    """The bureau's decision on an alert and why."""
+
     decision = fields.String(required=True, validate=validate.OneOf(ALERT_DECISIONS))
     reason = non_blank_text(5000, required=True)
 

@@ -29,6 +29,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive times: a time without a zone cannot be stored without guessing."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -37,6 +38,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """SQLite hands back naive values that were stored as UTC; say so."""
         if value is None:
             return None
         if value.tzinfo is None:

@@ -31,8 +31,11 @@ def _line_of(script: str, line: int | None) -> str:
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
-    """Environment used directly by some SpiffWorkflow code (process completion conditions,
-    message correlations), so those paths are restricted too, not only the engine's methods."""
+    """The environment SpiffWorkflow uses directly, restricted like the engine's own methods.
+
+    Some SpiffWorkflow code (process completion conditions, message correlations) evaluates through
+    the environment rather than the script engine; those paths must not escape the restrictions.
+    """
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]], max_steps: int, timeout: float) -> None:
         super().__init__({})

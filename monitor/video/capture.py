@@ -45,9 +45,13 @@ class FrameSource(Protocol):
 
     finished: bool
 
-    def read(self) -> Frame | None: ...
+    def read(self) -> Frame | None:
+        """Return the newest frame not yet read, or None at once when there is none."""
+        ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the device or stream."""
+        ...
 
 
 def read_image(path: Path) -> np.ndarray | None:

@@ -224,6 +224,8 @@ class ZoneSchema(_Strict):
 
 
 class CameraConfigSchema(_Strict):
+    """A camera as an administrator registers it: where it looks, which zones it watches."""
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=100),
                          metadata={"description": "e.g. 综合窗口 1号窗"})
     department = fields.String(required=True, validate=validate.Length(min=1, max=32),

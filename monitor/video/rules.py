@@ -86,8 +86,11 @@ class ConditionRule:
 
 def worth_persisting(change: EventChange, last_saved: EventChange | None,
                      min_interval_s: float = 60.0) -> bool:
-    """Decide whether a lifecycle change is stored: starts and ends always; an update when the peak rose
-    or the last stored state is older than `min_interval_s` (the database is not a frame log)."""
+    """Decide whether a lifecycle change is stored, since the database is not a frame log.
+
+    Starts and ends always are; an update is when the peak rose or the last stored state is older
+    than `min_interval_s`.
+    """
     if change.lifecycle is not Lifecycle.UPDATE or last_saved is None:
         return True
     if change.peak is not None and (last_saved.peak is None or change.peak > last_saved.peak):

@@ -47,7 +47,7 @@ def _review(dept: str) -> list[str]:
 
 
 def fragile_review() -> bytes:
-    """sthj and sw review in parallel; after sthj's review a script reads `score`, which nobody provides.
+    """Sthj and sw review in parallel; after sthj's review a script reads `score`, which nobody provides.
 
     Completing sthj's review therefore stops the application (an incident) while sw's review is still open;
     a retry with {"score": 5} runs the script and the application goes on to the lead's decision.

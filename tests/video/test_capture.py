@@ -1,5 +1,6 @@
 """Capture sources: files timed by frame numbers, image folders, a latest-frame stream reader that reconnects,
-and a polled JPEG snapshot URL that stops answering."""
+and a polled JPEG snapshot URL that stops answering.
+"""
 
 from __future__ import annotations
 

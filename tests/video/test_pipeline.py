@@ -1,5 +1,6 @@
 """The whole per-frame pipeline on generated clips, without a database: timing against the generator's
-truth, short absences, lighting, asleep, crowding, cooldown, and the offline CLI on an unseen clip."""
+truth, short absences, lighting, asleep, crowding, cooldown, and the offline CLI on an unseen clip.
+"""
 
 from __future__ import annotations
 

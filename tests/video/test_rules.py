@@ -1,5 +1,6 @@
 """Pure parts of the pipeline: rule lifecycles and cooldown, what is worth storing, occupancy hysteresis,
-working hours with lunch and holidays, and the strict camera schema."""
+working hours with lunch and holidays, and the strict camera schema.
+"""
 
 from __future__ import annotations
 

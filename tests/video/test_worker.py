@@ -1,5 +1,6 @@
 """The video worker against a real database: events become alerts with hashed snapshots, the schedule,
-camera offline, crash recovery, retention, and an off-post alert explained, decided and recorded."""
+camera offline, crash recovery, retention, and an off-post alert explained, decided and recorded.
+"""
 
 from __future__ import annotations
 
