@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskCommand, ResumeTaskCommand
 from engine.commands.pauses import MAX_REASON
 from engine.commands.tasks import MAX_OPINION, RemindCoReviewerCommand
-from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance
+from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
 from engine.queries import TaskFilter, list_tasks, worklist_instances
 
 from ..auth import current_actor, requires, run_command
@@ -148,7 +148,7 @@ def worklist(args: dict[str, Any]) -> dict[str, Any]:
 def claim(task_id: str) -> dict[str, Any]:
     """Claim a ready task of the caller's department."""
     row = run_command(ClaimTaskCommand(task_id))
-    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
+    return _answer(row)
 
 
 @blp.route("/<string:task_id>/complete", methods=["POST"])
@@ -163,7 +163,7 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     # An error in the diagram after this step stops the instance: the answer says so at once.
     instance = db.session.get(Instance, row.instance_id)
     assert instance is not None
-    return {**task_json(row, services().runtime.clock.now(), services().runtime.calendar),
+    return {**_answer(row),
             "instance_status": instance.status, "incident": incident_json(instance)}
 
 
@@ -175,7 +175,7 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 def pause(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Stop the task's clock for a correction or a special procedure (its timers stop too)."""
     row = run_command(PauseTaskCommand(task_id, body["kind"], body["reason"]))
-    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
+    return _answer(row)
 
 
 @blp.route("/<string:task_id>/resume", methods=["POST"])
@@ -185,7 +185,7 @@ def pause(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 def resume(task_id: str) -> dict[str, Any]:
     """Restart the task's clock; its due time moves later by the working days it stood still."""
     row = run_command(ResumeTaskCommand(task_id))
-    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
+    return _answer(row)
 
 
 @blp.route("/<string:task_id>/remind", methods=["POST"])
@@ -196,4 +196,10 @@ def resume(task_id: str) -> dict[str, Any]:
 def remind(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Remind a late co-reviewer (lead department of the stage only); kept in the instance's history."""
     row = run_command(RemindCoReviewerCommand(task_id, body["note"]))
-    return task_json(row, services().runtime.clock.now(), services().runtime.calendar)
+    return _answer(row)
+
+
+def _answer(row: TaskRecord) -> dict[str, Any]:
+    """The task as the worklist shows it now: with its countdown in working days."""
+    runtime = services().runtime
+    return task_json(row, runtime.clock.now(), runtime.calendar)
