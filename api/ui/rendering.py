@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import render_template
 
+from ..field_limits import FORM_LIMITS
+
 __all__ = ["COMMON_ZH", "page_strings", "render_page"]
 
 COMMON_ZH: dict[str, Any] = {
@@ -79,5 +81,5 @@ def page_strings(strings: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_page(template: str, strings: dict[str, Any], **context: Any) -> str:
-    """Render `template` with `t` = common strings overlaid by the page's own strings."""
-    return render_template(template, t=page_strings(strings), **context)
+    """Render `template` with `t` (common strings overlaid by the page's own) and the field limits."""
+    return render_template(template, t=page_strings(strings), limits=FORM_LIMITS, **context)

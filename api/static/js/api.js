@@ -15,6 +15,17 @@ export function strings() {
   return cachedStrings;
 }
 
+let cachedLimits = null;
+
+/** The server's field lengths by name (api/field_limits.py), rendered into #limits. */
+export function limits() {
+  if (!cachedLimits) {
+    const node = document.getElementById("limits");
+    cachedLimits = node ? JSON.parse(node.textContent) : {};
+  }
+  return cachedLimits;
+}
+
 /** Replace {name} placeholders in a string. */
 export function fmt(template, values) {
   return String(template).replace(/\{(\w+)\}/g, (_, k) => (k in values ? values[k] : `{${k}}`));

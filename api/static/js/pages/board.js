@@ -1,7 +1,7 @@
 // The lead department's stage board: each application at a stage it leads, every co-reviewer's state and
 // countdown in one row, their opinions together, the stage decision once all are in, and reminders.
 import {
-  api, clearErrors, countdown, el, fmt, incidentReason, provisionalBadge, readable, showErrors, showProblem, strings, when,
+  api, clearErrors, countdown, el, fmt, incidentReason, limits, provisionalBadge, readable, showErrors, showProblem, strings, when,
 } from "../api.js";
 import { requireSession } from "../session.js";
 
@@ -60,7 +60,7 @@ function decisionForm(row) {
     el("h3", {}, t.decide_title),
     el("fieldset", { "data-field": "decision" }, el("legend", {}, t.decision_label),
       el("div", { class: "actions" }, option("approve", t.approve, true), option("refuse", t.refuse, false))),
-    el("label", { class: "field" }, el("span", {}, t.opinion), el("textarea", { name: "opinion", maxlength: 4000 })),
+    el("label", { class: "field" }, el("span", {}, t.opinion), el("textarea", { name: "opinion", maxlength: limits().opinion })),
     el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.decide)));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -1,6 +1,6 @@
 // Window intake: register an application (accept, with 容缺 documents if any), or record a one-time
 // correction notice or a refusal through the acceptance process; then open the printable receipt.
-import { api, ApiError, clearErrors, el, fmt, showErrors, strings } from "../api.js";
+import { api, ApiError, clearErrors, el, fmt, limits, showErrors, strings } from "../api.js";
 import { requireSession } from "../session.js";
 
 const INTAKE_PROCESS = "one_window_acceptance";  // records refusals and correction notices
@@ -97,9 +97,9 @@ function drawChecklist() {
 function addExtraRow(key = "", value = "", asked = false) {
   const row = el("div", { class: "row two extra-row", dataset: asked ? { asked: "true" } : {} },
     el("label", { class: "field" }, el("span", {}, t.extra_key),
-      el("input", { name: "extra-key", value, maxlength: 64, pattern: "[A-Za-z][A-Za-z0-9_]*" })),
+      el("input", { name: "extra-key", value, maxlength: limits().data_key, pattern: "[A-Za-z][A-Za-z0-9_]*" })),
     el("label", { class: "field" }, el("span", {}, asked ? `${t.extra_value}（${t.asked_by_process}）` : t.extra_value),
-      el("input", { name: "extra-value", maxlength: 2000, required: asked })),
+      el("input", { name: "extra-value", maxlength: limits().data_text, required: asked })),
     el("div", { class: "actions" }, el("button", { type: "button", class: "link", onclick: () => row.remove() },
       t.extra_remove)));
   row.querySelector("[name=extra-key]").value = key;

@@ -2,7 +2,7 @@
 // ask for more time; read-only progress of the other departments, the history and the diagram.
 import {
   api, beijingTime, clearErrors, countdown, el, fmt, incidentReason, provisionalBadge, provisionalNotice, showErrors,
-  showProblem, strings, when,
+  limits, showProblem, strings, when,
 } from "../api.js";
 import { legend, showDiagram, statesById } from "../diagram.js";
 import { requireSession } from "../session.js";
@@ -81,7 +81,7 @@ function taskPanel(task) {
   panel.append(actionForm("complete", [
     el("fieldset", { "data-field": "decision" }, el("legend", {}, t.decision_label),
       el("div", { class: "actions" }, decision("approve", t.approve, true), decision("refuse", t.refuse, false))),
-    field(t.opinion, el("textarea", { name: "opinion", maxlength: 4000, placeholder: t.opinion_hint })),
+    field(t.opinion, el("textarea", { name: "opinion", maxlength: limits().opinion, placeholder: t.opinion_hint })),
     el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.complete)),
   ], (form) => api("POST", `/api/tasks/${task.id}/complete`, { body: {
     decision: form.querySelector("input[name=decision]:checked")?.value || null,
@@ -89,13 +89,13 @@ function taskPanel(task) {
   const kinds = Object.entries(t.pause_kind).map(([value, label]) => el("option", { value }, label));
   panel.append(el("details", {}, el("summary", {}, t.pause_section), actionForm("pause", [
     field(t.pause_kind_label, el("select", { name: "kind" }, ...kinds)),
-    field(t.pause_reason, el("textarea", { name: "reason", maxlength: 2000 })),
+    field(t.pause_reason, el("textarea", { name: "reason", maxlength: limits().pause_reason })),
     el("div", { class: "actions" }, el("button", { type: "submit" }, t.pause)),
   ], (form) => api("POST", `/api/tasks/${task.id}/pause`, { body: {
     kind: form.elements.kind.value, reason: form.elements.reason.value.trim() } }))));
   panel.append(el("details", {}, el("summary", {}, t.extension_section), actionForm("extension", [
     field(t.extension_days, el("input", { name: "working_days", type: "number", min: 1, max: 60, value: 5 })),
-    field(t.extension_reason, el("textarea", { name: "reason", maxlength: 2000 })),
+    field(t.extension_reason, el("textarea", { name: "reason", maxlength: limits().extension_reason })),
     el("div", { class: "actions" }, el("button", { type: "submit" }, t.extension)),
   ], (form) => api("POST", `/api/tasks/${task.id}/extensions`, { body: {
     working_days: Number(form.elements.working_days.value), reason: form.elements.reason.value.trim() } }))));

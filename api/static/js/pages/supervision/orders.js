@@ -1,5 +1,5 @@
 // Orders (督办单) with their status, and the red/yellow cards issued to departments.
-import { api, checkRequired, el, showErrors, showProblem, strings, when } from "../../api.js";
+import { api, checkRequired, el, limits, showErrors, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, fillSelect, label, pagedList, table } from "./kit.js";
 
@@ -13,7 +13,7 @@ const names = await departmentNames();
 /** 摘牌: the bureau lifts a card with a reason (asked for inline). */
 function liftButton(card) {
   return el("button", { type: "button", class: "link", onclick: (event) => {
-    const input = el("input", { "aria-label": t.lift_reason, placeholder: t.lift_reason, maxlength: 5000 });
+    const input = el("input", { "aria-label": t.lift_reason, placeholder: t.lift_reason, maxlength: limits().supervision_text });
     const ok = el("button", { type: "button", class: "primary", onclick: async () => {
       if (!input.value.trim()) { input.setAttribute("aria-invalid", "true"); return; }
       try {

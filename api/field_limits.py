@@ -1,0 +1,55 @@
+"""How long each free-text field may be: one table for the API's schemas and the pages' forms.
+
+The commands enforce most of these lengths themselves; the schemas state them in the OpenAPI
+document, and the pages receive the same table (`limits`, rendered into every page) so a form
+stops where the server would refuse instead of keeping a copy of the number.
+"""
+
+from __future__ import annotations
+
+from engine.commands.calendar import MAX_NOTE as CALENDAR_NOTE
+from engine.commands.pauses import MAX_REASON as PAUSE_REASON
+from engine.commands.tasks import MAX_OPINION as OPINION
+from engine.commands.tasks import MAX_REMINDER as REMINDER
+from engine.query_codes import CODE_LENGTH
+from monitor.commands.accountability import MAX_REASON as ACCOUNTABILITY_REASON
+from monitor.commands.alerts import MAX_TEXT as SUPERVISION_TEXT
+from monitor.commands.complaints import MAX_TEXT as COMPLAINT_TEXT
+from monitor.commands.ratings import MAX_NOTE as FOLLOW_UP_NOTE
+from monitor.ratings import MAX_COMMENT as RATING_COMMENT
+
+__all__ = ["FORM_LIMITS"]
+
+DEPARTMENT_CODE = 32
+DEPARTMENT_NAME = 200
+USERNAME = 64
+PASSWORD = 256  # argon2 hashes any length; the cap keeps a request from making hashing expensive
+PERSON = 64
+DATA_KEY = 64
+# The window's form types extra process data as text; the API takes any JSON value within its limits.
+DATA_TEXT = 2000
+# A code as people type it: dashes or spaces between the groups of four, and a few stray spaces.
+TYPED_QUERY_CODE = CODE_LENGTH + 8
+CAMERA_NAME = 100
+CAMERA_SOURCE = 1000
+ZONE_NAME = 40
+PROJECT_NAME = 255
+PROJECT_CODE = 64
+APPLICANT_FIELD = 255
+INTAKE_REASON = 2000
+# Names the designer types into a diagram: the process id (the definition key) and element names.
+PROCESS_KEY = 64
+ELEMENT_NAME = 200
+
+FORM_LIMITS: dict[str, int] = {
+    "opinion": OPINION, "reminder": REMINDER, "pause_reason": PAUSE_REASON,
+    "extension_reason": PAUSE_REASON, "calendar_note": CALENDAR_NOTE,
+    "supervision_text": SUPERVISION_TEXT, "accountability_reason": ACCOUNTABILITY_REASON,
+    "complaint_text": COMPLAINT_TEXT, "follow_up_note": FOLLOW_UP_NOTE, "rating_comment": RATING_COMMENT,
+    "department_code": DEPARTMENT_CODE, "department_name": DEPARTMENT_NAME, "username": USERNAME,
+    "password": PASSWORD, "person": PERSON, "data_key": DATA_KEY, "data_text": DATA_TEXT,
+    "query_code": TYPED_QUERY_CODE, "camera_name": CAMERA_NAME, "camera_source": CAMERA_SOURCE,
+    "zone_name": ZONE_NAME, "project_name": PROJECT_NAME, "project_code": PROJECT_CODE,
+    "applicant_field": APPLICANT_FIELD, "intake_reason": INTAKE_REASON, "process_key": PROCESS_KEY,
+    "element_name": ELEMENT_NAME,
+}
