@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .models import OPEN_TASK_STATUSES, TaskRecord, WarningEvent
-from .warnings import highest_level
+from .warning_levels import highest_level
 
 if TYPE_CHECKING:
     from .instance_change import InstanceChange
