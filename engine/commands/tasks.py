@@ -12,17 +12,16 @@ from ..data_ownership import foreign_keys
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
-from ..models import Instance, TaskRecord
+from ..models import REFUSING_DECISIONS, Instance, TaskRecord
 from ..stages import definition_stages
 from ..unit_of_work import change_instance, run_or_incident
 from .instances import validate_data_keys
 
-__all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand",
+__all__ = ["TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand",
            "RemindCoReviewerCommand", "can_act_on", "department_task"]
 
 # Supervisors act on the tasks of their own lane only (the bureau's lane in complaint handling).
 TASK_ROLES = frozenset({"window", "reviewer", "lead", "supervisor"})
-REFUSING_DECISIONS = frozenset({"refuse", "reject", "not_approve", "return"})
 MAX_OPINION = 4000
 
 
