@@ -18,11 +18,11 @@ from .bpmn_input import DEFAULT_MAX_BPMN_BYTES, parse_untrusted_bpmn
 from .command_context import CommandContext
 from .exceptions import ForbiddenError, InvalidError, Problem
 from .models import Department, ProcessDefinition
+from .permissions import DESIGN_ROLES
 from .scripting import check_expression, check_script
 
 __all__ = ["DeployDefinitionCommand", "DeployResult"]
 
-DESIGN_ROLES = frozenset({"admin", "designer", "system"})
 _VALIDATOR: BpmnValidator | None = None
 
 

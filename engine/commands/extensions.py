@@ -18,16 +18,14 @@ from ..deadlines import shift_task_deadline
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
+from ..permissions import can_decide_extension, can_read_extensions
 from ..task_warnings import refresh_task_warning
 from ..unit_of_work import change_instance
 from .pauses import reason_problems
-from .tasks import can_act_on, department_task
+from .tasks import department_task
 
-__all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand", "can_decide_extension",
-           "can_read_extensions", "instance_extensions", "pending_extensions", "task_extensions"]
-
-OVERSIGHT_ROLES = frozenset({"supervisor", "admin", "system"})
-
+__all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand", "instance_extensions",
+           "pending_extensions", "task_extensions"]
 
 @dataclass(frozen=True)
 class ExtensionPolicy:
@@ -35,19 +33,6 @@ class ExtensionPolicy:
 
     max_per_task: int = 1
     max_working_days: int = 20
-
-
-def can_decide_extension(actor: Actor, task: TaskRecord) -> bool:
-    """Supervision, or a lead of another department: nobody approves their own department's delay."""
-    if actor.role == "supervisor":
-        return True
-    return actor.role == "lead" and actor.department_code is not None \
-        and actor.department_code != task.department_code
-
-
-def can_read_extensions(actor: Actor, task: TaskRecord) -> bool:
-    """The task's department and supervision see a task's requests; deciders see them too."""
-    return can_act_on(actor, task) or actor.role in OVERSIGHT_ROLES or can_decide_extension(actor, task)
 
 
 @dataclass(frozen=True)

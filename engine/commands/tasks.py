@@ -13,21 +13,14 @@ from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import REFUSING_DECISIONS, Instance, TaskRecord
+from ..permissions import TASK_ROLES, can_act_on
 from ..stages import definition_stages
 from ..unit_of_work import change_instance, run_or_incident
 from .instances import validate_data_keys
 
-__all__ = ["TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand",
-           "RemindCoReviewerCommand", "can_act_on", "department_task"]
+__all__ = ["ClaimTaskCommand", "CompleteTaskCommand", "RemindCoReviewerCommand", "department_task"]
 
-# Supervisors act on the tasks of their own lane only (the bureau's lane in complaint handling).
-TASK_ROLES = frozenset({"window", "reviewer", "lead", "supervisor"})
 MAX_OPINION = 4000
-
-
-def can_act_on(actor: Actor, row: TaskRecord) -> bool:
-    """A department acts on its own lane's tasks only."""
-    return actor.role in TASK_ROLES and actor.department_code == row.department_code
 
 
 def department_task(ctx: CommandContext, task_id: str) -> TaskRecord:

@@ -22,22 +22,14 @@ from ..command_context import Actor, CommandContext
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Department, TaskRecord, Transfer
+from ..permissions import can_act_on, can_decide_transfer
 from ..unit_of_work import change_instance
 from .pauses import reason_problems
-from .tasks import can_act_on, department_task
+from .tasks import department_task
 
-__all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand", "can_decide_transfer",
-           "list_transfers"]
+__all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand", "list_transfers"]
 
 TRANSFER_STATUSES = ("pending", "approved", "refused")
-
-
-def can_decide_transfer(actor: Actor, transfer: Transfer) -> bool:
-    """Supervision, or a lead of a department other than the one giving the task away."""
-    if actor.role == "supervisor":
-        return True
-    return actor.role == "lead" and actor.department_code is not None \
-        and actor.department_code != transfer.from_department
 
 
 def _running_open(change: InstanceChange, row: TaskRecord) -> None:
