@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.models import AuditEvent, Extension, Instance, Pause, ProcessDefinition, Shortfall, TaskRecord
-from engine.queries import BoardRow
+from engine.queries.board import BoardRow
 from engine.query_codes import format_query_code
 from engine.state_codes import BLZT_NAMES, instance_state_code, passed_with_shortfall, task_state_code
 from engine.workdays import SHANGHAI, WorkingCalendar, touches_provisional, working_days_between

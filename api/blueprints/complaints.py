@@ -16,7 +16,8 @@ from werkzeug.exceptions import TooManyRequests
 from engine.commands import Actor
 from engine.exceptions import NotFoundError
 from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
-from engine.queries import department_names, instance_tasks
+from engine.queries.departments import department_names
+from engine.queries.instances import instance_tasks
 from engine.query_codes import format_query_code
 from monitor.commands.complaints import (
     COMPLAINANT_ROLE,

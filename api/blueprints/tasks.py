@@ -10,7 +10,7 @@ from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskComm
 from engine.commands.pauses import MAX_REASON
 from engine.commands.tasks import MAX_OPINION, RemindCoReviewerCommand
 from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance
-from engine.queries import TaskFilter, list_tasks, worklist_instances
+from engine.queries.tasks import TaskFilter, list_tasks, worklist_instances
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, db, services

@@ -11,21 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from ..command_context import Actor, CommandContext
+from ..command_context import CommandContext
 from ..deadlines import shift_task_deadline
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
-from ..permissions import can_decide_extension, can_read_extensions
+from ..permissions import can_decide_extension
 from ..task_warnings import refresh_task_warning
 from ..unit_of_work import change_instance
 from .pauses import reason_problems
 from .tasks import department_task
 
-__all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand", "instance_extensions",
-           "pending_extensions", "task_extensions"]
+__all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand"]
 
 @dataclass(frozen=True)
 class ExtensionPolicy:
@@ -139,30 +137,3 @@ class DecideExtensionCommand:
 def _nothing_to_extend(row: TaskRecord) -> ConflictError:
     """Build the error for extending a task whose clock has already ended."""
     return ConflictError(f"task is {row.status}; there is no deadline left to extend", task_id=row.id)
-
-
-def task_extensions(session: Session, actor: Actor, task_id: str) -> list[Extension]:
-    """Return a task's extension requests, oldest first, to whoever may see them."""
-    row = session.get(TaskRecord, task_id)
-    if row is None:
-        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
-    if not can_read_extensions(actor, row):
-        raise ForbiddenError("this task belongs to another department", task_id=task_id)
-    return list(session.scalars(select(Extension).where(Extension.task_id == task_id).order_by(Extension.id)))
-
-
-def pending_extensions(session: Session, actor: Actor, limit: int = 200) -> list[Extension]:
-    """Return the pending requests the caller could decide (supervision: all; a lead: other departments')."""
-    if actor.role not in ("supervisor", "lead", "admin"):
-        raise ForbiddenError("only leads and supervision decide extensions")
-    query = select(Extension).where(Extension.status == "pending")
-    if actor.role == "lead":
-        query = query.join(TaskRecord, TaskRecord.id == Extension.task_id).where(
-            TaskRecord.department_code != actor.department_code)
-    return list(session.scalars(query.order_by(Extension.requested_at, Extension.id).limit(limit)))
-
-
-def instance_extensions(session: Session, instance_id: int) -> list[Extension]:
-    """Return every extension request of an instance, oldest first."""
-    return list(session.scalars(
-        select(Extension).where(Extension.instance_id == instance_id).order_by(Extension.id)))

@@ -26,7 +26,7 @@ from ..workdays import SHANGHAI
 from .tasks import department_task
 
 __all__ = ["CORRECTION_ROLES", "MAX_REASON", "PauseInstanceCommand", "PauseTaskCommand",
-           "ResumeInstanceCommand", "ResumeTaskCommand", "instance_pauses"]
+           "ResumeInstanceCommand", "ResumeTaskCommand"]
 
 CORRECTION_ROLES = frozenset({"window", "admin"})
 MAX_REASON = 2000
@@ -252,8 +252,3 @@ def _open_rows(session: Session, instance_id: int) -> list[TaskRecord]:
 def _day(value: Any) -> str:
     """Render a stored instant as the Beijing date staff and applicants read."""
     return value.astimezone(SHANGHAI).date().isoformat() if value is not None else "?"
-
-
-def instance_pauses(session: Session, instance_id: int) -> list[Pause]:
-    """Return every clock stop of an instance, oldest first (the history the instance page shows)."""
-    return list(session.scalars(select(Pause).where(Pause.instance_id == instance_id).order_by(Pause.id)))

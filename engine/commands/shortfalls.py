@@ -20,13 +20,13 @@ from ..command_context import Actor, CommandContext
 from ..exceptions import ConflictError, ForbiddenError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import Shortfall, User, WarningEvent
+from ..queries.shortfalls import missed_shortfall_instances
 from ..unit_of_work import change_instance
 from ..workdays import workday_deadline
 from .executor import CommandExecutor
 
 __all__ = ["MAX_SHORTFALL_DAYS", "MarkMissedShortfallCommand", "MarkShortfallSuppliedCommand",
-           "instance_shortfall", "missed_shortfall_instances", "open_shortfall", "shortfall_problems",
-           "sweep_missed_shortfalls"]
+           "open_shortfall", "shortfall_problems", "sweep_missed_shortfalls"]
 
 log = logging.getLogger(__name__)
 MAX_SHORTFALL_DAYS = 60
@@ -138,13 +138,6 @@ def _accepting_department(session: Session, username: str | None) -> str | None:
     return user.department_code if user is not None else None
 
 
-def missed_shortfall_instances(session: Session, now: datetime, limit: int = 500) -> list[int]:
-    """Return instances whose open shortfall is due by `now`, reading the partial due index only."""
-    return list(session.scalars(
-        select(Shortfall.instance_id).where(Shortfall.status == "open", Shortfall.due_at <= now)
-        .order_by(Shortfall.due_at).limit(limit)))
-
-
 def sweep_missed_shortfalls(executor: CommandExecutor, now: datetime | None = None) -> int:
     """Mark every overdue open shortfall missed; return how many this sweep flipped.
 
@@ -161,8 +154,3 @@ def sweep_missed_shortfalls(executor: CommandExecutor, now: datetime | None = No
         except Exception:  # one broken instance must not stop the sweep for the others
             log.exception("marking the shortfall of instance %s missed failed", instance_id)
     return flipped
-
-
-def instance_shortfall(session: Session, instance_id: int) -> Shortfall | None:
-    """Return an instance's shortfall, if it was accepted with one."""
-    return session.scalar(select(Shortfall).where(Shortfall.instance_id == instance_id))

@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ..command_context import Actor, CommandContext
+from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Department, TaskRecord, Transfer
@@ -27,7 +26,7 @@ from ..unit_of_work import change_instance
 from .pauses import reason_problems
 from .tasks import department_task
 
-__all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand", "list_transfers"]
+__all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand"]
 
 TRANSFER_STATUSES = ("pending", "approved", "refused")
 
@@ -140,16 +139,3 @@ class DecideTransferCommand:
             return transfer
 
         return change_instance(ctx, transfer.instance_id, act, load_workflow=False)
-
-
-def list_transfers(session: Session, actor: Actor, status: str | None = "pending",
-                   limit: int = 200) -> list[Transfer]:
-    """Return transfers the caller could decide, oldest first (a lead: other departments' only)."""
-    if actor.role not in ("supervisor", "lead", "admin"):
-        raise ForbiddenError("only leads and supervision decide transfers")
-    query = select(Transfer)
-    if status is not None:
-        query = query.where(Transfer.status == status)
-    if actor.role == "lead":
-        query = query.where(Transfer.from_department != actor.department_code)
-    return list(session.scalars(query.order_by(Transfer.requested_at, Transfer.id).limit(limit)))
