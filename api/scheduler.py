@@ -21,12 +21,12 @@ from sqlalchemy import func, select
 from engine.calendar_store import CALENDAR_NEXT_YEAR_MISSING
 from engine.commands import Actor
 from engine.commands.guessing import PurgeOldMissesCommand
-from engine.commands.shortfalls import sweep_missed_shortfalls
 from engine.commands.timers import FireTimerCommand, claim_due_timers
 from engine.commands.warnings import RefreshWarningsCommand
 from engine.database import writer_sessionmaker
 from engine.models import TimerRecord
 from engine.queries.due_warnings import instances_with_due_warnings
+from engine.sweeps import sweep_missed_shortfalls
 from engine.transient_errors import RetryPacer, is_transient_database_error
 from engine.workdays import SHANGHAI
 from monitor.chain_anchor import anchor_interval, write_anchor, write_anchor_at_shutdown

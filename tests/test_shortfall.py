@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from api.extensions import db, services
-from engine.commands.shortfalls import sweep_missed_shortfalls
 from engine.models import Instance, Shortfall, WarningEvent
+from engine.sweeps import sweep_missed_shortfalls
 from engine.workdays import SHANGHAI, FixedClock
 from tests.conftest import Api
 from tests.test_clock_stops import detail, move_clock

@@ -8,30 +8,24 @@ or missed ends as "passed with shortfall" (办结·容缺通过, BLZT 12; see en
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..command_context import Actor, CommandContext
+from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import Shortfall, User, WarningEvent
-from ..queries.shortfalls import missed_shortfall_instances
 from ..unit_of_work import change_instance
 from ..workdays import workday_deadline
-from .executor import CommandExecutor
 
 __all__ = ["MAX_SHORTFALL_DAYS", "MarkMissedShortfallCommand", "MarkShortfallSuppliedCommand",
-           "open_shortfall", "shortfall_problems", "sweep_missed_shortfalls"]
+           "open_shortfall", "shortfall_problems"]
 
-log = logging.getLogger(__name__)
 MAX_SHORTFALL_DAYS = 60
 SHORTFALL_ROLES = frozenset({"window", "admin"})
-SWEEP_ACTOR = Actor.system("shortfall")
 
 
 def shortfall_problems(spec: dict[str, Any]) -> list[Problem]:
@@ -136,21 +130,3 @@ def _accepting_department(session: Session, username: str | None) -> str | None:
         return None
     user = session.scalar(select(User).where(User.username == username))
     return user.department_code if user is not None else None
-
-
-def sweep_missed_shortfalls(executor: CommandExecutor, now: datetime | None = None) -> int:
-    """Mark every overdue open shortfall missed; return how many this sweep flipped.
-
-    Safe to run from several processes at once and repeatedly: each flip happens under the
-    instance lock and only from `open`, so each shortfall warns exactly once.
-    """
-    now = now or executor.runtime.clock.now()
-    with executor.session_factory() as session:
-        instance_ids = missed_shortfall_instances(session, now)
-    flipped = 0
-    for instance_id in instance_ids:
-        try:
-            flipped += bool(executor.execute(MarkMissedShortfallCommand(instance_id), SWEEP_ACTOR))
-        except Exception:  # one broken instance must not stop the sweep for the others
-            log.exception("marking the shortfall of instance %s missed failed", instance_id)
-    return flipped
