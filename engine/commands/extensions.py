@@ -20,8 +20,8 @@ from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
 from ..permissions import can_decide_extension
 from ..task_warnings import refresh_task_warning
 from ..unit_of_work import change_instance
+from .guards import department_task, require_open_task
 from .pauses import reason_problems
-from .tasks import department_task
 
 __all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand"]
 
@@ -54,11 +54,7 @@ class RequestExtensionCommand:
             raise InvalidError("invalid extension request", problems)
 
         def act(change: InstanceChange) -> Extension:
-            change.session.refresh(row)
-            if row.status not in OPEN_TASK_STATUSES:
-                raise _nothing_to_extend(row)
-            if change.instance.status != "running":
-                raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+            require_open_task(change, row, closed=_nothing_to_extend)
             counts = {status: n for status, n in change.session.execute(
                 select(Extension.status, func.count()).where(Extension.task_id == row.id)
                 .group_by(Extension.status))}

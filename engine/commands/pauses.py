@@ -23,7 +23,7 @@ from ..task_warnings import refresh_task_warning
 from ..timer_events import waiting_timers
 from ..unit_of_work import change_instance
 from ..workdays import SHANGHAI
-from .tasks import department_task
+from .guards import department_task, require_open_task, require_running
 
 __all__ = ["CORRECTION_ROLES", "MAX_REASON", "PauseInstanceCommand", "PauseTaskCommand",
            "ResumeInstanceCommand", "ResumeTaskCommand"]
@@ -40,16 +40,6 @@ def reason_problems(reason: str | None, field_name: str = "reason") -> list[Prob
     if len(reason) > MAX_REASON:
         return [Problem(f"reason is longer than {MAX_REASON} characters", field=field_name)]
     return []
-
-
-def _check_running(change: InstanceChange, row: TaskRecord | None = None) -> None:
-    """Refuse to touch a finished task or an instance that is not running (re-read under the lock)."""
-    if row is not None:
-        change.session.refresh(row)  # re-read under the instance lock
-        if row.status not in OPEN_TASK_STATUSES:
-            raise ConflictError(f"task is {row.status}", task_id=row.id, status=row.status)
-    if change.instance.status != "running":
-        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
 
 
 def _stop(change: InstanceChange, row: TaskRecord, kind: str, reason: str) -> dict[str, Any]:
@@ -98,7 +88,7 @@ class PauseTaskCommand:
 
         def act(change: InstanceChange) -> TaskRecord:
             change.advance = False  # stopping a clock must not move the process
-            _check_running(change, row)
+            require_open_task(change, row)
             if row.pause_kind is not None:
                 raise ConflictError(f"task is already paused ({row.pause_kind}) since {_day(row.paused_at)}",
                                     task_id=row.id)
@@ -123,7 +113,7 @@ class ResumeTaskCommand:
 
         def act(change: InstanceChange) -> TaskRecord:
             change.advance = False
-            _check_running(change, row)
+            require_open_task(change, row)
             if row.pause_kind is None:
                 raise ConflictError("task is not paused", task_id=row.id)
             pause = change.session.scalar(select(Pause).where(
@@ -162,7 +152,7 @@ class PauseInstanceCommand:
 
         def act(change: InstanceChange) -> list[TaskRecord]:
             change.advance = False
-            _check_running(change)
+            require_running(change)
             earlier = change.session.scalar(select(Pause).where(
                 Pause.instance_id == self.instance_id, Pause.task_id.is_(None),
                 Pause.kind == "correction").limit(1))
@@ -217,7 +207,7 @@ class ResumeInstanceCommand:
 
         def act(change: InstanceChange) -> list[TaskRecord]:
             change.advance = False
-            _check_running(change)
+            require_running(change)
             pause = change.session.scalar(select(Pause).where(
                 Pause.instance_id == self.instance_id, Pause.task_id.is_(None), Pause.ended_at.is_(None))
                 .order_by(Pause.id.desc()).limit(1))

@@ -7,42 +7,28 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 
-from ..command_context import Actor, CommandContext
+from ..command_context import CommandContext
 from ..data_ownership import foreign_keys
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import REFUSING_DECISIONS, Instance, TaskRecord
-from ..permissions import TASK_ROLES, can_act_on
+from ..permissions import TASK_ROLES
 from ..stages import definition_stages
 from ..unit_of_work import change_instance, run_or_incident
+from .guards import department_task, require_open_task
 from .instances import validate_data_keys
 
-__all__ = ["ClaimTaskCommand", "CompleteTaskCommand", "RemindCoReviewerCommand", "department_task"]
+__all__ = ["ClaimTaskCommand", "CompleteTaskCommand", "RemindCoReviewerCommand"]
 
 MAX_OPINION = 4000
 
 
-def department_task(ctx: CommandContext, task_id: str) -> TaskRecord:
-    """Load a task and check the caller's department before looking at its state."""
-    row = ctx.session.get(TaskRecord, task_id)
-    if row is None:
-        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
-    if not can_act_on(ctx.actor, row):
-        raise ForbiddenError("this task belongs to another department", task_id=task_id)
-    return row
-
-
-def _check_open(change: InstanceChange, row: TaskRecord, actor: Actor) -> None:
-    change.session.refresh(row)  # re-read under the instance lock
+def _finished(row: TaskRecord) -> ConflictError:
+    """Build the error for claiming or completing a task that is done or was cancelled."""
     if row.status == "completed":
-        raise ConflictError("task is already completed", task_id=row.id)
-    if row.status == "cancelled":
-        raise ConflictError("task was cancelled", task_id=row.id)
-    if row.status == "claimed" and row.assignee != actor.username:
-        raise ConflictError(f"task is claimed by {row.assignee}", task_id=row.id, assignee=row.assignee)
-    if change.instance.status != "running":
-        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+        return ConflictError("task is already completed", task_id=row.id)
+    return ConflictError("task was cancelled", task_id=row.id)
 
 
 @dataclass(frozen=True)
@@ -56,7 +42,7 @@ class ClaimTaskCommand:
         row = department_task(ctx, self.task_id)
 
         def act(change: InstanceChange) -> TaskRecord:
-            _check_open(change, row, ctx.actor)
+            require_open_task(change, row, closed=_finished, actor=ctx.actor)
             if row.status == "claimed":
                 return row
             row.status, row.assignee, row.claimed_at = "claimed", ctx.actor.username, change.now
@@ -81,7 +67,7 @@ class CompleteTaskCommand:
         decision = self._validate()
 
         def act(change: InstanceChange) -> TaskRecord:
-            _check_open(change, row, ctx.actor)
+            require_open_task(change, row, closed=_finished, actor=ctx.actor)
             ensure_not_paused(row)  # a stopped clock is lifted (resume) before deciding
             foreign = foreign_keys(change, row.department_code, self.data)
             if foreign:

@@ -20,24 +20,20 @@ from sqlalchemy import select
 from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
-from ..models import OPEN_TASK_STATUSES, Department, TaskRecord, Transfer
+from ..models import Department, TaskRecord, Transfer
 from ..permissions import can_act_on, can_decide_transfer
 from ..unit_of_work import change_instance
+from .guards import department_task, require_open_task
 from .pauses import reason_problems
-from .tasks import department_task
 
 __all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand"]
 
 TRANSFER_STATUSES = ("pending", "approved", "refused")
 
 
-def _running_open(change: InstanceChange, row: TaskRecord) -> None:
-    """Refuse to move a finished task or one of an instance that is not running (re-read under the lock)."""
-    change.session.refresh(row)
-    if row.status not in OPEN_TASK_STATUSES:
-        raise ConflictError(f"task is {row.status}; only an open task can be transferred", task_id=row.id)
-    if change.instance.status != "running":
-        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+def _not_transferable(row: TaskRecord) -> ConflictError:
+    """Build the error for transferring a task that is no longer open."""
+    return ConflictError(f"task is {row.status}; only an open task can be transferred", task_id=row.id)
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ class RequestTransferCommand:
             raise InvalidError("invalid transfer request", problems)
 
         def act(change: InstanceChange) -> Transfer:
-            _running_open(change, row)
+            require_open_task(change, row, closed=_not_transferable)
             if not can_act_on(ctx.actor, row) or row.department_code == target:
                 raise ConflictError("the task was transferred meanwhile", task_id=row.id)
             pending = change.session.scalar(select(Transfer.id).where(
@@ -123,7 +119,7 @@ class DecideTransferCommand:
             row = change.session.get(TaskRecord, transfer.task_id)
             if row is None:
                 raise NotFoundError(f"task {transfer.task_id} not found", task_id=transfer.task_id)
-            _running_open(change, row)
+            require_open_task(change, row, closed=_not_transferable)
             if row.department_code != transfer.from_department:
                 raise ConflictError("the task no longer belongs to the requesting department",
                                     task_id=row.id, department=row.department_code)
