@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.commands import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
-from engine.commands.pauses import MAX_REASON
+from engine.commands.reasons import MAX_REASON
 from engine.queries.extensions import pending_extensions, task_extensions
 
 from ..auth import current_actor, requires, run_command

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskCommand, ResumeTaskCommand
-from engine.commands.pauses import MAX_REASON
+from engine.commands.reasons import MAX_REASON
 from engine.commands.tasks import MAX_OPINION, RemindCoReviewerCommand
 from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance
 from engine.queries.tasks import TaskFilter, list_tasks, worklist_instances

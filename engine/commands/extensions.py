@@ -21,7 +21,7 @@ from ..permissions import can_decide_extension
 from ..task_warnings import refresh_task_warning
 from ..unit_of_work import change_instance
 from .guards import department_task, require_open_task
-from .pauses import reason_problems
+from .reasons import decision_reason_problems, reason_problems
 
 __all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand"]
 
@@ -94,11 +94,9 @@ class DecideExtensionCommand:
         if row is None or not can_decide_extension(ctx.actor, row):
             raise ForbiddenError("extensions are decided by supervision or by a lead of another department",
                                  extension_id=self.extension_id)
-        if not self.approve and reason_problems(self.reason):
-            raise InvalidError("invalid decision",
-                               [Problem("a refusal must state its reason", field="reason")])
-        if self.reason is not None and len(self.reason) > 2000:
-            raise InvalidError("invalid decision", [Problem("reason is too long", field="reason")])
+        problems = decision_reason_problems(self.approve, self.reason)
+        if problems:
+            raise InvalidError("invalid decision", problems)
 
         def act(change: InstanceChange) -> Extension:
             change.advance = False

@@ -24,22 +24,13 @@ from ..timer_events import waiting_timers
 from ..unit_of_work import change_instance
 from ..workdays import SHANGHAI
 from .guards import department_task, require_open_task, require_running
+from .reasons import reason_problems
 
-__all__ = ["CORRECTION_ROLES", "MAX_REASON", "PauseInstanceCommand", "PauseTaskCommand",
+__all__ = ["CORRECTION_ROLES", "MAX_DOCUMENTS", "PauseInstanceCommand", "PauseTaskCommand",
            "ResumeInstanceCommand", "ResumeTaskCommand"]
 
 CORRECTION_ROLES = frozenset({"window", "admin"})
-MAX_REASON = 2000
 MAX_DOCUMENTS = 100
-
-
-def reason_problems(reason: str | None, field_name: str = "reason") -> list[Problem]:
-    """A stop or a decision about time must say why, in a bounded text."""
-    if reason is None or not reason.strip():
-        return [Problem("a reason is required", field=field_name)]
-    if len(reason) > MAX_REASON:
-        return [Problem(f"reason is longer than {MAX_REASON} characters", field=field_name)]
-    return []
 
 
 def _stop(change: InstanceChange, row: TaskRecord, kind: str, reason: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from ..models import Department, TaskRecord, Transfer
 from ..permissions import can_act_on, can_decide_transfer
 from ..unit_of_work import change_instance
 from .guards import department_task, require_open_task
-from .pauses import reason_problems
+from .reasons import decision_reason_problems, reason_problems
 
 __all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand"]
 
@@ -96,11 +96,9 @@ class DecideTransferCommand:
         if not can_decide_transfer(ctx.actor, transfer):
             raise ForbiddenError("transfers are decided by supervision or by a lead of another department",
                                  transfer_id=transfer.id)
-        # A refusal must say why; an approval may, and what it says is bounded like any reason.
-        if not self.approve or (self.reason or "").strip():
-            problems = reason_problems(self.reason)
-            if problems:
-                raise InvalidError("invalid decision", problems)
+        problems = decision_reason_problems(self.approve, self.reason)
+        if problems:
+            raise InvalidError("invalid decision", problems)
 
         def act(change: InstanceChange) -> Transfer:
             change.session.refresh(transfer)
