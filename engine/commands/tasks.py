@@ -12,7 +12,7 @@ from ..data_ownership import foreign_keys
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
-from ..models import REFUSING_DECISIONS, Instance, TaskRecord
+from ..models import OPEN_TASK_STATUSES, REFUSING_DECISIONS, Instance, TaskRecord
 from ..permissions import TASK_ROLES
 from ..stages import definition_stages
 from ..unit_of_work import change_instance, run_or_incident
@@ -153,7 +153,7 @@ class RemindCoReviewerCommand:
 
         def act(change: InstanceChange) -> TaskRecord:
             change.session.refresh(row)
-            if row.status not in ("ready", "claimed"):
+            if row.status not in OPEN_TASK_STATUSES:
                 raise ConflictError(f"task is {row.status}; only open tasks can be reminded", task_id=row.id)
             change.record("task.reminded", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
                           by_department=ctx.actor.department_code, note=self.note)
