@@ -60,6 +60,5 @@ class DeployDefinitionCommand:
             )
             ctx.session.add(definition)
             ctx.session.flush()
-            ctx.emit("definition.deployed", key=key, version=version, id=definition.id)
             results.append(DeployResult(definition, created=True))
         return results

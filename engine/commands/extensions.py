@@ -70,8 +70,6 @@ class RequestExtensionCommand:
             change.session.flush()  # the id goes into the audit event
             change.record("extension.requested", row.id, extension_id=extension.id, working_days=days,
                           reason=extension.reason, department=row.department_code)
-            ctx.emit("extension.requested", instance_id=row.instance_id, task_id=row.id,
-                     extension_id=extension.id, department=row.department_code)
             return extension
 
         return change_instance(ctx, row.instance_id, act, load_workflow=False)
@@ -111,7 +109,6 @@ class DecideExtensionCommand:
                 extension.status = "refused"
                 change.record("extension.refused", row.id, extension_id=extension.id,
                               working_days=extension.working_days, reason=extension.decision_reason)
-                ctx.emit("extension.refused", instance_id=row.instance_id, extension_id=extension.id)
                 return extension
             if row.status not in OPEN_TASK_STATUSES or change.instance.status != "running":
                 raise _nothing_to_extend(row)
@@ -121,8 +118,6 @@ class DecideExtensionCommand:
             change.record("extension.approved", row.id, extension_id=extension.id,
                           working_days=extension.working_days, reason=extension.decision_reason,
                           due_at=row.due_at.isoformat() if row.due_at else None)
-            ctx.emit("extension.approved", instance_id=row.instance_id, extension_id=extension.id,
-                     task_id=row.id)
             return extension
 
         return change_instance(ctx, extension.instance_id, act, load_workflow=self.approve)

@@ -40,7 +40,6 @@ def _stop(change: InstanceChange, row: TaskRecord, kind: str, reason: str) -> di
     refresh_task_warning(change, row)  # clears next_warning_at: a stopped clock does not escalate
     change.record("task.paused", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
                   kind=kind, reason=reason)
-    change.ctx.emit("task.paused", instance_id=row.instance_id, task_id=row.id, kind=kind)
     return originals
 
 
@@ -52,7 +51,6 @@ def _restart(change: InstanceChange, row: TaskRecord, days: int) -> None:
     refresh_task_warning(change, row)
     change.record("task.resumed", row.id, bpmn_id=row.bpmn_id, department=row.department_code, kind=kind,
                   paused_working_days=days, due_at=row.due_at.isoformat() if row.due_at else None)
-    change.ctx.emit("task.resumed", instance_id=row.instance_id, task_id=row.id, paused_working_days=days)
 
 
 def _close(change: InstanceChange, pause: Pause, days: int) -> None:
@@ -165,7 +163,6 @@ class PauseInstanceCommand:
                                      details=details, started_at=change.now, started_by=ctx.actor_name))
             change.record("instance.paused", None, kind=self.kind, reason=self.reason.strip(),
                           missing_documents=documents, tasks=[r.id for r in paused])
-            change.ctx.emit("instance.paused", instance_id=instance.id, kind=self.kind)
             return paused
 
         return change_instance(ctx, self.instance_id, act)
@@ -217,7 +214,6 @@ class ResumeInstanceCommand:
             _close(change, pause, days)
             change.record("instance.resumed", None, kind=pause.kind, paused_working_days=days,
                           tasks=[r.id for r in resumed])
-            change.ctx.emit("instance.resumed", instance_id=instance.id, paused_working_days=days)
             return resumed
 
         return change_instance(ctx, self.instance_id, act)

@@ -91,7 +91,6 @@ class MarkShortfallSuppliedCommand:
             shortfall.status, shortfall.supplied_at = "supplied", change.now
             change.record("shortfall.supplied", None, documents=shortfall.documents,
                           due_at=shortfall.due_at.isoformat())
-            ctx.emit("shortfall.supplied", instance_id=self.instance_id)
             return shortfall
 
         return change_instance(ctx, self.instance_id, act, load_workflow=False)
@@ -117,8 +116,6 @@ class MarkMissedShortfallCommand:
                 level_from="green", level_to="red", due_at=shortfall.due_at, at=change.now))
             change.record("shortfall.missed", None, documents=shortfall.documents,
                           due_at=shortfall.due_at.isoformat())
-            ctx.emit("warning.changed", instance_id=change.instance.id, task_id=None, subject="shortfall",
-                     department=department, level_from="green", level_to="red")
             return True
 
         return change_instance(ctx, self.instance_id, act, load_workflow=False)

@@ -93,8 +93,6 @@ class CompleteTaskCommand:
             change.finished_rows[row.id] = row
             change.record("task.completed", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
                           decision=decision, opinion=self.opinion, data=self.data)
-            ctx.emit("task.completed", instance_id=row.instance_id, task_id=row.id,
-                     department=row.department_code, decision=decision)
             return row
 
         return change_instance(ctx, row.instance_id, act)
@@ -157,8 +155,6 @@ class RemindCoReviewerCommand:
                 raise ConflictError(f"task is {row.status}; only open tasks can be reminded", task_id=row.id)
             change.record("task.reminded", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
                           by_department=ctx.actor.department_code, note=self.note)
-            ctx.emit("task.reminded", instance_id=row.instance_id, task_id=row.id,
-                     department=row.department_code)
             return row
 
         return change_instance(ctx, row.instance_id, act, load_workflow=False)

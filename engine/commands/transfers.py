@@ -73,8 +73,6 @@ class RequestTransferCommand:
             change.session.flush()  # the id goes into the audit event
             change.record("transfer.requested", row.id, transfer_id=transfer.id, bpmn_id=row.bpmn_id,
                           **{"from": transfer.from_department, "to": target}, reason=transfer.reason)
-            ctx.emit("transfer.requested", instance_id=row.instance_id, task_id=row.id,
-                     transfer_id=transfer.id, to_department=target)
             return transfer
 
         return change_instance(ctx, row.instance_id, act, load_workflow=False)
@@ -112,7 +110,6 @@ class DecideTransferCommand:
                 change.record("transfer.refused", transfer.task_id, transfer_id=transfer.id,
                               **{"from": transfer.from_department, "to": transfer.to_department},
                               reason=transfer.decision_reason, refused_by=ctx.actor_name)
-                ctx.emit("transfer.refused", instance_id=transfer.instance_id, transfer_id=transfer.id)
                 return transfer
             row = change.session.get(TaskRecord, transfer.task_id)
             if row is None:
@@ -128,8 +125,6 @@ class DecideTransferCommand:
                           **{"from": transfer.from_department, "to": transfer.to_department},
                           reason=transfer.reason, approved_by=ctx.actor_name,
                           decision_reason=transfer.decision_reason)
-            ctx.emit("task.transferred", instance_id=row.instance_id, task_id=row.id, transfer_id=transfer.id,
-                     from_department=transfer.from_department, to_department=transfer.to_department)
             return transfer
 
         return change_instance(ctx, transfer.instance_id, act, load_workflow=False)
