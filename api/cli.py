@@ -24,8 +24,8 @@ from engine.commands import (
     StartInstanceCommand,
 )
 from engine.commands.calendar import SeedOfficialCalendarCommand
+from engine.commands.deployment import DeployDefinitionCommand
 from engine.database import writer_sessionmaker
-from engine.deployment import DeployDefinitionCommand
 from engine.models import Department, Instance, TaskRecord, User
 from engine.runtime import EngineRuntime
 from engine.workdays import SHANGHAI, FixedClock

@@ -8,7 +8,7 @@ stops where the server would refuse instead of keeping a copy of the number.
 from __future__ import annotations
 
 from engine.commands.calendar import MAX_NOTE as CALENDAR_NOTE
-from engine.commands.pauses import MAX_REASON as PAUSE_REASON
+from engine.commands.reasons import MAX_REASON as PAUSE_REASON
 from engine.commands.tasks import MAX_OPINION as OPINION
 from engine.commands.tasks import MAX_REMINDER as REMINDER
 from engine.query_codes import CODE_LENGTH

@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from engine.models import AuditEvent, Extension, Instance, Pause, ProcessDefinition, Shortfall, TaskRecord
-from engine.queries import BoardRow
+from engine.models import (
+    OPEN_TASK_STATUSES,
+    AuditEvent,
+    Extension,
+    Instance,
+    Pause,
+    ProcessDefinition,
+    Shortfall,
+    TaskRecord,
+)
+from engine.queries.board import BoardRow
 from engine.query_codes import format_query_code
 from engine.state_codes import BLZT_NAMES, instance_state_code, passed_with_shortfall, task_state_code
 from engine.workdays import SHANGHAI, WorkingCalendar, touches_provisional, working_days_between
@@ -37,7 +46,7 @@ def working_days_left(calendar: WorkingCalendar | None, row: TaskRecord, now: da
     A stopped clock counts from the day it stopped, since the deadline moves on when it restarts; a
     finished task or one without a deadline has no countdown.
     """
-    if row.status not in ("ready", "claimed"):
+    if row.status not in OPEN_TASK_STATUSES:
         return None
     stopped = row.paused_at if row.pause_kind is not None and row.paused_at is not None else None
     return countdown(calendar, row.due_at, stopped or now)
@@ -59,7 +68,7 @@ def countdown(calendar: WorkingCalendar | None, due_at: datetime | None, now: da
 
 def provisional_due(calendar: WorkingCalendar | None, row: TaskRecord) -> bool:
     """Whether an open task's deadline was reckoned over a provisional year (shown as 暂定)."""
-    if calendar is None or row.due_at is None or row.status not in ("ready", "claimed"):
+    if calendar is None or row.due_at is None or row.status not in OPEN_TASK_STATUSES:
         return False
     return touches_provisional(calendar, row.created_at.astimezone(SHANGHAI).date(),
                                row.due_at.astimezone(SHANGHAI).date())
@@ -83,7 +92,7 @@ def task_json(row: TaskRecord, now: datetime | None = None,
         "assignee": row.assignee, "created_at": iso(row.created_at), "claimed_at": iso(row.claimed_at),
         "due_at": iso(row.due_at), "completed_at": iso(row.completed_at), "completed_by": row.completed_by,
         # A stopped clock is not late: the deadline moves when the clock restarts.
-        "overdue": bool(now and row.due_at and row.status in ("ready", "claimed") and row.due_at < now
+        "overdue": bool(now and row.due_at and row.status in OPEN_TASK_STATUSES and row.due_at < now
                         and row.pause_kind is None),
         "warning_level": row.warning_level, "limit_days": row.limit_days,
         "working_days_left": working_days_left(calendar, row, now),
@@ -193,7 +202,7 @@ def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict
     must supply.
     """
     shortfall_status = shortfall.status if shortfall is not None else None
-    open_names = [t.name for t in tasks if t.status in ("ready", "claimed")]
+    open_names = [t.name for t in tasks if t.status in OPEN_TASK_STATUSES]
     stage = "、".join(dict.fromkeys(open_names)) if open_names else (
         (instance.outcome or {}).get("name") or instance.status)
     if instance.status == "incident":
@@ -221,7 +230,7 @@ def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict
             "due_at": iso(t.due_at), "completed_at": iso(t.completed_at),
             "working_days_left": working_days_left(calendar, t, now),
             "provisional": provisional_due(calendar, t),
-            "overdue": bool(now and t.due_at and t.status in ("ready", "claimed") and t.due_at < now
+            "overdue": bool(now and t.due_at and t.status in OPEN_TASK_STATUSES and t.due_at < now
                             and t.pause_kind is None),
             "decision": (t.submission or {}).get("decision"),
             **_code(task_state_code(t)),
@@ -252,5 +261,5 @@ def board_row_json(row: BoardRow, departments: dict[str, str], now: datetime,
                   "department": row.stage.lead_department},
         "co_reviews": co, "all_in": done,
         "lead_task": task_json(lead, now, calendar) if lead is not None else None,
-        "can_decide": done and lead is not None and lead.status in ("ready", "claimed"),
+        "can_decide": done and lead is not None and lead.status in OPEN_TASK_STATUSES,
     }

@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from engine.calendar_store import CALENDAR_NEXT_YEAR_MISSING
 from engine.commands import Actor
 from engine.commands.guessing import PurgeOldMissesCommand
-from engine.commands.shortfalls import sweep_missed_shortfalls
-from engine.commands.timers import FireTimerCommand, claim_due_timers
-from engine.commands.warnings import RefreshWarningsCommand, instances_with_due_warnings
-from engine.database import writer_sessionmaker
+from engine.commands.timers import ClaimDueTimersCommand, FireTimerCommand, TimerOutcome
+from engine.commands.warnings import RefreshWarningsCommand
 from engine.models import TimerRecord
+from engine.queries.due_warnings import instances_with_due_warnings
+from engine.sweeps import sweep_missed_shortfalls
 from engine.transient_errors import RetryPacer, is_transient_database_error
 from engine.workdays import SHANGHAI
 from monitor.chain_anchor import anchor_interval, write_anchor, write_anchor_at_shutdown
@@ -49,13 +49,19 @@ OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 @dataclass
 class SweepStats:
-    """What one sweep did, for logs and the benchmark."""
+    """What one sweep did, for logs and the benchmark: claims, and what each came to (TimerOutcome)."""
 
     claimed: int = 0
     fired: int = 0
+    rescheduled: int = 0
+    parked: int = 0
     lost: int = 0
     failed: list[str] = field(default_factory=list)
     busy_seconds: float = 0.0
+
+    def count(self, outcome: TimerOutcome) -> None:
+        """Count one fired claim under its outcome (the fields are named after the outcomes)."""
+        setattr(self, outcome, getattr(self, outcome) + 1)
 
 
 def sweep_timers(app: Flask, *, owner: str = OWNER, batch: int = 200, max_batches: int = 50) -> SweepStats:
@@ -64,20 +70,16 @@ def sweep_timers(app: Flask, *, owner: str = OWNER, batch: int = 200, max_batche
     started = time.perf_counter()
     with app.app_context():
         svc = services()
-        claims_factory = writer_sessionmaker(db.engine)
         lease = timedelta(seconds=svc.settings.timer_claim_seconds)
         for _ in range(max_batches):
             now = svc.runtime.clock.now()
-            claims = claim_due_timers(claims_factory, now, owner, limit=batch, lease=lease)
+            claims = svc.executor.execute(ClaimDueTimersCommand(now, owner, batch, lease), TIMER_ACTOR)
             if not claims:
                 break
             stats.claimed += len(claims)
             for claim in claims:
                 try:
-                    if svc.executor.execute(FireTimerCommand(claim, owner), TIMER_ACTOR):
-                        stats.fired += 1
-                    else:
-                        stats.lost += 1
+                    stats.count(svc.executor.execute(FireTimerCommand(claim, owner), TIMER_ACTOR))
                 except Exception:  # one broken instance must not stop the sweep for the others
                     log.exception("firing timer %s of instance %s failed", claim.timer_id, claim.instance_id)
                     stats.failed.append(claim.timer_id)
@@ -105,6 +107,8 @@ def sweep_timers_for(app: Flask, seconds: float) -> SweepStats:
         stats = sweep_timers(app)
         total.claimed += stats.claimed
         total.fired += stats.fired
+        total.rescheduled += stats.rescheduled
+        total.parked += stats.parked
         total.lost += stats.lost
         total.failed += stats.failed
         total.busy_seconds += stats.busy_seconds
@@ -168,8 +172,8 @@ def refresh_board(app: Flask) -> None:
 def _tick(app: Flask, seconds: float) -> None:
     stats = sweep_timers_for(app, seconds)
     if stats.claimed:
-        log.info("timers: claimed %d, fired %d, lost %d, failed %d", stats.claimed, stats.fired, stats.lost,
-                 len(stats.failed))
+        log.info("timers: claimed %d, fired %d, rescheduled %d, parked %d, lost %d, failed %d", stats.claimed,
+                 stats.fired, stats.rescheduled, stats.parked, stats.lost, len(stats.failed))
     sweep_warnings(app)
     with app.app_context():
         sweep_missed_shortfalls(services().executor)

@@ -32,7 +32,7 @@ from api.cli import migrate, seed_calendar, seed_demo  # noqa: E402
 from api.extensions import db  # noqa: E402
 from api.scheduler import sweep_timers_for  # noqa: E402
 from engine.commands import Actor, StartInstanceCommand  # noqa: E402
-from engine.deployment import DeployDefinitionCommand  # noqa: E402
+from engine.commands.deployment import DeployDefinitionCommand  # noqa: E402
 from engine.models import AuditEvent, TimerRecord  # noqa: E402
 
 TICK = (b'<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '

@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from .engine_budget import EngineBudget
 from .scripting import RestrictedScriptEngine
-from .warnings import WarningPolicy, WarningState, warning_state
+from .warning_levels import WarningPolicy, WarningState, warning_state
 from .workdays import Clock, WorkingCalendar, workday_deadline
 from .workflow_state import STATE_FORMAT, SpecBundle, WorkflowStateCodec
 

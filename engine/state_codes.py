@@ -11,8 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .commands.tasks import REFUSING_DECISIONS
-from .models import OPEN_TASK_STATUSES, Instance, TaskRecord
+from .models import OPEN_TASK_STATUSES, REFUSING_DECISIONS, Instance, TaskRecord
 
 __all__ = ["BLZT_NAMES", "SPECIAL_PROCEDURES", "instance_state_code", "is_refusal", "passed_with_shortfall",
            "task_state_code"]

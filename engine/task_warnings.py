@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .models import OPEN_TASK_STATUSES, TaskRecord, WarningEvent
-from .warnings import highest_level
+from .warning_levels import highest_level
 
 if TYPE_CHECKING:
     from .instance_change import InstanceChange
@@ -31,8 +31,6 @@ def refresh_task_warning(change: InstanceChange, row: TaskRecord) -> None:
     ))
     change.record("task.warning", row.id, level_from=previous, level_to=state.level,
                   due_at=row.due_at.isoformat() if row.due_at else None)
-    change.ctx.emit("warning.changed", instance_id=row.instance_id, task_id=row.id,
-                    department=row.department_code, level_from=previous, level_to=state.level)
 
 
 def refresh_instance_warning(change: InstanceChange, open_rows: list[TaskRecord]) -> None:

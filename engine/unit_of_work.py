@@ -121,7 +121,6 @@ def _finish(change: InstanceChange) -> None:
             instance.completed_at = change.now
             instance.outcome = _outcome(workflow)
             change.record("instance.completed", None, outcome=instance.outcome)
-            change.ctx.emit("instance.completed", instance_id=instance.id, outcome=instance.outcome)
     instance.updated_at = change.now
     last: tuple[int, str] | None = None
     for action, task_id, details in change.audit:
@@ -165,7 +164,6 @@ def run_or_incident(change: InstanceChange, step: Callable[[], object]) -> bool:
         change.instance.status = "incident"
         change.instance.error = error
         change.record("instance.incident", str(task.id) if task is not None else None, **error)
-        change.ctx.emit("instance.incident", instance_id=change.instance.id, error=error)
         return False
     return True
 
@@ -235,8 +233,6 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
         refresh_task_warning(change, row)
         change.record("task.ready", task_id, bpmn_id=row.bpmn_id, department=row.department_code,
                       due_at=row.due_at.isoformat() if row.due_at else None)
-        change.ctx.emit("task.ready", instance_id=instance.id, task_id=task_id,
-                        department=row.department_code)
     return still_open
 
 
@@ -291,7 +287,6 @@ def _sync_timers(change: InstanceChange) -> None:
             if fired:
                 change.record("timer.fired", row_id, bpmn_id=row.bpmn_id, due_at=row.due_at.isoformat(),
                               attached_task_id=row.attached_task_id)
-                change.ctx.emit("timer.fired", instance_id=instance.id, timer_id=row_id)
     for task_id, task in waiting.items():
         due = timer_due_at(task)
         if due is None:
@@ -305,7 +300,6 @@ def _sync_timers(change: InstanceChange) -> None:
             if row.due_at < change.now < due:  # a cycle timer fired one occurrence and waits for the next
                 change.record("timer.fired", task_id, bpmn_id=row.bpmn_id, due_at=row.due_at.isoformat(),
                               next_due_at=due.isoformat())
-                change.ctx.emit("timer.fired", instance_id=instance.id, timer_id=task_id)
         if row is None:
             attached = attached_task(task)
             session.add(TimerRecord(

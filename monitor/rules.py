@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from engine.commands.tasks import REFUSING_DECISIONS
-from engine.models import AuditEvent, TaskRecord
+from engine.models import REFUSING_DECISIONS, AuditEvent, TaskRecord
 from engine.workdays import SHANGHAI
 
 from .alerts import AlertSignal

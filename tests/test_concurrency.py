@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from api.extensions import db
 from engine.audit import verify_chain
 from engine.commands import Actor, CompleteTaskCommand, StartInstanceCommand
-from engine.deployment import DeployDefinitionCommand
+from engine.commands.deployment import DeployDefinitionCommand
 from engine.models import AuditEvent, TaskRecord
 from tests.bpmn_builder import parallel_review
 

@@ -8,14 +8,17 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from api.extensions import db
+from api.extensions import db, services
 from api.scheduler import sweep_timers
 from engine.audit import verify_chain
+from engine.command_context import Actor
+from engine.commands.timers import ClaimDueTimersCommand, FireTimerCommand, TimerClaim
 from engine.models import AuditEvent, TimerRecord
 from engine.workdays import FixedClock
 from tests.bpmn_builder import definitions, parallel_review, process_xml
 from tests.conftest import Api, tamper
 
+TIMER = Actor.system("timer")
 BODY = {"project": {"name": "p", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
 
 
@@ -102,6 +105,38 @@ def test_due_timer_fires_once_through_the_sweep(app: Flask, api: Api, clock: Fix
     assert detail["tasks"][0]["overdue"] is True
     overdue = api.get("/api/tasks", "sthj_reviewer", query_string={"overdue": "true"}).get_json()
     assert overdue["total"] == 1
+
+
+def test_a_claim_holds_a_timer_for_its_lease_and_a_lost_claim_writes_nothing(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    xml = parallel_review("leased", ("sthj",), due="workdays(1)")
+    assert api.post("/api/definitions", "designer", data=xml, content_type="application/xml").status_code == 201
+    inst = _start(api, "leased")
+    clock.advance(timedelta(days=2, hours=8))  # past the due time (see the test above)
+    lease = timedelta(seconds=60)
+    with app.app_context():
+        executor = services().executor
+
+        def claim(owner: str) -> list[TimerClaim]:
+            return executor.execute(ClaimDueTimersCommand(clock.now(), owner, lease=lease), TIMER)
+
+        first = claim("a")
+        assert [c.instance_id for c in first] == [inst["id"]]
+        assert claim("b") == []  # held by a's lease
+        clock.advance(lease + timedelta(seconds=1))  # a died: its lease runs out
+        second = claim("b")
+        assert second == first
+        row = db.session.get(TimerRecord, first[0].timer_id)
+        assert (row.state, row.claimed_by, row.attempts) == ("claimed", "b", 2)
+        assert executor.execute(FireTimerCommand(first[0], "a"), TIMER) == "lost"
+        assert executor.execute(FireTimerCommand(second[0], "b"), TIMER) == "fired"
+        assert executor.execute(FireTimerCommand(second[0], "b"), TIMER) == "lost"  # fired already
+        db.session.rollback()  # end the read that saw the claim, to see the firing
+        row = db.session.get(TimerRecord, first[0].timer_id)
+        assert (row.state, row.claimed_by) == ("fired", None)
+        assert claim("a") == []
+    detail = api.get(f"/api/instances/{inst['id']}", "jiancha").get_json()
+    assert [e["action"] for e in detail["history"]].count("timer.fired") == 1
 
 
 def test_audit_log_is_append_only_and_verifiable(app: Flask, api: Api) -> None:

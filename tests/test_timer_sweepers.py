@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from engine.commands import Actor, StartInstanceCommand
-from engine.deployment import DeployDefinitionCommand
+from engine.commands.deployment import DeployDefinitionCommand
 from engine.workdays import FixedClock
 from tests.bpmn_builder import definitions, process_xml
 from tests.conftest import BACKENDS, SECRET, make_app

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from engine.commands.reasons import MAX_REASON, decision_reason_problems
+from engine.exceptions import Problem
 from engine.workdays import FixedClock
 from tests.conftest import Api
 
@@ -131,3 +133,15 @@ def test_transfer_requests_refuse_bad_input(api: Api) -> None:
     assert api.post("/api/transfers/99999/decision", "jiancha", json={"approve": True}).status_code == 404
     assert api.post("/api/transfers/1/decision", "jiancha", json={"reason": "x"}).status_code == 400
     assert api.get("/api/transfers", "jiancha", query_string={"status": "lost"}).status_code == 400
+
+
+def test_extensions_and_transfers_check_a_decisions_reason_alike() -> None:
+    # A refusal must say why; an approval may, and either way the reason is bounded.
+    assert decision_reason_problems(True, None) == [] and decision_reason_problems(True, "  ") == []
+    assert decision_reason_problems(False, "理由不充分") == []
+    for missing in (None, "", "  "):
+        assert decision_reason_problems(False, missing) == [
+            Problem("a refusal must state its reason", field="reason")]
+    for approve in (True, False):
+        assert decision_reason_problems(approve, "x" * (MAX_REASON + 1)) == [
+            Problem(f"reason is longer than {MAX_REASON} characters", field="reason")]

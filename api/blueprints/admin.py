@@ -16,7 +16,7 @@ from engine.commands import (
 )
 from engine.commands.org import MIN_PASSWORD
 from engine.models import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
-from engine.queries import incidents
+from engine.queries.incidents import incidents
 
 from ..auth import requires, run_command
 from ..extensions import Blueprint, db

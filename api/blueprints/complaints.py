@@ -15,8 +15,9 @@ from werkzeug.exceptions import TooManyRequests
 
 from engine.commands import Actor
 from engine.exceptions import NotFoundError
-from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
-from engine.queries import department_names, instance_tasks
+from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
+from engine.queries.departments import department_names
+from engine.queries.instances import instance_tasks
 from engine.query_codes import format_query_code
 from monitor.commands.complaints import (
     COMPLAINANT_ROLE,
@@ -230,7 +231,7 @@ def tracking_json(complaint: Complaint) -> dict[str, Any]:
     """Describe a complaint for whoever holds its code: progress and answers, no personal data."""
     instance, tasks = _handling(complaint)
     names = department_names(db.session)
-    open_names = [t.name for t in tasks if t.status in ("ready", "claimed")]
+    open_names = [t.name for t in tasks if t.status in OPEN_TASK_STATUSES]
     outcome = (instance.outcome or {}) if instance is not None else {}
     acceptance = _submission(tasks, "accept_decision")
     return {

@@ -10,9 +10,9 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from engine.commands.deployment import DeployDefinitionCommand
 from engine.commands.drafts import DRAFT_KEY, DiscardDraftCommand, SaveDraftCommand
 from engine.definition_diff import diff_definitions
-from engine.deployment import DeployDefinitionCommand
 from engine.exceptions import NotFoundError
 from engine.models import ProcessDefinition, ProcessDraft
 

@@ -7,8 +7,8 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.commands import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
-from engine.commands.extensions import pending_extensions, task_extensions
-from engine.commands.pauses import MAX_REASON
+from engine.commands.reasons import MAX_REASON
+from engine.queries.extensions import pending_extensions, task_extensions
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, db, services

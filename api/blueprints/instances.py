@@ -13,13 +13,17 @@ from engine.commands import (
     RetryInstanceCommand,
     StartInstanceCommand,
 )
-from engine.commands.extensions import instance_extensions
 from engine.commands.intake import NOT_ACCEPTED_OUTCOMES, RecordNotAcceptedCommand
-from engine.commands.pauses import MAX_DOCUMENTS, instance_pauses
-from engine.commands.shortfalls import MAX_SHORTFALL_DAYS, instance_shortfall
+from engine.commands.pauses import MAX_DOCUMENTS
+from engine.commands.shortfalls import MAX_SHORTFALL_DAYS
 from engine.exceptions import InvalidError, Problem
 from engine.models import INSTANCE_STATUSES
-from engine.queries import department_names, instance_for, instance_history, instance_tasks, lead_board
+from engine.queries.board import lead_board
+from engine.queries.departments import department_names
+from engine.queries.extensions import instance_extensions
+from engine.queries.instances import instance_for, instance_history, instance_tasks
+from engine.queries.pauses import instance_pauses
+from engine.queries.shortfalls import instance_shortfall
 from monitor.complaints import COMPLAINT_PROCESS
 
 from ..auth import current_actor, requires, run_command

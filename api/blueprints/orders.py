@@ -11,14 +11,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from engine.commands.transfers import (
-    TRANSFER_STATUSES,
-    DecideTransferCommand,
-    RequestTransferCommand,
-    list_transfers,
-)
+from engine.commands.transfers import TRANSFER_STATUSES, DecideTransferCommand, RequestTransferCommand
 from engine.exceptions import NotFoundError
 from engine.models import Transfer
+from engine.queries.transfers import list_transfers
 from monitor.commands.cards import CARD_COLORS, IssueCardCommand, LiftCardCommand
 from monitor.commands.orders import (
     MAX_REPLY_WORKING_DAYS,

@@ -8,10 +8,11 @@ from flask import Response
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from engine.commands.pauses import instance_pauses
-from engine.commands.shortfalls import instance_shortfall
 from engine.models import Instance, ProcessDefinition, TaskRecord
-from engine.queries import department_names, track
+from engine.queries.departments import department_names
+from engine.queries.instances import track
+from engine.queries.pauses import instance_pauses
+from engine.queries.shortfalls import instance_shortfall
 
 from ..code_guard import guarded
 from ..extensions import Blueprint, db, services

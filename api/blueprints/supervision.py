@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
 from engine.exceptions import NotFoundError
-from engine.models import WARNING_LEVELS
+from engine.models import OPEN_TASK_STATUSES, WARNING_LEVELS
 from monitor.board import board, board_items
 from monitor.chain import verify_all_chains
 from monitor.commands.alerts import (
@@ -145,7 +145,7 @@ class BoardItemSchema(Schema):
     name = fields.String(required=True)
     level = fields.String(required=True, validate=validate.OneOf(WARNING_LEVELS))
     due_at = instant(required=True, allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(("ready", "claimed")))
+    status = fields.String(required=True, validate=validate.OneOf(OPEN_TASK_STATUSES))
     instance_status = fields.String(required=True)
     working_days_left = fields.Integer(required=True, allow_none=True)
 

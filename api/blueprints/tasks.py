@@ -7,10 +7,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskCommand, ResumeTaskCommand
-from engine.commands.pauses import MAX_REASON
+from engine.commands.reasons import MAX_REASON
 from engine.commands.tasks import MAX_OPINION, RemindCoReviewerCommand
-from engine.models import PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
-from engine.queries import TaskFilter, list_tasks, worklist_instances
+from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
+from engine.queries.tasks import TaskFilter, list_tasks, worklist_instances
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, db, services
@@ -117,7 +117,7 @@ class TaskPageSchema(Schema):
 def _statuses(raw: list[str] | None) -> tuple[str, ...]:
     """The statuses asked for, from repeated and comma-separated values alike; open tasks by default."""
     if not raw:
-        return ("ready", "claimed")
+        return OPEN_TASK_STATUSES
     return tuple(dict.fromkeys(s for item in raw for s in item.split(",")))
 
 

@@ -12,7 +12,7 @@ from .org import (
     UpdateUserCommand,
 )
 from .pauses import PauseInstanceCommand, PauseTaskCommand, ResumeInstanceCommand, ResumeTaskCommand
-from .shortfalls import MarkMissedShortfallCommand, MarkShortfallSuppliedCommand, sweep_missed_shortfalls
+from .shortfalls import MarkMissedShortfallCommand, MarkShortfallSuppliedCommand
 from .tasks import ClaimTaskCommand, CompleteTaskCommand
 
 __all__ = [
@@ -38,5 +38,4 @@ __all__ = [
     "ResumeTaskCommand",
     "RetryInstanceCommand",
     "StartInstanceCommand",
-    "sweep_missed_shortfalls",
 ]

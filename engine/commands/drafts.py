@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from ..bpmn_input import DEFAULT_MAX_BPMN_BYTES, parse_untrusted_bpmn
 from ..command_context import CommandContext
-from ..deployment import DESIGN_ROLES
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import ProcessDraft
+from ..permissions import DESIGN_ROLES
 
 __all__ = ["DRAFT_KEY", "DiscardDraftCommand", "SaveDraftCommand"]
 

@@ -11,23 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from ..command_context import Actor, CommandContext
+from ..command_context import CommandContext
 from ..deadlines import shift_task_deadline
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
+from ..permissions import can_decide_extension
 from ..task_warnings import refresh_task_warning
 from ..unit_of_work import change_instance
-from .pauses import reason_problems
-from .tasks import can_act_on, department_task
+from .guards import department_task, require_open_task
+from .reasons import decision_reason_problems, reason_problems
 
-__all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand", "can_decide_extension",
-           "can_read_extensions", "instance_extensions", "pending_extensions", "task_extensions"]
-
-OVERSIGHT_ROLES = frozenset({"supervisor", "admin", "system"})
-
+__all__ = ["DecideExtensionCommand", "ExtensionPolicy", "RequestExtensionCommand"]
 
 @dataclass(frozen=True)
 class ExtensionPolicy:
@@ -35,19 +31,6 @@ class ExtensionPolicy:
 
     max_per_task: int = 1
     max_working_days: int = 20
-
-
-def can_decide_extension(actor: Actor, task: TaskRecord) -> bool:
-    """Supervision, or a lead of another department: nobody approves their own department's delay."""
-    if actor.role == "supervisor":
-        return True
-    return actor.role == "lead" and actor.department_code is not None \
-        and actor.department_code != task.department_code
-
-
-def can_read_extensions(actor: Actor, task: TaskRecord) -> bool:
-    """The task's department and supervision see a task's requests; deciders see them too."""
-    return can_act_on(actor, task) or actor.role in OVERSIGHT_ROLES or can_decide_extension(actor, task)
 
 
 @dataclass(frozen=True)
@@ -71,11 +54,7 @@ class RequestExtensionCommand:
             raise InvalidError("invalid extension request", problems)
 
         def act(change: InstanceChange) -> Extension:
-            change.session.refresh(row)
-            if row.status not in OPEN_TASK_STATUSES:
-                raise _nothing_to_extend(row)
-            if change.instance.status != "running":
-                raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+            require_open_task(change, row, closed=_nothing_to_extend)
             counts = {status: n for status, n in change.session.execute(
                 select(Extension.status, func.count()).where(Extension.task_id == row.id)
                 .group_by(Extension.status))}
@@ -91,8 +70,6 @@ class RequestExtensionCommand:
             change.session.flush()  # the id goes into the audit event
             change.record("extension.requested", row.id, extension_id=extension.id, working_days=days,
                           reason=extension.reason, department=row.department_code)
-            ctx.emit("extension.requested", instance_id=row.instance_id, task_id=row.id,
-                     extension_id=extension.id, department=row.department_code)
             return extension
 
         return change_instance(ctx, row.instance_id, act, load_workflow=False)
@@ -115,11 +92,9 @@ class DecideExtensionCommand:
         if row is None or not can_decide_extension(ctx.actor, row):
             raise ForbiddenError("extensions are decided by supervision or by a lead of another department",
                                  extension_id=self.extension_id)
-        if not self.approve and reason_problems(self.reason):
-            raise InvalidError("invalid decision",
-                               [Problem("a refusal must state its reason", field="reason")])
-        if self.reason is not None and len(self.reason) > 2000:
-            raise InvalidError("invalid decision", [Problem("reason is too long", field="reason")])
+        problems = decision_reason_problems(self.approve, self.reason)
+        if problems:
+            raise InvalidError("invalid decision", problems)
 
         def act(change: InstanceChange) -> Extension:
             change.advance = False
@@ -134,7 +109,6 @@ class DecideExtensionCommand:
                 extension.status = "refused"
                 change.record("extension.refused", row.id, extension_id=extension.id,
                               working_days=extension.working_days, reason=extension.decision_reason)
-                ctx.emit("extension.refused", instance_id=row.instance_id, extension_id=extension.id)
                 return extension
             if row.status not in OPEN_TASK_STATUSES or change.instance.status != "running":
                 raise _nothing_to_extend(row)
@@ -144,8 +118,6 @@ class DecideExtensionCommand:
             change.record("extension.approved", row.id, extension_id=extension.id,
                           working_days=extension.working_days, reason=extension.decision_reason,
                           due_at=row.due_at.isoformat() if row.due_at else None)
-            ctx.emit("extension.approved", instance_id=row.instance_id, extension_id=extension.id,
-                     task_id=row.id)
             return extension
 
         return change_instance(ctx, extension.instance_id, act, load_workflow=self.approve)
@@ -154,30 +126,3 @@ class DecideExtensionCommand:
 def _nothing_to_extend(row: TaskRecord) -> ConflictError:
     """Build the error for extending a task whose clock has already ended."""
     return ConflictError(f"task is {row.status}; there is no deadline left to extend", task_id=row.id)
-
-
-def task_extensions(session: Session, actor: Actor, task_id: str) -> list[Extension]:
-    """Return a task's extension requests, oldest first, to whoever may see them."""
-    row = session.get(TaskRecord, task_id)
-    if row is None:
-        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
-    if not can_read_extensions(actor, row):
-        raise ForbiddenError("this task belongs to another department", task_id=task_id)
-    return list(session.scalars(select(Extension).where(Extension.task_id == task_id).order_by(Extension.id)))
-
-
-def pending_extensions(session: Session, actor: Actor, limit: int = 200) -> list[Extension]:
-    """Return the pending requests the caller could decide (supervision: all; a lead: other departments')."""
-    if actor.role not in ("supervisor", "lead", "admin"):
-        raise ForbiddenError("only leads and supervision decide extensions")
-    query = select(Extension).where(Extension.status == "pending")
-    if actor.role == "lead":
-        query = query.join(TaskRecord, TaskRecord.id == Extension.task_id).where(
-            TaskRecord.department_code != actor.department_code)
-    return list(session.scalars(query.order_by(Extension.requested_at, Extension.id).limit(limit)))
-
-
-def instance_extensions(session: Session, instance_id: int) -> list[Extension]:
-    """Return every extension request of an instance, oldest first."""
-    return list(session.scalars(
-        select(Extension).where(Extension.instance_id == instance_id).order_by(Extension.id)))

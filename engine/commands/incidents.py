@@ -34,6 +34,5 @@ class RecordIncidentCommand:
             change.instance.status = "incident"
             change.instance.error = self.error
             change.record("instance.incident", None, **self.error)
-            change.ctx.emit("instance.incident", instance_id=change.instance.id, error=self.error)
 
         change_instance(ctx, self.instance_id, act)

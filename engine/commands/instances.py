@@ -83,7 +83,6 @@ class StartInstanceCommand:
             spec = self.shortfall
             change_instance(ctx, instance.id, lambda change: open_shortfall(change, spec),
                             load_workflow=False)
-        ctx.emit("instance.started", instance_id=instance.id, definition_key=definition.key)
         return instance
 
     def _investment(self) -> Decimal:

@@ -23,33 +23,14 @@ from ..task_warnings import refresh_task_warning
 from ..timer_events import waiting_timers
 from ..unit_of_work import change_instance
 from ..workdays import SHANGHAI
-from .tasks import department_task
+from .guards import department_task, require_open_task, require_running
+from .reasons import reason_problems
 
-__all__ = ["CORRECTION_ROLES", "MAX_REASON", "PauseInstanceCommand", "PauseTaskCommand",
-           "ResumeInstanceCommand", "ResumeTaskCommand", "instance_pauses"]
+__all__ = ["CORRECTION_ROLES", "MAX_DOCUMENTS", "PauseInstanceCommand", "PauseTaskCommand",
+           "ResumeInstanceCommand", "ResumeTaskCommand"]
 
 CORRECTION_ROLES = frozenset({"window", "admin"})
-MAX_REASON = 2000
 MAX_DOCUMENTS = 100
-
-
-def reason_problems(reason: str | None, field_name: str = "reason") -> list[Problem]:
-    """A stop or a decision about time must say why, in a bounded text."""
-    if reason is None or not reason.strip():
-        return [Problem("a reason is required", field=field_name)]
-    if len(reason) > MAX_REASON:
-        return [Problem(f"reason is longer than {MAX_REASON} characters", field=field_name)]
-    return []
-
-
-def _check_running(change: InstanceChange, row: TaskRecord | None = None) -> None:
-    """Refuse to touch a finished task or an instance that is not running (re-read under the lock)."""
-    if row is not None:
-        change.session.refresh(row)  # re-read under the instance lock
-        if row.status not in OPEN_TASK_STATUSES:
-            raise ConflictError(f"task is {row.status}", task_id=row.id, status=row.status)
-    if change.instance.status != "running":
-        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
 
 
 def _stop(change: InstanceChange, row: TaskRecord, kind: str, reason: str) -> dict[str, Any]:
@@ -59,7 +40,6 @@ def _stop(change: InstanceChange, row: TaskRecord, kind: str, reason: str) -> di
     refresh_task_warning(change, row)  # clears next_warning_at: a stopped clock does not escalate
     change.record("task.paused", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
                   kind=kind, reason=reason)
-    change.ctx.emit("task.paused", instance_id=row.instance_id, task_id=row.id, kind=kind)
     return originals
 
 
@@ -71,7 +51,6 @@ def _restart(change: InstanceChange, row: TaskRecord, days: int) -> None:
     refresh_task_warning(change, row)
     change.record("task.resumed", row.id, bpmn_id=row.bpmn_id, department=row.department_code, kind=kind,
                   paused_working_days=days, due_at=row.due_at.isoformat() if row.due_at else None)
-    change.ctx.emit("task.resumed", instance_id=row.instance_id, task_id=row.id, paused_working_days=days)
 
 
 def _close(change: InstanceChange, pause: Pause, days: int) -> None:
@@ -98,7 +77,7 @@ class PauseTaskCommand:
 
         def act(change: InstanceChange) -> TaskRecord:
             change.advance = False  # stopping a clock must not move the process
-            _check_running(change, row)
+            require_open_task(change, row)
             if row.pause_kind is not None:
                 raise ConflictError(f"task is already paused ({row.pause_kind}) since {_day(row.paused_at)}",
                                     task_id=row.id)
@@ -123,7 +102,7 @@ class ResumeTaskCommand:
 
         def act(change: InstanceChange) -> TaskRecord:
             change.advance = False
-            _check_running(change, row)
+            require_open_task(change, row)
             if row.pause_kind is None:
                 raise ConflictError("task is not paused", task_id=row.id)
             pause = change.session.scalar(select(Pause).where(
@@ -162,7 +141,7 @@ class PauseInstanceCommand:
 
         def act(change: InstanceChange) -> list[TaskRecord]:
             change.advance = False
-            _check_running(change)
+            require_running(change)
             earlier = change.session.scalar(select(Pause).where(
                 Pause.instance_id == self.instance_id, Pause.task_id.is_(None),
                 Pause.kind == "correction").limit(1))
@@ -184,7 +163,6 @@ class PauseInstanceCommand:
                                      details=details, started_at=change.now, started_by=ctx.actor_name))
             change.record("instance.paused", None, kind=self.kind, reason=self.reason.strip(),
                           missing_documents=documents, tasks=[r.id for r in paused])
-            change.ctx.emit("instance.paused", instance_id=instance.id, kind=self.kind)
             return paused
 
         return change_instance(ctx, self.instance_id, act)
@@ -217,7 +195,7 @@ class ResumeInstanceCommand:
 
         def act(change: InstanceChange) -> list[TaskRecord]:
             change.advance = False
-            _check_running(change)
+            require_running(change)
             pause = change.session.scalar(select(Pause).where(
                 Pause.instance_id == self.instance_id, Pause.task_id.is_(None), Pause.ended_at.is_(None))
                 .order_by(Pause.id.desc()).limit(1))
@@ -236,7 +214,6 @@ class ResumeInstanceCommand:
             _close(change, pause, days)
             change.record("instance.resumed", None, kind=pause.kind, paused_working_days=days,
                           tasks=[r.id for r in resumed])
-            change.ctx.emit("instance.resumed", instance_id=instance.id, paused_working_days=days)
             return resumed
 
         return change_instance(ctx, self.instance_id, act)
@@ -252,8 +229,3 @@ def _open_rows(session: Session, instance_id: int) -> list[TaskRecord]:
 def _day(value: Any) -> str:
     """Render a stored instant as the Beijing date staff and applicants read."""
     return value.astimezone(SHANGHAI).date().isoformat() if value is not None else "?"
-
-
-def instance_pauses(session: Session, instance_id: int) -> list[Pause]:
-    """Return every clock stop of an instance, oldest first (the history the instance page shows)."""
-    return list(session.scalars(select(Pause).where(Pause.instance_id == instance_id).order_by(Pause.id)))

@@ -8,30 +8,24 @@ or missed ends as "passed with shortfall" (办结·容缺通过, BLZT 12; see en
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..command_context import Actor, CommandContext
+from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import Shortfall, User, WarningEvent
 from ..unit_of_work import change_instance
 from ..workdays import workday_deadline
-from .executor import CommandExecutor
 
 __all__ = ["MAX_SHORTFALL_DAYS", "MarkMissedShortfallCommand", "MarkShortfallSuppliedCommand",
-           "instance_shortfall", "missed_shortfall_instances", "open_shortfall", "shortfall_problems",
-           "sweep_missed_shortfalls"]
+           "open_shortfall", "shortfall_problems"]
 
-log = logging.getLogger(__name__)
 MAX_SHORTFALL_DAYS = 60
 SHORTFALL_ROLES = frozenset({"window", "admin"})
-SWEEP_ACTOR = Actor.system("shortfall")
 
 
 def shortfall_problems(spec: dict[str, Any]) -> list[Problem]:
@@ -97,7 +91,6 @@ class MarkShortfallSuppliedCommand:
             shortfall.status, shortfall.supplied_at = "supplied", change.now
             change.record("shortfall.supplied", None, documents=shortfall.documents,
                           due_at=shortfall.due_at.isoformat())
-            ctx.emit("shortfall.supplied", instance_id=self.instance_id)
             return shortfall
 
         return change_instance(ctx, self.instance_id, act, load_workflow=False)
@@ -123,8 +116,6 @@ class MarkMissedShortfallCommand:
                 level_from="green", level_to="red", due_at=shortfall.due_at, at=change.now))
             change.record("shortfall.missed", None, documents=shortfall.documents,
                           due_at=shortfall.due_at.isoformat())
-            ctx.emit("warning.changed", instance_id=change.instance.id, task_id=None, subject="shortfall",
-                     department=department, level_from="green", level_to="red")
             return True
 
         return change_instance(ctx, self.instance_id, act, load_workflow=False)
@@ -136,33 +127,3 @@ def _accepting_department(session: Session, username: str | None) -> str | None:
         return None
     user = session.scalar(select(User).where(User.username == username))
     return user.department_code if user is not None else None
-
-
-def missed_shortfall_instances(session: Session, now: datetime, limit: int = 500) -> list[int]:
-    """Return instances whose open shortfall is due by `now`, reading the partial due index only."""
-    return list(session.scalars(
-        select(Shortfall.instance_id).where(Shortfall.status == "open", Shortfall.due_at <= now)
-        .order_by(Shortfall.due_at).limit(limit)))
-
-
-def sweep_missed_shortfalls(executor: CommandExecutor, now: datetime | None = None) -> int:
-    """Mark every overdue open shortfall missed; return how many this sweep flipped.
-
-    Safe to run from several processes at once and repeatedly: each flip happens under the
-    instance lock and only from `open`, so each shortfall warns exactly once.
-    """
-    now = now or executor.runtime.clock.now()
-    with executor.session_factory() as session:
-        instance_ids = missed_shortfall_instances(session, now)
-    flipped = 0
-    for instance_id in instance_ids:
-        try:
-            flipped += bool(executor.execute(MarkMissedShortfallCommand(instance_id), SWEEP_ACTOR))
-        except Exception:  # one broken instance must not stop the sweep for the others
-            log.exception("marking the shortfall of instance %s missed failed", instance_id)
-    return flipped
-
-
-def instance_shortfall(session: Session, instance_id: int) -> Shortfall | None:
-    """Return an instance's shortfall, if it was accepted with one."""
-    return session.scalar(select(Shortfall).where(Shortfall.instance_id == instance_id))

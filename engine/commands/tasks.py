@@ -7,50 +7,28 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 
-from ..command_context import Actor, CommandContext
+from ..command_context import CommandContext
 from ..data_ownership import foreign_keys
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
-from ..models import Instance, TaskRecord
+from ..models import OPEN_TASK_STATUSES, REFUSING_DECISIONS, Instance, TaskRecord
+from ..permissions import TASK_ROLES
 from ..stages import definition_stages
 from ..unit_of_work import change_instance, run_or_incident
+from .guards import department_task, require_open_task
 from .instances import validate_data_keys
 
-__all__ = ["REFUSING_DECISIONS", "TASK_ROLES", "ClaimTaskCommand", "CompleteTaskCommand",
-           "RemindCoReviewerCommand", "can_act_on", "department_task"]
+__all__ = ["ClaimTaskCommand", "CompleteTaskCommand", "RemindCoReviewerCommand"]
 
-# Supervisors act on the tasks of their own lane only (the bureau's lane in complaint handling).
-TASK_ROLES = frozenset({"window", "reviewer", "lead", "supervisor"})
-REFUSING_DECISIONS = frozenset({"refuse", "reject", "not_approve", "return"})
 MAX_OPINION = 4000
 
 
-def can_act_on(actor: Actor, row: TaskRecord) -> bool:
-    """A department acts on its own lane's tasks only."""
-    return actor.role in TASK_ROLES and actor.department_code == row.department_code
-
-
-def department_task(ctx: CommandContext, task_id: str) -> TaskRecord:
-    """Load a task and check the caller's department before looking at its state."""
-    row = ctx.session.get(TaskRecord, task_id)
-    if row is None:
-        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
-    if not can_act_on(ctx.actor, row):
-        raise ForbiddenError("this task belongs to another department", task_id=task_id)
-    return row
-
-
-def _check_open(change: InstanceChange, row: TaskRecord, actor: Actor) -> None:
-    change.session.refresh(row)  # re-read under the instance lock
+def _finished(row: TaskRecord) -> ConflictError:
+    """Build the error for claiming or completing a task that is done or was cancelled."""
     if row.status == "completed":
-        raise ConflictError("task is already completed", task_id=row.id)
-    if row.status == "cancelled":
-        raise ConflictError("task was cancelled", task_id=row.id)
-    if row.status == "claimed" and row.assignee != actor.username:
-        raise ConflictError(f"task is claimed by {row.assignee}", task_id=row.id, assignee=row.assignee)
-    if change.instance.status != "running":
-        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+        return ConflictError("task is already completed", task_id=row.id)
+    return ConflictError("task was cancelled", task_id=row.id)
 
 
 @dataclass(frozen=True)
@@ -64,7 +42,7 @@ class ClaimTaskCommand:
         row = department_task(ctx, self.task_id)
 
         def act(change: InstanceChange) -> TaskRecord:
-            _check_open(change, row, ctx.actor)
+            require_open_task(change, row, closed=_finished, actor=ctx.actor)
             if row.status == "claimed":
                 return row
             row.status, row.assignee, row.claimed_at = "claimed", ctx.actor.username, change.now
@@ -89,7 +67,7 @@ class CompleteTaskCommand:
         decision = self._validate()
 
         def act(change: InstanceChange) -> TaskRecord:
-            _check_open(change, row, ctx.actor)
+            require_open_task(change, row, closed=_finished, actor=ctx.actor)
             ensure_not_paused(row)  # a stopped clock is lifted (resume) before deciding
             foreign = foreign_keys(change, row.department_code, self.data)
             if foreign:
@@ -115,8 +93,6 @@ class CompleteTaskCommand:
             change.finished_rows[row.id] = row
             change.record("task.completed", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
                           decision=decision, opinion=self.opinion, data=self.data)
-            ctx.emit("task.completed", instance_id=row.instance_id, task_id=row.id,
-                     department=row.department_code, decision=decision)
             return row
 
         return change_instance(ctx, row.instance_id, act)
@@ -175,12 +151,10 @@ class RemindCoReviewerCommand:
 
         def act(change: InstanceChange) -> TaskRecord:
             change.session.refresh(row)
-            if row.status not in ("ready", "claimed"):
+            if row.status not in OPEN_TASK_STATUSES:
                 raise ConflictError(f"task is {row.status}; only open tasks can be reminded", task_id=row.id)
             change.record("task.reminded", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
                           by_department=ctx.actor.department_code, note=self.note)
-            ctx.emit("task.reminded", instance_id=row.instance_id, task_id=row.id,
-                     department=row.department_code)
             return row
 
         return change_instance(ctx, row.instance_id, act, load_workflow=False)

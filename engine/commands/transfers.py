@@ -16,37 +16,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from ..command_context import Actor, CommandContext
+from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
-from ..models import OPEN_TASK_STATUSES, Department, TaskRecord, Transfer
+from ..models import Department, TaskRecord, Transfer
+from ..permissions import can_act_on, can_decide_transfer
 from ..unit_of_work import change_instance
-from .pauses import reason_problems
-from .tasks import can_act_on, department_task
+from .guards import department_task, require_open_task
+from .reasons import decision_reason_problems, reason_problems
 
-__all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand", "can_decide_transfer",
-           "list_transfers"]
+__all__ = ["TRANSFER_STATUSES", "DecideTransferCommand", "RequestTransferCommand"]
 
 TRANSFER_STATUSES = ("pending", "approved", "refused")
 
 
-def can_decide_transfer(actor: Actor, transfer: Transfer) -> bool:
-    """Supervision, or a lead of a department other than the one giving the task away."""
-    if actor.role == "supervisor":
-        return True
-    return actor.role == "lead" and actor.department_code is not None \
-        and actor.department_code != transfer.from_department
-
-
-def _running_open(change: InstanceChange, row: TaskRecord) -> None:
-    """Refuse to move a finished task or one of an instance that is not running (re-read under the lock)."""
-    change.session.refresh(row)
-    if row.status not in OPEN_TASK_STATUSES:
-        raise ConflictError(f"task is {row.status}; only an open task can be transferred", task_id=row.id)
-    if change.instance.status != "running":
-        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+def _not_transferable(row: TaskRecord) -> ConflictError:
+    """Build the error for transferring a task that is no longer open."""
+    return ConflictError(f"task is {row.status}; only an open task can be transferred", task_id=row.id)
 
 
 @dataclass(frozen=True)
@@ -70,7 +57,7 @@ class RequestTransferCommand:
             raise InvalidError("invalid transfer request", problems)
 
         def act(change: InstanceChange) -> Transfer:
-            _running_open(change, row)
+            require_open_task(change, row, closed=_not_transferable)
             if not can_act_on(ctx.actor, row) or row.department_code == target:
                 raise ConflictError("the task was transferred meanwhile", task_id=row.id)
             pending = change.session.scalar(select(Transfer.id).where(
@@ -86,8 +73,6 @@ class RequestTransferCommand:
             change.session.flush()  # the id goes into the audit event
             change.record("transfer.requested", row.id, transfer_id=transfer.id, bpmn_id=row.bpmn_id,
                           **{"from": transfer.from_department, "to": target}, reason=transfer.reason)
-            ctx.emit("transfer.requested", instance_id=row.instance_id, task_id=row.id,
-                     transfer_id=transfer.id, to_department=target)
             return transfer
 
         return change_instance(ctx, row.instance_id, act, load_workflow=False)
@@ -109,11 +94,9 @@ class DecideTransferCommand:
         if not can_decide_transfer(ctx.actor, transfer):
             raise ForbiddenError("transfers are decided by supervision or by a lead of another department",
                                  transfer_id=transfer.id)
-        # A refusal must say why; an approval may, and what it says is bounded like any reason.
-        if not self.approve or (self.reason or "").strip():
-            problems = reason_problems(self.reason)
-            if problems:
-                raise InvalidError("invalid decision", problems)
+        problems = decision_reason_problems(self.approve, self.reason)
+        if problems:
+            raise InvalidError("invalid decision", problems)
 
         def act(change: InstanceChange) -> Transfer:
             change.session.refresh(transfer)
@@ -127,12 +110,11 @@ class DecideTransferCommand:
                 change.record("transfer.refused", transfer.task_id, transfer_id=transfer.id,
                               **{"from": transfer.from_department, "to": transfer.to_department},
                               reason=transfer.decision_reason, refused_by=ctx.actor_name)
-                ctx.emit("transfer.refused", instance_id=transfer.instance_id, transfer_id=transfer.id)
                 return transfer
             row = change.session.get(TaskRecord, transfer.task_id)
             if row is None:
                 raise NotFoundError(f"task {transfer.task_id} not found", task_id=transfer.task_id)
-            _running_open(change, row)
+            require_open_task(change, row, closed=_not_transferable)
             if row.department_code != transfer.from_department:
                 raise ConflictError("the task no longer belongs to the requesting department",
                                     task_id=row.id, department=row.department_code)
@@ -143,21 +125,6 @@ class DecideTransferCommand:
                           **{"from": transfer.from_department, "to": transfer.to_department},
                           reason=transfer.reason, approved_by=ctx.actor_name,
                           decision_reason=transfer.decision_reason)
-            ctx.emit("task.transferred", instance_id=row.instance_id, task_id=row.id, transfer_id=transfer.id,
-                     from_department=transfer.from_department, to_department=transfer.to_department)
             return transfer
 
         return change_instance(ctx, transfer.instance_id, act, load_workflow=False)
-
-
-def list_transfers(session: Session, actor: Actor, status: str | None = "pending",
-                   limit: int = 200) -> list[Transfer]:
-    """Return transfers the caller could decide, oldest first (a lead: other departments' only)."""
-    if actor.role not in ("supervisor", "lead", "admin"):
-        raise ForbiddenError("only leads and supervision decide transfers")
-    query = select(Transfer)
-    if status is not None:
-        query = query.where(Transfer.status == status)
-    if actor.role == "lead":
-        query = query.where(Transfer.from_department != actor.department_code)
-    return list(session.scalars(query.order_by(Transfer.requested_at, Transfer.id).limit(limit)))

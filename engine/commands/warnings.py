@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..command_context import CommandContext
 from ..instance_change import InstanceChange
@@ -14,17 +12,7 @@ from ..models import OPEN_TASK_STATUSES, TaskRecord
 from ..task_warnings import refresh_instance_warning, refresh_task_warning
 from ..unit_of_work import change_instance
 
-__all__ = ["RefreshWarningsCommand", "instances_with_due_warnings"]
-
-
-def instances_with_due_warnings(session: Session, now: datetime, limit: int = 500) -> list[int]:
-    """Return instances with a task whose next level change is due, reading only that index."""
-    rows = session.execute(
-        select(TaskRecord.instance_id).where(TaskRecord.next_warning_at.is_not(None),
-                                             TaskRecord.next_warning_at <= now)
-        .order_by(TaskRecord.next_warning_at).limit(limit)
-    )
-    return list(dict.fromkeys(r[0] for r in rows))
+__all__ = ["RefreshWarningsCommand"]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from .definitions import ProcessDefinition, ProcessDraft
 from .guessing import TrackingMiss
 from .instances import INSTANCE_STATUSES, Instance
 from .org import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
-from .tasks import OPEN_TASK_STATUSES, TASK_STATUSES, WARNING_LEVELS, TaskRecord
+from .tasks import OPEN_TASK_STATUSES, REFUSING_DECISIONS, TASK_STATUSES, WARNING_LEVELS, TaskRecord
 from .timers import TimerRecord
 from .transfers import Transfer
 
@@ -23,6 +23,7 @@ __all__ = [
     "Shortfall",
     "WarningEvent",
     "OPEN_TASK_STATUSES",
+    "REFUSING_DECISIONS",
     "ROLES",
     "ROLES_NEEDING_DEPARTMENT",
     "TASK_STATUSES",

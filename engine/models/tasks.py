@@ -10,11 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime
 
-__all__ = ["OPEN_TASK_STATUSES", "RED_OPEN_PREDICATE", "TASK_STATUSES", "WARNING_LEVELS", "TaskRecord"]
+__all__ = ["OPEN_TASK_STATUSES", "RED_OPEN_PREDICATE", "REFUSING_DECISIONS", "TASK_STATUSES",
+           "WARNING_LEVELS", "TaskRecord"]
 
 TASK_STATUSES = ("ready", "claimed", "completed", "cancelled")
 OPEN_TASK_STATUSES = ("ready", "claimed")
 WARNING_LEVELS = ("green", "yellow", "red", "escalated")
+# Decisions (a submission's `decision`) that refuse: completing with one needs an opinion stating the
+# reason, and an item ending on one is 办结（不予通过）(BLZT 13).
+REFUSING_DECISIONS = frozenset({"refuse", "reject", "not_approve", "return"})
 # Open red/escalated tasks: the supervision board's red list reads them through a partial index.
 RED_OPEN_PREDICATE = "warning_level IN ('red', 'escalated') AND status IN ('ready', 'claimed')"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.command_context import CommandContext
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
-from engine.queries import track
+from engine.queries.instances import track
 from engine.workdays import CalendarUnknownDayError
 
 from ..alerts import AlertSignal, raise_alert

@@ -1,0 +1,81 @@
+"""Check a BPMN file before it is deployed: lint against the centre's departments, then parse it.
+
+Pure checks and parsing (nothing is stored); DeployDefinitionCommand (engine/commands/deployment.py)
+runs them and stores the versions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from bpmn.lint import executable_processes, lint_definitions
+from bpmn.warning_settings import read_warning_settings
+
+from .exceptions import InvalidError, Problem
+from .scripting import check_expression, check_script
+
+if TYPE_CHECKING:
+    from .runtime import EngineRuntime
+
+__all__ = ["ParsedProcess", "check_lint", "parse_processes"]
+
+_VALIDATOR: BpmnValidator | None = None
+
+
+class ParsedProcess(NamedTuple):
+    """One executable process of a file, as SpiffWorkflow parsed it."""
+
+    key: str
+    name: str
+    spec: object
+    subprocess_specs: dict
+    warning_settings: dict | None
+
+
+def check_lint(root: etree._Element, departments: set[str], runtime: EngineRuntime) -> None:
+    """Lint the diagram: lanes name known departments, expressions and scripts pass the restricted checker."""
+    functions = tuple(runtime.expression_functions())
+    problems = lint_definitions(
+        root, departments=departments,
+        check_expression=lambda src: check_expression(src, functions),
+        check_script=lambda src: check_script(src, functions),
+        max_loop=runtime.budget.max_instances,
+    )
+    if problems:
+        raise InvalidError("the diagram does not pass lint",
+                           [Problem(p.message, p.element, p.line) for p in problems])
+
+
+def _validator() -> BpmnValidator:
+    global _VALIDATOR
+    if _VALIDATOR is None:  # the XSD takes a while to load; keep it for the process
+        _VALIDATOR = BpmnValidator()
+    return _VALIDATOR
+
+
+def parse_processes(root: etree._Element, filename: str) -> list[ParsedProcess]:
+    """Parse each executable process with SpiffWorkflow, turning every failure into a 422 problem."""
+    parser = BpmnParser(validator=_validator())
+    try:
+        parser.add_bpmn_xml(etree.ElementTree(root), filename=filename)
+        out = []
+        for process in executable_processes(root):
+            pid = process.get("id")
+            spec = parser.get_spec(pid)
+            out.append(ParsedProcess(pid, process.get("name") or pid, spec, parser.get_subprocess_specs(pid),
+                                     read_warning_settings(process)[0] or None))
+        return out
+    except ValidationException as exc:
+        line = exc.line_number if isinstance(exc.line_number, int) else None
+        raise InvalidError("the diagram is not valid BPMN",
+                           [Problem(str(exc).splitlines()[0][:500], exc.id or None, line)]) from None
+    except (SpiffWorkflowException, etree.LxmlError, KeyError, ValueError, TypeError, AttributeError,
+            IndexError) as exc:
+        # SpiffWorkflow's parser raises plain Python errors on some malformed inputs.
+        msg = f"the diagram cannot be executed: {type(exc).__name__}: {exc}"[:500]
+        raise InvalidError("the diagram cannot be executed", [Problem(msg)]) from None

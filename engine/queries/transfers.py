@@ -1,0 +1,25 @@
+"""Task transfers (转办) waiting for, or past, a decision."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..command_context import Actor
+from ..exceptions import ForbiddenError
+from ..models import Transfer
+
+__all__ = ["list_transfers"]
+
+
+def list_transfers(session: Session, actor: Actor, status: str | None = "pending",
+                   limit: int = 200) -> list[Transfer]:
+    """Return transfers the caller could decide, oldest first (a lead: other departments' only)."""
+    if actor.role not in ("supervisor", "lead", "admin"):
+        raise ForbiddenError("only leads and supervision decide transfers")
+    query = select(Transfer)
+    if status is not None:
+        query = query.where(Transfer.status == status)
+    if actor.role == "lead":
+        query = query.where(Transfer.from_department != actor.department_code)
+    return list(session.scalars(query.order_by(Transfer.requested_at, Transfer.id).limit(limit)))
