@@ -11,6 +11,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
 from flask_sqlalchemy import SQLAlchemy
 from marshmallow.utils import missing
+from sqlalchemy.orm import Session
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
@@ -24,7 +25,7 @@ from .errors import ErrorBodySchema, http_error_response
 from .json_body import JsonBodyError, load_json_text
 from .settings import Settings
 
-__all__ = ["Api", "Blueprint", "Services", "db", "run_in_request", "services"]
+__all__ = ["Api", "Blueprint", "Services", "db", "request_session", "run_in_request", "services"]
 
 db = SQLAlchemy(metadata=Base.metadata)
 
@@ -81,4 +82,9 @@ def services() -> Services:
 
 def run_in_request(command: Command[Any], actor: Actor, *, dry_run: bool = False) -> Any:
     """Run a command through the request's own session, so what the view reads next is what was committed."""
-    return services().executor.execute(command, actor, dry_run=dry_run, session=db.session())
+    return services().executor.execute(command, actor, dry_run=dry_run, session=request_session())
+
+
+def request_session() -> Session:
+    """The request's one database session: views hand it to queries, and run_in_request to commands."""
+    return db.session()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from engine.commands import (
     CreateDepartmentCommand,
@@ -17,9 +16,10 @@ from engine.commands import (
 from engine.commands.org import MIN_PASSWORD
 from engine.models import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
 from engine.queries.incidents import incidents
+from engine.queries.org import all_departments, all_users
 
 from ..auth import requires, run_command
-from ..extensions import Blueprint, db
+from ..extensions import Blueprint, request_session
 from ..presenters import incident_json, iso
 from ..schema_fields import NON_BLANK, instant
 
@@ -126,7 +126,7 @@ def create_department(body: dict[str, Any]) -> Department:
 @requires()
 def list_departments() -> dict[str, Any]:
     """List departments (every staff member needs the names)."""
-    return {"items": db.session.scalars(select(Department).order_by(Department.code)).all()}
+    return {"items": all_departments(request_session())}
 
 
 @blp.route("/users", methods=["POST"])
@@ -158,7 +158,7 @@ def rename_department(body: dict[str, Any], department_id: int) -> Department:
 @requires("admin")
 def list_users() -> dict[str, Any]:
     """List staff accounts with role, department and whether they may sign in."""
-    return {"items": db.session.scalars(select(User).order_by(User.username)).all()}
+    return {"items": all_users(request_session())}
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
@@ -219,4 +219,4 @@ def list_incidents() -> dict[str, Any]:
     return {"items": [{"id": i.id, "query_code": i.query_code, "project_name": i.project_name,
                        "definition_key": i.definition_key, "definition_version": i.definition_version,
                        "created_at": iso(i.created_at), "incident": incident_json(i)}
-                      for i in incidents(db.session)]}
+                      for i in incidents(request_session())]}

@@ -8,7 +8,6 @@ from typing import Any
 from flask import request
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from engine.calendar_store import years_loaded
@@ -24,14 +23,13 @@ from engine.commands.calendar import (
     parse_calendar_csv,
 )
 from engine.deadline_recompute import MovedDeadline
-from engine.exceptions import NotFoundError
-from engine.models import DEFAULT_CENTRE, CalendarDay
-from engine.provisional_calendar import provisional_days
+from engine.models import DEFAULT_CENTRE
+from engine.queries.calendar import calendar_year
 from engine.workdays import SHANGHAI
 from monitor.commands.calendar_watch import WatchCalendarCommand
 
 from ..auth import requires, run_command
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, request_session, services
 from ..schema_fields import instant
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/admin/calendar",
@@ -148,20 +146,11 @@ def _day_json(day: date, is_workday: bool, note: str | None, provisional: bool =
 
 
 def _year_or_404(year: int) -> dict[str, Any]:
-    """Return a year of the default centre: its official rows, else its provisional days, else 404."""
-    rows = []
-    if MIN_YEAR <= year <= MAX_YEAR:
-        rows = db.session.execute(select(CalendarDay.day, CalendarDay.is_workday, CalendarDay.note).where(
-            CalendarDay.centre == DEFAULT_CENTRE, CalendarDay.day >= date(year, 1, 1),
-            CalendarDay.day < date(year + 1, 1, 1)).order_by(CalendarDay.day)).all()
-    provisional = not rows and MIN_YEAR <= year <= MAX_YEAR and services().calendar.is_provisional_year(year)
-    if provisional:
-        rows = list(provisional_days(year))
-    if not rows:
-        raise NotFoundError(f"工作日历没有{year}年的数据", year=year, centre=DEFAULT_CENTRE)
-    return {"year": year, "centre": DEFAULT_CENTRE, "provisional": provisional,
-            "days": [_day_json(day, flag, note, provisional) for day, flag, note in rows],
-            "workdays": sum(1 for _day, flag, _note in rows if flag)}
+    """A year of the default centre as the page shows it (404 before the first loaded year)."""
+    found = calendar_year(request_session(), services().calendar, year)
+    return {"year": year, "centre": DEFAULT_CENTRE, "provisional": found.provisional,
+            "days": [_day_json(day, flag, note, found.provisional) for day, flag, note in found.days],
+            "workdays": sum(1 for _day, flag, _note in found.days if flag)}
 
 
 def _recomputed(moved: tuple[MovedDeadline, ...], dry_run: bool) -> dict[str, Any]:
@@ -209,7 +198,8 @@ def _uploaded_year(year: int) -> ReplaceCalendarYearCommand:
 def get_status() -> dict[str, Any]:
     """Which years are official, and the warning shown while next year's notice is not loaded."""
     today = services().runtime.clock.now().astimezone(SHANGHAI).date()
-    official = frozenset(years_loaded(db.session))  # from the table: another worker may have just loaded one
+    # From the table, not the cache: another worker may have just loaded a year.
+    official = frozenset(years_loaded(request_session()))
     return {"official_years": sorted(official), "next_year": today.year + 1,
             "next_year_official": today.year + 1 in official,
             "warning": calendar_warning(today, official, services().settings.calendar_warning_from)}

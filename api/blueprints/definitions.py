@@ -7,17 +7,23 @@ from typing import Any
 
 from flask import Response, request
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from engine.commands.deployment import DeployDefinitionCommand
 from engine.commands.drafts import DRAFT_KEY, DiscardDraftCommand, SaveDraftCommand
 from engine.definition_diff import diff_definitions
-from engine.exceptions import NotFoundError
 from engine.models import ProcessDefinition, ProcessDraft
+from engine.queries.definitions import (
+    definition_version,
+    definition_versions,
+    draft_or_404,
+    latest_definitions,
+    latest_version,
+    saved_drafts,
+)
 
 from ..auth import requires, run_command
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, request_session, services
 from ..presenters import definition_json, iso
 from ..schema_fields import instant
 
@@ -162,12 +168,7 @@ def deploy() -> Any:
 @requires()
 def list_definitions() -> dict[str, Any]:
     """List the latest version of every process key."""
-    rows = db.session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.key,
-                                                                 ProcessDefinition.version.desc()))
-    latest: dict[str, ProcessDefinition] = {}
-    for row in rows:
-        latest.setdefault(row.key, row)
-    return {"items": [definition_json(d) for d in latest.values()]}
+    return {"items": [definition_json(d) for d in latest_definitions(request_session())]}
 
 
 @blp.route("/<string:key>", methods=["GET"])
@@ -176,10 +177,7 @@ def list_definitions() -> dict[str, Any]:
 @requires()
 def get_definition(key: str) -> dict[str, Any]:
     """Return the latest version of a key with the list of all versions."""
-    versions = db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
-                                  .order_by(ProcessDefinition.version.desc())).all()
-    if not versions:
-        raise NotFoundError(f"no process definition with key '{key}'", key=key)
+    versions = definition_versions(request_session(), key)
     return {**definition_json(versions[0]), "versions": [definition_json(v) for v in versions]}
 
 
@@ -194,11 +192,7 @@ def get_definition_xml(key: str, version: int) -> Response:
 
 
 def _version(key: str, version: int) -> ProcessDefinition:
-    row = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key,
-                                                            ProcessDefinition.version == version))
-    if row is None:
-        raise NotFoundError(f"no version {version} of process '{key}'", key=key, version=version)
-    return row
+    return definition_version(request_session(), key, version)
 
 
 @blp.route("/<string:key>/diff", methods=["GET"])
@@ -208,10 +202,7 @@ def _version(key: str, version: int) -> ProcessDefinition:
 @requires()
 def diff_versions(query: dict[str, Any], key: str) -> dict[str, Any]:
     """Elements added, removed and changed between two versions (layout moves are not changes)."""
-    latest = db.session.scalar(select(func.max(ProcessDefinition.version))
-                               .where(ProcessDefinition.key == key))
-    if latest is None:
-        raise NotFoundError(f"no process definition with key '{key}'", key=key)
+    latest = latest_version(request_session(), key)
     to_version = query.get("to_version", latest)
     from_version = query.get("from_version", max(to_version - 1, 1))
     old, new = _version(key, from_version), _version(key, to_version)
@@ -242,7 +233,7 @@ def _if_match_revision() -> int | None:
 @requires("designer", "admin")
 def list_drafts() -> dict[str, Any]:
     """Every saved draft, most recently saved first."""
-    drafts = db.session.scalars(select(ProcessDraft).order_by(ProcessDraft.saved_at.desc()))
+    drafts = saved_drafts(request_session())
     return {"items": [_draft_json(d) for d in drafts]}
 
 
@@ -271,9 +262,7 @@ def save_draft(key: str) -> Any:
 @requires("designer", "admin")
 def get_draft(key: str) -> Response:
     """The draft's XML; its revision is in the ETag header."""
-    draft = db.session.scalar(select(ProcessDraft).where(ProcessDraft.key == key))
-    if draft is None:
-        raise NotFoundError(f"no draft of '{key}'", key=key)
+    draft = draft_or_404(request_session(), key)
     return Response(draft.xml, mimetype="application/xml", headers={
         "ETag": f'"{draft.revision}"', "X-Draft-Saved-By": draft.saved_by,
         "X-Draft-Saved-At": iso(draft.saved_at) or ""})

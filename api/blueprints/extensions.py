@@ -11,7 +11,7 @@ from engine.commands.reasons import MAX_REASON
 from engine.queries.extensions import pending_extensions, task_extensions
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, request_session, services
 from ..presenters import extension_json
 from ..schema_fields import NON_BLANK, instant, whole_number
 
@@ -79,7 +79,8 @@ def request_extension(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 @requires()
 def list_task_extensions(task_id: str) -> dict[str, Any]:
     """List a task's extension requests (its department, deciders and supervision)."""
-    return {"items": [extension_json(e) for e in task_extensions(db.session, current_actor(), task_id)]}
+    rows = task_extensions(request_session(), current_actor(), task_id)
+    return {"items": [extension_json(e) for e in rows]}
 
 
 @blp.route("/extensions", methods=["GET"])
@@ -88,7 +89,7 @@ def list_task_extensions(task_id: str) -> dict[str, Any]:
 @requires("lead", "supervisor", "admin")
 def list_pending() -> dict[str, Any]:
     """List the pending requests the caller may decide, oldest first."""
-    return {"items": [extension_json(e) for e in pending_extensions(db.session, current_actor())]}
+    return {"items": [extension_json(e) for e in pending_extensions(request_session(), current_actor())]}
 
 
 @blp.route("/extensions/<int:extension_id>/decision", methods=["POST"])

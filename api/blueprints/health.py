@@ -6,15 +6,13 @@ same figures whichever scheduler process did the work.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from marshmallow import Schema, fields
-from sqlalchemy import func, select
 
-from engine.models import TimerRecord
+from engine.queries.timers import timer_backlog
 
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, request_session, services
 from ..presenters import iso
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Health")
@@ -45,14 +43,11 @@ class HealthSchema(Schema):
 def health() -> dict[str, Any]:
     """Report the backend and the timer backlog."""
     now = services().runtime.clock.now()
-    live = TimerRecord.state.in_(("pending", "claimed"))
-    oldest = db.session.scalar(select(func.min(TimerRecord.due_at)).where(live, TimerRecord.due_at < now))
-    due_unfired = db.session.scalar(select(func.count()).where(live, TimerRecord.due_at < now)) or 0
-    claimed = db.session.scalar(select(func.count()).where(TimerRecord.state == "claimed")) or 0
-    pending = db.session.scalar(select(func.count()).where(TimerRecord.state == "pending")) or 0
-    fired = db.session.scalar(select(func.count()).where(
-        TimerRecord.state == "fired", TimerRecord.fired_at >= now - timedelta(hours=1))) or 0
+    session = request_session()
+    backlog = timer_backlog(session, now)
+    oldest = backlog.oldest_due_unfired
     lag = (now - oldest).total_seconds() if oldest else 0.0
-    return {"status": "ok", "database": db.engine.dialect.name, "timer_lag_seconds": lag,
-            "timers": {"due_unfired": due_unfired, "claimed": claimed, "pending": pending,
-                       "fired_last_hour": fired, "oldest_due_unfired": iso(oldest), "lag_seconds": lag}}
+    return {"status": "ok", "database": session.get_bind().dialect.name, "timer_lag_seconds": lag,
+            "timers": {"due_unfired": backlog.due_unfired, "claimed": backlog.claimed,
+                       "pending": backlog.pending, "fired_last_hour": backlog.fired_last_hour,
+                       "oldest_due_unfired": iso(oldest), "lag_seconds": lag}}

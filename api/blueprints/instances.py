@@ -27,7 +27,7 @@ from engine.queries.shortfalls import instance_shortfall
 from monitor.complaints import COMPLAINT_PROCESS
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, request_session, services
 from ..presenters import board_row_json, incident_json, instance_json
 from ..schema_fields import non_blank_text
 
@@ -192,9 +192,9 @@ def stage_board() -> dict[str, Any]:
     """List every live instance whose current stage the caller's department leads, with its co-reviews."""
     runtime = services().runtime
     now = runtime.clock.now()
-    names = department_names(db.session)
+    names = department_names(request_session())
     return {"items": [board_row_json(row, names, now, runtime.calendar)
-                      for row in lead_board(db.session, current_actor().department_code)]}
+                      for row in lead_board(request_session(), current_actor().department_code)]}
 
 
 @blp.route("/<int:instance_id>", methods=["GET"])
@@ -207,13 +207,14 @@ def get_instance(instance_id: int) -> dict[str, Any]:
 
 
 def _instance_detail(instance_id: int) -> dict[str, Any]:
-    instance = instance_for(db.session, current_actor(), instance_id)
-    return instance_json(instance, instance_tasks(db.session, instance_id),
-                         instance_history(db.session, instance_id), services().runtime.clock.now(),
-                         pauses=instance_pauses(db.session, instance_id),
-                         extensions=instance_extensions(db.session, instance_id),
-                         shortfall=instance_shortfall(db.session, instance_id),
-                         calendar=services().runtime.calendar, departments=department_names(db.session))
+    session = request_session()
+    instance = instance_for(session, current_actor(), instance_id)
+    return instance_json(instance, instance_tasks(session, instance_id),
+                         instance_history(session, instance_id), services().runtime.clock.now(),
+                         pauses=instance_pauses(session, instance_id),
+                         extensions=instance_extensions(session, instance_id),
+                         shortfall=instance_shortfall(session, instance_id),
+                         calendar=services().runtime.calendar, departments=department_names(session))
 
 
 @blp.route("/<int:instance_id>/retry", methods=["POST"])

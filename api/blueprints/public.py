@@ -6,16 +6,16 @@ from typing import Any
 
 from flask import Response
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
-from engine.models import Instance, ProcessDefinition, TaskRecord
+from engine.models import Instance, TaskRecord
+from engine.queries.definitions import definition_xml
 from engine.queries.departments import department_names
 from engine.queries.instances import track
 from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
 
 from ..code_guard import guarded
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, request_session, services
 from ..presenters import tracking_json
 
 blp = Blueprint("public", __name__, url_prefix="/api/public", description="Applicant tracking")
@@ -64,7 +64,7 @@ class TrackingSchema(Schema):
 
 def _tracked(query_code: str) -> tuple[Instance, list[TaskRecord]]:
     """Find the application under the guessing counter shared by every public code lookup."""
-    return guarded(lambda: track(db.session, query_code))
+    return guarded(lambda: track(request_session(), query_code))
 
 
 @blp.route("/track/<string:query_code>", methods=["GET"])
@@ -74,11 +74,11 @@ def _tracked(query_code: str) -> tuple[Instance, list[TaskRecord]]:
 def track_application(query_code: str) -> dict[str, Any]:
     """Show an application's progress to whoever holds its query code."""
     instance, tasks = _tracked(query_code)
-    correction = next((p for p in instance_pauses(db.session, instance.id)
+    correction = next((p for p in instance_pauses(request_session(), instance.id)
                        if p.task_id is None and p.ended_at is None), None)
     runtime = services().runtime
-    return tracking_json(instance, tasks, department_names(db.session),
-                         shortfall=instance_shortfall(db.session, instance.id), correction=correction,
+    return tracking_json(instance, tasks, department_names(request_session()),
+                         shortfall=instance_shortfall(request_session(), instance.id), correction=correction,
                          now=runtime.clock.now(), calendar=runtime.calendar)
 
 
@@ -89,8 +89,7 @@ def track_application(query_code: str) -> dict[str, Any]:
 def track_diagram(query_code: str) -> Response:
     """Return the process diagram the application follows, for the tracking page's viewer."""
     instance, _ = _tracked(query_code)
-    xml = db.session.scalar(select(ProcessDefinition.xml)
-                            .where(ProcessDefinition.id == instance.definition_id))
+    xml = definition_xml(request_session(), instance.definition_id)
     response = Response(xml, mimetype="application/xml")
     response.headers["Cache-Control"] = "private, max-age=3600"  # a deployed version never changes
     return response

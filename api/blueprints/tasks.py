@@ -9,11 +9,12 @@ from marshmallow import Schema, fields, validate
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand, PauseTaskCommand, ResumeTaskCommand
 from engine.commands.reasons import MAX_REASON
 from engine.commands.tasks import MAX_OPINION, RemindCoReviewerCommand
-from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
+from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, TaskRecord
+from engine.queries.instances import instance_for
 from engine.queries.tasks import TaskFilter, list_tasks, worklist_instances
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, db, services
+from ..extensions import Blueprint, request_session, services
 from ..presenters import incident_json, task_json
 from ..schema_fields import NON_BLANK, FullMatch, anchored
 
@@ -134,8 +135,8 @@ def worklist(args: dict[str, Any]) -> dict[str, Any]:
                      per_page=args["per_page"])
     runtime = services().runtime
     now = runtime.clock.now()
-    rows, total = list_tasks(db.session, current_actor(), flt, now)
-    instances = worklist_instances(db.session, {r.instance_id for r in rows})
+    rows, total = list_tasks(request_session(), current_actor(), flt, now)
+    instances = worklist_instances(request_session(), {r.instance_id for r in rows})
     items = [{**task_json(r, now, runtime.calendar), "project_name": instances[r.instance_id].project_name,
               "incident": incident_json(instances[r.instance_id])} for r in rows]
     return {"items": items, "total": total, "page": flt.page, "per_page": flt.per_page}
@@ -161,7 +162,7 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     command = CompleteTaskCommand(task_id, body["data"], body["decision"], body["opinion"])
     row = run_command(command)
     # An error in the diagram after this step stops the instance: the answer says so at once.
-    instance = db.session.get(Instance, row.instance_id)
+    instance = instance_for(request_session(), current_actor(), row.instance_id)
     assert instance is not None
     return {**_answer(row),
             "instance_status": instance.status, "incident": incident_json(instance)}

@@ -1,0 +1,20 @@
+"""Departments and staff accounts as the administrator's pages list them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Department, User
+
+__all__ = ["all_departments", "all_users"]
+
+
+def all_departments(session: Session) -> list[Department]:
+    """Every department by code: a centre has dozens, so there is no paging."""
+    return list(session.scalars(select(Department).order_by(Department.code)))
+
+
+def all_users(session: Session) -> list[User]:
+    """Every staff account by username, disabled ones included (an administrator re-enables them)."""
+    return list(session.scalars(select(User).order_by(User.username)))
