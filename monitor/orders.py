@@ -17,8 +17,8 @@ from engine.command_context import Actor, CommandContext
 from engine.commands.executor import CommandExecutor
 
 from .alerts import LEVEL_RANK, AlertSignal, raise_alert
-from .commands.alerts import _require_supervisor
 from .models import Alert, SupervisionOrder
+from .roles import require_supervisor
 
 __all__ = ["EscalateOverdueOrdersCommand", "order_overdue_signal", "sweep_overdue_orders"]
 
@@ -46,7 +46,7 @@ class EscalateOverdueOrdersCommand:
 
     def execute(self, ctx: CommandContext) -> int:
         """Return how many orders were escalated."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         session = ctx.session
         orders = session.scalars(
             select(SupervisionOrder)

@@ -30,16 +30,14 @@ from engine.runtime import EngineRuntime
 from engine.workdays import workday_deadline
 
 from .models import FollowUp, Rating
+from .roles import DEPARTMENT_ROLES, FOLLOW_UP_VIEW_ALL
 
-__all__ = ["DEPARTMENT_ROLES", "FOLLOW_UP_KINDS", "GRADES", "MAX_COMMENT", "RatingSettings",
-           "can_see_follow_up", "follow_up_deadlines", "handling_department", "list_follow_ups",
-           "registering_department"]
+__all__ = ["FOLLOW_UP_KINDS", "GRADES", "MAX_COMMENT", "RatingSettings", "follow_up_deadlines",
+           "handling_department", "list_follow_ups", "registering_department"]
 
 GRADES = (1, 2, 3, 4, 5)
 MAX_COMMENT = 1000
 FOLLOW_UP_KINDS = ("callback", "fix")
-FOLLOW_UP_VIEW_ALL = frozenset({"supervisor", "admin"})
-DEPARTMENT_ROLES = frozenset({"window", "reviewer", "lead"})
 
 
 @dataclass(frozen=True)
@@ -85,13 +83,6 @@ def follow_up_deadlines(runtime: EngineRuntime, settings: RatingSettings,
     days = {"callback": settings.callback_working_days, "fix": settings.fix_working_days}
     return {kind: workday_deadline(runtime.calendar, now, n, runtime.workday_close)
             for kind, n in days.items()}
-
-
-def can_see_follow_up(actor: Actor, follow_up: FollowUp) -> bool:
-    """Supervision sees every follow-up; a department sees its own."""
-    if actor.role in FOLLOW_UP_VIEW_ALL:
-        return True
-    return actor.role in DEPARTMENT_ROLES and actor.department_code == follow_up.department_code
 
 
 def list_follow_ups(session: Session, actor: Actor, *, department: str | None = None, open_only: bool = False,

@@ -14,8 +14,8 @@ from engine.exceptions import InvalidError, NotFoundError, Problem
 from engine.workdays import SHANGHAI
 from monitor.accountability import LADDER, EscalationPolicy, propose
 from monitor.commands.accountability import RecordAccountabilityCommand
-from monitor.commands.alerts import DEPARTMENT_ROLES
 from monitor.models import AccountabilityRecord
+from monitor.roles import DEPARTMENT_ROLES
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, db, services

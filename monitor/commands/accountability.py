@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.command_context import CommandContext
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Problem
+from engine.exceptions import ConflictError, InvalidError, Problem
 from engine.models import Department
 
 from ..accountability import LADDER, LINK_KINDS, append_record, lock_chain
 from ..alerts import decide_by_measure
 from ..models import AccountabilityRecord, Alert, Complaint, SupervisionOrder
-from .alerts import SUPERVISION_ROLES
+from ..roles import require_supervisor
 
 __all__ = ["RecordAccountabilityCommand", "normalize_links"]
 
@@ -124,8 +124,7 @@ class RecordAccountabilityCommand:
 
     def execute(self, ctx: CommandContext) -> AccountabilityRecord:
         """Append the record and mark the linked undecided alerts as decided by it."""
-        if ctx.actor.role not in SUPERVISION_ROLES:
-            raise ForbiddenError("only the supervision bureau records accountability measures")
+        require_supervisor(ctx.actor, "only the supervision bureau records accountability measures")
         person, department, reason, links = self._validated()
         # Taken before anything is read, so a concurrent correction check cannot pass twice.
         lock_chain(ctx.session)

@@ -7,29 +7,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.command_context import Actor, CommandContext
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.command_context import CommandContext
+from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 
 from ..alerts import AlertSignal, close_alert, raise_alert
 from ..models import Alert
+from ..roles import can_see_alert, require_department, require_supervisor
 
-__all__ = ["ALERT_DECISIONS", "SUPERVISION_ROLES", "AcknowledgeAlertCommand", "CloseAlertCommand",
-           "DecideAlertCommand", "ExplainAlertCommand", "RaiseAlertCommand", "can_see_alert"]
+__all__ = ["ALERT_DECISIONS", "AcknowledgeAlertCommand", "CloseAlertCommand", "DecideAlertCommand",
+           "ExplainAlertCommand", "RaiseAlertCommand", "required_text"]
 
-SUPERVISION_ROLES = frozenset({"supervisor", "system"})
-DEPARTMENT_ROLES = frozenset({"window", "reviewer", "lead"})
 ALERT_DECISIONS = ("dismiss", "order", "card", "accountability")
 MAX_TEXT = 5000
 
 
-def can_see_alert(actor: Actor, alert: Alert) -> bool:
-    """Supervision sees every alert; a department sees its own."""
-    if actor.role in SUPERVISION_ROLES or actor.role == "admin":
-        return True
-    return actor.role in DEPARTMENT_ROLES and actor.department_code == alert.department_code
-
-
-def _text(value: str | None, field: str) -> str:
+def required_text(value: str | None, field: str) -> str:
+    """Return the stripped text of a required field; 400 when it is blank or longer than MAX_TEXT."""
     text = (value or "").strip()
     if not text:
         raise InvalidError(f"{field} is required", [Problem(f"{field} must not be empty", field=field)])
@@ -45,11 +38,6 @@ def _load(ctx: CommandContext, alert_id: int) -> Alert:
     return alert
 
 
-def _require_supervisor(ctx: CommandContext) -> None:
-    if ctx.actor.role not in SUPERVISION_ROLES:
-        raise ForbiddenError("only the supervision bureau does this")
-
-
 @dataclass(frozen=True)
 class RaiseAlertCommand:
     """Raise (or update) an alert from any source; the one entry point for video and other feeds."""
@@ -58,7 +46,7 @@ class RaiseAlertCommand:
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Open or update the live alert for the signal's condition."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         alert, opened = raise_alert(ctx.session, self.signal, ctx.now())
         if opened:
             ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
@@ -73,7 +61,7 @@ class AcknowledgeAlertCommand:
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Move an open alert to acknowledged."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         alert = _load(ctx, self.alert_id)
         if alert.state != "open":
             raise ConflictError(f"alert is {alert.state}, not open", alert_id=alert.id)
@@ -92,9 +80,9 @@ class ExplainAlertCommand:
     def execute(self, ctx: CommandContext) -> Alert:
         """Record the explanation of an open or acknowledged alert."""
         alert = _load(ctx, self.alert_id)
-        if ctx.actor.role not in DEPARTMENT_ROLES or ctx.actor.department_code != alert.department_code:
-            raise ForbiddenError("only the department concerned explains an alert", alert_id=alert.id)
-        text = _text(self.explanation, "explanation")
+        require_department(ctx.actor, alert.department_code,
+                           "only the department concerned explains an alert", alert_id=alert.id)
+        text = required_text(self.explanation, "explanation")
         if alert.state not in ("open", "acknowledged"):
             raise ConflictError(f"alert is {alert.state}; it can no longer be explained", alert_id=alert.id)
         now = ctx.now()
@@ -113,11 +101,11 @@ class DecideAlertCommand:
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Record the decision; a dismissal also closes the alert."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         if self.decision not in ALERT_DECISIONS:
             raise InvalidError("unknown decision", [
                 Problem(f"decision must be one of {', '.join(ALERT_DECISIONS)}", field="decision")])
-        reason = _text(self.reason, "reason")
+        reason = required_text(self.reason, "reason")
         alert = _load(ctx, self.alert_id)
         if alert.state in ("decided", "closed"):
             raise ConflictError(f"alert is already {alert.state}", alert_id=alert.id)
@@ -138,7 +126,7 @@ class CloseAlertCommand:
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Close a decided alert."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         alert = _load(ctx, self.alert_id)
         if alert.state != "decided":
             raise ConflictError(f"alert is {alert.state}; decide it before closing", alert_id=alert.id)

@@ -10,24 +10,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine.command_context import Actor, CommandContext
+from engine.command_context import CommandContext
 from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 
 from ..alerts import decide_by_measure
 from ..models import Card, SupervisionOrder
-from .alerts import DEPARTMENT_ROLES, SUPERVISION_ROLES, _require_supervisor, _text
+from ..roles import require_supervisor
+from .alerts import required_text
 from .orders import department_problem, linked_alert
 
-__all__ = ["CARD_COLORS", "IssueCardCommand", "LiftCardCommand", "can_see_card"]
+__all__ = ["CARD_COLORS", "IssueCardCommand", "LiftCardCommand"]
 
 CARD_COLORS = ("yellow", "red")
-
-
-def can_see_card(actor: Actor, card: Card) -> bool:
-    """Supervision sees every card; a department sees its own."""
-    if actor.role in SUPERVISION_ROLES or actor.role == "admin":
-        return True
-    return actor.role in DEPARTMENT_ROLES and actor.department_code == card.department_code
 
 
 def _linked_order(session: Session, order_id: int | None, problems: list[Problem]) -> None:
@@ -47,7 +41,7 @@ class IssueCardCommand:
 
     def execute(self, ctx: CommandContext) -> Card:
         """Hang the card; a linked undecided alert is decided as "card"."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         session, problems = ctx.session, []
         if self.color not in CARD_COLORS:
             problems.append(Problem(f"color must be one of {', '.join(CARD_COLORS)}", field="color"))
@@ -81,8 +75,8 @@ class LiftCardCommand:
 
     def execute(self, ctx: CommandContext) -> Card:
         """Lift a hanging card, exactly once."""
-        _require_supervisor(ctx)
-        reason = _text(self.reason, "reason")
+        require_supervisor(ctx.actor)
+        reason = required_text(self.reason, "reason")
         card = ctx.session.get(Card, self.card_id, with_for_update=True)
         if card is None:
             raise NotFoundError(f"card {self.card_id} not found", card_id=self.card_id)

@@ -34,6 +34,7 @@ from ..complaints import (
 )
 from ..models import Alert, Complaint, SupervisionOrder
 from ..rate_limit import ComplaintRateLimits, check_complaint_rate
+from ..roles import require_supervisor
 from .alerts import RaiseAlertCommand
 from .orders import IssueOrderCommand
 
@@ -211,8 +212,7 @@ class RecordComplaintOutcomeCommand:
 
     def execute(self, ctx: CommandContext) -> ComplaintOutcome | None:
         """Return what was recorded, or None when there was nothing (yet) to record."""
-        if ctx.actor.role not in ("system", "supervisor"):
-            raise ForbiddenError("only the supervision bureau records complaint outcomes")
+        require_supervisor(ctx.actor, "only the supervision bureau records complaint outcomes")
         session = ctx.session
         complaint = session.get(Complaint, self.complaint_id, with_for_update=True, populate_existing=True)
         if complaint is None or complaint.satisfied is not None or complaint.handling_instance_id is None:

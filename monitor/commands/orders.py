@@ -15,26 +15,20 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.command_context import Actor, CommandContext
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.command_context import CommandContext
+from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 from engine.models import Department, Instance
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, workday_deadline
 
 from ..alerts import close_alert, decide_by_measure
 from ..models import ORDER_KINDS, Alert, SupervisionOrder
-from .alerts import DEPARTMENT_ROLES, SUPERVISION_ROLES, _require_supervisor, _text
+from ..roles import can_see_order, require_department, require_supervisor
+from .alerts import required_text
 
 __all__ = ["MAX_REPLY_WORKING_DAYS", "DecideOrderReplyCommand", "IssueOrderCommand", "ReplyOrderCommand",
-           "can_see_order", "department_problem", "is_late", "linked_alert", "reply_deadline"]
+           "department_problem", "is_late", "linked_alert", "reply_deadline"]
 
 MAX_REPLY_WORKING_DAYS = 60
-
-
-def can_see_order(actor: Actor, order: SupervisionOrder) -> bool:
-    """Supervision sees every order; a department sees the ones addressed to it."""
-    if actor.role in SUPERVISION_ROLES or actor.role == "admin":
-        return True
-    return actor.role in DEPARTMENT_ROLES and actor.department_code == order.department_code
 
 
 def is_late(order: SupervisionOrder) -> bool:
@@ -95,7 +89,7 @@ class IssueOrderCommand:
 
     def execute(self, ctx: CommandContext) -> SupervisionOrder:
         """Create the order, status issued; a linked undecided alert is decided as "order"."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         session, problems = ctx.session, []
         if self.kind not in ORDER_KINDS:
             problems.append(Problem(f"kind must be one of {', '.join(ORDER_KINDS)}", field="kind"))
@@ -140,9 +134,9 @@ class ReplyOrderCommand:
     def execute(self, ctx: CommandContext) -> SupervisionOrder:
         """Record the reply of an issued order."""
         order = _load(ctx, self.order_id)
-        if ctx.actor.role not in DEPARTMENT_ROLES or ctx.actor.department_code != order.department_code:
-            raise ForbiddenError("only the department concerned replies to an order", order_id=order.id)
-        text = _text(self.reply, "reply")
+        require_department(ctx.actor, order.department_code,
+                           "only the department concerned replies to an order", order_id=order.id)
+        text = required_text(self.reply, "reply")
         if order.status != "issued":
             raise ConflictError(f"order is {order.status}; there is nothing to reply to", order_id=order.id)
         order.status, order.reply = "replied", text
@@ -161,8 +155,9 @@ class DecideOrderReplyCommand:
 
     def execute(self, ctx: CommandContext) -> SupervisionOrder:
         """Accept or reject a replied order; a rejection must give its reason."""
-        _require_supervisor(ctx)
-        reason = _text(self.reason, "reason") if not self.accept or (self.reason or "").strip() else None
+        require_supervisor(ctx.actor)
+        with_reason = not self.accept or (self.reason or "").strip()
+        reason = required_text(self.reason, "reason") if with_reason else None
         order = _load(ctx, self.order_id)
         if order.status != "replied":
             raise ConflictError(f"order is {order.status}, not replied", order_id=order.id)

@@ -7,22 +7,21 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from engine.command_context import CommandContext
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 from engine.queries import track
 from engine.workdays import CalendarUnknownDayError
 
 from ..alerts import AlertSignal, raise_alert
 from ..models import FollowUp, Rating
 from ..ratings import (
-    DEPARTMENT_ROLES,
     GRADES,
     MAX_COMMENT,
     RatingSettings,
-    can_see_follow_up,
     follow_up_deadlines,
     handling_department,
     registering_department,
 )
+from ..roles import can_see_follow_up, require_department
 
 __all__ = ["CompleteFollowUpCommand", "RateApprovalCommand", "RatingResult"]
 
@@ -122,9 +121,8 @@ class CompleteFollowUpCommand:
         follow_up = ctx.session.get(FollowUp, self.follow_up_id, with_for_update=True)
         if follow_up is None or not can_see_follow_up(ctx.actor, follow_up):
             raise NotFoundError(f"follow-up {self.follow_up_id} not found", follow_up_id=self.follow_up_id)
-        if ctx.actor.role not in DEPARTMENT_ROLES or ctx.actor.department_code != follow_up.department_code:
-            raise ForbiddenError("only the department concerned completes its follow-up",
-                                 follow_up_id=follow_up.id)
+        require_department(ctx.actor, follow_up.department_code,
+                           "only the department concerned completes its follow-up", follow_up_id=follow_up.id)
         if follow_up.done_at is not None:
             raise ConflictError("this follow-up is already done", follow_up_id=follow_up.id)
         follow_up.done_at, follow_up.done_by, follow_up.note = ctx.now(), ctx.actor_name, text
