@@ -16,8 +16,8 @@ from engine.command_context import CommandContext
 from engine.models import AuditEvent, TaskRecord, WarningEvent
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 
-from .alerts import AlertSignal, close_alert, raise_alert
-from .models import Alert
+from .commands.alerts import close_alert, open_alert
+from .models import Alert, AlertSignal
 from .outbox import Outbox
 from .rules import RuleSettings, rule_signals
 
@@ -68,10 +68,7 @@ class FeedSupervisionCommand:
         for event in events:
             signal = warning_signal(event, names.get(event.task_id))
             if signal is not None:
-                alert, new = raise_alert(session, signal, now)
-                opened += new
-                if new:
-                    ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+                opened += open_alert(ctx, signal, now)[1]
         warnings.handled(events)
         warnings.advance(now, events, self.batch)
         audit = Outbox(session, "audit_event", AuditEvent, AuditEvent.action.in_(FED_ACTIONS))
@@ -83,10 +80,7 @@ class FeedSupervisionCommand:
             task = session.get(TaskRecord, event.task_id) if event.task_id else None
             if task is not None:
                 for signal in rule_signals(self.rules, task, event):
-                    alert, new = raise_alert(session, signal, now)
-                    opened += new
-                    if new:
-                        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+                    opened += open_alert(ctx, signal, now)[1]
         audit.handled(audits)
         audit.advance(now, audits, self.batch)
         opened += self._claimed_untouched(ctx)
@@ -110,7 +104,7 @@ class FeedSupervisionCommand:
                 continue
             if idle < self.rules.claimed_untouched_days:
                 continue
-            _alert, new = raise_alert(session, AlertSignal(
+            _alert, new = open_alert(ctx, AlertSignal(
                 source="rule", kind="claimed_untouched", level="yellow",
                 dedup_key=f"rule:claimed_untouched:{row.id}", subject=f"task:{row.id}",
                 title=f"已签收但{idle}个工作日未办理", department_code=row.department_code,
@@ -133,12 +127,10 @@ def _incident_alert(ctx: CommandContext, audit: AuditEvent) -> int:
         return 0
     details = audit.details or {}
     step = details.get("task_name") or details.get("task") or "流程"
-    alert, new = raise_alert(session, AlertSignal(
+    _alert, new = open_alert(ctx, AlertSignal(
         source="incident", kind="instance_incident", level="red", dedup_key=key,
         subject=f"instance:{audit.instance_id}", title=f"办件故障：{step}处出错，待管理员处理",
         department_code=None, instance_id=audit.instance_id, task_id=audit.task_id,
         details={"reason": details.get("message"), "task": details.get("task"), "at": details.get("at")},
     ), now)
-    if new:
-        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
     return int(new)

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from engine.command_context import Actor, CommandContext
 from engine.commands.executor import CommandExecutor
 
-from .alerts import LEVEL_RANK, AlertSignal, raise_alert
-from .models import Alert, SupervisionOrder
+from .commands.alerts import open_alert
+from .models import LEVEL_RANK, Alert, AlertSignal, SupervisionOrder
 from .roles import require_supervisor
 
 __all__ = ["EscalateOverdueOrdersCommand", "order_overdue_signal", "sweep_overdue_orders"]
@@ -57,9 +57,7 @@ class EscalateOverdueOrdersCommand:
         ).all()
         for order in orders:
             order.escalated_at = self.now
-            alert, opened = raise_alert(session, order_overdue_signal(order), self.now)
-            if opened:
-                ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+            alert, _opened = open_alert(ctx, order_overdue_signal(order), self.now)
             if order.alert_id is not None:
                 self._escalate_linked(ctx, order)
             ctx.emit("order.escalated", order_id=order.id, department=order.department_code,

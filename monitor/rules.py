@@ -9,7 +9,7 @@ from engine.commands.tasks import REFUSING_DECISIONS
 from engine.models import AuditEvent, TaskRecord
 from engine.workdays import SHANGHAI
 
-from .alerts import AlertSignal
+from .models import AlertSignal
 
 __all__ = ["RuleSettings", "rule_signals"]
 

@@ -12,9 +12,9 @@ from engine.exceptions import ConflictError, InvalidError, Problem
 from engine.models import Department
 
 from ..accountability import LADDER, LINK_KINDS, append_record, lock_chain
-from ..alerts import decide_by_measure
 from ..models import AccountabilityRecord, Alert, Complaint, SupervisionOrder
 from ..roles import require_supervisor
+from .alerts import decide_by_measure
 
 __all__ = ["RecordAccountabilityCommand", "normalize_links"]
 

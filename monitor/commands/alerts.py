@@ -1,21 +1,26 @@
 """The alert lifecycle: open → acknowledged → explained → decided → closed.
 
-The bureau acknowledges and decides; the department the alert concerns explains.
+Every source opens its alerts through `open_alert` (one live alert per ongoing condition,
+deduplicated); the bureau acknowledges and decides; the department the alert concerns explains.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.command_context import CommandContext
 from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 
-from ..alerts import AlertSignal, close_alert, raise_alert
-from ..models import Alert
+from ..models import LEVEL_RANK, Alert, AlertSignal
 from ..roles import can_see_alert, require_department, require_supervisor
 
 __all__ = ["ALERT_DECISIONS", "AcknowledgeAlertCommand", "CloseAlertCommand", "DecideAlertCommand",
-           "ExplainAlertCommand", "RaiseAlertCommand", "required_text"]
+           "ExplainAlertCommand", "RaiseAlertCommand", "close_alert", "decide_by_measure", "open_alert",
+           "required_text"]
 
 ALERT_DECISIONS = ("dismiss", "order", "card", "accountability")
 MAX_TEXT = 5000
@@ -31,6 +36,66 @@ def required_text(value: str | None, field: str) -> str:
     return text
 
 
+def open_alert(ctx: CommandContext, signal: AlertSignal, at: datetime | None = None) -> tuple[Alert, bool]:
+    """Open an alert for the signal's condition, or update the live one; return (alert, opened_now).
+
+    A newly opened alert is announced: `alert.opened` goes to the executor's subscribers once the
+    command commits. An update of a live alert is not announced again. `at` is when the condition was
+    seen (default: the command's clock).
+    """
+    alert, opened = _raise_alert(ctx.session, signal, ctx.now() if at is None else at)
+    if opened:
+        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+    return alert, opened
+
+
+def _raise_alert(session: Session, signal: AlertSignal, now: datetime) -> tuple[Alert, bool]:
+    """Insert the condition's alert, or update the live one; return (alert, inserted_now).
+
+    The level only rises while an alert is live (yellow → red → escalated); details are merged and
+    evidence is replaced by the newest report.
+    """
+    alert = session.scalar(select(Alert).where(Alert.dedup_key == signal.dedup_key, Alert.state != "closed"))
+    if alert is None:
+        alert = Alert(source=signal.source, kind=signal.kind, level=signal.level,
+                      department_code=signal.department_code, instance_id=signal.instance_id,
+                      task_id=signal.task_id, subject=signal.subject, dedup_key=signal.dedup_key,
+                      title=signal.title, details=dict(signal.details), evidence=signal.evidence,
+                      state="open", opened_at=now, updated_at=now)
+        session.add(alert)
+        session.flush()
+        return alert, True
+    if LEVEL_RANK.get(signal.level, 0) > LEVEL_RANK.get(alert.level, 0):
+        alert.level = signal.level
+        alert.kind = signal.kind
+        alert.title = signal.title
+    if signal.department_code:  # a transferred task's alert follows it to its new department
+        alert.department_code = signal.department_code
+    alert.details = {**(alert.details or {}), **signal.details}
+    if signal.evidence is not None:
+        alert.evidence = signal.evidence
+    alert.updated_at = now
+    return alert, False
+
+
+def close_alert(alert: Alert, now: datetime) -> None:
+    """Close an alert; a recurrence of its condition opens a new one."""
+    alert.state = "closed"
+    alert.closed_at = alert.updated_at = now
+
+
+def decide_by_measure(alert: Alert, decision: str, reason: str, by: str | None, now: datetime) -> bool:
+    """Mark an undecided alert as decided by the measure just taken (order, card, accountability).
+
+    Returns whether it changed: an alert the bureau already decided keeps its own decision.
+    """
+    if alert.state in ("decided", "closed"):
+        return False
+    alert.state, alert.decision, alert.decision_reason = "decided", decision, reason
+    alert.decided_by, alert.decided_at, alert.updated_at = by, now, now
+    return True
+
+
 def _load(ctx: CommandContext, alert_id: int) -> Alert:
     alert = ctx.session.get(Alert, alert_id, with_for_update=True)
     if alert is None or not can_see_alert(ctx.actor, alert):
@@ -40,16 +105,19 @@ def _load(ctx: CommandContext, alert_id: int) -> Alert:
 
 @dataclass(frozen=True)
 class RaiseAlertCommand:
-    """Raise (or update) an alert from any source; the one entry point for video and other feeds."""
+    """Raise (or update) an alert as a command of its own, as the bureau or a system account.
+
+    Filing a complaint runs it nested, as the complaints account (FileComplaintCommand). The feeds,
+    order escalation, ratings, the calendar watch and the video commands call `open_alert` inside
+    their own commands instead.
+    """
 
     signal: AlertSignal
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Open or update the live alert for the signal's condition."""
         require_supervisor(ctx.actor)
-        alert, opened = raise_alert(ctx.session, self.signal, ctx.now())
-        if opened:
-            ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+        alert, _opened = open_alert(ctx, self.signal)
         return alert
 
 

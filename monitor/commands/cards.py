@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session
 from engine.command_context import CommandContext
 from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 
-from ..alerts import decide_by_measure
 from ..models import Card, SupervisionOrder
 from ..roles import require_supervisor
-from .alerts import required_text
+from .alerts import decide_by_measure, required_text
 from .orders import department_problem, linked_alert
 
 __all__ = ["CARD_COLORS", "IssueCardCommand", "LiftCardCommand"]

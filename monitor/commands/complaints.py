@@ -23,7 +23,6 @@ from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Probl
 from engine.models import Department, Instance, TaskRecord
 from engine.query_codes import new_query_code
 
-from ..alerts import AlertSignal, close_alert
 from ..complaints import (
     COMPLAINT_PROCESS,
     OUTCOME_SATISFACTION,
@@ -32,10 +31,10 @@ from ..complaints import (
     complaints_awaiting_outcome,
     find_approval,
 )
-from ..models import Alert, Complaint, SupervisionOrder
+from ..models import Alert, AlertSignal, Complaint, SupervisionOrder
 from ..rate_limit import ComplaintRateLimits, check_complaint_rate
 from ..roles import require_supervisor
-from .alerts import RaiseAlertCommand
+from .alerts import RaiseAlertCommand, close_alert
 from .orders import IssueOrderCommand
 
 __all__ = ["COMPLAINANT_ROLE", "COMPLAINTS_ACTOR", "FILING_STAFF_ROLES", "ComplaintOutcome",

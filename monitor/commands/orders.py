@@ -20,10 +20,9 @@ from engine.exceptions import ConflictError, InvalidError, NotFoundError, Proble
 from engine.models import Department, Instance
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, workday_deadline
 
-from ..alerts import close_alert, decide_by_measure
 from ..models import ORDER_KINDS, Alert, SupervisionOrder
 from ..roles import can_see_order, require_department, require_supervisor
-from .alerts import required_text
+from .alerts import close_alert, decide_by_measure, required_text
 
 __all__ = ["MAX_REPLY_WORKING_DAYS", "DecideOrderReplyCommand", "IssueOrderCommand", "ReplyOrderCommand",
            "department_problem", "is_late", "linked_alert", "reply_deadline"]

@@ -11,8 +11,7 @@ from engine.exceptions import ConflictError, InvalidError, NotFoundError, Proble
 from engine.queries import track
 from engine.workdays import CalendarUnknownDayError
 
-from ..alerts import AlertSignal, raise_alert
-from ..models import FollowUp, Rating
+from ..models import AlertSignal, FollowUp, Rating
 from ..ratings import (
     GRADES,
     MAX_COMMENT,
@@ -22,6 +21,7 @@ from ..ratings import (
     registering_department,
 )
 from ..roles import can_see_follow_up, require_department
+from .alerts import open_alert
 
 __all__ = ["CompleteFollowUpCommand", "RateApprovalCommand", "RatingResult"]
 
@@ -87,7 +87,7 @@ class RateApprovalCommand:
             follow_ups = tuple(FollowUp(rating_id=rating.id, kind=kind, department_code=department,
                                         due_at=due) for kind, due in deadlines.items())
             ctx.session.add_all(follow_ups)
-        alert, opened = raise_alert(ctx.session, AlertSignal(
+        alert, _opened = open_alert(ctx, AlertSignal(
             source="rule", kind="bad_review", level="yellow", dedup_key=f"rating:{rating.id}",
             subject=f"instance:{instance.id}", title=self._title(),
             department_code=department, instance_id=instance.id,
@@ -95,8 +95,6 @@ class RateApprovalCommand:
                      **{f"{kind}_due": due.isoformat() for kind, due in deadlines.items()}},
         ), now)
         ctx.session.flush()
-        if opened:
-            ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
         return RatingResult(rating, department, follow_ups, alert.id)
 
     def _title(self) -> str:

@@ -1,7 +1,17 @@
 """E-supervision tables, on the engine's declarative base (one schema, one migration history)."""
 
 from .accountability import LADDER, AccountabilityRecord
-from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, BoardSnapshot, FedEvent, MonitorCursor
+from .alerts import (
+    ALERT_LEVELS,
+    ALERT_SOURCES,
+    ALERT_STATES,
+    LEVEL_RANK,
+    Alert,
+    AlertSignal,
+    BoardSnapshot,
+    FedEvent,
+    MonitorCursor,
+)
 from .cameras import CAMERA_STATUSES, VIDEO_EVENT_STATES, Camera, VideoEvent
 from .complaints import Complaint, FollowUp, Rating
 from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
@@ -11,6 +21,7 @@ __all__ = [
     "ALERT_SOURCES",
     "FedEvent",
     "ALERT_STATES",
+    "LEVEL_RANK",
     "LADDER",
     "ORDER_KINDS",
     "ORDER_STATES",
@@ -18,6 +29,7 @@ __all__ = [
     "VIDEO_EVENT_STATES",
     "AccountabilityRecord",
     "Alert",
+    "AlertSignal",
     "BoardSnapshot",
     "Camera",
     "Card",

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from engine.command_context import CommandContext
 from engine.exceptions import ForbiddenError
 
-from ..alerts import AlertSignal, close_alert, raise_alert
-from ..models import Alert, Camera, VideoEvent
+from ..commands.alerts import close_alert, open_alert
+from ..models import Alert, AlertSignal, Camera, VideoEvent
 from .evidence import Snapshot
 from .registry import load_camera
 from .rules import EventChange, Lifecycle
@@ -101,10 +101,8 @@ class ApplyEventChangeCommand:
                     event.snapshot, event.snapshot_sha256 = self.snapshot.path, self.snapshot.sha256
                 ctx.session.add(event)
                 ctx.session.flush()
-                alert, opened = raise_alert(ctx.session, event_signal(camera, event), c.started_at)
+                alert, _opened = open_alert(ctx, event_signal(camera, event), c.started_at)
                 event.alert_id = alert.id
-                if opened:
-                    ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
                 ctx.emit("video.event", event_id=event.id, lifecycle="start", kind=c.kind)
             return event  # an open event already (a restarted worker): it continues
         if event is None:
@@ -161,9 +159,7 @@ class ReportCameraHealthCommand:
                                  department_code=camera.department_code,
                                  details={"camera_id": camera.id, "camera": camera.name,
                                           "last_frame_at": _iso(camera.last_frame_at)})
-            alert, opened = raise_alert(ctx.session, signal, now)
-            if opened:
-                ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+            open_alert(ctx, signal, now)
             return camera
         alert = ctx.session.scalar(select(Alert).where(Alert.dedup_key == key, Alert.state != "closed"))
         # A technical fault that mended itself needs no decision; one already explained or decided stays.
