@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.command_context import Actor, CommandContext
-from engine.commands.executor import CommandExecutor
 from engine.commands.instances import StartInstanceCommand
 from engine.commands.tasks import CompleteTaskCommand
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Problem
@@ -28,7 +27,6 @@ from ..complaints import (
     OUTCOME_SATISFACTION,
     complained_department,
     complaint_by_code,
-    complaints_awaiting_outcome,
     find_approval,
 )
 from ..models import Alert, AlertSignal, Complaint, SupervisionOrder
@@ -39,7 +37,7 @@ from .orders import IssueOrderCommand
 
 __all__ = ["COMPLAINANT_ROLE", "COMPLAINTS_ACTOR", "FILING_STAFF_ROLES", "ComplaintOutcome",
            "FileComplaintCommand", "GiveComplaintFeedbackCommand", "RecordComplaintOutcomeCommand",
-           "complaint_reference", "sweep_complaint_outcomes"]
+           "complaint_reference"]
 
 log = logging.getLogger(__name__)
 
@@ -262,19 +260,3 @@ def _final_department(session: Session, handling: Instance, complaint: Complaint
         return named
     return complaint.department_code
 
-
-def sweep_complaint_outcomes(executor: CommandExecutor, limit: int = 200) -> int:
-    """Record the outcome of every finished complaint not yet recorded; return how many were recorded.
-
-    Safe to run from several schedulers at once and repeatedly (see RecordComplaintOutcomeCommand).
-    """
-    with executor.session_factory() as session:
-        complaint_ids = complaints_awaiting_outcome(session, limit)
-    recorded = 0
-    for complaint_id in complaint_ids:
-        try:
-            outcome = executor.execute(RecordComplaintOutcomeCommand(complaint_id), COMPLAINTS_ACTOR)
-            recorded += outcome is not None
-        except Exception:  # one broken complaint must not stop the sweep for the others
-            log.exception("recording the outcome of complaint %s failed", complaint_id)
-    return recorded

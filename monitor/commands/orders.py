@@ -4,7 +4,8 @@ The bureau issues one to a department with a reply deadline in working days; the
 replies (a late reply is still taken, and shows as late); the bureau accepts it, which closes the
 matter, or rejects it, which re-issues the order with a fresh deadline of the same length. The
 rejections stay readable in `decision_reason`, one dated line each, so the history needs no
-extra table.
+extra table. An order left unanswered past its deadline is escalated, exactly once
+(EscalateOverdueOrdersCommand; monitor.sweeps runs it in batches).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from engine.exceptions import ConflictError, InvalidError, NotFoundError, Proble
 from engine.models import Department, Instance
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, workday_deadline
 
-from ..models import ORDER_KINDS, Alert, SupervisionOrder
+from ..models import LEVEL_RANK, ORDER_KINDS, Alert, SupervisionOrder, order_overdue_signal
 from ..roles import can_see_order, require_department, require_supervisor
-from .alerts import close_alert, decide_by_measure, required_text
+from .alerts import close_alert, decide_by_measure, open_alert, required_text
 
-__all__ = ["MAX_REPLY_WORKING_DAYS", "DecideOrderReplyCommand", "IssueOrderCommand", "ReplyOrderCommand",
-           "department_problem", "is_late", "linked_alert", "reply_deadline"]
+__all__ = ["MAX_REPLY_WORKING_DAYS", "DecideOrderReplyCommand", "EscalateOverdueOrdersCommand",
+           "IssueOrderCommand", "ReplyOrderCommand", "department_problem", "is_late", "linked_alert",
+           "reply_deadline"]
 
 MAX_REPLY_WORKING_DAYS = 60
 
@@ -174,3 +176,47 @@ class DecideOrderReplyCommand:
             order.status = "issued"
         ctx.emit("order.decided", order_id=order.id, accepted=self.accept)
         return order
+
+
+@dataclass(frozen=True)
+class EscalateOverdueOrdersCommand:
+    """Escalate one batch of issued orders past their reply deadline that were not escalated yet.
+
+    An unanswered order is itself something the bureau must act on (it feeds accountability), so it
+    becomes an alert of its own, and the alert the order was about is raised to "escalated". The
+    `escalated_at` stamp, set in the same transaction as the alerts, is what makes re-runs and
+    several schedulers harmless; on PostgreSQL rows another sweeper holds are skipped, not waited for.
+    """
+
+    now: datetime
+    batch: int = 200
+
+    def execute(self, ctx: CommandContext) -> int:
+        """Return how many orders were escalated."""
+        require_supervisor(ctx.actor)
+        session = ctx.session
+        orders = session.scalars(
+            select(SupervisionOrder)
+            .where(SupervisionOrder.status == "issued", SupervisionOrder.due_at < self.now,
+                   SupervisionOrder.escalated_at.is_(None))
+            .order_by(SupervisionOrder.due_at, SupervisionOrder.id).limit(self.batch)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for order in orders:
+            order.escalated_at = self.now
+            alert, _opened = open_alert(ctx, order_overdue_signal(order), self.now)
+            if order.alert_id is not None:
+                self._escalate_linked(ctx, order)
+            ctx.emit("order.escalated", order_id=order.id, department=order.department_code,
+                     alert_id=alert.id)
+        return len(orders)
+
+    def _escalate_linked(self, ctx: CommandContext, order: SupervisionOrder) -> None:
+        """Raise the alert the order was about to escalated, in place (it is usually decided already)."""
+        linked = ctx.session.get(Alert, order.alert_id, with_for_update=True)
+        if linked is None or linked.state == "closed":
+            return
+        if LEVEL_RANK.get(linked.level, 0) < LEVEL_RANK["escalated"]:
+            linked.level = "escalated"
+        linked.details = {**(linked.details or {}), "escalated_by_order": order.id}
+        linked.updated_at = self.now

@@ -14,7 +14,7 @@ from .alerts import (
 )
 from .cameras import CAMERA_STATUSES, VIDEO_EVENT_STATES, Camera, VideoEvent
 from .complaints import Complaint, FollowUp, Rating
-from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
+from .orders import ORDER_KINDS, ORDER_STATES, OVERDUE_TITLES, Card, SupervisionOrder, order_overdue_signal
 
 __all__ = [
     "ALERT_LEVELS",
@@ -25,6 +25,7 @@ __all__ = [
     "LADDER",
     "ORDER_KINDS",
     "ORDER_STATES",
+    "OVERDUE_TITLES",
     "CAMERA_STATUSES",
     "VIDEO_EVENT_STATES",
     "AccountabilityRecord",
@@ -39,4 +40,5 @@ __all__ = [
     "Rating",
     "SupervisionOrder",
     "VideoEvent",
+    "order_overdue_signal",
 ]
