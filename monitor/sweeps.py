@@ -14,7 +14,7 @@ from engine.commands.executor import CommandExecutor
 
 from .commands.complaints import COMPLAINTS_ACTOR, RecordComplaintOutcomeCommand
 from .commands.orders import EscalateOverdueOrdersCommand
-from .complaints import complaints_awaiting_outcome
+from .queries.complaints import complaints_awaiting_outcome
 
 __all__ = ["SWEEP_ACTOR", "sweep_complaint_outcomes", "sweep_overdue_orders"]
 

@@ -20,7 +20,7 @@ from engine.commands.shortfalls import MAX_SHORTFALL_DAYS, instance_shortfall
 from engine.exceptions import InvalidError, Problem
 from engine.models import INSTANCE_STATUSES
 from engine.queries import department_names, instance_for, instance_history, instance_tasks, lead_board
-from monitor.complaints import COMPLAINT_PROCESS
+from monitor.models import COMPLAINT_PROCESS
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, db, services

@@ -22,14 +22,8 @@ from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Probl
 from engine.models import Department, Instance, TaskRecord
 from engine.query_codes import new_query_code
 
-from ..complaints import (
-    COMPLAINT_PROCESS,
-    OUTCOME_SATISFACTION,
-    complained_department,
-    complaint_by_code,
-    find_approval,
-)
-from ..models import Alert, AlertSignal, Complaint, SupervisionOrder
+from ..models import COMPLAINT_PROCESS, OUTCOME_SATISFACTION, Alert, AlertSignal, Complaint, SupervisionOrder
+from ..queries.complaints import complained_department, complaint_by_code, find_approval
 from ..rate_limit import ComplaintRateLimits, check_complaint_rate
 from ..roles import require_supervisor
 from .alerts import RaiseAlertCommand, close_alert

@@ -13,7 +13,14 @@ from .alerts import (
     MonitorCursor,
 )
 from .cameras import CAMERA_STATUSES, VIDEO_EVENT_STATES, Camera, VideoEvent
-from .complaints import Complaint, FollowUp, Rating
+from .complaints import (
+    COMPLAINT_CHANNELS,
+    COMPLAINT_PROCESS,
+    OUTCOME_SATISFACTION,
+    Complaint,
+    FollowUp,
+    Rating,
+)
 from .orders import ORDER_KINDS, ORDER_STATES, OVERDUE_TITLES, Card, SupervisionOrder, order_overdue_signal
 
 __all__ = [
@@ -27,6 +34,9 @@ __all__ = [
     "ORDER_STATES",
     "OVERDUE_TITLES",
     "CAMERA_STATUSES",
+    "COMPLAINT_CHANNELS",
+    "COMPLAINT_PROCESS",
+    "OUTCOME_SATISFACTION",
     "VIDEO_EVENT_STATES",
     "AccountabilityRecord",
     "Alert",

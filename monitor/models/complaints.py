@@ -9,7 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, UTCDateTime
 
-__all__ = ["Complaint", "FollowUp", "Rating"]
+__all__ = ["COMPLAINT_CHANNELS", "COMPLAINT_PROCESS", "OUTCOME_SATISFACTION", "Complaint", "FollowUp",
+           "Rating"]
+
+COMPLAINT_PROCESS = "complaint_handling"
+"""The process every complaint's handling runs as (bpmn/complaint_handling.bpmn)."""
+COMPLAINT_CHANNELS = ("public", "window", "bureau")
+OUTCOME_SATISFACTION = {"end_satisfied": True, "end_dissatisfied": False}
+"""End events of complaint_handling.bpmn that carry the complainant's satisfaction."""
 
 
 class Complaint(Base):
