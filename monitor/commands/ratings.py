@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
 from engine.command_context import CommandContext
 from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 from engine.queries import track
-from engine.workdays import CalendarUnknownDayError
+from engine.runtime import EngineRuntime
+from engine.workdays import CalendarUnknownDayError, workday_deadline
 
-from ..models import AlertSignal, FollowUp, Rating
-from ..ratings import (
-    GRADES,
-    MAX_COMMENT,
-    RatingSettings,
-    follow_up_deadlines,
-    handling_department,
-    registering_department,
-)
+from ..models import GRADES, MAX_COMMENT, AlertSignal, FollowUp, Rating, RatingSettings, handling_department
+from ..queries.ratings import registering_department
 from ..roles import can_see_follow_up, require_department
 from .alerts import open_alert
 
-__all__ = ["CompleteFollowUpCommand", "RateApprovalCommand", "RatingResult"]
+__all__ = ["CompleteFollowUpCommand", "RateApprovalCommand", "RatingResult", "follow_up_deadlines"]
 
 MAX_NOTE = 5000
 
@@ -36,6 +31,14 @@ class RatingResult:
     department_code: str | None = None
     follow_ups: tuple[FollowUp, ...] = ()
     alert_id: int | None = None
+
+
+def follow_up_deadlines(runtime: EngineRuntime, settings: RatingSettings,
+                        now: datetime) -> dict[str, datetime]:
+    """Return the due time of each follow-up a bad review given at `now` opens."""
+    days = {"callback": settings.callback_working_days, "fix": settings.fix_working_days}
+    return {kind: workday_deadline(runtime.calendar, now, n, runtime.workday_close)
+            for kind, n in days.items()}
 
 
 def _check_rating(grade: int, comment: str | None) -> str | None:

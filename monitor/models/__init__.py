@@ -1,4 +1,8 @@
-"""E-supervision tables, on the engine's declarative base (one schema, one migration history)."""
+"""E-supervision tables, on the engine's declarative base (one schema, one migration history).
+
+Each feature's module also holds its pure constants and rules (no session): alert signals, the
+accountability ladder, the rating settings, the overdue-order signal.
+"""
 
 from .accountability import LADDER, AccountabilityRecord
 from .alerts import (
@@ -13,30 +17,34 @@ from .alerts import (
     MonitorCursor,
 )
 from .cameras import CAMERA_STATUSES, VIDEO_EVENT_STATES, Camera, VideoEvent
-from .complaints import (
-    COMPLAINT_CHANNELS,
-    COMPLAINT_PROCESS,
-    OUTCOME_SATISFACTION,
-    Complaint,
+from .complaints import COMPLAINT_CHANNELS, COMPLAINT_PROCESS, OUTCOME_SATISFACTION, Complaint
+from .orders import ORDER_KINDS, ORDER_STATES, OVERDUE_TITLES, Card, SupervisionOrder, order_overdue_signal
+from .ratings import (
+    FOLLOW_UP_KINDS,
+    GRADES,
+    MAX_COMMENT,
     FollowUp,
     Rating,
+    RatingSettings,
+    handling_department,
 )
-from .orders import ORDER_KINDS, ORDER_STATES, OVERDUE_TITLES, Card, SupervisionOrder, order_overdue_signal
 
 __all__ = [
     "ALERT_LEVELS",
     "ALERT_SOURCES",
-    "FedEvent",
     "ALERT_STATES",
-    "LEVEL_RANK",
-    "LADDER",
-    "ORDER_KINDS",
-    "ORDER_STATES",
-    "OVERDUE_TITLES",
     "CAMERA_STATUSES",
     "COMPLAINT_CHANNELS",
     "COMPLAINT_PROCESS",
+    "FOLLOW_UP_KINDS",
+    "GRADES",
+    "LADDER",
+    "LEVEL_RANK",
+    "MAX_COMMENT",
+    "ORDER_KINDS",
+    "ORDER_STATES",
     "OUTCOME_SATISFACTION",
+    "OVERDUE_TITLES",
     "VIDEO_EVENT_STATES",
     "AccountabilityRecord",
     "Alert",
@@ -45,10 +53,13 @@ __all__ = [
     "Camera",
     "Card",
     "Complaint",
+    "FedEvent",
     "FollowUp",
     "MonitorCursor",
     "Rating",
+    "RatingSettings",
     "SupervisionOrder",
     "VideoEvent",
+    "handling_department",
     "order_overdue_signal",
 ]
