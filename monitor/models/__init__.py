@@ -1,10 +1,10 @@
 """E-supervision tables, on the engine's declarative base (one schema, one migration history).
 
 Each feature's module also holds its pure constants and rules (no session): alert signals, the
-accountability ladder, the rating settings, the overdue-order signal.
+accountability ladder and escalation policy, the rating settings, the overdue-order signal.
 """
 
-from .accountability import LADDER, AccountabilityRecord
+from .accountability import LADDER, LINK_KINDS, AccountabilityRecord, EscalationPolicy, Proposal, measure_for
 from .alerts import (
     ALERT_LEVELS,
     ALERT_SOURCES,
@@ -40,6 +40,7 @@ __all__ = [
     "GRADES",
     "LADDER",
     "LEVEL_RANK",
+    "LINK_KINDS",
     "MAX_COMMENT",
     "ORDER_KINDS",
     "ORDER_STATES",
@@ -53,13 +54,16 @@ __all__ = [
     "Camera",
     "Card",
     "Complaint",
+    "EscalationPolicy",
     "FedEvent",
     "FollowUp",
     "MonitorCursor",
+    "Proposal",
     "Rating",
     "RatingSettings",
     "SupervisionOrder",
     "VideoEvent",
     "handling_department",
+    "measure_for",
     "order_overdue_signal",
 ]
