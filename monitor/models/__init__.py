@@ -1,7 +1,8 @@
 """E-supervision tables, on the engine's declarative base (one schema, one migration history).
 
 Each feature's module also holds its pure constants and rules (no session): alert signals, the
-accountability ladder and escalation policy, the rating settings, the overdue-order signal.
+accountability ladder and escalation policy, the rating settings, the alerts of an overdue order and
+of a video event.
 """
 
 from .accountability import LADDER, LINK_KINDS, AccountabilityRecord, EscalationPolicy, Proposal, measure_for
@@ -16,7 +17,17 @@ from .alerts import (
     FedEvent,
     MonitorCursor,
 )
-from .cameras import CAMERA_STATUSES, VIDEO_EVENT_STATES, Camera, VideoEvent
+from .cameras import (
+    CAMERA_STATUSES,
+    EVENT_LEVELS,
+    EVENT_TITLES,
+    VIDEO_EVENT_STATES,
+    Camera,
+    VideoEvent,
+    event_details,
+    event_signal,
+    iso_or_none,
+)
 from .complaints import COMPLAINT_CHANNELS, COMPLAINT_PROCESS, OUTCOME_SATISFACTION, Complaint
 from .orders import ORDER_KINDS, ORDER_STATES, OVERDUE_TITLES, Card, SupervisionOrder, order_overdue_signal
 from .ratings import (
@@ -36,6 +47,8 @@ __all__ = [
     "CAMERA_STATUSES",
     "COMPLAINT_CHANNELS",
     "COMPLAINT_PROCESS",
+    "EVENT_LEVELS",
+    "EVENT_TITLES",
     "FOLLOW_UP_KINDS",
     "GRADES",
     "LADDER",
@@ -63,7 +76,10 @@ __all__ = [
     "RatingSettings",
     "SupervisionOrder",
     "VideoEvent",
+    "event_details",
+    "event_signal",
     "handling_department",
+    "iso_or_none",
     "measure_for",
     "order_overdue_signal",
 ]
