@@ -14,7 +14,7 @@ from flask import Flask
 from engine.commands import Actor
 from engine.database import writer_sessionmaker
 from monitor.commands.cameras import SetCameraReferenceCommand
-from monitor.commands.video_events import WORKER_COMMANDS
+from monitor.commands.video_events import WORKER_WRITES
 from monitor.demo_camera import ensure_demo_camera
 from monitor.models import Camera
 from monitor.video.evidence import VideoStore
@@ -47,7 +47,7 @@ def video_worker(app: Flask, **options: Any) -> VideoWorker:
     options.setdefault("retention_days", settings.video_retention_days)
     options.setdefault("policy", camera_source_policy(settings))
     return VideoWorker(svc.executor, writer_sessionmaker(db.engine), svc.runtime.clock, svc.runtime.calendar,
-                       VideoStore(settings.video_dir), commands=WORKER_COMMANDS, **options)
+                       VideoStore(settings.video_dir), writes=WORKER_WRITES, **options)
 
 
 def register_video_cli(app: Flask) -> None:

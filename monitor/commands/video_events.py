@@ -28,11 +28,11 @@ from ..models import (
 from ..roles import require_role
 from ..video.evidence import Snapshot
 from ..video.rules import EventChange, Lifecycle
-from ..video.worker import WorkerCommands
+from ..video.worker import WorkerWrites
 from .alerts import close_alert, open_alert
 from .cameras import load_camera
 
-__all__ = ["WORKER_COMMANDS", "WORKER_ROLES", "ApplyEventChangeCommand", "CloseInterruptedEventsCommand",
+__all__ = ["WORKER_ROLES", "WORKER_WRITES", "ApplyEventChangeCommand", "CloseInterruptedEventsCommand",
            "ReportCameraHealthCommand"]
 
 WORKER_ROLES = frozenset({"system", "supervisor"})
@@ -145,7 +145,7 @@ class ReportCameraHealthCommand:
         return camera
 
 
-WORKER_COMMANDS = WorkerCommands(close_interrupted=CloseInterruptedEventsCommand,
-                                 apply_change=ApplyEventChangeCommand,
-                                 report_health=ReportCameraHealthCommand)
+WORKER_WRITES = WorkerWrites(close_interrupted=CloseInterruptedEventsCommand,
+                             apply_change=ApplyEventChangeCommand,
+                             report_health=ReportCameraHealthCommand)
 """What the video worker runs; api/video_cli.py hands it to every VideoWorker it builds."""

@@ -25,7 +25,7 @@ from .rules import EventChange, Lifecycle, worth_persisting
 from .schedule import WorkingHours
 from .sources import SourcePolicy
 
-__all__ = ["VIDEO_ACTOR", "VideoWorker", "WorkerCommands"]
+__all__ = ["VIDEO_ACTOR", "VideoWorker", "WorkerWrites"]
 
 log = logging.getLogger(__name__)
 VIDEO_ACTOR = Actor.system("video")
@@ -34,10 +34,10 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class WorkerCommands:
+class WorkerWrites:
     """The commands the worker runs, handed in by whoever builds it.
 
-    api/video_cli.py passes monitor.commands.video_events.WORKER_COMMANDS. Those commands use this
+    api/video_cli.py passes monitor.commands.video_events.WORKER_WRITES. Those commands use this
     package's rules and evidence types, so monitor.video does not import the commands package back:
     monitor's packages stay free of import circles (tests/test_architecture.py).
     """
@@ -81,12 +81,12 @@ class VideoWorker:
     """
 
     def __init__(self, executor: CommandExecutor, session_factory: sessionmaker[Session], clock: Clock,
-                 calendar: WorkingCalendar | None, store: VideoStore, *, commands: WorkerCommands,
+                 calendar: WorkingCalendar | None, store: VideoStore, *, writes: WorkerWrites,
                  live_files: bool = True, latest_every_s: float = 2.0, retention_days: int = 90,
                  reload_every_s: float = 10.0, actor: Actor = VIDEO_ACTOR,
                  policy: SourcePolicy | None = None) -> None:
         self.executor = executor
-        self.commands = commands
+        self.writes = writes
         self.session_factory = session_factory
         self.clock = clock
         self.calendar = calendar
@@ -106,7 +106,7 @@ class VideoWorker:
 
     def start(self) -> list[int]:
         """Close events a crashed worker left open, then load the cameras; return the closed event ids."""
-        closed = self.executor.execute(self.commands.close_interrupted(), self.actor)
+        closed = self.executor.execute(self.writes.close_interrupted(), self.actor)
         if closed:
             log.info("closed %d video event(s) left open by an earlier worker", len(closed))
         self.reload()
@@ -238,7 +238,7 @@ class VideoWorker:
             snapshot = self.store.write_snapshot(runner.camera_id, change.kind, change.zone, change.at,
                                                  marked)
         try:
-            self.executor.execute(self.commands.apply_change(runner.camera_id, change, snapshot), self.actor)
+            self.executor.execute(self.writes.apply_change(runner.camera_id, change, snapshot), self.actor)
         except Exception:  # the database being away must not stop the cameras; the next change retries
             log.exception("camera %s: storing a %s %s failed", runner.camera_id, change.kind,
                           change.lifecycle.value)
@@ -254,7 +254,7 @@ class VideoWorker:
 
     def _report_health(self, runner: _Runner, online: bool) -> None:
         try:
-            self.executor.execute(self.commands.report_health(runner.camera_id, online, runner.last_frame_at),
+            self.executor.execute(self.writes.report_health(runner.camera_id, online, runner.last_frame_at),
                                   self.actor)
         except Exception:
             log.exception("camera %s: reporting health failed", runner.camera_id)
