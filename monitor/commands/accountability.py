@@ -173,8 +173,5 @@ class RecordAccountabilityCommand:
                                reason=reason, links=links, decided_by=decided_by, decided_at=now,
                                corrects_id=self.corrects_id)
         for alert in alerts:
-            if decide_by_measure(alert, "accountability", reason, decided_by, now):
-                ctx.emit("alert.decided", alert_id=alert.id, decision="accountability")
-        ctx.emit("accountability.recorded", record_id=record.id, seq=record.seq, rung=record.rung,
-                 person=person, department_code=department, corrects_id=self.corrects_id)
+            decide_by_measure(alert, "accountability", reason, decided_by, now)
         return record

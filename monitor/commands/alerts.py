@@ -40,7 +40,9 @@ def open_alert(ctx: CommandContext, signal: AlertSignal, at: datetime | None = N
     """Open an alert for the signal's condition, or update the live one; return (alert, opened_now).
 
     A newly opened alert is announced: `alert.opened` goes to the executor's subscribers once the
-    command commits. An update of a live alert is not announced again. `at` is when the condition was
+    command commits. An update of a live alert is not announced again. It is the one event
+    supervision emits, the hook for telling people about new alerts; no production code subscribes
+    to it yet (the executor's only listener is the calendar cache). `at` is when the condition was
     seen (default: the command's clock).
     """
     alert, opened = _raise_alert(ctx.session, signal, ctx.now() if at is None else at)
@@ -182,7 +184,6 @@ class DecideAlertCommand:
         alert.decided_by, alert.decided_at, alert.updated_at = ctx.actor_name, now, now
         if self.decision == "dismiss":
             close_alert(alert, now)
-        ctx.emit("alert.decided", alert_id=alert.id, decision=self.decision)
         return alert
 
 

@@ -56,7 +56,6 @@ class WatchCalendarCommand:
             watched = (alert.details or {}).get("year")
             if isinstance(watched, int) and _loaded(ctx, watched, self.centre):
                 close_alert(alert, now)
-                ctx.emit("alert.closed", alert_id=alert.id, kind=alert.kind)
         due = (today.month, today.day) >= self.warning_from
         if official or not due:
             return CalendarWatch(year, official, False)

@@ -99,7 +99,6 @@ class CreateCameraCommand:
                         version=1, status="unknown", created_at=now, updated_at=now)
         ctx.session.add(camera)
         ctx.session.flush()
-        ctx.emit("camera.changed", camera_id=camera.id)
         return camera
 
 
@@ -120,7 +119,6 @@ class UpdateCameraCommand:
         camera.name, camera.department_code, camera.config = stored["name"], stored["department"], stored
         camera.version += 1
         camera.updated_at = ctx.now()
-        ctx.emit("camera.changed", camera_id=camera.id)
         return camera
 
 
@@ -137,7 +135,6 @@ class RetireCameraCommand:
         camera.active = False
         camera.version += 1
         camera.updated_at = ctx.now()
-        ctx.emit("camera.changed", camera_id=camera.id)
         return camera
 
 
@@ -156,5 +153,4 @@ class SetCameraReferenceCommand:
         camera.reference_sha256 = self.sha256
         camera.reference_at = self.captured_at or ctx.now()
         camera.updated_at = ctx.now()
-        ctx.emit("camera.changed", camera_id=camera.id)
         return camera

@@ -59,9 +59,8 @@ class IssueCardCommand:
         session.add(card)
         session.flush()
         reason = f"{'黄牌' if self.color == 'yellow' else '红牌'} #{card.id}"
-        if alert is not None and decide_by_measure(alert, "card", reason, ctx.actor_name, now):
-            ctx.emit("alert.decided", alert_id=alert.id, decision="card")
-        ctx.emit("card.issued", card_id=card.id, department=card.department_code, color=card.color)
+        if alert is not None:
+            decide_by_measure(alert, "card", reason, ctx.actor_name, now)
         return card
 
 
@@ -82,5 +81,4 @@ class LiftCardCommand:
         if card.lifted_at is not None:
             raise ConflictError(f"card was already lifted by {card.lifted_by}", card_id=card.id)
         card.lifted_by, card.lifted_at, card.lift_reason = ctx.actor_name, ctx.now(), reason
-        ctx.emit("card.lifted", card_id=card.id, department=card.department_code)
         return card

@@ -126,7 +126,6 @@ class FileComplaintCommand:
             details={"complaint_id": complaint.id, "reference": complaint_reference(complaint),
                      "channel": self.channel, "handling_instance_id": handling.id},
         )).execute(system)
-        ctx.emit("complaint.filed", complaint_id=complaint.id, department=department, channel=self.channel)
         return complaint
 
     def _authorize(self, actor: Actor) -> None:
@@ -216,7 +215,6 @@ class RecordComplaintOutcomeCommand:
             return None
         complaint.satisfied = satisfied
         complaint.department_code = department = _final_department(session, handling, complaint)
-        ctx.emit("complaint.outcome", complaint_id=complaint.id, satisfied=satisfied)
         result = ComplaintOutcome(complaint.id, satisfied)
         if satisfied:  # settled to the complainant's satisfaction: the bureau's alert has done its job
             alert = session.scalar(select(Alert).where(Alert.dedup_key == f"complaint:{complaint.id}",

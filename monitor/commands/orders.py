@@ -119,9 +119,8 @@ class IssueOrderCommand:
         session.add(order)
         session.flush()
         reason = f"{'督办单' if self.kind == 'order' else '监察建议书'} #{order.id}"
-        if alert is not None and decide_by_measure(alert, "order", reason, ctx.actor_name, now):
-            ctx.emit("alert.decided", alert_id=alert.id, decision="order")
-        ctx.emit("order.issued", order_id=order.id, department=order.department_code, kind=order.kind)
+        if alert is not None:
+            decide_by_measure(alert, "order", reason, ctx.actor_name, now)
         return order
 
 
@@ -142,7 +141,6 @@ class ReplyOrderCommand:
             raise ConflictError(f"order is {order.status}; there is nothing to reply to", order_id=order.id)
         order.status, order.reply = "replied", text
         order.replied_by, order.replied_at = ctx.actor_name, ctx.now()
-        ctx.emit("order.replied", order_id=order.id, department=order.department_code, late=is_late(order))
         return order
 
 
@@ -174,7 +172,6 @@ class DecideOrderReplyCommand:
         else:
             _now, order.due_at = reply_deadline(ctx, order.reply_working_days)
             order.status = "issued"
-        ctx.emit("order.decided", order_id=order.id, accepted=self.accept)
         return order
 
 
@@ -204,11 +201,9 @@ class EscalateOverdueOrdersCommand:
         ).all()
         for order in orders:
             order.escalated_at = self.now
-            alert, _opened = open_alert(ctx, order_overdue_signal(order), self.now)
+            open_alert(ctx, order_overdue_signal(order), self.now)
             if order.alert_id is not None:
                 self._escalate_linked(ctx, order)
-            ctx.emit("order.escalated", order_id=order.id, department=order.department_code,
-                     alert_id=alert.id)
         return len(orders)
 
     def _escalate_linked(self, ctx: CommandContext, order: SupervisionOrder) -> None:

@@ -76,7 +76,6 @@ class RateApprovalCommand:
         rating = Rating(instance_id=instance.id, grade=self.grade, comment=comment, rated_at=now)
         ctx.session.add(rating)
         ctx.session.flush()  # a concurrent rating fails here on the unique instance_id; the retry sees 409
-        ctx.emit("rating.created", rating_id=rating.id, instance_id=instance.id, grade=rating.grade)
         if not self.settings.is_bad(self.grade):
             return RatingResult(rating)
         department = handling_department(tasks) or registering_department(ctx.session, instance)
@@ -127,6 +126,4 @@ class CompleteFollowUpCommand:
         if follow_up.done_at is not None:
             raise ConflictError("this follow-up is already done", follow_up_id=follow_up.id)
         follow_up.done_at, follow_up.done_by, follow_up.note = ctx.now(), ctx.actor_name, text
-        ctx.emit("follow_up.done", follow_up_id=follow_up.id, rating_id=follow_up.rating_id,
-                 kind=follow_up.kind)
         return follow_up

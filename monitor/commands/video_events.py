@@ -78,7 +78,6 @@ class ApplyEventChangeCommand:
                 ctx.session.flush()
                 alert, _opened = open_alert(ctx, event_signal(camera, event), c.started_at)
                 event.alert_id = alert.id
-                ctx.emit("video.event", event_id=event.id, lifecycle="start", kind=c.kind)
             return event  # an open event already (a restarted worker): it continues
         if event is None:
             return None  # nothing open to update or end (closed at start-up, or never persisted)
@@ -89,7 +88,6 @@ class ApplyEventChangeCommand:
         if c.lifecycle is Lifecycle.END:
             event.state, event.ended_at = "ended", c.ended_at or c.at
         _refresh_alert(ctx, camera, event, c.at)
-        ctx.emit("video.event", event_id=event.id, lifecycle=c.lifecycle.value, kind=c.kind)
         return event
 
 
