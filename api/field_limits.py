@@ -16,7 +16,7 @@ from monitor.commands.accountability import MAX_REASON as ACCOUNTABILITY_REASON
 from monitor.commands.alerts import MAX_TEXT as SUPERVISION_TEXT
 from monitor.commands.complaints import MAX_TEXT as COMPLAINT_TEXT
 from monitor.commands.ratings import MAX_NOTE as FOLLOW_UP_NOTE
-from monitor.ratings import MAX_COMMENT as RATING_COMMENT
+from monitor.models.ratings import MAX_COMMENT as RATING_COMMENT
 
 __all__ = ["FORM_LIMITS"]
 

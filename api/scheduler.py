@@ -31,9 +31,8 @@ from engine.workdays import SHANGHAI
 from monitor.chain_anchor import anchor_interval, write_anchor, write_anchor_at_shutdown
 from monitor.commands.board import RefreshBoardCommand
 from monitor.commands.calendar_watch import WatchCalendarCommand
-from monitor.commands.complaints import sweep_complaint_outcomes
-from monitor.feeds import FeedSupervisionCommand
-from monitor.orders import sweep_overdue_orders
+from monitor.commands.feeds import FeedSupervisionCommand
+from monitor.sweeps import sweep_complaint_outcomes, sweep_overdue_orders
 
 from .extensions import db, services
 

@@ -13,11 +13,12 @@ from flask import Flask
 
 from engine.commands import Actor
 from engine.database import writer_sessionmaker
+from monitor.commands.cameras import SetCameraReferenceCommand
+from monitor.commands.video_events import WORKER_WRITES
+from monitor.demo_camera import ensure_demo_camera
 from monitor.models import Camera
-from monitor.video.demo import ensure_demo_camera
 from monitor.video.evidence import VideoStore
 from monitor.video.offline import load_reference
-from monitor.video.registry import SetCameraReferenceCommand
 from monitor.video.sources import SourcePolicy, parse_networks
 from monitor.video.worker import VIDEO_ACTOR, VideoWorker
 
@@ -46,7 +47,7 @@ def video_worker(app: Flask, **options: Any) -> VideoWorker:
     options.setdefault("retention_days", settings.video_retention_days)
     options.setdefault("policy", camera_source_policy(settings))
     return VideoWorker(svc.executor, writer_sessionmaker(db.engine), svc.runtime.clock, svc.runtime.calendar,
-                       VideoStore(settings.video_dir), **options)
+                       VideoStore(settings.video_dir), writes=WORKER_WRITES, **options)
 
 
 def register_video_cli(app: Flask) -> None:

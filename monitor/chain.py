@@ -19,7 +19,7 @@ from engine.audit import event_hash, verify_chain
 from engine.chain_key import ChainKey, chain_key_for
 from engine.models import AuditEvent, Instance
 
-from .accountability import GENESIS_HASH, record_hash_of
+from .accountability_chain import GENESIS_HASH, record_hash_of
 from .chain_anchor import check_anchor
 from .models import AccountabilityRecord
 

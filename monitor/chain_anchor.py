@@ -41,7 +41,7 @@ from engine.audit import GENESIS_HASH, audit_hashes_at, audit_heads
 from engine.chain_key import ChainKey, chain_config
 from engine.models.audit import ChainEpoch
 
-from .accountability import accountability_hash_at, accountability_head
+from .queries.accountability import accountability_hash_at, accountability_head
 
 __all__ = ["FORMAT_VERSION", "AnchorCheck", "AnchorFinding", "AnchorLogError", "AnchorState", "AnchorWritten",
            "anchor_interval", "check_anchor", "read_log", "write_anchor", "write_anchor_at_shutdown"]

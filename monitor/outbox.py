@@ -1,5 +1,8 @@
 """Read an engine table as an outbox in commit order, on SQLite and on PostgreSQL alike.
 
+Supervision is not told about engine facts: it polls the engine's tables (the scheduler runs the
+feeds every sweep, monitor.commands.feeds) and remembers here how far each feed has read.
+
 Ids are taken when a row is inserted, but transactions commit in any order: on PostgreSQL a unit of
 work may insert id 7, commit after another one's id 8 was read, and a cursor that had moved to 8
 would never read 7 (no alert, no score). So a feed keeps, beside its low-water mark (every id at or

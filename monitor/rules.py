@@ -1,16 +1,44 @@
-"""Rules besides lateness: suspicious speed, refusals without reason, odd hours."""
+"""Which alerts an engine fact calls for: deadline warnings, and rules besides lateness.
+
+A warning-level change is one deadline alert per task (or shortfall) that rises with the level;
+a task completion may break a rule: suspicious speed, refusal without reason, odd hours. Pure
+functions; monitor.commands.feeds reads the facts and opens the alerts.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time
 
-from engine.models import REFUSING_DECISIONS, AuditEvent, TaskRecord
+from engine.models import REFUSING_DECISIONS, AuditEvent, TaskRecord, WarningEvent
 from engine.workdays import SHANGHAI
 
-from .alerts import AlertSignal
+from .models import AlertSignal
 
-__all__ = ["RuleSettings", "rule_signals"]
+__all__ = ["WARNING_TITLES", "RuleSettings", "rule_signals", "warning_signal"]
+
+WARNING_TITLES = {"yellow": "办理时限预警（黄灯）", "red": "办理超时（红灯）", "escalated": "超时升级"}
+
+
+def warning_signal(event: WarningEvent, task_name: str | None = None) -> AlertSignal | None:
+    """A task or shortfall going yellow/red/escalated is one condition, raised as it worsens.
+
+    The task's name travels in the details, so whoever reads the alert sees which work is late.
+    """
+    if event.level_to == "green":
+        return None
+    subject = f"task:{event.task_id}" if event.task_id else f"instance:{event.instance_id}"
+    kind = f"{event.subject}_{event.level_to}"
+    title = WARNING_TITLES.get(event.level_to, event.level_to)
+    if event.subject == "shortfall":
+        title = "容缺材料补齐期限已过"
+    return AlertSignal(
+        source="deadline", kind=kind, level=event.level_to, dedup_key=f"deadline:{subject}",
+        subject=subject, title=title, department_code=event.department_code,
+        instance_id=event.instance_id, task_id=event.task_id,
+        details={"due_at": event.due_at.isoformat() if event.due_at else None, "level_from": event.level_from,
+                 "warning_event_id": event.id, "task_name": task_name},
+    )
 
 
 @dataclass(frozen=True)

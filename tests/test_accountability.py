@@ -18,10 +18,10 @@ from engine.chain_key import chain_key_for
 from engine.commands import Actor
 from engine.exceptions import ForbiddenError
 from engine.workdays import FixedClock
-from monitor.accountability import GENESIS_HASH, EscalationPolicy, record_hash_of
+from monitor.accountability_chain import GENESIS_HASH, record_hash_of
 from monitor.chain import verify_accountability_chain
 from monitor.commands.accountability import RecordAccountabilityCommand
-from monitor.models import AccountabilityRecord
+from monitor.models import AccountabilityRecord, EscalationPolicy
 from tests.conftest import Api, tamper
 
 URL = "/api/supervision/accountability"

@@ -20,7 +20,7 @@ from api.extensions import db
 from engine.audit import GENESIS_HASH, event_hash, verify_chain
 from engine.chain_key import ChainKey, chain_config, chain_key_for
 from engine.models import AuditEvent, Base
-from monitor.accountability import record_hash_of
+from monitor.accountability_chain import record_hash_of
 from monitor.chain import verify_accountability_chain
 from monitor.chain_anchor import write_anchor
 from monitor.models import AccountabilityRecord

@@ -14,8 +14,8 @@ from api.scheduler import sweep_timers, sweep_warnings
 from engine.models import Instance
 from engine.tracking_guard import GuessingLimits
 from engine.workdays import FixedClock, workday_deadline
-from monitor.commands.complaints import sweep_complaint_outcomes
 from monitor.models import Complaint, SupervisionOrder
+from monitor.sweeps import sweep_complaint_outcomes
 from tests.conftest import START, Api
 from tests.test_joint_approval_api import STAGE1, complete, start
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from engine.models import TaskRecord
 from engine.workdays import SHANGHAI, FixedClock
-from monitor.ratings import handling_department
+from monitor.models import handling_department
 from tests.bpmn_builder import parallel_review
 from tests.conftest import START, Api
 

@@ -15,9 +15,8 @@ from flask import Flask
 from api.extensions import db, services
 from engine.commands import Actor
 from engine.workdays import SHANGHAI, FixedClock
-from monitor.alerts import AlertSignal
 from monitor.commands.alerts import RaiseAlertCommand
-from monitor.models import Card
+from monitor.models import AlertSignal, Card
 from monitor.scores import parse_period
 from tests.bpmn_builder import definitions, process_xml
 from tests.conftest import Api

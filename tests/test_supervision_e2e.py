@@ -10,7 +10,7 @@ from flask import Flask
 
 from api.scheduler import _tick, sweep_supervision, sweep_warnings
 from engine.workdays import FixedClock
-from monitor.orders import sweep_overdue_orders
+from monitor.sweeps import sweep_overdue_orders
 from tests.conftest import Api, tamper
 
 BODY = {"definition_key": "investment_joint_approval",

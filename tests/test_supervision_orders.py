@@ -11,7 +11,7 @@ from flask import Flask
 from api.extensions import services
 from api.scheduler import sweep_supervision, sweep_warnings
 from engine.workdays import FixedClock
-from monitor.orders import sweep_overdue_orders
+from monitor.sweeps import sweep_overdue_orders
 from tests.conftest import Api
 
 BODY = {"definition_key": "investment_joint_approval",

@@ -30,7 +30,7 @@ from alembic import op
 import engine.models.base
 from engine.audit import event_hash
 from engine.chain_key import ChainKey, key_for_migration
-from monitor.accountability import record_hash
+from monitor.accountability_chain import record_hash
 
 revision: str = '0008'
 down_revision: str | None = '0007'

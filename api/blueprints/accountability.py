@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from engine.commands.executor import Actor
 from engine.exceptions import InvalidError, NotFoundError, Problem
 from engine.workdays import SHANGHAI
-from monitor.accountability import LADDER, EscalationPolicy, propose
 from monitor.commands.accountability import RecordAccountabilityCommand
-from monitor.commands.alerts import DEPARTMENT_ROLES
-from monitor.models import AccountabilityRecord
+from monitor.models import LADDER, AccountabilityRecord, EscalationPolicy
+from monitor.queries.accountability import propose
+from monitor.roles import DEPARTMENT_ROLES
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, db, services

@@ -13,11 +13,17 @@ import cv2
 import numpy as np
 from flask import Response, request
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
 from werkzeug.exceptions import UnsupportedMediaType
 
 from engine.exceptions import InvalidError, NotFoundError, Problem
+from monitor.commands.cameras import (
+    CreateCameraCommand,
+    RetireCameraCommand,
+    SetCameraReferenceCommand,
+    UpdateCameraCommand,
+)
 from monitor.models import Camera, VideoEvent
+from monitor.queries.cameras import all_cameras, camera_events_page
 from monitor.video.config import (
     MAX_POINTS,
     CameraConfigSchema,
@@ -31,12 +37,6 @@ from monitor.video.config import (
     dump_camera_config,
 )
 from monitor.video.evidence import VideoStore
-from monitor.video.registry import (
-    CreateCameraCommand,
-    RetireCameraCommand,
-    SetCameraReferenceCommand,
-    UpdateCameraCommand,
-)
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, db, services
@@ -221,8 +221,7 @@ def event_json(event: VideoEvent) -> dict[str, Any]:
 @requires(*CAMERA_VIEW)
 def list_cameras() -> dict[str, Any]:
     """List the registered cameras, active first."""
-    rows = db.session.scalars(select(Camera).order_by(Camera.active.desc(), Camera.id))
-    return {"items": [camera_json(c) for c in rows]}
+    return {"items": [camera_json(c) for c in all_cameras(db.session)]}
 
 
 @blp.route("", methods=["POST"])
@@ -329,12 +328,8 @@ def capture_reference(camera_id: int) -> dict[str, Any]:
 def list_events(args: dict[str, Any], camera_id: int) -> dict[str, Any]:
     """List a camera's events, newest first."""
     camera = _camera_or_404(camera_id)
-    query = select(VideoEvent).where(VideoEvent.camera_id == camera.id)
-    if args["kind"]:
-        query = query.where(VideoEvent.kind == args["kind"])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(query.order_by(VideoEvent.started_at.desc(), VideoEvent.id.desc())
-                              .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"]))
+    rows, total = camera_events_page(db.session, camera.id, kind=args["kind"], page=args["page"],
+                                     per_page=args["per_page"])
     return {"items": [event_json(e) for e in rows], "total": total, "page": args["page"],
             "per_page": args["per_page"]}
 

@@ -24,8 +24,8 @@ from monitor.commands.complaints import (
     FileComplaintCommand,
     GiveComplaintFeedbackCommand,
 )
-from monitor.complaints import COMPLAINT_CHANNELS, complaint_by_code, list_complaints
-from monitor.models import Alert, Complaint
+from monitor.models import COMPLAINT_CHANNELS, Alert, Complaint
+from monitor.queries.complaints import complaint_by_code, list_complaints
 from monitor.rate_limit import ComplaintRateLimited, ComplaintRateLimits
 
 from ..auth import current_actor, requires, run_command

@@ -24,7 +24,7 @@ from engine.queries.extensions import instance_extensions
 from engine.queries.instances import instance_for, instance_history, instance_tasks
 from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
-from monitor.complaints import COMPLAINT_PROCESS
+from monitor.models import COMPLAINT_PROCESS
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, request_session, services

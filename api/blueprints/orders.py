@@ -21,10 +21,10 @@ from monitor.commands.orders import (
     DecideOrderReplyCommand,
     IssueOrderCommand,
     ReplyOrderCommand,
-    can_see_order,
     is_late,
 )
 from monitor.models import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
+from monitor.roles import can_see_order
 
 from ..auth import current_actor, requires, run_command
 from ..extensions import Blueprint, db

@@ -10,8 +10,8 @@ from engine.commands import Actor
 from engine.models import Instance
 from engine.query_codes import format_query_code
 from monitor.commands.ratings import CompleteFollowUpCommand, RateApprovalCommand
-from monitor.models import FollowUp, Rating
-from monitor.ratings import FOLLOW_UP_KINDS, MAX_COMMENT, list_follow_ups
+from monitor.models import FOLLOW_UP_KINDS, MAX_COMMENT, FollowUp, Rating
+from monitor.queries.ratings import list_follow_ups
 
 from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded

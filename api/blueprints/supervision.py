@@ -17,9 +17,9 @@ from monitor.commands.alerts import (
     CloseAlertCommand,
     DecideAlertCommand,
     ExplainAlertCommand,
-    can_see_alert,
 )
 from monitor.models import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert
+from monitor.roles import can_see_alert
 from monitor.trends import alerts_today, complaints_by_month, warnings_by_day
 
 from ..auth import current_actor, requires, run_command

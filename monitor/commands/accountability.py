@@ -3,24 +3,63 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
+from engine.chain_key import chain_key_for
 from engine.command_context import CommandContext
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Problem
+from engine.exceptions import ConflictError, InvalidError, Problem
 from engine.models import Department
 
-from ..accountability import LADDER, LINK_KINDS, append_record, lock_chain
-from ..alerts import decide_by_measure
-from ..models import AccountabilityRecord, Alert, Complaint, SupervisionOrder
-from .alerts import SUPERVISION_ROLES
+from ..accountability_chain import record_hash
+from ..models import LADDER, LINK_KINDS, AccountabilityRecord, Alert, Complaint, SupervisionOrder, measure_for
+from ..queries.accountability import accountability_head
+from ..roles import require_supervisor
+from .alerts import decide_by_measure
 
-__all__ = ["RecordAccountabilityCommand", "normalize_links"]
+__all__ = ["CHAIN_LOCK_KEY", "RecordAccountabilityCommand", "append_record", "lock_chain", "normalize_links"]
 
-# An alert still waiting for the bureau's decision; a recorded measure is that decision.
 MAX_REASON = 5000
 LINK_MODELS: dict[str, Any] = {"alerts": Alert, "complaints": Complaint, "orders": SupervisionOrder}
+
+# Key of the PostgreSQL transaction-level advisory lock that serializes appends to the chain
+# ("owac" in ASCII); any constant works as long as nothing else in the database uses it.
+CHAIN_LOCK_KEY = 0x6F776163
+
+
+def lock_chain(session: Session) -> None:
+    """Serialize appenders so two supervisors recording at once cannot fork the chain.
+
+    PostgreSQL: a transaction-level advisory lock (works on the empty table too, where there is no
+    last row to lock). SQLite: the command session already began with BEGIN IMMEDIATE, which holds
+    the database-wide writer lock. Either way the unique `seq` turns a lost race into a retry.
+    Taking it twice in one transaction is harmless (it is released at commit or rollback).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+
+
+def append_record(session: Session, *, person: str | None, department_code: str | None, rung: int,
+                  reason: str, links: dict[str, Any], decided_by: str, decided_at: datetime,
+                  corrects_id: int | None = None) -> AccountabilityRecord:
+    """Add the next record of the global chain; adds and flushes, the executor commits."""
+    lock_chain(session)
+    last_seq, prev = accountability_head(session)
+    seq = last_seq + 1
+    measure = measure_for(rung)
+    record = AccountabilityRecord(
+        seq=seq, person=person, department_code=department_code, rung=rung, measure=measure,
+        reason=reason, links=links, decided_by=decided_by, decided_at=decided_at, corrects_id=corrects_id,
+        prev_hash=prev,
+        hash=record_hash(prev, seq, person, department_code, rung, measure, reason, links, decided_by,
+                         decided_at, corrects_id, key=chain_key_for(session)),
+    )
+    session.add(record)
+    session.flush()
+    return record
 
 
 def normalize_links(links: Any, problems: list[Problem]) -> dict[str, list[int]]:
@@ -124,8 +163,7 @@ class RecordAccountabilityCommand:
 
     def execute(self, ctx: CommandContext) -> AccountabilityRecord:
         """Append the record and mark the linked undecided alerts as decided by it."""
-        if ctx.actor.role not in SUPERVISION_ROLES:
-            raise ForbiddenError("only the supervision bureau records accountability measures")
+        require_supervisor(ctx.actor, "only the supervision bureau records accountability measures")
         person, department, reason, links = self._validated()
         # Taken before anything is read, so a concurrent correction check cannot pass twice.
         lock_chain(ctx.session)
@@ -135,8 +173,5 @@ class RecordAccountabilityCommand:
                                reason=reason, links=links, decided_by=decided_by, decided_at=now,
                                corrects_id=self.corrects_id)
         for alert in alerts:
-            if decide_by_measure(alert, "accountability", reason, decided_by, now):
-                ctx.emit("alert.decided", alert_id=alert.id, decision="accountability")
-        ctx.emit("accountability.recorded", record_id=record.id, seq=record.seq, rung=record.rung,
-                 person=person, department_code=department, corrects_id=self.corrects_id)
+            decide_by_measure(alert, "accountability", reason, decided_by, now)
         return record

@@ -1,41 +1,101 @@
 """The alert lifecycle: open → acknowledged → explained → decided → closed.
 
-The bureau acknowledges and decides; the department the alert concerns explains.
+Every source opens its alerts through `open_alert` (one live alert per ongoing condition,
+deduplicated); the bureau acknowledges and decides; the department the alert concerns explains.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from engine.command_context import Actor, CommandContext
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ..alerts import AlertSignal, close_alert, raise_alert
-from ..models import Alert
+from engine.command_context import CommandContext
+from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 
-__all__ = ["ALERT_DECISIONS", "SUPERVISION_ROLES", "AcknowledgeAlertCommand", "CloseAlertCommand",
-           "DecideAlertCommand", "ExplainAlertCommand", "RaiseAlertCommand", "can_see_alert"]
+from ..models import LEVEL_RANK, Alert, AlertSignal
+from ..roles import can_see_alert, require_department, require_supervisor
 
-SUPERVISION_ROLES = frozenset({"supervisor", "system"})
-DEPARTMENT_ROLES = frozenset({"window", "reviewer", "lead"})
+__all__ = ["ALERT_DECISIONS", "AcknowledgeAlertCommand", "CloseAlertCommand", "DecideAlertCommand",
+           "ExplainAlertCommand", "RaiseAlertCommand", "close_alert", "decide_by_measure", "open_alert",
+           "required_text"]
+
 ALERT_DECISIONS = ("dismiss", "order", "card", "accountability")
 MAX_TEXT = 5000
 
 
-def can_see_alert(actor: Actor, alert: Alert) -> bool:
-    """Supervision sees every alert; a department sees its own."""
-    if actor.role in SUPERVISION_ROLES or actor.role == "admin":
-        return True
-    return actor.role in DEPARTMENT_ROLES and actor.department_code == alert.department_code
-
-
-def _text(value: str | None, field: str) -> str:
+def required_text(value: str | None, field: str) -> str:
+    """Return the stripped text of a required field; 400 when it is blank or longer than MAX_TEXT."""
     text = (value or "").strip()
     if not text:
         raise InvalidError(f"{field} is required", [Problem(f"{field} must not be empty", field=field)])
     if len(text) > MAX_TEXT:
         raise InvalidError(f"{field} is too long", [Problem(f"at most {MAX_TEXT} characters", field=field)])
     return text
+
+
+def open_alert(ctx: CommandContext, signal: AlertSignal, at: datetime | None = None) -> tuple[Alert, bool]:
+    """Open an alert for the signal's condition, or update the live one; return (alert, opened_now).
+
+    A newly opened alert is announced: `alert.opened` goes to the executor's subscribers once the
+    command commits. An update of a live alert is not announced again. It is the one event
+    supervision emits, the hook for telling people about new alerts; no production code subscribes
+    to it yet (the executor's only listener is the calendar cache). `at` is when the condition was
+    seen (default: the command's clock).
+    """
+    alert, opened = _raise_alert(ctx.session, signal, ctx.now() if at is None else at)
+    if opened:
+        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+    return alert, opened
+
+
+def _raise_alert(session: Session, signal: AlertSignal, now: datetime) -> tuple[Alert, bool]:
+    """Insert the condition's alert, or update the live one; return (alert, inserted_now).
+
+    The level only rises while an alert is live (yellow → red → escalated); details are merged and
+    evidence is replaced by the newest report.
+    """
+    alert = session.scalar(select(Alert).where(Alert.dedup_key == signal.dedup_key, Alert.state != "closed"))
+    if alert is None:
+        alert = Alert(source=signal.source, kind=signal.kind, level=signal.level,
+                      department_code=signal.department_code, instance_id=signal.instance_id,
+                      task_id=signal.task_id, subject=signal.subject, dedup_key=signal.dedup_key,
+                      title=signal.title, details=dict(signal.details), evidence=signal.evidence,
+                      state="open", opened_at=now, updated_at=now)
+        session.add(alert)
+        session.flush()
+        return alert, True
+    if LEVEL_RANK.get(signal.level, 0) > LEVEL_RANK.get(alert.level, 0):
+        alert.level = signal.level
+        alert.kind = signal.kind
+        alert.title = signal.title
+    if signal.department_code:  # a transferred task's alert follows it to its new department
+        alert.department_code = signal.department_code
+    alert.details = {**(alert.details or {}), **signal.details}
+    if signal.evidence is not None:
+        alert.evidence = signal.evidence
+    alert.updated_at = now
+    return alert, False
+
+
+def close_alert(alert: Alert, now: datetime) -> None:
+    """Close an alert; a recurrence of its condition opens a new one."""
+    alert.state = "closed"
+    alert.closed_at = alert.updated_at = now
+
+
+def decide_by_measure(alert: Alert, decision: str, reason: str, by: str | None, now: datetime) -> bool:
+    """Mark an undecided alert as decided by the measure just taken (order, card, accountability).
+
+    Returns whether it changed: an alert the bureau already decided keeps its own decision.
+    """
+    if alert.state in ("decided", "closed"):
+        return False
+    alert.state, alert.decision, alert.decision_reason = "decided", decision, reason
+    alert.decided_by, alert.decided_at, alert.updated_at = by, now, now
+    return True
 
 
 def _load(ctx: CommandContext, alert_id: int) -> Alert:
@@ -45,23 +105,21 @@ def _load(ctx: CommandContext, alert_id: int) -> Alert:
     return alert
 
 
-def _require_supervisor(ctx: CommandContext) -> None:
-    if ctx.actor.role not in SUPERVISION_ROLES:
-        raise ForbiddenError("only the supervision bureau does this")
-
-
 @dataclass(frozen=True)
 class RaiseAlertCommand:
-    """Raise (or update) an alert from any source; the one entry point for video and other feeds."""
+    """Raise (or update) an alert as a command of its own, as the bureau or a system account.
+
+    Filing a complaint runs it nested, as the complaints account (FileComplaintCommand). The feeds,
+    order escalation, ratings, the calendar watch and the video commands call `open_alert` inside
+    their own commands instead.
+    """
 
     signal: AlertSignal
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Open or update the live alert for the signal's condition."""
-        _require_supervisor(ctx)
-        alert, opened = raise_alert(ctx.session, self.signal, ctx.now())
-        if opened:
-            ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+        require_supervisor(ctx.actor)
+        alert, _opened = open_alert(ctx, self.signal)
         return alert
 
 
@@ -73,7 +131,7 @@ class AcknowledgeAlertCommand:
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Move an open alert to acknowledged."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         alert = _load(ctx, self.alert_id)
         if alert.state != "open":
             raise ConflictError(f"alert is {alert.state}, not open", alert_id=alert.id)
@@ -92,9 +150,9 @@ class ExplainAlertCommand:
     def execute(self, ctx: CommandContext) -> Alert:
         """Record the explanation of an open or acknowledged alert."""
         alert = _load(ctx, self.alert_id)
-        if ctx.actor.role not in DEPARTMENT_ROLES or ctx.actor.department_code != alert.department_code:
-            raise ForbiddenError("only the department concerned explains an alert", alert_id=alert.id)
-        text = _text(self.explanation, "explanation")
+        require_department(ctx.actor, alert.department_code,
+                           "only the department concerned explains an alert", alert_id=alert.id)
+        text = required_text(self.explanation, "explanation")
         if alert.state not in ("open", "acknowledged"):
             raise ConflictError(f"alert is {alert.state}; it can no longer be explained", alert_id=alert.id)
         now = ctx.now()
@@ -113,11 +171,11 @@ class DecideAlertCommand:
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Record the decision; a dismissal also closes the alert."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         if self.decision not in ALERT_DECISIONS:
             raise InvalidError("unknown decision", [
                 Problem(f"decision must be one of {', '.join(ALERT_DECISIONS)}", field="decision")])
-        reason = _text(self.reason, "reason")
+        reason = required_text(self.reason, "reason")
         alert = _load(ctx, self.alert_id)
         if alert.state in ("decided", "closed"):
             raise ConflictError(f"alert is already {alert.state}", alert_id=alert.id)
@@ -126,7 +184,6 @@ class DecideAlertCommand:
         alert.decided_by, alert.decided_at, alert.updated_at = ctx.actor_name, now, now
         if self.decision == "dismiss":
             close_alert(alert, now)
-        ctx.emit("alert.decided", alert_id=alert.id, decision=self.decision)
         return alert
 
 
@@ -138,7 +195,7 @@ class CloseAlertCommand:
 
     def execute(self, ctx: CommandContext) -> Alert:
         """Close a decided alert."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         alert = _load(ctx, self.alert_id)
         if alert.state != "decided":
             raise ConflictError(f"alert is {alert.state}; decide it before closing", alert_id=alert.id)

@@ -16,8 +16,8 @@ from engine.command_context import CommandContext
 from engine.models import DEFAULT_CENTRE, CalendarDay
 from engine.workdays import SHANGHAI
 
-from ..alerts import AlertSignal, close_alert, raise_alert
-from ..models import Alert
+from ..models import Alert, AlertSignal
+from .alerts import close_alert, open_alert
 
 __all__ = ["CALENDAR_ALERT_KIND", "CalendarWatch", "WatchCalendarCommand", "calendar_alert_key"]
 
@@ -56,16 +56,13 @@ class WatchCalendarCommand:
             watched = (alert.details or {}).get("year")
             if isinstance(watched, int) and _loaded(ctx, watched, self.centre):
                 close_alert(alert, now)
-                ctx.emit("alert.closed", alert_id=alert.id, kind=alert.kind)
         due = (today.month, today.day) >= self.warning_from
         if official or not due:
             return CalendarWatch(year, official, False)
-        alert, new = raise_alert(session, AlertSignal(
+        open_alert(ctx, AlertSignal(
             source="calendar", kind=CALENDAR_ALERT_KIND, level="yellow", dedup_key=calendar_alert_key(year),
             subject=f"calendar:{year}", title=f"{year}年工作日历尚未导入（期限暂按法定节假日计算）",
             details={"year": year, "checked_on": today.isoformat()}), now)
-        if new:
-            ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
         return CalendarWatch(year, official, True)
 
 

@@ -10,24 +10,17 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from engine.command_context import Actor, CommandContext
+from engine.command_context import CommandContext
 from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 
-from ..alerts import decide_by_measure
 from ..models import Card, SupervisionOrder
-from .alerts import DEPARTMENT_ROLES, SUPERVISION_ROLES, _require_supervisor, _text
+from ..roles import require_supervisor
+from .alerts import decide_by_measure, required_text
 from .orders import department_problem, linked_alert
 
-__all__ = ["CARD_COLORS", "IssueCardCommand", "LiftCardCommand", "can_see_card"]
+__all__ = ["CARD_COLORS", "IssueCardCommand", "LiftCardCommand"]
 
 CARD_COLORS = ("yellow", "red")
-
-
-def can_see_card(actor: Actor, card: Card) -> bool:
-    """Supervision sees every card; a department sees its own."""
-    if actor.role in SUPERVISION_ROLES or actor.role == "admin":
-        return True
-    return actor.role in DEPARTMENT_ROLES and actor.department_code == card.department_code
 
 
 def _linked_order(session: Session, order_id: int | None, problems: list[Problem]) -> None:
@@ -47,7 +40,7 @@ class IssueCardCommand:
 
     def execute(self, ctx: CommandContext) -> Card:
         """Hang the card; a linked undecided alert is decided as "card"."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         session, problems = ctx.session, []
         if self.color not in CARD_COLORS:
             problems.append(Problem(f"color must be one of {', '.join(CARD_COLORS)}", field="color"))
@@ -66,9 +59,8 @@ class IssueCardCommand:
         session.add(card)
         session.flush()
         reason = f"{'黄牌' if self.color == 'yellow' else '红牌'} #{card.id}"
-        if alert is not None and decide_by_measure(alert, "card", reason, ctx.actor_name, now):
-            ctx.emit("alert.decided", alert_id=alert.id, decision="card")
-        ctx.emit("card.issued", card_id=card.id, department=card.department_code, color=card.color)
+        if alert is not None:
+            decide_by_measure(alert, "card", reason, ctx.actor_name, now)
         return card
 
 
@@ -81,13 +73,12 @@ class LiftCardCommand:
 
     def execute(self, ctx: CommandContext) -> Card:
         """Lift a hanging card, exactly once."""
-        _require_supervisor(ctx)
-        reason = _text(self.reason, "reason")
+        require_supervisor(ctx.actor)
+        reason = required_text(self.reason, "reason")
         card = ctx.session.get(Card, self.card_id, with_for_update=True)
         if card is None:
             raise NotFoundError(f"card {self.card_id} not found", card_id=self.card_id)
         if card.lifted_at is not None:
             raise ConflictError(f"card was already lifted by {card.lifted_by}", card_id=card.id)
         card.lifted_by, card.lifted_at, card.lift_reason = ctx.actor_name, ctx.now(), reason
-        ctx.emit("card.lifted", card_id=card.id, department=card.department_code)
         return card

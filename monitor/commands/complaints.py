@@ -16,30 +16,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.command_context import Actor, CommandContext
-from engine.commands.executor import CommandExecutor
 from engine.commands.instances import StartInstanceCommand
 from engine.commands.tasks import CompleteTaskCommand
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, Problem
 from engine.models import Department, Instance, TaskRecord
 from engine.query_codes import new_query_code
 
-from ..alerts import AlertSignal, close_alert
-from ..complaints import (
-    COMPLAINT_PROCESS,
-    OUTCOME_SATISFACTION,
-    complained_department,
-    complaint_by_code,
-    complaints_awaiting_outcome,
-    find_approval,
-)
-from ..models import Alert, Complaint, SupervisionOrder
+from ..models import COMPLAINT_PROCESS, OUTCOME_SATISFACTION, Alert, AlertSignal, Complaint, SupervisionOrder
+from ..queries.complaints import complained_department, complaint_by_code, find_approval
 from ..rate_limit import ComplaintRateLimits, check_complaint_rate
-from .alerts import RaiseAlertCommand
+from ..roles import require_supervisor
+from .alerts import RaiseAlertCommand, close_alert
 from .orders import IssueOrderCommand
 
 __all__ = ["COMPLAINANT_ROLE", "COMPLAINTS_ACTOR", "FILING_STAFF_ROLES", "ComplaintOutcome",
            "FileComplaintCommand", "GiveComplaintFeedbackCommand", "RecordComplaintOutcomeCommand",
-           "complaint_reference", "sweep_complaint_outcomes"]
+           "complaint_reference"]
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +126,6 @@ class FileComplaintCommand:
             details={"complaint_id": complaint.id, "reference": complaint_reference(complaint),
                      "channel": self.channel, "handling_instance_id": handling.id},
         )).execute(system)
-        ctx.emit("complaint.filed", complaint_id=complaint.id, department=department, channel=self.channel)
         return complaint
 
     def _authorize(self, actor: Actor) -> None:
@@ -211,8 +202,7 @@ class RecordComplaintOutcomeCommand:
 
     def execute(self, ctx: CommandContext) -> ComplaintOutcome | None:
         """Return what was recorded, or None when there was nothing (yet) to record."""
-        if ctx.actor.role not in ("system", "supervisor"):
-            raise ForbiddenError("only the supervision bureau records complaint outcomes")
+        require_supervisor(ctx.actor, "only the supervision bureau records complaint outcomes")
         session = ctx.session
         complaint = session.get(Complaint, self.complaint_id, with_for_update=True, populate_existing=True)
         if complaint is None or complaint.satisfied is not None or complaint.handling_instance_id is None:
@@ -225,7 +215,6 @@ class RecordComplaintOutcomeCommand:
             return None
         complaint.satisfied = satisfied
         complaint.department_code = department = _final_department(session, handling, complaint)
-        ctx.emit("complaint.outcome", complaint_id=complaint.id, satisfied=satisfied)
         result = ComplaintOutcome(complaint.id, satisfied)
         if satisfied:  # settled to the complainant's satisfaction: the bureau's alert has done its job
             alert = session.scalar(select(Alert).where(Alert.dedup_key == f"complaint:{complaint.id}",
@@ -263,19 +252,3 @@ def _final_department(session: Session, handling: Instance, complaint: Complaint
         return named
     return complaint.department_code
 
-
-def sweep_complaint_outcomes(executor: CommandExecutor, limit: int = 200) -> int:
-    """Record the outcome of every finished complaint not yet recorded; return how many were recorded.
-
-    Safe to run from several schedulers at once and repeatedly (see RecordComplaintOutcomeCommand).
-    """
-    with executor.session_factory() as session:
-        complaint_ids = complaints_awaiting_outcome(session, limit)
-    recorded = 0
-    for complaint_id in complaint_ids:
-        try:
-            outcome = executor.execute(RecordComplaintOutcomeCommand(complaint_id), COMPLAINTS_ACTOR)
-            recorded += outcome is not None
-        except Exception:  # one broken complaint must not stop the sweep for the others
-            log.exception("recording the outcome of complaint %s failed", complaint_id)
-    return recorded

@@ -4,7 +4,8 @@ The bureau issues one to a department with a reply deadline in working days; the
 replies (a late reply is still taken, and shows as late); the bureau accepts it, which closes the
 matter, or rejects it, which re-issues the order with a fresh deadline of the same length. The
 rejections stay readable in `decision_reason`, one dated line each, so the history needs no
-extra table.
+extra table. An order left unanswered past its deadline is escalated, exactly once
+(EscalateOverdueOrdersCommand; monitor.sweeps runs it in batches).
 """
 
 from __future__ import annotations
@@ -15,26 +16,20 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.command_context import Actor, CommandContext
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.command_context import CommandContext
+from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 from engine.models import Department, Instance
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, workday_deadline
 
-from ..alerts import close_alert, decide_by_measure
-from ..models import ORDER_KINDS, Alert, SupervisionOrder
-from .alerts import DEPARTMENT_ROLES, SUPERVISION_ROLES, _require_supervisor, _text
+from ..models import LEVEL_RANK, ORDER_KINDS, Alert, SupervisionOrder, order_overdue_signal
+from ..roles import can_see_order, require_department, require_supervisor
+from .alerts import close_alert, decide_by_measure, open_alert, required_text
 
-__all__ = ["MAX_REPLY_WORKING_DAYS", "DecideOrderReplyCommand", "IssueOrderCommand", "ReplyOrderCommand",
-           "can_see_order", "department_problem", "is_late", "linked_alert", "reply_deadline"]
+__all__ = ["MAX_REPLY_WORKING_DAYS", "DecideOrderReplyCommand", "EscalateOverdueOrdersCommand",
+           "IssueOrderCommand", "ReplyOrderCommand", "department_problem", "is_late", "linked_alert",
+           "reply_deadline"]
 
 MAX_REPLY_WORKING_DAYS = 60
-
-
-def can_see_order(actor: Actor, order: SupervisionOrder) -> bool:
-    """Supervision sees every order; a department sees the ones addressed to it."""
-    if actor.role in SUPERVISION_ROLES or actor.role == "admin":
-        return True
-    return actor.role in DEPARTMENT_ROLES and actor.department_code == order.department_code
 
 
 def is_late(order: SupervisionOrder) -> bool:
@@ -95,7 +90,7 @@ class IssueOrderCommand:
 
     def execute(self, ctx: CommandContext) -> SupervisionOrder:
         """Create the order, status issued; a linked undecided alert is decided as "order"."""
-        _require_supervisor(ctx)
+        require_supervisor(ctx.actor)
         session, problems = ctx.session, []
         if self.kind not in ORDER_KINDS:
             problems.append(Problem(f"kind must be one of {', '.join(ORDER_KINDS)}", field="kind"))
@@ -124,9 +119,8 @@ class IssueOrderCommand:
         session.add(order)
         session.flush()
         reason = f"{'督办单' if self.kind == 'order' else '监察建议书'} #{order.id}"
-        if alert is not None and decide_by_measure(alert, "order", reason, ctx.actor_name, now):
-            ctx.emit("alert.decided", alert_id=alert.id, decision="order")
-        ctx.emit("order.issued", order_id=order.id, department=order.department_code, kind=order.kind)
+        if alert is not None:
+            decide_by_measure(alert, "order", reason, ctx.actor_name, now)
         return order
 
 
@@ -140,14 +134,13 @@ class ReplyOrderCommand:
     def execute(self, ctx: CommandContext) -> SupervisionOrder:
         """Record the reply of an issued order."""
         order = _load(ctx, self.order_id)
-        if ctx.actor.role not in DEPARTMENT_ROLES or ctx.actor.department_code != order.department_code:
-            raise ForbiddenError("only the department concerned replies to an order", order_id=order.id)
-        text = _text(self.reply, "reply")
+        require_department(ctx.actor, order.department_code,
+                           "only the department concerned replies to an order", order_id=order.id)
+        text = required_text(self.reply, "reply")
         if order.status != "issued":
             raise ConflictError(f"order is {order.status}; there is nothing to reply to", order_id=order.id)
         order.status, order.reply = "replied", text
         order.replied_by, order.replied_at = ctx.actor_name, ctx.now()
-        ctx.emit("order.replied", order_id=order.id, department=order.department_code, late=is_late(order))
         return order
 
 
@@ -161,8 +154,9 @@ class DecideOrderReplyCommand:
 
     def execute(self, ctx: CommandContext) -> SupervisionOrder:
         """Accept or reject a replied order; a rejection must give its reason."""
-        _require_supervisor(ctx)
-        reason = _text(self.reason, "reason") if not self.accept or (self.reason or "").strip() else None
+        require_supervisor(ctx.actor)
+        with_reason = not self.accept or (self.reason or "").strip()
+        reason = required_text(self.reason, "reason") if with_reason else None
         order = _load(ctx, self.order_id)
         if order.status != "replied":
             raise ConflictError(f"order is {order.status}, not replied", order_id=order.id)
@@ -178,5 +172,46 @@ class DecideOrderReplyCommand:
         else:
             _now, order.due_at = reply_deadline(ctx, order.reply_working_days)
             order.status = "issued"
-        ctx.emit("order.decided", order_id=order.id, accepted=self.accept)
         return order
+
+
+@dataclass(frozen=True)
+class EscalateOverdueOrdersCommand:
+    """Escalate one batch of issued orders past their reply deadline that were not escalated yet.
+
+    An unanswered order is itself something the bureau must act on (it feeds accountability), so it
+    becomes an alert of its own, and the alert the order was about is raised to "escalated". The
+    `escalated_at` stamp, set in the same transaction as the alerts, is what makes re-runs and
+    several schedulers harmless; on PostgreSQL rows another sweeper holds are skipped, not waited for.
+    """
+
+    now: datetime
+    batch: int = 200
+
+    def execute(self, ctx: CommandContext) -> int:
+        """Return how many orders were escalated."""
+        require_supervisor(ctx.actor)
+        session = ctx.session
+        orders = session.scalars(
+            select(SupervisionOrder)
+            .where(SupervisionOrder.status == "issued", SupervisionOrder.due_at < self.now,
+                   SupervisionOrder.escalated_at.is_(None))
+            .order_by(SupervisionOrder.due_at, SupervisionOrder.id).limit(self.batch)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for order in orders:
+            order.escalated_at = self.now
+            open_alert(ctx, order_overdue_signal(order), self.now)
+            if order.alert_id is not None:
+                self._escalate_linked(ctx, order)
+        return len(orders)
+
+    def _escalate_linked(self, ctx: CommandContext, order: SupervisionOrder) -> None:
+        """Raise the alert the order was about to escalated, in place (it is usually decided already)."""
+        linked = ctx.session.get(Alert, order.alert_id, with_for_update=True)
+        if linked is None or linked.state == "closed":
+            return
+        if LEVEL_RANK.get(linked.level, 0) < LEVEL_RANK["escalated"]:
+            linked.level = "escalated"
+        linked.details = {**(linked.details or {}), "escalated_by_order": order.id}
+        linked.updated_at = self.now

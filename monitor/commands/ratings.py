@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
 from engine.command_context import CommandContext
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 from engine.queries.instances import track
-from engine.workdays import CalendarUnknownDayError
+from engine.runtime import EngineRuntime
+from engine.workdays import CalendarUnknownDayError, workday_deadline
 
-from ..alerts import AlertSignal, raise_alert
-from ..models import FollowUp, Rating
-from ..ratings import (
-    DEPARTMENT_ROLES,
-    GRADES,
-    MAX_COMMENT,
-    RatingSettings,
-    can_see_follow_up,
-    follow_up_deadlines,
-    handling_department,
-    registering_department,
-)
+from ..models import GRADES, MAX_COMMENT, AlertSignal, FollowUp, Rating, RatingSettings, handling_department
+from ..queries.ratings import registering_department
+from ..roles import can_see_follow_up, require_department
+from .alerts import open_alert
 
-__all__ = ["CompleteFollowUpCommand", "RateApprovalCommand", "RatingResult"]
+__all__ = ["CompleteFollowUpCommand", "RateApprovalCommand", "RatingResult", "follow_up_deadlines"]
 
 MAX_NOTE = 5000
 
@@ -37,6 +31,14 @@ class RatingResult:
     department_code: str | None = None
     follow_ups: tuple[FollowUp, ...] = ()
     alert_id: int | None = None
+
+
+def follow_up_deadlines(runtime: EngineRuntime, settings: RatingSettings,
+                        now: datetime) -> dict[str, datetime]:
+    """Return the due time of each follow-up a bad review given at `now` opens."""
+    days = {"callback": settings.callback_working_days, "fix": settings.fix_working_days}
+    return {kind: workday_deadline(runtime.calendar, now, n, runtime.workday_close)
+            for kind, n in days.items()}
 
 
 def _check_rating(grade: int, comment: str | None) -> str | None:
@@ -74,7 +76,6 @@ class RateApprovalCommand:
         rating = Rating(instance_id=instance.id, grade=self.grade, comment=comment, rated_at=now)
         ctx.session.add(rating)
         ctx.session.flush()  # a concurrent rating fails here on the unique instance_id; the retry sees 409
-        ctx.emit("rating.created", rating_id=rating.id, instance_id=instance.id, grade=rating.grade)
         if not self.settings.is_bad(self.grade):
             return RatingResult(rating)
         department = handling_department(tasks) or registering_department(ctx.session, instance)
@@ -88,7 +89,7 @@ class RateApprovalCommand:
             follow_ups = tuple(FollowUp(rating_id=rating.id, kind=kind, department_code=department,
                                         due_at=due) for kind, due in deadlines.items())
             ctx.session.add_all(follow_ups)
-        alert, opened = raise_alert(ctx.session, AlertSignal(
+        alert, _opened = open_alert(ctx, AlertSignal(
             source="rule", kind="bad_review", level="yellow", dedup_key=f"rating:{rating.id}",
             subject=f"instance:{instance.id}", title=self._title(),
             department_code=department, instance_id=instance.id,
@@ -96,8 +97,6 @@ class RateApprovalCommand:
                      **{f"{kind}_due": due.isoformat() for kind, due in deadlines.items()}},
         ), now)
         ctx.session.flush()
-        if opened:
-            ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
         return RatingResult(rating, department, follow_ups, alert.id)
 
     def _title(self) -> str:
@@ -122,12 +121,9 @@ class CompleteFollowUpCommand:
         follow_up = ctx.session.get(FollowUp, self.follow_up_id, with_for_update=True)
         if follow_up is None or not can_see_follow_up(ctx.actor, follow_up):
             raise NotFoundError(f"follow-up {self.follow_up_id} not found", follow_up_id=self.follow_up_id)
-        if ctx.actor.role not in DEPARTMENT_ROLES or ctx.actor.department_code != follow_up.department_code:
-            raise ForbiddenError("only the department concerned completes its follow-up",
-                                 follow_up_id=follow_up.id)
+        require_department(ctx.actor, follow_up.department_code,
+                           "only the department concerned completes its follow-up", follow_up_id=follow_up.id)
         if follow_up.done_at is not None:
             raise ConflictError("this follow-up is already done", follow_up_id=follow_up.id)
         follow_up.done_at, follow_up.done_by, follow_up.note = ctx.now(), ctx.actor_name, text
-        ctx.emit("follow_up.done", follow_up_id=follow_up.id, rating_id=follow_up.rating_id,
-                 kind=follow_up.kind)
         return follow_up

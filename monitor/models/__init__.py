@@ -1,30 +1,85 @@
-"""E-supervision tables, on the engine's declarative base (one schema, one migration history)."""
+"""E-supervision tables, on the engine's declarative base (one schema, one migration history).
 
-from .accountability import LADDER, AccountabilityRecord
-from .alerts import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert, BoardSnapshot, FedEvent, MonitorCursor
-from .cameras import CAMERA_STATUSES, VIDEO_EVENT_STATES, Camera, VideoEvent
-from .complaints import Complaint, FollowUp, Rating
-from .orders import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
+Each feature's module also holds its pure constants and rules (no session): alert signals, the
+accountability ladder and escalation policy, the rating settings, the alerts of an overdue order and
+of a video event.
+"""
+
+from .accountability import LADDER, LINK_KINDS, AccountabilityRecord, EscalationPolicy, Proposal, measure_for
+from .alerts import (
+    ALERT_LEVELS,
+    ALERT_SOURCES,
+    ALERT_STATES,
+    LEVEL_RANK,
+    Alert,
+    AlertSignal,
+    BoardSnapshot,
+    FedEvent,
+    MonitorCursor,
+)
+from .cameras import (
+    CAMERA_STATUSES,
+    EVENT_LEVELS,
+    EVENT_TITLES,
+    VIDEO_EVENT_STATES,
+    Camera,
+    VideoEvent,
+    event_details,
+    event_signal,
+    iso_or_none,
+)
+from .complaints import COMPLAINT_CHANNELS, COMPLAINT_PROCESS, OUTCOME_SATISFACTION, Complaint
+from .orders import ORDER_KINDS, ORDER_STATES, OVERDUE_TITLES, Card, SupervisionOrder, order_overdue_signal
+from .ratings import (
+    FOLLOW_UP_KINDS,
+    GRADES,
+    MAX_COMMENT,
+    FollowUp,
+    Rating,
+    RatingSettings,
+    handling_department,
+)
 
 __all__ = [
     "ALERT_LEVELS",
     "ALERT_SOURCES",
-    "FedEvent",
     "ALERT_STATES",
+    "CAMERA_STATUSES",
+    "COMPLAINT_CHANNELS",
+    "COMPLAINT_PROCESS",
+    "EVENT_LEVELS",
+    "EVENT_TITLES",
+    "FOLLOW_UP_KINDS",
+    "GRADES",
     "LADDER",
+    "LEVEL_RANK",
+    "LINK_KINDS",
+    "MAX_COMMENT",
     "ORDER_KINDS",
     "ORDER_STATES",
-    "CAMERA_STATUSES",
+    "OUTCOME_SATISFACTION",
+    "OVERDUE_TITLES",
     "VIDEO_EVENT_STATES",
     "AccountabilityRecord",
     "Alert",
+    "AlertSignal",
     "BoardSnapshot",
     "Camera",
     "Card",
     "Complaint",
+    "EscalationPolicy",
+    "FedEvent",
     "FollowUp",
     "MonitorCursor",
+    "Proposal",
     "Rating",
+    "RatingSettings",
     "SupervisionOrder",
     "VideoEvent",
+    "event_details",
+    "event_signal",
+    "handling_department",
+    "iso_or_none",
+    "measure_for",
+    "order_overdue_signal",
 ]

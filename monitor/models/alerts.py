@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -10,12 +11,31 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, UTCDateTime
 
-__all__ = ["ALERT_LEVELS", "ALERT_SOURCES", "ALERT_STATES", "Alert", "BoardSnapshot", "FedEvent",
-           "MonitorCursor"]
+__all__ = ["ALERT_LEVELS", "ALERT_SOURCES", "ALERT_STATES", "LEVEL_RANK", "Alert", "AlertSignal",
+           "BoardSnapshot", "FedEvent", "MonitorCursor"]
 
 ALERT_SOURCES = ("deadline", "rule", "video", "complaint", "calendar", "order", "incident")
 ALERT_LEVELS = ("info", "yellow", "red", "escalated")
 ALERT_STATES = ("open", "acknowledged", "explained", "decided", "closed")
+LEVEL_RANK = {"info": 0, "yellow": 1, "red": 2, "escalated": 3}
+"""A live alert's level only rises: yellow → red → escalated."""
+
+
+@dataclass(frozen=True)
+class AlertSignal:
+    """What a source reports; `dedup_key` names the condition so repeats update one alert."""
+
+    source: str
+    kind: str
+    level: str
+    dedup_key: str
+    subject: str
+    title: str
+    department_code: str | None = None
+    instance_id: int | None = None
+    task_id: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] | None = None
 
 
 class Alert(Base):

@@ -10,10 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, UTCDateTime
 
-__all__ = ["CAMERA_STATUSES", "VIDEO_EVENT_STATES", "Camera", "VideoEvent"]
+from .alerts import AlertSignal
+
+__all__ = ["CAMERA_STATUSES", "EVENT_LEVELS", "EVENT_TITLES", "VIDEO_EVENT_STATES", "Camera", "VideoEvent",
+           "event_details", "event_signal", "iso_or_none"]
 
 CAMERA_STATUSES = ("unknown", "online", "offline")
 VIDEO_EVENT_STATES = ("open", "ended", "interrupted")
+EVENT_TITLES = {"off_post": "离岗", "asleep": "睡岗", "crowding": "大厅拥挤", "camera_offline": "摄像头离线"}
+EVENT_LEVELS = {"off_post": "red", "asleep": "red", "crowding": "yellow", "camera_offline": "yellow"}
 
 
 class Camera(Base):
@@ -61,3 +66,36 @@ class VideoEvent(Base):
     snapshot: Mapped[str | None] = mapped_column(String(255))  # relative to the video folder
     snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
+
+
+def iso_or_none(at: datetime | None) -> str | None:
+    """An instant as ISO 8601 text, None as None (for alert details)."""
+    return at.isoformat() if at is not None else None
+
+
+def event_details(camera: Camera, event: VideoEvent) -> dict[str, Any]:
+    """Describe an event for its alert: camera, zone, when the condition began, start, end, duration."""
+    details: dict[str, Any] = {
+        "camera_id": camera.id, "camera": camera.name, "zone": event.zone, "video_event_id": event.id,
+        "condition_since": iso_or_none(event.condition_since), "started_at": iso_or_none(event.started_at),
+        "ended_at": iso_or_none(event.ended_at), "state": event.state,
+    }
+    if event.ended_at is not None:
+        details["duration_s"] = round((event.ended_at - event.condition_since).total_seconds(), 1)
+    if event.peak is not None:
+        details["count"], details["peak"] = event.value, event.peak
+    return details
+
+
+def event_signal(camera: Camera, event: VideoEvent) -> AlertSignal:
+    """Build the alert signal of a video event; the event's id keeps each event its own alert."""
+    title = f"{EVENT_TITLES.get(event.kind, event.kind)} — {camera.name} / {event.zone}"
+    evidence = None
+    if event.snapshot:
+        evidence = {"snapshot": event.snapshot, "sha256": event.snapshot_sha256, "camera_id": camera.id,
+                    "zone": event.zone, "taken_at": iso_or_none(event.started_at),
+                    "url": f"/api/cameras/{camera.id}/events/{event.id}/snapshot"}
+    return AlertSignal(source="video", kind=event.kind, level=EVENT_LEVELS.get(event.kind, "yellow"),
+                       dedup_key=f"video:event:{event.id}", subject=f"camera:{camera.id}", title=title[:255],
+                       department_code=camera.department_code, details=event_details(camera, event),
+                       evidence=evidence)

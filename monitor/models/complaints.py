@@ -1,4 +1,4 @@
-"""Complaints (投诉) and applicant ratings (好差评), each tied to the approval it is about."""
+"""Complaints (投诉), each tied to the approval it is about, and the process that handles them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, UTCDateTime
 
-__all__ = ["Complaint", "FollowUp", "Rating"]
+__all__ = ["COMPLAINT_CHANNELS", "COMPLAINT_PROCESS", "OUTCOME_SATISFACTION", "Complaint"]
+
+COMPLAINT_PROCESS = "complaint_handling"
+"""The process every complaint's handling runs as (bpmn/complaint_handling.bpmn)."""
+COMPLAINT_CHANNELS = ("public", "window", "bureau")
+OUTCOME_SATISFACTION = {"end_satisfied": True, "end_dissatisfied": False}
+"""End events of complaint_handling.bpmn that carry the complainant's satisfaction."""
 
 
 class Complaint(Base):
@@ -31,31 +37,3 @@ class Complaint(Base):
     filed_by: Mapped[str | None] = mapped_column(String(64))
     source_ip: Mapped[str | None] = mapped_column(String(64))
     satisfied: Mapped[bool | None]
-
-
-class Rating(Base):
-    """An applicant's grade (1-5) of a completed approval; the bottom two are a bad review."""
-
-    __tablename__ = "rating"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), unique=True)
-    grade: Mapped[int]
-    comment: Mapped[str | None] = mapped_column(Text)
-    rated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class FollowUp(Base):
-    """Work a bad review creates for a department: a call-back (1 working day) and a fix (15)."""
-
-    __tablename__ = "follow_up"
-    __table_args__ = (Index("ix_follow_up_department", "department_code", "done_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    rating_id: Mapped[int] = mapped_column(ForeignKey("rating.id"))
-    kind: Mapped[str] = mapped_column(String(16))  # callback | fix
-    department_code: Mapped[str] = mapped_column(String(32))
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    done_by: Mapped[str | None] = mapped_column(String(64))
-    note: Mapped[str | None] = mapped_column(Text)

@@ -9,10 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, UTCDateTime
 
-__all__ = ["ORDER_KINDS", "ORDER_STATES", "Card", "SupervisionOrder"]
+from .alerts import AlertSignal
+
+__all__ = ["ORDER_KINDS", "ORDER_STATES", "OVERDUE_TITLES", "Card", "SupervisionOrder",
+           "order_overdue_signal"]
 
 ORDER_KINDS = ("order", "recommendation")
 ORDER_STATES = ("issued", "replied", "accepted")  # a rejected reply re-opens: back to issued
+OVERDUE_TITLES = {"order": "督办单逾期未回复", "recommendation": "监察建议书逾期未回复"}
 
 
 class SupervisionOrder(Base):
@@ -62,3 +66,14 @@ class Card(Base):
     lifted_by: Mapped[str | None] = mapped_column(String(64))
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lift_reason: Mapped[str | None] = mapped_column(Text)
+
+
+def order_overdue_signal(order: SupervisionOrder) -> AlertSignal:
+    """Describe an unanswered order as an alert condition of its own (one per order)."""
+    return AlertSignal(
+        source="order", kind="order_overdue", level="escalated", dedup_key=f"order:{order.id}",
+        subject=f"order:{order.id}", title=OVERDUE_TITLES.get(order.kind, OVERDUE_TITLES["order"]),
+        department_code=order.department_code, instance_id=order.instance_id,
+        details={"order_id": order.id, "order_kind": order.kind, "alert_id": order.alert_id,
+                 "instance_id": order.instance_id, "due_at": order.due_at.isoformat()},
+    )

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
-from engine.commands import Actor, CommandExecutor
-from engine.models import Department
-
-from ..models import Camera
-from .capture import read_image
 from .config import RuleSettings
 from .evidence import VideoStore
-from .registry import CreateCameraCommand, SetCameraReferenceCommand
-from .sources import SourcePolicy
 from .synthetic import Appearance, SceneScript, write_scene
 
-__all__ = ["DEMO_CAMERA_NAME", "DEMO_DEPARTMENT", "DEMO_RULES", "DEMO_SCRIPT", "demo_clip",
-           "ensure_demo_camera"]
+__all__ = ["DEMO_CAMERA_NAME", "DEMO_DEPARTMENT", "DEMO_RULES", "DEMO_SCRIPT", "demo_camera_files",
+           "demo_clip"]
 
 DEMO_CAMERA_NAME = "演示摄像头 · 综合窗口"
 DEMO_DEPARTMENT = "zwfw"
@@ -37,36 +28,20 @@ DEMO_SCRIPT = SceneScript(
 )
 
 
-def ensure_demo_camera(executor: CommandExecutor, session_factory: sessionmaker[Session], store: VideoStore,
-                       actor: Actor, policy: SourcePolicy | None = None) -> int | None:
-    """Write the demo clip if missing, register the camera if absent, give it a reference; return its id.
+def demo_camera_files(store: VideoStore) -> tuple[dict[str, Any], Path]:
+    """Write the demo clip if missing; return the demo camera's configuration and its reference picture.
 
     The demo camera's schedule is `always`: a visitor at any hour sees the alerts (a real window uses
-    working hours and the calendar). Without the demo departments (`ow setup --no-demo`) there is no
-    demo camera: None. The clip lives in the video folder, which every source policy allows.
+    working hours and the calendar). The clip lives in the video folder, which every source policy
+    allows. Registering the camera is monitor.demo_camera.ensure_demo_camera.
     """
-    with session_factory() as session:
-        if session.scalar(select(Department.id).where(Department.code == DEMO_DEPARTMENT)) is None:
-            return None
     folder = store.root / "demo"
     clip = folder / "demo-window.avi"
     if not clip.exists() or not (folder / "demo-window-camera.json").exists():
         write_scene(DEMO_SCRIPT, folder, DEMO_RULES, name="demo-window", department=DEMO_DEPARTMENT)
-    with session_factory() as session:
-        camera = session.scalar(select(Camera).where(Camera.name == DEMO_CAMERA_NAME))
-        camera_id = camera.id if camera else None
-        has_reference = bool(camera and camera.reference_sha256)
-    if camera_id is None:
-        config = json.loads((folder / "demo-window-camera.json").read_text())
-        config.update(name=DEMO_CAMERA_NAME, source=str(clip), sample_rate=1.0)
-        camera_id = executor.execute(CreateCameraCommand(config, policy or SourcePolicy(roots=(store.root,))),
-                                     actor).id
-    if not has_reference:
-        reference = read_image(folder / "demo-window-reference.png")
-        if reference is not None:
-            sha = store.save_reference(camera_id, reference)
-            executor.execute(SetCameraReferenceCommand(camera_id, sha), actor)
-    return camera_id
+    config = json.loads((folder / "demo-window-camera.json").read_text())
+    config.update(name=DEMO_CAMERA_NAME, source=str(clip), sample_rate=1.0)
+    return config, folder / "demo-window-reference.png"
 
 
 def demo_clip(store: VideoStore) -> Path:

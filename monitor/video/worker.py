@@ -9,29 +9,42 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.command_context import Command
 from engine.commands import Actor, CommandExecutor
 from engine.transient_errors import RetryPacer, is_transient_database_error
 from engine.workdays import Clock, WorkingCalendar
 
-from ..models import Alert, Camera, VideoEvent
+from ..queries.cameras import active_cameras, evidence_to_keep
 from .capture import FileSource, Frame, FrameSource, RefusedSource, open_source
 from .config import CameraConfig, load_camera_config
-from .events import ApplyEventChangeCommand, CloseInterruptedEventsCommand, ReportCameraHealthCommand
 from .evidence import Snapshot, VideoStore
 from .pipeline import CameraPipeline
 from .rules import EventChange, Lifecycle, worth_persisting
 from .schedule import WorkingHours
 from .sources import SourcePolicy
 
-__all__ = ["VIDEO_ACTOR", "VideoWorker"]
+__all__ = ["VIDEO_ACTOR", "VideoWorker", "WorkerWrites"]
 
 log = logging.getLogger(__name__)
 VIDEO_ACTOR = Actor.system("video")
 HEALTH_EVERY = timedelta(seconds=30)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WorkerWrites:
+    """The commands the worker runs, handed in by whoever builds it.
+
+    api/video_cli.py passes monitor.commands.video_events.WORKER_WRITES. Those commands use this
+    package's rules and evidence types, so monitor.video does not import the commands package back:
+    monitor's packages stay free of import circles (tests/test_architecture.py).
+    """
+
+    close_interrupted: Callable[[], Command[list[int]]]
+    apply_change: Callable[[int, EventChange, Snapshot | None], Command[object]]
+    report_health: Callable[[int, bool, datetime | None], Command[object]]
 
 
 @dataclass
@@ -68,10 +81,12 @@ class VideoWorker:
     """
 
     def __init__(self, executor: CommandExecutor, session_factory: sessionmaker[Session], clock: Clock,
-                 calendar: WorkingCalendar | None, store: VideoStore, *, live_files: bool = True,
-                 latest_every_s: float = 2.0, retention_days: int = 90, reload_every_s: float = 10.0,
-                 actor: Actor = VIDEO_ACTOR, policy: SourcePolicy | None = None) -> None:
+                 calendar: WorkingCalendar | None, store: VideoStore, *, writes: WorkerWrites,
+                 live_files: bool = True, latest_every_s: float = 2.0, retention_days: int = 90,
+                 reload_every_s: float = 10.0, actor: Actor = VIDEO_ACTOR,
+                 policy: SourcePolicy | None = None) -> None:
         self.executor = executor
+        self.writes = writes
         self.session_factory = session_factory
         self.clock = clock
         self.calendar = calendar
@@ -91,7 +106,7 @@ class VideoWorker:
 
     def start(self) -> list[int]:
         """Close events a crashed worker left open, then load the cameras; return the closed event ids."""
-        closed = self.executor.execute(CloseInterruptedEventsCommand(), self.actor)
+        closed = self.executor.execute(self.writes.close_interrupted(), self.actor)
         if closed:
             log.info("closed %d video event(s) left open by an earlier worker", len(closed))
         self.reload()
@@ -136,8 +151,7 @@ class VideoWorker:
         now = self.clock.now()
         self._next_reload = now + self.reload_every
         with self.session_factory() as session:
-            cameras = {c.id: (c.version, c.reference_sha256, dict(c.config))
-                       for c in session.scalars(select(Camera).where(Camera.active.is_(True)))}
+            cameras = {c.id: (c.version, c.reference_sha256, dict(c.config)) for c in active_cameras(session)}
         for camera_id in list(self.runners):
             runner = self.runners[camera_id]
             known = cameras.get(camera_id)
@@ -224,7 +238,7 @@ class VideoWorker:
             snapshot = self.store.write_snapshot(runner.camera_id, change.kind, change.zone, change.at,
                                                  marked)
         try:
-            self.executor.execute(ApplyEventChangeCommand(runner.camera_id, change, snapshot), self.actor)
+            self.executor.execute(self.writes.apply_change(runner.camera_id, change, snapshot), self.actor)
         except Exception:  # the database being away must not stop the cameras; the next change retries
             log.exception("camera %s: storing a %s %s failed", runner.camera_id, change.kind,
                           change.lifecycle.value)
@@ -240,7 +254,7 @@ class VideoWorker:
 
     def _report_health(self, runner: _Runner, online: bool) -> None:
         try:
-            self.executor.execute(ReportCameraHealthCommand(runner.camera_id, online, runner.last_frame_at),
+            self.executor.execute(self.writes.report_health(runner.camera_id, online, runner.last_frame_at),
                                   self.actor)
         except Exception:
             log.exception("camera %s: reporting health failed", runner.camera_id)
@@ -254,7 +268,5 @@ class VideoWorker:
         """Delete snapshots past the retention period, except evidence of alerts not yet closed."""
         self._next_prune = now + timedelta(hours=1)
         with self.session_factory() as session:
-            keep = set(session.scalars(
-                select(VideoEvent.snapshot).join(Alert, Alert.id == VideoEvent.alert_id)
-                .where(Alert.state != "closed", VideoEvent.snapshot.is_not(None))))
-        return self.store.prune(now, self.retention_days, {k for k in keep if k})
+            keep = evidence_to_keep(session)
+        return self.store.prune(now, self.retention_days, keep)

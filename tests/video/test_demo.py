@@ -11,6 +11,7 @@ from flask import Flask
 
 import monitor.video.demo as demo
 from api.video_cli import video_worker
+from monitor.demo_camera import ensure_demo_camera
 from monitor.video.offline import analyze_clip, load_reference
 from monitor.video.synthetic import write_scene
 from monitor.video.worker import VIDEO_ACTOR
@@ -33,8 +34,8 @@ def test_the_demo_camera_is_registered_once_on_the_zwfw_window(app: Flask, api: 
     monkeypatch.setattr(demo, "DEMO_SCRIPT", replace(demo.DEMO_SCRIPT, duration_s=5))  # registration only
     with app.app_context():
         worker = video_worker(app)
-    first = demo.ensure_demo_camera(worker.executor, worker.session_factory, worker.store, VIDEO_ACTOR)
-    again = demo.ensure_demo_camera(worker.executor, worker.session_factory, worker.store, VIDEO_ACTOR)
+    first = ensure_demo_camera(worker.executor, worker.session_factory, worker.store, VIDEO_ACTOR)
+    again = ensure_demo_camera(worker.executor, worker.session_factory, worker.store, VIDEO_ACTOR)
     assert first is not None and first == again
     camera = api.get(f"/api/cameras/{first}", "jiancha").get_json()
     assert camera["config"]["department"] == "zwfw" and camera["config"]["schedule"]["always"] is True

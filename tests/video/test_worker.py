@@ -17,8 +17,8 @@ from sqlalchemy import select
 from api.extensions import db
 from api.video_cli import video_worker
 from engine.workdays import SHANGHAI, FixedClock
+from monitor.commands.video_events import ApplyEventChangeCommand
 from monitor.models import VideoEvent
-from monitor.video.events import ApplyEventChangeCommand
 from monitor.video.rules import EventChange, Lifecycle
 from monitor.video.worker import VIDEO_ACTOR
 from tests.conftest import START, Api

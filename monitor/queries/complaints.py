@@ -9,15 +9,10 @@ from engine.exceptions import NotFoundError
 from engine.models import Instance, TaskRecord, User
 from engine.query_codes import normalize_query_code
 
-from .models import Complaint
+from ..models import COMPLAINT_PROCESS, Complaint
 
-__all__ = ["COMPLAINT_CHANNELS", "COMPLAINT_PROCESS", "OUTCOME_SATISFACTION", "complained_department",
-           "complaint_by_code", "complaints_awaiting_outcome", "find_approval", "list_complaints"]
-
-COMPLAINT_PROCESS = "complaint_handling"
-COMPLAINT_CHANNELS = ("public", "window", "bureau")
-# End events of complaint_handling.bpmn that carry the complainant's satisfaction.
-OUTCOME_SATISFACTION = {"end_satisfied": True, "end_dissatisfied": False}
+__all__ = ["complained_department", "complaint_by_code", "complaints_awaiting_outcome", "find_approval",
+           "list_complaints"]
 
 
 def find_approval(session: Session, raw_code: str) -> Instance | None:

@@ -1,13 +1,15 @@
-"""Turn what the engine recorded into alerts, reading engine tables as outboxes with a cursor.
+"""Turn what the engine recorded into alerts, by polling engine tables as outboxes with a cursor.
 
-Reading `warning_event` and `audit_event` as outboxes (monitor.outbox: in commit order, each row
-marked handled in the same transaction as the alerts it produces) makes each engine fact produce its
-alert exactly once, even across crashes, with several schedulers (the cursor row is locked while a
-batch is handled) and with transactions that commit out of id order.
+Nothing is pushed to supervision: the scheduler runs FeedSupervisionCommand every sweep, and it
+reads the `warning_event` and `audit_event` rows committed since the last run (monitor.outbox: in
+commit order, each row marked handled in the same transaction as the alerts it produces). So each
+engine fact produces its alert exactly once, even across crashes, with several schedulers (the
+cursor row is locked while a batch is handled) and with transactions that commit out of id order.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,46 +18,23 @@ from engine.command_context import CommandContext
 from engine.models import AuditEvent, TaskRecord, WarningEvent
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 
-from .alerts import AlertSignal, close_alert, raise_alert
-from .models import Alert
-from .outbox import Outbox
-from .rules import RuleSettings, rule_signals
+from ..models import Alert, AlertSignal
+from ..outbox import Outbox
+from ..rules import RuleSettings, rule_signals, warning_signal
+from .alerts import close_alert, open_alert
 
-__all__ = ["FeedSupervisionCommand", "warning_signal"]
+__all__ = ["FED_ACTIONS", "FeedSupervisionCommand"]
 
 FED_ACTIONS = ("task.completed", "instance.incident", "instance.retried")
 """Audit actions supervision reads: completions (rules) and incidents (an alert until retried)."""
 
-WARNING_TITLES = {"yellow": "办理时限预警（黄灯）", "red": "办理超时（红灯）", "escalated": "超时升级"}
 
-
-def warning_signal(event: WarningEvent, task_name: str | None = None) -> AlertSignal | None:
-    """A task or shortfall going yellow/red/escalated is one condition, raised as it worsens.
-
-    The task's name travels in the details, so whoever reads the alert sees which work is late.
-    """
-    if event.level_to == "green":
-        return None
-    subject = f"task:{event.task_id}" if event.task_id else f"instance:{event.instance_id}"
-    kind = f"{event.subject}_{event.level_to}"
-    title = WARNING_TITLES.get(event.level_to, event.level_to)
-    if event.subject == "shortfall":
-        title = "容缺材料补齐期限已过"
-    return AlertSignal(
-        source="deadline", kind=kind, level=event.level_to, dedup_key=f"deadline:{subject}",
-        subject=subject, title=title, department_code=event.department_code,
-        instance_id=event.instance_id, task_id=event.task_id,
-        details={"due_at": event.due_at.isoformat() if event.due_at else None, "level_from": event.level_from,
-                 "warning_event_id": event.id, "task_name": task_name},
-    )
-
-
+@dataclass(frozen=True)
 class FeedSupervisionCommand:
     """Read new warning and audit events since the cursors and raise the alerts they imply."""
 
-    def __init__(self, rules: RuleSettings | None = None, batch: int = 500) -> None:
-        self.rules = rules or RuleSettings()
-        self.batch = batch
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    batch: int = 500
 
     def execute(self, ctx: CommandContext) -> int:
         """Return how many alerts were opened."""
@@ -68,10 +47,7 @@ class FeedSupervisionCommand:
         for event in events:
             signal = warning_signal(event, names.get(event.task_id))
             if signal is not None:
-                alert, new = raise_alert(session, signal, now)
-                opened += new
-                if new:
-                    ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+                opened += open_alert(ctx, signal, now)[1]
         warnings.handled(events)
         warnings.advance(now, events, self.batch)
         audit = Outbox(session, "audit_event", AuditEvent, AuditEvent.action.in_(FED_ACTIONS))
@@ -83,10 +59,7 @@ class FeedSupervisionCommand:
             task = session.get(TaskRecord, event.task_id) if event.task_id else None
             if task is not None:
                 for signal in rule_signals(self.rules, task, event):
-                    alert, new = raise_alert(session, signal, now)
-                    opened += new
-                    if new:
-                        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+                    opened += open_alert(ctx, signal, now)[1]
         audit.handled(audits)
         audit.advance(now, audits, self.batch)
         opened += self._claimed_untouched(ctx)
@@ -110,7 +83,7 @@ class FeedSupervisionCommand:
                 continue
             if idle < self.rules.claimed_untouched_days:
                 continue
-            _alert, new = raise_alert(session, AlertSignal(
+            _alert, new = open_alert(ctx, AlertSignal(
                 source="rule", kind="claimed_untouched", level="yellow",
                 dedup_key=f"rule:claimed_untouched:{row.id}", subject=f"task:{row.id}",
                 title=f"已签收但{idle}个工作日未办理", department_code=row.department_code,
@@ -133,12 +106,10 @@ def _incident_alert(ctx: CommandContext, audit: AuditEvent) -> int:
         return 0
     details = audit.details or {}
     step = details.get("task_name") or details.get("task") or "流程"
-    alert, new = raise_alert(session, AlertSignal(
+    _alert, new = open_alert(ctx, AlertSignal(
         source="incident", kind="instance_incident", level="red", dedup_key=key,
         subject=f"instance:{audit.instance_id}", title=f"办件故障：{step}处出错，待管理员处理",
         department_code=None, instance_id=audit.instance_id, task_id=audit.task_id,
         details={"reason": details.get("message"), "task": details.get("task"), "at": details.get("at")},
     ), now)
-    if new:
-        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
     return int(new)

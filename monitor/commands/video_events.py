@@ -1,70 +1,45 @@
-"""Events stage: persist the rules' event changes and turn them into supervision alerts.
+"""Video event commands: persist the rules' event changes and turn them into supervision alerts.
 
 A start opens the event and raises its alert (with the snapshot's path and sha256 as evidence); an
 update refreshes both; an end records when the condition stopped — the alert stays for the department
 to explain and the bureau to decide. Camera health (offline / back online) is an alert of its own.
+The video worker (monitor.video.worker) runs these as the `video` system account.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
 from engine.command_context import CommandContext
-from engine.exceptions import ForbiddenError
 
-from ..alerts import AlertSignal, close_alert, raise_alert
-from ..models import Alert, Camera, VideoEvent
-from .evidence import Snapshot
-from .registry import load_camera
-from .rules import EventChange, Lifecycle
+from ..models import (
+    EVENT_TITLES,
+    Alert,
+    AlertSignal,
+    Camera,
+    VideoEvent,
+    event_details,
+    event_signal,
+    iso_or_none,
+)
+from ..roles import require_role
+from ..video.evidence import Snapshot
+from ..video.rules import EventChange, Lifecycle
+from ..video.worker import WorkerWrites
+from .alerts import close_alert, open_alert
+from .cameras import load_camera
 
-__all__ = ["EVENT_TITLES", "ApplyEventChangeCommand", "CloseInterruptedEventsCommand",
-           "ReportCameraHealthCommand", "event_signal"]
+__all__ = ["WORKER_ROLES", "WORKER_WRITES", "ApplyEventChangeCommand", "CloseInterruptedEventsCommand",
+           "ReportCameraHealthCommand"]
 
 WORKER_ROLES = frozenset({"system", "supervisor"})
-EVENT_TITLES = {"off_post": "离岗", "asleep": "睡岗", "crowding": "大厅拥挤", "camera_offline": "摄像头离线"}
-EVENT_LEVELS = {"off_post": "red", "asleep": "red", "crowding": "yellow", "camera_offline": "yellow"}
 
 
 def _require_worker(ctx: CommandContext) -> None:
-    if ctx.actor.role not in WORKER_ROLES:
-        raise ForbiddenError("only the video worker records video events")
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at is not None else None
-
-
-def event_details(camera: Camera, event: VideoEvent) -> dict[str, Any]:
-    """Describe an event for its alert: camera, zone, when the condition began, start, end, duration."""
-    details: dict[str, Any] = {
-        "camera_id": camera.id, "camera": camera.name, "zone": event.zone, "video_event_id": event.id,
-        "condition_since": _iso(event.condition_since), "started_at": _iso(event.started_at),
-        "ended_at": _iso(event.ended_at), "state": event.state,
-    }
-    if event.ended_at is not None:
-        details["duration_s"] = round((event.ended_at - event.condition_since).total_seconds(), 1)
-    if event.peak is not None:
-        details["count"], details["peak"] = event.value, event.peak
-    return details
-
-
-def event_signal(camera: Camera, event: VideoEvent) -> AlertSignal:
-    """Build the alert signal of a video event; the event's id keeps each event its own alert."""
-    title = f"{EVENT_TITLES.get(event.kind, event.kind)} — {camera.name} / {event.zone}"
-    evidence = None
-    if event.snapshot:
-        evidence = {"snapshot": event.snapshot, "sha256": event.snapshot_sha256, "camera_id": camera.id,
-                    "zone": event.zone, "taken_at": _iso(event.started_at),
-                    "url": f"/api/cameras/{camera.id}/events/{event.id}/snapshot"}
-    return AlertSignal(source="video", kind=event.kind, level=EVENT_LEVELS.get(event.kind, "yellow"),
-                       dedup_key=f"video:event:{event.id}", subject=f"camera:{camera.id}", title=title[:255],
-                       department_code=camera.department_code, details=event_details(camera, event),
-                       evidence=evidence)
+    require_role(ctx.actor, WORKER_ROLES, "only the video worker records video events")
 
 
 def _refresh_alert(ctx: CommandContext, camera: Camera, event: VideoEvent, at: datetime) -> None:
@@ -101,11 +76,8 @@ class ApplyEventChangeCommand:
                     event.snapshot, event.snapshot_sha256 = self.snapshot.path, self.snapshot.sha256
                 ctx.session.add(event)
                 ctx.session.flush()
-                alert, opened = raise_alert(ctx.session, event_signal(camera, event), c.started_at)
+                alert, _opened = open_alert(ctx, event_signal(camera, event), c.started_at)
                 event.alert_id = alert.id
-                if opened:
-                    ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
-                ctx.emit("video.event", event_id=event.id, lifecycle="start", kind=c.kind)
             return event  # an open event already (a restarted worker): it continues
         if event is None:
             return None  # nothing open to update or end (closed at start-up, or never persisted)
@@ -116,7 +88,6 @@ class ApplyEventChangeCommand:
         if c.lifecycle is Lifecycle.END:
             event.state, event.ended_at = "ended", c.ended_at or c.at
         _refresh_alert(ctx, camera, event, c.at)
-        ctx.emit("video.event", event_id=event.id, lifecycle=c.lifecycle.value, kind=c.kind)
         return event
 
 
@@ -160,14 +131,19 @@ class ReportCameraHealthCommand:
                                  title=f"{EVENT_TITLES['camera_offline']} — {camera.name}"[:255],
                                  department_code=camera.department_code,
                                  details={"camera_id": camera.id, "camera": camera.name,
-                                          "last_frame_at": _iso(camera.last_frame_at)})
-            alert, opened = raise_alert(ctx.session, signal, now)
-            if opened:
-                ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
+                                          "last_frame_at": iso_or_none(camera.last_frame_at)})
+            open_alert(ctx, signal, now)
             return camera
         alert = ctx.session.scalar(select(Alert).where(Alert.dedup_key == key, Alert.state != "closed"))
         # A technical fault that mended itself needs no decision; one already explained or decided stays.
         if alert is not None and alert.state in ("open", "acknowledged"):
-            alert.details = {**(alert.details or {}), "back_online_at": _iso(self.last_frame_at or now)}
+            back = iso_or_none(self.last_frame_at or now)
+            alert.details = {**(alert.details or {}), "back_online_at": back}
             close_alert(alert, now)
         return camera
+
+
+WORKER_WRITES = WorkerWrites(close_interrupted=CloseInterruptedEventsCommand,
+                             apply_change=ApplyEventChangeCommand,
+                             report_health=ReportCameraHealthCommand)
+"""What the video worker runs; api/video_cli.py hands it to every VideoWorker it builds."""

@@ -1,4 +1,8 @@
-"""Camera registry commands: add, change, retire a camera and record its empty-scene reference."""
+"""Camera registry commands: add, change, retire a camera and record its empty-scene reference.
+
+An administrator manages cameras; the configuration and its source are checked against the source
+policy (monitor.video.config, monitor.video.sources) before any database work.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from engine.command_context import CommandContext
-from engine.exceptions import ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.exceptions import InvalidError, NotFoundError, Problem
 from engine.models import Department
 
 from ..models import Camera
-from .config import CameraConfig, dump_camera_config, load_camera_config
-from .sources import SourcePolicy, SourceRefused
+from ..roles import require_role
+from ..video.config import CameraConfig, dump_camera_config, load_camera_config
+from ..video.sources import SourcePolicy, SourceRefused
 
 __all__ = ["REGISTRY_ROLES", "CreateCameraCommand", "RetireCameraCommand", "SetCameraReferenceCommand",
            "UpdateCameraCommand", "load_camera"]
@@ -24,8 +29,7 @@ REGISTRY_ROLES = frozenset({"admin", "system"})
 
 
 def _require_admin(ctx: CommandContext) -> None:
-    if ctx.actor.role not in REGISTRY_ROLES:
-        raise ForbiddenError("only an administrator manages cameras")
+    require_role(ctx.actor, REGISTRY_ROLES, "only an administrator manages cameras")
 
 
 def load_camera(ctx: CommandContext, camera_id: int, *, lock: bool = True) -> Camera:
@@ -95,7 +99,6 @@ class CreateCameraCommand:
                         version=1, status="unknown", created_at=now, updated_at=now)
         ctx.session.add(camera)
         ctx.session.flush()
-        ctx.emit("camera.changed", camera_id=camera.id)
         return camera
 
 
@@ -116,7 +119,6 @@ class UpdateCameraCommand:
         camera.name, camera.department_code, camera.config = stored["name"], stored["department"], stored
         camera.version += 1
         camera.updated_at = ctx.now()
-        ctx.emit("camera.changed", camera_id=camera.id)
         return camera
 
 
@@ -133,7 +135,6 @@ class RetireCameraCommand:
         camera.active = False
         camera.version += 1
         camera.updated_at = ctx.now()
-        ctx.emit("camera.changed", camera_id=camera.id)
         return camera
 
 
@@ -152,5 +153,4 @@ class SetCameraReferenceCommand:
         camera.reference_sha256 = self.sha256
         camera.reference_at = self.captured_at or ctx.now()
         camera.updated_at = ctx.now()
-        ctx.emit("camera.changed", camera_id=camera.id)
         return camera

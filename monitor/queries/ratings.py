@@ -1,0 +1,46 @@
+"""Read paths for ratings: who registered an approval, and the follow-ups a caller may list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.command_context import Actor
+from engine.exceptions import ForbiddenError
+from engine.models import Department, Instance, User
+
+from ..models import FollowUp, Rating
+from ..roles import DEPARTMENT_ROLES, FOLLOW_UP_VIEW_ALL
+
+__all__ = ["list_follow_ups", "registering_department"]
+
+
+def registering_department(session: Session, instance: Instance) -> str | None:
+    """Return the department of the staff member who registered the approval (the window), if any."""
+    if not instance.created_by:
+        return None
+    return session.scalar(select(Department.code).join(User, User.department_id == Department.id)
+                          .where(User.username == instance.created_by))
+
+
+def list_follow_ups(session: Session, actor: Actor, *, department: str | None = None, open_only: bool = False,
+                    page: int = 1, per_page: int = 50) -> tuple[list[tuple[FollowUp, Rating, Instance]], int]:
+    """Return one page of follow-ups the caller may see, soonest due first, and the total count."""
+    query: Any = (select(FollowUp, Rating, Instance).join(Rating, Rating.id == FollowUp.rating_id)
+                  .join(Instance, Instance.id == Rating.instance_id))
+    if actor.role not in FOLLOW_UP_VIEW_ALL:
+        if actor.role not in DEPARTMENT_ROLES or actor.department_code is None:
+            raise ForbiddenError("only supervision and departments see follow-ups")
+        if department is not None and department != actor.department_code:
+            raise ForbiddenError("you may only list your own department's follow-ups")
+        department = actor.department_code
+    if department is not None:
+        query = query.where(FollowUp.department_code == department)
+    if open_only:
+        query = query.where(FollowUp.done_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(FollowUp.due_at, FollowUp.id)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return [(f, r, i) for f, r, i in rows], total

@@ -1,0 +1,69 @@
+"""Who may do and see what in e-supervision: the roles, and the checks every command and read shares.
+
+The supervision bureau (and the system accounts acting for it) decides; the department a record
+concerns (its window, reviewer and lead staff) explains, replies and follows up; administrators see
+everything but decide nothing. Pure functions of the actor: no session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from engine.command_context import Actor
+from engine.exceptions import ForbiddenError
+
+from .models import Alert, Card, FollowUp, SupervisionOrder
+
+__all__ = ["DEPARTMENT_ROLES", "FOLLOW_UP_VIEW_ALL", "OVERSIGHT_ROLES", "SUPERVISION_ROLES", "can_see_alert",
+           "can_see_card", "can_see_follow_up", "can_see_order", "is_department_staff", "require_department",
+           "require_role", "require_supervisor"]
+
+SUPERVISION_ROLES = frozenset({"supervisor", "system"})
+DEPARTMENT_ROLES = frozenset({"window", "reviewer", "lead"})
+OVERSIGHT_ROLES = SUPERVISION_ROLES | {"admin"}
+"""See every department's alerts, orders and cards."""
+FOLLOW_UP_VIEW_ALL = frozenset({"supervisor", "admin"})
+"""See every department's follow-ups of bad reviews (the system accounts do not need to)."""
+
+
+def require_role(actor: Actor, roles: Collection[str], message: str, **details: Any) -> None:
+    """Raise ForbiddenError (403) with `message` unless the actor has one of `roles`."""
+    if actor.role not in roles:
+        raise ForbiddenError(message, **details)
+
+
+def require_supervisor(actor: Actor, message: str = "only the supervision bureau does this") -> None:
+    """Only the supervision bureau (or a system account acting for it) may go on."""
+    require_role(actor, SUPERVISION_ROLES, message)
+
+
+def is_department_staff(actor: Actor, department_code: str | None) -> bool:
+    """Whether the actor is window, reviewer or lead staff of that department."""
+    return actor.role in DEPARTMENT_ROLES and actor.department_code == department_code
+
+
+def require_department(actor: Actor, department_code: str | None, message: str, **details: Any) -> None:
+    """Only staff of the department concerned may go on (explain, reply, follow up)."""
+    if not is_department_staff(actor, department_code):
+        raise ForbiddenError(message, **details)
+
+
+def can_see_alert(actor: Actor, alert: Alert) -> bool:
+    """Supervision sees every alert; a department sees its own."""
+    return actor.role in OVERSIGHT_ROLES or is_department_staff(actor, alert.department_code)
+
+
+def can_see_order(actor: Actor, order: SupervisionOrder) -> bool:
+    """Supervision sees every order; a department sees the ones addressed to it."""
+    return actor.role in OVERSIGHT_ROLES or is_department_staff(actor, order.department_code)
+
+
+def can_see_card(actor: Actor, card: Card) -> bool:
+    """Supervision sees every card; a department sees its own."""
+    return actor.role in OVERSIGHT_ROLES or is_department_staff(actor, card.department_code)
+
+
+def can_see_follow_up(actor: Actor, follow_up: FollowUp) -> bool:
+    """Supervision sees every follow-up; a department sees its own."""
+    return actor.role in FOLLOW_UP_VIEW_ALL or is_department_staff(actor, follow_up.department_code)
