@@ -19,9 +19,9 @@ from monitor.deadline_recompute import recompute_supervision_deadlines
 
 from .auth import init_auth
 from .errors import register_error_handlers
-from .extensions import Api, Services, db
 from .json_body import LimitedJSONProvider
 from .settings import Settings, load_settings
+from .wiring import Api, Services, db
 
 __all__ = ["create_app"]
 

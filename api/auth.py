@@ -17,7 +17,7 @@ from engine.commands import Actor
 from engine.commands.org import PASSWORD_HASHER
 from engine.models import User
 
-from .extensions import db, run_in_request, services
+from .wiring import db, run_in_request, services
 
 __all__ = ["ALGORITHM", "ISSUER", "PUBLIC_API_PATHS", "authenticate", "current_actor", "init_auth",
            "issue_token", "requires", "run_command"]

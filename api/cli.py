@@ -31,7 +31,7 @@ from engine.runtime import EngineRuntime
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.chain import check_chains
 
-from .extensions import db, services
+from .wiring import db, services
 
 __all__ = ["DEMO_DEPARTMENTS", "migrate", "register_cli"]
 

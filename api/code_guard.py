@@ -20,7 +20,7 @@ from engine.commands.guessing import RecordUnknownCodeCommand
 from engine.exceptions import InvalidError, NotFoundError
 from engine.tracking_guard import GuessingLimits, address_key, seconds_to_wait
 
-from .extensions import db, run_in_request, services
+from .wiring import db, run_in_request, services
 
 __all__ = ["THROTTLE_CONFIG_KEY", "guarded"]
 

@@ -34,7 +34,7 @@ from monitor.commands.calendar_watch import WatchCalendarCommand
 from monitor.commands.feeds import FeedSupervisionCommand
 from monitor.sweeps import sweep_complaint_outcomes, sweep_overdue_orders
 
-from .extensions import db, services
+from .wiring import db, services
 
 __all__ = ["SweepStats", "check_calendar", "next_due_in", "refresh_board", "run_scheduler",
            "sweep_supervision", "sweep_timers", "sweep_timers_for", "sweep_warnings"]

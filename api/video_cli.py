@@ -22,8 +22,8 @@ from monitor.video.offline import load_reference
 from monitor.video.sources import SourcePolicy, parse_networks
 from monitor.video.worker import VIDEO_ACTOR, VideoWorker
 
-from .extensions import db, services
 from .settings import Settings
+from .wiring import db, services
 
 __all__ = ["camera_source_policy", "register_video_cli", "video_worker"]
 

@@ -27,8 +27,8 @@ from sqlalchemy import func, insert, select  # noqa: E402
 from api import create_app  # noqa: E402
 from api.auth import issue_token  # noqa: E402
 from api.cli import deploy_shipped, migrate, seed_calendar, seed_demo  # noqa: E402
-from api.extensions import db  # noqa: E402
 from api.scheduler import refresh_board  # noqa: E402
+from api.wiring import db  # noqa: E402
 from engine.models import Instance, ProcessDefinition, TaskRecord, User  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"

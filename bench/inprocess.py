@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from sqlalchemy import bindparam, text
 
 from api import create_app
-from api.extensions import db
+from api.wiring import db
 from engine.commands import Actor, CompleteTaskCommand, StartInstanceCommand
 
 from .http_load import DEFINITION_KEY

@@ -29,8 +29,8 @@ from sqlalchemy import insert, select, text  # noqa: E402
 
 from api import create_app  # noqa: E402
 from api.cli import migrate, seed_calendar, seed_demo  # noqa: E402
-from api.extensions import db  # noqa: E402
 from api.scheduler import sweep_timers_for  # noqa: E402
+from api.wiring import db  # noqa: E402
 from engine.commands import Actor, StartInstanceCommand  # noqa: E402
 from engine.commands.deployment import DeployDefinitionCommand  # noqa: E402
 from engine.models import AuditEvent, TimerRecord  # noqa: E402

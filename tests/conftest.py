@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from api import create_app
 from api.auth import issue_token
 from api.cli import deploy_shipped, migrate, seed_admin, seed_calendar, seed_demo
-from api.extensions import db
+from api.wiring import db
 from engine.models import User
 from engine.workdays import FixedClock
 

@@ -12,8 +12,8 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from api.extensions import db
 from api.scheduler import sweep_supervision, sweep_warnings
+from api.wiring import db
 from engine.chain_key import chain_key_for
 from engine.commands import Actor
 from engine.exceptions import ForbiddenError

@@ -9,7 +9,7 @@ import jwt
 from flask import Flask
 from sqlalchemy import select
 
-from api.extensions import db
+from api.wiring import db
 from engine.models import User
 from engine.workdays import FixedClock
 from tests.conftest import ADMIN_PASSWORD, SECRET, Api
@@ -123,7 +123,7 @@ def test_supervision_settings_come_from_the_environment(database_url: str, tmp_p
     weights = app.config["ONEWINDOW_SCORE_SETTINGS"]["weights"]
     assert weights["deadlines"] == 20 and weights["satisfaction"] == 10
     with app.app_context():
-        from api.extensions import db
+        from api.wiring import db
 
         db.engine.dispose()
     with pytest.raises(RuntimeError, match="ONEWINDOW_SCORE_WEIGHTS"):

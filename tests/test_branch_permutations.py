@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from api.extensions import db
+from api.wiring import db
 from engine.models import TaskRecord
 from tests.bpmn_builder import parallel_review
 from tests.conftest import Api

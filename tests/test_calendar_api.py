@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from api.cli import seed_calendar
-from api.extensions import db
+from api.wiring import db
 from engine.calendar_store import (
     OFFICIAL_YEARS,
     DatabaseCalendar,

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from api.extensions import db
+from api.wiring import db
 from engine.models import AuditEvent, TaskRecord, TimerRecord
 from engine.provisional_calendar import statutory_holidays
 from engine.workdays import SHANGHAI, FixedClock, days_of_year

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from api.extensions import db
+from api.wiring import db
 from engine.audit import GENESIS_HASH, event_hash, verify_chain
 from engine.chain_key import ChainKey, chain_config, chain_key_for
 from engine.models import AuditEvent, Base

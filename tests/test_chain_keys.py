@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, func, select
 import engine.chain_key as chain_key_module
 from alembic import command as alembic_command
 from api.cli import REPO_ROOT
-from api.extensions import db
 from api.settings import load_settings
+from api.wiring import db
 from engine.chain_key import ChainKey, chain_config, chain_key_for, key_for_migration
 from engine.models import AuditEvent
 from engine.models.audit import ChainEpoch

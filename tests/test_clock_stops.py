@@ -12,8 +12,8 @@ import chinese_calendar
 from flask import Flask
 from sqlalchemy import select
 
-from api.extensions import db
 from api.scheduler import sweep_timers
+from api.wiring import db
 from engine.models import Instance, TaskRecord, TimerRecord
 from engine.state_codes import instance_state_code, task_state_code
 from engine.workdays import SHANGHAI, FixedClock

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from api.code_guard import THROTTLE_CONFIG_KEY
-from api.extensions import db, services
 from api.scheduler import sweep_timers, sweep_warnings
+from api.wiring import db, services
 from engine.models import Instance
 from engine.tracking_guard import GuessingLimits
 from engine.workdays import FixedClock, workday_deadline

@@ -7,7 +7,7 @@ import threading
 from flask import Flask
 from sqlalchemy import func, select
 
-from api.extensions import db
+from api.wiring import db
 from engine.audit import verify_chain
 from engine.commands import Actor, CompleteTaskCommand, StartInstanceCommand
 from engine.commands.deployment import DeployDefinitionCommand

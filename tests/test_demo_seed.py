@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from api.cli import seed_demo_applications
-from api.extensions import db
 from api.scheduler import sweep_supervision, sweep_timers, sweep_warnings
+from api.wiring import db
 from engine.models import Instance, TaskRecord
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.models import Alert

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from api.extensions import db
+from api.wiring import db
 from engine.engine_budget import EngineBudget
 from engine.models import Instance, TaskRecord
 from tests.bpmn_builder import definitions, invalid_diagram, process_xml

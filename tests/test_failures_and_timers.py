@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from api.extensions import db, services
 from api.scheduler import sweep_timers
+from api.wiring import db, services
 from engine.audit import verify_chain
 from engine.command_context import Actor
 from engine.commands.timers import ClaimDueTimersCommand, FireTimerCommand, TimerClaim

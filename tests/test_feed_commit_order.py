@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.extensions import db
 from api.scheduler import sweep_supervision
+from api.wiring import db
 from engine.models import WarningEvent
 from engine.workdays import FixedClock
 from monitor.models import Alert, FedEvent

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from api.extensions import db
+from api.wiring import db
 from engine.models import Instance
 from tests.conftest import Api
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 
-from api.extensions import db
+from api.wiring import db
 from engine.models import Base
 
 

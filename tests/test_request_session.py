@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from api.extensions import db, run_in_request, services
+from api.wiring import db, run_in_request, services
 from engine.command_context import Actor, CommandContext
 from engine.database import begin_writing
 from engine.exceptions import RetryableConflict

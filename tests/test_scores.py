@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from flask import Flask
 
-from api.extensions import db, services
+from api.wiring import db, services
 from engine.commands import Actor
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.commands.alerts import RaiseAlertCommand

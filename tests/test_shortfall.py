@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy import func, select
 
-from api.extensions import db, services
+from api.wiring import db, services
 from engine.models import Instance, Shortfall, WarningEvent
 from engine.sweeps import sweep_missed_shortfalls
 from engine.workdays import SHANGHAI, FixedClock

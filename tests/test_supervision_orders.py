@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-from api.extensions import services
 from api.scheduler import sweep_supervision, sweep_warnings
+from api.wiring import services
 from engine.workdays import FixedClock
 from monitor.sweeps import sweep_overdue_orders
 from tests.conftest import Api

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from api.extensions import db
 from api.scheduler import sweep_warnings
+from api.wiring import db
 from engine.models import TaskRecord
 from engine.workdays import FixedClock
 from tests.bpmn_builder import invalid_diagram, parallel_review

@@ -92,6 +92,6 @@ def test_two_sweepers_fire_each_timer_exactly_once_despite_sigkill(database_url:
     assert scalar("SELECT count(*) FROM timer WHERE attempts >= 2") >= 1
     db.dispose()
     with app.app_context():
-        from api.extensions import db as flask_db
+        from api.wiring import db as flask_db
 
         flask_db.engine.dispose()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from api.extensions import db
 from api.scheduler import purge_tracking_misses
+from api.wiring import db
 from engine.models import TrackingMiss
 from tests.conftest import another_app
 

@@ -15,8 +15,8 @@ import pytest
 from flask import Flask
 
 from api.cli import seed_demo_applications
-from api.extensions import db
 from api.scheduler import sweep_supervision, sweep_timers, sweep_warnings
+from api.wiring import db
 from tests.conftest import Api
 
 LIMIT_SECONDS = 0.3

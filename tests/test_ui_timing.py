@@ -79,7 +79,7 @@ def test_worklist_stays_under_300_ms_with_10000_open_tasks(api: Api, app, databa
              "created_at": now - timedelta(minutes=i), "due_at": now + timedelta(hours=(i * 37) % 2000 - 300),
              "limit_days": 20, "warning_level": ("green", "yellow", "red")[i % 3]} for i in range(10_000)]
     with app.app_context():
-        from api.extensions import db
+        from api.wiring import db
 
         db.session.execute(insert(TaskRecord), rows)
         db.session.commit()

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy import select
 
-from api.extensions import db
 from api.scheduler import sweep_warnings
+from api.wiring import db
 from engine.models import WarningEvent
 from engine.workdays import FixedClock
 from tests.conftest import Api

@@ -18,9 +18,9 @@ from monitor.queries.accountability import propose
 from monitor.roles import DEPARTMENT_ROLES
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, db, services
 from ..presenters import iso
 from ..schema_fields import NON_BLANK, PageSchema, instant, record_id, whole_number
+from ..wiring import Blueprint, db, services
 
 blp = Blueprint("accountability", __name__, url_prefix="/api", description="E-supervision: accountability")
 

@@ -19,9 +19,9 @@ from engine.queries.incidents import incidents
 from engine.queries.org import all_departments, all_users
 
 from ..auth import requires, run_command
-from ..extensions import Blueprint, request_session
 from ..presenters import incident_json, iso
 from ..schema_fields import NON_BLANK, instant
+from ..wiring import Blueprint, request_session
 
 blp = Blueprint("admin", __name__, url_prefix="/api/admin", description="Departments and users")
 

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Unauthorized
 
 from ..auth import authenticate, current_actor, issue_token, requires
-from ..extensions import Blueprint
+from ..wiring import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Staff login")
 

@@ -29,8 +29,8 @@ from engine.workdays import SHANGHAI
 from monitor.commands.calendar_watch import WatchCalendarCommand
 
 from ..auth import requires, run_command
-from ..extensions import Blueprint, request_session, services
 from ..schema_fields import instant
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/admin/calendar",
                 description="Working-day calendar (statutory holidays, 调休) per service centre")

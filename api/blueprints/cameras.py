@@ -39,10 +39,10 @@ from monitor.video.config import (
 from monitor.video.evidence import VideoStore
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, db, services
 from ..presenters import iso
 from ..schema_fields import instant, whole_number
 from ..video_cli import camera_source_policy
+from ..wiring import Blueprint, db, services
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/cameras", description="Video supervision cameras")
 

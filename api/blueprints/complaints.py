@@ -31,9 +31,9 @@ from monitor.rate_limit import ComplaintRateLimited, ComplaintRateLimits
 from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
 from ..errors import http_error_response
-from ..extensions import Blueprint, db, run_in_request, services
 from ..presenters import iso, task_json
 from ..schema_fields import NON_BLANK, PageSchema, instant
+from ..wiring import Blueprint, db, run_in_request, services
 
 blp = Blueprint("complaints", __name__, url_prefix="/api", description="E-supervision: complaints")
 

@@ -23,9 +23,9 @@ from engine.queries.definitions import (
 )
 
 from ..auth import requires, run_command
-from ..extensions import Blueprint, request_session, services
 from ..presenters import definition_json, iso
 from ..schema_fields import instant
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/definitions",
                 description="Deploy and version BPMN process definitions")

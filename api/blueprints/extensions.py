@@ -11,9 +11,9 @@ from engine.commands.reasons import MAX_REASON
 from engine.queries.extensions import pending_extensions, task_extensions
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, request_session, services
 from ..presenters import extension_json
 from ..schema_fields import NON_BLANK, instant, whole_number
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("extensions", __name__, url_prefix="/api", description="Deadline extensions")
 

@@ -12,8 +12,8 @@ from marshmallow import Schema, fields
 
 from engine.queries.timers import timer_backlog
 
-from ..extensions import Blueprint, request_session, services
 from ..presenters import iso
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("health", __name__, url_prefix="/api/health", description="Health")
 

@@ -27,9 +27,9 @@ from engine.queries.shortfalls import instance_shortfall
 from monitor.models import COMPLAINT_PROCESS
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, request_session, services
 from ..presenters import board_row_json, incident_json, instance_json
 from ..schema_fields import non_blank_text
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Applications")
 

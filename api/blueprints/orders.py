@@ -27,9 +27,9 @@ from monitor.models import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
 from monitor.roles import can_see_order
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, db
 from ..presenters import iso
 from ..schema_fields import NON_BLANK, PageSchema, instant, non_blank_text, record_id, whole_number
+from ..wiring import Blueprint, db
 
 blp = Blueprint("orders", __name__, url_prefix="/api", description="E-supervision: orders, cards, transfers")
 

@@ -15,8 +15,8 @@ from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
 
 from ..code_guard import guarded
-from ..extensions import Blueprint, request_session, services
 from ..presenters import tracking_json
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("public", __name__, url_prefix="/api/public", description="Applicant tracking")
 

@@ -15,9 +15,9 @@ from monitor.queries.ratings import list_follow_ups
 
 from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
-from ..extensions import Blueprint, db, run_in_request, services
 from ..presenters import iso
 from ..schema_fields import PageSchema, instant, non_blank_text, whole_number
+from ..wiring import Blueprint, db, run_in_request, services
 
 blp = Blueprint("ratings", __name__, url_prefix="/api", description="E-supervision: ratings")
 

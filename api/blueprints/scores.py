@@ -16,8 +16,8 @@ from openpyxl.styles import Font
 from monitor.scores import RATE_NAMES, ScoreSettings, parse_period, score_table, scores
 
 from ..auth import requires
-from ..extensions import Blueprint, db, services
 from ..schema_fields import instant
+from ..wiring import Blueprint, db, services
 
 blp = Blueprint("scores", __name__, url_prefix="/api", description="E-supervision: scores")
 

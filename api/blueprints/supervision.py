@@ -23,9 +23,9 @@ from monitor.roles import can_see_alert
 from monitor.trends import alerts_today, complaints_by_month, warnings_by_day
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, db, services
 from ..presenters import countdown, iso
 from ..schema_fields import PageSchema, instant, non_blank_text
+from ..wiring import Blueprint, db, services
 
 blp = Blueprint("supervision", __name__, url_prefix="/api/supervision", description="E-supervision")
 

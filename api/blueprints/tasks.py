@@ -14,9 +14,9 @@ from engine.queries.instances import instance_for
 from engine.queries.tasks import TaskFilter, list_tasks, worklist_instances
 
 from ..auth import current_actor, requires, run_command
-from ..extensions import Blueprint, request_session, services
 from ..presenters import incident_json, task_json
 from ..schema_fields import NON_BLANK, FullMatch, anchored
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Worklists")
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.models import Department
 
 from ..auth import current_actor
-from ..extensions import db
+from ..wiring import db
 from .rendering import render_page
 from .roles import landing_url, navigation
 

@@ -2,7 +2,6 @@
 
 from ..command_context import Actor, Command, CommandContext
 from .executor import CommandExecutor
-from .extensions import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 from .instances import RetryInstanceCommand, StartInstanceCommand
 from .org import (
     CreateDepartmentCommand,
@@ -14,6 +13,7 @@ from .org import (
 from .pauses import PauseInstanceCommand, PauseTaskCommand, ResumeInstanceCommand, ResumeTaskCommand
 from .shortfalls import MarkMissedShortfallCommand, MarkShortfallSuppliedCommand
 from .tasks import ClaimTaskCommand, CompleteTaskCommand
+from .wiring import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 
 __all__ = [
     "Actor",

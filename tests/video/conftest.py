@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from api.extensions import db
+from api.wiring import db
 from engine.workdays import FixedClock
 from tests.conftest import make_app
 

@@ -24,7 +24,7 @@ import pytest
 from flask import Flask
 
 import monitor.video.sources as sources
-from api.extensions import db
+from api.wiring import db
 from engine.workdays import FixedClock, SystemClock
 from monitor.video.capture import FolderSource, MjpegSource, RefusedSource, open_source
 from monitor.video.config import load_camera_config

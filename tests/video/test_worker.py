@@ -14,8 +14,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from api.extensions import db
 from api.video_cli import video_worker
+from api.wiring import db
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.commands.video_events import ApplyEventChangeCommand
 from monitor.models import VideoEvent

@@ -1,4 +1,4 @@
-"""Flask extensions and the OneWindow services object the blueprints reach through `services()`."""
+"""Flask wiring: the database, the API classes with our parser and error shape, and the per-app services."""
 
 from __future__ import annotations
 
