@@ -13,7 +13,7 @@ from .org import (
 from .pauses import PauseInstanceCommand, PauseTaskCommand, ResumeInstanceCommand, ResumeTaskCommand
 from .shortfalls import MarkMissedShortfallCommand, MarkShortfallSuppliedCommand
 from .tasks import ClaimTaskCommand, CompleteTaskCommand
-from .wiring import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
+from .extensions import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 
 __all__ = [
     "Actor",
