@@ -17,7 +17,7 @@ from engine.workdays import FixedClock, workday_deadline
 from monitor.models import Complaint, SupervisionOrder
 from monitor.sweeps import sweep_complaint_outcomes
 from tests.conftest import START, Api
-from tests.test_joint_approval_api import STAGE1, complete, start
+from tests.test_joint_approval_api import APPLICATION, STAGE1, complete, start
 
 CONTACT = "13900001111"
 
@@ -310,3 +310,16 @@ def test_complaint_handling_cannot_be_started_as_an_application(api) -> None:
         "definition_key": "complaint_handling", "project": {"name": "p", "code": "c", "investment": 0},
         "applicant": {"name": "a", "contact": "b"}})
     assert r.status_code == 422 and r.get_json()["error"]["details"]["problems"][0]["field"] == "definition_key"
+
+
+def test_the_window_cannot_register_the_complaint_process_as_an_approval(app: Flask, api: Api) -> None:
+    """A handling instance without its complaint row and alert would be work nobody could close."""
+    body = {**APPLICATION, "definition_key": "complaint_handling"}
+    refused = api.post("/api/instances", "window1", json=body)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["details"]["problems"] == [
+        {"message": "该流程只能由投诉登记启动", "field": "definition_key"}]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Instance)
+                                 .where(Instance.definition_key == "complaint_handling")) == 0
+    assert start(api)["query_code"]  # the ordinary process still registers

@@ -11,12 +11,10 @@ from engine.commands import (
     PauseInstanceCommand,
     ResumeInstanceCommand,
     RetryInstanceCommand,
-    StartInstanceCommand,
 )
 from engine.commands.intake import NOT_ACCEPTED_OUTCOMES, RecordNotAcceptedCommand
 from engine.commands.pauses import MAX_DOCUMENTS
 from engine.commands.shortfalls import MAX_SHORTFALL_DAYS
-from engine.exceptions import InvalidError, Problem
 from engine.models import INSTANCE_STATUSES
 from engine.queries.board import lead_board
 from engine.queries.departments import department_names
@@ -24,7 +22,7 @@ from engine.queries.extensions import instance_extensions
 from engine.queries.instances import instance_for, instance_history, instance_tasks
 from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
-from monitor.models import COMPLAINT_PROCESS
+from monitor.commands.approvals import RegisterApprovalCommand
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import board_row_json, incident_json, instance_json
@@ -136,11 +134,8 @@ class InstanceSchema(Schema):
 @requires("window", "admin")
 def start(body: dict[str, Any]) -> dict[str, Any]:
     """Register an application and hand out its query code."""
-    if body["definition_key"] == COMPLAINT_PROCESS:  # a complaint needs its complaint row and alert too
-        raise InvalidError("file complaints through /api/supervision/complaints or /api/public/complaints",
-                           [Problem("this process is started by complaint filing", field="definition_key")])
-    instance = run_command(StartInstanceCommand(body["definition_key"], body["project"], body["applicant"],
-                                                body["data"], shortfall=body["shortfall"]))
+    instance = run_command(RegisterApprovalCommand(body["definition_key"], body["project"], body["applicant"],
+                                                   body["data"], shortfall=body["shortfall"]))
     return {"id": instance.id, "query_code": instance.query_code, "status": instance.status,
             "definition_version": instance.definition_version, "incident": incident_json(instance)}
 

@@ -2,6 +2,7 @@
 
 from ..command_context import Actor, Command, CommandContext
 from .executor import CommandExecutor
+from .extensions import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 from .instances import RetryInstanceCommand, StartInstanceCommand
 from .org import (
     CreateDepartmentCommand,
@@ -13,7 +14,6 @@ from .org import (
 from .pauses import PauseInstanceCommand, PauseTaskCommand, ResumeInstanceCommand, ResumeTaskCommand
 from .shortfalls import MarkMissedShortfallCommand, MarkShortfallSuppliedCommand
 from .tasks import ClaimTaskCommand, CompleteTaskCommand
-from .extensions import DecideExtensionCommand, ExtensionPolicy, RequestExtensionCommand
 
 __all__ = [
     "Actor",

@@ -1,0 +1,39 @@
+"""Registering an approval at the window, with supervision's one reservation about which process.
+
+The complaint-handling process runs the bureau's complaint work: starting it as if it were an
+approval would leave a handling instance without its complaint row and alert. The engine cannot
+know that (complaints are supervision's), so the window's registration goes through here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.command_context import CommandContext
+from engine.commands.instances import StartInstanceCommand
+from engine.exceptions import InvalidError, Problem
+from engine.models import Instance
+
+from ..models import COMPLAINT_PROCESS
+
+__all__ = ["RegisterApprovalCommand"]
+
+
+@dataclass(frozen=True)
+class RegisterApprovalCommand:
+    """Start an approval of any deployed process except the ones supervision starts itself."""
+
+    definition_key: str
+    project: dict[str, Any]
+    applicant: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=dict)
+    shortfall: dict[str, Any] | None = None
+
+    def execute(self, ctx: CommandContext) -> Instance:
+        """Refuse the complaint process, then register as the engine does."""
+        if self.definition_key == COMPLAINT_PROCESS:
+            raise InvalidError("投诉请通过投诉受理入口登记，不能作为审批事项受理",
+                               [Problem("该流程只能由投诉登记启动", field="definition_key")])
+        return StartInstanceCommand(self.definition_key, self.project, self.applicant, self.data,
+                                    shortfall=self.shortfall).execute(ctx)
