@@ -71,10 +71,7 @@ def test_rules_flag_suspiciously_fast_reviews(app: Flask, api: Api, clock: Fixed
     assert rules[0]["details"]["seconds"] == 30
 
 
-def test_a_task_claimed_and_left_alone_opens_one_alert_and_announces_it(
-        app: Flask, api: Api, clock: FixedClock) -> None:
-    seen: list[tuple[str, dict]] = []
-    app.extensions["onewindow"].executor.subscribe(lambda name, payload: seen.append((name, payload)))
+def test_a_task_claimed_and_left_alone_opens_one_alert(app: Flask, api: Api, clock: FixedClock) -> None:
     api.post("/api/instances", "window1", json=BODY)
     task = api.get("/api/tasks", "sw_reviewer").get_json()["items"][0]
     assert api.post(f"/api/tasks/{task['id']}/claim", "sw_reviewer").status_code == 200
@@ -84,10 +81,8 @@ def test_a_task_claimed_and_left_alone_opens_one_alert_and_announces_it(
     assert sweep_supervision(app) == 1
     [alert] = _alerts(api, source="rule")
     assert (alert["kind"], alert["department"], alert["level"]) == ("claimed_untouched", "sw", "yellow")
-    opened = [payload for name, payload in seen if name == "alert.opened"]
-    assert opened == [{"alert_id": alert["id"], "kind": "claimed_untouched", "level": "yellow"}]
-    assert sweep_supervision(app) == 0  # the live alert is updated, not opened (or announced) again
-    assert [name for name, _payload in seen].count("alert.opened") == 1
+    assert sweep_supervision(app) == 0  # the live alert is updated, not opened again
+    assert [a["id"] for a in _alerts(api, source="rule")] == [alert["id"]]
 
 
 def test_board_counts_open_work_and_lists_red_items(app: Flask, api: Api, clock: FixedClock) -> None:

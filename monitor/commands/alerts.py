@@ -39,16 +39,11 @@ def required_text(value: str | None, field: str) -> str:
 def open_alert(ctx: CommandContext, signal: AlertSignal, at: datetime | None = None) -> tuple[Alert, bool]:
     """Open an alert for the signal's condition, or update the live one; return (alert, opened_now).
 
-    A newly opened alert is announced: `alert.opened` goes to the executor's subscribers once the
-    command commits. An update of a live alert is not announced again. It is the one event
-    supervision emits, the hook for telling people about new alerts; no production code subscribes
-    to it yet (the executor's only listener is the calendar cache). `at` is when the condition was
-    seen (default: the command's clock).
+    Every source of alerts (feed, rules, orders, ratings, video, calendar watch, complaints) comes
+    through here, so "one live alert per condition" holds everywhere; callers count `opened_now`.
+    `at` is when the condition was seen (default: the command's clock).
     """
-    alert, opened = _raise_alert(ctx.session, signal, ctx.now() if at is None else at)
-    if opened:
-        ctx.emit("alert.opened", alert_id=alert.id, kind=alert.kind, level=alert.level)
-    return alert, opened
+    return _raise_alert(ctx.session, signal, ctx.now() if at is None else at)
 
 
 def _raise_alert(session: Session, signal: AlertSignal, now: datetime) -> tuple[Alert, bool]:
