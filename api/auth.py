@@ -10,14 +10,14 @@ from typing import Any, TypeVar
 import jwt
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, g, request
-from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from engine.commands import Actor
 from engine.commands.org import PASSWORD_HASHER
 from engine.models import User
+from engine.queries.org import user_named
 
-from .wiring import db, run_in_request, services
+from .wiring import request_session, run_in_request, services
 
 __all__ = ["ALGORITHM", "ISSUER", "PUBLIC_API_PATHS", "authenticate", "current_actor", "init_auth",
            "issue_token", "requires", "run_command"]
@@ -35,7 +35,7 @@ _DUMMY_HASH = PASSWORD_HASHER.hash("onewindow-dummy-password")
 
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user whose password matches, else None."""
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = user_named(request_session(), username)
     try:
         PASSWORD_HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -79,7 +79,7 @@ def current_actor() -> Actor:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing bearer token")
     claims = _decode(token.strip())
-    user = db.session.scalar(select(User).where(User.username == claims["sub"]))
+    user = user_named(request_session(), claims["sub"])
     if user is None or not user.active:
         raise Unauthorized("the account of this token is unknown or disabled")
     g.actor = Actor(user.username, user.role, user.department_code)

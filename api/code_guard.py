@@ -20,7 +20,7 @@ from engine.commands.guessing import RecordUnknownCodeCommand
 from engine.exceptions import InvalidError, NotFoundError
 from engine.tracking_guard import GuessingLimits, address_key, seconds_to_wait
 
-from .wiring import db, run_in_request, services
+from .wiring import request_session, run_in_request, services
 
 __all__ = ["THROTTLE_CONFIG_KEY", "guarded"]
 
@@ -46,7 +46,7 @@ def guarded(lookup: Callable[[], T]) -> T:
     now = services().runtime.clock.now()
     limits = _limits()
     key = address_key(current_app.config["SECRET_KEY"], request.remote_addr or "unknown")
-    wait = seconds_to_wait(db.session, key, now, limits)
+    wait = seconds_to_wait(request_session(), key, now, limits)
     if wait is not None:
         raise TooManyRequests("查询码错误次数过多，请稍后再试", retry_after=wait)
     try:

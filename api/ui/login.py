@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify
-from sqlalchemy import select
 
-from engine.models import Department
+from engine.queries.org import department_name as department_name_of
 
 from ..auth import current_actor
-from ..wiring import db
+from ..wiring import request_session
 from .rendering import render_page
 from .roles import landing_url, navigation
 
@@ -41,8 +40,7 @@ def session() -> Any:
     actor = current_actor()
     department_name = None
     if actor.department_code:
-        department_name = db.session.scalar(select(Department.name)
-                                            .where(Department.code == actor.department_code))
+        department_name = department_name_of(request_session(), actor.department_code)
     return jsonify({"username": actor.username, "role": actor.role, "department": actor.department_code,
                     "department_name": department_name, "landing": landing_url(actor.role),
                     "nav": [{"key": key, "url": url} for key, url in navigation(actor.role)]})

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Department, User
 
-__all__ = ["all_departments", "all_users"]
+__all__ = ["all_departments", "all_users", "department_name", "user_named"]
 
 
 def all_departments(session: Session) -> list[Department]:
@@ -18,3 +18,13 @@ def all_departments(session: Session) -> list[Department]:
 def all_users(session: Session) -> list[User]:
     """Every staff account by username, disabled ones included (an administrator re-enables them)."""
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def user_named(session: Session, username: str) -> User | None:
+    """The account of a username, active or not: the caller decides what a disabled account may do."""
+    return session.scalar(select(User).where(User.username == username))
+
+
+def department_name(session: Session, code: str) -> str | None:
+    """A department's display name, None for an unknown code."""
+    return session.scalar(select(Department.name).where(Department.code == code))
