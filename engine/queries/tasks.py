@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..command_context import Actor
 from ..exceptions import ForbiddenError
 from ..models import OPEN_TASK_STATUSES, Instance, TaskRecord
+from .paging import page_of
 
 __all__ = ["BOARD_ROLES", "TaskFilter", "list_tasks", "worklist_instances"]
 
@@ -54,13 +55,9 @@ def list_tasks(session: Session, actor: Actor, flt: TaskFilter,
     elif flt.overdue is False:
         query = query.where(TaskRecord.due_at.is_(None) | (TaskRecord.due_at >= now)
                             | TaskRecord.pause_kind.is_not(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     due = TaskRecord.due_at.desc() if flt.descending else TaskRecord.due_at
-    rows = session.scalars(
-        query.order_by(TaskRecord.due_at.is_(None), due, TaskRecord.created_at, TaskRecord.id)
-        .offset((flt.page - 1) * flt.per_page).limit(flt.per_page)
-    ).all()
-    return list(rows), total
+    return page_of(session, query, TaskRecord.due_at.is_(None), due, TaskRecord.created_at, TaskRecord.id,
+                   page=flt.page, per_page=flt.per_page)
 
 
 def worklist_instances(session: Session, instance_ids: set[int]) -> dict[int, Instance]:
