@@ -13,11 +13,12 @@ from typing import Any
 from engine.command_context import Actor
 from engine.exceptions import ForbiddenError
 
-from .models import Alert, Card, FollowUp, SupervisionOrder
+from .models import AccountabilityRecord, Alert, Camera, Card, FollowUp, SupervisionOrder
 
-__all__ = ["DEPARTMENT_ROLES", "FOLLOW_UP_VIEW_ALL", "OVERSIGHT_ROLES", "SUPERVISION_ROLES", "can_see_alert",
-           "can_see_card", "can_see_follow_up", "can_see_order", "is_department_staff", "require_department",
-           "require_role", "require_supervisor"]
+__all__ = ["DEPARTMENT_ROLES", "FOLLOW_UP_VIEW_ALL", "LIST_ALL_ROLES", "OVERSIGHT_ROLES", "SUPERVISION_ROLES",
+           "can_see_accountability_record", "can_see_alert", "can_see_camera_evidence", "can_see_card",
+           "can_see_follow_up", "can_see_order", "is_department_staff", "require_department", "require_role",
+           "require_supervisor"]
 
 SUPERVISION_ROLES = frozenset({"supervisor", "system"})
 DEPARTMENT_ROLES = frozenset({"window", "reviewer", "lead"})
@@ -25,6 +26,9 @@ OVERSIGHT_ROLES = SUPERVISION_ROLES | {"admin"}
 """See every department's alerts, orders and cards."""
 FOLLOW_UP_VIEW_ALL = frozenset({"supervisor", "admin"})
 """See every department's follow-ups of bad reviews (the system accounts do not need to)."""
+LIST_ALL_ROLES = frozenset({"supervisor", "admin"})
+"""List every department's alerts, orders, cards and accountability records (anyone else lists their own
+department's), and see every accountability record and every camera's evidence pictures."""
 
 
 def require_role(actor: Actor, roles: Collection[str], message: str, **details: Any) -> None:
@@ -67,3 +71,14 @@ def can_see_card(actor: Actor, card: Card) -> bool:
 def can_see_follow_up(actor: Actor, follow_up: FollowUp) -> bool:
     """Supervision sees every follow-up; a department sees its own."""
     return actor.role in FOLLOW_UP_VIEW_ALL or is_department_staff(actor, follow_up.department_code)
+
+
+def can_see_accountability_record(actor: Actor, record: AccountabilityRecord) -> bool:
+    """Supervision sees every record; a department the records naming it, not those naming only a person."""
+    return actor.role in LIST_ALL_ROLES or (record.department_code is not None
+                                            and is_department_staff(actor, record.department_code))
+
+
+def can_see_camera_evidence(actor: Actor, camera: Camera) -> bool:
+    """Supervision sees every camera's event pictures; anyone else those of their own department's cameras."""
+    return actor.role in LIST_ALL_ROLES or actor.department_code == camera.department_code

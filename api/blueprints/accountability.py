@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
 
-from engine.commands.executor import Actor
-from engine.exceptions import InvalidError, NotFoundError, Problem
-from engine.workdays import SHANGHAI
+from engine.exceptions import InvalidError, Problem
 from monitor.commands.accountability import RecordAccountabilityCommand
 from monitor.models import LADDER, AccountabilityRecord, EscalationPolicy
-from monitor.queries.accountability import propose
-from monitor.roles import DEPARTMENT_ROLES
+from monitor.queries.accountability import (
+    accountability_page,
+    accountability_record_for,
+    corrected_by,
+    propose,
+)
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import iso
 from ..schema_fields import NON_BLANK, PageSchema, instant, record_id, whole_number
-from ..wiring import Blueprint, db, services
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("accountability", __name__, url_prefix="/api", description="E-supervision: accountability")
 
@@ -142,23 +142,6 @@ def escalation_policy() -> EscalationPolicy:
     return EscalationPolicy(**configured) if configured else EscalationPolicy()
 
 
-def can_see_record(actor: Actor, record: AccountabilityRecord) -> bool:
-    """Supervision sees every record; a department sees the records naming it."""
-    if actor.role in SUPERVISION_VIEW:
-        return True
-    return (actor.role in DEPARTMENT_ROLES and record.department_code is not None
-            and actor.department_code == record.department_code)
-
-
-def _corrections(ids: list[int]) -> dict[int, int]:
-    """Map each of these record ids to the record that corrects it, if any."""
-    if not ids:
-        return {}
-    rows = db.session.execute(select(AccountabilityRecord.corrects_id, AccountabilityRecord.id)
-                              .where(AccountabilityRecord.corrects_id.in_(ids)))
-    return {corrected: by for corrected, by in rows}
-
-
 def record_json(record: AccountabilityRecord, corrected_by: int | None = None) -> dict[str, Any]:
     """Describe a record with its place in the chain (decided_at is hashed in UTC, shown in Beijing time)."""
     return {
@@ -198,7 +181,8 @@ def proposal(args: dict[str, Any]) -> dict[str, Any]:
     if person is None and department is None:
         raise InvalidError("name a person or a department",
                            [Problem("name a person, a department, or both", field="person")])
-    result = propose(db.session, person, department, services().runtime.clock.now(), escalation_policy())
+    now = services().runtime.clock.now()
+    result = propose(request_session(), person, department, now, escalation_policy())
     return {"rung": result.rung, "measure": result.measure, "previous_count": result.previous_count}
 
 
@@ -227,25 +211,11 @@ def record(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 @requires()
 def list_records(args: dict[str, Any]) -> dict[str, Any]:
     """List records in chain order, newest first: all for supervision, those naming a department otherwise."""
-    actor = current_actor()
-    query = select(AccountabilityRecord)
-    if actor.role not in SUPERVISION_VIEW:
-        if actor.role not in DEPARTMENT_ROLES or not actor.department_code:
-            return {"items": [], "total": 0, "page": args["page"], "per_page": args["per_page"]}
-        query = query.where(AccountabilityRecord.department_code == actor.department_code)
-    elif args["department"]:
-        query = query.where(AccountabilityRecord.department_code == args["department"])
-    if args["person"]:
-        query = query.where(AccountabilityRecord.person == args["person"])
-    if args["year"]:
-        # The year as people in the centre count it: Beijing time.
-        start = datetime(args["year"], 1, 1, tzinfo=SHANGHAI)
-        end = datetime(args["year"] + 1, 1, 1, tzinfo=SHANGHAI)
-        query = query.where(AccountabilityRecord.decided_at >= start, AccountabilityRecord.decided_at < end)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = list(db.session.scalars(query.order_by(AccountabilityRecord.seq.desc())
-                                   .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"])))
-    corrected = _corrections([r.id for r in rows])
+    session = request_session()
+    rows, total = accountability_page(session, current_actor(), person=args["person"],
+                                      department=args["department"], year=args["year"], page=args["page"],
+                                      per_page=args["per_page"])
+    corrected = corrected_by(session, [r.id for r in rows])
     return {"items": [record_json(r, corrected.get(r.id)) for r in rows], "total": total,
             "page": args["page"], "per_page": args["per_page"]}
 
@@ -256,7 +226,6 @@ def list_records(args: dict[str, Any]) -> dict[str, Any]:
 @requires()
 def get_record(record_id: int) -> dict[str, Any]:
     """Return one record the caller may see, with the record that corrects it if any."""
-    found = db.session.get(AccountabilityRecord, record_id)
-    if found is None or not can_see_record(current_actor(), found):
-        raise NotFoundError(f"accountability record {record_id} not found", record_id=record_id)
-    return record_json(found, _corrections([found.id]).get(found.id))
+    session = request_session()
+    found = accountability_record_for(session, current_actor(), record_id)
+    return record_json(found, corrected_by(session, [found.id]).get(found.id))

@@ -9,10 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
 
 from engine.commands.transfers import TRANSFER_STATUSES, DecideTransferCommand, RequestTransferCommand
-from engine.exceptions import NotFoundError
 from engine.models import Transfer
 from engine.queries.transfers import list_transfers
 from monitor.commands.cards import CARD_COLORS, IssueCardCommand, LiftCardCommand
@@ -24,16 +22,16 @@ from monitor.commands.orders import (
     is_late,
 )
 from monitor.models import ORDER_KINDS, ORDER_STATES, Card, SupervisionOrder
-from monitor.roles import can_see_order
+from monitor.queries.cards import recent_cards
+from monitor.queries.orders import order_for, orders_page
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import iso
 from ..schema_fields import NON_BLANK, PageSchema, instant, non_blank_text, record_id, whole_number
-from ..wiring import Blueprint, db
+from ..wiring import Blueprint, request_session
 
 blp = Blueprint("orders", __name__, url_prefix="/api", description="E-supervision: orders, cards, transfers")
 
-SEE_ALL = ("supervisor", "admin")
 MAX_TEXT = 5000
 
 
@@ -228,14 +226,6 @@ def transfer_json(transfer: Transfer) -> dict[str, Any]:
             "decided_at": iso(transfer.decided_at), "decision_reason": transfer.decision_reason}
 
 
-def _own_department(query: Any, column: Any, department: str | None) -> Any:
-    """Supervision filters by ?department; everyone else sees their own department's rows only."""
-    actor = current_actor()
-    if actor.role not in SEE_ALL:
-        return query.where(column == actor.department_code)
-    return query.where(column == department) if department else query
-
-
 @blp.route("/supervision/orders", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(OrderRequestSchema)
@@ -259,12 +249,8 @@ def issue_order(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 @requires()
 def list_orders(args: dict[str, Any]) -> dict[str, Any]:
     """List orders, newest first: all for supervision, a department's own otherwise."""
-    query = _own_department(select(SupervisionOrder), SupervisionOrder.department_code, args["department"])
-    if args["status"]:
-        query = query.where(SupervisionOrder.status == args["status"])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(query.order_by(SupervisionOrder.issued_at.desc(), SupervisionOrder.id.desc())
-                              .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"]))
+    rows, total = orders_page(request_session(), current_actor(), department=args["department"],
+                              status=args["status"], page=args["page"], per_page=args["per_page"])
     return {"items": [order_json(o) for o in rows], "total": total, "page": args["page"],
             "per_page": args["per_page"]}
 
@@ -275,10 +261,7 @@ def list_orders(args: dict[str, Any]) -> dict[str, Any]:
 @requires()
 def get_order(order_id: int) -> dict[str, Any]:
     """Return one order the caller may see (another department's is not found)."""
-    order = db.session.get(SupervisionOrder, order_id)
-    if order is None or not can_see_order(current_actor(), order):
-        raise NotFoundError(f"order {order_id} not found", order_id=order_id)
-    return order_json(order)
+    return order_json(order_for(request_session(), current_actor(), order_id))
 
 
 @blp.route("/supervision/orders/<int:order_id>/reply", methods=["POST"])
@@ -326,12 +309,8 @@ def issue_card(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 @requires()
 def list_cards(args: dict[str, Any]) -> dict[str, Any]:
     """List cards, newest first: all for supervision, a department's own otherwise."""
-    query = _own_department(select(Card), Card.department_code, args["department"])
-    if args["active"] is True:
-        query = query.where(Card.lifted_at.is_(None))
-    elif args["active"] is False:
-        query = query.where(Card.lifted_at.is_not(None))
-    rows = db.session.scalars(query.order_by(Card.issued_at.desc(), Card.id.desc()).limit(500))
+    rows = recent_cards(request_session(), current_actor(), department=args["department"],
+                        active=args["active"])
     return {"items": [card_json(c) for c in rows]}
 
 
@@ -366,7 +345,8 @@ def request_transfer(body: dict[str, Any], task_id: str) -> tuple[dict[str, Any]
 @requires("lead", "supervisor", "admin")
 def transfers(args: dict[str, Any]) -> dict[str, Any]:
     """List the transfers the caller could decide (default: pending), oldest first."""
-    return {"items": [transfer_json(t) for t in list_transfers(db.session, current_actor(), args["status"])]}
+    rows = list_transfers(request_session(), current_actor(), args["status"])
+    return {"items": [transfer_json(t) for t in rows]}
 
 
 @blp.route("/transfers/<int:transfer_id>/decision", methods=["POST"])

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
 
-from engine.exceptions import NotFoundError
 from engine.models import OPEN_TASK_STATUSES, WARNING_LEVELS
 from monitor.board import board, board_items
 from monitor.chain import verify_all_chains
@@ -19,13 +17,13 @@ from monitor.commands.alerts import (
     ExplainAlertCommand,
 )
 from monitor.models import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert
-from monitor.roles import can_see_alert
+from monitor.queries.alerts import alert_for, alerts_page
 from monitor.trends import alerts_today, complaints_by_month, warnings_by_day
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import countdown, iso
 from ..schema_fields import PageSchema, instant, non_blank_text
-from ..wiring import Blueprint, db, services
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("supervision", __name__, url_prefix="/api/supervision", description="E-supervision")
 
@@ -256,12 +254,13 @@ def supervision_board() -> dict[str, Any]:
     """Open work by department × stage × warning level, the red list, and on-time rates this month."""
     runtime = services().runtime
     now = runtime.clock.now()
-    result = board(db.session, now)
+    session = request_session()
+    result = board(session, now)
     for item in result["red_list"]:
         item["working_days_left"] = countdown(runtime.calendar, item["due_at"], now)
         item["due_at"] = iso(item["due_at"])
     result["cells_as_of"] = iso(result["cells_as_of"])
-    today = alerts_today(db.session, services().runtime.clock.now())
+    today = alerts_today(session, services().runtime.clock.now())
     result["alerts_today"] = {**today, "since": iso(today["since"])}
     return result
 
@@ -273,7 +272,7 @@ def supervision_board() -> dict[str, Any]:
 @requires(*SUPERVISION_VIEW)
 def supervision_board_items(args: dict[str, Any]) -> dict[str, Any]:
     """The open items behind one board cell, soonest due first (the board's click-through)."""
-    rows = board_items(db.session, args["department"], args["stage"], args["level"],
+    rows = board_items(request_session(), args["department"], args["stage"], args["level"],
                        limit=args["per_page"], offset=(args["page"] - 1) * args["per_page"])
     runtime = services().runtime
     now = runtime.clock.now()
@@ -291,8 +290,9 @@ def supervision_board_items(args: dict[str, Any]) -> dict[str, Any]:
 def supervision_charts(args: dict[str, Any]) -> dict[str, Any]:
     """Series for the board's charts: warnings raised per day, complaints per month (Beijing dates)."""
     now = services().runtime.clock.now()
-    return {"warnings_by_day": warnings_by_day(db.session, now, args["days"]),
-            "complaints_by_month": complaints_by_month(db.session, now, args["months"])}
+    session = request_session()
+    return {"warnings_by_day": warnings_by_day(session, now, args["days"]),
+            "complaints_by_month": complaints_by_month(session, now, args["months"])}
 
 
 @blp.route("/chain", methods=["GET"])
@@ -301,7 +301,7 @@ def supervision_charts(args: dict[str, Any]) -> dict[str, Any]:
 @requires(*SUPERVISION_VIEW)
 def verify_chains() -> dict[str, Any]:
     """Check every audit log and the accountability chain now (the verify-chain button)."""
-    broken = verify_all_chains(db.session)
+    broken = verify_all_chains(request_session())
     return {"intact": not broken, "checked_at": iso(services().runtime.clock.now()),
             "broken": [{"table": b.table, "instance_id": b.instance_id, "seq": b.seq, "reason": b.reason,
                         "text": str(b)} for b in broken]}
@@ -314,20 +314,9 @@ def verify_chains() -> dict[str, Any]:
 @requires()
 def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
     """List alerts, newest first: all of them for supervision, a department's own otherwise."""
-    actor = current_actor()
-    query = select(Alert)
-    if actor.role not in SUPERVISION_VIEW:
-        query = query.where(Alert.department_code == actor.department_code)
-    elif args["department"]:
-        query = query.where(Alert.department_code == args["department"])
-    for column, key in ((Alert.source, "source"), (Alert.level, "level"), (Alert.state, "state")):
-        if args[key]:
-            query = query.where(column == args[key])
-    if args["since"] is not None:
-        query = query.where(Alert.opened_at >= args["since"])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(query.order_by(Alert.opened_at.desc(), Alert.id.desc())
-                              .offset((args["page"] - 1) * args["per_page"]).limit(args["per_page"]))
+    rows, total = alerts_page(request_session(), current_actor(), department=args["department"],
+                              source=args["source"], level=args["level"], state=args["state"],
+                              since=args["since"], page=args["page"], per_page=args["per_page"])
     return {"items": [alert_json(a) for a in rows], "total": total, "page": args["page"],
             "per_page": args["per_page"]}
 
@@ -338,10 +327,7 @@ def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
 @requires()
 def get_alert(alert_id: int) -> dict[str, Any]:
     """Return one alert the caller may see."""
-    alert = db.session.get(Alert, alert_id)
-    if alert is None or not can_see_alert(current_actor(), alert):
-        raise NotFoundError(f"alert {alert_id} not found", alert_id=alert_id)
-    return alert_json(alert)
+    return alert_json(alert_for(request_session(), current_actor(), alert_id))
 
 
 @blp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])

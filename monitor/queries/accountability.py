@@ -1,4 +1,4 @@
-"""Read paths for accountability: the escalation proposal for a new case and the chain's head."""
+"""Read paths for accountability: the register, the escalation proposal for a new case, the chain's head."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
+from engine.command_context import Actor
+from engine.exceptions import NotFoundError
+from engine.queries.paging import page_of
+from engine.workdays import SHANGHAI
+
 from ..accountability_chain import GENESIS_HASH
 from ..models import AccountabilityRecord, EscalationPolicy, Proposal, measure_for
+from ..roles import DEPARTMENT_ROLES, LIST_ALL_ROLES, can_see_accountability_record
 
-__all__ = ["accountability_hash_at", "accountability_head", "effective_records", "previous_count", "propose",
+__all__ = ["accountability_hash_at", "accountability_head", "accountability_page",
+           "accountability_record_for", "corrected_by", "effective_records", "previous_count", "propose",
            "propose_rung"]
 
 
@@ -69,3 +76,44 @@ def accountability_head(session: Session) -> tuple[int, str]:
 def accountability_hash_at(session: Session, seq: int) -> str | None:
     """The stored hash of record `seq`, None if there is no such record."""
     return session.scalar(select(AccountabilityRecord.hash).where(AccountabilityRecord.seq == seq))
+
+
+def accountability_page(session: Session, actor: Actor, *, person: str | None = None,
+                        department: str | None = None, year: int | None = None, page: int = 1,
+                        per_page: int = 50) -> tuple[list[AccountabilityRecord], int]:
+    """Return one page of the records the caller may list, newest first (by chain position), and the total.
+
+    Supervision lists every record (or a department's); department staff list the records naming their
+    own department; anyone else lists none. `year` is the year as the centre counts it, in Beijing time.
+    """
+    query = select(AccountabilityRecord)
+    if actor.role not in LIST_ALL_ROLES:
+        if actor.role not in DEPARTMENT_ROLES or not actor.department_code:
+            return [], 0
+        query = query.where(AccountabilityRecord.department_code == actor.department_code)
+    elif department:
+        query = query.where(AccountabilityRecord.department_code == department)
+    if person:
+        query = query.where(AccountabilityRecord.person == person)
+    if year:
+        start = datetime(year, 1, 1, tzinfo=SHANGHAI)
+        end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+        query = query.where(AccountabilityRecord.decided_at >= start, AccountabilityRecord.decided_at < end)
+    return page_of(session, query, AccountabilityRecord.seq.desc(), page=page, per_page=per_page)
+
+
+def accountability_record_for(session: Session, actor: Actor, record_id: int) -> AccountabilityRecord:
+    """Load a record the caller may see; one the caller may not see is not found, so it stays hidden."""
+    record = session.get(AccountabilityRecord, record_id)
+    if record is None or not can_see_accountability_record(actor, record):
+        raise NotFoundError(f"accountability record {record_id} not found", record_id=record_id)
+    return record
+
+
+def corrected_by(session: Session, record_ids: list[int]) -> dict[int, int]:
+    """Map each of these records to the record correcting it, if any: a record shows its correction."""
+    if not record_ids:
+        return {}
+    rows = session.execute(select(AccountabilityRecord.corrects_id, AccountabilityRecord.id)
+                           .where(AccountabilityRecord.corrects_id.in_(record_ids)))
+    return {corrected: by for corrected, by in rows}
