@@ -23,7 +23,7 @@ from monitor.commands.cameras import (
     UpdateCameraCommand,
 )
 from monitor.models import Camera, VideoEvent
-from monitor.queries.cameras import all_cameras, camera_events_page
+from monitor.queries.cameras import all_cameras, camera_event_for, camera_events_page, camera_or_404
 from monitor.video.config import (
     MAX_POINTS,
     CameraConfigSchema,
@@ -42,7 +42,7 @@ from ..auth import current_actor, requires, run_command
 from ..presenters import iso
 from ..schema_fields import instant, whole_number
 from ..video_cli import camera_source_policy
-from ..wiring import Blueprint, db, services
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("cameras", __name__, url_prefix="/api/cameras", description="Video supervision cameras")
 
@@ -190,13 +190,6 @@ def video_store() -> VideoStore:
     return VideoStore(services().settings.video_dir)
 
 
-def _camera_or_404(camera_id: int) -> Camera:
-    camera = db.session.get(Camera, camera_id)
-    if camera is None:
-        raise NotFoundError(f"camera {camera_id} not found", camera_id=camera_id)
-    return camera
-
-
 def camera_json(camera: Camera) -> dict[str, Any]:
     """Describe a camera: its configuration, health and reference."""
     return {"id": camera.id, "active": camera.active, "version": camera.version, "status": camera.status,
@@ -221,7 +214,7 @@ def event_json(event: VideoEvent) -> dict[str, Any]:
 @requires(*CAMERA_VIEW)
 def list_cameras() -> dict[str, Any]:
     """List the registered cameras, active first."""
-    return {"items": [camera_json(c) for c in all_cameras(db.session)]}
+    return {"items": [camera_json(c) for c in all_cameras(request_session())]}
 
 
 @blp.route("", methods=["POST"])
@@ -241,7 +234,7 @@ def create_camera(config: Any) -> tuple[dict[str, Any], int]:
 @requires(*CAMERA_VIEW)
 def get_camera(camera_id: int) -> dict[str, Any]:
     """Return one camera."""
-    return camera_json(_camera_or_404(camera_id))
+    return camera_json(camera_or_404(request_session(), camera_id))
 
 
 @blp.route("/<int:camera_id>", methods=["PUT"])
@@ -285,7 +278,7 @@ def _stored_frame(camera: Camera) -> bytes:
 @requires(*CAMERA_VIEW)
 def latest_frame(camera_id: int) -> Response:
     """Return the camera's latest frame as JPEG (the zone editor draws polygons over it)."""
-    camera = _camera_or_404(camera_id)
+    camera = camera_or_404(request_session(), camera_id)
     return Response(_stored_frame(camera), mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
@@ -300,7 +293,7 @@ def latest_frame(camera_id: int) -> Response:
 @requires("admin")
 def capture_reference(camera_id: int) -> dict[str, Any]:
     """Store the empty-scene reference the zones are compared with."""
-    camera = _camera_or_404(camera_id)
+    camera = camera_or_404(request_session(), camera_id)
     body = request.get_data(cache=False)
     if body:
         if request.mimetype not in IMAGE_TYPES:
@@ -327,8 +320,9 @@ def capture_reference(camera_id: int) -> dict[str, Any]:
 @requires(*CAMERA_VIEW)
 def list_events(args: dict[str, Any], camera_id: int) -> dict[str, Any]:
     """List a camera's events, newest first."""
-    camera = _camera_or_404(camera_id)
-    rows, total = camera_events_page(db.session, camera.id, kind=args["kind"], page=args["page"],
+    session = request_session()
+    camera = camera_or_404(session, camera_id)
+    rows, total = camera_events_page(session, camera.id, kind=args["kind"], page=args["page"],
                                      per_page=args["per_page"])
     return {"items": [event_json(e) for e in rows], "total": total, "page": args["page"],
             "per_page": args["per_page"]}
@@ -342,13 +336,7 @@ def list_events(args: dict[str, Any], camera_id: int) -> dict[str, Any]:
 @requires()
 def event_snapshot(camera_id: int, event_id: int) -> Response:
     """Return an event's evidence picture: supervision sees all, a department its own cameras'."""
-    event = db.session.get(VideoEvent, event_id)
-    camera = db.session.get(Camera, camera_id)
-    actor = current_actor()
-    allowed = camera is not None and (actor.role in CAMERA_VIEW
-                                      or actor.department_code == camera.department_code)
-    if event is None or event.camera_id != camera_id or not allowed:
-        raise NotFoundError(f"video event {event_id} not found", event_id=event_id)
+    event = camera_event_for(request_session(), current_actor(), camera_id, event_id)
     path = video_store().resolve(event.snapshot) if event.snapshot else None
     if path is None:
         raise NotFoundError("the snapshot is no longer kept (retention period)", event_id=event_id)

@@ -10,22 +10,26 @@ from typing import Any
 
 from flask import current_app, request
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
 from engine.commands import Actor
-from engine.exceptions import NotFoundError
-from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
+from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, TaskRecord
 from engine.queries.departments import department_names
-from engine.queries.instances import instance_tasks
 from engine.query_codes import format_query_code
 from monitor.commands.complaints import (
     COMPLAINANT_ROLE,
     FileComplaintCommand,
     GiveComplaintFeedbackCommand,
 )
-from monitor.models import COMPLAINT_CHANNELS, Alert, Complaint
-from monitor.queries.complaints import complaint_by_code, list_complaints
+from monitor.models import COMPLAINT_CHANNELS, Complaint
+from monitor.queries.complaints import (
+    complaint_alert_id,
+    complaint_approval,
+    complaint_by_code,
+    complaint_handling,
+    complaint_or_404,
+    list_complaints,
+)
 from monitor.rate_limit import ComplaintRateLimited, ComplaintRateLimits
 
 from ..auth import current_actor, requires, run_command
@@ -33,7 +37,7 @@ from ..code_guard import guarded
 from ..errors import http_error_response
 from ..presenters import iso, task_json
 from ..schema_fields import NON_BLANK, PageSchema, instant
-from ..wiring import Blueprint, db, run_in_request, services
+from ..wiring import Blueprint, request_session, run_in_request, services
 
 blp = Blueprint("complaints", __name__, url_prefix="/api", description="E-supervision: complaints")
 
@@ -212,16 +216,6 @@ def _client_ip() -> str | None:
     return (request.remote_addr or "")[:64] or None
 
 
-def _handling(complaint: Complaint) -> tuple[Instance | None, list[TaskRecord]]:
-    """Return the handling instance and its tasks in the order they happened."""
-    if complaint.handling_instance_id is None:
-        return None, []
-    tasks = instance_tasks(db.session, complaint.handling_instance_id)
-    # Steps completed within one instant (a quick bureau) still read in order: completed ones first.
-    tasks.sort(key=lambda t: (t.created_at, t.completed_at is None, t.completed_at or t.created_at))
-    return db.session.get(Instance, complaint.handling_instance_id), tasks
-
-
 def _submission(tasks: list[TaskRecord], bpmn_id: str) -> dict[str, Any]:
     done = [t for t in tasks if t.bpmn_id == bpmn_id and t.status == "completed"]
     return (done[-1].submission or {}) if done else {}
@@ -229,8 +223,9 @@ def _submission(tasks: list[TaskRecord], bpmn_id: str) -> dict[str, Any]:
 
 def tracking_json(complaint: Complaint) -> dict[str, Any]:
     """Describe a complaint for whoever holds its code: progress and answers, no personal data."""
-    instance, tasks = _handling(complaint)
-    names = department_names(db.session)
+    session = request_session()
+    instance, tasks = complaint_handling(session, complaint)
+    names = department_names(session)
     open_names = [t.name for t in tasks if t.status in OPEN_TASK_STATUSES]
     outcome = (instance.outcome or {}) if instance is not None else {}
     acceptance = _submission(tasks, "accept_decision")
@@ -255,9 +250,9 @@ def tracking_json(complaint: Complaint) -> dict[str, Any]:
 
 def complaint_json(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]:
     """Describe a complaint for the bureau, including who filed it and how to reach them."""
-    instance, tasks = _handling(complaint)
-    approval = (db.session.get(Instance, complaint.approval_instance_id)
-                if complaint.approval_instance_id is not None else None)
+    session = request_session()
+    instance, tasks = complaint_handling(session, complaint)
+    approval = complaint_approval(session, complaint)
     body = {
         "id": complaint.id, "complaint_code": format_query_code(complaint.code), "channel": complaint.channel,
         "department": complaint.department_code, "approval_instance_id": complaint.approval_instance_id,
@@ -273,8 +268,7 @@ def complaint_json(complaint: Complaint, *, detail: bool = False) -> dict[str, A
     if detail:
         now = services().runtime.clock.now()
         body["tasks"] = [task_json(t, now) for t in tasks]
-        body["alert_id"] = db.session.scalar(select(Alert.id).where(
-            Alert.dedup_key == f"complaint:{complaint.id}").order_by(Alert.id.desc()).limit(1))
+        body["alert_id"] = complaint_alert_id(session, complaint.id)
     return body
 
 
@@ -301,7 +295,7 @@ def file_public(body: dict[str, Any]) -> dict[str, Any]:
 @blp.alt_response(404, description="unknown or malformed code (identical answers)")
 def track_complaint(code: str) -> dict[str, Any]:
     """Show a complaint's progress, deadlines and answer to whoever holds its code."""
-    return tracking_json(guarded(lambda: complaint_by_code(db.session, code)))
+    return tracking_json(guarded(lambda: complaint_by_code(request_session(), code)))
 
 
 @blp.route("/public/complaints/<string:code>/feedback", methods=["POST"])
@@ -312,7 +306,7 @@ def give_feedback(body: dict[str, Any], code: str) -> dict[str, Any]:
     """Answer the satisfaction call-back: completes the bureau's feedback step on the complainant's behalf."""
     command = GiveComplaintFeedbackCommand(code, body["satisfied"], body["comment"])
     complaint = guarded(lambda: _public(command))
-    return tracking_json(db.session.get(Complaint, complaint.id))
+    return tracking_json(complaint)
 
 
 @blp.route("/supervision/complaints", methods=["POST"])
@@ -339,7 +333,7 @@ def file_for_complainant(body: dict[str, Any]) -> dict[str, Any]:
 @requires(*BUREAU)
 def list_all(args: dict[str, Any]) -> dict[str, Any]:
     """List complaints, newest first, with the complainants' contact details."""
-    rows, total = list_complaints(db.session, department=args["department"], channel=args["channel"],
+    rows, total = list_complaints(request_session(), department=args["department"], channel=args["channel"],
                                   page=args["page"], per_page=args["per_page"])
     return {"items": [complaint_json(c) for c in rows], "total": total, "page": args["page"],
             "per_page": args["per_page"]}
@@ -351,7 +345,4 @@ def list_all(args: dict[str, Any]) -> dict[str, Any]:
 @requires(*BUREAU)
 def get_complaint(complaint_id: int) -> dict[str, Any]:
     """Return one complaint with its handling tasks and alert."""
-    complaint = db.session.get(Complaint, complaint_id)
-    if complaint is None:
-        raise NotFoundError(f"complaint {complaint_id} not found", complaint_id=complaint_id)
-    return complaint_json(complaint, detail=True)
+    return complaint_json(complaint_or_404(request_session(), complaint_id), detail=True)

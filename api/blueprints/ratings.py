@@ -11,13 +11,13 @@ from engine.models import Instance
 from engine.query_codes import format_query_code
 from monitor.commands.ratings import CompleteFollowUpCommand, RateApprovalCommand
 from monitor.models import FOLLOW_UP_KINDS, MAX_COMMENT, FollowUp, Rating
-from monitor.queries.ratings import list_follow_ups
+from monitor.queries.ratings import list_follow_ups, rated_instance
 
 from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
 from ..presenters import iso
 from ..schema_fields import PageSchema, instant, non_blank_text, whole_number
-from ..wiring import Blueprint, db, run_in_request, services
+from ..wiring import Blueprint, request_session, run_in_request, services
 
 blp = Blueprint("ratings", __name__, url_prefix="/api", description="E-supervision: ratings")
 
@@ -117,7 +117,7 @@ def rate(body: dict[str, Any], query_code: str) -> dict[str, Any]:
     command = RateApprovalCommand(query_code, body["grade"], body["comment"])
     result = guarded(lambda: run_in_request(command, APPLICANT))
     callback = next((f.due_at for f in result.follow_ups if f.kind == "callback"), None)
-    instance = db.session.get(Instance, result.rating.instance_id)
+    instance = rated_instance(request_session(), result.rating)
     return {"query_code": format_query_code(instance.query_code) if instance else None,
             "grade": result.rating.grade, "comment": result.rating.comment,
             "rated_at": iso(result.rating.rated_at), "bad_review": result.alert_id is not None,
@@ -131,7 +131,7 @@ def rate(body: dict[str, Any], query_code: str) -> dict[str, Any]:
 @requires(*FOLLOW_UP_ROLES)
 def follow_ups(args: dict[str, Any]) -> dict[str, Any]:
     """List bad-review follow-ups, soonest due first: all for supervision, a department's own otherwise."""
-    rows, total = list_follow_ups(db.session, current_actor(), department=args["department"],
+    rows, total = list_follow_ups(request_session(), current_actor(), department=args["department"],
                                   open_only=args["open"], page=args["page"], per_page=args["per_page"])
     now = services().runtime.clock.now()
     return {"items": [follow_up_json(f, r, i, now) for f, r, i in rows], "total": total,

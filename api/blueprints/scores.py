@@ -17,7 +17,7 @@ from monitor.scores import RATE_NAMES, ScoreSettings, parse_period, score_table,
 
 from ..auth import requires
 from ..schema_fields import instant
-from ..wiring import Blueprint, db, services
+from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("scores", __name__, url_prefix="/api", description="E-supervision: scores")
 
@@ -160,7 +160,7 @@ def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 def department_scores(args: dict[str, Any]) -> Any:
     """Rates, weighted score and card deductions per department (and rates per window user) for a period."""
     period = parse_period(args["period"])
-    report = scores(db.session, services().runtime.calendar, period, score_settings())
+    report = scores(request_session(), services().runtime.calendar, period, score_settings())
     if args["format"] == "json":
         return report
     header, rows = score_table(report)

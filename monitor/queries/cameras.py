@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Alert, Camera, VideoEvent
+from engine.command_context import Actor
+from engine.exceptions import NotFoundError
+from engine.queries.paging import page_of
 
-__all__ = ["active_cameras", "all_cameras", "camera_events_page", "camera_named", "evidence_to_keep"]
+from ..models import Alert, Camera, VideoEvent
+from ..roles import can_see_camera_evidence
+
+__all__ = ["active_cameras", "all_cameras", "camera_event_for", "camera_events_page", "camera_named",
+           "camera_or_404", "evidence_to_keep"]
 
 
 def all_cameras(session: Session) -> list[Camera]:
@@ -18,6 +24,28 @@ def all_cameras(session: Session) -> list[Camera]:
 def active_cameras(session: Session) -> list[Camera]:
     """The cameras the worker watches."""
     return list(session.scalars(select(Camera).where(Camera.active.is_(True))))
+
+
+def camera_or_404(session: Session, camera_id: int) -> Camera:
+    """Load a camera, retired ones too (their events remain), or fail with 404."""
+    camera = session.get(Camera, camera_id)
+    if camera is None:
+        raise NotFoundError(f"camera {camera_id} not found", camera_id=camera_id)
+    return camera
+
+
+def camera_event_for(session: Session, actor: Actor, camera_id: int, event_id: int) -> VideoEvent:
+    """Load a camera's event whose evidence the caller may see.
+
+    An event of another camera, or of a camera the caller may not see, is not found: the answer is the
+    same as for an event that does not exist, so a department cannot probe other departments' events.
+    """
+    event = session.get(VideoEvent, event_id)
+    camera = session.get(Camera, camera_id)
+    allowed = camera is not None and can_see_camera_evidence(actor, camera)
+    if event is None or event.camera_id != camera_id or not allowed:
+        raise NotFoundError(f"video event {event_id} not found", event_id=event_id)
+    return event
 
 
 def camera_named(session: Session, name: str) -> Camera | None:
@@ -31,10 +59,8 @@ def camera_events_page(session: Session, camera_id: int, *, kind: str | None = N
     query = select(VideoEvent).where(VideoEvent.camera_id == camera_id)
     if kind:
         query = query.where(VideoEvent.kind == kind)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(VideoEvent.started_at.desc(), VideoEvent.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page))
-    return list(rows), total
+    return page_of(session, query, VideoEvent.started_at.desc(), VideoEvent.id.desc(), page=page,
+                   per_page=per_page)
 
 
 def evidence_to_keep(session: Session) -> set[str]:

@@ -1,17 +1,24 @@
-"""Read paths for complaints: the approval a query code names, who is complained about, what is pending."""
+"""Read paths for complaints: the approval a code names, who is complained about, what is pending.
+
+One complaint is read with its handling instance and tasks, the approval it is about and the alert it
+opened: what the bureau and the complainant are shown.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from engine.exceptions import NotFoundError
 from engine.models import Instance, TaskRecord, User
+from engine.queries.instances import instance_tasks
+from engine.queries.paging import page_of
 from engine.query_codes import normalize_query_code
 
-from ..models import COMPLAINT_PROCESS, Complaint
+from ..models import COMPLAINT_PROCESS, Alert, Complaint
 
-__all__ = ["complained_department", "complaint_by_code", "complaints_awaiting_outcome", "find_approval",
+__all__ = ["complained_department", "complaint_alert_id", "complaint_approval", "complaint_by_code",
+           "complaint_handling", "complaint_or_404", "complaints_awaiting_outcome", "find_approval",
            "list_complaints"]
 
 
@@ -60,10 +67,41 @@ def list_complaints(session: Session, *, department: str | None = None, channel:
         query = query.where(Complaint.department_code == department)
     if channel:
         query = query.where(Complaint.channel == channel)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Complaint.filed_at.desc(), Complaint.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page))
-    return list(rows), total
+    return page_of(session, query, Complaint.filed_at.desc(), Complaint.id.desc(), page=page,
+                   per_page=per_page)
+
+
+def complaint_or_404(session: Session, complaint_id: int) -> Complaint:
+    """Load a complaint by id (the bureau's view), or fail with 404."""
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise NotFoundError(f"complaint {complaint_id} not found", complaint_id=complaint_id)
+    return complaint
+
+
+def complaint_handling(session: Session, complaint: Complaint) -> tuple[Instance | None, list[TaskRecord]]:
+    """Return the complaint's handling instance and its tasks in the order they happened (none before filing).
+
+    Steps completed within one instant (a quick bureau) still read in order: completed ones first.
+    """
+    if complaint.handling_instance_id is None:
+        return None, []
+    tasks = instance_tasks(session, complaint.handling_instance_id)
+    tasks.sort(key=lambda t: (t.created_at, t.completed_at is None, t.completed_at or t.created_at))
+    return session.get(Instance, complaint.handling_instance_id), tasks
+
+
+def complaint_approval(session: Session, complaint: Complaint) -> Instance | None:
+    """Return the approval the complaint is about, if it names one (the bureau sees its code and project)."""
+    if complaint.approval_instance_id is None:
+        return None
+    return session.get(Instance, complaint.approval_instance_id)
+
+
+def complaint_alert_id(session: Session, complaint_id: int) -> int | None:
+    """Return the id of the latest alert the complaint opened, so the bureau can go from one to the other."""
+    return session.scalar(select(Alert.id).where(Alert.dedup_key == f"complaint:{complaint_id}")
+                          .order_by(Alert.id.desc()).limit(1))
 
 
 def complaints_awaiting_outcome(session: Session, limit: int = 200) -> list[int]:

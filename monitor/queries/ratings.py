@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.command_context import Actor
 from engine.exceptions import ForbiddenError
 from engine.models import Department, Instance, User
+from engine.queries.paging import page_of
 
 from ..models import FollowUp, Rating
 from ..roles import DEPARTMENT_ROLES, FOLLOW_UP_VIEW_ALL
 
-__all__ = ["list_follow_ups", "registering_department"]
+__all__ = ["list_follow_ups", "rated_instance", "registering_department"]
 
 
 def registering_department(session: Session, instance: Instance) -> str | None:
@@ -23,6 +24,11 @@ def registering_department(session: Session, instance: Instance) -> str | None:
         return None
     return session.scalar(select(Department.code).join(User, User.department_id == Department.id)
                           .where(User.username == instance.created_by))
+
+
+def rated_instance(session: Session, rating: Rating) -> Instance | None:
+    """Return the approval a rating grades, whose query code the applicant's receipt repeats."""
+    return session.get(Instance, rating.instance_id)
 
 
 def list_follow_ups(session: Session, actor: Actor, *, department: str | None = None, open_only: bool = False,
@@ -40,7 +46,4 @@ def list_follow_ups(session: Session, actor: Actor, *, department: str | None = 
         query = query.where(FollowUp.department_code == department)
     if open_only:
         query = query.where(FollowUp.done_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(FollowUp.due_at, FollowUp.id)
-                           .offset((page - 1) * per_page).limit(per_page)).all()
-    return [(f, r, i) for f, r, i in rows], total
+    return page_of(session, query, FollowUp.due_at, FollowUp.id, page=page, per_page=per_page)
