@@ -9,7 +9,11 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 
 from api.scheduler import sweep_supervision, sweep_warnings
+from api.wiring import services
+from engine.command_context import Actor
 from engine.workdays import FixedClock
+from monitor.commands.alerts import RaiseAlertCommand
+from monitor.models import AlertSignal
 from tests.conftest import Api
 
 BODY = {"definition_key": "investment_joint_approval",
@@ -102,3 +106,14 @@ def test_board_counts_open_work_and_lists_red_items(app: Flask, api: Api, clock:
     assert len(body["red_list"]) == 7 and body["red_list"][0]["project_name"] == "滨江项目"
     assert body["month"] == "2026-10"
     assert api.get("/api/supervision/board", "sthj_reviewer").status_code == 403
+
+
+def test_an_account_without_a_department_lists_no_alerts(app: Flask, api: Api) -> None:
+    """An alert about no department (the calendar watch's) is the bureau's, not every departmentless account's."""
+    signal = AlertSignal(source="system", kind="calendar_missing", level="yellow", dedup_key="test:no-department",
+                         subject="calendar:2027", title="明年工作日历未发布")
+    with app.app_context():
+        services().executor.execute(RaiseAlertCommand(signal), Actor("jiancha", "supervisor", "jcj"))
+    assert [a["kind"] for a in _alerts(api)] == ["calendar_missing"]
+    listed = api.get("/api/supervision/alerts", "designer")
+    assert listed.status_code == 200 and listed.get_json()["items"] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, false
 from sqlalchemy.orm import InstrumentedAttribute
 
 from engine.command_context import Actor
@@ -24,5 +24,7 @@ def listed_departments(query: S, column: InstrumentedAttribute[Any], actor: Acto
     about other departments never show up in their lists.
     """
     if actor.role not in LIST_ALL_ROLES:
+        if actor.department_code is None:  # `column == None` would list the rows of no department
+            return query.where(false())
         return query.where(column == actor.department_code)
     return query.where(column == department) if department else query
