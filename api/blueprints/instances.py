@@ -11,6 +11,7 @@ from engine.commands import (
     PauseInstanceCommand,
     ResumeInstanceCommand,
     RetryInstanceCommand,
+    StartInstanceCommand,
 )
 from engine.commands.intake import NOT_ACCEPTED_OUTCOMES, RecordNotAcceptedCommand
 from engine.commands.pauses import MAX_DOCUMENTS
@@ -134,8 +135,9 @@ class InstanceSchema(Schema):
 @requires("window", "admin")
 def start(body: dict[str, Any]) -> dict[str, Any]:
     """Register an application and hand out its query code."""
-    instance = run_command(RegisterApprovalCommand(body["definition_key"], body["project"], body["applicant"],
-                                                   body["data"], shortfall=body["shortfall"]))
+    registration = StartInstanceCommand(body["definition_key"], body["project"], body["applicant"],
+                                        body["data"], shortfall=body["shortfall"])
+    instance = run_command(RegisterApprovalCommand(registration))
     return {"id": instance.id, "query_code": instance.query_code, "status": instance.status,
             "definition_version": instance.definition_version, "incident": incident_json(instance)}
 

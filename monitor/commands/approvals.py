@@ -7,8 +7,7 @@ know that (complaints are supervision's), so the window's registration goes thro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from engine.command_context import CommandContext
 from engine.commands.instances import StartInstanceCommand
@@ -24,16 +23,11 @@ __all__ = ["RegisterApprovalCommand"]
 class RegisterApprovalCommand:
     """Start an approval of any deployed process except the ones supervision starts itself."""
 
-    definition_key: str
-    project: dict[str, Any]
-    applicant: dict[str, Any]
-    data: dict[str, Any] = field(default_factory=dict)
-    shortfall: dict[str, Any] | None = None
+    start: StartInstanceCommand
 
     def execute(self, ctx: CommandContext) -> Instance:
         """Refuse the complaint process, then register as the engine does."""
-        if self.definition_key == COMPLAINT_PROCESS:
+        if self.start.definition_key == COMPLAINT_PROCESS:
             raise InvalidError("投诉请通过投诉受理入口登记，不能作为审批事项受理",
                                [Problem("该流程只能由投诉登记启动", field="definition_key")])
-        return StartInstanceCommand(self.definition_key, self.project, self.applicant, self.data,
-                                    shortfall=self.shortfall).execute(ctx)
+        return self.start.execute(ctx)
