@@ -123,8 +123,8 @@ class DatabaseIdConverter(IntegerConverter):
 
 def _configure_supervision(app: Flask, settings: Settings) -> None:
     """Hand the e-supervision settings to the blueprints (a test's own config wins)."""
+    from monitor.queries.scores import DEFAULT_WEIGHTS
     from monitor.rate_limit import ComplaintRateLimits
-    from monitor.scores import DEFAULT_WEIGHTS
 
     from .blueprints.accountability import POLICY_CONFIG_KEY
     from .blueprints.complaints import LIMITS_CONFIG_KEY

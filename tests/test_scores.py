@@ -1,5 +1,5 @@
 """Scores: a September seeded over HTTP with the injected clock, checked against values worked out by
-hand (in the comments) from the definitions in monitor/scores.py, as JSON, CSV and XLSX.
+hand (in the comments) from the definitions in monitor/queries/scores.py, as JSON, CSV and XLSX.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from engine.commands import Actor
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.commands.alerts import RaiseAlertCommand
 from monitor.models import AlertSignal, Card
-from monitor.scores import parse_period
+from monitor.queries.scores import parse_period
 from tests.bpmn_builder import definitions, process_xml
 from tests.conftest import Api
 

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from monitor.scores import RATE_NAMES, ScoreSettings, parse_period, score_table, scores
+from monitor.queries.scores import RATE_NAMES, ScoreSettings, parse_period, score_table, scores
 
 from ..auth import requires
 from ..schema_fields import instant
@@ -24,8 +24,8 @@ blp = Blueprint("scores", __name__, url_prefix="/api", description="E-supervisio
 SCORE_VIEW = ("supervisor", "admin")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SETTINGS_KEY = "ONEWINDOW_SCORE_SETTINGS"  # app.config: a ScoreSettings, or a dict of its fields
-# The periods monitor.scores.parse_period reads, with ASCII digits and its years (2000-2100) spelt out,
-# so the document shows clients (and schema-driven testers) which periods exist.
+# The periods monitor.queries.scores.parse_period reads, with ASCII digits and its years (2000-2100)
+# spelt out, so the document shows clients (and schema-driven testers) which periods exist.
 PERIOD = re.compile(r"(20[0-9]{2}|2100)-(0[1-9]|1[0-2]|[Qq][1-4])")
 
 
@@ -116,7 +116,7 @@ class ScoreReportSchema(Schema):
 
 
 def score_settings() -> ScoreSettings:
-    """Return the configured weights and deductions, or the defaults in monitor.scores."""
+    """Return the configured weights and deductions, or the defaults in monitor.queries.scores."""
     configured = current_app.config.get(SETTINGS_KEY)
     if isinstance(configured, ScoreSettings):
         return configured

@@ -7,7 +7,6 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from engine.models import OPEN_TASK_STATUSES, WARNING_LEVELS
-from monitor.board import board, board_items
 from monitor.chain import verify_all_chains
 from monitor.commands.alerts import (
     ALERT_DECISIONS,
@@ -18,7 +17,8 @@ from monitor.commands.alerts import (
 )
 from monitor.models import ALERT_LEVELS, ALERT_SOURCES, ALERT_STATES, Alert
 from monitor.queries.alerts import alert_for, alerts_page
-from monitor.trends import alerts_today, complaints_by_month, warnings_by_day
+from monitor.queries.board import board, board_items
+from monitor.queries.trends import alerts_today, complaints_by_month, warnings_by_day
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import countdown, iso

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from engine.command_context import CommandContext
 
-from ..board import refresh_board_snapshot
+from ..models import BoardSnapshot
+from ..queries.board import count_cells
 
 __all__ = ["RefreshBoardCommand"]
 
@@ -17,4 +18,9 @@ class RefreshBoardCommand:
 
     def execute(self, ctx: CommandContext) -> None:
         """Count every open item by department and warning level, as of the command's clock."""
-        refresh_board_snapshot(ctx.session, ctx.now())
+        snapshot = ctx.session.get(BoardSnapshot, 1)
+        cells = count_cells(ctx.session)
+        if snapshot is None:
+            ctx.session.add(BoardSnapshot(id=1, computed_at=ctx.now(), cells=cells))
+        else:
+            snapshot.computed_at, snapshot.cells = ctx.now(), cells

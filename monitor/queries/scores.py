@@ -87,8 +87,8 @@ from engine.models import (
 from engine.state_codes import is_refusal
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, WorkingCalendar, working_days_between
 
-from .local_dates import as_date, local_date_sql
-from .models import Alert, Card, Rating, SupervisionOrder
+from ..local_dates import as_date, local_date_sql
+from ..models import Alert, Card, Rating, SupervisionOrder
 
 __all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "Period", "ScoreSettings",
            "parse_period", "score_table", "scores"]

@@ -13,9 +13,9 @@ from engine.models import Instance, UTCDateTime
 from engine.models.tasks import OPEN_TASK_STATUSES, RED_OPEN_PREDICATE, TaskRecord
 from engine.workdays import SHANGHAI
 
-from .models import BoardSnapshot
+from ..models import BoardSnapshot
 
-__all__ = ["board_items", "STAGE_NAMES", "board", "count_cells", "refresh_board_snapshot", "stage_of"]
+__all__ = ["board_items", "STAGE_NAMES", "board", "count_cells", "stage_of"]
 
 
 
@@ -65,16 +65,6 @@ def count_cells(session: Session) -> list[dict[str, Any]]:
         cell["incident"] += count
     return [{"department": d, "stage": s, "stage_name": STAGE_NAMES.get(s, s), **levels}
             for (d, s), levels in sorted(counts.items())]
-
-
-def refresh_board_snapshot(session: Session, now: datetime) -> None:
-    """Recompute the counts into the snapshot row (the scheduler does this every few seconds)."""
-    snapshot = session.get(BoardSnapshot, 1)
-    cells = count_cells(session)
-    if snapshot is None:
-        session.add(BoardSnapshot(id=1, computed_at=now, cells=cells))
-    else:
-        snapshot.computed_at, snapshot.cells = now, cells
 
 
 def _red_list(session: Session, limit: int) -> list[Any]:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from engine.models import WarningEvent
 from engine.workdays import SHANGHAI
 
-from .local_dates import as_date, local_date_sql
-from .models import Alert, Complaint
+from ..local_dates import as_date, local_date_sql
+from ..models import Alert, Complaint
 
 __all__ = ["alerts_today", "complaints_by_month", "local_midnight", "warnings_by_day"]
 
