@@ -32,7 +32,7 @@ REVIEW_ORDER = ("zrzy", "sthj", "sw")  # at most three of four reviews: never re
 
 # (label, file suffix, function name): cumulative time of these in a profile of completions.
 PROFILE_PARTS: tuple[tuple[str, str, str], ...] = (
-    ("load task row + authorize", "engine/commands/tasks.py", "_authorized_row"),
+    ("load task row + authorize", "engine/commands/guards.py", "department_task"),
     ("restore state (json.loads + Spiff from_dict)", "engine/workflow_state.py", "load_state"),
     ("json.loads (every caller)", "json/__init__.py", "loads"),
     ("act: re-read row + task.run()", "engine/commands/tasks.py", "act"),

@@ -18,6 +18,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from .audit import append_event
 from .deadlines import is_frozen
@@ -69,10 +70,10 @@ def change_instance(ctx: CommandContext, instance_id: int, act: Callable[[Instan
                     load_workflow: bool = True) -> T:
     """Lock an instance, let `act` change it, then save state, derived rows and audit together."""
     session = ctx.session
-    instance = session.execute(
-        select(Instance).where(Instance.id == instance_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    locked = select(Instance).where(Instance.id == instance_id).with_for_update()
+    if load_workflow:  # the state is deferred for read paths; a command that runs it reads it with the lock
+        locked = locked.options(undefer(Instance.state))
+    instance = session.execute(locked.execution_options(populate_existing=True)).scalar_one_or_none()
     if instance is None:
         raise NotFoundError(f"instance {instance_id} not found", instance_id=instance_id)
     definition = session.get(ProcessDefinition, instance.definition_id)
@@ -107,6 +108,8 @@ def _within_budget(change: InstanceChange, *, existed: bool) -> Iterator[None]:
 def _finish(change: InstanceChange) -> None:
     """Advance the engine, then write state, task index, timers and audit in the caller's transaction."""
     instance, workflow = change.instance, change.workflow
+    # Set before the reads below autoflush the instance, so it is written in one UPDATE, not two.
+    instance.updated_at = change.now
     if workflow is not None:
         if change.advance and instance.status == "running":
             _run_engine_steps(change)
@@ -121,7 +124,6 @@ def _finish(change: InstanceChange) -> None:
             instance.completed_at = change.now
             instance.outcome = _outcome(workflow)
             change.record("instance.completed", None, outcome=instance.outcome)
-    instance.updated_at = change.now
     last: tuple[int, str] | None = None
     for action, task_id, details in change.audit:
         event = append_event(change.session, instance.id, change.now, change.ctx.actor_name, action,

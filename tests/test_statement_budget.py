@@ -1,0 +1,55 @@
+"""How many SQL statements a claim and a plain completion cost: a count, not a timing, so it is exact.
+
+Statements are most of a command's cost (the database round trips and SQLAlchemy's work around each).
+The budgets are today's counts; a change that adds a statement to these paths fails here and has to
+say why, one that removes one lowers the budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from sqlalchemy import event
+
+from api.wiring import db, services
+from engine.command_context import Actor
+from engine.commands import ClaimTaskCommand, CompleteTaskCommand
+from tests.conftest import Api
+from tests.test_joint_approval_api import STAGE1, start, worklist
+
+# SQLite counts its explicit BEGIN IMMEDIATE; PostgreSQL's BEGIN is implicit in the driver.
+CLAIM = {"sqlite": 8, "postgresql": 7}
+# Load task, lock instance (with its state), definition, re-read task, update instance, update task,
+# the instance's task rows, its timer rows, cancel the branch's timer, audit head, audit insert.
+COMPLETE = {"sqlite": 12, "postgresql": 11}
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_claim_and_a_completion_keep_to_their_statement_budget(app: Flask, api: Api) -> None:
+    start(api)
+    [task] = [t for t in worklist(api, "zrzy_reviewer") if t["bpmn_id"] == STAGE1["zrzy"]]
+    reviewer = Actor("zrzy_reviewer", "reviewer", "zrzy")
+    with app.app_context():
+        executor, backend = services().executor, db.engine.dialect.name
+        with counted(app) as claim:
+            executor.execute(ClaimTaskCommand(task["id"]), reviewer)
+        with counted(app) as complete:  # one branch of four: the join does not fire yet
+            executor.execute(CompleteTaskCommand(task["id"], {}, "approve", "同意"), reviewer)
+    assert len(claim) <= CLAIM[backend], claim
+    assert len(complete) <= COMPLETE[backend], complete
+    assert any(s.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT") for s in complete)
