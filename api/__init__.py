@@ -17,6 +17,7 @@ from engine.runtime import EngineRuntime
 from engine.workdays import StartedClock, SystemClock
 from monitor.deadline_recompute import recompute_supervision_deadlines
 
+from .account_cache import AccountCache
 from .auth import init_auth
 from .errors import register_error_handlers
 from .json_body import LimitedJSONProvider
@@ -72,7 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         executor = CommandExecutor(writer_sessionmaker(db.engine), runtime)
         executor.subscribe(working_calendar.handle_event)  # "calendar.changed" drops the cached days
         runtime.deadline_sources.append(recompute_supervision_deadlines)
-    app.extensions["onewindow"] = Services(settings, runtime, executor, working_calendar)
+        accounts = AccountCache(settings.account_cache_seconds)
+        executor.subscribe(accounts.handle_event)  # "account.changed" forgets the account in this process
+    app.extensions["onewindow"] = Services(settings, runtime, executor, working_calendar, accounts)
 
     from .blueprints import (
         accountability,

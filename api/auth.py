@@ -79,11 +79,19 @@ def current_actor() -> Actor:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("missing bearer token")
     claims = _decode(token.strip())
-    user = user_named(request_session(), claims["sub"])
-    if user is None or not user.active:
+    actor = services().accounts.actor(str(claims["sub"]), lambda: _active_actor(claims["sub"]))
+    if actor is None:
         raise Unauthorized("the account of this token is unknown or disabled")
-    g.actor = Actor(user.username, user.role, user.department_code)
-    return g.actor
+    g.actor = actor
+    return actor
+
+
+def _active_actor(username: str) -> Actor | None:
+    """The account as an Actor, None when it is unknown or disabled."""
+    user = user_named(request_session(), username)
+    if user is None or not user.active:
+        return None
+    return Actor(user.username, user.role, user.department_code)
 
 
 def requires(*roles: str) -> Callable[[F], F]:

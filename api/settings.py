@@ -43,6 +43,9 @@ class Settings:
     video_retention_days: int = 90
     video_latest_frame_seconds: float = 2.0
     proxy_hops: int = 0
+    # How long a process trusts what it read about an account (role, department, enabled):
+    # see api.account_cache.
+    account_cache_seconds: float = 2.0
     # (month, day) from which a missing official calendar for next year raises the alert and banner.
     calendar_warning_from: tuple[int, int] = (11, 1)
     # Development and tests only: the clock starts at this instant and runs on from there.
@@ -114,6 +117,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         # Reverse proxies in front of gunicorn whose X-Forwarded-For to believe (0: none, the default,
         # since a client can write that header itself when nothing in front overwrites it).
         proxy_hops=_bounded_int(env_vars, "ONEWINDOW_PROXY_HOPS", 0, 0, 5),
+        account_cache_seconds=_bounded_float(env_vars, "ONEWINDOW_ACCOUNT_CACHE_SECONDS", 2.0, 0.0, 60.0),
         chain_key=chain_key,
         chain_anchor_path=chain_anchor_path,
         chain_anchor_seconds=chain_anchor_seconds,

@@ -21,6 +21,7 @@ from engine.commands import CommandExecutor
 from engine.models import Base
 from engine.runtime import EngineRuntime
 
+from .account_cache import AccountCache
 from .errors import ErrorBodySchema, http_error_response
 from .json_body import JsonBodyError, load_json_text
 from .settings import Settings
@@ -73,6 +74,7 @@ class Services:
     runtime: EngineRuntime
     executor: CommandExecutor
     calendar: DatabaseCalendar
+    accounts: AccountCache
 
 
 def services() -> Services:

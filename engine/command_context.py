@@ -44,6 +44,8 @@ class CommandContext:
     runtime: EngineRuntime
     actor: Actor
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Instances whose row lock this attempt holds (engine.unit_of_work.lock_instance), by id.
+    locked: dict[int, Any] = field(default_factory=dict)
 
     @property
     def actor_name(self) -> str | None:

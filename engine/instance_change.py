@@ -28,7 +28,6 @@ class InstanceChange:
 
     ctx: CommandContext
     instance: Instance
-    definition: ProcessDefinition
     workflow: BpmnWorkflow | None
     now: datetime
     audit: list[tuple[str, str | None, dict[str, Any]]] = field(default_factory=list)
@@ -37,6 +36,15 @@ class InstanceChange:
     # Set by a retry: open task rows take their due time and limit again from the engine's timers,
     # which the failed step may not have set when the rows were first written.
     rederive: bool = False
+    known_definition: ProcessDefinition | None = None
+
+    @property
+    def definition(self) -> ProcessDefinition:
+        """The instance's definition version, read on first use: most changes never need it."""
+        if self.known_definition is None:
+            self.known_definition = self.session.get(ProcessDefinition, self.instance.definition_id)
+            assert self.known_definition is not None, "an instance always has its definition"
+        return self.known_definition
 
     @property
     def session(self) -> Session:

@@ -42,6 +42,7 @@ class EngineRuntime:
         self.script_engine = RestrictedScriptEngine(functions=self.expression_functions())
         self._specs: OrderedDict[int, SpecBundle] = OrderedDict()
         self._ownership: OrderedDict[int, Any] = OrderedDict()
+        self._warning_settings: OrderedDict[int, Any] = OrderedDict()
         self._spec_cache_size = spec_cache_size
         self._lock = threading.Lock()
         # Recomputations other packages register for their own deadlines (supervision orders…),
@@ -94,6 +95,11 @@ class EngineRuntime:
     def ownership(self, definition_id: int, read: Callable[[], Any]) -> Any:
         """Return a definition version's data ownership (engine.data_ownership), read once per process."""
         return self._cached(self._ownership, definition_id, read)
+
+    def task_warning_settings(self, definition_id: int, read: Callable[[], dict[str, Any] | None]
+                              ) -> dict[str, Any]:
+        """Return a definition version's per-task warning thresholds (`ow:warning`), read once per process."""
+        return self._cached(self._warning_settings, definition_id, lambda: read() or {})
 
     def _cached(self, cache: OrderedDict[int, Any], definition_id: int, load: Callable[[], Any]) -> Any:
         """A small LRU per definition version: versions never change once deployed."""

@@ -36,7 +36,8 @@ from .workflow_state import STATE_FORMAT
 if TYPE_CHECKING:
     from .command_context import CommandContext
 
-__all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_instance", "run_or_incident"]
+__all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_instance", "lock_instance",
+           "run_or_incident"]
 
 # Timer rows that still stand for a waiting SpiffWorkflow timer.
 LIVE_TIMER_STATES = ("pending", "claimed", "blocked", "paused")
@@ -58,7 +59,7 @@ def create_instance(ctx: CommandContext, definition: ProcessDefinition, instance
     instance.data = dict(start_data)
     ctx.session.add(instance)
     ctx.session.flush()  # assigns the id the derived rows refer to
-    change = InstanceChange(ctx, instance, definition, workflow, now)
+    change = InstanceChange(ctx, instance, workflow, now, known_definition=definition)
     change.record("instance.started", None, definition_key=definition.key,
                   definition_version=definition.version)
     with engine_clock(runtime.clock), _within_budget(change, existed=False):
@@ -66,23 +67,41 @@ def create_instance(ctx: CommandContext, definition: ProcessDefinition, instance
     return instance
 
 
+def lock_instance(ctx: CommandContext, instance_id: int | None = None, *, of_task: str | None = None,
+                  with_state: bool = True) -> Instance | None:
+    """Take an instance's row lock, by its id or by one of its tasks; None if there is no such instance.
+
+    Locking by task lets a command read the task once, after the lock, instead of once to find the
+    instance and again under the lock. The locked row is remembered for the rest of the attempt, so
+    `change_instance` does not select it again.
+    """
+    if instance_id is not None and instance_id in ctx.locked:
+        return ctx.locked[instance_id]
+    if of_task is not None:
+        owner = select(TaskRecord.instance_id).where(TaskRecord.id == of_task).scalar_subquery()
+        locked = select(Instance).where(Instance.id == owner)
+    else:
+        locked = select(Instance).where(Instance.id == instance_id)
+    locked = locked.with_for_update().execution_options(populate_existing=True)
+    if with_state:  # the state is deferred for read paths; a command that runs it reads it with the lock
+        locked = locked.options(undefer(Instance.state))
+    instance = ctx.session.execute(locked).scalar_one_or_none()
+    if instance is not None:
+        ctx.locked[instance.id] = instance
+    return instance
+
+
 def change_instance(ctx: CommandContext, instance_id: int, act: Callable[[InstanceChange], T], *,
                     load_workflow: bool = True) -> T:
     """Lock an instance, let `act` change it, then save state, derived rows and audit together."""
-    session = ctx.session
-    locked = select(Instance).where(Instance.id == instance_id).with_for_update()
-    if load_workflow:  # the state is deferred for read paths; a command that runs it reads it with the lock
-        locked = locked.options(undefer(Instance.state))
-    instance = session.execute(locked.execution_options(populate_existing=True)).scalar_one_or_none()
+    instance = lock_instance(ctx, instance_id, with_state=load_workflow)
     if instance is None:
         raise NotFoundError(f"instance {instance_id} not found", instance_id=instance_id)
-    definition = session.get(ProcessDefinition, instance.definition_id)
-    assert definition is not None
     workflow = None
+    change = InstanceChange(ctx, instance, workflow, ctx.now())
     if load_workflow:
-        specs = ctx.runtime.specs(definition.id, lambda: definition.spec_json)
-        workflow = ctx.runtime.load_workflow(specs, instance.state, instance.state_format)
-    change = InstanceChange(ctx, instance, definition, workflow, ctx.now())
+        specs = ctx.runtime.specs(instance.definition_id, lambda: change.definition.spec_json)
+        change.workflow = ctx.runtime.load_workflow(specs, instance.state, instance.state_format)
     with engine_clock(ctx.runtime.clock), _within_budget(change, existed=True):
         result = act(change)
         _finish(change)
@@ -218,10 +237,11 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
             if change.rederive and row_id in ready and row.pause_kind is None:
                 _rederive_deadline(change, row, ready[row_id])
             still_open.append(row)
-    warning_settings = change.definition.task_warning_settings or {}
     for task_id, task in ready.items():
         if task_id in open_rows:
             continue
+        warning_settings = change.ctx.runtime.task_warning_settings(
+            instance.definition_id, lambda: change.definition.task_warning_settings)
         spec = task.task_spec
         due = attached_deadline(task)
         row = TaskRecord(

@@ -44,7 +44,7 @@ class RequestExtensionCommand:
 
     def execute(self, ctx: CommandContext) -> Extension:
         """Record a pending request; at most one pending and `max_per_task` approved per task."""
-        row = department_task(ctx, self.task_id)
+        row = department_task(ctx, self.task_id, with_state=False)
         problems = reason_problems(self.reason)
         days, limit = self.working_days, self.policy.max_working_days
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:

@@ -1,7 +1,8 @@
 """The checks several commands make on a task before they change it.
 
-`department_task` runs before the unit of work (is it there, is it ours); `require_open_task` runs
-inside it, under the instance lock, where a concurrent change can no longer slip in between.
+`department_task` takes the instance's lock and then reads the task (is it there, is it ours), so
+the row it returns cannot change before the command commits; `require_open_task` checks that row
+inside the unit of work.
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ from ..exceptions import ConflictError, ForbiddenError, NotFoundError
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, TaskRecord
 from ..permissions import can_act_on
+from ..unit_of_work import lock_instance
 
 __all__ = ["department_task", "require_open_task", "require_running"]
 
 
-def department_task(ctx: CommandContext, task_id: str) -> TaskRecord:
-    """Load a task and check the caller's department before looking at its state."""
-    row = ctx.session.get(TaskRecord, task_id)
+def department_task(ctx: CommandContext, task_id: str, *, with_state: bool = True) -> TaskRecord:
+    """Lock the task's instance, read the task, and check the caller's department before its state.
+
+    `with_state` reads the instance's workflow state with the lock, for commands that run the engine.
+    """
+    row = None
+    if lock_instance(ctx, of_task=task_id, with_state=with_state) is not None:
+        row = ctx.session.get(TaskRecord, task_id, populate_existing=True)
     if row is None:
         raise NotFoundError(f"task {task_id} not found", task_id=task_id)
     if not can_act_on(ctx.actor, row):
@@ -40,12 +47,11 @@ def require_running(change: InstanceChange) -> None:
 def require_open_task(change: InstanceChange, row: TaskRecord, *,
                       closed: Callable[[TaskRecord], ConflictError] = _task_is,
                       actor: Actor | None = None) -> None:
-    """Re-read the task under the instance lock: it must still be open and its instance running.
+    """The task, read under the instance lock, must still be open and its instance running.
 
     `closed` builds the command's own error for a task that is no longer open; with `actor`, a task
     claimed by someone else is not open to this actor either.
     """
-    change.session.refresh(row)
     if row.status not in OPEN_TASK_STATUSES:
         raise closed(row)
     if actor is not None and row.status == "claimed" and row.assignee != actor.username:

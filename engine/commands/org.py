@@ -12,14 +12,16 @@ from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..models import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
 
-__all__ = ["CreateDepartmentCommand", "CreateUserCommand", "PASSWORD_HASHER", "RenameDepartmentCommand",
-           "ResetPasswordCommand", "UpdateUserCommand"]
+__all__ = ["ACCOUNT_CHANGED", "CreateDepartmentCommand", "CreateUserCommand", "PASSWORD_HASHER",
+           "RenameDepartmentCommand", "ResetPasswordCommand", "UpdateUserCommand"]
 
 PASSWORD_HASHER = PasswordHasher()
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 MIN_PASSWORD = 8
 ADMIN_ROLES = frozenset({"admin", "system"})
+# Published after an account is created or changed: processes that remember accounts re-read it.
+ACCOUNT_CHANGED = "account.changed"
 
 
 def _require_admin(ctx: CommandContext) -> None:
@@ -108,6 +110,7 @@ class CreateUserCommand:
                     department=department, active=True, created_at=ctx.now())
         ctx.session.add(user)
         ctx.session.flush()
+        ctx.emit(ACCOUNT_CHANGED, username=user.username)
         return user
 
 
@@ -135,9 +138,10 @@ _UNSET = object()
 class UpdateUserCommand:
     """Change a staff account's role, department or whether it may sign in.
 
-    Disabling takes effect on the account's next request: every request re-reads the account, so
-    tokens already issued stop working too. An administrator cannot disable or demote themselves,
-    which would leave a service centre without anyone able to undo it.
+    Disabling stops the account's tokens too: the process that made the change forgets the account
+    at once (ACCOUNT_CHANGED), the others within the few seconds they remember accounts for. An
+    administrator cannot disable or demote themselves, which would leave a service centre without
+    anyone able to undo it.
     """
 
     user_id: int
@@ -172,6 +176,7 @@ class UpdateUserCommand:
         user.department = department
         if self.active is not None:
             user.active = self.active
+        ctx.emit(ACCOUNT_CHANGED, username=user.username)
         return user
 
 

@@ -39,7 +39,7 @@ class ClaimTaskCommand:
 
     def execute(self, ctx: CommandContext) -> TaskRecord:
         """Claim; claiming one's own claimed task again changes nothing."""
-        row = department_task(ctx, self.task_id)
+        row = department_task(ctx, self.task_id, with_state=False)
 
         def act(change: InstanceChange) -> TaskRecord:
             require_open_task(change, row, closed=_finished, actor=ctx.actor)

@@ -46,7 +46,7 @@ class RequestTransferCommand:
 
     def execute(self, ctx: CommandContext) -> Transfer:
         """Record a pending transfer; at most one pending transfer per task."""
-        row = department_task(ctx, self.task_id)
+        row = department_task(ctx, self.task_id, with_state=False)
         target = (self.to_department or "").strip()
         problems = reason_problems(self.reason)
         if not target or ctx.session.scalar(select(Department.id).where(Department.code == target)) is None:
@@ -111,7 +111,7 @@ class DecideTransferCommand:
                               **{"from": transfer.from_department, "to": transfer.to_department},
                               reason=transfer.decision_reason, refused_by=ctx.actor_name)
                 return transfer
-            row = change.session.get(TaskRecord, transfer.task_id)
+            row = change.session.get(TaskRecord, transfer.task_id, populate_existing=True)
             if row is None:
                 raise NotFoundError(f"task {transfer.task_id} not found", task_id=transfer.task_id)
             require_open_task(change, row, closed=_not_transferable)
