@@ -43,16 +43,11 @@ def event_hash(prev_hash: str, instance_id: int, seq: int, at: datetime, actor: 
 
 
 def append_event(session: Session, instance_id: int, at: datetime, actor: str | None, action: str,
-                 task_id: str | None = None, details: dict[str, Any] | None = None,
-                 last: tuple[int, str] | None = None) -> AuditEvent:
-    """Add the next event of an instance's chain; the caller holds the instance lock."""
-    if last is None:
-        row = session.execute(
-            select(AuditEvent.seq, AuditEvent.hash)
-            .where(AuditEvent.instance_id == instance_id)
-            .order_by(AuditEvent.seq.desc()).limit(1)
-        ).first()
-        last = (row[0], row[1]) if row else (0, GENESIS_HASH)
+                 task_id: str | None, details: dict[str, Any] | None, last: tuple[int, str]) -> AuditEvent:
+    """Add the event after `last` (seq, hash) to an instance's chain; the caller holds the instance lock.
+
+    The caller keeps the chain's head on the instance row, so appending reads nothing.
+    """
     seq, prev = last[0] + 1, last[1]
     details = details or {}
     key = chain_key_for(session)

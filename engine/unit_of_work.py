@@ -20,7 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from .audit import append_event
+from .audit import GENESIS_HASH, append_event
 from .deadlines import is_frozen
 from .engine_budget import BudgetExceeded, EngineBudgetError, charge_step, metered
 from .exceptions import ConflictError, NotFoundError, find_cause
@@ -57,6 +57,7 @@ def create_instance(ctx: CommandContext, definition: ProcessDefinition, instance
     instance.state_format = STATE_FORMAT
     instance.state = ""
     instance.data = dict(start_data)
+    instance.audit_seq, instance.audit_hash = 0, GENESIS_HASH
     ctx.session.add(instance)
     ctx.session.flush()  # assigns the id the derived rows refer to
     change = InstanceChange(ctx, instance, workflow, now, known_definition=definition)
@@ -125,30 +126,35 @@ def _within_budget(change: InstanceChange, *, existed: bool) -> Iterator[None]:
 
 
 def _finish(change: InstanceChange) -> None:
-    """Advance the engine, then write state, task index, timers and audit in the caller's transaction."""
-    instance, workflow = change.instance, change.workflow
-    # Set before the reads below autoflush the instance, so it is written in one UPDATE, not two.
+    """Advance the engine, then write state, task index, timers and audit in the caller's transaction.
+
+    The reads in between do not flush: the instance row, whose audit head is known only at the end,
+    is written once, in the final flush.
+    """
+    instance, workflow, session = change.instance, change.workflow, change.session
     instance.updated_at = change.now
-    if workflow is not None:
-        if change.advance and instance.status == "running":
-            _run_engine_steps(change)
-        instance.state = change.ctx.runtime.codec.dump_state(workflow)
-        instance.state_format = STATE_FORMAT  # an older format is upgraded by the first save
-        instance.data = _current_data(workflow)
-        open_rows = _sync_task_index(change)
-        refresh_instance_warning(change, open_rows)
-        _sync_timers(change)
-        if workflow.completed and instance.status == "running":
-            instance.status = "completed"
-            instance.completed_at = change.now
-            instance.outcome = _outcome(workflow)
-            change.record("instance.completed", None, outcome=instance.outcome)
-    last: tuple[int, str] | None = None
-    for action, task_id, details in change.audit:
-        event = append_event(change.session, instance.id, change.now, change.ctx.actor_name, action,
-                             task_id, details, last=last)
-        last = (event.seq, event.hash)
-    change.session.flush()
+    with session.no_autoflush:
+        if workflow is not None:
+            if change.advance and instance.status == "running":
+                _run_engine_steps(change)
+            instance.state = change.ctx.runtime.codec.dump_state(workflow)
+            instance.state_format = STATE_FORMAT  # an older format is upgraded by the first save
+            instance.data = _current_data(workflow)
+            open_rows = _sync_task_index(change)
+            refresh_instance_warning(change, open_rows)
+            _sync_timers(change)
+            if workflow.completed and instance.status == "running":
+                instance.status = "completed"
+                instance.completed_at = change.now
+                instance.outcome = _outcome(workflow)
+                change.record("instance.completed", None, outcome=instance.outcome)
+        last = (instance.audit_seq, instance.audit_hash)
+        for action, task_id, details in change.audit:
+            event = append_event(session, instance.id, change.now, change.ctx.actor_name, action, task_id,
+                                 details, last)
+            last = (event.seq, event.hash)
+        instance.audit_seq, instance.audit_hash = last
+    session.flush()
 
 
 def _run_engine_steps(change: InstanceChange) -> None:

@@ -229,7 +229,13 @@ def test_a_later_anchor_does_not_bless_a_cut_chain(app: Flask, api: Api) -> None
     ids = _chains(app, api)
     last = _last_seq(app, ids[0])
     tamper(app, "audit_event", "DELETE FROM audit_event WHERE instance_id = :i AND seq = :s", i=ids[0], s=last)
-    # The application carries on and appends to the cut chain, which is consistent in itself.
+    # A thorough forger also moves the instance's chain head back, so the application carries on and
+    # appends to the cut chain, which is then consistent in itself.
+    with app.app_context():
+        db.session.execute(text(
+            "UPDATE instance SET audit_seq = :p, audit_hash = (SELECT hash FROM audit_event "
+            "WHERE instance_id = :i AND seq = :p) WHERE id = :i"), {"i": ids[0], "p": last - 1})
+        db.session.commit()
     r = api.post(f"/api/instances/{ids[0]}/pause", "window1", json={"reason": "补正材料", "missing_documents": ["a"]})
     assert r.status_code in (200, 201), r.get_json()
     with app.app_context():
@@ -238,6 +244,16 @@ def test_a_later_anchor_does_not_bless_a_cut_chain(app: Flask, api: Api) -> None
     assert written is not None and len(written.diverged) == 1 and f"instance {ids[0]}" in written.diverged[0]
     code, lines = _verify(app)
     assert code == 1 and any(line.startswith(f"audit_event instance {ids[0]} seq {last}: ") for line in lines)
+
+
+def test_a_cut_that_leaves_the_head_shows_in_the_chain_itself(app: Flask, api: Api) -> None:
+    ids = _chains(app, api)
+    last = _last_seq(app, ids[0])
+    tamper(app, "audit_event", "DELETE FROM audit_event WHERE instance_id = :i AND seq = :s", i=ids[0], s=last)
+    r = api.post(f"/api/instances/{ids[0]}/pause", "window1", json={"reason": "补正材料", "missing_documents": ["a"]})
+    assert r.status_code in (200, 201), r.get_json()
+    with app.app_context():  # the next event still links to the removed one
+        assert verify_chain(db.session, ids[0]) == [last + 1]
 
 
 def test_an_edited_anchor_line_is_reported(app: Flask, api: Api) -> None:

@@ -7,7 +7,10 @@ from alembic.migration import MigrationContext
 from flask import Flask
 
 from api.wiring import db
-from engine.models import Base
+from engine.audit import audit_heads, verify_chain
+from engine.models import Base, Instance
+from tests.conftest import Api
+from tests.test_chain_keys import _alembic
 
 
 def test_migrated_schema_matches_the_models(app: Flask) -> None:
@@ -17,3 +20,27 @@ def test_migrated_schema_matches_the_models(app: Flask) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_upgrading_puts_each_chains_last_event_on_its_instance(app: Flask, api: Api, database_url: str) -> None:
+    body = {"definition_key": "investment_joint_approval",
+            "project": {"name": "滨江项目", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
+    ids = [api.post("/api/instances", "window1", json=body).get_json()["id"] for _ in range(2)]
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # the migration takes its own locks
+    _alembic(database_url, "0009", down=True)  # chains as 0009 left them: no head on the instance
+    _alembic(database_url, "head")
+    with app.app_context():
+        heads = audit_heads(db.session)
+        for instance_id in ids:
+            instance = db.session.get(Instance, instance_id)
+            assert instance is not None and heads[instance_id] == (instance.audit_seq, instance.audit_hash)
+            assert instance.audit_seq > 1
+    r = api.post(f"/api/instances/{ids[0]}/pause", "window1", json={"reason": "补正材料", "missing_documents": ["a"]})
+    assert r.status_code in (200, 201), r.get_json()
+    with app.app_context():
+        assert verify_chain(db.session, ids[0]) == []  # the new events link to the migrated head
+        instance = db.session.get(Instance, ids[0])
+        assert instance is not None and instance.audit_seq > heads[ids[0]][0]
+        assert audit_heads(db.session)[ids[0]] == (instance.audit_seq, instance.audit_hash)

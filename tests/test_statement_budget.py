@@ -20,12 +20,13 @@ from tests.conftest import Api
 from tests.test_joint_approval_api import STAGE1, start, worklist
 
 # SQLite counts its explicit BEGIN IMMEDIATE; PostgreSQL's BEGIN is implicit in the driver.
-# Lock the task's instance, read the task under the lock, update task, audit head, audit insert.
+# Lock the task's instance, read the task under the lock, insert the audit event, update the
+# instance (its audit chain head), update the task.
 CLAIM = {"sqlite": 6, "postgresql": 5}
-# Lock the task's instance (with its state), read the task, update instance, update task, the
-# instance's task rows, its timer rows, cancel the branch's timer, audit head, audit insert. The
-# definition version is remembered per process: it never changes once deployed.
-COMPLETE = {"sqlite": 10, "postgresql": 9}
+# Lock the task's instance (with its state), read the task, the instance's open task rows, its timer
+# rows, then one flush: audit insert, update instance (state and audit head), update task, cancel
+# the branch's timer. The definition version is remembered per process: it never changes once deployed.
+COMPLETE = {"sqlite": 9, "postgresql": 8}
 
 
 @contextmanager
@@ -55,3 +56,5 @@ def test_a_claim_and_a_completion_keep_to_their_statement_budget(app: Flask, api
     assert len(claim) <= CLAIM[backend], claim
     assert len(complete) <= COMPLETE[backend], complete
     assert any(s.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT") for s in complete)
+    assert sum(s.lstrip().upper().startswith("UPDATE INSTANCE") for s in complete) == 1
+    assert not any("FROM AUDIT_EVENT" in s.upper() for s in claim + complete)  # the head is on the instance

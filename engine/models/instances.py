@@ -46,6 +46,9 @@ class Instance(Base):
     state_format: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = deferred(mapped_column(Text, nullable=False))
     lock_version: Mapped[int] = mapped_column(default=1)
+    # The head of the instance's audit chain (engine.audit): the next event links to it without a read.
+    audit_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    audit_hash: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
     warning_level: Mapped[str] = mapped_column(String(16), default="green", server_default="green")
     pause_kind: Mapped[str | None] = mapped_column(String(32))
     pause_reason: Mapped[str | None] = mapped_column(Text)
