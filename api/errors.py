@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 from marshmallow import Schema, fields
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from engine.engine_budget import EngineBudgetError
@@ -79,3 +80,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
         return http_error_response(error)
+
+    @app.errorhandler(DBAPIError)
+    def _dropped_connection(error: DBAPIError) -> Any:
+        """A connection the database server dropped (a restart): the next try gets a fresh one."""
+        if not error.connection_invalidated:
+            raise error
+        response = error_response(503, "unavailable", "数据库连接刚刚中断，请稍后重试")
+        response.headers["Retry-After"] = "1"
+        return response

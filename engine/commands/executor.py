@@ -108,6 +108,8 @@ def _is_retryable(exc: Exception) -> bool:
     """Tell lost races (stale version, serialization, lock, duplicate version) from real errors."""
     if isinstance(exc, (StaleDataError, RetryableConflict)):
         return True
+    if getattr(exc, "connection_invalidated", False):  # dropped by the server: the pool has a new one
+        return True
     text = str(getattr(exc, "orig", exc)).lower()
     if isinstance(exc, IntegrityError):
         return "unique" in text or "duplicate" in text
