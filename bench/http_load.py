@@ -101,16 +101,20 @@ class LoadResult:
     """What the load generator measured inside the timed window."""
 
     approvals: int = 0
+    approvals_all: int = 0  # warm-up and stragglers included: what the server's CPU was spent on
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=dict)
     connection_header: str = ""
+    server_cpu: dict[str, float] = field(default_factory=dict)  # seconds by role, filled by the parent
 
 
-def run_load(base: str, passwords: dict[str, str], clients: int, duration: float,
+def run_load(base: str, tokens: dict[str, str], clients: int, duration: float,
              warmup: float) -> LoadResult:
-    """Run `clients` threads doing whole approvals; count those finished inside the timed window."""
-    tokens = Client.login(base, passwords)
+    """Run `clients` threads doing whole approvals; count those finished inside the timed window.
+
+    `tokens` are logged in beforehand, so the server's CPU measured around this run is approvals only.
+    """
     start = time.perf_counter()
     window_start, window_end = start + warmup, start + warmup + duration
     finished: list[float] = []
@@ -138,6 +142,7 @@ def run_load(base: str, passwords: dict[str, str], clients: int, duration: float
         t.join()
     result = LoadResult(errors=errors, seconds=duration)
     result.approvals = sum(1 for t in finished if window_start <= t <= window_end)
+    result.approvals_all = len(finished)
     merged: dict[str, list[float]] = defaultdict(list)
     for client in workers:
         for kind, samples in client.timings.items():
@@ -148,10 +153,10 @@ def run_load(base: str, passwords: dict[str, str], clients: int, duration: float
     return result
 
 
-def run_load_process(queue: Any, base: str, passwords: dict[str, str], clients: int, duration: float,
+def run_load_process(queue: Any, base: str, tokens: dict[str, str], clients: int, duration: float,
                      warmup: float) -> None:
     """Entry point of the separate client process: put a LoadResult (or an error text) on `queue`."""
     try:
-        queue.put(run_load(base, passwords, clients, duration, warmup))
+        queue.put(run_load(base, tokens, clients, duration, warmup))
     except BaseException as exc:  # report rather than die silently in the child
         queue.put(f"{type(exc).__name__}: {exc}")

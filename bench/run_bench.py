@@ -73,9 +73,13 @@ def _pg_version(url: str) -> str:
         engine.dispose()
 
 
-def _start_server(args: argparse.Namespace, stack: contextlib.ExitStack) -> BenchServer:
-    """Fresh database, `ow setup` with demo users, serve.sh, then deploy the 4-branch diagram."""
-    server = BenchServer(Path(sys.executable).parent.parent, args.postgres, args.server_workers)
+def _start_server(args: argparse.Namespace, stack: contextlib.ExitStack, postgres: str | None = None
+                  ) -> BenchServer:
+    """Fresh database, `ow setup` with demo users, serve.sh, then deploy the 4-branch diagram.
+
+    SQLite in the server's temp folder, or a new database on the PostgreSQL server `postgres`.
+    """
+    server = BenchServer(Path(sys.executable).parent.parent, postgres, args.server_workers)
     stack.callback(server.close)
     _log(f"ow setup in {server.dir} ...")
     seconds = server.setup()
@@ -99,21 +103,32 @@ def _stop_process(proc: multiprocessing.process.BaseProcess) -> None:
         proc.join(5)
 
 
-def bench_throughput(args: argparse.Namespace) -> LoadResult:
-    """1. Whole approvals per second, K client threads in a separate (spawned) process."""
+def bench_throughput(args: argparse.Namespace, postgres: str | None = None, workers: int | None = None
+                     ) -> LoadResult:
+    """1. Whole approvals per second, K client threads in a separate (spawned) process.
+
+    The server's CPU is read from /proc around the load (logins done before), so the result also says
+    how much CPU each approval cost the workers and the scheduler.
+    """
+    if workers is not None:
+        args = argparse.Namespace(**{**vars(args), "server_workers": workers})
     with contextlib.ExitStack() as stack:
-        server = _start_server(args, stack)
+        server = _start_server(args, stack, postgres)
+        tokens = Client.login(server.base, PASSWORDS)
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
         proc = ctx.Process(target=run_load_process, daemon=True, args=(
-            queue, server.base, PASSWORDS, args.clients, args.duration, args.warmup))
+            queue, server.base, tokens, args.clients, args.duration, args.warmup))
+        before = server.cpu_seconds()
         proc.start()
         stack.callback(_stop_process, proc)
-        _log(f"{args.clients} clients doing whole approvals: {args.warmup:.0f} s warm-up + "
-             f"{args.duration:.0f} s timed")
+        _log(f"{args.clients} clients doing whole approvals against {args.server_workers} workers: "
+             f"{args.warmup:.0f} s warm-up + {args.duration:.0f} s timed")
         outcome = queue.get(timeout=args.warmup + args.duration + 300)
+        after = server.cpu_seconds()
         if isinstance(outcome, str):
             raise RuntimeError(f"load process failed: {outcome}\n{server.log_tail()}")
+        outcome.server_cpu = {role: after[role] - before.get(role, 0.0) for role in after}
         return outcome
 
 
@@ -182,7 +197,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options; the defaults fit in about three minutes on two cores."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--postgres", metavar="URL", help="run the server parts on PostgreSQL (needs CREATEDB)")
+    p.add_argument("--postgres", metavar="URL",
+                   help="also run approvals/s on PostgreSQL, with 1 and 2 workers besides --server-workers "
+                        "(new databases on that server, dropped after; the role needs CREATEDB)")
     p.add_argument("--clients", type=int, default=4, help="concurrent client threads for approvals/s")
     p.add_argument("--duration", type=float, default=20.0, help="timed seconds of the approvals/s run")
     p.add_argument("--warmup", type=float, default=3.0, help="untimed seconds before the approvals/s window")
@@ -210,17 +227,24 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, _interrupt)
     t0 = time.perf_counter()
     try:
-        backend = _pg_version(args.postgres) if args.postgres else "SQLite (WAL), a fresh file per server"
+        backend = "SQLite (WAL), a fresh file per server"
+        if args.postgres:
+            backend += f"; approvals/s also on {_pg_version(args.postgres)}"
         print(report.header(args.server_workers, backend), flush=True)
-        rate = None
+        runs: list[report.ThroughputRun] = []
         if not args.skip_throughput:
-            rate = report.print_throughput(bench_throughput(args), args.clients, args.warmup)
+            runs.append(report.print_throughput("SQLite", bench_throughput(args), args))
+            if args.postgres:
+                for workers in sorted({1, 2, args.server_workers}):
+                    runs.append(report.print_throughput(
+                        f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}",
+                        bench_throughput(args, args.postgres, workers), args, workers))
         latency = bench_latency(args, random.Random(args.seed))
         report.print_latency(latency)
         bare = bench_bare(args)  # after the servers are gone, on an otherwise idle machine
         state_ratio = report.print_sizes(latency["sizes"], bare)
         report.print_bare(bare)
-        report.print_summary(rate, latency, bare, state_ratio)
+        report.print_summary(runs, latency, bare, state_ratio)
     except KeyboardInterrupt:
         print("\ninterrupted: servers stopped and temp folders removed", file=sys.stderr)
         return 130

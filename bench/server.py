@@ -138,6 +138,38 @@ class BenchServer:
                     raise RuntimeError(f"server did not start:\n{self.log_tail()}")
                 time.sleep(0.2)
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by the server's processes, by role.
+
+        Roles: "workers" (gunicorn's request workers, the master excluded), "scheduler", "video".
+        Read from /proc, so it counts what the processes really used, whatever they waited on.
+        """
+        assert self.proc is not None
+        tick = os.sysconf("SC_CLK_TCK")
+        totals = {"workers": 0.0, "scheduler": 0.0, "video": 0.0}
+        rows = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid:  # fields: state, ppid, pgrp, ..., utime (11), stime (12)
+                rows.append((int(entry), int(fields[1]), cmd, (int(fields[11]) + int(fields[12])) / tick))
+        gunicorns = {pid for pid, _ppid, cmd, _cpu in rows if "gunicorn" in cmd}
+        for _pid, ppid, cmd, cpu in rows:
+            if "gunicorn" in cmd and ppid in gunicorns:
+                totals["workers"] += cpu
+            elif " ow scheduler" in cmd:
+                totals["scheduler"] += cpu
+            elif " monitor" in cmd:
+                totals["video"] += cpu
+        return totals
+
     def log_tail(self, chars: int = 3000) -> str:
         """The end of the server log, for error reports."""
         try:
