@@ -19,8 +19,10 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
+from sqlalchemy.orm.attributes import flag_modified
 
 from .audit import GENESIS_HASH, append_event
+from .database import take_write_lock
 from .deadlines import is_frozen
 from .engine_budget import BudgetExceeded, EngineBudgetError, charge_step, metered
 from .exceptions import ConflictError, NotFoundError, find_cause
@@ -154,6 +156,8 @@ def _finish(change: InstanceChange) -> None:
                                  details, last)
             last = (event.seq, event.hash)
         instance.audit_seq, instance.audit_hash = last
+    flag_modified(instance, "audit_seq")  # every change writes the row, so its version check always runs
+    take_write_lock(session)  # an optimistic command has only read so far; its writes start here
     session.flush()
 
 

@@ -19,14 +19,16 @@ from engine.commands import ClaimTaskCommand, CompleteTaskCommand
 from tests.conftest import Api
 from tests.test_joint_approval_api import STAGE1, start, worklist
 
-# SQLite counts its explicit BEGIN IMMEDIATE; PostgreSQL's BEGIN is implicit in the driver.
+# SQLite counts its explicit BEGIN DEFERRED, and the COMMIT + BEGIN IMMEDIATE that end the read
+# snapshot and take the writer lock for the writes alone (engine.database.take_write_lock);
+# PostgreSQL's BEGIN is implicit in the driver.
 # Lock the task's instance, read the task under the lock, insert the audit event, update the
 # instance (its audit chain head), update the task.
-CLAIM = {"sqlite": 6, "postgresql": 5}
+CLAIM = {"sqlite": 8, "postgresql": 5}
 # Lock the task's instance (with its state), read the task, the instance's open task rows, its timer
 # rows, then one flush: audit insert, update instance (state and audit head), update task, cancel
 # the branch's timer. The definition version is remembered per process: it never changes once deployed.
-COMPLETE = {"sqlite": 9, "postgresql": 8}
+COMPLETE = {"sqlite": 11, "postgresql": 8}
 
 
 @contextmanager

@@ -68,7 +68,9 @@ class CommandExecutor:
     def _attempt(self, command: Command[Any], actor: Actor, session: Session, attempt: int, *,
                  dry_run: bool) -> Any:
         """One transaction: (result, events) after a commit, (result, []) after a dry run, or _RETRY."""
-        begin_writing(session)
+        # A command that can detect a lost race reads without SQLite's write lock on its first try;
+        # a retry takes the lock at BEGIN, so a busy instance cannot starve it.
+        begin_writing(session, optimistic=attempt == 1 and getattr(command, "optimistic", False))
         ctx = CommandContext(session, self.runtime, actor)
         try:
             result = command.execute(ctx)

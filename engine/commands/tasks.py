@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from SpiffWorkflow.util.task import TaskState
 
@@ -36,6 +36,7 @@ class ClaimTaskCommand:
     """Take a ready task so colleagues see who handles it."""
 
     task_id: str
+    optimistic: ClassVar[bool] = True  # all it writes goes through the unit of work's version check
 
     def execute(self, ctx: CommandContext) -> TaskRecord:
         """Claim; claiming one's own claimed task again changes nothing."""
@@ -60,6 +61,7 @@ class CompleteTaskCommand:
     data: dict[str, Any] = field(default_factory=dict)
     decision: str | None = None
     opinion: str | None = None
+    optimistic: ClassVar[bool] = True  # all it writes goes through the unit of work's version check
 
     def execute(self, ctx: CommandContext) -> TaskRecord:
         """Complete a ready or own claimed task exactly once."""
