@@ -49,7 +49,11 @@ T = TypeVar("T")
 
 def create_instance(ctx: CommandContext, definition: ProcessDefinition, instance: Instance,
                     start_data: dict[str, Any]) -> Instance:
-    """Start a new instance of a definition version and persist it with its derived rows."""
+    """Start a new instance of a definition version and persist it with its derived rows.
+
+    The engine's first steps run before the row exists, so an optimistic command (see
+    engine.database.take_write_lock) computes them without SQLite's writer lock.
+    """
     runtime = ctx.runtime
     specs = runtime.specs(definition.id, lambda: definition.spec_json)
     workflow = runtime.new_workflow(specs, start_data)
@@ -60,12 +64,15 @@ def create_instance(ctx: CommandContext, definition: ProcessDefinition, instance
     instance.state = ""
     instance.data = dict(start_data)
     instance.audit_seq, instance.audit_hash = 0, GENESIS_HASH
-    ctx.session.add(instance)
-    ctx.session.flush()  # assigns the id the derived rows refer to
     change = InstanceChange(ctx, instance, workflow, now, known_definition=definition)
     change.record("instance.started", None, definition_key=definition.key,
                   definition_version=definition.version)
     with engine_clock(runtime.clock), _within_budget(change, existed=False):
+        _run_engine_steps(change)
+        change.advance = False
+        take_write_lock(ctx.session)
+        ctx.session.add(instance)
+        ctx.session.flush()  # assigns the id the derived rows refer to
         _finish(change)
     return instance
 

@@ -19,11 +19,13 @@ from sqlalchemy import func, select
 from api.wiring import db, services
 from engine.audit import verify_chain
 from engine.command_context import Actor, CommandContext
-from engine.commands import CompleteTaskCommand
+from engine.commands import CompleteTaskCommand, StartInstanceCommand
 from engine.commands.guards import department_task
 from engine.models import AuditEvent, Instance, TaskRecord
+from monitor.commands.approvals import RegisterApprovalCommand
 from tests.conftest import BACKENDS, Api
 from tests.test_joint_approval_api import STAGE1, start, worklist
+from tests.test_statement_budget import counted
 
 pytestmark = [
     pytest.mark.skipif("sqlite" not in BACKENDS, reason="SQLite's writer lock; PostgreSQL locks rows as it reads"),
@@ -101,3 +103,16 @@ def test_a_change_to_the_same_instance_meanwhile_makes_the_command_run_again(app
         completed = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.task_id == task_id, AuditEvent.action == "task.completed"))
         assert completed == 1  # the lost first try left nothing behind
+
+
+def test_a_registration_runs_the_engine_before_it_takes_the_lock(app: Flask) -> None:
+    window = Actor("window1", "window", "zwfw")
+    command = RegisterApprovalCommand(StartInstanceCommand(
+        "investment_joint_approval", {"name": "滨江项目", "code": "c", "investment": 1}, {"name": "a", "contact": "b"}))
+    with app.app_context(), counted(app) as statements:
+        services().executor.execute(command, window)
+    verbs = [s.lstrip().split()[0].upper() + (" " + s.split()[1].upper() if s.upper().startswith("BEGIN") else "")
+             for s in statements]
+    assert verbs[0] == "BEGIN DEFERRED"
+    assert verbs.index("BEGIN IMMEDIATE") < next(i for i, s in enumerate(statements) if s.startswith("INSERT"))
+    assert all(v in ("BEGIN DEFERRED", "SELECT") for v in verbs[:verbs.index("COMMIT")])  # only reads before

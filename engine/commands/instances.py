@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.task import Task
@@ -51,6 +51,8 @@ class StartInstanceCommand:
     data: dict[str, Any] = field(default_factory=dict)
     # 容缺受理: {documents, deadline_working_days, commitment}; None for a complete application.
     shortfall: dict[str, Any] | None = None
+    # A new instance conflicts with nothing but a duplicate query code, which the executor retries.
+    optimistic: ClassVar[bool] = True
 
     def execute(self, ctx: CommandContext) -> Instance:
         """Check the application, pick the latest version, start it, hand out a query code."""

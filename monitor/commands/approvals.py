@@ -8,6 +8,7 @@ know that (complaints are supervision's), so the window's registration goes thro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from engine.command_context import CommandContext
 from engine.commands.instances import StartInstanceCommand
@@ -24,6 +25,7 @@ class RegisterApprovalCommand:
     """Start an approval of any deployed process except the ones supervision starts itself."""
 
     start: StartInstanceCommand
+    optimistic: ClassVar[bool] = True  # as the engine's start: see StartInstanceCommand
 
     def execute(self, ctx: CommandContext) -> Instance:
         """Refuse the complaint process, then register as the engine does."""
