@@ -62,9 +62,9 @@ test-browser: install frontend chromium
 postgres:
 	scripts/postgres.sh
 
-## bench: throughput/latency/state size vs bare SpiffWorkflow; timer lag at 100k pending; board at 100k open
+## bench: approvals/s on SQLite and PostgreSQL, latency, state size vs bare SpiffWorkflow; timer lag; board
 bench: install frontend
-	$(PY) bench/run_bench.py $(BENCH_ARGS)
+	eval "$$(scripts/postgres.sh)" && $(PY) bench/run_bench.py --postgres "$$ONEWINDOW_TEST_POSTGRES_URL" $(BENCH_ARGS)
 	$(PY) bench/timer_lag.py
 	$(PY) bench/board_bench.py
 	$(PY) bench/video_bench.py
