@@ -69,7 +69,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # Its own read sessions (not the request's), so the scheduler and command threads can use it.
         working_calendar = DatabaseCalendar(db.engine, reload_seconds=settings.calendar_reload_seconds)
         budget = EngineBudget(settings.engine_max_steps, settings.engine_max_seconds, settings.max_loop)
-        runtime = EngineRuntime(clock, working_calendar, settings.workday_close, budget=budget)
+        runtime = EngineRuntime(clock, working_calendar, settings.workday_close, budget=budget,
+                                hot_workflows=settings.hot_workflows)
         executor = CommandExecutor(writer_sessionmaker(db.engine), runtime)
         executor.subscribe(working_calendar.handle_event)  # "calendar.changed" drops the cached days
         runtime.deadline_sources.append(recompute_supervision_deadlines)

@@ -46,6 +46,8 @@ class Settings:
     # How long a process trusts what it read about an account (role, department, enabled):
     # see api.account_cache.
     account_cache_seconds: float = 2.0
+    # Restored workflows each process keeps for the next command on the same instance (engine.hot_workflows).
+    hot_workflows: int = 256
     # (month, day) from which a missing official calendar for next year raises the alert and banner.
     calendar_warning_from: tuple[int, int] = (11, 1)
     # Development and tests only: the clock starts at this instant and runs on from there.
@@ -118,6 +120,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         # since a client can write that header itself when nothing in front overwrites it).
         proxy_hops=_bounded_int(env_vars, "ONEWINDOW_PROXY_HOPS", 0, 0, 5),
         account_cache_seconds=_bounded_float(env_vars, "ONEWINDOW_ACCOUNT_CACHE_SECONDS", 2.0, 0.0, 60.0),
+        hot_workflows=_bounded_int(env_vars, "ONEWINDOW_HOT_WORKFLOWS", 256, 0, 100_000),
         chain_key=chain_key,
         chain_anchor_path=chain_anchor_path,
         chain_anchor_seconds=chain_anchor_seconds,

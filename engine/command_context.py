@@ -46,6 +46,8 @@ class CommandContext:
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # Instances whose row lock this attempt holds (engine.unit_of_work.lock_instance), by id.
     locked: dict[int, Any] = field(default_factory=dict)
+    # Run by the executor after this attempt committed, never after a rollback or a dry run.
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def actor_name(self) -> str | None:

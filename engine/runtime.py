@@ -14,6 +14,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from .engine_budget import EngineBudget
+from .hot_workflows import HotWorkflows
 from .scripting import RestrictedScriptEngine
 from .warning_levels import WarningPolicy, WarningState, warning_state
 from .workdays import Clock, WorkingCalendar, workday_deadline
@@ -32,13 +33,14 @@ class EngineRuntime:
 
     def __init__(self, clock: Clock, calendar: WorkingCalendar, workday_close: time = time(17, 30),
                  spec_cache_size: int = 128, warning_policy: WarningPolicy | None = None,
-                 budget: EngineBudget | None = None) -> None:
+                 budget: EngineBudget | None = None, hot_workflows: int = 256) -> None:
         self.clock = clock
         self._calendar = calendar
         self.workday_close = workday_close
         self.warning_policy = warning_policy or WarningPolicy()
         self.budget = budget or EngineBudget()
         self.codec = WorkflowStateCodec()
+        self.hot = HotWorkflows(hot_workflows)
         self.script_engine = RestrictedScriptEngine(functions=self.expression_functions())
         self._specs: OrderedDict[int, SpecBundle] = OrderedDict()
         self._ownership: OrderedDict[int, Any] = OrderedDict()

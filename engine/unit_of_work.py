@@ -110,8 +110,10 @@ def change_instance(ctx: CommandContext, instance_id: int, act: Callable[[Instan
     workflow = None
     change = InstanceChange(ctx, instance, workflow, ctx.now())
     if load_workflow:
-        specs = ctx.runtime.specs(instance.definition_id, lambda: change.definition.spec_json)
-        change.workflow = ctx.runtime.load_workflow(specs, instance.state, instance.state_format)
+        change.workflow = ctx.runtime.hot.take(instance.id, instance.lock_version)
+        if change.workflow is None:
+            specs = ctx.runtime.specs(instance.definition_id, lambda: change.definition.spec_json)
+            change.workflow = ctx.runtime.load_workflow(specs, instance.state, instance.state_format)
     with engine_clock(ctx.runtime.clock), _within_budget(change, existed=True):
         result = act(change)
         _finish(change)
@@ -166,6 +168,19 @@ def _finish(change: InstanceChange) -> None:
     flag_modified(instance, "audit_seq")  # every change writes the row, so its version check always runs
     take_write_lock(session)  # an optimistic command has only read so far; its writes start here
     session.flush()
+    _keep_after_commit(change)
+
+
+def _keep_after_commit(change: InstanceChange) -> None:
+    """Offer the saved workflow to the next command in this process (engine.hot_workflows).
+
+    Only a running instance's: an incident's or a finished one's next command is rare and restores it.
+    """
+    instance, workflow = change.instance, change.workflow
+    if workflow is None or instance.status != "running":
+        return
+    hot, instance_id, version = change.ctx.runtime.hot, instance.id, instance.lock_version
+    change.ctx.after_commit.append(lambda: hot.keep(instance_id, version, workflow))
 
 
 def _run_engine_steps(change: InstanceChange) -> None:

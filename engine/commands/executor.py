@@ -78,6 +78,8 @@ class CommandExecutor:
                 session.rollback()
                 return result, []
             session.commit()
+            for callback in ctx.after_commit:
+                callback()
         except (StaleDataError, RetryableConflict, OperationalError, IntegrityError) as exc:
             session.rollback()
             if attempt == self.attempts or not _is_retryable(exc):
