@@ -168,6 +168,13 @@ def print_summary(runs: list[ThroughputRun], latency: dict[str, Any], bare: dict
     one, two = pg.get("PostgreSQL, 1 worker"), pg.get("PostgreSQL, 2 workers")
     if one and two:
         rows.append(["PostgreSQL approvals/s, 2 workers / 1 worker", f"{two / one:.2f}x", "grows with cores"])
+    branches = bare.get("branches")
+    if branches:
+        few, many = branches[4], branches[20]
+        rows.append(["whole 20-branch / 4-branch approval, in-process (bare SpiffWorkflow: "
+                     f"{many['bare'] / few['bare']:.1f}x)",
+                     f"{many['ours'] / few['ours']:.1f}x  ({fmt_ms(many['ours'])} / {fmt_ms(few['ours'])})",
+                     "<= 5x"])
     first, last = latency["levels"][0], latency["levels"][-1]
     rows.append([f"server task p50 at {first['open']:,} open / bare in-memory task p50",
                  f"{first['p50'] / bare_task:.1f}x  ({fmt_ms(first['p50'])} / {fmt_ms(bare_task, 2)})",

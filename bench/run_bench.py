@@ -212,6 +212,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--bare-instances", type=int, default=300)
     p.add_argument("--serialized-instances", type=int, default=60)
     p.add_argument("--profile-samples", type=int, default=60)
+    p.add_argument("--branch-instances", type=int, default=20,
+                   help="whole 4- and 20-branch approvals in-process (0 skips the comparison)")
     p.add_argument("--no-profile", dest="profile", action="store_false", help="skip the cProfile breakdown")
     p.add_argument("--skip-throughput", action="store_true", help="skip part 1 (approvals/s)")
     p.add_argument("--seed", type=int, default=20260918)
@@ -242,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
         latency = bench_latency(args, random.Random(args.seed))
         report.print_latency(latency)
         bare = bench_bare(args)  # after the servers are gone, on an otherwise idle machine
+        if args.branch_instances:
+            from bench.branches import bench_branches
+
+            _log(f"20 branches against 4, in-process: {args.branch_instances} approvals each ...")
+            bare["branches"] = bench_branches(Path(sys.executable).parent.parent, args.branch_instances)
         state_ratio = report.print_sizes(latency["sizes"], bare)
         report.print_bare(bare)
         report.print_summary(runs, latency, bare, state_ratio)
