@@ -17,15 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.config import Config as AlembicConfig
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from alembic import command as alembic_command
 from api import create_app
 from api.auth import issue_token
-from api.cli import deploy_shipped, migrate, seed_admin, seed_calendar, seed_demo
+from api.cli import REPO_ROOT, deploy_shipped, migrate, seed_admin, seed_calendar, seed_demo
 from api.wiring import db
 from engine.models import User
 from engine.workdays import FixedClock
@@ -164,6 +166,21 @@ _GUARDS = {
                                "DROP TRIGGER IF EXISTS accountability_no_delete"],
                               ["ALTER TABLE accountability_record DISABLE TRIGGER accountability_no_change"]),
 }
+
+
+def migrate_to(url: str, target: str, *, down: bool = False) -> None:
+    """Run the project's alembic migrations up (or down) to `target` on `url`, as `ow setup` would."""
+    config = AlembicConfig(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "alembic"))
+    config.attributes["database_url"] = url
+    (alembic_command.downgrade if down else alembic_command.upgrade)(config, target)
+
+
+def release_connections(app: Flask) -> None:
+    """Close the app's connections so a migration can take its locks."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def tamper(app: Flask, table: str, statement: str, **params: object) -> None:

@@ -15,13 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic.config import Config as AlembicConfig
 from flask import Flask
 from sqlalchemy import create_engine, func, select
 
 import engine.chain_key as chain_key_module
-from alembic import command as alembic_command
-from api.cli import REPO_ROOT
 from api.settings import load_settings
 from api.wiring import db
 from engine.chain_key import ChainKey, chain_config, chain_key_for, key_for_migration
@@ -29,25 +26,11 @@ from engine.models import AuditEvent
 from engine.models.audit import ChainEpoch
 from monitor.chain_anchor import anchor_interval, write_anchor, write_anchor_at_shutdown
 from monitor.models import AccountabilityRecord
-from tests.conftest import SECRET, Api, another_app, tamper
+from tests.conftest import SECRET, Api, another_app, migrate_to, release_connections, tamper
 
 BODY = {"definition_key": "investment_joint_approval",
         "project": {"name": "滨江项目", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
 CHAIN_KEY = "a-chain-key-kept-far-away-from-the-database-0123"
-
-
-def _alembic(url: str, target: str, *, down: bool = False) -> None:
-    config = AlembicConfig(str(REPO_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(REPO_ROOT / "alembic"))
-    config.attributes["database_url"] = url
-    (alembic_command.downgrade if down else alembic_command.upgrade)(config, target)
-
-
-def _release(app: Flask) -> None:
-    """Close the app's connections so the migration can take its locks."""
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _unkeyed_event(prev: str, e: AuditEvent) -> str:
@@ -118,8 +101,8 @@ def test_a_migration_outside_the_app_reads_the_key_like_the_app(monkeypatch: pyt
 def test_existing_unkeyed_chains_are_rekeyed_and_the_rekeying_is_recorded(app: Flask, api: Api,
                                                                            database_url: str) -> None:
     ids = _some_chains(api)
-    _release(app)
-    _alembic(database_url, "0007", down=True)  # the chains as 0007 left them: unkeyed SHA-256
+    release_connections(app)
+    migrate_to(database_url, "0007", down=True)  # the chains as 0007 left them: unkeyed SHA-256
     with app.app_context():
         for instance_id in ids:
             events = db.session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
@@ -128,8 +111,8 @@ def test_existing_unkeyed_chains_are_rekeyed_and_the_rekeying_is_recorded(app: F
             for event in events:
                 assert (event.prev_hash, event.hash) == (prev, _unkeyed_event(prev, event))
                 prev = event.hash
-    _release(app)
-    _alembic(database_url, "head")
+    release_connections(app)
+    migrate_to(database_url, "head")
     result = app.test_cli_runner().invoke(args=["ow", "verify-chain"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -146,13 +129,13 @@ def test_existing_unkeyed_chains_are_rekeyed_and_the_rekeying_is_recorded(app: F
 
 def test_rekeying_keeps_earlier_tampering_visible(app: Flask, api: Api, database_url: str) -> None:
     ids = _some_chains(api)
-    _release(app)
-    _alembic(database_url, "0007", down=True)
+    release_connections(app)
+    migrate_to(database_url, "0007", down=True)
     tamper(app, "audit_event", "UPDATE audit_event SET actor = 'mallory' WHERE instance_id = :i AND seq = 2",
            i=ids[1])
     tamper(app, "accountability_record", "DELETE FROM accountability_record WHERE seq = 2")
-    _release(app)
-    _alembic(database_url, "head")
+    release_connections(app)
+    migrate_to(database_url, "head")
     result = app.test_cli_runner().invoke(args=["ow", "verify-chain"])
     lines = result.output.splitlines()
     assert result.exit_code == 1 and lines[-1] == "2 broken chain(s)", result.output
@@ -168,10 +151,10 @@ def test_rekeying_keeps_earlier_tampering_visible(app: Flask, api: Api, database
 def test_a_database_keyed_under_another_key_says_so(app: Flask, api: Api, database_url: str,
                                                     tmp_path: Path) -> None:
     _some_chains(api)
-    _release(app)
-    _alembic(database_url, "0007", down=True)
-    _alembic(database_url, "head")
-    _release(app)
+    release_connections(app)
+    migrate_to(database_url, "0007", down=True)
+    migrate_to(database_url, "head")
+    release_connections(app)
     with another_app(database_url, tmp_path / "elsewhere", ONEWINDOW_CHAIN_KEY=CHAIN_KEY) as stranger:
         result = stranger.test_cli_runner().invoke(args=["ow", "verify-chain"])
     assert result.exit_code == 1

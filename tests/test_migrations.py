@@ -9,8 +9,7 @@ from flask import Flask
 from api.wiring import db
 from engine.audit import audit_heads, verify_chain
 from engine.models import Base, Instance
-from tests.conftest import Api
-from tests.test_chain_keys import _alembic
+from tests.conftest import Api, migrate_to, release_connections
 
 
 def test_migrated_schema_matches_the_models(app: Flask) -> None:
@@ -26,11 +25,9 @@ def test_upgrading_puts_each_chains_last_event_on_its_instance(app: Flask, api: 
     body = {"definition_key": "investment_joint_approval",
             "project": {"name": "滨江项目", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
     ids = [api.post("/api/instances", "window1", json=body).get_json()["id"] for _ in range(2)]
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()  # the migration takes its own locks
-    _alembic(database_url, "0009", down=True)  # chains as 0009 left them: no head on the instance
-    _alembic(database_url, "head")
+    release_connections(app)
+    migrate_to(database_url, "0009", down=True)  # chains as 0009 left them: no head on the instance
+    migrate_to(database_url, "head")
     with app.app_context():
         heads = audit_heads(db.session)
         for instance_id in ids:
