@@ -14,8 +14,8 @@ from typing import Any
 
 import requests
 
-__all__ = ["DEPARTMENTS", "DEFINITION_KEY", "ApprovalError", "Client", "LoadResult", "run_load",
-           "run_load_process", "whole_approval"]
+__all__ = ["DEPARTMENTS", "DEFINITION_KEY", "FLOOR_PATH", "REQUESTS_PER_APPROVAL", "ApprovalError", "Client",
+           "LoadResult", "run_floor_process", "run_load", "run_load_process", "whole_approval"]
 
 DEFINITION_KEY = "bench4"
 DEPARTMENTS = ("zrzy", "sthj", "sw", "jt")
@@ -23,6 +23,8 @@ LEAD = "fgw_lead"
 SUPERVISOR = "jiancha"
 WINDOW = "window1"
 TIMEOUT = 60
+REQUESTS_PER_APPROVAL = 12  # whole_approval: 1 start, 2 detail reads, 4 claims, 5 completions
+FLOOR_PATH = "/api/auth/me"  # authenticated, reads nothing but the (cached) account
 
 
 class ApprovalError(RuntimeError):
@@ -107,6 +109,7 @@ class LoadResult:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     connection_header: str = ""
     server_cpu: dict[str, float] = field(default_factory=dict)  # seconds by role, filled by the parent
+    floor_rps: float = float("nan")  # no-work authenticated requests/s, same server; filled by the parent
 
 
 def run_load(base: str, tokens: dict[str, str], clients: int, duration: float,
@@ -158,5 +161,42 @@ def run_load_process(queue: Any, base: str, tokens: dict[str, str], clients: int
     """Entry point of the separate client process: put a LoadResult (or an error text) on `queue`."""
     try:
         queue.put(run_load(base, tokens, clients, duration, warmup))
+    except BaseException as exc:  # report rather than die silently in the child
+        queue.put(f"{type(exc).__name__}: {exc}")
+
+
+def run_floor(base: str, token: str, clients: int, duration: float) -> float:
+    """Requests/s of an authenticated request that does no work, from the same client set-up.
+
+    This is the ceiling the HTTP stack (client, sockets, gunicorn, Flask, auth) puts on approvals/s:
+    divided by REQUESTS_PER_APPROVAL it says how many approvals/s the server could answer if
+    registering, claiming and completing cost nothing at all.
+    """
+    end = time.perf_counter() + duration
+    counts: list[int] = []
+    lock = threading.Lock()
+
+    def loop() -> None:
+        client = Client(base, {"me": token})
+        n = 0
+        while time.perf_counter() < end:
+            client.call("floor", "GET", FLOOR_PATH, "me")
+            n += 1
+        client.session.close()
+        with lock:
+            counts.append(n)
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / duration
+
+
+def run_floor_process(queue: Any, base: str, token: str, clients: int, duration: float) -> None:
+    """Entry point of the separate client process for run_floor: put req/s (or an error text) on `queue`."""
+    try:
+        queue.put(run_floor(base, token, clients, duration))
     except BaseException as exc:  # report rather than die silently in the child
         queue.put(f"{type(exc).__name__}: {exc}")

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .http_load import LoadResult
+from .http_load import FLOOR_PATH, REQUESTS_PER_APPROVAL, LoadResult
 from .stats import fmt_ms, summary, table
 
 __all__ = ["ThroughputRun", "header", "load_average", "print_bare", "print_latency", "print_sizes",
@@ -65,6 +65,7 @@ class ThroughputRun:
     rate: float
     worker_cpu_ms: float  # gunicorn workers' CPU per approval
     scheduler_cpu_ms: float
+    ceiling: float  # approvals/s if approving cost nothing: no-work requests/s / requests per approval
 
 
 def print_throughput(label: str, result: LoadResult, args: Any, workers: int | None = None) -> ThroughputRun:
@@ -83,6 +84,10 @@ def print_throughput(label: str, result: LoadResult, args: Any, workers: int | N
           f"video worker {cpu.get('video', 0):.1f} ms")
     print(f"server's Connection header: {result.connection_header}  (gunicorn sync workers close every "
           "connection, so each request pays a new TCP connection despite the client's keep-alive)")
+    ceiling = result.floor_rps / REQUESTS_PER_APPROVAL
+    print(f"HTTP floor: {result.floor_rps:.0f} no-work authenticated requests/s (GET {FLOOR_PATH}) on this "
+          f"server  ->  at most {ceiling:.1f} approvals/s of {REQUESTS_PER_APPROVAL} requests if the "
+          f"approval work cost nothing; approvals reach {rate / ceiling:.2f} of that ceiling")
     for err in result.errors[:3]:
         print(f"  error: {err}")
     names = {"start": "POST /api/instances", "detail": "GET /api/instances/{id} (jiancha)",
@@ -93,7 +98,7 @@ def print_throughput(label: str, result: LoadResult, args: Any, workers: int | N
         s = summary(result.latencies.get(kind, []))
         rows.append([name, str(s["n"]), fmt_ms(s["p50"]), fmt_ms(s["p95"]), fmt_ms(s["max"])])
     print(table(rows, ["request (12 per approval)", "n", "p50", "p95", "max"]))
-    return ThroughputRun(label, rate, cpu.get("workers", math.nan), cpu.get("scheduler", math.nan))
+    return ThroughputRun(label, rate, cpu.get("workers", math.nan), cpu.get("scheduler", math.nan), ceiling)
 
 
 def print_latency(out: dict[str, Any]) -> None:
@@ -161,6 +166,8 @@ def print_summary(runs: list[ThroughputRun], latency: dict[str, Any], bare: dict
     for run in runs:
         rows.append([f"approvals/s over HTTP, {run.label} / bare",
                      f"{run.rate / bare_rate:.2f}x  ({run.rate:.1f}/s)", f">= {TARGET_RATE_RATIO}x"])
+        rows.append([f"  HTTP floor, {run.label}: no-work approvals/s / bare",
+                     f"{run.ceiling / bare_rate:.2f}x  ({run.ceiling:.1f}/s)", "(ceiling of the row above)"])
         rows.append([f"worker CPU per approval, {run.label} / bare approval",
                      f"{run.worker_cpu_ms / 1000 / bare_instance:.1f}x  ({run.worker_cpu_ms:.0f} ms / "
                      f"{fmt_ms(bare_instance, 2)})", f"<= {TARGET_TASK_RATIO}x"])

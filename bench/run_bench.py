@@ -37,6 +37,7 @@ from bench.http_load import (  # noqa: E402
     DEPARTMENTS,
     Client,
     LoadResult,
+    run_floor_process,
     run_load_process,
     whole_approval,
 )
@@ -129,7 +130,28 @@ def bench_throughput(args: argparse.Namespace, postgres: str | None = None, work
         if isinstance(outcome, str):
             raise RuntimeError(f"load process failed: {outcome}\n{server.log_tail()}")
         outcome.server_cpu = {role: after[role] - before.get(role, 0.0) for role in after}
+        outcome.floor_rps = _floor(args, server, ctx, tokens[next(iter(tokens))])
         return outcome
+
+
+def _floor(args: argparse.Namespace, server: BenchServer, ctx: Any, token: str) -> float:
+    """Requests/s of a no-work authenticated request on the same server and client set-up.
+
+    Measured right after the approvals so both see the same machine; its twelfth is the most
+    approvals/s this HTTP stack could carry if the approval work itself cost nothing.
+    """
+    queue = ctx.Queue()
+    seconds = max(3.0, args.duration / 4)
+    proc = ctx.Process(target=run_floor_process, daemon=True,
+                       args=(queue, server.base, token, args.clients, seconds))
+    proc.start()
+    try:
+        outcome = queue.get(timeout=seconds + 120)
+    finally:
+        _stop_process(proc)
+    if isinstance(outcome, str):
+        raise RuntimeError(f"floor load failed: {outcome}")
+    return outcome
 
 
 def bench_latency(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
