@@ -89,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         extensions,
         health,
         home,
+        inquiries,
         instances,
         orders,
         public,
@@ -99,7 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, orders,
-                   accountability, complaints, ratings, scores, cameras, public, health):
+                   accountability, complaints, inquiries, ratings, scores, cameras, public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from .data_keys import assigned_names, declared_shared
+from .lanes import dynamic_lane_key
 from .warning_settings import read_warning_settings
 
 __all__ = ["BPMN_NS", "LintProblem", "executable_processes", "lint_definitions", "shipped_diagrams"]
@@ -82,7 +83,12 @@ def lint_definitions(root: etree._Element, *, departments: Collection[str],
 
 
 def _lint_lanes(process: etree._Element, departments: Collection[str]) -> list[LintProblem]:
-    """A human task's department is its lane, so every such task needs a lane naming a department."""
+    """A human task's department is its lane, so every such task needs a lane naming a department.
+
+    A lane may instead name the data key that will hold the department (`{answer_department}`, see
+    bpmn.lanes); the key must then hold a department when the lane's tasks start, or they belong to
+    nobody (see bpmn.lanes.lane_department).
+    """
     problems: list[LintProblem] = []
     lane_of: dict[str, str] = {}
     unknown: set[str] = set()
@@ -92,7 +98,7 @@ def _lint_lanes(process: etree._Element, departments: Collection[str]) -> list[L
             problems.append(LintProblem("lane has no name; a lane's name must be a department code",
                                         lane.get("id"), lane.sourceline))
             continue
-        if name not in departments:
+        if name not in departments and dynamic_lane_key(name) is None:
             unknown.add(name)
             problems.append(LintProblem(f"lane names unknown department '{name}'", lane.get("id"),
                                         lane.sourceline))

@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 from sqlalchemy.orm.attributes import flag_modified
 
+from bpmn.lanes import lane_department
+
 from .audit import GENESIS_HASH, append_event
 from .database import take_write_lock
 from .deadlines import is_frozen
@@ -278,7 +280,8 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
         due = attached_deadline(task)
         row = TaskRecord(
             id=task_id, instance_id=instance.id, definition_key=instance.definition_key,
-            bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, department_code=spec.lane or "",
+            bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+            department_code=lane_department(spec.lane, task.data),
             status="ready", created_at=change.now, due_at=due, warning_level="green",
             limit_days=_limit_days(change, due), warning_policy=warning_settings.get(spec.bpmn_id),
         )

@@ -1,4 +1,4 @@
-"""Limit how fast the public files complaints, counting the complaint rows themselves.
+"""Limit how fast the public files complaints and asks questions, counting the stored rows themselves.
 
 The count lives in the database, so every web worker sees the same numbers, and only complaints
 that were accepted count: a refused attempt costs nothing, and a complaint once accepted is never
@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from engine.exceptions import EngineError
 
-from .models import Complaint
+from .models import Complaint, Inquiry
 
-__all__ = ["ComplaintRateLimited", "ComplaintRateLimits", "check_complaint_rate"]
+__all__ = ["ComplaintRateLimits", "InquiryRateLimits", "PublicRateLimited", "check_complaint_rate",
+           "check_inquiry_rate"]
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,16 @@ class ComplaintRateLimits:
     query_code_window: timedelta = timedelta(days=1)
 
 
-class ComplaintRateLimited(EngineError):
-    """Too many complaints from one address, or about one approval; retry after `retry_after` seconds."""
+@dataclass(frozen=True)
+class InquiryRateLimits:
+    """How many questions one address may ask online in a sliding window."""
+
+    per_ip: int = 10
+    ip_window: timedelta = timedelta(hours=1)
+
+
+class PublicRateLimited(EngineError):
+    """Too many filings from one address, or about one approval; retry after `retry_after` seconds."""
 
     def __init__(self, message: str, retry_after: int, scope: str) -> None:
         super().__init__(message, "too_many_requests", {"scope": scope, "retry_after": retry_after})
@@ -46,7 +55,7 @@ class ComplaintRateLimited(EngineError):
 
 def check_complaint_rate(session: Session, now: datetime, limits: ComplaintRateLimits, *,
                          source_ip: str | None, approval_instance_id: int) -> None:
-    """Raise ComplaintRateLimited when one more public complaint would exceed a limit."""
+    """Raise PublicRateLimited when one more public complaint would exceed a limit."""
     keys = [f"ip:{source_ip}"] if source_ip else []
     keys.append(f"approval:{approval_instance_id}")
     _serialize(session, keys)
@@ -59,18 +68,27 @@ def check_complaint_rate(session: Session, now: datetime, limits: ComplaintRateL
            "query_code", "too many complaints about this application today; please try again later")
 
 
+def check_inquiry_rate(session: Session, now: datetime, limits: InquiryRateLimits, *,
+                       source_ip: str | None) -> None:
+    """Raise PublicRateLimited when one more online question from this address would exceed the limit."""
+    if not source_ip:
+        return
+    _serialize(session, [f"inquiry-ip:{source_ip}"])
+    _check(session, now, limits.per_ip, limits.ip_window,
+           (Inquiry.channel == "web") & (Inquiry.source_ip == source_ip),
+           "ip", "此网络地址提交查询过于频繁，请稍后再试", at=Inquiry.asked_at)
+
+
 def _check(session: Session, now: datetime, limit: int, window: timedelta, scope_filter: ColumnElement[Any],
-           scope: str, message: str) -> None:
-    """Count the scope's complaints in the window; when full, say when enough of them age out."""
-    filed = list(session.scalars(select(Complaint.filed_at)
-                                 .where(scope_filter, Complaint.filed_at > now - window)
-                                 .order_by(Complaint.filed_at)))
+           scope: str, message: str, at: Any = Complaint.filed_at) -> None:
+    """Count the scope's rows filed (`at`) in the window; when full, say when enough of them age out."""
+    filed = list(session.scalars(select(at).where(scope_filter, at > now - window).order_by(at)))
     if len(filed) < limit:
         return
     # After the (len - limit + 1) oldest leave the window, one more complaint fits.
     frees_at = filed[len(filed) - limit] + window
     retry_after = max(1, math.ceil((frees_at - now).total_seconds()))
-    raise ComplaintRateLimited(message, retry_after, scope)
+    raise PublicRateLimited(message, retry_after, scope)
 
 
 def _serialize(session: Session, keys: list[str]) -> None:

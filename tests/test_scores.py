@@ -119,7 +119,7 @@ def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, c
     assert body["period"] == "2026-09" and body["max_score"] == 100
     assert body["start"] == "2026-09-01T00:00:00+08:00" and body["end"] == "2026-10-01T00:00:00+08:00"
     rows = {d["department"]: d for d in body["departments"]}
-    assert len(rows) == 13 and rows["sw"]["name"] == "水务局"
+    assert len(rows) == 14 and rows["sw"]["name"] == "水务局"  # every demo department, 政府办 included
 
     # zwfw registered A-E; E was refused at acceptance: 4/5. Its tasks: receive (same day, no deadline)
     # and check (next day, on time, early, speed-up 0.8). Approvals: D (registered) and E, both rated,
@@ -194,7 +194,7 @@ def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) 
     assert r.headers["Content-Disposition"] == 'attachment; filename="scores-2026-09.csv"'
     assert r.data.startswith("\ufeff".encode())  # the BOM Excel needs to read UTF-8
     table = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert table[0] == header and len(table) == 14
+    assert table[0] == header and len(table) == 15
     rows = {row[0]: row for row in table[1:]}
     assert rows["sthj"] == ["sthj", "生态环境局", "", "0.6667", "0.3333", "0.0", "0.3333", "0.2", "", "",
                             "10.0", "14.0", "9.33", "8.0", "10.0", "10.0", "14.0", "10.0", "10.0", "5.0", "90.33"]
@@ -207,7 +207,7 @@ def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) 
     sheet = openpyxl.load_workbook(io.BytesIO(r.data)).active
     assert sheet.title == "2026-09"
     values = list(sheet.values)
-    assert list(values[0]) == header and len(values) == 14
+    assert list(values[0]) == header and len(values) == 15
     cells = {row[0]: row for row in values[1:]}
     assert cells["sthj"][3:8] == (0.6667, 0.3333, 0.0, 0.3333, 0.2) and cells["sthj"][2] is None
     assert cells["sthj"][-2:] == (5, 90.33) and cells["zwfw"][-1] == 95.0 and cells["zrzy"][16] == 13

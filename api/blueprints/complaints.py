@@ -30,7 +30,7 @@ from monitor.queries.complaints import (
     complaint_or_404,
     list_complaints,
 )
-from monitor.rate_limit import ComplaintRateLimited, ComplaintRateLimits
+from monitor.rate_limit import ComplaintRateLimits, PublicRateLimited
 
 from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
@@ -200,8 +200,8 @@ class ComplaintPageSchema(PageSchema):
     items = fields.List(fields.Nested(ComplaintSchema), required=True)
 
 
-@blp.errorhandler(ComplaintRateLimited)
-def _rate_limited(exc: ComplaintRateLimited) -> Any:
+@blp.errorhandler(PublicRateLimited)
+def _rate_limited(exc: PublicRateLimited) -> Any:
     """Answer 429 in the usual error shape, with Retry-After."""
     return http_error_response(TooManyRequests(exc.message, retry_after=exc.retry_after))
 

@@ -29,6 +29,15 @@ from .cameras import (
     iso_or_none,
 )
 from .complaints import COMPLAINT_CHANNELS, COMPLAINT_PROCESS, OUTCOME_SATISFACTION, Complaint
+from .inquiries import (
+    INQUIRY_CHANNELS,
+    INQUIRY_COMPLEXITIES,
+    INQUIRY_PROCESS,
+    PUBLISHED_END,
+    Inquiry,
+    KnowledgeEntry,
+    KnowledgeGram,
+)
 from .orders import ORDER_KINDS, ORDER_STATES, OVERDUE_TITLES, Card, SupervisionOrder, order_overdue_signal
 from .ratings import (
     FOLLOW_UP_KINDS,
@@ -51,6 +60,9 @@ __all__ = [
     "EVENT_TITLES",
     "FOLLOW_UP_KINDS",
     "GRADES",
+    "INQUIRY_CHANNELS",
+    "INQUIRY_COMPLEXITIES",
+    "INQUIRY_PROCESS",
     "LADDER",
     "LEVEL_RANK",
     "LINK_KINDS",
@@ -59,6 +71,7 @@ __all__ = [
     "ORDER_STATES",
     "OUTCOME_SATISFACTION",
     "OVERDUE_TITLES",
+    "PUBLISHED_END",
     "VIDEO_EVENT_STATES",
     "AccountabilityRecord",
     "Alert",
@@ -70,6 +83,9 @@ __all__ = [
     "EscalationPolicy",
     "FedEvent",
     "FollowUp",
+    "Inquiry",
+    "KnowledgeEntry",
+    "KnowledgeGram",
     "MonitorCursor",
     "Proposal",
     "Rating",

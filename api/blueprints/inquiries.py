@@ -1,0 +1,269 @@
+"""Public inquiries (政务信息查询): ask, follow by code, rate, search the knowledge base; staff handle steps.
+
+Public endpoints live under /api/public/ (no login). The asker's name and contact are never part of
+a public answer; the knowledge base shows only what was published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import TooManyRequests
+
+from engine.commands import Actor
+from engine.queries.departments import department_names
+from engine.query_codes import format_query_code
+from monitor.commands.inquiries import (
+    ASKER_ROLE,
+    AskInquiryCommand,
+    HandleInquiryStepCommand,
+    RateInquiryCommand,
+)
+from monitor.models import INQUIRY_COMPLEXITIES, Inquiry, KnowledgeEntry
+from monitor.queries.inquiries import inquiry_by_code, inquiry_handling, search_knowledge
+from monitor.rate_limit import InquiryRateLimits, PublicRateLimited
+
+from ..auth import requires, run_command
+from ..code_guard import guarded
+from ..errors import http_error_response
+from ..presenters import iso
+from ..schema_fields import NON_BLANK, PageSchema, instant
+from ..wiring import Blueprint, request_session, run_in_request
+
+blp = Blueprint("inquiries", __name__, url_prefix="/api", description="Public inquiries (政务信息查询)")
+
+PUBLIC = Actor(None, ASKER_ROLE)
+LIMITS_CONFIG_KEY = "ONEWINDOW_INQUIRY_LIMITS"  # app.config: an InquiryRateLimits (tests tighten it)
+QUESTION = validate.Length(min=1, max=5000)
+SHORT = validate.Length(max=255)
+CATEGORY = validate.Length(min=1, max=64)
+DEPARTMENT = validate.Length(min=1, max=32)
+
+
+class AskSchema(Schema):
+    """A question from the public, asked online."""
+
+    question = fields.String(required=True, validate=QUESTION, metadata={"pattern": NON_BLANK})
+    category = fields.String(required=True, validate=CATEGORY, metadata={"pattern": NON_BLANK})
+    department = fields.String(load_default=None, allow_none=True, validate=DEPARTMENT, metadata={
+        "description": "the department the asker believes answers it; left out when unsure (政府办 routes)"})
+    name = fields.String(load_default=None, allow_none=True, validate=SHORT)
+    contact = fields.String(load_default=None, allow_none=True, validate=SHORT,
+                            metadata={"description": "never shown publicly"})
+
+
+class StaffAskSchema(AskSchema):
+    """A question typed in by a hotline liaison or a window clerk, who may classify it."""
+
+    channel = fields.String(required=True, validate=validate.OneOf(["hotline", "window"]))
+    complexity = fields.String(load_default="general", validate=validate.OneOf(INQUIRY_COMPLEXITIES),
+                               metadata={"description": "general: 5 working days per part; complex: 10"})
+
+
+class AskedSchema(Schema):
+    """What the asker keeps: the code to follow the inquiry, rate it and complain about it."""
+
+    query_code = fields.String(required=True)
+    id = fields.Integer(required=True)
+
+
+class PartSchema(Schema):
+    """One step of an inquiry's handling: who, by when, and what they said."""
+
+    step = fields.String(required=True, metadata={"description": "answer (a department) or route (政府办)"})
+    name = fields.String(required=True)
+    department = fields.String(required=True)
+    department_name = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(("pending", "in_progress", "completed")))
+    due_at = instant(required=True, allow_none=True)
+    completed_at = instant(required=True, allow_none=True)
+    action = fields.String(required=True, allow_none=True,
+                           metadata={"description": "answer | pass_on | forward | route | refuse"})
+    text = fields.String(required=True, allow_none=True)
+    next_department = fields.String(required=True, allow_none=True)
+
+
+class InquiryTrackingSchema(Schema):
+    """An inquiry's progress for whoever holds its code; never the asker's name or contact."""
+
+    query_code = fields.String(required=True)
+    category = fields.String(required=True)
+    complexity = fields.String(required=True)
+    channel = fields.String(required=True)
+    question = fields.String(required=True)
+    asked_at = instant(required=True)
+    status = fields.String(required=True, metadata={"description": "running | completed | incident"})
+    answered = fields.Boolean(required=True)
+    published = fields.Boolean(required=True)
+    satisfaction = fields.Integer(required=True, allow_none=True)
+    parts = fields.List(fields.Nested(PartSchema), required=True)
+
+
+class RateSchema(Schema):
+    """The asker's rating of the answer (满意度评价)."""
+
+    grade = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+
+
+class StepSchema(Schema):
+    """How a department (or the 政府办) handles its step of an inquiry."""
+
+    action = fields.String(required=True, validate=validate.OneOf(
+        ["answer", "pass_on", "forward", "route", "refuse"]), metadata={"description": (
+            "a department: answer, pass_on (answer its part, then the next department) or forward "
+            "(to 政府办, with a reason); 政府办: route (to next_department) or refuse (back to the "
+            "forwarding department)")})
+    text = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000),
+                         metadata={"description": "the answer, or the reason for forwarding or refusing"})
+    next_department = fields.String(load_default=None, allow_none=True, validate=DEPARTMENT)
+    publish = fields.Boolean(load_default=False, truthy={True}, falsy={False},
+                             metadata={"description": "put a final answer into the public knowledge base"})
+
+
+class StepDoneSchema(Schema):
+    """The step was handled."""
+
+    task_id = fields.String(required=True)
+    instance_id = fields.Integer(required=True)
+
+
+class KnowledgeQuerySchema(Schema):
+    """A search of the knowledge base."""
+
+    q = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class KnowledgeEntrySchema(Schema):
+    """A published question and its answer."""
+
+    id = fields.Integer(required=True)
+    category = fields.String(required=True)
+    question = fields.String(required=True)
+    answer = fields.String(required=True)
+    departments = fields.List(fields.String(), required=True)
+    department_names = fields.List(fields.String(), required=True)
+    published_at = instant(required=True)
+
+
+class KnowledgePageSchema(PageSchema):
+    """A page of matching entries, newest first."""
+
+    items = fields.List(fields.Nested(KnowledgeEntrySchema), required=True)
+
+
+@blp.errorhandler(PublicRateLimited)
+def _rate_limited(exc: PublicRateLimited) -> Any:
+    """Answer 429 in the usual error shape, with Retry-After."""
+    return http_error_response(TooManyRequests(exc.message, retry_after=exc.retry_after))
+
+
+def _client_ip() -> str | None:
+    return (request.remote_addr or "")[:64] or None
+
+
+def tracking_json(inquiry: Inquiry) -> dict[str, Any]:
+    """Describe an inquiry for whoever holds its code: the chain so far, no personal data."""
+    session = request_session()
+    instance, parts = inquiry_handling(session, inquiry)
+    names = department_names(session)
+    outcome = (instance.outcome or {}) if instance is not None else {}
+    return {
+        "query_code": format_query_code(inquiry.code), "category": inquiry.category,
+        "complexity": inquiry.complexity, "channel": inquiry.channel, "question": inquiry.question,
+        "asked_at": iso(inquiry.asked_at), "status": instance.status if instance is not None else "asked",
+        "answered": instance is not None and instance.status == "completed",
+        "published": outcome.get("end_event") == "end_published", "satisfaction": inquiry.satisfaction,
+        "parts": [{"step": p.step, "name": p.name, "department": p.department,
+                   "department_name": names.get(p.department, p.department), "state": p.state,
+                   "due_at": iso(p.due_at), "completed_at": iso(p.completed_at), "action": p.action,
+                   "text": p.text, "next_department": p.next_department} for p in parts],
+    }
+
+
+def knowledge_json(entry: KnowledgeEntry, names: dict[str, str]) -> dict[str, Any]:
+    """A published entry as anyone may read it."""
+    codes = entry.departments.split()
+    return {"id": entry.id, "category": entry.category, "question": entry.question, "answer": entry.answer,
+            "departments": codes, "department_names": [names.get(c, c) for c in codes],
+            "published_at": iso(entry.published_at)}
+
+
+@blp.route("/public/inquiries", methods=["POST"])
+@blp.arguments(AskSchema)
+@blp.response(201, AskedSchema)
+@blp.alt_response(422, description="blank question or category, unknown department")
+@blp.alt_response(429, description="too many questions from this address; see Retry-After")
+def ask(body: dict[str, Any]) -> dict[str, Any]:
+    """Ask a government question online; no login, rate-limited. Returns the query code to follow it."""
+    inquiry = run_in_request(AskInquiryCommand(
+        body["question"], body["category"], body["department"], name=body["name"], contact=body["contact"],
+        source_ip=_client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or InquiryRateLimits()),
+        PUBLIC)
+    return {"query_code": format_query_code(inquiry.code), "id": inquiry.id}
+
+
+@blp.route("/inquiries", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(StaffAskSchema)
+@blp.response(201, AskedSchema)
+@blp.alt_response(422, description="blank question or category, unknown department")
+@requires("window", "admin")
+def ask_for_someone(body: dict[str, Any]) -> dict[str, Any]:
+    """Type in a question taken by the 96128 hotline or at a window, with its channel and class."""
+    inquiry = run_command(AskInquiryCommand(
+        body["question"], body["category"], body["department"], complexity=body["complexity"],
+        channel=body["channel"], name=body["name"], contact=body["contact"], source_ip=_client_ip()))
+    return {"query_code": format_query_code(inquiry.code), "id": inquiry.id}
+
+
+@blp.route("/public/inquiries/<string:code>", methods=["GET"])
+@blp.alt_response(200, schema=InquiryTrackingSchema, success=True)
+@blp.alt_response(404, description="unknown or malformed code (identical answers)")
+@blp.alt_response(429, description="too many unknown codes from this address; see Retry-After")
+def track_inquiry(code: str) -> dict[str, Any]:
+    """Show an inquiry's chain so far, each part's answer and due time, to whoever holds its code."""
+    return tracking_json(guarded(lambda: inquiry_by_code(request_session(), code)))
+
+
+@blp.route("/public/inquiries/<string:code>/rating", methods=["POST"])
+@blp.arguments(RateSchema)
+@blp.alt_response(200, schema=InquiryTrackingSchema, success=True)
+@blp.alt_response(404, description="unknown or malformed code")
+@blp.alt_response(409, description="not answered yet, or already rated")
+def rate(body: dict[str, Any], code: str) -> dict[str, Any]:
+    """Rate the answer from 1 (very dissatisfied) to 5 (very satisfied), once."""
+    command = RateInquiryCommand(code, body["grade"], body["comment"])
+    inquiry = guarded(lambda: run_in_request(command, PUBLIC))
+    return tracking_json(inquiry)
+
+
+@blp.route("/inquiries/steps/<string:task_id>", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(StepSchema)
+@blp.response(200, StepDoneSchema)
+@blp.alt_response(404, description="no inquiry step with this id")
+@blp.alt_response(409, description="the step is no longer open")
+@blp.alt_response(422, description="the action does not fit the step, or its text or department is missing")
+@requires("reviewer", "lead")
+def handle_step(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Answer, pass on or forward a department's step; route or refuse a forwarding at the 政府办."""
+    row = run_command(HandleInquiryStepCommand(task_id, body["action"], body["text"], body["next_department"],
+                                               body["publish"]))
+    return {"task_id": row.id, "instance_id": row.instance_id}
+
+
+@blp.route("/public/knowledge", methods=["GET"])
+@blp.arguments(KnowledgeQuerySchema, location="query")
+@blp.alt_response(200, schema=KnowledgePageSchema, success=True)
+def search(args: dict[str, Any]) -> dict[str, Any]:
+    """Search published answers by any phrase of their question or answer (查询信息库)."""
+    session = request_session()
+    rows, total = search_knowledge(session, args["q"], page=args["page"], per_page=args["per_page"])
+    names = department_names(session)
+    return {"items": [knowledge_json(e, names) for e in rows], "total": total, "page": args["page"],
+            "per_page": args["per_page"]}

@@ -1,0 +1,224 @@
+"""Public inquiries over HTTP: asked with a query code, answered, forwarded, passed on, published, rated.
+
+The clock is pinned at Friday 2026-09-18 10:00 (Beijing). On the official calendar the working days
+after it are Sun 09-20 (a make-up day), 09-21 … 09-24, then Mid-Autumn and National Day, then 09-28 …
+09-30, 10-08, 10-09, Sat 10-10 (make-up) …, so a general question's part is due 09-24 17:30 and a complex one's 10-09 17:30.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select
+
+from api.wiring import db
+from engine.models import TaskRecord
+from engine.workdays import FixedClock
+from monitor.models import Inquiry, KnowledgeGram
+from tests.conftest import Api
+
+CONTACT = "13900002222"
+QUESTION = "我公司在滨江区新建厂房，环评审批需要准备哪些材料？"
+
+
+def ask(api: Api, **body: object) -> object:
+    return api.post("/api/public/inquiries", json={"question": QUESTION, "category": "环境保护", **body})
+
+
+def ask_ok(api: Api, **body: object) -> str:
+    r = ask(api, name="李四", contact=CONTACT, **body)
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()["query_code"]
+
+
+def track(api: Api, code: str) -> dict:
+    r = api.get(f"/api/public/inquiries/{code}")
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def open_step(app: Flask, code: str) -> TaskRecord:
+    """The one open step of the inquiry `code` names."""
+    with app.app_context():
+        inquiry = db.session.scalar(select(Inquiry).where(Inquiry.code == code.replace("-", "")))
+        assert inquiry is not None
+        rows = list(db.session.scalars(select(TaskRecord).where(
+            TaskRecord.instance_id == inquiry.instance_id, TaskRecord.status.in_(("ready", "claimed")))))
+        assert len(rows) == 1, [(r.bpmn_id, r.department_code) for r in rows]
+        db.session.expunge(rows[0])
+        return rows[0]
+
+
+def problems(answer: object) -> dict[str, str]:
+    """The fields a 422 names, with their messages."""
+    assert answer.status_code == 422, answer.get_json()
+    return {p["field"]: p["message"] for p in answer.get_json()["error"]["details"]["problems"]}
+
+
+def handle(api: Api, task_id: str, user: str, **body: object) -> object:
+    return api.post(f"/api/inquiries/steps/{task_id}", user, json=body)
+
+
+def handle_ok(api: Api, task_id: str, user: str, **body: object) -> None:
+    r = handle(api, task_id, user, **body)
+    assert r.status_code == 200, r.get_json()
+
+
+def test_a_question_in_a_departments_remit_is_answered_by_it_within_five_working_days(
+        app: Flask, api: Api) -> None:
+    code = ask_ok(api, department="sthj")
+    assert len(code.replace("-", "")) == 12
+    step = open_step(app, code)
+    assert (step.bpmn_id, step.department_code, step.limit_days) == ("answer", "sthj", 5)
+    tracked = track(api, code)
+    assert tracked["status"] == "running" and not tracked["answered"]
+    assert [(p["step"], p["department"], p["state"], p["due_at"]) for p in tracked["parts"]] == [
+        ("answer", "sthj", "pending", "2026-09-24T17:30:00+08:00")]
+
+    # Another department cannot answer it, and an answer needs its text.
+    assert handle(api, step.id, "sw_reviewer", action="answer", text="答复").status_code == 403
+    assert list(problems(handle(api, step.id, "sthj_reviewer", action="answer", text="  "))) == ["text"]
+
+    handle_ok(api, step.id, "sthj_reviewer", action="answer", publish=True,
+              text="需提交环境影响报告表、建设项目环评审批申请表及营业执照复印件。")
+    tracked = track(api, code)
+    assert tracked["answered"] and tracked["published"] and tracked["status"] == "completed"
+    assert tracked["parts"][0]["text"].startswith("需提交环境影响报告表")
+    assert CONTACT not in json.dumps(tracked, ensure_ascii=False)
+
+
+def test_the_knowledge_base_finds_a_published_answer_by_a_phrase_that_is_no_whole_word(
+        app: Flask, api: Api) -> None:
+    published = ask_ok(api, department="sthj")
+    handle_ok(api, open_step(app, published).id, "sthj_reviewer", action="answer", publish=True,
+              text="需提交环境影响报告表。")
+    private = ask_ok(api, department="sw", question="取水许可证遗失后如何补办？")
+    handle_ok(api, open_step(app, private).id, "sw_reviewer", action="answer", publish=False,
+              text="携带身份证明到水务局窗口申请补办。")
+
+    # 「评审批」 straddles 环评 and 审批: no segmenter's whole word, still found.
+    found = api.get("/api/public/knowledge", query_string={"q": "评审批"}).get_json()
+    assert found["total"] == 1
+    entry = found["items"][0]
+    assert entry["question"] == QUESTION and entry["answer"] == "需提交环境影响报告表。"
+    assert entry["department_names"] == ["生态环境局"]
+    body = json.dumps(found, ensure_ascii=False)
+    assert CONTACT not in body and "李四" not in body
+    # The unpublished answer never appears, whatever is searched.
+    for q in ("取水许可", "补办", "水务局窗口"):
+        assert api.get("/api/public/knowledge", query_string={"q": q}).get_json()["total"] == 0
+    # Punctuation alone has no terms: an empty page, not an error.
+    assert api.get("/api/public/knowledge", query_string={"q": "？！"}).get_json()["items"] == []
+    with app.app_context():
+        assert db.session.scalar(select(KnowledgeGram.entry_id).where(KnowledgeGram.gram == "补办")) is None
+
+
+def test_forwarding_needs_a_reason_and_takes_effect_when_the_government_office_routes_it(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    code = ask_ok(api, department="sthj")
+    step = open_step(app, code)
+    assert problems(handle(api, step.id, "sthj_reviewer", action="forward")) == {"text": "请填写转发理由"}
+    clock.advance(timedelta(days=3))  # Monday 09-21 10:00
+    handle_ok(api, step.id, "sthj_reviewer", action="forward", text="取水事项属水务局职责，不属本局。")
+
+    route = open_step(app, code)
+    assert (route.bpmn_id, route.department_code) == ("route", "zfb")
+    tracked = track(api, code)
+    assert tracked["parts"][0]["action"] == "forward"
+    assert tracked["parts"][0]["text"] == "取水事项属水务局职责，不属本局。"
+    # 5 working days for the government office from the forwarding: 09-22, 23, 24, 28, 29.
+    assert tracked["parts"][1]["due_at"] == "2026-09-29T17:30:00+08:00"
+
+    # The office refuses the forwarding: the question goes back to the department that forwarded it.
+    handle_ok(api, route.id, "zfb_reviewer", action="refuse", text="问题涉及环评，仍属生态环境局职责。")
+    back = open_step(app, code)
+    assert (back.bpmn_id, back.department_code) == ("answer", "sthj")
+    handle_ok(api, back.id, "sthj_reviewer", action="forward", text="确属水务局：取水许可。")
+    route = open_step(app, code)
+    assert handle(api, route.id, "zfb_reviewer", action="route").status_code == 422  # names no department
+    assert handle(api, route.id, "zfb_reviewer", action="route", next_department="nope").status_code == 422
+    handle_ok(api, route.id, "zfb_reviewer", action="route", next_department="sw")
+    answer = open_step(app, code)
+    assert (answer.bpmn_id, answer.department_code, answer.limit_days) == ("answer", "sw", 5)
+    handle_ok(api, answer.id, "sw_reviewer", action="answer", text="请向水务局申请取水许可。")
+    assert [(p["step"], p["department"], p["action"]) for p in track(api, code)["parts"]] == [
+        ("answer", "sthj", "forward"), ("route", "zfb", "refuse"), ("answer", "sthj", "forward"),
+        ("route", "zfb", "route"), ("answer", "sw", "answer")]
+
+
+def test_a_question_whose_department_is_unknown_goes_to_the_government_office_first(
+        app: Flask, api: Api) -> None:
+    code = ask_ok(api)
+    route = open_step(app, code)
+    assert (route.bpmn_id, route.department_code) == ("route", "zfb")
+    # Nothing was forwarded, so there is nobody to send it back to.
+    assert list(problems(handle(api, route.id, "zfb_reviewer", action="refuse", text="退回"))) == ["action"]
+    handle_ok(api, route.id, "zfb_reviewer", action="route", next_department="zrzy")
+    assert open_step(app, code).department_code == "zrzy"
+
+
+def test_a_joint_question_passes_along_a_chain_of_three_departments_each_with_its_own_limit(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    r = api.post("/api/inquiries", "window1", json={
+        "question": "新建物流园区需要办理哪些用地、环评和取水手续？", "category": "投资建设",
+        "department": "zrzy", "channel": "hotline", "complexity": "complex", "name": "王五", "contact": CONTACT})
+    assert r.status_code == 201, r.get_json()
+    code = r.get_json()["query_code"]
+    first = open_step(app, code)
+    # Complex: 10 working days, across Mid-Autumn and National Day.
+    assert (first.department_code, first.limit_days) == ("zrzy", 10)
+    assert track(api, code)["parts"][0]["due_at"] == "2026-10-09T17:30:00+08:00"
+    assert handle(api, first.id, "zrzy_reviewer", action="pass_on", text="用地：需办理用地预审。",
+                  next_department="zrzy").status_code == 422  # not itself
+    handle_ok(api, first.id, "zrzy_reviewer", action="pass_on", text="用地：需办理用地预审与选址意见书。",
+              next_department="sthj")
+    clock.set(clock.now() + timedelta(days=10))  # Monday 09-28 10:00
+    second = open_step(app, code)
+    assert second.department_code == "sthj"
+    handle_ok(api, second.id, "sthj_reviewer", action="pass_on", text="环评：需编制环境影响报告书。",
+              next_department="sw")
+    third = open_step(app, code)
+    assert third.department_code == "sw"
+    # The third part's own 10 days run from 09-28: 09-29, 09-30, 10-08, 10-09, Saturday 10-10 (a make-up
+    # working day), 10-12 … 10-16.
+    tracked = track(api, code)
+    assert tracked["parts"][2]["due_at"] == "2026-10-16T17:30:00+08:00"
+    assert tracked["channel"] == "hotline" and tracked["complexity"] == "complex"
+    handle_ok(api, third.id, "sw_reviewer", action="answer", text="取水：需申请取水许可。", publish=True)
+    entry = api.get("/api/public/knowledge", query_string={"q": "物流园区"}).get_json()["items"][0]
+    assert entry["departments"] == ["zrzy", "sthj", "sw"]
+    assert "自然资源和规划局：用地" in entry["answer"] and "水务局：取水" in entry["answer"]
+
+
+def test_only_a_final_answer_is_published_and_the_step_must_fit_the_action(app: Flask, api: Api) -> None:
+    code = ask_ok(api, department="sthj")
+    step = open_step(app, code)
+    assert problems(handle(api, step.id, "sthj_reviewer", action="forward", text="理由", publish=True)) == {
+        "publish": "只有最终答复可以公开"}
+    assert handle(api, step.id, "sthj_reviewer", action="route", next_department="sw").status_code == 422
+    assert handle(api, "no-such-step", "sthj_reviewer", action="answer", text="x").status_code == 404
+
+
+def test_the_asker_rates_the_answer_once_after_it_is_given(app: Flask, api: Api) -> None:
+    code = ask_ok(api, department="sthj")
+    early = api.post(f"/api/public/inquiries/{code}/rating", json={"grade": 5})
+    assert early.status_code == 409
+    handle_ok(api, open_step(app, code).id, "sthj_reviewer", action="answer", text="见政策文件。")
+    rated = api.post(f"/api/public/inquiries/{code}/rating", json={"grade": 4, "comment": "清楚"})
+    assert rated.status_code == 200 and rated.get_json()["satisfaction"] == 4
+    assert api.post(f"/api/public/inquiries/{code}/rating", json={"grade": 1}).status_code == 409
+    assert api.post(f"/api/public/inquiries/{code}/rating", json={"grade": 6}).status_code == 400
+
+
+def test_bad_questions_and_codes_get_clear_chinese_answers(api: Api) -> None:
+    fields = problems(ask(api, question="   ", department="nope"))
+    assert set(fields) == {"question", "department"} and "问题内容" in fields["question"]
+    assert api.get("/api/public/inquiries/ABCD-EFGH-JKLM").status_code == 404
+    assert api.get("/api/public/inquiries/not a code").status_code == 404
+    # The public cannot classify its own question or pretend to be the hotline.
+    assert api.post("/api/inquiries", json={"question": "x", "category": "y", "channel": "hotline"}
+                    ).status_code == 401
+    assert api.post("/api/inquiries", "sthj_reviewer", json={
+        "question": "x", "category": "y", "channel": "hotline"}).status_code == 403
