@@ -90,6 +90,8 @@ def seed_demo(password: str) -> list[tuple[str, str, str | None]]:
     reviewing = [code for code in DEMO_DEPARTMENTS if code not in ("zwfw", "jcj")]
     accounts += [(f"{code}_reviewer", "reviewer", code) for code in reviewing]
     accounts += [(f"{code}_lead", "lead", code) for code in LEAD_DEPARTMENTS]
+    # Each unit's head (本单位负责人) approves its own unit's extensions, the bureau's included.
+    accounts += [(f"{code}_head", "head", code) for code in DEMO_DEPARTMENTS if code != "zwfw"]
     known = set(db.session.scalars(select(User.username)))
     for username, role, department in accounts:
         if username not in known:

@@ -2,8 +2,10 @@
 
 A user task may carry, inside its `bpmn:extensionElements`,
 `<ow:warning xmlns:ow="urn:onewindow:bpmn" yellowDaysLeft="3" yellowFractionUsed="0.75"
-escalateAfterDays="1"/>`; any attribute left out keeps the service centre's default.
-The time limit itself stays where the engine reads it: the boundary timer with `workdays(N)`.
+escalateAfterDays="1" maxDaysWithExtension="20"/>`; any attribute left out keeps the service
+centre's default. The time limit itself stays where the engine reads it: the boundary timer with
+`workdays(N)`; `maxDaysWithExtension` caps what an approved extension may bring it to in all (a
+public inquiry's 20 working days, a complaint's 30), beside the centre's cap on one extension.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ WARNING_ATTRIBUTES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "yellowDaysLeft": ("yellow_days_left", _whole(0, 60)),
     "yellowFractionUsed": ("yellow_fraction_used", _fraction),
     "escalateAfterDays": ("escalate_after_days", _whole(0, 60)),
+    "maxDaysWithExtension": ("max_days_with_extension", _whole(1, 120)),
 }
 
 

@@ -13,7 +13,7 @@ __all__ = ["DESIGN_ROLES", "OVERSIGHT_ROLES", "TASK_ROLES", "can_act_on", "can_d
            "can_decide_transfer", "can_read_extensions"]
 
 # Supervisors act on the tasks of their own lane only (the bureau's lane in complaint handling).
-TASK_ROLES = frozenset({"window", "reviewer", "lead", "supervisor"})
+TASK_ROLES = frozenset({"window", "reviewer", "lead", "head", "supervisor"})
 OVERSIGHT_ROLES = frozenset({"supervisor", "admin", "system"})
 DESIGN_ROLES = frozenset({"admin", "designer", "system"})
 
@@ -24,11 +24,14 @@ def can_act_on(actor: Actor, row: TaskRecord) -> bool:
 
 
 def can_decide_extension(actor: Actor, task: TaskRecord) -> bool:
-    """Supervision, or a lead of another department: nobody approves their own department's delay."""
-    if actor.role == "supervisor":
-        return True
-    return actor.role == "lead" and actor.department_code is not None \
-        and actor.department_code != task.department_code
+    """The head (本单位负责人) of the department whose task it is, and nobody else.
+
+    The rules give the extension of an answering unit's limit to that unit's own head: the one who
+    answers for the delay. A lead (牵头部门) coordinates other departments and is not their head,
+    and the supervision bureau watches extensions rather than granting them, its own included.
+    """
+    return actor.role == "head" and actor.department_code is not None \
+        and actor.department_code == task.department_code
 
 
 def can_read_extensions(actor: Actor, task: TaskRecord) -> bool:

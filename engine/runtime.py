@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime, time
 from typing import Any
 
@@ -21,6 +21,9 @@ from .workdays import Clock, WorkingCalendar, workday_deadline
 from .workflow_state import STATE_FORMAT, SpecBundle, WorkflowStateCodec
 
 __all__ = ["EngineRuntime"]
+
+WARNING_POLICY_FIELDS = frozenset(f.name for f in fields(WarningPolicy))
+"""The `ow:warning` settings that are thresholds; the rest (an extension cap) are read elsewhere."""
 
 # (runtime, calendar): the calendar a command sees while it applies a calendar change it has not
 # committed yet. A context variable, because one runtime serves every thread of the process.
@@ -83,7 +86,8 @@ class EngineRuntime:
 
         `overrides` are the thresholds a diagram set for one task (`ow:warning`); the rest stay default.
         """
-        policy = replace(self.warning_policy, **overrides) if overrides else self.warning_policy
+        thresholds = {k: v for k, v in (overrides or {}).items() if k in WARNING_POLICY_FIELDS}
+        policy = replace(self.warning_policy, **thresholds) if thresholds else self.warning_policy
         return warning_state(self.calendar, policy, start, due, now, self.workday_close, limit_days)
 
     def shift_by_workdays(self, instant: datetime, days: int) -> datetime:

@@ -21,7 +21,7 @@ __all__ = ["DEPARTMENT_ROLES", "FOLLOW_UP_VIEW_ALL", "LIST_ALL_ROLES", "OVERSIGH
            "require_supervisor"]
 
 SUPERVISION_ROLES = frozenset({"supervisor", "system"})
-DEPARTMENT_ROLES = frozenset({"window", "reviewer", "lead"})
+DEPARTMENT_ROLES = frozenset({"window", "reviewer", "lead", "head"})
 OVERSIGHT_ROLES = SUPERVISION_ROLES | {"admin"}
 """See every department's alerts, orders and cards."""
 FOLLOW_UP_VIEW_ALL = frozenset({"supervisor", "admin"})

@@ -273,7 +273,7 @@ def test_an_extension_and_a_supervision_order_move_with_the_calendar(api: Api, c
     r = api.post(f"/api/tasks/{task['id']}/extensions", "sthj_reviewer",
                  json={"working_days": 3, "reason": "需补充现场核查"})
     assert r.status_code == 201, r.get_json()
-    assert api.post(f"/api/extensions/{r.get_json()['id']}/decision", "jiancha",
+    assert api.post(f"/api/extensions/{r.get_json()['id']}/decision", "sthj_head",
                     json={"approve": True, "reason": "同意"}).status_code == 200
     assert _review(api, started["id"])["due_at"] == "2026-12-17T17:30:00+08:00"  # 5 + 3 working days
     order = api.post("/api/supervision/orders", "jiancha", json={

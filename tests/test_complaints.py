@@ -131,9 +131,11 @@ def test_full_run_with_extension_and_dissatisfied_reply_produces_one_order(app: 
     r = api.post(f"/api/tasks/{handle['id']}/extensions", "jiancha",
                  json={"working_days": 15, "reason": "需调取窗口录像并约谈经办人"})
     assert r.status_code == 201, r.get_json()
-    assert api.post(f"/api/extensions/{r.get_json()['id']}/decision", "sw_reviewer",
-                    json={"approve": True}).status_code == 403
-    decided = api.post(f"/api/extensions/{r.get_json()['id']}/decision", "fgw_lead",
+    # The bureau's own head approves; neither its staff nor another unit's lead may (up to 30 in all).
+    for user in ("sw_reviewer", "fgw_lead", "jiancha"):
+        assert api.post(f"/api/extensions/{r.get_json()['id']}/decision", user,
+                        json={"approve": True}).status_code == 403, user
+    decided = api.post(f"/api/extensions/{r.get_json()['id']}/decision", "jcj_head",
                        json={"approve": True, "reason": "同意延期"})
     assert decided.status_code == 200 and decided.get_json()["status"] == "approved"
     extended = only_task(api, "handle")["due_at"]

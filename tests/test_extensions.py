@@ -34,17 +34,18 @@ def test_approved_extension_moves_due_and_timer(app: Flask, api: Api) -> None:
     again = api.post(f"/api/tasks/{task['id']}/extensions", "sthj_reviewer",
                      json={"working_days": 3, "reason": "再延"})
     assert again.status_code == 409 and "already pending" in again.get_json()["error"]["message"]
-    assert decide(api, "sthj_reviewer", ext["id"], True).status_code == 403  # not a lead
+    assert decide(api, "sthj_reviewer", ext["id"], True).status_code == 403  # not the head
     assert decide(api, "window1", ext["id"], True).status_code == 403
-    assert api.get("/api/extensions", "zrzy_lead").get_json()["items"][0]["id"] == ext["id"]
+    assert api.get("/api/extensions", "sthj_head").get_json()["items"][0]["id"] == ext["id"]
+    assert api.get("/api/extensions", "jiancha").get_json()["items"][0]["id"] == ext["id"]  # watches
 
-    r = decide(api, "zrzy_lead", ext["id"], True)
+    r = decide(api, "sthj_head", ext["id"], True)
     assert r.status_code == 200, r.get_json()
-    assert r.get_json()["status"] == "approved" and r.get_json()["decided_by"] == "zrzy_lead"
+    assert r.get_json()["status"] == "approved" and r.get_json()["decided_by"] == "sthj_head"
     assert task_of(api, "sthj_reviewer", inst["id"])["due_at"] == EXTENDED_DUE
     assert timer_row(app, task["id"]).due_at == datetime.fromisoformat(EXTENDED_DUE)
 
-    twice = decide(api, "jiancha", ext["id"], False, "重复")
+    twice = decide(api, "sthj_head", ext["id"], False, "重复")
     assert twice.status_code == 409 and "already approved" in twice.get_json()["error"]["message"]
     beyond = api.post(f"/api/tasks/{task['id']}/extensions", "sthj_reviewer",
                       json={"working_days": 2, "reason": "还要延"})
@@ -66,27 +67,29 @@ def test_refused_extension_changes_nothing(app: Flask, api: Api) -> None:
     inst = start(api)
     task = task_of(api, "sw_reviewer", inst["id"])
     ext = request(api, "sw_reviewer", task["id"], days=3)
-    no_reason = decide(api, "jiancha", ext["id"], False, None)
+    no_reason = decide(api, "sw_head", ext["id"], False, None)
     assert no_reason.status_code == 422
     assert no_reason.get_json()["error"]["details"]["problems"][0]["field"] == "reason"
-    r = decide(api, "jiancha", ext["id"], False, "理由不充分")
+    r = decide(api, "sw_head", ext["id"], False, "理由不充分")
     assert r.status_code == 200 and r.get_json()["status"] == "refused"
     assert task_of(api, "sw_reviewer", inst["id"])["due_at"] == ORIGINAL_DUE
     assert timer_row(app, task["id"]).due_at == datetime.fromisoformat(ORIGINAL_DUE)
-    assert decide(api, "zjj_lead", ext["id"], True).status_code == 409
+    assert decide(api, "sw_head", ext["id"], True).status_code == 409
     assert "extension.refused" in [e["action"] for e in detail(api, inst["id"])["history"]]
     # A refusal does not use up the allowance: the department may ask again.
     request(api, "sw_reviewer", task["id"], days=2)
 
 
-def test_own_department_lead_cannot_decide_its_own_request(api: Api) -> None:
+def test_only_the_departments_own_head_decides_its_request(api: Api) -> None:
     inst = start(api)
     task = task_of(api, "zrzy_reviewer", inst["id"])
     ext = request(api, "zrzy_reviewer", task["id"])
-    assert decide(api, "zrzy_lead", ext["id"], True).status_code == 403
-    assert ext["id"] not in [e["id"] for e in api.get("/api/extensions", "zrzy_lead").get_json()["items"]]
-    assert decide(api, "fgw_lead", ext["id"], True).status_code == 200
-    assert decide(api, "fgw_lead", 999_999, True).status_code == 404
+    # Another unit's head, the lead departments' coordinators and the bureau all get 403.
+    for user in ("sthj_head", "fgw_lead", "zrzy_lead", "jiancha", "admin"):
+        assert decide(api, user, ext["id"], True).status_code == 403, user
+    assert ext["id"] not in [e["id"] for e in api.get("/api/extensions", "sthj_head").get_json()["items"]]
+    assert decide(api, "zrzy_head", ext["id"], True).status_code == 200
+    assert decide(api, "zrzy_head", 999_999, True).status_code == 404
 
 
 def test_bad_extension_requests(api: Api) -> None:
@@ -113,7 +116,7 @@ def test_extension_approved_while_paused_survives_the_resume(app: Flask, api: Ap
     assert api.post(f"/api/tasks/{task['id']}/pause", "jt_reviewer",
                     json={"kind": "public_notice", "reason": "公示"}).status_code == 200
     ext = request(api, "jt_reviewer", task["id"])
-    assert decide(api, "zjj_lead", ext["id"], True).status_code == 200
+    assert decide(api, "jt_head", ext["id"], True).status_code == 200
     assert task_of(api, "jt_reviewer", inst["id"])["due_at"] == EXTENDED_DUE
     assert timer_row(app, task["id"]).due_at.year == 9999  # still stopped
     move_clock(api, clock, WEDNESDAY)

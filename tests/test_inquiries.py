@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from api.wiring import db
-from engine.models import TaskRecord
+from engine.models import Instance, TaskRecord
 from engine.workdays import FixedClock
 from monitor.models import Inquiry, KnowledgeGram
 from tests.conftest import Api
@@ -222,3 +222,38 @@ def test_bad_questions_and_codes_get_clear_chinese_answers(api: Api) -> None:
                     ).status_code == 401
     assert api.post("/api/inquiries", "sthj_reviewer", json={
         "question": "x", "category": "y", "channel": "hotline"}).status_code == 403
+
+
+def test_an_unhappy_asker_complains_with_the_query_code_and_the_bureau_handles_it(app: Flask, api: Api) -> None:
+    code = ask_ok(api, department="sthj")
+    handle_ok(api, open_step(app, code).id, "sthj_reviewer", action="answer", text="不属于环评范围。")
+    r = api.post("/api/public/complaints", json={"query_code": code.lower(), "text": "答复敷衍，没有说明依据"})
+    assert r.status_code == 201, r.get_json()
+    bureau = api.get("/api/tasks", "jiancha", query_string={"department": "jcj"}).get_json()["items"]
+    assert [t["bpmn_id"] for t in bureau if t["definition_key"] == "complaint_handling"] == ["accept_decision"]
+    complaints = api.get("/api/supervision/complaints", "jiancha").get_json()["items"]
+    assert complaints[0]["department"] == "sthj"  # the department that answered
+    # The handling instance's own internal code names nothing a complaint can be about.
+    with app.app_context():
+        inquiry = db.session.scalar(select(Inquiry).where(Inquiry.code == code.replace("-", "")))
+        internal = db.session.get(Instance, inquiry.instance_id).query_code
+    assert api.post("/api/public/complaints", json={"query_code": internal, "text": "x"}).status_code == 422
+
+
+def test_a_part_is_extended_to_20_working_days_only_by_the_answering_units_own_head(
+        app: Flask, api: Api) -> None:
+    code = ask_ok(api, department="sthj")
+    step = open_step(app, code)
+    url = f"/api/tasks/{step.id}/extensions"
+    too_many = api.post(url, "sthj_reviewer", json={"working_days": 16, "reason": "需实地核查"})
+    assert problems(too_many) == {"working_days": "此事项连同延期最长20个工作日，最多还能延长15个工作日"}
+    r = api.post(url, "sthj_reviewer", json={"working_days": 15, "reason": "需实地核查并征求多部门意见"})
+    assert r.status_code == 201, r.get_json()
+    extension = r.get_json()["id"]
+    for user in ("sw_head", "fgw_lead", "zfb_head", "jiancha", "sthj_reviewer"):
+        refused = api.post(f"/api/extensions/{extension}/decision", user, json={"approve": True})
+        assert refused.status_code == 403, user
+    approved = api.post(f"/api/extensions/{extension}/decision", "sthj_head", json={"approve": True})
+    assert approved.status_code == 200, approved.get_json()
+    # 20 working days after Friday 09-18 10:00 is 10-22 (across Mid-Autumn and National Day).
+    assert track(api, code)["parts"][0]["due_at"] == "2026-10-22T17:30:00+08:00"

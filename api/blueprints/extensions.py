@@ -1,4 +1,4 @@
-"""Extensions (延期): a department asks for more working days; another lead or supervision decides."""
+"""Extensions (延期): a department asks for more working days; its own head (本单位负责人) decides."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def list_task_extensions(task_id: str) -> dict[str, Any]:
 @blp.route("/extensions", methods=["GET"])
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.response(200, ExtensionListSchema)
-@requires("lead", "supervisor", "admin")
+@requires("head", "supervisor", "admin")
 def list_pending() -> dict[str, Any]:
     """List the pending requests the caller may decide, oldest first."""
     return {"items": [extension_json(e) for e in pending_extensions(request_session(), current_actor())]}
@@ -96,7 +96,7 @@ def list_pending() -> dict[str, Any]:
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(DecisionSchema)
 @blp.response(200, ExtensionSchema)
-@requires("lead", "supervisor")
+@requires("head")
 def decide(body: dict[str, Any], extension_id: int) -> dict[str, Any]:
     """Approve (the task's due time moves) or refuse (with a reason) a pending request, once."""
     return extension_json(run_command(DecideExtensionCommand(extension_id, body["approve"], body["reason"])))

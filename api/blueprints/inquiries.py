@@ -249,7 +249,7 @@ def rate(body: dict[str, Any], code: str) -> dict[str, Any]:
 @blp.alt_response(404, description="no inquiry step with this id")
 @blp.alt_response(409, description="the step is no longer open")
 @blp.alt_response(422, description="the action does not fit the step, or its text or department is missing")
-@requires("reviewer", "lead")
+@requires("reviewer", "lead", "head")
 def handle_step(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Answer, pass on or forward a department's step; route or refuse a forwarding at the 政府办."""
     row = run_command(HandleInquiryStepCommand(task_id, body["action"], body["text"], body["next_department"],

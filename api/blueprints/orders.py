@@ -268,7 +268,7 @@ def get_order(order_id: int) -> dict[str, Any]:
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ReplySchema)
 @blp.alt_response(200, schema=OrderSchema, success=True)
-@requires("window", "reviewer", "lead")
+@requires("window", "reviewer", "lead", "head")
 def reply_order(body: dict[str, Any], order_id: int) -> dict[str, Any]:
     """The department concerned replies; a reply after the deadline is accepted and marked late."""
     return order_json(run_command(ReplyOrderCommand(order_id, body["reply"])))

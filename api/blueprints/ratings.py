@@ -23,7 +23,7 @@ blp = Blueprint("ratings", __name__, url_prefix="/api", description="E-supervisi
 
 # Whoever holds a query code; the code is the only credential an applicant has.
 APPLICANT = Actor("applicant", "applicant", None)
-FOLLOW_UP_ROLES = ("supervisor", "admin", "window", "reviewer", "lead")
+FOLLOW_UP_ROLES = ("supervisor", "admin", "window", "reviewer", "lead", "head")
 
 
 class RatingSchema(Schema):
@@ -142,7 +142,7 @@ def follow_ups(args: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(DoneSchema)
 @blp.alt_response(200, schema=FollowUpSchema, success=True)
-@requires("window", "reviewer", "lead")
+@requires("window", "reviewer", "lead", "head")
 def follow_up_done(body: dict[str, Any], follow_up_id: int) -> dict[str, Any]:
     """The department records the call-back or the fix as done, with a note."""
     follow_up = run_command(CompleteFollowUpCommand(follow_up_id, body["note"]))

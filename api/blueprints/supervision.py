@@ -343,7 +343,7 @@ def acknowledge(alert_id: int) -> dict[str, Any]:
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(ExplainSchema)
 @blp.alt_response(200, schema=AlertSchema, success=True)
-@requires("window", "reviewer", "lead")
+@requires("window", "reviewer", "lead", "head")
 def explain(body: dict[str, Any], alert_id: int) -> dict[str, Any]:
     """The department concerned explains."""
     return alert_json(run_command(ExplainAlertCommand(alert_id, body["explanation"])))

@@ -1,7 +1,8 @@
-"""Extensions (延期): a department asks for more working days; another department's lead decides.
+"""Extensions (延期): a department asks for more working days; its own head (本单位负责人) decides.
 
-The law allows a limit to be extended once, with the approval of someone other than the handler
-(行政许可法: +10 days with the head's approval, +15 for joint handling). An approved extension
+The law allows a limit to be extended once, with the approval of the handling unit's head rather
+than the handler (行政许可法: +10 days with the head's approval, +15 for joint handling; public
+inquiries: up to 20 working days in all; complaints: up to 30). An approved extension
 moves the task's due time and its engine timers by the granted working days; a refusal changes
 nothing but the record.
 """
@@ -63,6 +64,7 @@ class RequestExtensionCommand:
             if counts.get("approved", 0) >= self.policy.max_per_task:
                 raise ConflictError(f"this task already had {self.policy.max_per_task} approved "
                                     "extension(s), the most allowed", task_id=row.id)
+            _check_total_cap(change, row, days)
             extension = Extension(instance_id=row.instance_id, task_id=row.id, working_days=days,
                                   reason=self.reason.strip(), status="pending", requested_by=ctx.actor_name,
                                   requested_at=change.now)
@@ -73,6 +75,19 @@ class RequestExtensionCommand:
             return extension
 
         return change_instance(ctx, row.instance_id, act, load_workflow=False)
+
+
+def _check_total_cap(change: InstanceChange, row: TaskRecord, days: int) -> None:
+    """Refuse more days than the task's `maxDaysWithExtension` leaves (e.g. an inquiry: 20 in all)."""
+    cap = (row.warning_policy or {}).get("max_days_with_extension")
+    if not cap or row.limit_days is None:
+        return
+    granted = change.session.scalar(select(func.coalesce(func.sum(Extension.working_days), 0)).where(
+        Extension.task_id == row.id, Extension.status == "approved")) or 0
+    left = cap - row.limit_days - granted
+    if days > left:
+        raise InvalidError("invalid extension request", [Problem(
+            f"此事项连同延期最长{cap}个工作日，最多还能延长{max(left, 0)}个工作日", field="working_days")])
 
 
 @dataclass(frozen=True)
@@ -90,7 +105,7 @@ class DecideExtensionCommand:
             raise NotFoundError(f"extension {self.extension_id} not found", extension_id=self.extension_id)
         row = ctx.session.get(TaskRecord, extension.task_id)
         if row is None or not can_decide_extension(ctx.actor, row):
-            raise ForbiddenError("extensions are decided by supervision or by a lead of another department",
+            raise ForbiddenError("延期申请只能由本部门负责人审批",
                                  extension_id=self.extension_id)
         problems = decision_reason_problems(self.approve, self.reason)
         if problems:

@@ -11,8 +11,8 @@ from .base import Base, UTCDateTime
 
 __all__ = ["ROLES", "ROLES_NEEDING_DEPARTMENT", "Department", "User"]
 
-ROLES = ("admin", "designer", "window", "reviewer", "lead", "supervisor")
-ROLES_NEEDING_DEPARTMENT = frozenset({"window", "reviewer", "lead"})
+ROLES = ("admin", "designer", "window", "reviewer", "lead", "head", "supervisor")
+ROLES_NEEDING_DEPARTMENT = frozenset({"window", "reviewer", "lead", "head"})
 
 
 class Department(Base):

@@ -24,13 +24,13 @@ def task_extensions(session: Session, actor: Actor, task_id: str) -> list[Extens
 
 
 def pending_extensions(session: Session, actor: Actor, limit: int = 200) -> list[Extension]:
-    """Return the pending requests the caller could decide (supervision: all; a lead: other departments')."""
-    if actor.role not in ("supervisor", "lead", "admin"):
-        raise ForbiddenError("only leads and supervision decide extensions")
+    """Return pending requests: a head's own department's (to decide); all of them to oversight (to watch)."""
+    if actor.role not in ("supervisor", "head", "admin"):
+        raise ForbiddenError("只有本单位负责人审批延期申请，监察人员可以查看")
     query = select(Extension).where(Extension.status == "pending")
-    if actor.role == "lead":
+    if actor.role == "head":
         query = query.join(TaskRecord, TaskRecord.id == Extension.task_id).where(
-            TaskRecord.department_code != actor.department_code)
+            TaskRecord.department_code == actor.department_code)
     return list(session.scalars(query.order_by(Extension.requested_at, Extension.id).limit(limit)))
 
 

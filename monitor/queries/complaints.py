@@ -15,7 +15,7 @@ from engine.queries.instances import instance_tasks
 from engine.queries.paging import page_of
 from engine.query_codes import normalize_query_code
 
-from ..models import COMPLAINT_PROCESS, Alert, Complaint
+from ..models import COMPLAINT_PROCESS, INQUIRY_PROCESS, Alert, Complaint, Inquiry
 
 __all__ = ["complained_department", "complaint_alert_id", "complaint_approval", "complaint_by_code",
            "complaint_handling", "complaint_or_404", "complaints_awaiting_outcome", "find_approval",
@@ -23,12 +23,20 @@ __all__ = ["complained_department", "complaint_alert_id", "complaint_approval", 
 
 
 def find_approval(session: Session, raw_code: str) -> Instance | None:
-    """Return the approval a query code names; complaint instances themselves cannot be complained about."""
+    """Return what a query code names: an approval, or the handling of a public inquiry.
+
+    An inquiry is complained about with the asker's own code (the inquiry row's), never with its
+    handling instance's internal code; complaint instances themselves cannot be complained about.
+    """
     code = normalize_query_code(raw_code)
     if code is None:
         return None
-    return session.scalar(select(Instance).where(Instance.query_code == code,
-                                                 Instance.definition_key != COMPLAINT_PROCESS))
+    approval = session.scalar(select(Instance).where(
+        Instance.query_code == code, Instance.definition_key.not_in((COMPLAINT_PROCESS, INQUIRY_PROCESS))))
+    if approval is not None:
+        return approval
+    return session.scalar(select(Instance).join(Inquiry, Inquiry.instance_id == Instance.id)
+                          .where(Inquiry.code == code))
 
 
 def complained_department(session: Session, approval: Instance) -> str | None:
