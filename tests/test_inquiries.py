@@ -8,11 +8,12 @@ after it are Sun 09-20 (a make-up day), 09-21 … 09-24, then Mid-Autumn and Nat
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
 
+from api.scheduler import sweep_supervision, sweep_warnings
 from api.wiring import db
 from engine.models import Instance, TaskRecord
 from engine.workdays import FixedClock
@@ -257,3 +258,31 @@ def test_a_part_is_extended_to_20_working_days_only_by_the_answering_units_own_h
     assert approved.status_code == 200, approved.get_json()
     # 20 working days after Friday 09-18 10:00 is 10-22 (across Mid-Autumn and National Day).
     assert track(api, code)["parts"][0]["due_at"] == "2026-10-22T17:30:00+08:00"
+
+
+def test_an_overdue_unexplained_part_raises_one_alert_shows_on_the_board_and_its_explanation_is_published(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    code = ask_ok(api, department="sthj")
+    step = open_step(app, code)
+    clock.set(datetime(2026, 9, 28, 2, 0, tzinfo=UTC))  # Monday 10:00, after Thursday 09-24 17:30
+    sweep_warnings(app)
+    sweep_supervision(app)
+    sweep_warnings(app)
+    sweep_supervision(app)  # a second round raises nothing new
+    alerts = [a for a in api.get("/api/supervision/alerts", "jiancha", query_string={"source": "deadline"}
+                                 ).get_json()["items"] if a["task_id"] == step.id]
+    assert len(alerts) == 1 and alerts[0]["level"] == "red" and alerts[0]["department"] == "sthj"
+    board = api.get("/api/supervision/board", "jiancha").get_json()
+    assert any(item["task_id"] == step.id for item in board["red_list"]), board["red_list"]
+
+    url = f"/api/inquiries/steps/{step.id}/delay"
+    assert api.post(url, "sw_reviewer", json={"text": "原因"}).status_code == 403
+    assert api.post(url, "sthj_reviewer", json={"text": " \n"}).status_code == 422  # blank
+    r = api.post(url, "sthj_reviewer", json={"text": "需征求规划部门意见，预计10月9日前答复。"})
+    assert r.status_code == 201, r.get_json()
+    assert api.post(url, "sthj_reviewer", json={"text": "再说明"}).status_code == 409
+    part = track(api, code)["parts"][0]
+    assert part["explanation"] == "需征求规划部门意见，预计10月9日前答复。"
+    assert part["explained_at"] == "2026-09-28T10:00:00+08:00"
+    alert = api.get(f"/api/supervision/alerts/{alerts[0]['id']}", "jiancha").get_json()
+    assert alert["details"]["explanation"].startswith("需征求规划部门意见")

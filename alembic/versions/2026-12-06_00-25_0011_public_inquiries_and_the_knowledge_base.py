@@ -42,6 +42,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_inquiry_asked', ['asked_at'], unique=False)
         batch_op.create_index('ix_inquiry_source_ip', ['source_ip'], unique=False)
 
+    op.create_table('delay_explanation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('inquiry_id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.String(length=36), nullable=False),
+    sa.Column('department_code', sa.String(length=32), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('explained_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('explained_by', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['inquiry_id'], ['inquiry.id'], name=op.f('fk_delay_explanation_inquiry_id_inquiry')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_delay_explanation')),
+    sa.UniqueConstraint('task_id', name=op.f('uq_delay_explanation_task_id'))
+    )
+    with op.batch_alter_table('delay_explanation', schema=None) as batch_op:
+        batch_op.create_index('ix_delay_explanation_inquiry', ['inquiry_id'], unique=False)
+
     op.create_table('knowledge_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('inquiry_id', sa.Integer(), nullable=True),
@@ -76,6 +91,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_knowledge_entry_published')
 
     op.drop_table('knowledge_entry')
+    with op.batch_alter_table('delay_explanation', schema=None) as batch_op:
+        batch_op.drop_index('ix_delay_explanation_inquiry')
+
+    op.drop_table('delay_explanation')
     with op.batch_alter_table('inquiry', schema=None) as batch_op:
         batch_op.drop_index('ix_inquiry_source_ip')
         batch_op.drop_index('ix_inquiry_asked')

@@ -18,6 +18,7 @@ from engine.query_codes import format_query_code
 from monitor.commands.inquiries import (
     ASKER_ROLE,
     AskInquiryCommand,
+    ExplainDelayCommand,
     HandleInquiryStepCommand,
     RateInquiryCommand,
 )
@@ -42,7 +43,7 @@ CATEGORY = validate.Length(min=1, max=64)
 DEPARTMENT = validate.Length(min=1, max=32)
 
 
-class AskSchema(Schema):
+class InquiryAskSchema(Schema):
     """A question from the public, asked online."""
 
     question = fields.String(required=True, validate=QUESTION, metadata={"pattern": NON_BLANK})
@@ -54,7 +55,7 @@ class AskSchema(Schema):
                             metadata={"description": "never shown publicly"})
 
 
-class StaffAskSchema(AskSchema):
+class InquiryStaffAskSchema(InquiryAskSchema):
     """A question typed in by a hotline liaison or a window clerk, who may classify it."""
 
     channel = fields.String(required=True, validate=validate.OneOf(["hotline", "window"]))
@@ -62,14 +63,14 @@ class StaffAskSchema(AskSchema):
                                metadata={"description": "general: 5 working days per part; complex: 10"})
 
 
-class AskedSchema(Schema):
+class InquiryAskedSchema(Schema):
     """What the asker keeps: the code to follow the inquiry, rate it and complain about it."""
 
     query_code = fields.String(required=True)
     id = fields.Integer(required=True)
 
 
-class PartSchema(Schema):
+class InquiryPartSchema(Schema):
     """One step of an inquiry's handling: who, by when, and what they said."""
 
     step = fields.String(required=True, metadata={"description": "answer (a department) or route (政府办)"})
@@ -83,6 +84,9 @@ class PartSchema(Schema):
                            metadata={"description": "answer | pass_on | forward | route | refuse"})
     text = fields.String(required=True, allow_none=True)
     next_department = fields.String(required=True, allow_none=True)
+    explanation = fields.String(required=True, allow_none=True,
+                                metadata={"description": "why this part is late, as its department said"})
+    explained_at = instant(required=True, allow_none=True)
 
 
 class InquiryTrackingSchema(Schema):
@@ -98,17 +102,17 @@ class InquiryTrackingSchema(Schema):
     answered = fields.Boolean(required=True)
     published = fields.Boolean(required=True)
     satisfaction = fields.Integer(required=True, allow_none=True)
-    parts = fields.List(fields.Nested(PartSchema), required=True)
+    parts = fields.List(fields.Nested(InquiryPartSchema), required=True)
 
 
-class RateSchema(Schema):
+class InquiryRateSchema(Schema):
     """The asker's rating of the answer (满意度评价)."""
 
     grade = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
-class StepSchema(Schema):
+class InquiryStepSchema(Schema):
     """How a department (or the 政府办) handles its step of an inquiry."""
 
     action = fields.String(required=True, validate=validate.OneOf(
@@ -123,14 +127,14 @@ class StepSchema(Schema):
                              metadata={"description": "put a final answer into the public knowledge base"})
 
 
-class StepDoneSchema(Schema):
+class InquiryStepDoneSchema(Schema):
     """The step was handled."""
 
     task_id = fields.String(required=True)
     instance_id = fields.Integer(required=True)
 
 
-class KnowledgeQuerySchema(Schema):
+class KnowledgeSearchSchema(Schema):
     """A search of the knowledge base."""
 
     q = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -181,7 +185,8 @@ def tracking_json(inquiry: Inquiry) -> dict[str, Any]:
         "parts": [{"step": p.step, "name": p.name, "department": p.department,
                    "department_name": names.get(p.department, p.department), "state": p.state,
                    "due_at": iso(p.due_at), "completed_at": iso(p.completed_at), "action": p.action,
-                   "text": p.text, "next_department": p.next_department} for p in parts],
+                   "text": p.text, "next_department": p.next_department, "explanation": p.explanation,
+                   "explained_at": iso(p.explained_at)} for p in parts],
     }
 
 
@@ -194,8 +199,8 @@ def knowledge_json(entry: KnowledgeEntry, names: dict[str, str]) -> dict[str, An
 
 
 @blp.route("/public/inquiries", methods=["POST"])
-@blp.arguments(AskSchema)
-@blp.response(201, AskedSchema)
+@blp.arguments(InquiryAskSchema)
+@blp.response(201, InquiryAskedSchema)
 @blp.alt_response(422, description="blank question or category, unknown department")
 @blp.alt_response(429, description="too many questions from this address; see Retry-After")
 def ask(body: dict[str, Any]) -> dict[str, Any]:
@@ -209,8 +214,8 @@ def ask(body: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/inquiries", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
-@blp.arguments(StaffAskSchema)
-@blp.response(201, AskedSchema)
+@blp.arguments(InquiryStaffAskSchema)
+@blp.response(201, InquiryAskedSchema)
 @blp.alt_response(422, description="blank question or category, unknown department")
 @requires("window", "admin")
 def ask_for_someone(body: dict[str, Any]) -> dict[str, Any]:
@@ -231,7 +236,7 @@ def track_inquiry(code: str) -> dict[str, Any]:
 
 
 @blp.route("/public/inquiries/<string:code>/rating", methods=["POST"])
-@blp.arguments(RateSchema)
+@blp.arguments(InquiryRateSchema)
 @blp.alt_response(200, schema=InquiryTrackingSchema, success=True)
 @blp.alt_response(404, description="unknown or malformed code")
 @blp.alt_response(409, description="not answered yet, or already rated")
@@ -244,8 +249,8 @@ def rate(body: dict[str, Any], code: str) -> dict[str, Any]:
 
 @blp.route("/inquiries/steps/<string:task_id>", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}])
-@blp.arguments(StepSchema)
-@blp.response(200, StepDoneSchema)
+@blp.arguments(InquiryStepSchema)
+@blp.response(200, InquiryStepDoneSchema)
 @blp.alt_response(404, description="no inquiry step with this id")
 @blp.alt_response(409, description="the step is no longer open")
 @blp.alt_response(422, description="the action does not fit the step, or its text or department is missing")
@@ -257,8 +262,38 @@ def handle_step(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     return {"task_id": row.id, "instance_id": row.instance_id}
 
 
+class InquiryDelaySchema(Schema):
+    """Why a part cannot be answered in time."""
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000),
+                         metadata={"pattern": NON_BLANK})
+
+
+class InquiryDelayExplainedSchema(Schema):
+    """The explanation as recorded and published."""
+
+    task_id = fields.String(required=True)
+    text = fields.String(required=True)
+    explained_at = instant(required=True)
+
+
+@blp.route("/inquiries/steps/<string:task_id>/delay", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(InquiryDelaySchema)
+@blp.response(201, InquiryDelayExplainedSchema)
+@blp.alt_response(404, description="no inquiry answer step with this id")
+@blp.alt_response(409, description="the part is closed or already explained")
+@blp.alt_response(422, description="blank explanation")
+@requires("reviewer", "lead", "head")
+def explain_delay(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Explain why a part cannot be answered in time: shown to the bureau and published to the asker."""
+    explanation = run_command(ExplainDelayCommand(task_id, body["text"]))
+    return {"task_id": explanation.task_id, "text": explanation.text,
+            "explained_at": iso(explanation.explained_at)}
+
+
 @blp.route("/public/knowledge", methods=["GET"])
-@blp.arguments(KnowledgeQuerySchema, location="query")
+@blp.arguments(KnowledgeSearchSchema, location="query")
 @blp.alt_response(200, schema=KnowledgePageSchema, success=True)
 def search(args: dict[str, Any]) -> dict[str, Any]:
     """Search published answers by any phrase of their question or answer (查询信息库)."""

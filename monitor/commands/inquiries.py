@@ -29,7 +29,8 @@ from engine.command_context import Actor, CommandContext
 from engine.commands.instances import StartInstanceCommand
 from engine.commands.tasks import CompleteTaskCommand
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
-from engine.models import Department, Instance, TaskRecord
+from engine.models import OPEN_TASK_STATUSES, Department, Instance, TaskRecord
+from engine.permissions import can_act_on
 from engine.query_codes import new_query_code
 
 from ..knowledge_grams import search_grams
@@ -39,6 +40,8 @@ from ..models import (
     INQUIRY_COMPLEXITIES,
     INQUIRY_PROCESS,
     PUBLISHED_END,
+    Alert,
+    DelayExplanation,
     Inquiry,
     KnowledgeEntry,
     KnowledgeGram,
@@ -47,7 +50,7 @@ from ..queries.inquiries import answered_parts, inquiry_by_code, inquiry_handlin
 from ..rate_limit import InquiryRateLimits, check_inquiry_rate
 
 __all__ = ["ASKER_ROLE", "GOVERNMENT_OFFICE", "INQUIRIES_ACTOR", "STAFF_ASKING_ROLES", "AskInquiryCommand",
-           "HandleInquiryStepCommand", "RateInquiryCommand", "inquiry_reference"]
+           "ExplainDelayCommand", "HandleInquiryStepCommand", "RateInquiryCommand", "inquiry_reference"]
 
 INQUIRIES_ACTOR = Actor.system("inquiries")
 ASKER_ROLE = "applicant"  # the public: no account, known only by the code it holds
@@ -259,4 +262,47 @@ class RateInquiryCommand:
             raise ConflictError("此查询已经评价过了")
         inquiry.satisfaction, inquiry.satisfaction_comment, inquiry.rated_at = self.grade, comment, ctx.now()
         return inquiry
+
+
+@dataclass(frozen=True)
+class ExplainDelayCommand:
+    """A department that cannot answer its part in time says why: to the bureau, and published to the asker.
+
+    One explanation per part, given while the part is open. It goes onto the part's deadline alert,
+    so the bureau reads it where it decides on accountability, and onto the public tracking page.
+    """
+
+    task_id: str
+    text: str
+
+    def execute(self, ctx: CommandContext) -> DelayExplanation:
+        """Record the explanation; 409 when the part is closed or already explained."""
+        session = ctx.session
+        row = session.get(TaskRecord, self.task_id)
+        if row is None or row.definition_key != INQUIRY_PROCESS or row.bpmn_id != "answer":
+            raise NotFoundError("没有这个查询答复任务", task_id=self.task_id)
+        if not can_act_on(ctx.actor, row):
+            raise ForbiddenError("只有承办部门可以说明延迟原因", task_id=row.id)
+        problems: list[Problem] = []
+        text = _text(self.text, "text", "延迟原因", MAX_TEXT, problems, required=True)
+        if problems:
+            raise InvalidError("说明信息有误", problems)
+        inquiry = session.scalar(select(Inquiry).where(Inquiry.instance_id == row.instance_id)
+                                 .with_for_update())
+        if inquiry is None:
+            raise NotFoundError("没有这个查询答复任务", task_id=self.task_id)
+        if row.status not in OPEN_TASK_STATUSES:
+            raise ConflictError("此部分已办结，无需说明延迟", task_id=row.id)
+        if session.scalar(select(DelayExplanation.id).where(DelayExplanation.task_id == row.id)) is not None:
+            raise ConflictError("此部分已经说明过延迟原因", task_id=row.id)
+        explanation = DelayExplanation(inquiry_id=inquiry.id, task_id=row.id,
+                                       department_code=row.department_code, text=text or "",
+                                       explained_at=ctx.now(), explained_by=ctx.actor_name or "system")
+        session.add(explanation)
+        alert = session.scalar(select(Alert).where(Alert.dedup_key == f"deadline:task:{row.id}",
+                                                   Alert.state != "closed").with_for_update())
+        if alert is not None:
+            alert.details = {**(alert.details or {}), "explanation": explanation.text,
+                             "explained_at": explanation.explained_at.isoformat()}
+        return explanation
 

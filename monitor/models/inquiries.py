@@ -21,8 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base, UTCDateTime
 
-__all__ = ["INQUIRY_CHANNELS", "INQUIRY_COMPLEXITIES", "INQUIRY_PROCESS", "PUBLISHED_END", "Inquiry",
-           "KnowledgeEntry", "KnowledgeGram"]
+__all__ = ["INQUIRY_CHANNELS", "INQUIRY_COMPLEXITIES", "INQUIRY_PROCESS", "PUBLISHED_END", "DelayExplanation",
+           "Inquiry", "KnowledgeEntry", "KnowledgeGram"]
 
 INQUIRY_PROCESS = "public_inquiry"
 """The process every inquiry's handling runs as (bpmn/public_inquiry.bpmn)."""
@@ -56,6 +56,21 @@ class Inquiry(Base):
     satisfaction: Mapped[int | None]  # 1-5, the asker's rating of the answer (满意度评价)
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DelayExplanation(Base):
+    """Why a department cannot answer its part in time: told to the bureau and published to the asker."""
+
+    __tablename__ = "delay_explanation"
+    __table_args__ = (Index("ix_delay_explanation_inquiry", "inquiry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiry.id"))
+    task_id: Mapped[str] = mapped_column(String(36), unique=True)  # one explanation per part
+    department_code: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    explained_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    explained_by: Mapped[str] = mapped_column(String(64))
 
 
 class KnowledgeEntry(Base):

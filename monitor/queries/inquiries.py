@@ -7,7 +7,7 @@ routing is the submission of its `route` task. Nothing here shows who asked or h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ from engine.queries.paging import page_of
 from engine.query_codes import normalize_query_code
 
 from ..knowledge_grams import search_grams
-from ..models import Inquiry, KnowledgeEntry, KnowledgeGram
+from ..models import DelayExplanation, Inquiry, KnowledgeEntry, KnowledgeGram
 
 __all__ = ["InquiryPart", "answered_parts", "inquiry_by_code", "inquiry_handling", "inquiry_of_instance",
            "search_knowledge"]
@@ -42,6 +42,8 @@ class InquiryPart:
     action: str | None  # answer | pass_on | forward | route | refuse
     text: str | None  # the answer, or the reason for forwarding or refusing a forwarding
     next_department: str | None
+    explanation: str | None = None  # why the part is late, as the department told the bureau (published)
+    explained_at: datetime | None = None
 
 
 _PUBLIC_STATES = {"ready": "pending", "claimed": "in_progress", "completed": "completed"}
@@ -76,7 +78,13 @@ def inquiry_handling(session: Session, inquiry: Inquiry) -> tuple[Instance | Non
         .group_by(AuditEvent.task_id)).all())
     tasks = sorted((t for t in instance_tasks(session, inquiry.instance_id) if t.status != "cancelled"),
                    key=lambda t: started.get(t.id, 0))
-    return instance, [_part(t) for t in tasks]
+    explained = {e.task_id: e for e in session.scalars(
+        select(DelayExplanation).where(DelayExplanation.inquiry_id == inquiry.id))}
+    parts = []
+    for task in tasks:
+        part, why = _part(task), explained.get(task.id)
+        parts.append(replace(part, explanation=why.text, explained_at=why.explained_at) if why else part)
+    return instance, parts
 
 
 def answered_parts(parts: list[InquiryPart]) -> list[InquiryPart]:
