@@ -129,16 +129,18 @@ class DatabaseIdConverter(IntegerConverter):
 def _configure_supervision(app: Flask, settings: Settings) -> None:
     """Hand the e-supervision settings to the blueprints (a test's own config wins)."""
     from monitor.queries.scores import DEFAULT_WEIGHTS
-    from monitor.rate_limit import ComplaintRateLimits
+    from monitor.rate_limit import ComplaintRateLimits, InquiryRateLimits
 
     from .blueprints.accountability import POLICY_CONFIG_KEY
     from .blueprints.complaints import LIMITS_CONFIG_KEY
+    from .blueprints.inquiries import LIMITS_CONFIG_KEY as INQUIRY_LIMITS_KEY
     from .blueprints.scores import SETTINGS_KEY
 
     app.config.setdefault(POLICY_CONFIG_KEY, {"window_days": settings.accountability_window_days,
                                               "max_rung": settings.accountability_max_rung})
     app.config.setdefault(LIMITS_CONFIG_KEY, ComplaintRateLimits(
         per_ip=settings.complaints_per_ip_per_hour, per_query_code=settings.complaints_per_approval_per_day))
+    app.config.setdefault(INQUIRY_LIMITS_KEY, InquiryRateLimits(per_ip=settings.inquiries_per_ip_per_hour))
     scores: dict[str, Any] = {}
     if settings.score_weights:  # partial overrides keep the other default weights
         scores["weights"] = {**DEFAULT_WEIGHTS, **settings.score_weights}

@@ -15,8 +15,13 @@ from engine.query_codes import CODE_LENGTH
 from monitor.commands.accountability import MAX_REASON as ACCOUNTABILITY_REASON
 from monitor.commands.alerts import MAX_TEXT as SUPERVISION_TEXT
 from monitor.commands.complaints import MAX_TEXT as COMPLAINT_TEXT
+from monitor.commands.inquiries import MAX_CATEGORY as INQUIRY_CATEGORY
+from monitor.commands.inquiries import MAX_FIELD as ASKER_FIELD
+from monitor.commands.inquiries import MAX_QUESTION as INQUIRY_QUESTION
+from monitor.commands.inquiries import MAX_TEXT as INQUIRY_TEXT
 from monitor.commands.ratings import MAX_NOTE as FOLLOW_UP_NOTE
 from monitor.models.ratings import MAX_COMMENT as RATING_COMMENT
+from monitor.queries.inquiries import MAX_SEARCH as KNOWLEDGE_SEARCH
 
 __all__ = ["FORM_LIMITS"]
 
@@ -51,5 +56,7 @@ FORM_LIMITS: dict[str, int] = {
     "query_code": TYPED_QUERY_CODE, "camera_name": CAMERA_NAME, "camera_source": CAMERA_SOURCE,
     "zone_name": ZONE_NAME, "project_name": PROJECT_NAME, "project_code": PROJECT_CODE,
     "applicant_field": APPLICANT_FIELD, "intake_reason": INTAKE_REASON, "process_key": PROCESS_KEY,
-    "element_name": ELEMENT_NAME,
+    "element_name": ELEMENT_NAME, "decision_reason": PAUSE_REASON, "inquiry_question": INQUIRY_QUESTION,
+    "inquiry_text": INQUIRY_TEXT, "inquiry_category": INQUIRY_CATEGORY, "asker_field": ASKER_FIELD,
+    "knowledge_search": KNOWLEDGE_SEARCH,
 }

@@ -37,6 +37,7 @@ class Settings:
     accountability_max_rung: int
     complaints_per_ip_per_hour: int
     complaints_per_approval_per_day: int
+    inquiries_per_ip_per_hour: int
     score_weights: dict[str, float] | None
     card_deductions: dict[str, float] | None
     video_dir: Path = Path("instance/video")
@@ -105,6 +106,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         accountability_max_rung=int(env_vars.get("ONEWINDOW_ACCOUNTABILITY_MAX_RUNG", 5)),
         complaints_per_ip_per_hour=int(env_vars.get("ONEWINDOW_COMPLAINTS_PER_IP_PER_HOUR", 5)),
         complaints_per_approval_per_day=int(env_vars.get("ONEWINDOW_COMPLAINTS_PER_APPROVAL_PER_DAY", 3)),
+        inquiries_per_ip_per_hour=int(env_vars.get("ONEWINDOW_INQUIRIES_PER_IP_PER_HOUR", 10)),
         score_weights=_json_numbers(env_vars, "ONEWINDOW_SCORE_WEIGHTS"),
         card_deductions=_json_numbers(env_vars, "ONEWINDOW_CARD_DEDUCTIONS"),
         # Snapshots, references and latest frames of the cameras; evidence outlives recordings (≥30 days).

@@ -41,7 +41,9 @@ trap 'kill "$scheduler" "$video" 2>/dev/null || true' EXIT INT TERM
 
 echo "OneWindow on http://$BIND  (API docs: http://$BIND/api/docs)"
 # No control socket: its default path is shared by every gunicorn of the user (tests run several).
+# Request lines up to gunicorn's largest bound (8190 bytes, default 4094) reach the app, so a long
+# query gets the API's own JSON refusal rather than gunicorn's HTML 414.
 "$VENV/bin/gunicorn" --workers "$WORKERS" --bind "$BIND" --access-logfile - --graceful-timeout 5 \
-  --no-control-socket wsgi:app &
+  --limit-request-line 8190 --no-control-socket wsgi:app &
 gunicorn=$!
 wait "$gunicorn"

@@ -26,10 +26,13 @@ API_FIELD = {
     "camera_name": ("CameraSettings", "name"), "camera_source": ("CameraSettings", "source"),
     "zone_name": ("ZoneSettings", "name"), "project_name": ("Project", "name"),
     "project_code": ("Project", "code"), "applicant_field": ("Applicant", "name"),
-    "intake_reason": ("NotAccepted", "reason"),
+    "intake_reason": ("NotAccepted", "reason"), "decision_reason": ("Decision", "reason"),
+    "inquiry_question": ("InquiryAsk", "question"), "inquiry_category": ("InquiryAsk", "category"),
+    "asker_field": ("InquiryAsk", "contact"), "inquiry_text": ("InquiryStep", "text"),
 }
 # Limits of the pages alone: the API has no such field or takes any length (named in field_limits).
-PAGE_ONLY = {"data_key", "data_text", "query_code", "process_key", "element_name"}
+PAGE_ONLY = {"data_key", "data_text", "query_code", "process_key", "element_name",
+             "knowledge_search"}  # a query parameter, not a schema component: checked below
 
 
 def test_no_page_types_a_length_of_its_own() -> None:
@@ -58,3 +61,10 @@ def test_the_pages_receive_the_table(client: FlaskClient) -> None:
     assert island is not None
     assert json.loads(island.group(1)) == FORM_LIMITS
     assert f'maxlength="{FORM_LIMITS["query_code"]}"' in html
+
+
+def test_the_knowledge_search_limit_is_the_one_its_query_parameter_publishes(client: FlaskClient) -> None:
+    operation = client.get("/api/openapi.json").get_json()["paths"]["/api/public/knowledge"]["get"]
+    (q,) = [p for p in operation["parameters"] if p["name"] == "q"]
+    assert q["schema"]["maxLength"] == FORM_LIMITS["knowledge_search"]
+

@@ -13,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from sqlalchemy import select
 
+from api.blueprints.inquiries import LIMITS_CONFIG_KEY as INQUIRY_LIMITS_KEY
 from api.scheduler import sweep_supervision, sweep_warnings
 from api.wiring import db
 from engine.models import Instance, TaskRecord
 from engine.workdays import FixedClock
 from monitor.models import Inquiry, KnowledgeGram
+from monitor.rate_limit import InquiryRateLimits
 from tests.conftest import Api
 
 CONTACT = "13900002222"
@@ -286,3 +288,21 @@ def test_an_overdue_unexplained_part_raises_one_alert_shows_on_the_board_and_its
     assert part["explained_at"] == "2026-09-28T10:00:00+08:00"
     alert = api.get(f"/api/supervision/alerts/{alerts[0]['id']}", "jiancha").get_json()
     assert alert["details"]["explanation"].startswith("需征求规划部门意见")
+
+
+def test_online_questions_are_limited_per_address_and_staff_entries_are_not(app: Flask, api: Api) -> None:
+    app.config[INQUIRY_LIMITS_KEY] = InquiryRateLimits(per_ip=2)
+    assert ask(api, department="sthj").status_code == 201
+    assert ask(api, department="sthj").status_code == 201
+    third = ask(api, department="sthj")
+    assert third.status_code == 429 and int(third.headers["Retry-After"]) > 0
+    assert "过于频繁" in third.get_json()["error"]["message"]
+    staff = api.post("/api/inquiries", "window1", json={"question": "电话提问", "category": "其他",
+                                                        "channel": "hotline"})
+    assert staff.status_code == 201
+
+
+def test_a_query_parameter_given_twice_is_refused_by_name(api: Api) -> None:
+    r = api.get("/api/public/knowledge?q=环评&q=审批")
+    assert r.status_code == 400 and "q" in r.get_json()["error"]["message"]
+    assert api.get("/api/public/knowledge", query_string={"q": "环评"}).status_code == 200

@@ -10,37 +10,50 @@ from typing import Any
 
 from flask import current_app, request
 from marshmallow import Schema, fields, validate
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import BadRequest, NotFound, TooManyRequests
 
 from engine.commands import Actor
 from engine.queries.departments import department_names
 from engine.query_codes import format_query_code
 from monitor.commands.inquiries import (
     ASKER_ROLE,
+    MAX_CATEGORY,
+    MAX_FIELD,
+    MAX_QUESTION,
+    MAX_TEXT,
     AskInquiryCommand,
     ExplainDelayCommand,
     HandleInquiryStepCommand,
     RateInquiryCommand,
 )
-from monitor.models import INQUIRY_COMPLEXITIES, Inquiry, KnowledgeEntry
-from monitor.queries.inquiries import inquiry_by_code, inquiry_handling, search_knowledge
+from monitor.models import INQUIRY_COMPLEXITIES, MAX_COMMENT, Inquiry, KnowledgeEntry
+from monitor.queries.inquiries import (
+    MAX_SEARCH,
+    inquiry_by_code,
+    inquiry_handling,
+    inquiry_of_instance,
+    search_knowledge,
+)
 from monitor.rate_limit import InquiryRateLimits, PublicRateLimited
 
 from ..auth import requires, run_command
 from ..code_guard import guarded
 from ..errors import http_error_response
 from ..presenters import iso
-from ..schema_fields import NON_BLANK, PageSchema, instant
+from ..schema_fields import NON_BLANK, instant, whole_number
 from ..wiring import Blueprint, request_session, run_in_request
 
 blp = Blueprint("inquiries", __name__, url_prefix="/api", description="Public inquiries (政务信息查询)")
 
 PUBLIC = Actor(None, ASKER_ROLE)
 LIMITS_CONFIG_KEY = "ONEWINDOW_INQUIRY_LIMITS"  # app.config: an InquiryRateLimits (tests tighten it)
-QUESTION = validate.Length(min=1, max=5000)
-SHORT = validate.Length(max=255)
-CATEGORY = validate.Length(min=1, max=64)
+QUESTION = validate.Length(min=1, max=MAX_QUESTION)
+SHORT = validate.Length(max=MAX_FIELD)
+CATEGORY = validate.Length(min=1, max=MAX_CATEGORY)
 DEPARTMENT = validate.Length(min=1, max=32)
+KNOWLEDGE_RESULTS = 20
+STEP_EXCLUDED = frozenset({"zfb", "zwfw", "jcj"})
+"""Departments a question is never routed to: the 政府办 itself, the window, the supervision bureau."""
 
 
 class InquiryAskSchema(Schema):
@@ -105,11 +118,20 @@ class InquiryTrackingSchema(Schema):
     parts = fields.List(fields.Nested(InquiryPartSchema), required=True)
 
 
+class InquiryStaffViewSchema(InquiryTrackingSchema):
+    """An inquiry as the departments handling it see it: the question and chain, no asker's contact."""
+
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True)
+    departments = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                              metadata={"description": "every department a step may name, code -> name"})
+
+
 class InquiryRateSchema(Schema):
     """The asker's rating of the answer (满意度评价)."""
 
-    grade = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=5))
-    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    grade = whole_number(required=True, validate=validate.Range(min=1, max=5))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_COMMENT))
 
 
 class InquiryStepSchema(Schema):
@@ -120,7 +142,7 @@ class InquiryStepSchema(Schema):
             "a department: answer, pass_on (answer its part, then the next department) or forward "
             "(to 政府办, with a reason); 政府办: route (to next_department) or refuse (back to the "
             "forwarding department)")})
-    text = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000),
+    text = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_TEXT),
                          metadata={"description": "the answer, or the reason for forwarding or refusing"})
     next_department = fields.String(load_default=None, allow_none=True, validate=DEPARTMENT)
     publish = fields.Boolean(load_default=False, truthy={True}, falsy={False},
@@ -135,11 +157,9 @@ class InquiryStepDoneSchema(Schema):
 
 
 class KnowledgeSearchSchema(Schema):
-    """A search of the knowledge base."""
+    """A search of the knowledge base: the newest matches; a longer phrase narrows them."""
 
-    q = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    q = fields.String(required=True, validate=validate.Length(min=1, max=MAX_SEARCH))
 
 
 class KnowledgeEntrySchema(Schema):
@@ -154,10 +174,11 @@ class KnowledgeEntrySchema(Schema):
     published_at = instant(required=True)
 
 
-class KnowledgePageSchema(PageSchema):
-    """A page of matching entries, newest first."""
+class KnowledgeResultsSchema(Schema):
+    """The newest matching entries (at most KNOWLEDGE_RESULTS) and how many match."""
 
     items = fields.List(fields.Nested(KnowledgeEntrySchema), required=True)
+    total = fields.Integer(required=True)
 
 
 @blp.errorhandler(PublicRateLimited)
@@ -235,6 +256,22 @@ def track_inquiry(code: str) -> dict[str, Any]:
     return tracking_json(guarded(lambda: inquiry_by_code(request_session(), code)))
 
 
+@blp.route("/inquiries/instance/<int:instance_id>", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=InquiryStaffViewSchema, success=True)
+@blp.alt_response(404, description="the instance handles no inquiry")
+@requires("window", "reviewer", "lead", "head", "supervisor", "admin")
+def staff_view(instance_id: int) -> dict[str, Any]:
+    """The question and its chain for the staff handling it, with the departments a step may name."""
+    session = request_session()
+    inquiry = inquiry_of_instance(session, instance_id)
+    if inquiry is None:
+        raise NotFound("此办件不是政务信息查询")
+    names = department_names(session)
+    return {**tracking_json(inquiry), "id": inquiry.id, "instance_id": instance_id,
+            "departments": {code: name for code, name in sorted(names.items()) if code not in STEP_EXCLUDED}}
+
+
 @blp.route("/public/inquiries/<string:code>/rating", methods=["POST"])
 @blp.arguments(InquiryRateSchema)
 @blp.alt_response(200, schema=InquiryTrackingSchema, success=True)
@@ -265,7 +302,7 @@ def handle_step(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 class InquiryDelaySchema(Schema):
     """Why a part cannot be answered in time."""
 
-    text = fields.String(required=True, validate=validate.Length(min=1, max=5000),
+    text = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT),
                          metadata={"pattern": NON_BLANK})
 
 
@@ -294,11 +331,12 @@ def explain_delay(body: dict[str, Any], task_id: str) -> dict[str, Any]:
 
 @blp.route("/public/knowledge", methods=["GET"])
 @blp.arguments(KnowledgeSearchSchema, location="query")
-@blp.alt_response(200, schema=KnowledgePageSchema, success=True)
+@blp.alt_response(200, schema=KnowledgeResultsSchema, success=True)
 def search(args: dict[str, Any]) -> dict[str, Any]:
     """Search published answers by any phrase of their question or answer (查询信息库)."""
+    if len(request.args.getlist("q")) > 1:  # one phrase; a repeated q is refused, not half-read
+        raise BadRequest("查询参数 q 只能出现一次")
     session = request_session()
-    rows, total = search_knowledge(session, args["q"], page=args["page"], per_page=args["per_page"])
+    rows, total = search_knowledge(session, args["q"], per_page=KNOWLEDGE_RESULTS)
     names = department_names(session)
-    return {"items": [knowledge_json(e, names) for e in rows], "total": total, "page": args["page"],
-            "per_page": args["per_page"]}
+    return {"items": [knowledge_json(e, names) for e in rows], "total": total}

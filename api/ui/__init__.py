@@ -13,9 +13,9 @@ __all__ = ["register_ui"]
 
 def register_ui(app: Flask) -> None:
     """Register the page blueprints."""
-    from . import board, login, track, window, worklist
+    from . import board, inquiry, login, track, window, worklist
 
-    for module in (login, track, window, worklist, board):
+    for module in (login, track, window, worklist, board, inquiry):
         app.register_blueprint(module.bp)
 
     from .back_office import register_back_office

@@ -24,10 +24,11 @@ LANDING: dict[str, str] = {
 
 # role -> (string key in COMMON_ZH["nav"], endpoint) shown in the header, in order
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    "window": [("window", "window_page.intake"), ("track", "track_page.track")],
+    "window": [("window", "window_page.intake"), ("inquiry_desk", "inquiry_page.desk"),
+               ("track", "track_page.track")],
     "reviewer": [("worklist", "worklist_page.worklist"), ("track", "track_page.track")],
     "lead": [("board", "board_page.board"), ("worklist", "worklist_page.worklist")],
-    "head": [("worklist", "worklist_page.worklist"), ("board", "board_page.board")],
+    "head": [("worklist", "worklist_page.worklist"), ("track", "track_page.track")],
     "supervisor": [("supervision", "supervision_page.index"), ("track", "track_page.track")],
     "designer": [("designer", "designer_page.index")],
     "admin": [("admin", "admin_page.index"), ("supervision", "supervision_page.index")],

@@ -39,6 +39,7 @@ from ..models import (
     INQUIRY_CHANNELS,
     INQUIRY_COMPLEXITIES,
     INQUIRY_PROCESS,
+    MAX_COMMENT,
     PUBLISHED_END,
     Alert,
     DelayExplanation,
@@ -49,8 +50,9 @@ from ..models import (
 from ..queries.inquiries import answered_parts, inquiry_by_code, inquiry_handling
 from ..rate_limit import InquiryRateLimits, check_inquiry_rate
 
-__all__ = ["ASKER_ROLE", "GOVERNMENT_OFFICE", "INQUIRIES_ACTOR", "STAFF_ASKING_ROLES", "AskInquiryCommand",
-           "ExplainDelayCommand", "HandleInquiryStepCommand", "RateInquiryCommand", "inquiry_reference"]
+__all__ = ["ASKER_ROLE", "GOVERNMENT_OFFICE", "INQUIRIES_ACTOR", "MAX_CATEGORY", "MAX_FIELD", "MAX_QUESTION",
+           "MAX_TEXT", "STAFF_ASKING_ROLES", "AskInquiryCommand", "ExplainDelayCommand",
+           "HandleInquiryStepCommand", "RateInquiryCommand", "inquiry_reference"]
 
 INQUIRIES_ACTOR = Actor.system("inquiries")
 ASKER_ROLE = "applicant"  # the public: no account, known only by the code it holds
@@ -250,7 +252,7 @@ class RateInquiryCommand:
         problems: list[Problem] = []
         if not isinstance(self.grade, int) or isinstance(self.grade, bool) or self.grade not in GRADES:
             problems.append(Problem("评价只能是 1 到 5 的整数", field="grade"))
-        comment = _text(self.comment, "comment", "评价意见", 1000, problems, required=False)
+        comment = _text(self.comment, "comment", "评价意见", MAX_COMMENT, problems, required=False)
         if problems:
             raise InvalidError("评价信息有误", problems)
         inquiry = inquiry_by_code(ctx.session, self.code)

@@ -22,9 +22,11 @@ from engine.query_codes import normalize_query_code
 from ..knowledge_grams import search_grams
 from ..models import DelayExplanation, Inquiry, KnowledgeEntry, KnowledgeGram
 
-__all__ = ["InquiryPart", "answered_parts", "inquiry_by_code", "inquiry_handling", "inquiry_of_instance",
-           "search_knowledge"]
+__all__ = ["MAX_SEARCH", "InquiryPart", "answered_parts", "inquiry_by_code", "inquiry_handling",
+           "inquiry_of_instance", "search_knowledge"]
 
+MAX_SEARCH = 200
+"""Longest knowledge-base search phrase, in characters."""
 MAX_QUERY_GRAMS = 24
 """A search longer than this many terms keeps the first ones: enough to pin an entry down."""
 

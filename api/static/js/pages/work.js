@@ -8,11 +8,12 @@ import { legend, showDiagram, statesById } from "../diagram.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
-const session = requireSession(["reviewer", "lead", "window", "supervisor"]);
+const session = requireSession(["reviewer", "lead", "head", "window", "supervisor"]);
 const root = document.getElementById("work");
 const id = root.dataset.instance;
 let diagram = null;
 let incident = null;  // {reason, task, at} while an error in the diagram stops this application
+let inquiry = null;  // the question and its chain when this instance handles a public inquiry
 
 const OPEN = new Set(["ready", "claimed"]);
 
@@ -76,16 +77,94 @@ function taskPanel(task) {
     panel.append(el("p", { class: "muted" }, fmt(t.claimed_by, { user: task.assignee })));
     return panel;
   }
+  if (inquiry && (task.bpmn_id === "answer" || task.bpmn_id === "route")) {
+    panel.append(inquiryForm(task));
+    if (task.bpmn_id === "answer") panel.append(delayForm(task));
+  } else {
+    panel.append(decisionForm(task));
+  }
+  pauseAndExtension(panel, task);
+  return panel;
+}
+
+function decisionForm(task) {
   const decision = (value, label, checked) => el("label", { class: "field inline" },
     el("input", { type: "radio", name: "decision", value, checked }), label);
-  panel.append(actionForm("complete", [
+  return actionForm("complete", [
     el("fieldset", { "data-field": "decision" }, el("legend", {}, t.decision_label),
       el("div", { class: "actions" }, decision("approve", t.approve, true), decision("refuse", t.refuse, false))),
     field(t.opinion, el("textarea", { name: "opinion", maxlength: limits().opinion, placeholder: t.opinion_hint })),
     el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.complete)),
   ], (form) => api("POST", `/api/tasks/${task.id}/complete`, { body: {
     decision: form.querySelector("input[name=decision]:checked")?.value || null,
-    opinion: form.elements.opinion.value.trim() || null } })));
+    opinion: form.elements.opinion.value.trim() || null } }));
+}
+
+/** The step of a public inquiry: a department answers, passes on or forwards; the 政府办 routes or refuses. */
+function inquiryForm(task) {
+  const actions = task.bpmn_id === "answer" ? ["answer", "pass_on", "forward"] : ["route", "refuse"];
+  const others = Object.entries(inquiry.departments).filter(([code]) => code !== task.department);
+  const options = (first) => [first, ...others.map(([code, name]) => el("option", { value: code }, name))];
+  const next = el("select", { name: "next_department" },
+    ...options(task.bpmn_id === "answer" ? el("option", { value: "" }, t.inquiry_next_unknown) : el("option", { value: "" }, "—")));
+  const nextField = field(task.bpmn_id === "answer" ? t.inquiry_next : t.inquiry_route_to, next);
+  const textLabel = el("span", {}, t.inquiry_text[actions[0]]);
+  const text = el("textarea", { name: "text", maxlength: limits().inquiry_text, rows: 6 });
+  const publish = el("label", { class: "field inline" }, el("input", { type: "checkbox", name: "publish" }), t.inquiry_publish);
+  const choice = (value, checked) => el("label", { class: "field inline" },
+    el("input", { type: "radio", name: "action", value, checked }), t.inquiry_action[value]);
+  const form = actionForm("inquiry", [
+    el("fieldset", { "data-field": "action" }, el("legend", {}, t.inquiry_action_label),
+      el("div", { class: "actions" }, ...actions.map((a, i) => choice(a, i === 0)))),
+    el("label", { class: "field" }, textLabel, text), nextField, task.bpmn_id === "answer" ? publish : null,
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.inquiry_submit)),
+  ], (f) => {
+    const action = f.querySelector("input[name=action]:checked").value;
+    return api("POST", `/api/inquiries/steps/${task.id}`, { body: {
+      action, text: f.elements.text.value.trim() || null,
+      next_department: (action === "pass_on" || action === "route") ? f.elements.next_department.value || null : null,
+      publish: action === "answer" && !!f.elements.publish?.checked } });
+  });
+  // Show only the fields the chosen action uses.
+  const sync = () => {
+    const action = form.querySelector("input[name=action]:checked").value;
+    textLabel.textContent = t.inquiry_text[action];
+    nextField.hidden = !(action === "pass_on" || action === "route");
+    publish.hidden = action !== "answer";
+  };
+  form.addEventListener("change", sync);
+  sync();
+  return form;
+}
+
+function delayForm(task) {
+  const given = inquiry.parts.find((p) => p.explanation && p.step === "answer" && p.state !== "completed"
+    && p.department === task.department);
+  if (given) return el("p", { class: "notice", id: "delay-given" }, fmt(t.delay_given, { text: given.explanation }));
+  return el("details", {}, el("summary", {}, t.delay_section), actionForm("delay", [
+    field(t.delay_text, el("textarea", { name: "text", maxlength: limits().inquiry_text })),
+    el("div", { class: "actions" }, el("button", { type: "submit" }, t.delay_submit)),
+  ], (f) => api("POST", `/api/inquiries/steps/${task.id}/delay`, { body: { text: f.elements.text.value.trim() } })));
+}
+
+function inquiryCard() {
+  if (!inquiry) return [];
+  const names = inquiry.departments;
+  const done = inquiry.parts.filter((p) => p.state === "completed");
+  return [el("section", { class: "card", id: "inquiry-card" }, el("h2", {}, t.inquiry_title),
+    el("dl", { class: "facts" },
+      el("dt", {}, t.inquiry_code), el("dd", {}, inquiry.query_code),
+      el("dt", {}, t.inquiry_category), el("dd", {}, inquiry.category),
+      el("dt", {}, t.inquiry_complexity), el("dd", {}, t.complexity[inquiry.complexity] || inquiry.complexity),
+      el("dt", {}, t.inquiry_channel), el("dd", {}, t.channel[inquiry.channel] || inquiry.channel)),
+    el("p", { class: "question" }, el("strong", {}, `${t.inquiry_question}：`), inquiry.question),
+    done.length ? el("h3", {}, t.inquiry_parts) : null,
+    el("ol", { class: "history" }, ...done.map((p) => el("li", {},
+      `${when(p.completed_at)} ${p.department_name} · ${t.inquiry_action[p.action] || p.action || ""}`,
+      p.text ? `：${p.text}` : "", p.next_department ? ` → ${names[p.next_department] || p.next_department}` : ""))))];
+}
+
+function pauseAndExtension(panel, task) {
   const kinds = Object.entries(t.pause_kind).map(([value, label]) => el("option", { value }, label));
   panel.append(el("details", {}, el("summary", {}, t.pause_section), actionForm("pause", [
     field(t.pause_kind_label, el("select", { name: "kind" }, ...kinds)),
@@ -99,7 +178,6 @@ function taskPanel(task) {
     el("div", { class: "actions" }, el("button", { type: "submit" }, t.extension)),
   ], (form) => api("POST", `/api/tasks/${task.id}/extensions`, { body: {
     working_days: Number(form.elements.working_days.value), reason: form.elements.reason.value.trim() } }))));
-  return panel;
 }
 
 let departmentNames = {};
@@ -141,12 +219,14 @@ function render(instance) {
   departmentNames = instance.departments || {};
   drawIncident(instance);
   document.getElementById("project-name").textContent = instance.project.name;
-  document.getElementById("facts").replaceChildren(
+  // An inquiry's asker is known by the inquiry's own code (in its card), not the handling instance's.
+  document.getElementById("facts").replaceChildren(...(inquiry ? [] : [
     el("dt", {}, t.query_code), el("dd", {}, instance.query_code),
-    el("dt", {}, t.applicant), el("dd", {}, `${instance.applicant.name}（${instance.applicant.contact}）`),
+    el("dt", {}, t.applicant), el("dd", {}, `${instance.applicant.name}（${instance.applicant.contact}）`)]),
     el("dt", {}, t.status), el("dd", {}, incident ? t.state.incident : instance.blzt_name || t.state[instance.status] || instance.status));
   const mine = instance.tasks.filter((x) => x.department === session.department && OPEN.has(x.status));
   const others = instance.tasks.filter((x) => !mine.includes(x) && x.status !== "cancelled");
+  document.getElementById("inquiry").replaceChildren(...inquiryCard());
   document.getElementById("my-tasks").replaceChildren(...mine.map(taskPanel));
   document.getElementById("provisional-note").replaceChildren(
     ...[provisionalNotice(instance.tasks.filter((x) => OPEN.has(x.status)))].filter(Boolean));
@@ -159,6 +239,8 @@ function render(instance) {
 async function load() {
   try {
     const instance = await api("GET", `/api/instances/${id}`);
+    inquiry = instance.definition_key === "public_inquiry"
+      ? await api("GET", `/api/inquiries/instance/${id}`) : null;
     render(instance);
     const states = statesById(instance.tasks);
     if (!diagram) {

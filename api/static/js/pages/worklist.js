@@ -1,11 +1,13 @@
 // Department worklist: own open tasks one page at a time, sortable by due date, coloured by warning level,
 // with a working-day countdown; each row opens the application's work page.
-import { api, countdown, el, fmt, incidentReason, provisionalBadge, provisionalNotice, showProblem, strings, when }
-  from "../api.js";
+import {
+  api, clearErrors, countdown, el, fmt, incidentReason, limits, provisionalBadge, provisionalNotice, showErrors,
+  showProblem, strings, when,
+} from "../api.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
-const session = requireSession(["reviewer", "lead", "window", "supervisor"]);
+const session = requireSession(["reviewer", "lead", "head", "window", "supervisor"]);
 const PER_PAGE = 50;
 let sort = new URLSearchParams(location.search).get("sort") === "-due_at" ? "-due_at" : "due_at";
 let page = 1;
@@ -79,5 +81,40 @@ document.getElementById("sort").addEventListener("click", () => {
 });
 document.getElementById("prev").addEventListener("click", () => { page -= 1; load(); });
 document.getElementById("next").addEventListener("click", () => { page += 1; load(); });
+/** A unit head decides its own unit's extension requests here (本单位负责人审批). */
+function approvalItem(ext) {
+  const form = el("form", { class: "form", novalidate: true, dataset: { extensionId: ext.id } },
+    el("div", { class: "form-error", role: "alert", hidden: true }),
+    el("div", {}, el("a", { href: `/worklist/${ext.instance_id}?task=${ext.task_id}` }, fmt(t.approval_line, {
+      task: `#${ext.instance_id}`, days: ext.working_days, by: ext.requested_by, at: when(ext.requested_at) }))),
+    el("div", { class: "muted" }, fmt(t.approval_reason, { reason: ext.reason })),
+    el("label", { class: "field" }, el("span", {}, t.refuse_reason), el("input", { name: "reason", maxlength: limits().decision_reason })),
+    el("div", { class: "actions" },
+      el("button", { type: "submit", class: "primary", value: "approve" }, t.approve_extension),
+      el("button", { type: "submit", value: "refuse" }, t.refuse_extension)));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const approve = event.submitter?.value === "approve";
+    try {
+      await api("POST", `/api/extensions/${ext.id}/decision`, { body: {
+        approve, reason: form.elements.reason.value.trim() || null } });
+      await loadApprovals();
+      await load();
+    } catch (err) {
+      showErrors(form, err);
+    }
+  });
+  return el("li", {}, form);
+}
+
+async function loadApprovals() {
+  const data = await api("GET", "/api/extensions");
+  document.getElementById("approvals").replaceChildren(...data.items.map(approvalItem));
+  document.getElementById("approvals-empty").hidden = data.items.length > 0;
+  document.getElementById("approvals-card").hidden = false;
+}
+
 drawSort();
 load();
+if (session.role === "head") loadApprovals().catch((err) => showProblem(document.getElementById("problem"), err));

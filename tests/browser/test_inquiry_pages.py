@@ -1,0 +1,141 @@
+"""Public inquiries in the browser: ask on a phone, answer and route at the departments, follow, rate,
+complain and search; the hotline desk; the unit head's extension approval. The server's clock is pinned
+at Monday 2026-12-07 10:00, so a general question's part is due Monday 12-14 17:30.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.browser.conftest import api_token, login, shot
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "我公司在滨江区新建厂房，环评审批需要准备哪些材料？"
+
+
+def _ask_on_phone(page, base: str, department: str | None, question: str = QUESTION) -> str:
+    page.goto(f"{base}/inquiry")
+    page.select_option("select[name=category]", "环境保护")
+    if department:
+        page.select_option("select[name=department]", department)
+    page.fill("textarea[name=question]", question)
+    page.fill("input[name=contact]", "13900003333")
+    page.click("#ask-form button[type=submit]")
+    page.wait_for_selector("#asked-code")
+    return page.inner_text("#asked-code")
+
+
+def _open_task(base: str, user: str, bpmn_id: str) -> dict:
+    """The newest open inquiry step of `user`'s department."""
+    r = requests.get(f"{base}/api/tasks", params={"per_page": 200}, timeout=30,
+                     headers={"Authorization": f"Bearer {api_token(base, user)}"})
+    assert r.status_code == 200, r.text
+    steps = [t for t in r.json()["items"] if t["definition_key"] == "public_inquiry" and t["bpmn_id"] == bpmn_id]
+    assert steps, r.json()["items"]
+    return max(steps, key=lambda t: t["instance_id"])
+
+
+def _handle_on_work_page(page, base: str, task: dict, action: str, text: str, *, next_department: str = "",
+                         publish: bool = False) -> None:
+    page.goto(f"{base}/worklist/{task['instance_id']}?task={task['id']}")
+    page.wait_for_selector("#inquiry-card")
+    panel = f"[data-task-id='{task['id']}']"
+    if page.locator(f"{panel} [data-action=claim]").count():
+        page.click(f"{panel} [data-action=claim] button")
+        page.wait_for_selector(f"{panel} [data-action=inquiry]")
+    form = f"{panel} [data-action=inquiry]"
+    page.check(f"{form} input[name=action][value={action}]")
+    page.fill(f"{form} textarea[name=text]", text)
+    if next_department:
+        page.select_option(f"{form} select[name=next_department]", next_department)
+    if publish:
+        page.check(f"{form} input[name=publish]")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_selector("#saved:not([hidden])")
+
+
+def test_a_question_is_asked_on_a_phone_forwarded_routed_answered_published_rated_and_complained_about(
+        phone, desktop, live_url: str) -> None:
+    code = _ask_on_phone(phone, live_url, "sthj")
+    assert len(code.replace("-", "")) == 12
+    shot(phone, "inquiry-asked-phone")
+
+    login(desktop, live_url, "sthj_reviewer")
+    step = _open_task(live_url, "sthj_reviewer", "answer")
+    # Forwarding without a reason is refused on the page, in Chinese, next to the field.
+    desktop.goto(f"{live_url}/worklist/{step['instance_id']}?task={step['id']}")
+    desktop.wait_for_selector("#inquiry-card")
+    assert QUESTION in desktop.inner_text("#inquiry-card")
+    desktop.click(f"[data-task-id='{step['id']}'] [data-action=claim] button")
+    form = f"[data-task-id='{step['id']}'] [data-action=inquiry]"
+    desktop.wait_for_selector(form)
+    desktop.check(f"{form} input[name=action][value=forward]")
+    desktop.click(f"{form} button[type=submit]")
+    desktop.wait_for_selector(f"{form} .field-error")
+    assert "转发理由" in desktop.inner_text(f"{form} .field-error")
+    shot(desktop, "inquiry-forward-refused")
+    _handle_on_work_page(desktop, live_url, step, "forward", "涉及取水许可，属水务局职责。")
+
+    desktop.goto(f"{live_url}/login")
+    login(desktop, live_url, "zfb_reviewer")
+    route = _open_task(live_url, "zfb_reviewer", "route")
+    _handle_on_work_page(desktop, live_url, route, "route", "", next_department="sw")
+    shot(desktop, "inquiry-routed")
+
+    login(desktop, live_url, "sw_reviewer")
+    answer = _open_task(live_url, "sw_reviewer", "answer")
+    _handle_on_work_page(desktop, live_url, answer, "answer", "需提交环境影响报告表和取水许可申请书。", publish=True)
+
+    phone.goto(f"{live_url}/inquiry/{code}")
+    phone.wait_for_selector("#parts-card:not([hidden])")
+    parts = phone.inner_text("#parts")
+    assert "转政府办" in parts and "涉及取水许可" in parts and "需提交环境影响报告表" in parts
+    assert "13900003333" not in phone.content()
+    assert phone.is_visible("#published")
+    phone.check("#rate-form input[name=grade][value='4']")
+    phone.click("#rate-form button[type=submit]")
+    phone.wait_for_selector("#rated:not([hidden])")
+    assert "满意" in phone.inner_text("#rated")
+    phone.fill("#complain-form textarea[name=text]", "答复没有说明办理时限。")
+    phone.click("#complain-form button[type=submit]")
+    phone.wait_for_selector("#complained:not([hidden])")
+    assert "投诉码" in phone.inner_text("#complained")
+    shot(phone, "inquiry-answered-phone")
+
+    # The answer is found by a phrase that is no whole word of it.
+    phone.goto(f"{live_url}/inquiry")
+    phone.fill("#search-form input[name=q]", "评审批")
+    phone.click("#search-form button[type=submit]")
+    phone.wait_for_selector("#results li")
+    assert "需提交环境影响报告表" in phone.inner_text("#results")
+    shot(phone, "inquiry-knowledge-search-phone")
+
+
+def test_the_hotline_desk_types_a_question_in_and_the_units_head_approves_an_extension(
+        desktop, live_url: str) -> None:
+    login(desktop, live_url, "window1")
+    desktop.goto(f"{live_url}/inquiry/desk")
+    desktop.select_option("select[name=channel]", "hotline")
+    desktop.select_option("select[name=complexity]", "complex")
+    desktop.select_option("select[name=department]", "zrzy")
+    desktop.fill("textarea[name=question]", "新建物流园区需要办理哪些用地手续？")
+    desktop.click("#ask-form button[type=submit]")
+    desktop.wait_for_selector("#asked:not([hidden])")
+    assert "查询码" in desktop.inner_text("#asked")
+    shot(desktop, "inquiry-desk")
+
+    step = _open_task(live_url, "zrzy_reviewer", "answer")
+    assert step["limit_days"] == 10
+    token = api_token(live_url, "zrzy_reviewer")
+    r = requests.post(f"{live_url}/api/tasks/{step['id']}/extensions", timeout=30,
+                      headers={"Authorization": f"Bearer {token}"},
+                      json={"working_days": 10, "reason": "需现场踏勘并征求规划意见"})
+    assert r.status_code == 201, r.text
+    login(desktop, live_url, "zrzy_head")
+    desktop.wait_for_selector("#approvals li")
+    assert "需现场踏勘" in desktop.inner_text("#approvals")
+    shot(desktop, "extension-approvals-head")
+    desktop.click(f"[data-extension-id='{r.json()['id']}'] button[value=approve]")
+    desktop.wait_for_selector("#approvals-empty:not([hidden])")
