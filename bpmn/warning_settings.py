@@ -4,8 +4,9 @@ A user task may carry, inside its `bpmn:extensionElements`,
 `<ow:warning xmlns:ow="urn:onewindow:bpmn" yellowDaysLeft="3" yellowFractionUsed="0.75"
 escalateAfterDays="1" maxDaysWithExtension="20"/>`; any attribute left out keeps the service
 centre's default. The time limit itself stays where the engine reads it: the boundary timer with
-`workdays(N)`; `maxDaysWithExtension` caps what an approved extension may bring it to in all (a
-public inquiry's 20 working days, a complaint's 30), beside the centre's cap on one extension.
+`workdays(N)`; `maxDaysWithExtension` caps what an approved extension may bring it to, counted from
+the step's start (a public inquiry's part: 20 working days), and `maxDaysFromReceipt` counted from
+the registration (a complaint: 30), beside the centre's cap on one extension.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ WARNING_ATTRIBUTES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "yellowFractionUsed": ("yellow_fraction_used", _fraction),
     "escalateAfterDays": ("escalate_after_days", _whole(0, 60)),
     "maxDaysWithExtension": ("max_days_with_extension", _whole(1, 120)),
+    "maxDaysFromReceipt": ("max_days_from_receipt", _whole(1, 240)),
 }
 
 

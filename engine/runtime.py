@@ -17,7 +17,7 @@ from .engine_budget import EngineBudget
 from .hot_workflows import HotWorkflows
 from .scripting import RestrictedScriptEngine
 from .warning_levels import WarningPolicy, WarningState, warning_state
-from .workdays import Clock, WorkingCalendar, workday_deadline
+from .workdays import SHANGHAI, Clock, WorkingCalendar, workday_deadline, working_days_between
 from .workflow_state import STATE_FORMAT, SpecBundle, WorkflowStateCodec
 
 __all__ = ["EngineRuntime"]
@@ -71,7 +71,7 @@ class EngineRuntime:
 
     def expression_functions(self) -> dict[str, Callable[..., Any]]:
         """Return the functions BPMN expressions may call, bound to this runtime's clock."""
-        return {"workdays": self.workdays}
+        return {"workdays": self.workdays, "workdays_left": self.workdays_left}
 
     def workdays(self, n: int) -> str:
         """Return the close of the Nth working day after today as ISO 8601 with offset."""
@@ -79,6 +79,26 @@ class EngineRuntime:
             raise TypeError("workdays() takes a whole number of working days")
         deadline = workday_deadline(self.calendar, self.clock.now(), n, self.workday_close)
         return deadline.isoformat()
+
+    def workdays_left(self, deadline: str) -> int:
+        """Return the working days from today until a deadline `workdays()` gave; at least 1.
+
+        Lets a later step keep a limit counted from an earlier moment: a complaint is handled within
+        15 working days of its receipt, so the handling step gets `workdays(workdays_left(due))`.
+        A step that starts on or after the deadline still gets one working day (`workdays(0)` is no
+        limit); the step that used the time up was already flagged late by its own timer.
+        """
+        if not isinstance(deadline, str):
+            raise TypeError("workdays_left() takes the text workdays() returned")
+        try:
+            due = datetime.fromisoformat(deadline)
+        except ValueError:
+            raise TypeError("workdays_left() takes the text workdays() returned") from None
+        if due.tzinfo is None:
+            raise TypeError("workdays_left() takes a time with its offset, as workdays() returns it")
+        today = self.clock.now().astimezone(SHANGHAI).date()
+        end = due.astimezone(SHANGHAI).date()
+        return max(1, working_days_between(self.calendar, today, end)) if end > today else 1
 
     def warning_state(self, start: datetime, due: datetime | None, now: datetime,
                       limit_days: int | None = None, overrides: dict[str, Any] | None = None) -> WarningState:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -78,7 +78,7 @@ def test_public_complaint_starts_handling_for_the_bureau_and_opens_an_alert(app:
 
     task = only_task(api, "accept_decision")
     assert task["definition_key"] == "complaint_handling" and task["name"] == "受理审查"
-    assert task["department"] == "jcj" and task["due_at"] == due(app, 5)
+    assert task["department"] == "jcj" and task["due_at"] == due(app, 15)  # 15 working days from receipt
     assert api.get("/api/tasks", "zrzy_reviewer", query_string={"department": "jcj"}).status_code == 403
 
     row = complaint_row(app, complaint_code)
@@ -104,7 +104,7 @@ def test_public_complaint_starts_handling_for_the_bureau_and_opens_an_alert(app:
 
     tracking = track(api, complaint_code.lower())
     assert tracking["status"] == "running" and tracking["stage"] == "受理审查"
-    assert tracking["tasks"] == [{"name": "受理审查", "state": "pending", "due_at": due(app, 5),
+    assert tracking["tasks"] == [{"name": "受理审查", "state": "pending", "due_at": due(app, 15),
                                   "completed_at": None}]
     assert CONTACT not in json.dumps(tracking) and "张三" not in json.dumps(tracking)
 
@@ -298,7 +298,7 @@ def test_a_late_acceptance_decision_is_flagged_and_stays_open(app: Flask, api: A
     approval = start(api)
     complaint_code = file_ok(api, approval["query_code"])
     row = complaint_row(app, complaint_code)
-    clock.set(datetime.fromisoformat(due(app, 5)) + timedelta(minutes=1))
+    clock.set(datetime.fromisoformat(due(app, 15)) + timedelta(minutes=1))
     assert sweep_timers(app).fired >= 1
     sweep_warnings(app)
     handling = api.get(f"/api/instances/{row.handling_instance_id}", "jiancha").get_json()
@@ -325,3 +325,26 @@ def test_the_window_cannot_register_the_complaint_process_as_an_approval(app: Fl
         assert db.session.scalar(select(func.count()).select_from(Instance)
                                  .where(Instance.definition_key == "complaint_handling")) == 0
     assert start(api)["query_code"]  # the ordinary process still registers
+
+
+def test_handling_is_due_15_working_days_from_receipt_and_extends_to_30_at_most(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    approval = start(api)
+    file_ok(api, approval["query_code"])
+    # Accepted three working days later (Sun 09-20 is a make-up working day): the handling step gets
+    # the 12 days that are left, so it ends on the day acceptance would have.
+    clock.set(datetime(2026, 9, 22, 2, 0, tzinfo=UTC))
+    complete(api, "jiancha", only_task(api, "accept_decision")["id"], decision="accept", opinion="予以受理")
+    handle = only_task(api, "handle")
+    assert handle["due_at"] == due(app, 15) and handle["limit_days"] == 12
+    url = f"/api/tasks/{handle['id']}/extensions"
+    too_many = api.post(url, "jiancha", json={"working_days": 16, "reason": "需调取录像"})
+    assert too_many.status_code == 422
+    assert too_many.get_json()["error"]["details"]["problems"][0]["message"] == \
+        "此事项连同延期最长30个工作日，最多还能延长15个工作日"
+    r = api.post(url, "jiancha", json={"working_days": 15, "reason": "需调取录像并约谈经办人"})
+    assert r.status_code == 201, r.get_json()
+    assert api.post(f"/api/extensions/{r.get_json()['id']}/decision", "jcj_head",
+                    json={"approve": True}).status_code == 200
+    assert only_task(api, "handle")["due_at"] == due(app, 30)
+

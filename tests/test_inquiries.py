@@ -306,3 +306,11 @@ def test_a_query_parameter_given_twice_is_refused_by_name(api: Api) -> None:
     r = api.get("/api/public/knowledge?q=环评&q=审批")
     assert r.status_code == 400 and "q" in r.get_json()["error"]["message"]
     assert api.get("/api/public/knowledge", query_string={"q": "环评"}).status_code == 200
+
+
+def test_the_window_cannot_register_the_inquiry_process_as_an_approval(api: Api) -> None:
+    """A handling instance without its inquiry row would be a question nobody asked and nobody can follow."""
+    r = api.post("/api/instances", "window1", json={
+        "definition_key": "public_inquiry", "project": {"name": "p", "code": "c", "investment": 0},
+        "applicant": {"name": "a", "contact": "b"}})
+    assert problems(r) == {"definition_key": "该流程只能由查询登记启动"}

@@ -9,7 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import chinese_calendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from engine.runtime import EngineRuntime
 from engine.workdays import (
     SHANGHAI,
     CalendarUnknownDayError,
@@ -287,3 +290,25 @@ def test_fixed_clock_rejects_naive() -> None:
         clock.set(datetime(2026, 9, 19))
     with pytest.raises(TypeError):
         clock.advance(3600)  # type: ignore[arg-type]
+
+
+@given(start=st.dates(min_value=date(2010, 1, 1), max_value=date(2026, 10, 31)),
+       hour=st.integers(min_value=0, max_value=23), n=st.integers(min_value=1, max_value=25),
+       later=st.integers(min_value=0, max_value=40))
+@settings(max_examples=150, deadline=None)
+def test_workdays_left_counts_the_days_chinese_calendar_says_remain(
+        start: date, hour: int, n: int, later: int) -> None:
+    """workdays_left(workdays(n)) is n on the day it was set, then counts down by chinese_calendar's days.
+
+    Never below 1: a step started after the deadline still gets a day (EngineRuntime.workdays_left).
+    """
+    clock = FixedClock(datetime.combine(start, time(hour), SHANGHAI))
+    runtime = EngineRuntime(clock, ChineseOfficialCalendar())
+    due = runtime.workdays(n)
+    assert runtime.workdays_left(due) == n
+    today = start + timedelta(days=later)
+    due_day = datetime.fromisoformat(due).date()
+    clock.set(datetime.combine(today, time(9), SHANGHAI))
+    expected = sum(1 for k in range(1, (due_day - today).days + 1)
+                   if chinese_calendar.is_workday(today + timedelta(days=k)))  # independent: the package itself
+    assert runtime.workdays_left(due) == max(1, expected)

@@ -21,6 +21,7 @@ from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
 from ..permissions import can_decide_extension
 from ..task_warnings import refresh_task_warning
 from ..unit_of_work import change_instance
+from ..workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 from .guards import department_task, require_open_task
 from .reasons import decision_reason_problems, reason_problems
 
@@ -78,16 +79,27 @@ class RequestExtensionCommand:
 
 
 def _check_total_cap(change: InstanceChange, row: TaskRecord, days: int) -> None:
-    """Refuse more days than the task's `maxDaysWithExtension` leaves (e.g. an inquiry: 20 in all)."""
-    cap = (row.warning_policy or {}).get("max_days_with_extension")
-    if not cap or row.limit_days is None:
-        return
-    granted = change.session.scalar(select(func.coalesce(func.sum(Extension.working_days), 0)).where(
-        Extension.task_id == row.id, Extension.status == "approved")) or 0
-    left = cap - row.limit_days - granted
-    if days > left:
-        raise InvalidError("invalid extension request", [Problem(
-            f"此事项连同延期最长{cap}个工作日，最多还能延长{max(left, 0)}个工作日", field="working_days")])
+    """Refuse more days than the task's cap leaves, counted from the step's start or from the receipt.
+
+    `maxDaysWithExtension` counts from the step's own start (an inquiry's part: 20 in all);
+    `maxDaysFromReceipt` from the instance's registration (a complaint: 30 from its receipt, whichever
+    step asks). The due time already holds any approved extension.
+    """
+    policy = row.warning_policy or {}
+    for key, start in (("max_days_with_extension", row.created_at),
+                       ("max_days_from_receipt", change.instance.created_at)):
+        cap = policy.get(key)
+        if not cap or row.due_at is None:
+            continue
+        try:
+            used = working_days_between(change.ctx.runtime.calendar, start.astimezone(SHANGHAI).date(),
+                                        row.due_at.astimezone(SHANGHAI).date())
+        except CalendarUnknownDayError:
+            continue
+        left = cap - used
+        if days > left:
+            message = f"此事项连同延期最长{cap}个工作日，最多还能延长{max(left, 0)}个工作日"
+            raise InvalidError("invalid extension request", [Problem(message, field="working_days")])
 
 
 @dataclass(frozen=True)
