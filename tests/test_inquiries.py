@@ -314,3 +314,32 @@ def test_the_window_cannot_register_the_inquiry_process_as_an_approval(api: Api)
         "definition_key": "public_inquiry", "project": {"name": "p", "code": "c", "investment": 0},
         "applicant": {"name": "a", "contact": "b"}})
     assert problems(r) == {"definition_key": "该流程只能由查询登记启动"}
+
+
+def test_monthly_scores_count_answers_on_time_forwards_the_office_accepted_and_satisfaction(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    # sthj answers one question in time; the asker rates it 5.
+    first = ask_ok(api, department="sthj")
+    handle_ok(api, open_step(app, first).id, "sthj_reviewer", action="answer", text="答复一")
+    assert api.post(f"/api/public/inquiries/{first}/rating", json={"grade": 5}).status_code == 200
+    # sthj forwards a second one, the 政府办 sends it back, sthj forwards again and it is routed to sw.
+    second = ask_ok(api, department="sthj")
+    handle_ok(api, open_step(app, second).id, "sthj_reviewer", action="forward", text="非本局职责")
+    handle_ok(api, open_step(app, second).id, "zfb_reviewer", action="refuse", text="属本局职责")
+    handle_ok(api, open_step(app, second).id, "sthj_reviewer", action="forward", text="确属水务")
+    handle_ok(api, open_step(app, second).id, "zfb_reviewer", action="route", next_department="sw")
+    # sw answers after its 5 working days (due Thu 09-24 17:30) and the asker rates it 2.
+    clock.set(datetime(2026, 9, 28, 2, 0, tzinfo=UTC))
+    handle_ok(api, open_step(app, second).id, "sw_reviewer", action="answer", text="答复二")
+    assert api.post(f"/api/public/inquiries/{second}/rating", json={"grade": 2}).status_code == 200
+
+    report = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09"}).get_json()
+    rows = {d["department"]: d for d in report["departments"]}
+    sthj, sw = rows["sthj"], rows["sw"]
+    assert (sthj["inquiry_on_time_rate"], sthj["forward_accuracy"], sthj["inquiry_satisfaction_rate"]) == (
+        1.0, 0.5, 1.0)
+    assert (sw["inquiry_on_time_rate"], sw["forward_accuracy"], sw["inquiry_satisfaction_rate"]) == (
+        0.0, None, 0.0)
+    assert rows["jt"]["inquiry_on_time_rate"] is None  # nothing to measure is not a made-up rate
+    csv = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "csv"})
+    assert "查询按时答复率" in csv.data.decode("utf-8-sig").splitlines()[0]

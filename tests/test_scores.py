@@ -187,7 +187,7 @@ def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, c
 def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) -> None:
     _seed_september(app, api, clock)
     header = ["部门代码", "部门名称", "受理率", "按时办结率", "提前办结率", "当日办结率", "超期率", "提速率", "评议率",
-              "满意率", "政务公开", "办事流程", "办理时限", "收费规范", "群众满意", "服务态度", "监督检查", "依法履职",
+              "满意率", "查询按时答复率", "转发准确率", "查询满意率", "政务公开", "办事流程", "办理时限", "收费规范", "群众满意", "服务态度", "监督检查", "依法履职",
               "廉洁自律", "扣分", "得分"]
     r = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "csv"})
     assert r.status_code == 200 and r.mimetype == "text/csv"
@@ -196,7 +196,7 @@ def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) 
     table = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
     assert table[0] == header and len(table) == 15
     rows = {row[0]: row for row in table[1:]}
-    assert rows["sthj"] == ["sthj", "生态环境局", "", "0.6667", "0.3333", "0.0", "0.3333", "0.2", "", "",
+    assert rows["sthj"] == ["sthj", "生态环境局", "", "0.6667", "0.3333", "0.0", "0.3333", "0.2", "", "", "", "", "",
                             "10.0", "14.0", "9.33", "8.0", "10.0", "10.0", "14.0", "10.0", "10.0", "5.0", "90.33"]
     assert rows["zwfw"][2:10] == ["0.8", "1.0", "1.0", "0.5", "0.0", "0.8", "1.0", "0.5"]
     assert rows["zwfw"][-2:] == ["0.0", "95.0"]
@@ -210,7 +210,7 @@ def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) 
     assert list(values[0]) == header and len(values) == 15
     cells = {row[0]: row for row in values[1:]}
     assert cells["sthj"][3:8] == (0.6667, 0.3333, 0.0, 0.3333, 0.2) and cells["sthj"][2] is None
-    assert cells["sthj"][-2:] == (5, 90.33) and cells["zwfw"][-1] == 95.0 and cells["zrzy"][16] == 13
+    assert cells["sthj"][-2:] == (5, 90.33) and cells["zwfw"][-1] == 95.0 and cells["zrzy"][19] == 13
 
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "2026-9", "26-09", "", "2026-09-01", "1999-01"])

@@ -70,6 +70,12 @@ class ScoreCountsSchema(Schema):
     orders = fields.Integer(required=True)
     overdue_orders = fields.Integer(required=True)
     red_alerts = fields.Integer(required=True)
+    inquiry_answers = fields.Integer(required=True)
+    inquiry_on_time = fields.Integer(required=True)
+    forwards = fields.Integer(required=True)
+    forwards_refused = fields.Integer(required=True)
+    inquiry_rated = fields.Integer(required=True)
+    inquiry_satisfied = fields.Integer(required=True)
 
 
 class ScorePartSchema(Schema):

@@ -108,7 +108,8 @@ SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核月份�
              "export_csv": "导出 CSV", "export_xlsx": "导出 Excel", "score": "加权得分", "parts": "构成",
              "users": "窗口人员", "user": "人员", "weights": "权重", "deductions": "扣分",
              "rates": {"on_time_rate": "按时率", "early_rate": "提前率", "satisfaction_rate": "满意率",
-                       "acceptance_rate": "受理率"}}
+                       "acceptance_rate": "受理率", "inquiry_on_time_rate": "查询按时答复率",
+                       "forward_accuracy": "转发准确率", "inquiry_satisfaction_rate": "查询满意率"}}
 
 
 @bp.route("")

@@ -176,8 +176,11 @@ class HandleInquiryStepCommand:
         instance = session.get(Instance, row.instance_id)
         assert instance is not None
         next_department = self._check(session, row, instance)
-        CompleteTaskCommand(row.id, data={"next_department": next_department or "",
-                                          "publish": self.action == "answer" and self.publish is True},
+        data: dict[str, object] = {"next_department": next_department or "",
+                                   "publish": self.action == "answer" and self.publish is True}
+        if self.action == "refuse":  # whom the forwarding goes back to, for the forwarding-accuracy rate
+            data["returned_to"] = (instance.data or {}).get("answer_department")
+        CompleteTaskCommand(row.id, data=data,
                             decision=self.action, opinion=(self.text or "").strip() or None).execute(ctx)
         session.refresh(instance)
         if instance.status == "completed" and (instance.outcome or {}).get("end_event") == PUBLISHED_END:

@@ -39,6 +39,16 @@ evaluation rate (评议率)
     completion, so a period's evaluation and satisfaction rates can still change after it ends.
 satisfaction rate (满意率)
     Over the ratings of those approvals: the share with grade >= `satisfied_min_grade` (4).
+inquiry on-time rate (查询按时答复率)
+    Over the department's answering steps of public inquiries completed in the period: the share
+    completed by their due time (each part's own limit, moved by an approved extension).
+forwarding accuracy (转发准确率)
+    Over the inquiries the department forwarded to the 政府办 in the period: the share the 政府办 did
+    not send back as within the department's own remit (a refusal is counted in the period it is
+    decided, against the department it returns to).
+inquiry satisfaction rate (查询满意率)
+    Over inquiries answered in the period and rated by the asker, counted for the department that
+    gave the final answer: the share rated >= `satisfied_min_grade`.
 
 The per-approval rates (acceptance, evaluation, satisfaction) leave out processes that are not
 applications (setting `not_applications`, default `complaint_handling`); task rates count every task.
@@ -88,7 +98,7 @@ from engine.state_codes import is_refusal
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, WorkingCalendar, working_days_between
 
 from ..local_dates import as_date, local_date_sql
-from ..models import Alert, Card, Rating, SupervisionOrder
+from ..models import Alert, Card, Inquiry, Rating, SupervisionOrder
 
 __all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "Period", "ScoreSettings",
            "parse_period", "score_table", "scores"]
@@ -101,7 +111,9 @@ DEFAULT_WEIGHTS = {"disclosure": 10, "process": 14, "deadlines": 14, "fees": 8, 
 MEASURED_PARTS = ("deadlines", "satisfaction", "supervision")
 RATE_NAMES = {"acceptance_rate": "受理率", "on_time_rate": "按时办结率", "early_rate": "提前办结率",
               "same_day_rate": "当日办结率", "overdue_rate": "超期率", "speed_up": "提速率",
-              "evaluation_rate": "评议率", "satisfaction_rate": "满意率"}
+              "evaluation_rate": "评议率", "satisfaction_rate": "满意率",
+              "inquiry_on_time_rate": "查询按时答复率", "forward_accuracy": "转发准确率",
+              "inquiry_satisfaction_rate": "查询满意率"}
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -146,7 +158,8 @@ class ScoreSettings:
     satisfied_min_grade: int = 4
     acceptance_keys: tuple[str, ...] = ("one_window_acceptance",)
     # Processes that are not applications (a complaint's handling): left out of the per-approval rates.
-    not_applications: tuple[str, ...] = ("complaint_handling",)
+    not_applications: tuple[str, ...] = ("complaint_handling", "public_inquiry")
+    inquiry_process: str = "public_inquiry"
     window_department: str = "zwfw"
 
 
@@ -173,6 +186,12 @@ class Tally:
     orders: int = 0
     overdue_orders: int = 0
     red_alerts: int = 0
+    inquiry_answers: int = 0
+    inquiry_on_time: int = 0
+    forwards: int = 0
+    forwards_refused: int = 0
+    inquiry_rated: int = 0
+    inquiry_satisfied: int = 0
 
     def rates(self) -> dict[str, float | None]:
         """Return every rate, None where nothing was measured."""
@@ -185,6 +204,9 @@ class Tally:
             "speed_up": _ratio(self.speed_up_sum, self.with_limit),
             "evaluation_rate": _ratio(self.rated, self.approvals),
             "satisfaction_rate": _ratio(self.satisfied, self.rated),
+            "inquiry_on_time_rate": _ratio(self.inquiry_on_time, self.inquiry_answers),
+            "forward_accuracy": _ratio(self.forwards - self.forwards_refused, self.forwards),
+            "inquiry_satisfaction_rate": _ratio(self.inquiry_satisfied, self.inquiry_rated),
         }
 
     def counts(self) -> dict[str, int]:
@@ -350,6 +372,46 @@ class _Scorer:
             tally = self.windows[user]
             tally.approvals, tally.rated, tally.satisfied = int(count), int(rated), int(happy)
 
+    def inquiries(self) -> None:
+        """Answers on time, forwards the 政府办 accepted, and askers' satisfaction, by department."""
+        key = self.settings.inquiry_process
+        steps = self.session.execute(
+            select(TaskRecord.department_code, TaskRecord.bpmn_id, TaskRecord.completed_at, TaskRecord.due_at,
+                   TaskRecord.submission)
+            .where(TaskRecord.definition_key == key, TaskRecord.status == "completed",
+                   _in(TaskRecord.completed_at, self.period)))
+        for dept, bpmn_id, done, due, submission in steps:
+            decision = (submission or {}).get("decision")
+            if bpmn_id == "answer" and decision in ("answer", "pass_on"):
+                tally = self.department(dept)
+                tally.inquiry_answers += 1
+                tally.inquiry_on_time += int(due is None or done <= due)
+            elif bpmn_id == "answer" and decision == "forward":
+                self.department(dept).forwards += 1
+            elif bpmn_id == "route" and decision == "refuse":
+                returned = ((submission or {}).get("data") or {}).get("returned_to")
+                if isinstance(returned, str) and returned:
+                    self.department(returned).forwards_refused += 1
+        answered = list(self.session.execute(
+            select(Inquiry.instance_id, Inquiry.satisfaction)
+            .join(Instance, Instance.id == Inquiry.instance_id)
+            .where(Instance.status == "completed", _in(Instance.completed_at, self.period),
+                   Inquiry.satisfaction.is_not(None))))
+        if not answered:
+            return
+        final: dict[int, str] = {}
+        for instance_id, dept in self.session.execute(
+                select(TaskRecord.instance_id, TaskRecord.department_code)
+                .where(TaskRecord.instance_id.in_([i for i, _ in answered]), TaskRecord.bpmn_id == "answer",
+                       TaskRecord.status == "completed")
+                .order_by(TaskRecord.completed_at)):
+            final[instance_id] = dept  # the last completed answer wins
+        for instance_id, grade in answered:
+            if instance_id in final:
+                tally = self.department(final[instance_id])
+                tally.inquiry_rated += 1
+                tally.inquiry_satisfied += int(grade >= self.settings.satisfied_min_grade)
+
     def supervision(self) -> None:
         """Cards, orders and red alerts of the period, by department."""
         cards = (select(Card.department_code, Card.color, func.count())
@@ -416,6 +478,7 @@ def scores(session: Session, calendar: WorkingCalendar, period: Period,
     scorer.completed_tasks()
     scorer.due_tasks()
     scorer.approvals()
+    scorer.inquiries()
     scorer.supervision()
     departments = []
     for code in sorted(scorer.departments):

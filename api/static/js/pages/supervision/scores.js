@@ -8,7 +8,8 @@ const t = strings();
 const form = document.getElementById("period-form");
 const status = document.getElementById("status");
 const pct = (r) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
-const RATES = ["on_time_rate", "early_rate", "satisfaction_rate"];
+const RATES = ["on_time_rate", "early_rate", "satisfaction_rate", "inquiry_on_time_rate", "forward_accuracy",
+  "inquiry_satisfaction_rate"];
 
 /** "2026-11" for a month, "2026-Q4" for a quarter (the year of the month field). */
 function period() {
