@@ -343,3 +343,23 @@ def test_monthly_scores_count_answers_on_time_forwards_the_office_accepted_and_s
     assert rows["jt"]["inquiry_on_time_rate"] is None  # nothing to measure is not a made-up rate
     csv = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "csv"})
     assert "查询按时答复率" in csv.data.decode("utf-8-sig").splitlines()[0]
+
+
+def test_the_bureau_lists_inquiries_with_figures_and_the_askers_contact(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    answered = ask_ok(api, department="sthj")
+    handle_ok(api, open_step(app, answered).id, "sthj_reviewer", action="answer", text="答复")
+    ask_ok(api)  # no department: routed by the 政府办, still open
+    clock.set(datetime(2026, 10, 9, 2, 0, tzinfo=UTC))  # its 5 days (route step) are long past
+    r = api.get("/api/supervision/inquiries", "jiancha")
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["figures"] == {"asked": 2, "answered": 1, "open": 1, "routed": 1, "overdue": 1}
+    newest = body["items"][0]
+    assert newest["asker"]["contact"] == CONTACT and newest["overdue"] is True
+    assert [s["department"] for s in newest["open_steps"]] == ["zfb"]
+    late = api.get("/api/supervision/inquiries", "jiancha", query_string={"state": "overdue"}).get_json()
+    assert [i["id"] for i in late["items"]] == [newest["id"]]
+    by_sthj = api.get("/api/supervision/inquiries", "jiancha", query_string={"department": "sthj"}).get_json()
+    assert by_sthj["total"] == 1 and by_sthj["figures"]["answered"] == 1
+    assert api.get("/api/supervision/inquiries", "sthj_reviewer").status_code == 403

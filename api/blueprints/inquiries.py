@@ -26,12 +26,15 @@ from monitor.commands.inquiries import (
     HandleInquiryStepCommand,
     RateInquiryCommand,
 )
-from monitor.models import INQUIRY_COMPLEXITIES, MAX_COMMENT, Inquiry, KnowledgeEntry
+from monitor.models import INQUIRY_CHANNELS, INQUIRY_COMPLEXITIES, MAX_COMMENT, Inquiry, KnowledgeEntry
 from monitor.queries.inquiries import (
+    INQUIRY_STATES,
     MAX_SEARCH,
     inquiry_by_code,
+    inquiry_figures,
     inquiry_handling,
     inquiry_of_instance,
+    list_inquiries,
     search_knowledge,
 )
 from monitor.rate_limit import InquiryRateLimits, PublicRateLimited
@@ -40,8 +43,8 @@ from ..auth import requires, run_command
 from ..code_guard import guarded
 from ..errors import http_error_response
 from ..presenters import iso
-from ..schema_fields import NON_BLANK, instant, whole_number
-from ..wiring import Blueprint, request_session, run_in_request
+from ..schema_fields import NON_BLANK, PageSchema, instant, whole_number
+from ..wiring import Blueprint, request_session, run_in_request, services
 
 blp = Blueprint("inquiries", __name__, url_prefix="/api", description="Public inquiries (政务信息查询)")
 
@@ -179,6 +182,62 @@ class KnowledgeResultsSchema(Schema):
 
     items = fields.List(fields.Nested(KnowledgeEntrySchema), required=True)
     total = fields.Integer(required=True)
+
+
+class InquiryListQuerySchema(Schema):
+    """Filters and page of the bureau's inquiry list."""
+
+    channel = fields.String(load_default=None, validate=validate.OneOf(INQUIRY_CHANNELS))
+    department = fields.String(load_default=None, validate=DEPARTMENT)
+    state = fields.String(load_default=None, validate=validate.OneOf(INQUIRY_STATES))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=30, validate=validate.Range(min=1, max=500))
+
+
+class InquiryOpenStepSchema(Schema):
+    """A step an inquiry is waiting for."""
+
+    department = fields.String(required=True)
+    department_name = fields.String(required=True)
+    name = fields.String(required=True)
+    due_at = instant(required=True, allow_none=True)
+
+
+class InquiryListItemSchema(Schema):
+    """An inquiry as the bureau lists it, with who asked and how to reach them."""
+
+    id = fields.Integer(required=True)
+    instance_id = fields.Integer(required=True, allow_none=True)
+    query_code = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(INQUIRY_CHANNELS))
+    category = fields.String(required=True)
+    complexity = fields.String(required=True, validate=validate.OneOf(INQUIRY_COMPLEXITIES))
+    department = fields.String(required=True, allow_none=True, metadata={"description": "named by the asker"})
+    question = fields.String(required=True)
+    asked_at = instant(required=True)
+    asked_by = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True)
+    overdue = fields.Boolean(required=True)
+    open_steps = fields.List(fields.Nested(InquiryOpenStepSchema), required=True)
+    satisfaction = fields.Integer(required=True, allow_none=True)
+    asker = fields.Dict(required=True, metadata={"description": "{name, contact}: the bureau's eyes only"})
+
+
+class InquiryFiguresSchema(Schema):
+    """Counts over the filter (not the page): asked, answered, open, routed by the 政府办, overdue now."""
+
+    asked = fields.Integer(required=True)
+    answered = fields.Integer(required=True)
+    open = fields.Integer(required=True)
+    routed = fields.Integer(required=True)
+    overdue = fields.Integer(required=True)
+
+
+class InquiryListSchema(PageSchema):
+    """A page of inquiries, newest first, and the figures of everything the filter matches."""
+
+    items = fields.List(fields.Nested(InquiryListItemSchema), required=True)
+    figures = fields.Nested(InquiryFiguresSchema, required=True)
 
 
 @blp.errorhandler(PublicRateLimited)
@@ -327,6 +386,34 @@ def explain_delay(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     explanation = run_command(ExplainDelayCommand(task_id, body["text"]))
     return {"task_id": explanation.task_id, "text": explanation.text,
             "explained_at": iso(explanation.explained_at)}
+
+
+@blp.route("/supervision/inquiries", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(InquiryListQuerySchema, location="query")
+@blp.alt_response(200, schema=InquiryListSchema, success=True)
+@requires("supervisor", "admin")
+def list_for_bureau(args: dict[str, Any]) -> dict[str, Any]:
+    """Inquiries from every channel, newest first, with their open steps and the bureau's figures."""
+    session = request_session()
+    now = services().runtime.clock.now()
+    filters = {"channel": args["channel"], "department": args["department"]}
+    rows, total = list_inquiries(session, now, **filters, state=args["state"], page=args["page"],
+                                 per_page=args["per_page"])
+    names = department_names(session)
+    items = [{
+        "id": r.inquiry.id, "instance_id": r.inquiry.instance_id,
+        "query_code": format_query_code(r.inquiry.code),
+        "channel": r.inquiry.channel, "category": r.inquiry.category, "complexity": r.inquiry.complexity,
+        "department": r.inquiry.department_code, "question": r.inquiry.question,
+        "asked_at": iso(r.inquiry.asked_at), "asked_by": r.inquiry.asked_by, "status": r.status,
+        "overdue": r.overdue, "satisfaction": r.inquiry.satisfaction,
+        "open_steps": [{"department": d, "department_name": names.get(d, d), "name": n, "due_at": iso(due)}
+                       for d, n, due in r.open_steps],
+        "asker": {"name": r.inquiry.asker_name, "contact": r.inquiry.asker_contact},
+    } for r in rows]
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"],
+            "figures": inquiry_figures(session, now, **filters)}
 
 
 @blp.route("/public/knowledge", methods=["GET"])

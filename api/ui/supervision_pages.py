@@ -19,6 +19,7 @@ bp = Blueprint("supervision_page", __name__, url_prefix="/supervision")
 # Shared by every supervision page: section names, labels of the API's codes.
 AREA_ZH: dict[str, Any] = {
     "sections": {"index": "监察看板", "alerts": "预警", "orders": "督办与红黄牌", "complaints": "投诉",
+                 "inquiries": "政务信息查询",
                  "accountability": "效能问责", "scores": "绩效考核"},
     "source": {"deadline": "时限预警", "rule": "规则预警", "video": "视频监察", "complaint": "投诉",
                "calendar": "日历", "order": "督办", "incident": "办件故障"},
@@ -90,6 +91,15 @@ ORDER_ZH = {**AREA_ZH, "title": "督办单详情", "kind": "类型", "reply": "�
             "issued": "下发", "alert": "来源预警 #{id}", "late": "（逾期回复）"}
 COMPLAINTS_ZH = {**AREA_ZH, "title": "投诉列表", "code": "投诉编号", "filed": "投诉时间", "project": "项目",
                  "channel_label": "渠道", "status": "办理状态", "text": "投诉内容"}
+INQUIRIES_ZH = {**AREA_ZH, "title": "政务信息查询", "code": "查询码", "asked": "提问时间", "category": "类别",
+                "channel_label": "渠道",
+                "inquiry_channel": {"web": "网上提问", "hotline": "96128热线", "window": "服务窗口"},
+                "state_label": "状态",
+                "inquiry_state": {"open": "办理中", "answered": "已答复", "overdue": "有超期"},
+                "question": "问题", "asker": "提问人", "waiting": "待办环节", "answered_label": "已答复",
+                "overdue_badge": "超期", "satisfaction": "满意度",
+                "figures": "共 {asked} 件：已答复 {answered}，办理中 {open}，经政府办分办 {routed}，"
+                           "现有超期 {overdue}"}
 COMPLAINT_ZH = {**AREA_ZH, "title": "投诉详情", "code": "投诉编号", "filed": "投诉时间", "project": "项目",
                 "channel_label": "渠道", "complainant": "投诉人", "contact": "联系方式", "text": "投诉内容",
                 "satisfied": "满意度", "yes": "满意", "no": "不满意", "pending": "待评价",
@@ -146,6 +156,12 @@ def order(order_id: int) -> str:
 def complaints() -> str:
     """Complaints filed by the public, at the window or at the bureau."""
     return render_page("ui/supervision/complaints.html", COMPLAINTS_ZH)
+
+
+@bp.route("/inquiries")
+def inquiries() -> str:
+    """Public inquiries from every channel, with the bureau's figures and the askers' contacts."""
+    return render_page("ui/supervision/inquiries.html", INQUIRIES_ZH)
 
 
 @bp.route("/complaints/<int:complaint_id>")

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.exceptions import NotFoundError
-from engine.models import AuditEvent, Instance, TaskRecord
+from engine.models import OPEN_TASK_STATUSES, AuditEvent, Instance, TaskRecord
 from engine.queries.instances import instance_tasks
 from engine.queries.paging import page_of
 from engine.query_codes import normalize_query_code
 
 from ..knowledge_grams import search_grams
-from ..models import DelayExplanation, Inquiry, KnowledgeEntry, KnowledgeGram
+from ..models import INQUIRY_PROCESS, DelayExplanation, Inquiry, KnowledgeEntry, KnowledgeGram
 
-__all__ = ["MAX_SEARCH", "InquiryPart", "answered_parts", "inquiry_by_code", "inquiry_handling",
-           "inquiry_of_instance", "search_knowledge"]
+__all__ = ["INQUIRY_STATES", "MAX_SEARCH", "InquiryPart", "InquiryRow", "answered_parts", "inquiry_by_code",
+           "inquiry_figures", "inquiry_handling", "inquiry_of_instance", "list_inquiries", "search_knowledge"]
+
+INQUIRY_STATES = ("open", "answered", "overdue")
+"""Filters of the bureau's list: still being handled, answered, or with a part past its due time."""
 
 MAX_SEARCH = 200
 """Longest knowledge-base search phrase, in characters."""
@@ -117,3 +121,71 @@ def search_knowledge(session: Session, query: str, *, page: int = 1, per_page: i
                 .having(func.count(KnowledgeGram.gram) == len(grams)))
     return page_of(session, select(KnowledgeEntry).where(KnowledgeEntry.id.in_(matching)),
                    KnowledgeEntry.published_at.desc(), KnowledgeEntry.id.desc(), page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class InquiryRow:
+    """One inquiry in the bureau's list: the row, its handling status and its open steps."""
+
+    inquiry: Inquiry
+    status: str
+    open_steps: list[tuple[str, str, datetime | None]]  # (department, step name, due time)
+    overdue: bool
+
+
+def _filtered(channel: str | None, department: str | None, state: str | None, now: datetime) -> Select[Any]:
+    """Inquiries matching the bureau's filters (department: asked of, or handling a step now)."""
+    query = select(Inquiry).join(Instance, Instance.id == Inquiry.instance_id)
+    if channel:
+        query = query.where(Inquiry.channel == channel)
+    if department:
+        handling = select(TaskRecord.instance_id).where(TaskRecord.department_code == department)
+        query = query.where((Inquiry.department_code == department) | Inquiry.instance_id.in_(handling))
+    if state == "answered":
+        query = query.where(Instance.status == "completed")
+    elif state == "open":
+        query = query.where(Instance.status != "completed")
+    elif state == "overdue":
+        late = select(TaskRecord.instance_id).where(TaskRecord.status.in_(OPEN_TASK_STATUSES),
+                                                    TaskRecord.due_at < now, TaskRecord.pause_kind.is_(None))
+        query = query.where(Inquiry.instance_id.in_(late))
+    return query
+
+
+def list_inquiries(session: Session, now: datetime, *, channel: str | None = None,
+                   department: str | None = None, state: str | None = None, page: int = 1,
+                   per_page: int = 50) -> tuple[list[InquiryRow], int]:
+    """One page of inquiries, newest first, with what each is waiting for."""
+    rows, total = page_of(session, _filtered(channel, department, state, now), Inquiry.asked_at.desc(),
+                          Inquiry.id.desc(), page=page, per_page=per_page)
+    ids = [r.instance_id for r in rows if r.instance_id is not None]
+    statuses = dict(session.execute(select(Instance.id, Instance.status).where(Instance.id.in_(ids))).all())
+    steps: dict[int, list[TaskRecord]] = {}
+    if ids:
+        for task in session.scalars(select(TaskRecord).where(TaskRecord.instance_id.in_(ids),
+                                                             TaskRecord.status.in_(OPEN_TASK_STATUSES))):
+            steps.setdefault(task.instance_id, []).append(task)
+    result = []
+    for row in rows:
+        open_tasks = steps.get(row.instance_id or 0, [])
+        result.append(InquiryRow(
+            row, statuses.get(row.instance_id or 0, "asked"),
+            [(t.department_code, t.name, t.due_at) for t in open_tasks],
+            any(t.due_at is not None and t.due_at < now and t.pause_kind is None for t in open_tasks)))
+    return result, total
+
+
+def inquiry_figures(session: Session, now: datetime, *, channel: str | None = None,
+                    department: str | None = None) -> dict[str, int]:
+    """Counts for the bureau's statistics: asked, answered, still open, routed by the 政府办, overdue now."""
+    def count(state: str | None) -> int:
+        base = _filtered(channel, department, state, now).with_only_columns(func.count(Inquiry.id))
+        return int(session.scalar(base) or 0)
+
+    route_steps = select(TaskRecord.instance_id).where(TaskRecord.definition_key == INQUIRY_PROCESS,
+                                                       TaskRecord.bpmn_id == "route")
+    routed = (_filtered(channel, department, None, now).with_only_columns(func.count(Inquiry.id))
+              .where(Inquiry.instance_id.in_(route_steps)))
+    return {"asked": count(None), "answered": count("answered"), "open": count("open"),
+            "routed": int(session.scalar(routed) or 0), "overdue": count("overdue")}
+

@@ -98,7 +98,8 @@ from engine.state_codes import is_refusal
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, WorkingCalendar, working_days_between
 
 from ..local_dates import as_date, local_date_sql
-from ..models import Alert, Card, Inquiry, Rating, SupervisionOrder
+from ..models import Alert, Card, Rating, SupervisionOrder
+from .inquiry_scores import tally_inquiries
 
 __all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "Period", "ScoreSettings",
            "parse_period", "score_table", "scores"]
@@ -373,44 +374,10 @@ class _Scorer:
             tally.approvals, tally.rated, tally.satisfied = int(count), int(rated), int(happy)
 
     def inquiries(self) -> None:
-        """Answers on time, forwards the 政府办 accepted, and askers' satisfaction, by department."""
-        key = self.settings.inquiry_process
-        steps = self.session.execute(
-            select(TaskRecord.department_code, TaskRecord.bpmn_id, TaskRecord.completed_at, TaskRecord.due_at,
-                   TaskRecord.submission)
-            .where(TaskRecord.definition_key == key, TaskRecord.status == "completed",
-                   _in(TaskRecord.completed_at, self.period)))
-        for dept, bpmn_id, done, due, submission in steps:
-            decision = (submission or {}).get("decision")
-            if bpmn_id == "answer" and decision in ("answer", "pass_on"):
-                tally = self.department(dept)
-                tally.inquiry_answers += 1
-                tally.inquiry_on_time += int(due is None or done <= due)
-            elif bpmn_id == "answer" and decision == "forward":
-                self.department(dept).forwards += 1
-            elif bpmn_id == "route" and decision == "refuse":
-                returned = ((submission or {}).get("data") or {}).get("returned_to")
-                if isinstance(returned, str) and returned:
-                    self.department(returned).forwards_refused += 1
-        answered = list(self.session.execute(
-            select(Inquiry.instance_id, Inquiry.satisfaction)
-            .join(Instance, Instance.id == Inquiry.instance_id)
-            .where(Instance.status == "completed", _in(Instance.completed_at, self.period),
-                   Inquiry.satisfaction.is_not(None))))
-        if not answered:
-            return
-        final: dict[int, str] = {}
-        for instance_id, dept in self.session.execute(
-                select(TaskRecord.instance_id, TaskRecord.department_code)
-                .where(TaskRecord.instance_id.in_([i for i, _ in answered]), TaskRecord.bpmn_id == "answer",
-                       TaskRecord.status == "completed")
-                .order_by(TaskRecord.completed_at)):
-            final[instance_id] = dept  # the last completed answer wins
-        for instance_id, grade in answered:
-            if instance_id in final:
-                tally = self.department(final[instance_id])
-                tally.inquiry_rated += 1
-                tally.inquiry_satisfied += int(grade >= self.settings.satisfied_min_grade)
+        """Answers on time, forwards the 政府办 accepted, askers' satisfaction (see inquiry_scores)."""
+        tally_inquiries(self.session, self.period.start, self.period.end, self.department,
+                        process=self.settings.inquiry_process,
+                        satisfied_min_grade=self.settings.satisfied_min_grade)
 
     def supervision(self) -> None:
         """Cards, orders and red alerts of the period, by department."""

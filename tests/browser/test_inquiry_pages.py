@@ -139,3 +139,17 @@ def test_the_hotline_desk_types_a_question_in_and_the_units_head_approves_an_ext
     shot(desktop, "extension-approvals-head")
     desktop.click(f"[data-extension-id='{r.json()['id']}'] button[value=approve]")
     desktop.wait_for_selector("#approvals-empty:not([hidden])")
+
+
+def test_the_bureau_sees_every_inquiry_with_its_figures(desktop, live_url: str) -> None:
+    asked = requests.post(f"{live_url}/api/public/inquiries", timeout=30, json={
+        "question": "公共停车场收费标准在哪里公布？", "category": "其他", "contact": "13900004444"})
+    assert asked.status_code == 201, asked.text
+    login(desktop, live_url, "jiancha")
+    desktop.goto(f"{live_url}/supervision/inquiries")
+    desktop.wait_for_selector("[data-inquiry-id]")
+    assert "共" in desktop.inner_text("#figures") and "经政府办分办" in desktop.inner_text("#figures")
+    assert "13900004444" in desktop.inner_text("#list")  # the bureau sees the asker's contact
+    shot(desktop, "supervision-inquiries")
+    desktop.select_option("#filters select[name=state]", "answered")
+    desktop.wait_for_function("!document.querySelector('#list').textContent.includes('13900004444')")

@@ -54,10 +54,11 @@ export function pager(result, go) {
 /**
  * A paged table behind a filter form, as the list pages show alerts, orders, complaints and records.
  * Every change of a filter reloads page 1; `fixed` adds query parameters the form does not show (since);
- * with `inUrl` the query lives in the address so a reload or a shared link shows the same list.
+ * with `inUrl` the query lives in the address so a reload or a shared link shows the same list;
+ * `onResult` sees each whole answer (e.g. the figures an inquiry list carries beside its page).
  * Returns load(page).
  */
-export function pagedList({ form, filters, path, box, columns, rowAttrs, fixed = {}, inUrl = false }) {
+export function pagedList({ form, filters, path, box, columns, rowAttrs, fixed = {}, inUrl = false, onResult = null }) {
   async function load(page = 1) {
     const q = new URLSearchParams({ page, per_page: 30, ...fixed });
     for (const name of filters) {
@@ -68,6 +69,7 @@ export function pagedList({ form, filters, path, box, columns, rowAttrs, fixed =
     try {
       const result = await api("GET", `${path}?${q}`);
       box.replaceChildren(table(columns, result.items, rowAttrs), pager(result, load));
+      if (onResult) onResult(result);
     } catch (err) {
       showProblem(document.getElementById("status"), err);
     }
