@@ -363,3 +363,15 @@ def test_the_bureau_lists_inquiries_with_figures_and_the_askers_contact(
     by_sthj = api.get("/api/supervision/inquiries", "jiancha", query_string={"department": "sthj"}).get_json()
     assert by_sthj["total"] == 1 and by_sthj["figures"]["answered"] == 1
     assert api.get("/api/supervision/inquiries", "sthj_reviewer").status_code == 403
+
+
+def test_a_part_due_in_a_year_without_a_holiday_notice_is_marked_provisional(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    # Asked on Monday 2026-12-28: 5 working days reach into 2027, whose official notice is not loaded.
+    clock.set(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))
+    code = ask_ok(api, department="sthj")
+    part = track(api, code)["parts"][0]
+    assert part["due_at"].startswith("2027-01-") and part["provisional"] is True
+    clock.set(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))
+    in_year = ask_ok(api, department="jt", question="年内到期的问题")
+    assert track(api, in_year)["parts"][0]["provisional"] is False

@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, NotFound, TooManyRequests
 from engine.commands import Actor
 from engine.queries.departments import department_names
 from engine.query_codes import format_query_code
+from engine.workdays import SHANGHAI, touches_provisional
 from monitor.commands.inquiries import (
     ASKER_ROLE,
     MAX_CATEGORY,
@@ -30,6 +31,7 @@ from monitor.models import INQUIRY_CHANNELS, INQUIRY_COMPLEXITIES, MAX_COMMENT, 
 from monitor.queries.inquiries import (
     INQUIRY_STATES,
     MAX_SEARCH,
+    InquiryPart,
     inquiry_by_code,
     inquiry_figures,
     inquiry_handling,
@@ -103,6 +105,8 @@ class InquiryPartSchema(Schema):
     explanation = fields.String(required=True, allow_none=True,
                                 metadata={"description": "why this part is late, as its department said"})
     explained_at = instant(required=True, allow_none=True)
+    provisional = fields.Boolean(required=True, metadata={
+        "description": "the due time was reckoned over a year whose holiday notice is not out yet (暂定)"})
 
 
 class InquiryTrackingSchema(Schema):
@@ -255,6 +259,14 @@ def tracking_json(inquiry: Inquiry) -> dict[str, Any]:
     session = request_session()
     instance, parts = inquiry_handling(session, inquiry)
     names = department_names(session)
+    calendar = services().runtime.calendar
+
+    def provisional(part: InquiryPart) -> bool:
+        if part.due_at is None or part.state == "completed":
+            return False
+        return touches_provisional(calendar, part.started_at.astimezone(SHANGHAI).date(),
+                                   part.due_at.astimezone(SHANGHAI).date())
+
     outcome = (instance.outcome or {}) if instance is not None else {}
     return {
         "query_code": format_query_code(inquiry.code), "category": inquiry.category,
@@ -266,7 +278,7 @@ def tracking_json(inquiry: Inquiry) -> dict[str, Any]:
                    "department_name": names.get(p.department, p.department), "state": p.state,
                    "due_at": iso(p.due_at), "completed_at": iso(p.completed_at), "action": p.action,
                    "text": p.text, "next_department": p.next_department, "explanation": p.explanation,
-                   "explained_at": iso(p.explained_at)} for p in parts],
+                   "explained_at": iso(p.explained_at), "provisional": provisional(p)} for p in parts],
     }
 
 

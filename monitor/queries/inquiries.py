@@ -45,6 +45,7 @@ class InquiryPart:
     state: str  # pending | in_progress | completed
     due_at: datetime | None
     completed_at: datetime | None
+    started_at: datetime  # when the part reached its department (a 暂定 due time is judged from here)
     action: str | None  # answer | pass_on | forward | route | refuse
     text: str | None  # the answer, or the reason for forwarding or refusing a forwarding
     next_department: str | None
@@ -105,7 +106,7 @@ def _part(task: TaskRecord) -> InquiryPart:
     return InquiryPart(
         step=task.bpmn_id, name=task.name, department=task.department_code,
         state=_PUBLIC_STATES.get(task.status, task.status), due_at=task.due_at,
-        completed_at=task.completed_at,
+        completed_at=task.completed_at, started_at=task.created_at,
         action=submission.get("decision"), text=submission.get("opinion"),
         next_department=next_department if isinstance(next_department, str) and next_department else None)
 

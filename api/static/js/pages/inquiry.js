@@ -1,6 +1,8 @@
 // Public inquiries: search the knowledge base, ask a question (or, at the desk, type one in for someone),
 // follow it by its query code, rate the answer and complain about it.
-import { api, checkRequired, clearErrors, el, fmt, showErrors, strings, when } from "../api.js";
+import {
+  api, checkRequired, clearErrors, el, fmt, provisionalBadge, provisionalNotice, showErrors, strings, when,
+} from "../api.js";
 import { drawHeader, requireSession } from "../session.js";
 
 const t = strings();
@@ -69,7 +71,7 @@ function partItem(part) {
       el("span", { class: `badge state-${part.state}` }, t.part_state[part.state] || part.state)),
     done
       ? el("div", {}, `${t.part_action[part.action] || part.action || ""}${part.text ? `：${part.text}` : ""}`)
-      : el("div", { class: "muted" }, `${t.due}：${when(part.due_at)}`),
+      : el("div", { class: "muted" }, `${t.due}：${when(part.due_at)}`, provisionalBadge(part)),
     done ? el("div", { class: "muted" }, `${t.completed}：${when(part.completed_at)}`) : null,
     part.explanation ? el("div", { class: "notice explanation" },
       fmt(t.explanation, { at: when(part.explained_at), text: part.explanation })) : null);
@@ -89,6 +91,7 @@ async function progressPage() {
     question.textContent = data.question;
     question.hidden = false;
     document.getElementById("parts").replaceChildren(...data.parts.map(partItem));
+    document.getElementById("provisional-note").replaceChildren(provisionalNotice(data.parts) || "");
     document.getElementById("parts-card").hidden = false;
     document.getElementById("published").hidden = !data.published;
     document.getElementById("rate-card").hidden = !data.answered;
