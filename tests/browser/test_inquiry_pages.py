@@ -113,6 +113,28 @@ def test_a_question_is_asked_on_a_phone_forwarded_routed_answered_published_rate
     shot(phone, "inquiry-knowledge-search-phone")
 
 
+def test_a_joint_question_is_answered_in_part_by_the_first_department_and_passed_along(
+        phone, desktop, live_url: str) -> None:
+    code = _ask_on_phone(phone, live_url, "zrzy", "新建物流园区需要办理哪些用地和环评手续？")
+    login(desktop, live_url, "zrzy_reviewer")
+    first = _open_task(live_url, "zrzy_reviewer", "answer")
+    _handle_on_work_page(desktop, live_url, first, "pass_on", "用地：需办理用地预审与选址意见书。",
+                         next_department="sthj")
+    login(desktop, live_url, "sthj_reviewer")
+    second = _open_task(live_url, "sthj_reviewer", "answer")
+    assert second["instance_id"] == first["instance_id"]
+    desktop.goto(f"{live_url}/worklist/{second['instance_id']}?task={second['id']}")
+    desktop.wait_for_selector("#inquiry-card")
+    assert "用地预审" in desktop.inner_text("#inquiry-card")  # the part before it is in front of it
+    _handle_on_work_page(desktop, live_url, second, "answer", "环评：需编制环境影响报告书。")
+    phone.goto(f"{live_url}/inquiry/{code}")
+    phone.wait_for_selector("#parts-card:not([hidden])")
+    parts = phone.inner_text("#parts")
+    assert parts.index("用地预审") < parts.index("环境影响报告书")
+    assert "自然资源和规划局" in parts and "生态环境局" in parts
+    shot(phone, "inquiry-joint-phone")
+
+
 def test_the_hotline_desk_types_a_question_in_and_the_units_head_approves_an_extension(
         desktop, live_url: str) -> None:
     login(desktop, live_url, "window1")
