@@ -7,10 +7,11 @@ from typing import Any
 from flask import Flask, jsonify
 from marshmallow import Schema, fields
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from engine.engine_budget import EngineBudgetError
 from engine.exceptions import ConflictError, EngineError, ForbiddenError, InvalidError, NotFoundError
+from monitor.rate_limit import PublicRateLimited
 
 __all__ = ["ErrorBodySchema", "error_response", "http_error_response", "register_error_handlers"]
 
@@ -80,6 +81,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
         return http_error_response(error)
+
+    @app.errorhandler(PublicRateLimited)
+    def _rate_limited(error: PublicRateLimited) -> Any:
+        """Public complaints and questions over their limit: 429 in the usual shape, with Retry-After."""
+        return http_error_response(TooManyRequests(error.message, retry_after=error.retry_after))
 
     @app.errorhandler(DBAPIError)
     def _dropped_connection(error: DBAPIError) -> Any:

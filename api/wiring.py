@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Request, current_app
+from flask import Request, current_app, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
@@ -26,7 +26,7 @@ from .errors import ErrorBodySchema, http_error_response
 from .json_body import JsonBodyError, load_json_text
 from .settings import Settings
 
-__all__ = ["Api", "Blueprint", "Services", "db", "request_session", "run_in_request", "services"]
+__all__ = ["Api", "Blueprint", "Services", "client_ip", "db", "request_session", "run_in_request", "services"]
 
 db = SQLAlchemy(metadata=Base.metadata)
 
@@ -90,3 +90,9 @@ def run_in_request(command: Command[Any], actor: Actor, *, dry_run: bool = False
 def request_session() -> Session:
     """The request's one database session: views hand it to queries, and run_in_request to commands."""
     return db.session()
+
+
+def client_ip() -> str | None:
+    """The address the request came from, for rate limits (behind a proxy, wrap the app in ProxyFix)."""
+    return (request.remote_addr or "")[:64] or None
+

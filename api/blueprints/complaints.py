@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from marshmallow import Schema, fields, validate
-from werkzeug.exceptions import TooManyRequests
 
 from engine.commands import Actor
 from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, TaskRecord
@@ -30,14 +29,13 @@ from monitor.queries.complaints import (
     complaint_or_404,
     list_complaints,
 )
-from monitor.rate_limit import ComplaintRateLimits, PublicRateLimited
+from monitor.rate_limit import ComplaintRateLimits
 
 from ..auth import current_actor, requires, run_command
 from ..code_guard import guarded
-from ..errors import http_error_response
 from ..presenters import iso, task_json
 from ..schema_fields import NON_BLANK, PageSchema, instant
-from ..wiring import Blueprint, request_session, run_in_request, services
+from ..wiring import Blueprint, client_ip, request_session, run_in_request, services
 
 blp = Blueprint("complaints", __name__, url_prefix="/api", description="E-supervision: complaints")
 
@@ -200,20 +198,9 @@ class ComplaintPageSchema(PageSchema):
     items = fields.List(fields.Nested(ComplaintSchema), required=True)
 
 
-@blp.errorhandler(PublicRateLimited)
-def _rate_limited(exc: PublicRateLimited) -> Any:
-    """Answer 429 in the usual error shape, with Retry-After."""
-    return http_error_response(TooManyRequests(exc.message, retry_after=exc.retry_after))
-
-
 def _public(command: Any) -> Any:
     """Run a command for an anonymous caller (the public has no account and no department)."""
     return run_in_request(command, PUBLIC)
-
-
-def _client_ip() -> str | None:
-    """The address the request came from (behind a proxy, the app must be wrapped in ProxyFix)."""
-    return (request.remote_addr or "")[:64] or None
 
 
 def _submission(tasks: list[TaskRecord], bpmn_id: str) -> dict[str, Any]:
@@ -285,7 +272,7 @@ def file_public(body: dict[str, Any]) -> dict[str, Any]:
     """
     command = FileComplaintCommand(
         body["query_code"], body["text"], body["name"], body["contact"], channel="public",
-        source_ip=_client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or ComplaintRateLimits())
+        source_ip=client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or ComplaintRateLimits())
     complaint = guarded(lambda: _public(command))
     return {"complaint_code": format_query_code(complaint.code)}
 
@@ -322,7 +309,7 @@ def file_for_complainant(body: dict[str, Any]) -> dict[str, Any]:
     channel = body["channel"] or ("window" if current_actor().role == "window" else "bureau")
     complaint = run_command(FileComplaintCommand(
         body["query_code"], body["text"], body["name"], body["contact"], channel=channel,
-        department_code=body["department"], source_ip=_client_ip()))
+        department_code=body["department"], source_ip=client_ip()))
     return {"id": complaint.id, "complaint_code": format_query_code(complaint.code)}
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, request
 from marshmallow import Schema, fields, validate
-from werkzeug.exceptions import BadRequest, NotFound, TooManyRequests
+from werkzeug.exceptions import BadRequest, NotFound
 
 from engine.commands import Actor
 from engine.queries.departments import department_names
@@ -39,14 +39,13 @@ from monitor.queries.inquiries import (
     list_inquiries,
     search_knowledge,
 )
-from monitor.rate_limit import InquiryRateLimits, PublicRateLimited
+from monitor.rate_limit import InquiryRateLimits
 
 from ..auth import requires, run_command
 from ..code_guard import guarded
-from ..errors import http_error_response
 from ..presenters import iso
 from ..schema_fields import NON_BLANK, PageSchema, instant, whole_number
-from ..wiring import Blueprint, request_session, run_in_request, services
+from ..wiring import Blueprint, client_ip, request_session, run_in_request, services
 
 blp = Blueprint("inquiries", __name__, url_prefix="/api", description="Public inquiries (政务信息查询)")
 
@@ -163,6 +162,21 @@ class InquiryStepDoneSchema(Schema):
     instance_id = fields.Integer(required=True)
 
 
+class InquiryDelaySchema(Schema):
+    """Why a part cannot be answered in time."""
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT),
+                         metadata={"pattern": NON_BLANK})
+
+
+class InquiryDelayExplainedSchema(Schema):
+    """The explanation as recorded and published."""
+
+    task_id = fields.String(required=True)
+    text = fields.String(required=True)
+    explained_at = instant(required=True)
+
+
 class KnowledgeSearchSchema(Schema):
     """A search of the knowledge base: the newest matches; a longer phrase narrows them."""
 
@@ -244,16 +258,6 @@ class InquiryListSchema(PageSchema):
     figures = fields.Nested(InquiryFiguresSchema, required=True)
 
 
-@blp.errorhandler(PublicRateLimited)
-def _rate_limited(exc: PublicRateLimited) -> Any:
-    """Answer 429 in the usual error shape, with Retry-After."""
-    return http_error_response(TooManyRequests(exc.message, retry_after=exc.retry_after))
-
-
-def _client_ip() -> str | None:
-    return (request.remote_addr or "")[:64] or None
-
-
 def tracking_json(inquiry: Inquiry) -> dict[str, Any]:
     """Describe an inquiry for whoever holds its code: the chain so far, no personal data."""
     session = request_session()
@@ -299,7 +303,7 @@ def ask(body: dict[str, Any]) -> dict[str, Any]:
     """Ask a government question online; no login, rate-limited. Returns the query code to follow it."""
     inquiry = run_in_request(AskInquiryCommand(
         body["question"], body["category"], body["department"], name=body["name"], contact=body["contact"],
-        source_ip=_client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or InquiryRateLimits()),
+        source_ip=client_ip(), limits=current_app.config.get(LIMITS_CONFIG_KEY) or InquiryRateLimits()),
         PUBLIC)
     return {"query_code": format_query_code(inquiry.code), "id": inquiry.id}
 
@@ -314,7 +318,7 @@ def ask_for_someone(body: dict[str, Any]) -> dict[str, Any]:
     """Type in a question taken by the 96128 hotline or at a window, with its channel and class."""
     inquiry = run_command(AskInquiryCommand(
         body["question"], body["category"], body["department"], complexity=body["complexity"],
-        channel=body["channel"], name=body["name"], contact=body["contact"], source_ip=_client_ip()))
+        channel=body["channel"], name=body["name"], contact=body["contact"], source_ip=client_ip()))
     return {"query_code": format_query_code(inquiry.code), "id": inquiry.id}
 
 
@@ -368,21 +372,6 @@ def handle_step(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     row = run_command(HandleInquiryStepCommand(task_id, body["action"], body["text"], body["next_department"],
                                                body["publish"]))
     return {"task_id": row.id, "instance_id": row.instance_id}
-
-
-class InquiryDelaySchema(Schema):
-    """Why a part cannot be answered in time."""
-
-    text = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT),
-                         metadata={"pattern": NON_BLANK})
-
-
-class InquiryDelayExplainedSchema(Schema):
-    """The explanation as recorded and published."""
-
-    task_id = fields.String(required=True)
-    text = fields.String(required=True)
-    explained_at = instant(required=True)
 
 
 @blp.route("/inquiries/steps/<string:task_id>/delay", methods=["POST"])
