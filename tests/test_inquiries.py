@@ -375,3 +375,13 @@ def test_a_part_due_in_a_year_without_a_holiday_notice_is_marked_provisional(
     clock.set(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))
     in_year = ask_ok(api, department="jt", question="年内到期的问题")
     assert track(api, in_year)["parts"][0]["provisional"] is False
+
+
+def test_an_inquiry_step_cannot_be_closed_through_the_generic_completion(app: Flask, api: Api) -> None:
+    """Otherwise a department could close a question with no answer at all."""
+    code = ask_ok(api, department="sthj")
+    step = open_step(app, code)
+    r = api.post(f"/api/tasks/{step.id}/complete", "sthj_reviewer", json={"decision": "approve"})
+    assert r.status_code == 409 and "查询办理" in r.get_json()["error"]["message"]
+    assert open_step(app, code).id == step.id  # still open, nothing recorded
+    assert track(api, code)["status"] == "running"

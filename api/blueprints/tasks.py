@@ -12,6 +12,7 @@ from engine.commands.tasks import MAX_OPINION, RemindCoReviewerCommand
 from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, TaskRecord
 from engine.queries.instances import instance_for
 from engine.queries.tasks import TaskFilter, list_tasks, worklist_instances
+from monitor.commands.approvals import CompleteStepCommand
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import incident_json, task_json
@@ -160,7 +161,7 @@ def claim(task_id: str) -> dict[str, Any]:
 def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Complete a task with a decision, data merged into the process, and an opinion."""
     command = CompleteTaskCommand(task_id, body["data"], body["decision"], body["opinion"])
-    row = run_command(command)
+    row = run_command(CompleteStepCommand(command))
     # An error in the diagram after this step stops the instance: the answer says so at once.
     instance = instance_for(request_session(), current_actor(), row.instance_id)
     assert instance is not None
