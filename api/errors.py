@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 from marshmallow import Schema, fields
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from engine.engine_budget import EngineBudgetError
@@ -89,7 +89,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def _dropped_connection(error: DBAPIError) -> Any:
-        """A connection the database server dropped (a restart): the next try gets a fresh one."""
+        """A connection the database server dropped (a restart): the next try gets a fresh one.
+
+        PostgreSQL also refuses text holding a NUL character, wherever it comes from (a query
+        parameter, a JSON string, a path): that is the client's input, so a 400, never a 500.
+        """
+        if isinstance(error, DataError) and "NUL" in str(error.orig):
+            return error_response(400, "bad_request", "文本中不能含有空字符（NUL，\\u0000）")
         if not error.connection_invalidated:
             raise error
         response = error_response(503, "unavailable", "数据库连接刚刚中断，请稍后重试")

@@ -385,3 +385,16 @@ def test_an_inquiry_step_cannot_be_closed_through_the_generic_completion(app: Fl
     assert r.status_code == 409 and "查询办理" in r.get_json()["error"]["message"]
     assert open_step(app, code).id == step.id  # still open, nothing recorded
     assert track(api, code)["status"] == "running"
+
+
+def test_a_nul_character_in_any_input_is_a_client_error_not_a_500(app: Flask, api: Api) -> None:
+    """PostgreSQL refuses NUL in text; the answer is a 400 there, and SQLite simply stores or refuses it."""
+    answers = [api.get("/api/supervision/inquiries?department=a%00b", "jiancha"),
+               api.get("/api/supervision/complaints?department=a%00b", "jiancha"),
+               ask(api, department="a\u0000b")]
+    with app.app_context():
+        backend = db.engine.dialect.name
+    for answer in answers:
+        assert answer.status_code < 500, answer.get_json()
+        if backend == "postgresql":
+            assert answer.status_code == 400 and "NUL" in answer.get_json()["error"]["message"]
