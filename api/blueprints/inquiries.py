@@ -22,6 +22,7 @@ from monitor.commands.inquiries import (
     MAX_FIELD,
     MAX_QUESTION,
     MAX_TEXT,
+    NOT_ANSWERING,
     AskInquiryCommand,
     ExplainDelayCommand,
     HandleInquiryStepCommand,
@@ -56,8 +57,6 @@ SHORT = validate.Length(max=MAX_FIELD)
 CATEGORY = validate.Length(min=1, max=MAX_CATEGORY)
 DEPARTMENT = validate.Length(min=1, max=32)
 KNOWLEDGE_RESULTS = 20
-STEP_EXCLUDED = frozenset({"zfb", "zwfw", "jcj"})
-"""Departments a question is never routed to: the 政府办 itself, the window, the supervision bureau."""
 
 
 class InquiryAskSchema(Schema):
@@ -344,7 +343,7 @@ def staff_view(instance_id: int) -> dict[str, Any]:
         raise NotFound("此办件不是政务信息查询")
     names = department_names(session)
     return {**tracking_json(inquiry), "id": inquiry.id, "instance_id": instance_id,
-            "departments": {code: name for code, name in sorted(names.items()) if code not in STEP_EXCLUDED}}
+            "departments": {code: name for code, name in sorted(names.items()) if code not in NOT_ANSWERING}}
 
 
 @blp.route("/public/inquiries/<string:code>/rating", methods=["POST"])

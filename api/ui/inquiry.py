@@ -13,13 +13,11 @@ from werkzeug.wrappers import Response
 from api.wiring import request_session
 from engine.queries.departments import department_names
 from engine.query_codes import normalize_query_code
+from monitor.commands.inquiries import NOT_ANSWERING
 
 from .rendering import render_page
 
 bp = Blueprint("inquiry_page", __name__)
-
-NOT_ASKABLE = frozenset({"zfb", "zwfw", "jcj"})
-"""Departments an asker does not pick: the 政府办 routes unclear questions itself."""
 
 STRINGS_ZH = {
     "title": "政务信息查询",
@@ -81,7 +79,7 @@ STRINGS_ZH = {
 
 def _departments() -> dict[str, str]:
     return {code: name for code, name in sorted(department_names(request_session()).items())
-            if code not in NOT_ASKABLE}
+            if code not in NOT_ANSWERING}
 
 
 @bp.route("/inquiry")

@@ -31,6 +31,7 @@ from engine.commands.tasks import CompleteTaskCommand
 from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from engine.models import OPEN_TASK_STATUSES, Department, Instance, TaskRecord
 from engine.permissions import can_act_on
+from engine.queries.departments import department_names
 from engine.query_codes import new_query_code
 
 from ..knowledge_grams import search_grams
@@ -51,7 +52,7 @@ from ..queries.inquiries import answered_parts, inquiry_by_code, inquiry_handlin
 from ..rate_limit import InquiryRateLimits, check_inquiry_rate
 
 __all__ = ["ASKER_ROLE", "GOVERNMENT_OFFICE", "INQUIRIES_ACTOR", "MAX_CATEGORY", "MAX_FIELD", "MAX_QUESTION",
-           "MAX_TEXT", "STAFF_ASKING_ROLES", "AskInquiryCommand", "ExplainDelayCommand",
+           "MAX_TEXT", "NOT_ANSWERING", "STAFF_ASKING_ROLES", "AskInquiryCommand", "ExplainDelayCommand",
            "HandleInquiryStepCommand", "RateInquiryCommand", "inquiry_reference"]
 
 INQUIRIES_ACTOR = Actor.system("inquiries")
@@ -59,6 +60,9 @@ ASKER_ROLE = "applicant"  # the public: no account, known only by the code it ho
 STAFF_ASKING_ROLES = frozenset({"window", "admin"})  # window clerks and hotline liaisons type questions in
 GOVERNMENT_OFFICE = "zfb"
 """The lane of the same-level government office (政府办) in public_inquiry.bpmn: it routes questions."""
+NOT_ANSWERING = frozenset({GOVERNMENT_OFFICE, "zwfw", "jcj"})
+"""Departments the pages never offer as answering a question: the 政府办 routes, the window takes
+questions in, the supervision bureau supervises."""
 MAX_QUESTION = 5000
 MAX_TEXT = 5000
 MAX_FIELD = 255
@@ -225,7 +229,7 @@ def _publish(ctx: CommandContext, instance: Instance) -> KnowledgeEntry | None:
         return None
     _, parts = inquiry_handling(session, inquiry)
     answered = answered_parts(parts)
-    names = dict(session.execute(select(Department.code, Department.name)).all())
+    names = department_names(session)
     if len(answered) > 1:  # a joint answer: each department's part under its name
         answer = "\n\n".join(f"{names.get(p.department, p.department)}：{p.text}" for p in answered)
     else:
