@@ -166,8 +166,13 @@ def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[Aud
                   extensions: list[Extension] | None = None,
                   shortfall: Shortfall | None = None,
                   calendar: WorkingCalendar | None = None,
-                  departments: dict[str, str] | None = None) -> dict[str, Any]:
-    """Describe an instance for staff: everything, including applicant contact and history."""
+                  departments: dict[str, str] | None = None,
+                  task_forms: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Describe an instance for staff: everything, including applicant contact and history.
+
+    `task_forms` are the decisions and opinion its steps declare, so the work page offers exactly those
+    and names recorded decisions in the diagram's words.
+    """
     shortfall_status = shortfall.status if shortfall is not None else None
     return {
         "id": instance.id, "query_code": instance.query_code, "definition_key": instance.definition_key,
@@ -190,6 +195,8 @@ def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[Aud
         "departments": {t.department_code: (departments or {}).get(t.department_code, t.department_code)
                         for t in tasks},
         "history": [event_json(e) for e in history],
+        "task_forms": {t.bpmn_id: forms[t.bpmn_id] for forms in [task_forms or {}] for t in tasks
+                       if t.bpmn_id in forms},
     }
 
 

@@ -14,6 +14,7 @@ from lxml import etree
 
 from .data_keys import assigned_names, declared_shared
 from .lanes import dynamic_lane_key
+from .task_forms import read_task_forms
 from .warning_settings import read_warning_settings
 
 __all__ = ["BPMN_NS", "LintProblem", "executable_processes", "lint_definitions", "shipped_diagrams"]
@@ -79,6 +80,7 @@ def lint_definitions(root: etree._Element, *, departments: Collection[str],
         problems += _lint_loops(process, max_loop)
         problems += _lint_shared_keys(process)
         problems += [LintProblem(p.message, p.element, p.line) for p in read_warning_settings(process)[1]]
+        problems += [LintProblem(p.message, p.element, p.line) for p in read_task_forms(process)[1]]
     return problems
 
 

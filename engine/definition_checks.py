@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from bpmn.lint import executable_processes, lint_definitions
+from bpmn.task_forms import read_task_forms
 from bpmn.warning_settings import read_warning_settings
 
 from .exceptions import InvalidError, Problem
@@ -35,6 +36,7 @@ class ParsedProcess(NamedTuple):
     spec: object
     subprocess_specs: dict
     warning_settings: dict | None
+    task_forms: dict | None
 
 
 def check_lint(root: etree._Element, departments: set[str], runtime: EngineRuntime) -> None:
@@ -68,7 +70,8 @@ def parse_processes(root: etree._Element, filename: str) -> list[ParsedProcess]:
             pid = process.get("id")
             spec = parser.get_spec(pid)
             out.append(ParsedProcess(pid, process.get("name") or pid, spec, parser.get_subprocess_specs(pid),
-                                     read_warning_settings(process)[0] or None))
+                                     read_warning_settings(process)[0] or None,
+                                     read_task_forms(process)[0] or None))
         return out
     except ValidationException as exc:
         line = exc.line_number if isinstance(exc.line_number, int) else None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .command_context import CommandContext
 from .models import Instance, ProcessDefinition, TaskRecord
+from .step_settings import StepSettings
 
 __all__ = ["InstanceChange"]
 
@@ -45,6 +46,11 @@ class InstanceChange:
             self.known_definition = self.session.get(ProcessDefinition, self.instance.definition_id)
             assert self.known_definition is not None, "an instance always has its definition"
         return self.known_definition
+
+    def step_settings(self) -> StepSettings:
+        """What the version's diagram says about its user tasks: thresholds and declared choices."""
+        return self.ctx.runtime.step_settings(self.instance.definition_id, lambda: (
+            self.definition.task_warning_settings, self.definition.task_forms))
 
     @property
     def session(self) -> Session:

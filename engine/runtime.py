@@ -16,11 +16,15 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from .engine_budget import EngineBudget
 from .hot_workflows import HotWorkflows
 from .scripting import RestrictedScriptEngine
+from .step_settings import StepSettings
 from .warning_levels import WarningPolicy, WarningState, warning_state
 from .workdays import SHANGHAI, Clock, WorkingCalendar, workday_deadline, working_days_between
 from .workflow_state import STATE_FORMAT, SpecBundle, WorkflowStateCodec
 
 __all__ = ["EngineRuntime"]
+
+StoredSettings = dict[str, Any] | None
+"""One JSON column of a definition row: per user task id, or null when the diagram declares none."""
 
 WARNING_POLICY_FIELDS = frozenset(f.name for f in fields(WarningPolicy))
 """The `ow:warning` settings that are thresholds; the rest (an extension cap) are read elsewhere."""
@@ -47,7 +51,7 @@ class EngineRuntime:
         self.script_engine = RestrictedScriptEngine(functions=self.expression_functions())
         self._specs: OrderedDict[int, SpecBundle] = OrderedDict()
         self._ownership: OrderedDict[int, Any] = OrderedDict()
-        self._warning_settings: OrderedDict[int, Any] = OrderedDict()
+        self._step_settings: OrderedDict[int, StepSettings] = OrderedDict()
         self._spec_cache_size = spec_cache_size
         self._lock = threading.Lock()
         # Recomputations other packages register for their own deadlines (supervision orders…),
@@ -122,10 +126,16 @@ class EngineRuntime:
         """Return a definition version's data ownership (engine.data_ownership), read once per process."""
         return self._cached(self._ownership, definition_id, read)
 
-    def task_warning_settings(self, definition_id: int, read: Callable[[], dict[str, Any] | None]
-                              ) -> dict[str, Any]:
-        """Return a definition version's per-task warning thresholds (`ow:warning`), read once per process."""
-        return self._cached(self._warning_settings, definition_id, lambda: read() or {})
+    def step_settings(self, definition_id: int, read: Callable[[], tuple[StoredSettings, StoredSettings]]
+                      ) -> StepSettings:
+        """Return what a version's diagram says about its user tasks (`ow:warning`, `ow:choice`), read once.
+
+        Both come from the one definition row, so a process reads it once for both.
+        """
+        def load() -> StepSettings:
+            warnings, forms = read()
+            return StepSettings(warnings or {}, forms or {})
+        return self._cached(self._step_settings, definition_id, load)
 
     def _cached(self, cache: OrderedDict[int, Any], definition_id: int, load: Callable[[], Any]) -> Any:
         """A small LRU per definition version: versions never change once deployed."""

@@ -274,8 +274,7 @@ def _sync_task_index(change: InstanceChange) -> list[TaskRecord]:
     for task_id, task in ready.items():
         if task_id in open_rows:
             continue
-        warning_settings = change.ctx.runtime.task_warning_settings(
-            instance.definition_id, lambda: change.definition.task_warning_settings)
+        warning_settings = change.step_settings().warnings
         spec = task.task_spec
         due = attached_deadline(task)
         row = TaskRecord(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
+from sqlalchemy import select
 
 from api.wiring import db
 from engine.audit import audit_heads, verify_chain
-from engine.models import Base, Instance
+from engine.models import Base, Instance, ProcessDefinition
 from tests.conftest import Api, migrate_to, release_connections
 
 
@@ -41,3 +42,18 @@ def test_upgrading_puts_each_chains_last_event_on_its_instance(app: Flask, api: 
         instance = db.session.get(Instance, ids[0])
         assert instance is not None and instance.audit_seq > heads[ids[0]][0]
         assert audit_heads(db.session)[ids[0]] == (instance.audit_seq, instance.audit_hash)
+
+
+def test_upgrading_reads_the_declared_choices_of_versions_deployed_before(
+        app: Flask, api: Api, database_url: str) -> None:
+    with app.app_context():
+        before = db.session.scalar(select(ProcessDefinition.task_forms)
+                                   .where(ProcessDefinition.key == "complaint_handling"))
+    assert set(before) == {"accept_decision", "handle", "reply", "feedback"}
+    release_connections(app)
+    migrate_to(database_url, "0011", down=True)  # versions as 0011 stored them: no declared choices
+    migrate_to(database_url, "head")
+    with app.app_context():
+        rows = dict(db.session.execute(select(ProcessDefinition.key, ProcessDefinition.task_forms)).all())
+    assert rows["complaint_handling"] == before
+    assert rows["investment_joint_approval"] is None  # it declares none: its steps keep the approval pair

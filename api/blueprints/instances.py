@@ -18,6 +18,7 @@ from engine.commands.pauses import MAX_DOCUMENTS
 from engine.commands.shortfalls import MAX_SHORTFALL_DAYS
 from engine.models import INSTANCE_STATUSES
 from engine.queries.board import lead_board
+from engine.queries.definitions import definition_task_forms
 from engine.queries.departments import department_names
 from engine.queries.extensions import instance_extensions
 from engine.queries.instances import instance_for, instance_history, instance_tasks
@@ -126,6 +127,10 @@ class InstanceSchema(Schema):
     tasks = fields.List(fields.Dict())
     departments = fields.Dict(metadata={"description": "display names of the departments in tasks"})
     history = fields.List(fields.Dict())
+    task_forms = fields.Dict(metadata={"description": (
+        "per step of this instance that declares them (ow:choice / ow:opinion): "
+        "{choices: [{value, label, needs_opinion}], opinion: {label, required} | null}; "
+        "a step absent here offers the approval pair")})
 
 
 @blp.route("", methods=["POST"])
@@ -211,7 +216,8 @@ def _instance_detail(instance_id: int) -> dict[str, Any]:
                          pauses=instance_pauses(session, instance_id),
                          extensions=instance_extensions(session, instance_id),
                          shortfall=instance_shortfall(session, instance_id),
-                         calendar=services().runtime.calendar, departments=department_names(session))
+                         calendar=services().runtime.calendar, departments=department_names(session),
+                         task_forms=definition_task_forms(session, instance.definition_id))
 
 
 @blp.route("/<int:instance_id>/retry", methods=["POST"])

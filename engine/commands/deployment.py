@@ -43,7 +43,7 @@ class DeployDefinitionCommand:
         digest = hashlib.sha256(self.xml).hexdigest()
         xml_text = self.xml.decode("utf-8", errors="replace")
         results = []
-        for key, name, spec, subprocess_specs, warning_settings in specs:
+        for key, name, spec, subprocess_specs, warning_settings, task_forms in specs:
             latest = ctx.session.scalars(
                 select(ProcessDefinition).where(ProcessDefinition.key == key)
                 .order_by(ProcessDefinition.version.desc()).limit(1)
@@ -57,6 +57,7 @@ class DeployDefinitionCommand:
                 key=key, version=version, name=name, xml_sha256=digest, xml=xml_text,
                 spec_json=ctx.runtime.codec.dump_spec(spec, subprocess_specs),
                 deployed_at=ctx.now(), deployed_by=ctx.actor.username, task_warning_settings=warning_settings,
+                task_forms=task_forms,
             )
             ctx.session.add(definition)
             ctx.session.flush()

@@ -12,12 +12,13 @@ from ..data_ownership import foreign_keys
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
-from ..models import OPEN_TASK_STATUSES, REFUSING_DECISIONS, Instance, TaskRecord
+from ..models import OPEN_TASK_STATUSES, Instance, TaskRecord
 from ..permissions import TASK_ROLES
 from ..stages import definition_stages
 from ..unit_of_work import change_instance, run_or_incident
 from .guards import department_task, require_open_task
 from .instances import validate_data_keys
+from .task_forms import check_against_form, step_form
 
 __all__ = ["ClaimTaskCommand", "CompleteTaskCommand", "RemindCoReviewerCommand"]
 
@@ -27,8 +28,8 @@ MAX_OPINION = 4000
 def _finished(row: TaskRecord) -> ConflictError:
     """Build the error for claiming or completing a task that is done or was cancelled."""
     if row.status == "completed":
-        return ConflictError("task is already completed", task_id=row.id)
-    return ConflictError("task was cancelled", task_id=row.id)
+        return ConflictError("该环节已办结", task_id=row.id)
+    return ConflictError("该环节已取消", task_id=row.id)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ class CompleteTaskCommand:
                     for key, owner in sorted(foreign.items())])
             spiff_task = change.spiff_task(row.id)
             if spiff_task is None or not spiff_task.has_state(TaskState.READY):
-                raise ConflictError("task is no longer waiting for a decision", task_id=row.id)
+                raise ConflictError("该环节已不在等待决定", task_id=row.id)
+            check_against_form(step_form(change, row.bpmn_id), decision, self.opinion)
             values = dict(self.data)
             if decision is not None:
                 values["decision"] = decision
@@ -114,12 +116,9 @@ class CompleteTaskCommand:
             else:
                 decision = inner
         if decision is not None and (not decision.strip() or len(decision) > 64):
-            problems.append(Problem("decision must be a short non-empty word", field="decision"))
-        if decision in REFUSING_DECISIONS and not (self.opinion or "").strip():
-            problems.append(Problem("an opinion stating the reason is required when refusing",
-                                    field="opinion"))
+            problems.append(Problem("决定须为1至64个字符的简短词语", field="decision"))
         if self.opinion is not None and len(self.opinion) > MAX_OPINION:
-            problems.append(Problem(f"opinion is longer than {MAX_OPINION} characters", field="opinion"))
+            problems.append(Problem(f"意见不能超过{MAX_OPINION}个字符", field="opinion"))
         if problems:
             raise InvalidError("invalid completion", problems)
         return decision

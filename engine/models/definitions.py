@@ -34,6 +34,8 @@ class ProcessDefinition(Base):
     deployed_by: Mapped[str | None] = mapped_column(String(64))
     # {user task id: {WarningPolicy field: value}} from the diagram's `ow:warning` elements.
     task_warning_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # {user task id: {"choices": [...], "opinion": {...}}} from `ow:choice` / `ow:opinion` (bpmn.task_forms).
+    task_forms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class ProcessDraft(Base):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..exceptions import NotFoundError
 from ..models import ProcessDefinition, ProcessDraft
 
-__all__ = ["definition_version", "definition_versions", "definition_xml", "draft_or_404",
-           "latest_definitions", "latest_version", "saved_drafts"]
+__all__ = ["definition_task_forms", "definition_version", "definition_versions", "definition_xml",
+           "draft_or_404", "latest_definitions", "latest_version", "saved_drafts"]
 
 
 def latest_definitions(session: Session) -> list[ProcessDefinition]:
@@ -50,6 +52,12 @@ def latest_version(session: Session, key: str) -> int:
 def definition_xml(session: Session, definition_id: int) -> str | None:
     """The BPMN XML a running instance follows, exactly as it was deployed."""
     return session.scalar(select(ProcessDefinition.xml).where(ProcessDefinition.id == definition_id))
+
+
+def definition_task_forms(session: Session, definition_id: int) -> dict[str, Any]:
+    """{user task id: its declared choices and opinion} for one deployed version (bpmn.task_forms)."""
+    forms = session.scalar(select(ProcessDefinition.task_forms).where(ProcessDefinition.id == definition_id))
+    return forms or {}
 
 
 def saved_drafts(session: Session) -> list[ProcessDraft]:
