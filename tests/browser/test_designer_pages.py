@@ -145,3 +145,25 @@ def test_a_saved_draft_reopens_and_a_newer_one_saved_elsewhere_is_not_overwritte
         assert desktop.locator("#discard-draft").is_hidden()
     finally:
         requests.delete(draft_url, headers=headers, timeout=30)  # later tests open the deployed version
+
+
+@pytest.mark.parametrize(("key", "kept"), [
+    ("complaint_handling", ['<ow:choice value="reject" label="不予受理" opinion="required"',
+                            '<ow:opinion label="查明事实与处理意见" required="true"', 'maxDaysFromReceipt="30"']),
+    ("public_inquiry", ['<ow:shared keys="next_department publish"', 'maxDaysWithExtension="20"']),
+])
+def test_a_diagram_opened_and_saved_in_the_designer_keeps_every_onewindow_extension(
+        live_url: str, desktop, key: str, kept: list[str]) -> None:
+    draft_url = f"{live_url}/api/definitions/{key}/draft"
+    headers = {"Authorization": f"Bearer {api_token(live_url, 'designer')}"}
+    login(desktop, live_url, "designer")
+    desktop.goto(f"{live_url}/designer/{key}/edit")
+    desktop.wait_for_selector("#designer[data-ready=true]")
+    try:
+        desktop.click("#save-draft")
+        desktop.wait_for_function("() => document.getElementById('status').textContent.includes('草稿已保存')")
+        xml = requests.get(draft_url, headers=headers, timeout=30).text
+        missing = [fragment for fragment in kept if fragment not in xml]
+        assert missing == [], xml[:2000]
+    finally:
+        requests.delete(draft_url, headers=headers, timeout=30)
