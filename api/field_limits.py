@@ -14,6 +14,7 @@ from engine.commands.tasks import MAX_REMINDER as REMINDER
 from engine.query_codes import CODE_LENGTH
 from monitor.commands.accountability import MAX_REASON as ACCOUNTABILITY_REASON
 from monitor.commands.alerts import MAX_TEXT as SUPERVISION_TEXT
+from monitor.commands.complaints import MAX_FEEDBACK_COMMENT as COMPLAINT_FEEDBACK
 from monitor.commands.complaints import MAX_TEXT as COMPLAINT_TEXT
 from monitor.commands.inquiries import MAX_CATEGORY as INQUIRY_CATEGORY
 from monitor.commands.inquiries import MAX_FIELD as ASKER_FIELD
@@ -50,7 +51,8 @@ FORM_LIMITS: dict[str, int] = {
     "opinion": OPINION, "reminder": REMINDER, "pause_reason": PAUSE_REASON,
     "extension_reason": PAUSE_REASON, "calendar_note": CALENDAR_NOTE,
     "supervision_text": SUPERVISION_TEXT, "accountability_reason": ACCOUNTABILITY_REASON,
-    "complaint_text": COMPLAINT_TEXT, "follow_up_note": FOLLOW_UP_NOTE, "rating_comment": RATING_COMMENT,
+    "complaint_text": COMPLAINT_TEXT, "complaint_feedback": COMPLAINT_FEEDBACK,
+    "follow_up_note": FOLLOW_UP_NOTE, "rating_comment": RATING_COMMENT,
     "department_code": DEPARTMENT_CODE, "department_name": DEPARTMENT_NAME, "username": USERNAME,
     "password": PASSWORD, "person": PERSON, "data_key": DATA_KEY, "data_text": DATA_TEXT,
     "query_code": TYPED_QUERY_CODE, "camera_name": CAMERA_NAME, "camera_source": CAMERA_SOURCE,

@@ -141,12 +141,13 @@ def test_full_run_with_extension_and_dissatisfied_reply_produces_one_order(app: 
     extended = only_task(api, "handle")["due_at"]
     assert extended == due(app, 15, datetime.fromisoformat(handle["due_at"]))
 
-    complete(api, "jiancha", only_task(api, "handle")["id"], decision="done", opinion="已核实，责令限期办结")
+    complete(api, "jiancha", only_task(api, "handle")["id"], decision="upheld", opinion="已核实，责令限期办结")
     complete(api, "jiancha", only_task(api, "reply")["id"], decision="replied",
              opinion="经核查，相关部门已于三日内办结您的申请。")
     waiting = track(api, complaint_code)
     assert waiting["awaiting_feedback"] is True and waiting["stage"] == "满意度回访"
     assert waiting["reply"] == "经核查，相关部门已于三日内办结您的申请。"
+    assert waiting["finding"] == "投诉属实"  # the label the diagram gives the investigation's choice
     assert [t["name"] for t in waiting["tasks"]] == ["受理审查", "调查处理", "答复投诉人", "满意度回访"]
 
     bad = api.post(f"/api/public/complaints/{complaint_code}/feedback", json={"satisfied": "no"})
@@ -203,17 +204,17 @@ def test_staff_filing_satisfied_and_not_accepted_outcomes_issue_no_order(app: Fl
 
     tasks = {t["instance_id"]: t for t in bureau_tasks(api, "accept_decision")}
     refused_row = complaint_row(app, refused_code)
-    complete(api, "jiancha", tasks[refused_row.handling_instance_id]["id"], decision="refuse",
+    complete(api, "jiancha", tasks[refused_row.handling_instance_id]["id"], decision="reject",
              opinion="不属于本局受理范围，已告知向信访部门反映")
     refused = track(api, refused_code)
     assert refused["outcome_event"] == "end_not_accepted"
     assert refused["not_accepted_reason"] == "不属于本局受理范围，已告知向信访部门反映"
 
     complete(api, "jiancha", tasks[row.handling_instance_id]["id"], decision="accept")
-    complete(api, "jiancha", only_task(api, "handle")["id"], decision="done")
+    complete(api, "jiancha", only_task(api, "handle")["id"], decision="not_upheld", opinion="经调阅录像，未见态度问题")
     complete(api, "jiancha", only_task(api, "reply")["id"], decision="replied", opinion="已约谈窗口人员")
     # The bureau records the call-back itself; the complainant then can no longer answer.
-    complete(api, "jiancha", only_task(api, "feedback")["id"], decision="called_back", data={"satisfied": True})
+    complete(api, "jiancha", only_task(api, "feedback")["id"], decision="satisfied", opinion="电话回访，投诉人表示满意")
     assert track(api, satisfied_code)["outcome_event"] == "end_satisfied"
     assert api.post(f"/api/public/complaints/{satisfied_code}/feedback",
                     json={"satisfied": False}).status_code == 409
@@ -348,3 +349,33 @@ def test_handling_is_due_15_working_days_from_receipt_and_extends_to_30_at_most(
                     json={"approve": True}).status_code == 200
     assert only_task(api, "handle")["due_at"] == due(app, 30)
 
+
+
+def test_each_handling_step_offers_only_the_decisions_its_diagram_declares(app: Flask, api: Api) -> None:
+    approval = start(api)
+    code = file_ok(api, approval["query_code"])
+    accept = only_task(api, "accept_decision")
+    detail = api.get(f"/api/instances/{accept['instance_id']}", "jiancha").get_json()
+    assert detail["task_forms"] == {"accept_decision": {
+        "choices": [{"value": "accept", "label": "受理", "needs_opinion": False},
+                    {"value": "reject", "label": "不予受理", "needs_opinion": True}],
+        "opinion": {"label": "受理意见（不予受理时写明理由）", "required": False}}}
+    url = f"/api/tasks/{accept['id']}/complete"
+    # The approval pair means nothing here; a refusal without its reason is refused by name.
+    wrong = api.post(url, "jiancha", json={"decision": "approve"})
+    assert wrong.status_code == 422
+    assert wrong.get_json()["error"]["details"]["problems"] == [{
+        "message": "请选择此环节提供的决定之一：受理（accept）、不予受理（reject）", "field": "decision"}]
+    bare = api.post(url, "jiancha", json={"decision": "reject", "opinion": "  "})
+    assert [(p["field"], p["message"]) for p in bare.get_json()["error"]["details"]["problems"]] == [
+        ("opinion", "选择“不予受理”时须填写受理意见（不予受理时写明理由）")]
+    assert only_task(api, "accept_decision")["status"] == "ready"  # nothing moved
+    complete(api, "jiancha", accept["id"], decision="accept")
+    handle = only_task(api, "handle")
+    silent = api.post(f"/api/tasks/{handle['id']}/complete", "jiancha", json={"decision": "partly_upheld"})
+    assert [p["message"] for p in silent.get_json()["error"]["details"]["problems"]] == ["此环节须填写查明事实与处理意见"]
+    complete(api, "jiancha", handle["id"], decision="partly_upheld", opinion="部分材料确需补正，已责令改进")
+    assert track(api, code)["finding"] == "部分属实"
+    reply = only_task(api, "reply")
+    empty = api.post(f"/api/tasks/{reply['id']}/complete", "jiancha", json={})
+    assert empty.get_json()["error"]["details"]["problems"][0]["field"] == "opinion"

@@ -236,6 +236,16 @@ def test_an_unhappy_asker_complains_with_the_query_code_and_the_bureau_handles_i
     assert [t["bpmn_id"] for t in bureau if t["definition_key"] == "complaint_handling"] == ["accept_decision"]
     complaints = api.get("/api/supervision/complaints", "jiancha").get_json()["items"]
     assert complaints[0]["department"] == "sthj"  # the department that answered
+    # The bureau sees the question by the asker's own code, never the handling's internal one.
+    assert (complaints[0]["subject_kind"], complaints[0]["approval_query_code"], complaints[0]["department_name"]) == (
+        "inquiry", code, "生态环境局")
+    assert complaints[0]["project_name"] == track(api, code)["question"]
+    handling_id = complaints[0]["handling_instance_id"]
+    on_work_page = api.get(f"/api/supervision/complaints/instance/{handling_id}", "jiancha")
+    assert on_work_page.status_code == 200 and on_work_page.get_json()["text"] == "答复敷衍，没有说明依据"
+    assert api.get(f"/api/supervision/complaints/instance/{handling_id}", "sthj_reviewer").status_code == 403
+    assert api.get(f"/api/supervision/complaints/instance/{complaints[0]['approval_instance_id']}",
+                   "jiancha").status_code == 404
     # The handling instance's own internal code names nothing a complaint can be about.
     with app.app_context():
         inquiry = db.session.scalar(select(Inquiry).where(Inquiry.code == code.replace("-", "")))

@@ -10,23 +10,27 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
 from engine.commands import Actor
-from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, TaskRecord
+from engine.models import OPEN_TASK_STATUSES, PAUSE_KINDS, TASK_STATUSES, WARNING_LEVELS, Instance, TaskRecord
+from engine.queries.definitions import definition_task_forms
 from engine.queries.departments import department_names
 from engine.query_codes import format_query_code
 from monitor.commands.complaints import (
     COMPLAINANT_ROLE,
+    MAX_FEEDBACK_COMMENT,
     FileComplaintCommand,
     GiveComplaintFeedbackCommand,
 )
 from monitor.models import COMPLAINT_CHANNELS, Complaint
 from monitor.queries.complaints import (
     complaint_alert_id,
-    complaint_approval,
     complaint_by_code,
+    complaint_for_instance,
     complaint_handling,
     complaint_or_404,
+    complaint_subject,
     list_complaints,
 )
 from monitor.rate_limit import ComplaintRateLimits
@@ -83,7 +87,8 @@ class FeedbackSchema(Schema):
     """The complainant's verdict on the handling, which closes the complaint."""
 
     satisfied = fields.Boolean(required=True, truthy={True}, falsy={False})
-    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    comment = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=MAX_FEEDBACK_COMMENT))
 
 
 class ListQuerySchema(Schema):
@@ -116,6 +121,8 @@ class ComplaintTrackingSchema(Schema):
     outcome = fields.String(required=True, allow_none=True)
     outcome_event = fields.String(required=True, allow_none=True)
     not_accepted_reason = fields.String(required=True, allow_none=True)
+    finding = fields.String(required=True, allow_none=True, metadata={
+        "description": "what the investigation found (投诉属实, 部分属实, 投诉不属实), once it has"})
     reply = fields.String(required=True, allow_none=True, metadata={"description": "the bureau's answer"})
     awaiting_feedback = fields.Boolean(required=True, metadata={"description": "POST …/feedback now"})
     satisfied = fields.Boolean(required=True, allow_none=True)
@@ -171,9 +178,14 @@ class ComplaintSchema(Schema):
     complaint_code = fields.String(required=True)
     channel = fields.String(required=True, validate=validate.OneOf(COMPLAINT_CHANNELS))
     department = fields.String(required=True, allow_none=True)
+    department_name = fields.String(required=True, allow_none=True)
     approval_instance_id = fields.Integer(required=True, allow_none=True)
-    approval_query_code = fields.String(required=True, allow_none=True)
-    project_name = fields.String(required=True, allow_none=True)
+    subject_kind = fields.String(required=True, allow_none=True, metadata={
+        "enum": ["approval", "inquiry"], "description": "what the complaint is about"})
+    approval_query_code = fields.String(required=True, allow_none=True, metadata={
+        "description": "the code the complainant holds: the approval's, or the public inquiry's own"})
+    project_name = fields.String(required=True, allow_none=True, metadata={
+        "description": "the approval's project, or the inquiry's question"})
     handling_instance_id = fields.Integer(required=True, allow_none=True)
     status = fields.String(required=True, allow_none=True, metadata={"description": "the handling's status"})
     outcome = fields.Dict(required=True, allow_none=True, metadata={"description": "its end event"})
@@ -208,6 +220,16 @@ def _submission(tasks: list[TaskRecord], bpmn_id: str) -> dict[str, Any]:
     return (done[-1].submission or {}) if done else {}
 
 
+def _finding(session: Session, instance: Instance | None, tasks: list[TaskRecord]) -> str | None:
+    """What the investigation found (投诉属实 …), in the words the deployed diagram gives its choice."""
+    decision = _submission(tasks, "handle").get("decision")
+    if instance is None or decision is None:
+        return None
+    form = definition_task_forms(session, instance.definition_id).get("handle") or {}
+    choices = form.get("choices") or []
+    return next((c["label"] for c in choices if c["value"] == decision), decision)
+
+
 def tracking_json(complaint: Complaint) -> dict[str, Any]:
     """Describe a complaint for whoever holds its code: progress and answers, no personal data."""
     session = request_session()
@@ -227,6 +249,7 @@ def tracking_json(complaint: Complaint) -> dict[str, Any]:
         "outcome_event": outcome.get("end_event"),
         "not_accepted_reason": (acceptance.get("opinion")
                                 if acceptance and acceptance.get("decision") != "accept" else None),
+        "finding": _finding(session, instance, tasks),
         "reply": _submission(tasks, "reply").get("opinion"),
         "awaiting_feedback": any(t.bpmn_id == "feedback" and t.status == "ready" for t in tasks),
         "satisfied": complaint.satisfied,
@@ -235,16 +258,24 @@ def tracking_json(complaint: Complaint) -> dict[str, Any]:
     }
 
 
-def complaint_json(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]:
-    """Describe a complaint for the bureau, including who filed it and how to reach them."""
+def complaint_json(complaint: Complaint, *, detail: bool = False,
+                   names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Describe a complaint for the bureau, including who filed it and how to reach them.
+
+    `names` are the departments' display names, read once by a caller that describes many complaints.
+    """
     session = request_session()
+    names = names if names is not None else department_names(session)
     instance, tasks = complaint_handling(session, complaint)
-    approval = complaint_approval(session, complaint)
+    subject = complaint_subject(session, complaint)
     body = {
         "id": complaint.id, "complaint_code": format_query_code(complaint.code), "channel": complaint.channel,
-        "department": complaint.department_code, "approval_instance_id": complaint.approval_instance_id,
-        "approval_query_code": approval.query_code if approval is not None else None,
-        "project_name": approval.project_name if approval is not None else None,
+        "department": complaint.department_code,
+        "department_name": names.get(complaint.department_code or "", complaint.department_code),
+        "approval_instance_id": complaint.approval_instance_id,
+        "subject_kind": subject.kind if subject is not None else None,
+        "approval_query_code": subject.code if subject is not None else None,
+        "project_name": subject.title if subject is not None else None,
         "handling_instance_id": complaint.handling_instance_id,
         "status": instance.status if instance is not None else None,
         "outcome": instance.outcome if instance is not None else None,
@@ -322,7 +353,8 @@ def list_all(args: dict[str, Any]) -> dict[str, Any]:
     """List complaints, newest first, with the complainants' contact details."""
     rows, total = list_complaints(request_session(), department=args["department"], channel=args["channel"],
                                   page=args["page"], per_page=args["per_page"])
-    return {"items": [complaint_json(c) for c in rows], "total": total, "page": args["page"],
+    names = department_names(request_session())
+    return {"items": [complaint_json(c, names=names) for c in rows], "total": total, "page": args["page"],
             "per_page": args["per_page"]}
 
 
@@ -333,3 +365,13 @@ def list_all(args: dict[str, Any]) -> dict[str, Any]:
 def get_complaint(complaint_id: int) -> dict[str, Any]:
     """Return one complaint with its handling tasks and alert."""
     return complaint_json(complaint_or_404(request_session(), complaint_id), detail=True)
+
+
+@blp.route("/supervision/complaints/instance/<int:instance_id>", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.alt_response(200, schema=ComplaintSchema, success=True)
+@blp.alt_response(404, description="the instance handles no complaint")
+@requires(*BUREAU)
+def complaint_of_instance(instance_id: int) -> dict[str, Any]:
+    """Return the complaint a handling instance works on: the work page shows it beside the steps."""
+    return complaint_json(complaint_for_instance(request_session(), instance_id))

@@ -29,7 +29,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     "reviewer": [("worklist", "worklist_page.worklist"), ("track", "track_page.track")],
     "lead": [("board", "board_page.board"), ("worklist", "worklist_page.worklist")],
     "head": [("worklist", "worklist_page.worklist"), ("track", "track_page.track")],
-    "supervisor": [("supervision", "supervision_page.index"), ("track", "track_page.track")],
+    "supervisor": [("supervision", "supervision_page.index"), ("worklist", "worklist_page.worklist"),
+                   ("track", "track_page.track")],
     "designer": [("designer", "designer_page.index")],
     "admin": [("admin", "admin_page.index"), ("supervision", "supervision_page.index")],
 }

@@ -104,7 +104,8 @@ COMPLAINT_ZH = {**AREA_ZH, "title": "投诉详情", "code": "投诉编号", "fil
                 "channel_label": "渠道", "complainant": "投诉人", "contact": "联系方式", "text": "投诉内容",
                 "satisfied": "满意度", "yes": "满意", "no": "不满意", "pending": "待评价",
                 "tasks": "处理过程",
-                "alert": "相关预警 #{id}", "task_name": "环节", "task_state": "状态", "task_due": "时限"}
+                "alert": "相关预警 #{id}", "task_name": "环节", "task_state": "状态", "task_due": "时限",
+                "handle": "办理", "handle_link": "去办理"}
 ACCOUNTABILITY_ZH = {**AREA_ZH, "title": "效能问责记录", "seq": "序号", "person": "责任人", "rung": "档次",
                      "measure": "问责方式", "reason": "事由", "decided": "决定时间", "corrected": "已被更正",
                      "ladder": "问责档次"}

@@ -41,6 +41,7 @@ FILING_STAFF_ROLES = frozenset({"window", "supervisor", "admin"})
 STAFF_CHANNELS = ("window", "bureau")
 MAX_TEXT = 5000
 MAX_FIELD = 255
+MAX_FEEDBACK_COMMENT = 2000
 ORDER_REPLY_WORKING_DAYS = 10
 
 
@@ -173,7 +174,8 @@ class GiveComplaintFeedbackCommand:
         on_behalf = Actor(f"complainant:{complaint.code}", "supervisor", task.department_code)
         comment = (self.comment or "").strip() or None
         try:
-            CompleteTaskCommand(task.id, data={"satisfied": self.satisfied}, opinion=comment).execute(
+            CompleteTaskCommand(task.id, decision="satisfied" if self.satisfied else "dissatisfied",
+                                opinion=comment).execute(
                 _nested(ctx, on_behalf))
         except ConflictError:  # e.g. claimed a moment ago; the engine's message names staff
             raise ConflictError("this complaint is not waiting for your feedback") from None

@@ -6,6 +6,8 @@ opened: what the bureau and the complainant are shown.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -13,13 +15,21 @@ from engine.exceptions import NotFoundError
 from engine.models import Instance, TaskRecord, User
 from engine.queries.instances import instance_tasks
 from engine.queries.paging import page_of
-from engine.query_codes import normalize_query_code
+from engine.query_codes import format_query_code, normalize_query_code
 
 from ..models import COMPLAINT_PROCESS, INQUIRY_PROCESS, Alert, Complaint, Inquiry
 
-__all__ = ["complained_department", "complaint_alert_id", "complaint_approval", "complaint_by_code",
-           "complaint_handling", "complaint_or_404", "complaints_awaiting_outcome", "find_approval",
-           "list_complaints"]
+__all__ = ["ComplaintSubject", "complained_department", "complaint_alert_id", "complaint_approval",
+           "complaint_by_code", "complaint_for_instance", "complaint_handling", "complaint_or_404",
+           "complaint_subject", "complaints_awaiting_outcome", "find_approval", "list_complaints"]
+
+
+class ComplaintSubject(NamedTuple):
+    """What a complaint is about, as the complainant knows it: the code they hold and a title."""
+
+    kind: str  # "approval" or "inquiry"
+    code: str  # as its holder was given it: the approval's query code, or the inquiry's own (grouped)
+    title: str
 
 
 def find_approval(session: Session, raw_code: str) -> Instance | None:
@@ -104,6 +114,26 @@ def complaint_approval(session: Session, complaint: Complaint) -> Instance | Non
     if complaint.approval_instance_id is None:
         return None
     return session.get(Instance, complaint.approval_instance_id)
+
+
+def complaint_subject(session: Session, complaint: Complaint) -> ComplaintSubject | None:
+    """Return the approval or public inquiry the complaint is about, by the code its complainant holds."""
+    about = complaint_approval(session, complaint)
+    if about is None:
+        return None
+    if about.definition_key == INQUIRY_PROCESS:
+        inquiry = session.scalar(select(Inquiry).where(Inquiry.instance_id == about.id))
+        if inquiry is not None:
+            return ComplaintSubject("inquiry", format_query_code(inquiry.code), inquiry.question)
+    return ComplaintSubject("approval", about.query_code, about.project_name)
+
+
+def complaint_for_instance(session: Session, instance_id: int) -> Complaint:
+    """Return the complaint a handling instance works on (its work page shows it), or fail with 404."""
+    complaint = session.scalar(select(Complaint).where(Complaint.handling_instance_id == instance_id))
+    if complaint is None:
+        raise NotFoundError(f"instance {instance_id} handles no complaint", instance_id=instance_id)
+    return complaint
 
 
 def complaint_alert_id(session: Session, complaint_id: int) -> int | None:

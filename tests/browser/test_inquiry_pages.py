@@ -53,7 +53,9 @@ def _handle_on_work_page(page, base: str, task: dict, action: str, text: str, *,
     if publish:
         page.check(f"{form} input[name=publish]")
     page.click(f"{form} button[type=submit]")
-    page.wait_for_selector("#saved:not([hidden])")
+    # "已保存" already shows from the claim: the step leaving the page is what says the answer is in.
+    page.wait_for_selector(panel, state="detached")
+    assert page.is_visible("#saved")
 
 
 def test_a_question_is_asked_on_a_phone_forwarded_routed_answered_published_rated_and_complained_about(
@@ -175,3 +177,71 @@ def test_the_bureau_sees_every_inquiry_with_its_figures(desktop, live_url: str) 
     shot(desktop, "supervision-inquiries")
     desktop.select_option("#filters select[name=state]", "answered")
     desktop.wait_for_function("!document.querySelector('#list').textContent.includes('13900004444')")
+
+
+def _decide(page, step: str, choice: str | None, opinion: str) -> None:
+    """Claim the open step named `step` on the work page, pick `choice` (its label) and complete it."""
+    panel = page.locator("section.task-panel", has=page.locator(f"h2:text-is('{step}')"))
+    panel.wait_for()
+    if panel.locator("[data-action=claim]").count():
+        panel.locator("[data-action=claim] button").click()
+        panel.locator("[data-action=complete]").wait_for()
+    form = panel.locator("[data-action=complete]")
+    if choice:
+        form.get_by_role("radio", name=choice, exact=True).check()
+    form.locator("textarea[name=opinion]").fill(opinion)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#saved:not([hidden])")
+    panel.wait_for(state="detached")
+
+
+def test_an_unhappy_asker_complains_by_query_code_and_the_bureau_replies_in_its_pages(
+        phone, desktop, live_url: str) -> None:
+    code = _ask_on_phone(phone, live_url, "sthj", "工业园区污水排放标准执行哪一级？")
+    login(desktop, live_url, "sthj_reviewer")
+    _handle_on_work_page(desktop, live_url, _open_task(live_url, "sthj_reviewer", "answer"), "answer",
+                         "执行一级A标准。")
+    phone.goto(f"{live_url}/inquiry/{code}")
+    phone.wait_for_selector("#complain-card:not([hidden])")
+    phone.fill("#complain-form textarea[name=text]", "答复没有说明依据的文件。")
+    phone.click("#complain-form button[type=submit]")
+    phone.wait_for_selector("#complained:not([hidden])")
+    complaint_code = phone.inner_text("#complaint-code")
+    phone.click("#complained a")
+    phone.wait_for_selector("#summary:not([hidden])")
+    assert phone.inner_text("#complaint-code") == complaint_code
+    assert "受理审查" in phone.inner_text("#stage") and "生态环境局" in phone.inner_text("#facts")
+    assert phone.is_hidden("#feedback-card")
+
+    # The bureau finds the complaint in its pages and handles it on the work page, step by step, with
+    # the decisions the complaint diagram declares (not the approval pair).
+    login(desktop, live_url, "jiancha")
+    assert desktop.locator("header nav a", has_text="部门待办").count() == 1
+    desktop.goto(f"{live_url}/supervision/complaints")
+    desktop.click(f"a:text-is('{complaint_code}')")
+    desktop.click("a.open:text-is('去办理')")
+    desktop.wait_for_selector("section.task-panel")
+    assert desktop.locator("input[name=decision][value=approve]").count() == 0
+    _decide(desktop, "受理审查", "受理", "")
+    panel = desktop.locator("section.task-panel", has=desktop.locator("h2:text-is('调查处理')"))
+    panel.locator("[data-action=claim] button").click()
+    form = panel.locator("[data-action=complete]")
+    form.get_by_role("radio", name="部分属实", exact=True).check()
+    form.locator("button[type=submit]").click()  # the findings are required: refused on the page, in Chinese
+    form.locator(".field-error").wait_for()
+    assert "查明事实与处理意见" in form.locator(".field-error").inner_text()
+    shot(desktop, "complaint-handle-refused")
+    _decide(desktop, "调查处理", "部分属实", "答复未列出标准依据，已责令生态环境局补充答复。")
+    _decide(desktop, "答复投诉人", None, "您反映的问题部分属实，生态环境局将在3个工作日内补充答复依据文件。")
+    shot(desktop, "complaint-handled")
+
+    phone.reload()
+    phone.wait_for_selector("#feedback-card:not([hidden])")
+    assert phone.inner_text("#finding").endswith("部分属实")
+    assert "3个工作日内补充答复" in phone.inner_text("#reply")
+    phone.check("#feedback-form input[name=satisfied][value=false]")
+    phone.fill("#feedback-form textarea[name=comment]", "希望尽快补充。")
+    phone.click("#feedback-form button[type=submit]")
+    phone.wait_for_selector("#feedback-done:not([hidden])")
+    assert "不满意" in phone.inner_text("#feedback-done") and phone.is_hidden("#feedback-card")
+    shot(phone, "complaint-replied-phone")

@@ -119,7 +119,8 @@ async function progressPage() {
     const filed = await api("POST", "/api/public/complaints", { auth: false,
       body: { query_code: code, text: value(form, "text") } });
     const box = document.getElementById("complained");
-    box.textContent = fmt(t.complained, { code: filed.complaint_code });
+    box.replaceChildren(t.complained, el("strong", { id: "complaint-code" }, filed.complaint_code), " ",
+      el("a", { href: `/complaint/${filed.complaint_code}` }, t.complained_follow));
     box.hidden = false;
     form.hidden = true;
   });

@@ -14,6 +14,8 @@ const id = root.dataset.instance;
 let diagram = null;
 let incident = null;  // {reason, task, at} while an error in the diagram stops this application
 let inquiry = null;  // the question and its chain when this instance handles a public inquiry
+let complaint = null;  // the complaint, its complainant and what it is about, when this instance handles one
+let taskForms = {};  // per open step: the decisions and the opinion its diagram declares (ow:choice, ow:opinion)
 
 const OPEN = new Set(["ready", "claimed"]);
 
@@ -87,13 +89,22 @@ function taskPanel(task) {
   return panel;
 }
 
+/** The step's decision and opinion: what its diagram declares, else the approval pair 同意 / 不同意. */
 function decisionForm(task) {
-  const decision = (value, label, checked) => el("label", { class: "field inline" },
-    el("input", { type: "radio", name: "decision", value, checked }), label);
+  const declared = taskForms[task.bpmn_id] || null;
+  const choices = declared?.choices?.length ? declared.choices
+    : declared ? [] : [{ value: "approve", label: t.approve }, { value: "refuse", label: t.refuse, needs_opinion: true }];
+  const opinionLabel = declared?.opinion?.label || t.opinion;
+  const needsOpinion = choices.filter((c) => c.needs_opinion).map((c) => c.label);
+  const hint = declared?.opinion?.required ? t.opinion_must
+    : needsOpinion.length ? fmt(t.opinion_needed_when, { choices: needsOpinion.join("、") }) : "";
+  const decision = (choice, checked) => el("label", { class: "field inline" },
+    el("input", { type: "radio", name: "decision", value: choice.value, checked }), choice.label);
   return actionForm("complete", [
-    el("fieldset", { "data-field": "decision" }, el("legend", {}, t.decision_label),
-      el("div", { class: "actions" }, decision("approve", t.approve, true), decision("refuse", t.refuse, false))),
-    field(t.opinion, el("textarea", { name: "opinion", maxlength: limits().opinion, placeholder: t.opinion_hint })),
+    ...(choices.length ? [el("fieldset", { "data-field": "decision" },
+      el("legend", {}, declared ? t.decision_choice : t.decision_label),
+      el("div", { class: "actions" }, ...choices.map((c, i) => decision(c, i === 0))))] : []),
+    field(opinionLabel, el("textarea", { name: "opinion", maxlength: limits().opinion, placeholder: hint })),
     el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.complete)),
   ], (form) => api("POST", `/api/tasks/${task.id}/complete`, { body: {
     decision: form.querySelector("input[name=decision]:checked")?.value || null,
@@ -164,6 +175,23 @@ function inquiryCard() {
       p.text ? `：${p.text}` : "", p.next_department ? ` → ${names[p.next_department] || p.next_department}` : ""))))];
 }
 
+/** What the bureau decides on: the complaint's text, who filed it, and the approval or question it is about. */
+function complaintCard() {
+  if (!complaint) return [];
+  const who = [complaint.complainant?.name, complaint.complainant?.contact].filter(Boolean).join("，") || "—";
+  const about = complaint.approval_query_code
+    ? `${t.complaint_about_kind[complaint.subject_kind] || ""}：${complaint.project_name}（${complaint.approval_query_code}）`
+    : "—";
+  return [el("section", { class: "card", id: "complaint-card" }, el("h2", {}, t.complaint_title),
+    el("dl", { class: "facts" },
+      el("dt", {}, t.complaint_code), el("dd", {}, complaint.complaint_code),
+      el("dt", {}, t.complaint_about), el("dd", {}, about),
+      el("dt", {}, t.complaint_department), el("dd", {}, complaint.department_name || "—"),
+      el("dt", {}, t.complainant), el("dd", {}, `${who}（${t.complaint_channel[complaint.channel] || complaint.channel}）`)),
+    el("p", { class: "question" }, complaint.text),
+    el("a", { href: `/supervision/complaints/${complaint.id}` }, t.complaint_detail))];
+}
+
 function pauseAndExtension(panel, task) {
   const kinds = Object.entries(t.pause_kind).map(([value, label]) => el("option", { value }, label));
   panel.append(el("details", {}, el("summary", {}, t.pause_section), actionForm("pause", [
@@ -192,12 +220,19 @@ function progressItem(task) {
       ? el("div", { class: "muted" }, `${t.due}：${when(task.due_at)}`, provisionalBadge(task),
         ` · ${countdown(task.working_days_left)}`)
       : el("div", { class: "muted" },
-        `${when(task.completed_at)} ${task.submission?.decision ? t.decision[task.submission.decision] || task.submission.decision : ""}`));
+        `${when(task.completed_at)} ${decisionLabel(task.bpmn_id, task.submission?.decision)}`));
+}
+
+/** A recorded decision in words: the label its step declares, else the page's own word for it. */
+function decisionLabel(bpmnId, decision) {
+  if (!decision) return "";
+  const declared = (taskForms[bpmnId]?.choices || []).find((c) => c.value === decision);
+  return declared?.label || t.decision[decision] || decision;
 }
 
 function historyItem(event) {
   const d = event.details || {};
-  let extra = [departmentNames[d.department] || d.department, d.decision && (t.decision[d.decision] || d.decision), d.opinion, d.reason, d.note]
+  let extra = [departmentNames[d.department] || d.department, decisionLabel(d.bpmn_id, d.decision), d.opinion, d.reason, d.note]
     .filter(Boolean).join(" · ");
   if (event.action === "instance.incident") extra = `${d.task_name || d.task || "—"} · ${incidentReason(d.message)}`;
   if (event.action === "deadline.recomputed") extra = `${beijingTime(d.old)} → ${beijingTime(d.new)}`;
@@ -217,16 +252,18 @@ function drawIncident(instance) {
 
 function render(instance) {
   departmentNames = instance.departments || {};
+  taskForms = instance.task_forms || {};
   drawIncident(instance);
   document.getElementById("project-name").textContent = instance.project.name;
-  // An inquiry's asker is known by the inquiry's own code (in its card), not the handling instance's.
-  document.getElementById("facts").replaceChildren(...(inquiry ? [] : [
+  // An inquiry's asker and a complainant are known by their own codes (in the card), not the handling
+  // instance's internal one.
+  document.getElementById("facts").replaceChildren(...(inquiry || complaint ? [] : [
     el("dt", {}, t.query_code), el("dd", {}, instance.query_code),
     el("dt", {}, t.applicant), el("dd", {}, `${instance.applicant.name}（${instance.applicant.contact}）`)]),
     el("dt", {}, t.status), el("dd", {}, incident ? t.state.incident : instance.blzt_name || t.state[instance.status] || instance.status));
   const mine = instance.tasks.filter((x) => x.department === session.department && OPEN.has(x.status));
   const others = instance.tasks.filter((x) => !mine.includes(x) && x.status !== "cancelled");
-  document.getElementById("inquiry").replaceChildren(...inquiryCard());
+  document.getElementById("inquiry").replaceChildren(...inquiryCard(), ...complaintCard());
   document.getElementById("my-tasks").replaceChildren(...mine.map(taskPanel));
   document.getElementById("provisional-note").replaceChildren(
     ...[provisionalNotice(instance.tasks.filter((x) => OPEN.has(x.status)))].filter(Boolean));
@@ -241,6 +278,8 @@ async function load() {
     const instance = await api("GET", `/api/instances/${id}`);
     inquiry = instance.definition_key === "public_inquiry"
       ? await api("GET", `/api/inquiries/instance/${id}`) : null;
+    complaint = instance.definition_key === "complaint_handling"
+      ? await api("GET", `/api/supervision/complaints/instance/${id}`) : null;
     render(instance);
     const states = statesById(instance.tasks);
     if (!diagram) {

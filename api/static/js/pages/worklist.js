@@ -47,7 +47,9 @@ function row(task) {
 async function load() {
   const problem = document.getElementById("problem");
   try {
-    const data = await api("GET", `/api/tasks?sort=${sort}&page=${page}&per_page=${PER_PAGE}`);
+    // The bureau may read every department's tasks; its worklist is its own steps (complaints, reviews).
+    const own = session.role === "supervisor" ? `&department=${encodeURIComponent(session.department)}` : "";
+    const data = await api("GET", `/api/tasks?sort=${sort}&page=${page}&per_page=${PER_PAGE}${own}`);
     const pages = Math.max(1, Math.ceil(data.total / PER_PAGE));
     document.querySelector("#tasks tbody").replaceChildren(...data.items.map(row));
     document.getElementById("tasks").hidden = !data.items.length;

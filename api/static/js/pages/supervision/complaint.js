@@ -3,7 +3,7 @@ import { api, countdown, el, fmt, showProblem, strings, when } from "../../api.j
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, label, recordId, table } from "./kit.js";
 
-requireSession(["supervisor", "admin"]);
+const session = requireSession(["supervisor", "admin"]);
 const t = strings();
 
 try {
@@ -23,6 +23,9 @@ try {
     [t.task_state, (k) => badge("state", k.status, "state")],
     [t.task_due, (k) => (k.completed_at || k.working_days_left === null || k.working_days_left === undefined
       ? when(k.completed_at || k.due_at) : `${when(k.due_at)}（${countdown(k.working_days_left)}）`)],
+    // The bureau's own open steps are handled on the work page, like every department's.
+    [t.handle, (k) => (["ready", "claimed"].includes(k.status) && k.department === session.department
+      ? el("a", { href: `/worklist/${c.handling_instance_id}?task=${k.id}`, class: "open" }, t.handle_link) : "")],
   ], c.tasks || []));
 } catch (err) {
   showProblem(document.getElementById("status"), err);
