@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from api.blueprints.inquiries import LIMITS_CONFIG_KEY as INQUIRY_LIMITS_KEY
-from api.scheduler import sweep_supervision, sweep_warnings
+from api.scheduler import sweep_supervision, sweep_timers, sweep_warnings
 from api.wiring import db
 from engine.models import Instance, TaskRecord
 from engine.workdays import FixedClock
@@ -408,3 +408,41 @@ def test_a_nul_character_in_any_input_is_a_client_error_not_a_500(app: Flask, ap
         assert answer.status_code < 500, answer.get_json()
         if backend == "postgresql":
             assert answer.status_code == 400 and "NUL" in answer.get_json()["error"]["message"]
+
+
+def test_the_first_answering_department_classifies_the_question_before_any_part_is_answered(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    code = ask_ok(api, department="zrzy")  # online: general, under the asker's own category
+    first = open_step(app, code)
+    url = f"/api/inquiries/steps/{first.id}/classification"
+    assert api.post(url, "sthj_reviewer", json={"category": "规划用地", "complexity": "complex"}).status_code == 403
+    assert problems(api.post(url, "zrzy_reviewer", json={"category": " ", "complexity": "complex"})) == {
+        "category": "请填写问题类别"}
+    r = api.post(url, "zrzy_reviewer", json={"category": "规划用地", "complexity": "complex"})
+    assert r.status_code == 200, r.get_json()
+    assert (r.get_json()["category"], r.get_json()["complexity"]) == ("规划用地", "complex")
+    # Raised to complex: 10 working days from the same start, across Mid-Autumn and National Day.
+    assert track(api, code)["parts"][0]["due_at"] == "2026-10-09T17:30:00+08:00"
+    assert open_step(app, code).limit_days == 10
+    assert problems(api.post(url, "zrzy_reviewer", json={"category": "规划用地", "complexity": "general"})) == {
+        "complexity": "已按重要复杂问题办理，不能改为一般问题"}
+    # The engine's own deadline timer moved with it: past the general limit nothing is marked overdue.
+    clock.set(datetime(2026, 9, 25, 2, 0, tzinfo=UTC))  # Friday 10:00, the day after 5 working days
+    sweep_timers(app)
+    with app.app_context():
+        instance = db.session.get(Instance, first.instance_id)
+        assert instance is not None and not (instance.data or {}).get("overdue_answer")
+    assert not api.get("/api/tasks", "zrzy_reviewer").get_json()["items"][0]["overdue"]
+    handle_ok(api, first.id, "zrzy_reviewer", action="pass_on", text="用地：需办理用地预审。",
+              next_department="sthj")
+    # The next part of the joint answer gets its own 10 working days too, from Friday 09-25: 09-28 … 09-30,
+    # 10-08, 10-09, Saturday 10-10 (a make-up working day), 10-12 … 10-15.
+    second = open_step(app, code)
+    assert second.limit_days == 10
+    assert track(api, code)["parts"][1]["due_at"] == "2026-10-15T17:30:00+08:00"
+    # Classifying is the first department's, before any part is answered.
+    late = api.post(f"/api/inquiries/steps/{second.id}/classification", "sthj_reviewer",
+                    json={"category": "环境保护", "complexity": "complex"})
+    assert late.status_code == 409
+    history = api.get(f"/api/instances/{second.instance_id}", "jiancha").get_json()["history"]
+    assert [e["details"]["category"] for e in history if e["action"] == "inquiry.classified"] == ["规划用地"]

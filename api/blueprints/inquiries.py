@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app, request
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, NotFound
 
 from engine.commands import Actor
@@ -28,6 +29,7 @@ from monitor.commands.inquiries import (
     HandleInquiryStepCommand,
     RateInquiryCommand,
 )
+from monitor.commands.inquiry_classification import ClassifyInquiryCommand
 from monitor.models import INQUIRY_CHANNELS, INQUIRY_COMPLEXITIES, MAX_COMMENT, Inquiry, KnowledgeEntry
 from monitor.queries.inquiries import (
     INQUIRY_STATES,
@@ -159,6 +161,14 @@ class InquiryStepDoneSchema(Schema):
 
     task_id = fields.String(required=True)
     instance_id = fields.Integer(required=True)
+
+
+class InquiryClassificationSchema(Schema):
+    """The first answering department's classification of the question (首问负责制)."""
+
+    category = fields.String(required=True, validate=CATEGORY, metadata={"pattern": NON_BLANK})
+    complexity = fields.String(required=True, validate=validate.OneOf(INQUIRY_COMPLEXITIES), metadata={
+        "description": "general (5 working days a part) or complex (10); complex cannot go back to general"})
 
 
 class InquiryDelaySchema(Schema):
@@ -341,8 +351,12 @@ def staff_view(instance_id: int) -> dict[str, Any]:
     inquiry = inquiry_of_instance(session, instance_id)
     if inquiry is None:
         raise NotFound("此办件不是政务信息查询")
+    return _staff_json(session, inquiry)
+
+
+def _staff_json(session: Session, inquiry: Inquiry) -> dict[str, Any]:
     names = department_names(session)
-    return {**tracking_json(inquiry), "id": inquiry.id, "instance_id": instance_id,
+    return {**tracking_json(inquiry), "id": inquiry.id, "instance_id": inquiry.instance_id,
             "departments": {code: name for code, name in sorted(names.items()) if code not in NOT_ANSWERING}}
 
 
@@ -371,6 +385,20 @@ def handle_step(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     row = run_command(HandleInquiryStepCommand(task_id, body["action"], body["text"], body["next_department"],
                                                body["publish"]))
     return {"task_id": row.id, "instance_id": row.instance_id}
+
+
+@blp.route("/inquiries/steps/<string:task_id>/classification", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(InquiryClassificationSchema)
+@blp.alt_response(200, schema=InquiryStaffViewSchema, success=True)
+@blp.alt_response(404, description="no inquiry answer step with this id")
+@blp.alt_response(409, description="the part is closed, or a department has already answered a part")
+@blp.alt_response(422, description="blank category, or complex lowered to general")
+@requires("reviewer", "lead", "head")
+def classify(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Correct the category, or raise the question to complex (10 working days a part), before any answer."""
+    inquiry = run_command(ClassifyInquiryCommand(task_id, body["category"], body["complexity"]))
+    return _staff_json(request_session(), inquiry)
 
 
 @blp.route("/inquiries/steps/<string:task_id>/delay", methods=["POST"])

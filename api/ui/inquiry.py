@@ -19,6 +19,9 @@ from .rendering import render_page
 
 bp = Blueprint("inquiry_page", __name__)
 
+INQUIRY_CATEGORIES = ["投资建设", "环境保护", "规划用地", "水务", "交通运输", "住房建设", "其他"]
+"""The categories the pages offer a question; the API takes any short text (staff may type others)."""
+
 STRINGS_ZH = {
     "title": "政务信息查询",
     "intro": "向政府部门提问，凭查询码查看答复。一般问题5个工作日内答复，重要复杂问题10个工作日内答复。",
@@ -30,7 +33,7 @@ STRINGS_ZH = {
     "answered_by": "答复部门：{names} · {at}",
     "ask_title": "我要提问",
     "category": "问题类别",
-    "categories": ["投资建设", "环境保护", "规划用地", "水务", "交通运输", "住房建设", "其他"],
+    "categories": INQUIRY_CATEGORIES,
     "department": "答复部门",
     "department_unknown": "不清楚（由政府办分办）",
     "question": "问题内容",

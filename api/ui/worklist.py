@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from .inquiry import INQUIRY_CATEGORIES
 from .rendering import render_page
 
 bp = Blueprint("worklist_page", __name__)
@@ -76,7 +77,7 @@ STRINGS_ZH = {
                 "task.cancelled": "事项取消", "task.paused": "暂停计时", "task.resumed": "恢复计时",
                 "task.reminded": "牵头部门催办", "task.transferred": "事项移交",
                 "extension.requested": "申请延期", "extension.approved": "延期已批准",
-                "extension.refused": "延期未批准"},
+                "extension.refused": "延期未批准", "inquiry.classified": "确定问题分类"},
     # complaints (投诉) the bureau handles on the work page
     "complaint_title": "投诉内容",
     "complaint_code": "投诉码",
@@ -103,6 +104,11 @@ STRINGS_ZH = {
     "inquiry_text": {"answer": "答复内容", "pass_on": "本部门答复内容", "forward": "转发理由",
                      "route": "分办说明（可不填）", "refuse": "退回理由"},
     "inquiry_next": "下一部门",
+    "inquiry_categories": INQUIRY_CATEGORIES,
+    "classify_section": "问题分类（首问部门在答复前确定）",
+    "classify_hint": ("问题类别可以更正；一般问题可改为重要复杂问题，"
+                      "本部门和之后各部门的答复时限改为10个工作日。"),
+    "classify_submit": "保存分类",
     "inquiry_next_unknown": "不清楚（交政府办分办）",
     "inquiry_route_to": "承办部门",
     "inquiry_publish": "答复可公开，收入查询信息库",

@@ -120,6 +120,20 @@ def test_a_joint_question_is_answered_in_part_by_the_first_department_and_passed
     code = _ask_on_phone(phone, live_url, "zrzy", "新建物流园区需要办理哪些用地和环评手续？")
     login(desktop, live_url, "zrzy_reviewer")
     first = _open_task(live_url, "zrzy_reviewer", "answer")
+    # First-question responsibility: the first department corrects the category and raises the question
+    # to complex before answering; its part then has 10 working days (Monday 12-21 instead of 12-14).
+    desktop.goto(f"{live_url}/worklist/{first['instance_id']}?task={first['id']}")
+    panel = f"[data-task-id='{first['id']}']"
+    desktop.click(f"{panel} [data-action=claim] button")
+    desktop.wait_for_selector(f"{panel} [data-action=inquiry]")
+    desktop.click(f"{panel} details:has([data-action=classify]) summary")
+    desktop.select_option(f"{panel} [data-action=classify] select[name=category]", "规划用地")
+    desktop.select_option(f"{panel} [data-action=classify] select[name=complexity]", "complex")
+    desktop.click(f"{panel} [data-action=classify] button[type=submit]")
+    desktop.wait_for_function("document.querySelector('#inquiry-card').textContent.includes('重要复杂问题')")
+    assert "规划用地" in desktop.inner_text("#inquiry-card")
+    assert "2026-12-21 17:30" in desktop.inner_text(panel)
+    shot(desktop, "inquiry-classified")
     _handle_on_work_page(desktop, live_url, first, "pass_on", "用地：需办理用地预审与选址意见书。",
                          next_department="sthj")
     login(desktop, live_url, "sthj_reviewer")

@@ -80,6 +80,7 @@ function taskPanel(task) {
     return panel;
   }
   if (inquiry && (task.bpmn_id === "answer" || task.bpmn_id === "route")) {
+    if (task.bpmn_id === "answer" && !answeredYet()) panel.append(classifyForm(task));
     panel.append(inquiryForm(task));
     if (task.bpmn_id === "answer") panel.append(delayForm(task));
   } else {
@@ -109,6 +110,27 @@ function decisionForm(task) {
   ], (form) => api("POST", `/api/tasks/${task.id}/complete`, { body: {
     decision: form.querySelector("input[name=decision]:checked")?.value || null,
     opinion: form.elements.opinion.value.trim() || null } }));
+}
+
+/** Whether any department has answered a part yet: until then the first one classifies the question. */
+function answeredYet() {
+  return inquiry.parts.some((p) => p.step === "answer" && p.state === "completed" && ["answer", "pass_on"].includes(p.action));
+}
+
+/** The first answering department corrects the category and may raise the question to complex (10 days). */
+function classifyForm(task) {
+  const categories = [...new Set([inquiry.category, ...t.inquiry_categories])];
+  const category = el("select", { name: "category" },
+    ...categories.map((c) => el("option", { value: c, selected: c === inquiry.category }, c)));
+  const levels = inquiry.complexity === "complex" ? ["complex"] : ["general", "complex"];
+  const complexity = el("select", { name: "complexity" },
+    ...levels.map((v) => el("option", { value: v, selected: v === inquiry.complexity }, t.complexity[v])));
+  return el("details", {}, el("summary", {}, t.classify_section), actionForm("classify", [
+    el("p", { class: "muted" }, t.classify_hint),
+    field(t.inquiry_category, category), field(t.inquiry_complexity, complexity),
+    el("div", { class: "actions" }, el("button", { type: "submit" }, t.classify_submit)),
+  ], (f) => api("POST", `/api/inquiries/steps/${task.id}/classification`, { body: {
+    category: f.elements.category.value, complexity: f.elements.complexity.value } })));
 }
 
 /** The step of a public inquiry: a department answers, passes on or forwards; the 政府办 routes or refuses. */
@@ -232,7 +254,8 @@ function decisionLabel(bpmnId, decision) {
 
 function historyItem(event) {
   const d = event.details || {};
-  let extra = [departmentNames[d.department] || d.department, decisionLabel(d.bpmn_id, d.decision), d.opinion, d.reason, d.note]
+  let extra = [departmentNames[d.department] || d.department, decisionLabel(d.bpmn_id, d.decision), d.opinion, d.reason, d.note,
+    d.category, d.complexity && t.complexity[d.complexity]]
     .filter(Boolean).join(" · ");
   if (event.action === "instance.incident") extra = `${d.task_name || d.task || "—"} · ${incidentReason(d.message)}`;
   if (event.action === "deadline.recomputed") extra = `${beijingTime(d.old)} → ${beijingTime(d.new)}`;
