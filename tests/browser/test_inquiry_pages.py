@@ -165,18 +165,38 @@ def test_the_hotline_desk_types_a_question_in_and_the_units_head_approves_an_ext
     shot(desktop, "inquiry-desk")
 
     step = _open_task(live_url, "zrzy_reviewer", "answer")
-    assert step["limit_days"] == 10
-    token = api_token(live_url, "zrzy_reviewer")
-    r = requests.post(f"{live_url}/api/tasks/{step['id']}/extensions", timeout=30,
-                      headers={"Authorization": f"Bearer {token}"},
-                      json={"working_days": 10, "reason": "需现场踏勘并征求规划意见"})
-    assert r.status_code == 201, r.text
+    assert step["limit_days"] == 10 and step["due_at"] == "2026-12-21T17:30:00+08:00"
+    # The department asks on its work page; 20 working days in all is the most a part may have.
+    login(desktop, live_url, "zrzy_reviewer")
+    desktop.goto(f"{live_url}/worklist/{step['instance_id']}?task={step['id']}")
+    panel = f"[data-task-id='{step['id']}']"
+    desktop.click(f"{panel} [data-action=claim] button")
+    desktop.wait_for_selector(f"{panel} [data-action=inquiry]")
+    desktop.click(f"{panel} details:has([data-action=extension]) summary")
+    form = f"{panel} [data-action=extension]"
+    desktop.fill(f"{form} input[name=working_days]", "11")
+    desktop.fill(f"{form} textarea[name=reason]", "需现场踏勘并征求规划意见")
+    desktop.click(f"{form} button[type=submit]")
+    desktop.wait_for_selector(f"{form} .field-error")
+    assert "最多还能延长10个工作日" in desktop.inner_text(f"{form} .field-error")
+    desktop.fill(f"{form} input[name=working_days]", "5")
+    desktop.click(f"{form} button[type=submit]")
+    desktop.wait_for_selector("#saved:not([hidden])")
+    extension = requests.get(f"{live_url}/api/extensions", timeout=30, headers={
+        "Authorization": f"Bearer {api_token(live_url, 'zrzy_head')}"}).json()["items"][0]
+    assert extension["task_id"] == step["id"] and extension["status"] == "pending"
+    # Only the unit's own head decides: another unit's head gets 403.
+    other = requests.post(f"{live_url}/api/extensions/{extension['id']}/decision", timeout=30, json={"approve": True},
+                          headers={"Authorization": f"Bearer {api_token(live_url, 'sthj_head')}"})
+    assert other.status_code == 403
     login(desktop, live_url, "zrzy_head")
     desktop.wait_for_selector("#approvals li")
     assert "需现场踏勘" in desktop.inner_text("#approvals")
     shot(desktop, "extension-approvals-head")
-    desktop.click(f"[data-extension-id='{r.json()['id']}'] button[value=approve]")
+    desktop.click(f"[data-extension-id='{extension['id']}'] button[value=approve]")
     desktop.wait_for_selector("#approvals-empty:not([hidden])")
+    # 10 + 5 working days from Monday 12-07 10:00: 12-08 … 12-11, 12-14 … 12-18, 12-21 … 12-25, 12-28.
+    assert _open_task(live_url, "zrzy_reviewer", "answer")["due_at"] == "2026-12-28T17:30:00+08:00"
 
 
 def test_the_bureau_sees_every_inquiry_with_its_figures(desktop, live_url: str) -> None:
