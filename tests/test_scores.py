@@ -134,30 +134,39 @@ def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, c
     assert marks["supervision"] == (14.0, True) and marks["fees"] == (8, False)
     assert zwfw["deductions"] == 0 and zwfw["score"] == 14 + 5 + 14 + UNMEASURED == 95.0
 
-    # sthj: A early (0.65), B on the last day (0), C late (-0.05); all three due 09-29, C late.
+    # The scores are read at Wed 09-30 10:00, the seed's last instant: lateness counts up to then.
+    # Deadlines part: 14 - 2 per late item - 0.5 per late working day.
+    # sthj: A early (0.65), B on the last day (0), C late (-0.05); all three due 09-29, C late by one
+    # working day (09-30): 14 - 2 - 0.5 = 11.5.
     sthj = rows["sthj"]
     assert (sthj["on_time_rate"], sthj["early_rate"], sthj["same_day_rate"]) == (0.6667, 0.3333, 0.0)
     assert (sthj["overdue_rate"], sthj["speed_up"], sthj["acceptance_rate"]) == (0.3333, 0.2, None)
     assert sthj["evaluation_rate"] is None and sthj["satisfaction_rate"] is None
     assert sthj["counts"]["completed"] == 3 and sthj["counts"]["yellow_cards"] == 1
-    assert {p["part"]: p["marks"] for p in sthj["parts"]}["deadlines"] == 9.33  # 14 * 2/3
-    assert sthj["deductions"] == 5 and sthj["score"] == 90.33  # 9.333 + 10 + 14 + 62 - 5
+    assert (sthj["counts"]["overdue"], sthj["counts"]["late_days"]) == (1, 1)
+    assert {p["part"]: p["marks"] for p in sthj["parts"]}["deadlines"] == 11.5
+    assert sthj["deductions"] == 5 and sthj["score"] == 92.5  # 11.5 + 10 + 14 + 62 - 5
 
-    # sw: D's review (same day, early, speed-up 1); due in September: D's plus A-C's still open -> 3/4.
+    # sw: D's review same day (early, speed-up 1); A-C's reviews still open a working day past 09-29:
+    # three late items, three late days, and none of them on time -> on time 1 of 4, 14 - 6 - 1.5.
     sw = rows["sw"]
-    assert (sw["on_time_rate"], sw["early_rate"], sw["same_day_rate"], sw["speed_up"]) == (1.0, 1.0, 1.0, 1.0)
+    assert (sw["on_time_rate"], sw["early_rate"], sw["same_day_rate"], sw["speed_up"]) == (0.25, 1.0, 1.0, 1.0)
     assert (sw["overdue_rate"], sw["evaluation_rate"], sw["satisfaction_rate"]) == (0.75, 1.0, 1.0)
-    assert sw["score"] == 100.0
+    assert (sw["counts"]["open_late"], sw["counts"]["late_days"]) == (3, 3)
+    assert {p["part"]: p["marks"] for p in sw["parts"]}["deadlines"] == 6.5
+    assert sw["score"] == 92.5  # 6.5 + 10 + 14 + 62
 
-    # jt: A done the first day; B and C open past 09-29. Its red card is October's.
+    # jt: A done the first day; B and C open past 09-29 (14 - 4 - 1). Its red card is October's.
     jt = rows["jt"]
-    assert (jt["on_time_rate"], jt["same_day_rate"], jt["speed_up"], jt["overdue_rate"]) == (1.0, 1.0, 1.0, 0.6667)
-    assert jt["deductions"] == 0 and jt["score"] == 100.0
+    assert (jt["on_time_rate"], jt["same_day_rate"], jt["speed_up"], jt["overdue_rate"]) == (
+        0.3333, 1.0, 1.0, 0.6667)
+    assert jt["deductions"] == 0 and jt["score"] == 95.0  # 9 + 10 + 14 + 62
 
-    # zrzy: nothing done, three overdue, one red alert -> supervision 14 - 1.
+    # zrzy: nothing done, three open late (14 - 6 - 1.5), one red alert -> supervision 14 - 1.
     zrzy = rows["zrzy"]
-    assert zrzy["on_time_rate"] is None and zrzy["overdue_rate"] == 1.0 and zrzy["counts"]["red_alerts"] == 1
-    assert {p["part"]: p["marks"] for p in zrzy["parts"]}["supervision"] == 13 and zrzy["score"] == 99.0
+    assert zrzy["on_time_rate"] == 0.0 and zrzy["overdue_rate"] == 1.0 and zrzy["counts"]["red_alerts"] == 1
+    marks = {p["part"]: p["marks"] for p in zrzy["parts"]}
+    assert (marks["deadlines"], marks["supervision"], zrzy["score"]) == (6.5, 13, 91.5)
 
     # Period edges are Beijing midnights: qx's card at 23:30 on 09-30 counts, fgw's at 00:30 on 10-01 not.
     assert (rows["qx"]["deductions"], rows["qx"]["score"]) == (5, 95.0)
@@ -181,13 +190,13 @@ def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, c
     sthj = next(d for d in _scores(api, "2026-09")["departments"] if d["department"] == "sthj")
     fees = next(p for p in sthj["parts"] if p["part"] == "fees")
     assert (fees["marks"], fees["basis"], fees["measured"]) == (5.0, "configured", False)
-    assert sthj["deductions"] == 3 and sthj["score"] == 89.33  # 9.333 + 10 + 14 + (62 - 3) - 3
+    assert sthj["deductions"] == 3 and sthj["score"] == 91.5  # 11.5 + 10 + 14 + (62 - 3) - 3
 
 
 def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) -> None:
     _seed_september(app, api, clock)
     header = ["部门代码", "部门名称", "受理率", "按时办结率", "提前办结率", "当日办结率", "超期率", "提速率", "评议率",
-              "满意率", "查询按时答复率", "转发准确率", "查询满意率", "政务公开", "办事流程", "办理时限", "收费规范", "群众满意", "服务态度", "监督检查", "依法履职",
+              "满意率", "查询按时答复率", "转发准确率", "查询满意率", "超期件数", "超期工作日", "政务公开", "办事流程", "办理时限", "收费规范", "群众满意", "服务态度", "监督检查", "依法履职",
               "廉洁自律", "扣分", "得分"]
     r = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "csv"})
     assert r.status_code == 200 and r.mimetype == "text/csv"
@@ -197,7 +206,8 @@ def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) 
     assert table[0] == header and len(table) == 15
     rows = {row[0]: row for row in table[1:]}
     assert rows["sthj"] == ["sthj", "生态环境局", "", "0.6667", "0.3333", "0.0", "0.3333", "0.2", "", "", "", "", "",
-                            "10.0", "14.0", "9.33", "8.0", "10.0", "10.0", "14.0", "10.0", "10.0", "5.0", "90.33"]
+                            "1", "1", "10.0", "14.0", "11.5", "8.0", "10.0", "10.0", "14.0", "10.0", "10.0", "5.0",
+                            "92.5"]
     assert rows["zwfw"][2:10] == ["0.8", "1.0", "1.0", "0.5", "0.0", "0.8", "1.0", "0.5"]
     assert rows["zwfw"][-2:] == ["0.0", "95.0"]
 
@@ -210,7 +220,8 @@ def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) 
     assert list(values[0]) == header and len(values) == 15
     cells = {row[0]: row for row in values[1:]}
     assert cells["sthj"][3:8] == (0.6667, 0.3333, 0.0, 0.3333, 0.2) and cells["sthj"][2] is None
-    assert cells["sthj"][-2:] == (5, 90.33) and cells["zwfw"][-1] == 95.0 and cells["zrzy"][19] == 13
+    assert cells["sthj"][-2:] == (5, 92.5) and cells["zwfw"][-1] == 95.0 and cells["zrzy"][21] == 13
+    assert cells["zrzy"][13:15] == (3, 3)  # late items, late working days
 
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "2026-9", "26-09", "", "2026-09-01", "1999-01"])

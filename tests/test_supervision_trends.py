@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask
+from sqlalchemy import update
 
 from api.scheduler import sweep_warnings
+from api.wiring import db
+from engine.models import Instance
 from engine.workdays import FixedClock
 from tests.conftest import Api, tamper
 
@@ -104,3 +107,32 @@ def test_alerts_since_an_instant_and_deadline_alerts_name_their_task(app: Flask,
     assert since("2026-10-16T18:00:01+08:00") == 0  # 10:00 UTC is 18:00 in Beijing: nothing after it
     bad = api.get("/api/supervision/alerts", "jiancha", query_string={"since": "2026-10-16T18:00:00"})
     assert bad.status_code == 400 and "since" in bad.get_json()["error"]["details"]["fields"]
+
+
+def test_the_boards_counters_equal_the_lengths_of_its_lists_in_every_level(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    early = [api.post("/api/instances", "window1", json=BODY).get_json() for _ in range(3)]
+    clock.set(datetime(2026, 10, 9, 2, 0, tzinfo=UTC))
+    later = api.post("/api/instances", "window1", json=BODY).get_json()
+    clock.set(datetime(2026, 10, 23, 1, 0, tzinfo=UTC))  # the early ones' reviews are red
+    sweep_warnings(app)
+    clock.set(datetime(2026, 10, 28, 1, 0, tzinfo=UTC))  # two working days on: escalated
+    sweep_warnings(app)
+    stopped = early[2]["id"]
+    with app.app_context():  # an error in its diagram stopped one, leaving its reviews open
+        db.session.execute(update(Instance).where(Instance.id == stopped).values(status="incident"))
+        db.session.commit()
+    board = api.get("/api/supervision/board", "jiancha").get_json()
+    levels = ("green", "yellow", "red", "escalated", "incident")
+    totals = dict.fromkeys(levels, 0)
+    for cell in board["cells"]:
+        for level in levels:
+            items = api.get("/api/supervision/board/items", "jiancha", query_string={
+                "department": cell["department"], "stage": cell["stage"], "level": level}).get_json()["items"]
+            assert len(items) == cell[level], (cell, level)
+            totals[level] += cell[level]
+    assert totals["escalated"] > 0 and totals["incident"] > 0 and totals["green"] + totals["yellow"] > 0
+    # The red list is what the red and escalated counters count: incidents are in their own column.
+    assert board["red_total"] == totals["red"] + totals["escalated"] == len(board["red_list"])
+    assert stopped not in {i["instance_id"] for i in board["red_list"]}
+    assert later["id"] not in {i["instance_id"] for i in board["red_list"]}

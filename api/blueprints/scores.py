@@ -61,7 +61,12 @@ class ScoreCountsSchema(Schema):
     same_day = fields.Integer(required=True)
     with_limit = fields.Integer(required=True)
     due = fields.Integer(required=True)
-    overdue = fields.Integer(required=True)
+    overdue = fields.Integer(required=True, metadata={
+        "description": "late items: due in the period and late"})
+    open_late = fields.Integer(required=True, metadata={
+        "description": "of those, still open past the deadline with the clock running"})
+    late_days = fields.Integer(required=True, metadata={
+        "description": "working days of the period the department's tasks spent late"})
     approvals = fields.Integer(required=True)
     rated = fields.Integer(required=True)
     satisfied = fields.Integer(required=True)
@@ -86,7 +91,8 @@ class ScorePartSchema(Schema):
     weight = fields.Float(required=True)
     measured = fields.Boolean(required=True, metadata={"description": "computed from the data"})
     basis = fields.String(required=True, validate=validate.OneOf((
-        "on_time_rate", "satisfaction_rate", "orders_and_alerts", "configured", "full_marks_by_default")))
+        "late_items_and_days", "satisfaction_rate", "orders_and_alerts", "configured",
+        "full_marks_by_default")))
     marks = fields.Float(required=True)
 
 
@@ -166,7 +172,8 @@ def _xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 def department_scores(args: dict[str, Any]) -> Any:
     """Rates, weighted score and card deductions per department (and rates per window user) for a period."""
     period = parse_period(args["period"])
-    report = scores(request_session(), services().runtime.calendar, period, score_settings())
+    runtime = services().runtime
+    report = scores(request_session(), runtime.calendar, period, score_settings(), runtime.clock.now())
     if args["format"] == "json":
         return report
     header, rows = score_table(report)

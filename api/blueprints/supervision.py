@@ -126,7 +126,10 @@ class SupervisionBoardSchema(Schema):
 
     cells = fields.List(fields.Nested(BoardCellSchema), required=True)
     cells_as_of = instant(required=True, metadata={"description": "when the counts were made"})
-    red_list = fields.List(fields.Nested(RedListItemSchema), required=True)
+    red_list = fields.List(fields.Nested(RedListItemSchema), required=True, metadata={
+        "description": "the most overdue red or escalated open work (incidents apart), up to 50"})
+    red_total = fields.Integer(required=True, metadata={
+        "description": "how many items the red list has in all (it shows the first 50)"})
     on_time = fields.List(fields.Nested(OnTimeSchema), required=True,
                           metadata={"description": "this Beijing month, by department"})
     month = fields.String(required=True, metadata={"description": "the month of on_time, e.g. 2026-12"})

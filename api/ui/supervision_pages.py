@@ -52,7 +52,8 @@ BOARD_ZH = {
     **AREA_ZH, "title": "电子监察看板",
     "cells": "各部门办件预警（按阶段）", "stage": "阶段", "total": "合计",
     "items_title": "{department} · {stage} 在办件", "items_close": "收起",
-    "red_list": "红牌清单（超期最久）", "project": "项目", "task": "环节", "due": "办理时限",
+    "red_list": "红牌及升级督办清单（超期最久在前）", "red_total": "共 {n} 项",
+    "red_total_shown": "共 {n} 项，显示前 {shown} 项", "project": "项目", "task": "环节", "due": "办理时限",
     "alerts_today": "今日新增预警", "on_time": "本月按时办结率", "on_time_rate": "按时率",
     "completed": "办结", "charts": "趋势", "chart_warnings": "近30日预警",
     "chart_on_time": "各部门按时办结率",
@@ -118,6 +119,7 @@ SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核月份�
              "monthly": "月度", "quarterly": "季度", "quarter": "季度", "quarter_n": "第{n}季度",
              "export_csv": "导出 CSV", "export_xlsx": "导出 Excel", "score": "加权得分", "parts": "构成",
              "users": "窗口人员", "user": "人员", "weights": "权重", "deductions": "扣分",
+             "late_items": "超期件数", "late_days": "超期工作日",
              "rates": {"on_time_rate": "按时率", "early_rate": "提前率", "satisfaction_rate": "满意率",
                        "acceptance_rate": "受理率", "inquiry_on_time_rate": "查询按时答复率",
                        "forward_accuracy": "转发准确率", "inquiry_satisfaction_rate": "查询满意率"}}

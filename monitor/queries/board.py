@@ -67,9 +67,12 @@ def count_cells(session: Session) -> list[dict[str, Any]]:
             for (d, s), levels in sorted(counts.items())]
 
 
-def _red_list(session: Session, limit: int) -> list[Any]:
-    """The most overdue open tasks, read through the partial index ix_task_red_due.
+def _red_list(session: Session, limit: int) -> tuple[list[Any], int]:
+    """The most overdue open tasks and how many there are in all, read through ix_task_red_due.
 
+    The list is what the board's red and escalated cells count: red or escalated open work, leaving
+    out work an incident stopped (it has a column of its own). The total comes from the same
+    statement as the rows, so the heading's count and the list cannot disagree.
     SQLite, lacking statistics, would rather scan every open task by status and sort, so it is told
     the index (`INDEXED BY`); the predicate is written with literal values to match the index's.
     """
@@ -77,12 +80,14 @@ def _red_list(session: Session, limit: int) -> list[Any]:
     predicate = (RED_OPEN_PREDICATE.replace("warning_level", "task.warning_level")
                  .replace("status", "task.status"))
     columns = ("task.id AS task_id, task.instance_id, instance.project_name, instance.query_code, "
-               "task.department_code AS department, task.name, task.warning_level AS level, task.due_at")
+               "task.department_code AS department, task.name, task.warning_level AS level, task.due_at, "
+               "COUNT(*) OVER () AS total")
     sql = (f"SELECT {columns} FROM task{hint} "  # noqa: S608 - assembled from constants, no input
            "JOIN instance ON instance.id = task.instance_id "
-           f"WHERE {predicate} ORDER BY task.due_at LIMIT :limit")
+           f"WHERE {predicate} AND instance.status != 'incident' ORDER BY task.due_at LIMIT :limit")
     statement = text(sql).columns(due_at=UTCDateTime())
-    return list(session.execute(statement, {"limit": limit}))
+    rows = list(session.execute(statement, {"limit": limit}))
+    return rows, (int(rows[0].total) if rows else 0)
 
 
 def board(session: Session, now: datetime, max_age: timedelta = timedelta(seconds=30),
@@ -93,7 +98,7 @@ def board(session: Session, now: datetime, max_age: timedelta = timedelta(second
         cells, as_of = snapshot.cells, snapshot.computed_at
     else:  # no scheduler has refreshed it lately: count now
         cells, as_of = count_cells(session), now
-    red_rows = _red_list(session, red_limit)
+    red_rows, red_total = _red_list(session, red_limit)
     in_time = (TaskRecord.due_at.is_(None)) | (TaskRecord.completed_at <= TaskRecord.due_at)
     on_time = session.execute(
         select(TaskRecord.department_code, func.count(), func.sum(case((in_time, 1), else_=0)))
@@ -103,7 +108,8 @@ def board(session: Session, now: datetime, max_age: timedelta = timedelta(second
     return {
         "cells": cells,
         "cells_as_of": as_of,
-        "red_list": [dict(row._mapping) for row in red_rows],
+        "red_list": [{k: v for k, v in row._mapping.items() if k != "total"} for row in red_rows],
+        "red_total": red_total,
         "on_time": [{"department": d, "completed": n, "on_time": int(ok or 0),
                      "rate": round(int(ok or 0) / n, 4) if n else None} for d, n, ok in on_time],
         "month": _month_start(now).strftime("%Y-%m"),

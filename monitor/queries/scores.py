@@ -14,9 +14,10 @@ acceptance rate (受理率)
     `acceptance_keys`, default `one_window_acceptance`) that completed at a refusal end event
     (不予受理, `engine.state_codes.is_refusal`). Running, withdrawn and passed ones are not refused.
 on-time rate (按时办结率)
-    Over the department's tasks completed in the period that have a deadline: the share with
-    `completed_at <= due_at`. `due_at` is the deadline in force, already moved by clock stops
-    (补正, special procedures) and approved extensions.
+    Over the department's tasks completed in the period that have a deadline, plus its open tasks
+    whose deadline fell in the period and has passed with the clock running (they can no longer be
+    on time): the share completed with `completed_at <= due_at`. `due_at` is the deadline in force,
+    already moved by clock stops (补正, special procedures) and approved extensions.
 early-completion rate (提前办结率)
     Same denominator: the share completed at least `early_working_days` (1) working days before the
     deadline, i.e. with that many working days d such that completion date < d <= deadline date.
@@ -25,8 +26,15 @@ same-day rate (当日/现场办结率)
     date they became ready (`created_at`).
 overdue rate (超期率)
     Over the department's tasks whose deadline falls in the period (cancelled ones excluded): the share
-    completed after their deadline or still open with a running clock (a stopped clock is not late).
+    completed after their deadline, or still open with a running clock after it (a stopped clock is
+    not late; a deadline still ahead is not late yet). These are the period's late items.
     Deadlines are those in force now, so a later stop or extension moves a task out of the period.
+late working days (超期工作日)
+    For every task late at some point of the period: the working days d of the period with
+    deadline date < d <= the date it was completed, or today while it is open with a running clock.
+    A task late across two months counts each month's days in that month; one completed after the
+    close of its deadline day is a late item with 0 late days. Work an incident stopped is not
+    exempt: its clock runs.
 speed-up (提速率)
     Mean over tasks completed in the period with a legal limit (`limit_days` >= 1) of
     1 − used / limit_days, where used = working days spent with the clock running =
@@ -61,7 +69,8 @@ and no score.
 Score (月度考核得分)
 --------------------
 Out of the sum of the weights (defaults, 100). Measured parts:
-    deadlines    = weight × on-time rate
+    deadlines    = max(0, weight − late_item_penalty (2) × late items
+                   − late_day_penalty (0.5) × late working days)
     satisfaction = weight × satisfaction rate
     supervision  = max(0, weight − order_penalty (2) × supervision orders issued to it in the period
                    − overdue_order_penalty (4) × orders whose reply deadline it missed in the period
@@ -76,9 +85,9 @@ The same formula applies to a quarter (cards, orders and alerts of the quarter).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select, union
@@ -102,7 +111,7 @@ from ..models import Alert, Card, Rating, SupervisionOrder
 from .inquiry_scores import tally_inquiries
 
 __all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "Period", "ScoreSettings",
-           "parse_period", "score_table", "scores"]
+           "late_days_in_period", "parse_period", "score_table", "scores"]
 
 PART_NAMES = {"disclosure": "政务公开", "process": "办事流程", "deadlines": "办理时限", "fees": "收费规范",
               "satisfaction": "群众满意", "attitude": "服务态度", "supervision": "监督检查",
@@ -152,6 +161,8 @@ class ScoreSettings:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     unmeasured_marks: Mapping[str, float] = field(default_factory=dict)
     card_deductions: Mapping[str, float] = field(default_factory=lambda: {"yellow": 5, "red": 10})
+    late_item_penalty: float = 2
+    late_day_penalty: float = 0.5
     order_penalty: float = 2
     overdue_order_penalty: float = 4
     red_alert_penalty: float = 1
@@ -179,6 +190,8 @@ class Tally:
     speed_up_sum: float = 0.0
     due: int = 0
     overdue: int = 0
+    open_late: int = 0
+    late_days: int = 0
     approvals: int = 0
     rated: int = 0
     satisfied: int = 0
@@ -198,7 +211,7 @@ class Tally:
         """Return every rate, None where nothing was measured."""
         return {
             "acceptance_rate": _ratio(self.registered - self.refused_at_acceptance, self.registered),
-            "on_time_rate": _ratio(self.on_time, self.with_deadline),
+            "on_time_rate": _ratio(self.on_time, self.with_deadline + self.open_late),
             "early_rate": _ratio(self.early, self.with_deadline),
             "same_day_rate": _ratio(self.same_day, self.completed),
             "overdue_rate": _ratio(self.overdue, self.due),
@@ -239,6 +252,18 @@ class _WorkingDays:
         return self._memo[key]
 
 
+def late_days_in_period(working_days_after: Callable[[date, date], int], due: date, through: date,
+                        first: date, last: date) -> int:
+    """Working days d with due < d <= through and first <= d <= last: a task's late days in a period.
+
+    `working_days_after(a, b)` counts working days d with a < d <= b. `through` is the date the task
+    was completed, or today while it is open and late.
+    """
+    after = max(due, first - timedelta(days=1))
+    until = min(through, last)
+    return working_days_after(after, until) if until > after else 0
+
+
 def _in(column: Any, period: Period) -> Any:
     """SQL for start <= column < end."""
     return (column >= period.start) & (column < period.end)
@@ -247,8 +272,11 @@ def _in(column: Any, period: Period) -> Any:
 class _Scorer:
     """One computation: the session, the period, the settings and the tallies being filled."""
 
-    def __init__(self, session: Session, calendar: WorkingCalendar, period: Period, settings: ScoreSettings):
+    def __init__(self, session: Session, calendar: WorkingCalendar, period: Period, settings: ScoreSettings,
+                 now: datetime):
         self.session, self.period, self.settings = session, period, settings
+        # Lateness is counted up to now, and never past the period's end.
+        self.until = min(now, period.end)
         self.days = _WorkingDays(calendar)
         self.names = {code: name for code, name in session.execute(select(Department.code, Department.name))}
         self.window_users = set(session.scalars(
@@ -332,18 +360,45 @@ class _Scorer:
             tally.speed_up_sum += count * (1 - used / limit_days)
 
     def due_tasks(self) -> None:
-        """Overdue: tasks due in the period, late when finished after the deadline or open and running."""
-        late = ((TaskRecord.status == "completed") & (TaskRecord.completed_at > TaskRecord.due_at)) | (
-            TaskRecord.status.in_(OPEN_TASK_STATUSES) & TaskRecord.pause_kind.is_(None))
-        query = (select(TaskRecord.department_code, func.count(), func.sum(case((late, 1), else_=0)))
+        """Late items: tasks due in the period, finished after the deadline or open and running past it."""
+        open_late = (TaskRecord.status.in_(OPEN_TASK_STATUSES) & TaskRecord.pause_kind.is_(None)
+                     & (TaskRecord.due_at < self.until))
+        finished_late = (TaskRecord.status == "completed") & (TaskRecord.completed_at > TaskRecord.due_at)
+        late = finished_late | open_late
+        query = (select(TaskRecord.department_code, func.count(), func.sum(case((late, 1), else_=0)),
+                        func.sum(case((open_late, 1), else_=0)))
                  # Every department and status listed, so (department_code, status, due_at) serves the range.
                  .where(TaskRecord.department_code.in_(list(self.names)),
                         TaskRecord.status.in_((*OPEN_TASK_STATUSES, "completed")),
                         _in(TaskRecord.due_at, self.period))
                  .group_by(TaskRecord.department_code))
-        for dept, count, overdue in self.session.execute(query):
+        for dept, count, overdue, still_open in self.session.execute(query):
             tally = self.department(dept)
-            tally.due, tally.overdue = int(count), int(overdue or 0)
+            tally.due, tally.overdue, tally.open_late = int(count), int(overdue or 0), int(still_open or 0)
+
+    def late_days(self) -> None:
+        """Late working days inside the period, of every task late at some point of it."""
+        if self.until <= self.period.start:
+            return
+        running_late = TaskRecord.status.in_(OPEN_TASK_STATUSES) & TaskRecord.pause_kind.is_(None)
+        finished_late = ((TaskRecord.status == "completed") & (TaskRecord.completed_at > TaskRecord.due_at)
+                         & (TaskRecord.completed_at >= self.period.start))
+        rows = (select(TaskRecord.department_code.label("dept"),
+                       local_date_sql(self.session, TaskRecord.due_at).label("due"),
+                       local_date_sql(self.session, TaskRecord.completed_at).label("done"))
+                .where(TaskRecord.department_code.in_(list(self.names)),
+                       TaskRecord.status.in_((*OPEN_TASK_STATUSES, "completed")),
+                       TaskRecord.due_at < self.until, running_late | finished_late)
+                .subquery())
+        grouped = select(rows.c.dept, rows.c.due, rows.c.done, func.count()).group_by(
+            rows.c.dept, rows.c.due, rows.c.done)
+        first = self.period.start.astimezone(SHANGHAI).date()
+        last = (self.until.astimezone(SHANGHAI) - timedelta(microseconds=1)).date()
+        for dept, due, done, count in self.session.execute(grouped):
+            due_date = as_date(due)
+            assert due_date is not None
+            late = late_days_in_period(self.days.left, due_date, as_date(done) or last, first, last)
+            self.department(dept).late_days += int(count) * late
 
     def approvals(self) -> None:
         """Evaluation and satisfaction over approvals completed in the period, by involved department."""
@@ -413,8 +468,9 @@ def _parts(tally: Tally, rates: Mapping[str, float | None], settings: ScoreSetti
     for part, weight in settings.weights.items():
         measured = part in MEASURED_PARTS
         if part == "deadlines":
-            rate, basis = rates["on_time_rate"], "on_time_rate"
-            marks = weight if rate is None else weight * rate
+            basis = "late_items_and_days"
+            marks = max(0.0, weight - settings.late_item_penalty * tally.overdue
+                        - settings.late_day_penalty * tally.late_days)
         elif part == "satisfaction":
             rate, basis = rates["satisfaction_rate"], "satisfaction_rate"
             marks = weight if rate is None else weight * rate
@@ -437,13 +493,17 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 
 
 def scores(session: Session, calendar: WorkingCalendar, period: Period,
-           settings: ScoreSettings | None = None) -> dict[str, Any]:
-    """Compute every department's rates, parts, deductions and score, and the window users' rates."""
+           settings: ScoreSettings | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """Compute every department's rates, parts, deductions and score, and the window users' rates.
+
+    `now` bounds lateness (an open task is late from its deadline up to now); by default the period's end.
+    """
     settings = settings or ScoreSettings()
-    scorer = _Scorer(session, calendar, period, settings)
+    scorer = _Scorer(session, calendar, period, settings, now or period.end)
     scorer.registered()
     scorer.completed_tasks()
     scorer.due_tasks()
+    scorer.late_days()
     scorer.approvals()
     scorer.inquiries()
     scorer.supervision()
@@ -473,11 +533,12 @@ def score_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
     departments: Iterable[Mapping[str, Any]] = report["departments"]
     first = next(iter(report["departments"]), None)
     part_keys = [p["part"] for p in first["parts"]] if first else []
-    header = (["部门代码", "部门名称"] + list(RATE_NAMES.values())
+    header = (["部门代码", "部门名称"] + list(RATE_NAMES.values()) + ["超期件数", "超期工作日"]
               + [PART_NAMES.get(p, p) for p in part_keys] + ["扣分", "得分"])
     rows = []
     for dept in departments:
         marks = {p["part"]: p["marks"] for p in dept["parts"]}
         rows.append([dept["department"], dept["name"]] + [dept[k] for k in RATE_NAMES]
+                    + [dept["counts"]["overdue"], dept["counts"]["late_days"]]
                     + [marks.get(p) for p in part_keys] + [dept["deductions"], dept["score"]])
     return header, rows

@@ -97,6 +97,9 @@ async function showItems(department, stage, stageName, level) {
 }
 
 function drawRedList(board) {
+  const shown = board.red_list.length;
+  document.getElementById("red-total").textContent = board.red_total > shown
+    ? fmt(t.red_total_shown, { n: board.red_total, shown }) : fmt(t.red_total, { n: board.red_total });
   document.getElementById("red-list").replaceChildren(table([
     [t.project, (i) => i.project_name],
     [t.department, (i) => names[i.department] || i.department],

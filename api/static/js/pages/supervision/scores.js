@@ -33,6 +33,7 @@ async function load() {
       [t.score, (d) => el("strong", {}, d.score)],
       ...parts.map((p, i) => [`${p.name}（${p.weight}）`, (d) => d.parts[i]?.marks ?? "—"]),
       [t.deductions, (d) => d.deductions],
+      [t.late_items, (d) => d.counts.overdue], [t.late_days, (d) => d.counts.late_days],
       ...RATES.map((key) => [t.rates[key], (d) => pct(d[key])]),
     ], rows, (d) => ({ dataset: { department: d.department } })));
     document.getElementById("windows").replaceChildren(table([
