@@ -84,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         auth,
         calendar,
         cameras,
+        catalogue,
         complaints,
         definitions,
         extensions,
@@ -100,7 +101,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, orders,
-                   accountability, complaints, inquiries, ratings, scores, cameras, public, health):
+                   accountability, complaints, inquiries, ratings, scores, cameras, catalogue, public,
+                   health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
 

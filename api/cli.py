@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import date, datetime, time, timedelta
@@ -26,10 +27,14 @@ from engine.commands import (
 from engine.commands.calendar import SeedOfficialCalendarCommand
 from engine.commands.deployment import DeployDefinitionCommand
 from engine.database import writer_sessionmaker
+from engine.exceptions import InvalidError
 from engine.models import Department, Instance, TaskRecord, User
 from engine.runtime import EngineRuntime
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.chain import check_chains
+from monitor.commands.approvals import RegisterApprovalCommand
+from monitor.commands.catalogue import ImportCatalogueCommand
+from monitor.models import ServiceItem
 
 from .wiring import db, services
 
@@ -99,6 +104,24 @@ def seed_demo(password: str) -> list[tuple[str, str, str | None]]:
     return accounts
 
 
+DEMO_CATALOGUE = REPO_ROOT / "monitor" / "demo_catalogue.json"
+DEMO_ITEM = "330100-TZ-0001"  # the demo applications' catalogue item
+
+
+def import_catalogue(path: Path, actor: Actor = SYSTEM) -> list[tuple[str, int]]:
+    """Publish every item of a catalogue file (`{"items": [...]}`, see README) as its next version."""
+    items = json.loads(path.read_text(encoding="utf-8")).get("items")
+    published = services().executor.execute(ImportCatalogueCommand(items), actor)
+    return [(code, version.version) for code, version in published]
+
+
+def seed_demo_catalogue() -> list[tuple[str, int]]:
+    """Load the demo catalogue once (a catalogue that has items is left as it is)."""
+    if db.session.scalar(select(ServiceItem.id).limit(1)):
+        return []
+    return import_catalogue(DEMO_CATALOGUE)
+
+
 def seed_demo_applications() -> list[str]:
     """Register demo applications so tracking, worklists and the supervision board have something to show.
 
@@ -109,14 +132,15 @@ def seed_demo_applications() -> list[str]:
     """
     if db.session.scalar(select(Instance.id).limit(1)):
         return []
+    seed_demo_catalogue()  # the demo applications are registered under its first item
     window = Actor("window1", "window", "zwfw")
     applicant = {"name": "杭州示范建设有限公司", "contact": "0571-88000000"}
     codes = []
     for name, code, amount in (("滨江新区综合服务中心建设项目", "2026-330100-47-01-000001", 86_000_000),
                                ("城东污水处理厂提标改造工程", "2026-330100-77-01-000002", 42_500_000)):
-        instance = services().executor.execute(StartInstanceCommand(
+        instance = services().executor.execute(RegisterApprovalCommand(StartInstanceCommand(
             "investment_joint_approval", {"name": name, "code": code, "investment": amount}, applicant, {}),
-            window)
+            DEMO_ITEM), window)
         codes.append(instance.query_code)
     codes.append(_seed_overdue_application(window, applicant))
     return codes
@@ -184,6 +208,8 @@ def register_cli(app: Flask) -> None:
         accounts = seed_demo(demo_password) if demo else []
         for line in deploy_shipped():
             click.echo(f"deployed {line}")
+        for code, version in seed_demo_catalogue() if demo else []:
+            click.echo(f"catalogue item {code} version {version} published")
         codes = seed_demo_applications() if demo else []
         click.echo("admin password: " + (generated or "(unchanged, or from ONEWINDOW_ADMIN_PASSWORD)"))
         if accounts:
@@ -192,6 +218,21 @@ def register_cli(app: Flask) -> None:
                 click.echo(f"  {username:<16} {role:<10} {department or ''}")
         for code in codes:
             click.echo(f"demo application query code: {code}  (track at /api/public/track/{code})")
+
+    @ow.command("import-catalogue")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_catalogue_command(path: Path) -> None:
+        """Publish the items of a catalogue JSON file; all or none (every problem is printed)."""
+        try:
+            published = import_catalogue(path)
+        except InvalidError as exc:
+            for problem in exc.problems:
+                click.echo(f"{problem.field or '-'}: {problem.message}", err=True)
+            raise SystemExit(1) from None
+        except (ValueError, AttributeError) as exc:
+            raise click.ClickException(f"不是事项清单文件（JSON 对象，含 items 列表）：{exc}") from None
+        for code, version in published:
+            click.echo(f"{code} 第{version}版已发布")
 
     @ow.command("verify-chain")
     def verify_chain_command() -> None:

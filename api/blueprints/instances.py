@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
 from engine.commands import (
     MarkShortfallSuppliedCommand,
@@ -16,7 +17,7 @@ from engine.commands import (
 from engine.commands.intake import NOT_ACCEPTED_OUTCOMES, RecordNotAcceptedCommand
 from engine.commands.pauses import MAX_DOCUMENTS
 from engine.commands.shortfalls import MAX_SHORTFALL_DAYS
-from engine.models import INSTANCE_STATUSES
+from engine.models import INSTANCE_STATUSES, Instance
 from engine.queries.board import lead_board
 from engine.queries.definitions import definition_task_forms
 from engine.queries.departments import department_names
@@ -25,11 +26,13 @@ from engine.queries.instances import instance_for, instance_history, instance_ta
 from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
 from monitor.commands.approvals import RegisterApprovalCommand
+from monitor.queries.catalogue import application_item
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import board_row_json, incident_json, instance_json
 from ..schema_fields import non_blank_text
 from ..wiring import Blueprint, request_session, services
+from .catalogue import application_item_json
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Applications")
 
@@ -64,6 +67,9 @@ class StartInstanceSchema(Schema):
     """One registration at the window: which process, for which project and applicant."""
 
     definition_key = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    item_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
+                              metadata={"description": "the catalogue item (事项) applied for: its latest "
+                                                       "published version is kept with the application"})
     project = fields.Nested(ProjectSchema, required=True)
     applicant = fields.Nested(ApplicantSchema, required=True)
     data = fields.Dict(keys=fields.String(), load_default=dict)
@@ -127,6 +133,9 @@ class InstanceSchema(Schema):
     tasks = fields.List(fields.Dict())
     departments = fields.Dict(metadata={"description": "display names of the departments in tasks"})
     history = fields.List(fields.Dict())
+    service_item = fields.Dict(allow_none=True, metadata={"description": (
+        "the catalogue item version it was registered under: {code, version, name, legal_days, "
+        "promised_days, kind}")})
     task_forms = fields.Dict(metadata={"description": (
         "per step of this instance that declares them (ow:choice / ow:opinion): "
         "{choices: [{value, label, needs_opinion}], opinion: {label, required} | null}; "
@@ -142,7 +151,7 @@ def start(body: dict[str, Any]) -> dict[str, Any]:
     """Register an application and hand out its query code."""
     registration = StartInstanceCommand(body["definition_key"], body["project"], body["applicant"],
                                         body["data"], shortfall=body["shortfall"])
-    instance = run_command(RegisterApprovalCommand(registration))
+    instance = run_command(RegisterApprovalCommand(registration, body["item_code"]))
     return {"id": instance.id, "query_code": instance.query_code, "status": instance.status,
             "definition_version": instance.definition_version, "incident": incident_json(instance)}
 
@@ -211,6 +220,12 @@ def get_instance(instance_id: int) -> dict[str, Any]:
 def _instance_detail(instance_id: int) -> dict[str, Any]:
     session = request_session()
     instance = instance_for(session, current_actor(), instance_id)
+    return {**_instance_json(session, instance), "service_item": application_item_json(
+        application_item(session, instance_id))}
+
+
+def _instance_json(session: Session, instance: Instance) -> dict[str, Any]:
+    instance_id = instance.id
     return instance_json(instance, instance_tasks(session, instance_id),
                          instance_history(session, instance_id), services().runtime.clock.now(),
                          pauses=instance_pauses(session, instance_id),
