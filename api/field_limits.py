@@ -22,6 +22,7 @@ from monitor.commands.inquiries import MAX_QUESTION as INQUIRY_QUESTION
 from monitor.commands.inquiries import MAX_TEXT as INQUIRY_TEXT
 from monitor.commands.ratings import MAX_NOTE as FOLLOW_UP_NOTE
 from monitor.models.ratings import MAX_COMMENT as RATING_COMMENT
+from monitor.queries.catalogue import MAX_CATALOGUE_SEARCH as CATALOGUE_SEARCH
 from monitor.queries.inquiries import MAX_SEARCH as KNOWLEDGE_SEARCH
 
 __all__ = ["FORM_LIMITS"]
@@ -60,5 +61,5 @@ FORM_LIMITS: dict[str, int] = {
     "applicant_field": APPLICANT_FIELD, "intake_reason": INTAKE_REASON, "process_key": PROCESS_KEY,
     "element_name": ELEMENT_NAME, "decision_reason": PAUSE_REASON, "inquiry_question": INQUIRY_QUESTION,
     "inquiry_text": INQUIRY_TEXT, "inquiry_category": INQUIRY_CATEGORY, "asker_field": ASKER_FIELD,
-    "knowledge_search": KNOWLEDGE_SEARCH,
+    "knowledge_search": KNOWLEDGE_SEARCH, "catalogue_search": CATALOGUE_SEARCH,
 }

@@ -1,5 +1,6 @@
 """The service catalogue over HTTP: drafts and immutable published versions, the public guide, import,
-and intake under an item (the application keeps its version)."""
+and intake under an item (the application keeps its version).
+"""
 
 from __future__ import annotations
 

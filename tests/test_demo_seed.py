@@ -8,12 +8,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from api.cli import seed_demo_applications
+from api.cli import DEMO_ITEM, seed_demo_applications, seed_demo_catalogue
 from api.scheduler import sweep_supervision, sweep_timers, sweep_warnings
 from api.wiring import db
 from engine.models import Instance, TaskRecord
 from engine.workdays import SHANGHAI, FixedClock
-from monitor.models import Alert
+from monitor.models import Alert, ServiceItem
+from monitor.queries.catalogue import application_item
 from tests.conftest import Api
 
 
@@ -21,6 +22,11 @@ def test_demo_has_an_overdue_application_the_bureau_sees(app: Flask, api: Api) -
     with app.app_context():
         codes = seed_demo_applications()
         assert len(codes) == 3 and seed_demo_applications() == []  # only once
+        # The demo catalogue is loaded once, and the demo applications are registered under its first item.
+        assert list(db.session.scalars(select(ServiceItem.latest_version))) == [1, 1]
+        assert seed_demo_catalogue() == []
+        first = db.session.scalar(select(Instance).where(Instance.query_code == codes[0]))
+        assert application_item(db.session, first.id)[0].code == DEMO_ITEM
         overdue = db.session.scalar(select(Instance).where(Instance.query_code == codes[2]))
         assert overdue.created_at < api.client.application.extensions["onewindow"].runtime.clock.now()
         db.session.remove()

@@ -33,7 +33,7 @@ API_FIELD = {
 }
 # Limits of the pages alone: the API has no such field or takes any length (named in field_limits).
 PAGE_ONLY = {"data_key", "data_text", "query_code", "process_key", "element_name",
-             "knowledge_search"}  # a query parameter, not a schema component: checked below
+             "knowledge_search", "catalogue_search"}  # a query parameter, not a schema component: checked below
 
 
 def test_no_page_types_a_length_of_its_own() -> None:

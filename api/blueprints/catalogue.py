@@ -64,6 +64,7 @@ class ItemSummarySchema(Schema):
     name = fields.String(required=True)
     department = fields.String(required=True)
     department_name = fields.String(required=True)
+    definition_key = fields.String(required=True, metadata={"description": "the process it runs"})
     kind = fields.String(required=True, metadata={"enum": ["immediate", "promised"]})
     legal_days = fields.Integer(required=True)
     promised_days = fields.Integer(required=True)
@@ -79,7 +80,6 @@ class ItemPageSchema(PageSchema):
 class ItemGuideSchema(ItemSummarySchema):
     """An item's guide (办事指南): a published version with everything it discloses."""
 
-    definition_key = fields.String(required=True)
     content = fields.Dict(required=True, metadata={"description": CONTENT_DESCRIPTION})
     published_at = instant(required=True)
 
@@ -142,14 +142,15 @@ def summary_json(item: ServiceItem, version: ServiceItemVersion, names: dict[str
     return {"code": item.code, "version": version.version, "name": version.name,
             "department": version.department_code,
             "department_name": names.get(version.department_code, version.department_code),
-            "kind": version.kind, "legal_days": version.legal_days, "promised_days": version.promised_days,
+            "definition_key": version.definition_key, "kind": version.kind, "legal_days": version.legal_days,
+            "promised_days": version.promised_days,
             "charged": bool((version.content.get("fees") or {}).get("charged"))}
 
 
 def guide_json(item: ServiceItem, version: ServiceItemVersion, names: dict[str, str]) -> dict[str, Any]:
     """A published version with everything it discloses."""
-    return {**summary_json(item, version, names), "definition_key": version.definition_key,
-            "content": version.content, "published_at": iso(version.published_at)}
+    return {**summary_json(item, version, names), "content": version.content,
+            "published_at": iso(version.published_at)}
 
 
 def application_item_json(pair: tuple[ServiceItem, ServiceItemVersion] | None) -> dict[str, Any] | None:

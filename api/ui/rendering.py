@@ -45,8 +45,6 @@ COMMON_ZH: dict[str, Any] = {
         "Missing data for required field.": "此项为必填项。",
         "Not a valid number.": "请输入数字。",
         "Not a valid integer.": "请输入整数。",
-        "an opinion stating the reason is required when refusing": "不同意时必须填写审查意见（说明理由）。",
-        "decision must be a short non-empty word": "请选择审查结论。",
         "wrong username or password": "用户名或密码错误。",
     },
     "warning": {"green": "正常", "yellow": "黄牌预警", "red": "红牌预警", "escalated": "已升级督办",

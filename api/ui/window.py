@@ -31,6 +31,14 @@ STRINGS_ZH = {
     "doc_shortfall": "容缺",
     "doc_missing": "缺少",
     "may_shortfall": "可容缺",
+    "optional_doc": "非必要",
+    "items_group": "事项清单",
+    "item_info": "{kind} · 法定 {legal} 个工作日，承诺 {promised} 个工作日 · ",
+    "item_kind": {"immediate": "即办件", "promised": "承诺件"},
+    "guide_link": "查看办事指南",
+    "processes_group": "未列入事项清单的流程",
+    "forms": {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件"},
+    "copies": "份",
     # The standard checklist for an investment project; `secondary` documents may follow later (容缺).
     "documents": [
         {"name": "项目申请报告（可行性研究报告）", "secondary": False},

@@ -62,7 +62,6 @@ STRINGS_ZH = {
     "history": "办理记录",
     "diagram": "流程图",
     "saved": "已保存。",
-    "opinion_required": "不同意时必须填写审查意见（说明理由）。",
     "incident_title": "故障：本件流程运行出错",
     "incident_notice": "出错环节：{step}；原因：{reason}。中心管理员已收到告警，处理后方可继续办理，"
                        "在此之前不能签收或提交办理结果。",

@@ -79,7 +79,8 @@ def test_applicant_tracks_a_code_on_a_phone_and_sees_the_coloured_diagram(live_u
 def test_window_accepts_an_application_and_prints_a_receipt(live_url: str, desktop, tmp_path) -> None:
     login(desktop, live_url, "window1")
     assert desktop.url.endswith("/window")
-    desktop.locator("select[name=definition_key] option[value=investment_joint_approval]").wait_for(state="attached")
+    # The window applies for a catalogue item; its first item runs the joint approval.
+    desktop.locator("select[name=definition_key] option[value='330100-TZ-0001']").wait_for(state="attached")
     desktop.fill("input[name='project.name']", "滨湖智慧物流园一期")
     desktop.fill("input[name='project.code']", "2026-330100-59-01-000123")
     desktop.fill("input[name='project.investment']", "not a number")
@@ -200,7 +201,7 @@ def test_refusing_without_an_opinion_is_blocked_with_a_message(live_url: str, ht
     phone.click("form[data-action=complete] button[type=submit]")
     note = phone.locator(".field-error[data-for=opinion]")
     note.wait_for()
-    assert "必须填写审查意见" in note.inner_text()
+    assert note.inner_text() == "不同意时须在意见中写明理由"  # the server's own words
     assert phone.locator("textarea[name=opinion][aria-invalid=true]").is_visible()
     shot(phone, "work-refuse-blocked-phone")
     assert http.task(instance["id"], "sthj")["status"] == "claimed"  # nothing was recorded

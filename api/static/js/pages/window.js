@@ -16,6 +16,7 @@ const BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL";
 // Words of the expression language, and names the process writes itself (decisions, overdue flags).
 const NOT_ASKED = new Set(["and", "or", "not", "in", "is", "if", "else", "True", "False", "None", "decision"]);
 const versions = {};
+let materials = null;  // the chosen item's materials, or null: the standard checklist of the page
 
 /**
  * The data the process reads but never writes: names in its conditions, timers and script right-hand
@@ -49,7 +50,7 @@ export function askedFields(xml) {
 
 /** Offer one row per field the chosen process reads, keeping whatever the clerk already typed. */
 async function askForProcessFields() {
-  const key = form.elements.definition_key.value;
+  const key = chosenProcess();
   if (!versions[key]) return;
   try {
     const xml = await api("GET", `/api/definitions/${encodeURIComponent(key)}/versions/${versions[key]}/xml`,
@@ -66,29 +67,73 @@ async function askForProcessFields() {
   }
 }
 
+/** The process the chosen option runs: a catalogue item's, or the process itself when there is no catalogue. */
+function chosenProcess() {
+  const option = form.elements.definition_key.selectedOptions[0];
+  return option?.dataset.definition || form.elements.definition_key.value;
+}
+
+function chosenItem() {
+  return form.elements.definition_key.selectedOptions[0]?.dataset.item || null;
+}
+
+/** The items of the catalogue (each names its process), or, without a catalogue, the deployed processes. */
 async function loadProcesses() {
   const select = form.elements.definition_key;
   try {
-    const { items } = await api("GET", "/api/definitions");
-    const usable = items.filter((d) => !NOT_AT_WINDOW.has(d.key));
+    const [{ items: definitions }, catalogue] = await Promise.all([
+      api("GET", "/api/definitions"), api("GET", "/api/public/catalogue?per_page=200", { auth: false })]);
+    const usable = definitions.filter((d) => !NOT_AT_WINDOW.has(d.key));
     usable.forEach((d) => { versions[d.key] = d.version; });
-    const options = usable
-      .map((d) => el("option", { value: d.key, selected: d.key === "investment_joint_approval" }, d.name || d.key));
-    if (options.length) select.replaceChildren(...options);
-    await askForProcessFields();
+    // Catalogue items first; a deployed process no item names yet stays offered (a designer trying it).
+    const named = new Set(catalogue.items.map((i) => i.definition_key));
+    const itemOptions = catalogue.items.map((i, n) => el("option", { value: i.code, selected: n === 0,
+      dataset: { item: i.code, definition: i.definition_key } }, `${i.name}（${i.department_name}）`));
+    const processOptions = usable.filter((d) => !named.has(d.key)).map((d) => el("option", {
+      value: d.key, selected: !itemOptions.length && d.key === "investment_joint_approval" }, d.name || d.key));
+    const groups = [itemOptions.length ? el("optgroup", { label: t.items_group }, ...itemOptions) : null,
+      processOptions.length && itemOptions.length ? el("optgroup", { label: t.processes_group }, ...processOptions) : null]
+      .filter(Boolean);
+    if (groups.length) select.replaceChildren(...groups);
+    else if (processOptions.length) select.replaceChildren(...processOptions);
+    await chooseItem();
   } catch (err) {
     showErrors(form, err);
   }
 }
 
+/** A catalogue item chosen: its process's fields to ask for, and its own materials as the checklist. */
+async function chooseItem() {
+  const code = chosenItem();
+  materials = null;
+  document.getElementById("item-info").hidden = !code;
+  if (code) {
+    try {
+      const guide = await api("GET", `/api/public/catalogue/${encodeURIComponent(code)}`, { auth: false });
+      document.getElementById("item-info").replaceChildren(fmt(t.item_info, {
+        kind: t.item_kind[guide.kind] || guide.kind, legal: guide.legal_days, promised: guide.promised_days }),
+        el("a", { href: `/catalogue/${encodeURIComponent(code)}`, target: "_blank" }, t.guide_link));
+      materials = guide.content.materials.map((m) => ({
+        name: m.name, secondary: m.shortfall_allowed, optional: !m.required,
+        note: `${t.forms[m.form] || m.form} ${m.copies} ${t.copies}` }));
+    } catch (err) {
+      showErrors(form, err);
+    }
+  }
+  drawChecklist();
+  await askForProcessFields();
+}
+
 function drawChecklist() {
-  docs.replaceChildren(...t.documents.map((doc, i) => {
+  docs.replaceChildren(...(materials || t.documents).map((doc, i) => {
     const name = `doc-${i}`;
     const choice = (value, label, disabled = false) => el("label", { class: "field inline" },
       el("input", { type: "radio", name, value, checked: value === "submitted", disabled }), label);
     return el("li", { dataset: { document: doc.name } },
       el("div", {}, el("strong", {}, doc.name), " ",
-        doc.secondary ? el("span", { class: "badge warn-yellow" }, t.may_shortfall) : null),
+        doc.secondary ? el("span", { class: "badge warn-yellow" }, t.may_shortfall) : null,
+        doc.optional ? el("span", { class: "badge" }, t.optional_doc) : null,
+        doc.note ? el("span", { class: "muted" }, ` ${doc.note}`) : null),
       el("div", { class: "actions" }, choice("submitted", t.doc_submitted),
         choice("shortfall", t.doc_shortfall, !doc.secondary), choice("missing", t.doc_missing)));
   }));
@@ -107,12 +152,13 @@ function addExtraRow(key = "", value = "", asked = false) {
   extraRows.append(row);
 }
 
-/** The checklist as three lists of document names. */
+/** The checklist as three lists of document names; a missing optional document blocks nothing. */
 function checklist() {
-  const result = { submitted: [], shortfall: [], missing: [] };
+  const result = { submitted: [], shortfall: [], missing: [], optional_missing: [] };
   docs.querySelectorAll("li").forEach((li, i) => {
-    const picked = form.querySelector(`input[name="doc-${i}"]:checked`);
-    result[picked ? picked.value : "missing"].push(li.dataset.document);
+    const picked = form.querySelector(`input[name="doc-${i}"]:checked`)?.value || "missing";
+    const optional = (materials || t.documents)[i]?.optional;
+    result[picked === "missing" && optional ? "optional_missing" : picked].push(li.dataset.document);
   });
   return result;
 }
@@ -148,8 +194,8 @@ function localError(fields) {
 
 async function accept(docsState) {
   if (docsState.missing.length) throw localError({ "shortfall.documents": [t.missing_block] });
-  const body = application(form.elements.definition_key.value,
-                           { ...extraData(), documents_submitted: docsState.submitted });
+  const body = application(chosenProcess(), { ...extraData(), documents_submitted: docsState.submitted });
+  if (chosenItem()) body.item_code = chosenItem();
   if (docsState.shortfall.length) {
     body.shortfall = { documents: docsState.shortfall,
                        deadline_working_days: Number(form.elements["shortfall.deadline_working_days"].value),
@@ -166,7 +212,7 @@ async function notAccepted(outcome, docsState) {
   const { project, applicant, data } = application(INTAKE_PROCESS,
                                                    { ...extraData(), documents_submitted: docsState.submitted });
   return api("POST", "/api/instances/not-accepted", { body: {
-    intended_process: form.elements.definition_key.value, outcome, project, applicant, reason,
+    intended_process: chosenProcess(), outcome, project, applicant, reason,
     missing_documents: docsState.missing, data } });
 }
 
@@ -215,7 +261,7 @@ form.addEventListener("submit", async (event) => {
 });
 
 document.getElementById("extra-add").addEventListener("click", () => addExtraRow());
-form.elements.definition_key.addEventListener("change", askForProcessFields);
+form.elements.definition_key.addEventListener("change", chooseItem);
 drawChecklist();
 loadProcesses().then(() => {
   if (!extraRows.children.length) addExtraRow();

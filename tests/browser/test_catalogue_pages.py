@@ -1,0 +1,84 @@
+"""The service catalogue in the browser: the public guide with its nine disclosures, printable on A4;
+the window registering under an item with the item's own checklist; a new version leaving a running
+application on the version it was registered under.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from tests.browser.conftest import api_token, login, shot
+
+pytestmark = pytest.mark.browser
+
+MUNICIPAL = "330100-TZ-0002"
+DISCLOSURES = ("g-subject", "g-basis", "g-conditions", "g-procedure", "g-limit", "g-result", "g-fee-basis",
+               "g-fee-standard", "g-supervision")
+
+
+def test_the_public_finds_an_item_and_reads_its_guide_with_all_nine_disclosures(phone, desktop,
+                                                                                live_url: str) -> None:
+    phone.goto(f"{live_url}/")
+    phone.click("#catalogue-link")
+    phone.wait_for_selector("#catalogue-items li")
+    assert phone.locator("#catalogue-items li").count() >= 2
+    phone.fill("#catalogue-search input[name=q]", "市政")
+    phone.click("#catalogue-search button[type=submit]")
+    phone.wait_for_selector(f"#catalogue-items li[data-code='{MUNICIPAL}']")
+    assert phone.locator("#catalogue-items li").count() == 1
+    shot(phone, "catalogue-search-phone")
+    phone.click(f"#catalogue-items li[data-code='{MUNICIPAL}'] a")
+    phone.wait_for_selector("#guide")
+    texts = {key: phone.inner_text(f"#{key}").strip() for key in DISCLOSURES}
+    assert all(texts.values()), texts
+    assert texts["g-subject"] == "住房和城乡建设局" and "60 个工作日" in texts["g-limit"]
+    assert "每平方米100元" in texts["g-fee-standard"] and "0571-12345" in texts["g-supervision"]
+    assert "施工图审查合格书" in phone.inner_text("#g-materials")
+    shot(phone, "catalogue-guide-phone")
+    desktop.goto(f"{live_url}/catalogue/{MUNICIPAL}")
+    desktop.emulate_media(media="print")
+    assert not desktop.locator(".topbar").is_visible() and desktop.locator("#g-materials").is_visible()
+    pdf = shot(desktop, "catalogue-guide-print-a4").with_suffix(".pdf")
+    desktop.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf.stat().st_size > 1000
+    desktop.emulate_media(media="screen")
+    desktop.goto(f"{live_url}/catalogue/NO-SUCH-ITEM")
+    assert "404" in desktop.title() or desktop.locator("#guide").count() == 0
+
+
+def test_the_window_registers_under_an_item_and_keeps_its_version_after_an_edit(desktop, live_url: str) -> None:
+    login(desktop, live_url, "window1")
+    desktop.locator(f"select[name=definition_key] option[value='{MUNICIPAL}']").wait_for(state="attached")
+    desktop.select_option("select[name=definition_key]", MUNICIPAL)
+    desktop.wait_for_selector("li[data-document='施工图审查合格书']")
+    guide = requests.get(f"{live_url}/api/public/catalogue/{MUNICIPAL}", timeout=30).json()
+    listed = desktop.eval_on_selector_all("#documents li", "els => els.map((e) => e.dataset.document)")
+    assert listed == [m["name"] for m in guide["content"]["materials"]]  # the checklist is the item's
+    desktop.fill("input[name='project.name']", "城西综合管廊工程")
+    desktop.fill("input[name='project.code']", "2026-330100-48-01-000777")
+    desktop.fill("input[name='project.investment']", "120000000")
+    desktop.fill("input[name='applicant.name']", "市城投集团")
+    desktop.fill("input[name='applicant.contact']", "0571-86000000")
+    # A document the item does not allow to follow later cannot be marked 容缺 on the page.
+    assert desktop.locator("li[data-document='可行性研究报告批复'] input[value=shortfall]").is_disabled()
+    desktop.locator("li[data-document='施工图审查合格书'] input[value=shortfall]").check()
+    shot(desktop, "window-intake-catalogue-item")
+    desktop.click("button[value=accept]")
+    desktop.wait_for_url(re.compile(r".*/window/receipt/\d+$"))
+    instance_id = int(desktop.url.rsplit("/", 1)[1])
+    headers = {"Authorization": f"Bearer {api_token(live_url, 'designer')}"}
+    content = {k: v for k, v in guide["content"].items()}
+    content.update(department=guide["department"], definition_key=guide["definition_key"], kind=guide["kind"],
+                   legal_days=guide["legal_days"], promised_days=45)
+    saved = requests.put(f"{live_url}/api/catalogue/{MUNICIPAL}/draft", json={"content": content}, headers=headers,
+                         timeout=30)
+    assert saved.status_code == 200, saved.text
+    published = requests.post(f"{live_url}/api/catalogue/{MUNICIPAL}/publish", headers=headers, timeout=30)
+    assert published.status_code == 201 and published.json()["version"] == guide["version"] + 1
+    detail = requests.get(f"{live_url}/api/instances/{instance_id}", timeout=30, headers={
+        "Authorization": f"Bearer {api_token(live_url, 'window1')}"}).json()
+    assert (detail["service_item"]["code"], detail["service_item"]["version"]) == (MUNICIPAL, guide["version"])
+    assert detail["service_item"]["promised_days"] == 60
