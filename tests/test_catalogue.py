@@ -131,3 +131,8 @@ def test_a_whole_catalogue_is_imported_at_once_or_not_at_all(app: Flask, api: Ap
     assert listed["total"] == len(DEMO) and listed["items"][1]["charged"] is True
     again = api.post("/api/catalogue/import", "admin", json={"items": DEMO[:1]})
     assert again.get_json()["published"] == [{"code": DEMO[0]["code"], "version": 2}]
+
+
+def test_an_item_cannot_run_the_complaint_inquiry_or_acceptance_process(api: Api) -> None:
+    for key in ("complaint_handling", "public_inquiry", "one_window_acceptance"):
+        assert problems(save(api, {**ITEM, "definition_key": key})) == {"definition_key": "办理流程须为已部署的流程"}

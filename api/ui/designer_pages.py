@@ -67,6 +67,64 @@ VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": 
                "diff_title": "第 {from} 版 → 第 {to} 版", "element_name": "元素名称", "element_type": "类型"}
 
 
+CATALOGUE_ZH = {
+    **AREA_ZH,
+    "title": "事项清单维护",
+    "intro": "编辑事项先保存为草稿，发布后成为新版本；已受理的申请仍按受理时的版本办理。",
+    "new_item": "新建事项",
+    "import": "导入事项清单（JSON）",
+    "import_hint": "文件格式见 README（事项清单的导入）；全部事项通过检查才导入。",
+    "imported": "已导入并发布 {n} 个事项。",
+    "item_list": "事项",
+    "draft_badge": "有草稿",
+    "unpublished": "未发布",
+    "version_badge": "第 {n} 版",
+    "code": "事项编码",
+    "name": "事项名称",
+    "department": "办理主体",
+    "definition_key": "办理流程",
+    "kind": "办件类型",
+    "kinds": {"promised": "承诺件", "immediate": "即办件"},
+    "legal_days": "法定办结时限（工作日）",
+    "promised_days": "承诺办结时限（工作日）",
+    "legal_basis": "办理依据",
+    "basis_reference": "依据文号（可不填）",
+    "conditions": "办理条件",
+    "procedure": "办理程序",
+    "result": "办理结果",
+    "fees_charged": "收费",
+    "fee_basis": "收费依据",
+    "fee_standard": "收费标准",
+    "supervision_phone": "监督电话",
+    "supervision_note": "监督说明（可不填）",
+    "materials": "申请材料",
+    "material_name": "材料名称",
+    "material_form": "形式",
+    "forms": {"original": "原件", "copy": "复印件", "original_and_copy": "原件及复印件"},
+    "material_copies": "份数",
+    "material_required": "必要",
+    "material_shortfall": "可容缺",
+    "material_template": "样表地址（可不填）",
+    "add_material": "添加材料",
+    "remove": "删除",
+    "save": "保存草稿",
+    "publish": "发布为新版本",
+    "saved": "草稿已保存（第 {n} 稿）。",
+    "published": "已发布第 {n} 版。",
+    "guide": "查看办事指南",
+    "versions": "已发布版本",
+    "version_line": "第 {version} 版 · {at} · {by}",
+    "choose": "请从左侧选择事项，或新建事项。",
+    "draft_from": "正在编辑草稿（{at} {by} 保存）",
+}
+
+
+@bp.route("/catalogue")
+def catalogue() -> str:
+    """The catalogue editor: drafts, publishing and import (事项清单维护)."""
+    return render_page("ui/designer/catalogue.html", CATALOGUE_ZH)
+
+
 @bp.route("")
 def index() -> str:
     """Deployed definitions, each with its latest version, and a button for a new diagram."""

@@ -31,8 +31,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     "head": [("worklist", "worklist_page.worklist"), ("track", "track_page.track")],
     "supervisor": [("supervision", "supervision_page.index"), ("worklist", "worklist_page.worklist"),
                    ("track", "track_page.track")],
-    "designer": [("designer", "designer_page.index")],
-    "admin": [("admin", "admin_page.index"), ("supervision", "supervision_page.index")],
+    "designer": [("designer", "designer_page.index"), ("catalogue", "designer_page.catalogue")],
+    "admin": [("admin", "admin_page.index"), ("supervision", "supervision_page.index"),
+              ("catalogue", "designer_page.catalogue")],
 }
 
 

@@ -19,13 +19,17 @@ from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFo
 from engine.models import Department, ProcessDefinition
 from engine.permissions import DESIGN_ROLES
 
-from ..models import ServiceItem, ServiceItemVersion, check_item
+from ..models import COMPLAINT_PROCESS, INQUIRY_PROCESS, ServiceItem, ServiceItemVersion, check_item
 from ..models.catalogue import CODE_RULE, valid_code
 
-__all__ = ["MAX_IMPORT", "ImportCatalogueCommand", "PublishItemCommand", "SaveItemDraftCommand"]
+__all__ = ["MAX_IMPORT", "NOT_SERVICE_PROCESSES", "ImportCatalogueCommand", "PublishItemCommand",
+           "SaveItemDraftCommand"]
 
 MAX_IMPORT = 2000
 """Most items one import may carry: a county's whole catalogue, in one transaction."""
+NOT_SERVICE_PROCESSES = frozenset({COMPLAINT_PROCESS, INQUIRY_PROCESS, "one_window_acceptance"})
+"""Processes no item may run: complaints and inquiries start from their own filings, and the window's
+acceptance process records refusals and correction notices of whatever item was applied for."""
 
 
 def _require_editor(ctx: CommandContext) -> None:
@@ -36,7 +40,7 @@ def _require_editor(ctx: CommandContext) -> None:
 def _known(ctx: CommandContext) -> tuple[set[str], set[str]]:
     """The department codes and deployed process keys an item may name."""
     departments = set(ctx.session.scalars(select(Department.code)))
-    definitions = set(ctx.session.scalars(select(ProcessDefinition.key).distinct()))
+    definitions = set(ctx.session.scalars(select(ProcessDefinition.key).distinct())) - NOT_SERVICE_PROCESSES
     return departments, definitions
 
 

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.exceptions import Problem
 from engine.models import Base, UTCDateTime
 
-__all__ = ["CODE_RULE", "ITEM_KINDS", "MATERIAL_FORMS", "ApplicationItem", "ServiceItem",
-           "ServiceItemVersion", "check_item", "valid_code"]
+__all__ = ["CODE_RULE", "ITEM_KINDS", "ITEM_TEXT_LIMITS", "MATERIAL_FORMS", "MAX_CODE", "MAX_FEE_TEXT",
+           "MAX_MATERIAL_NAME", "ApplicationItem", "ServiceItem", "ServiceItemVersion", "check_item",
+           "valid_code"]
 
 ITEM_KINDS = ("immediate", "promised")
 """即办件 (done on the spot, no limit to wait for) or 承诺件 (done within the promised working days)."""
@@ -33,8 +34,13 @@ MAX_LEGAL_DAYS = 365
 MAX_MATERIALS = 100
 CODE_RULE = "事项编码须以字母或数字开头，只含字母、数字、下划线、点和连字符，最长64个字符"
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+MAX_FEE_TEXT = 1000
+MAX_CODE = 64
+MAX_MATERIAL_NAME = 200
 _TEXT_LIMITS = {"name": 255, "legal_basis": 4000, "basis_reference": 500, "conditions": 4000,
                 "procedure": 4000, "result": 255, "supervision_phone": 64, "supervision_note": 500}
+ITEM_TEXT_LIMITS = _TEXT_LIMITS
+"""Each free-text field's longest length, for the editor's form."""
 _REQUIRED_TEXT = ("name", "legal_basis", "conditions", "procedure", "result", "supervision_phone")
 _LABELS = {"name": "事项名称", "legal_basis": "办理依据", "basis_reference": "依据文号",
            "conditions": "办理条件", "procedure": "办理程序", "result": "办理结果",
@@ -125,8 +131,8 @@ def _materials(value: object, at: str, problems: list[Problem]) -> list[dict[str
             problems.append(Problem("每项材料须有名称、形式、份数等", field=where))
             continue
         name = raw.get("name").strip() if isinstance(raw.get("name"), str) else ""
-        if not name or len(name) > 200:
-            problems.append(Problem("请填写材料名称（1至200个字）", field=f"{where}.name"))
+        if not name or len(name) > MAX_MATERIAL_NAME:
+            problems.append(Problem(f"请填写材料名称（1至{MAX_MATERIAL_NAME}个字）", field=f"{where}.name"))
         elif name in names:
             problems.append(Problem(f"材料“{name}”重复", field=f"{where}.name"))
         names.add(name)
@@ -165,8 +171,8 @@ def _fees(value: object, at: str, problems: list[Problem]) -> dict[str, Any]:
         text = fees.get(key).strip() if isinstance(fees.get(key), str) else ""
         if charged and not text:
             problems.append(Problem(f"收费事项须写明{label}", field=f"{at}fees.{key}"))
-        elif len(text) > 1000:
-            problems.append(Problem(f"{label}不能超过1000个字", field=f"{at}fees.{key}"))
+        elif len(text) > MAX_FEE_TEXT:
+            problems.append(Problem(f"{label}不能超过{MAX_FEE_TEXT}个字", field=f"{at}fees.{key}"))
         out[key] = text or None
     return out
 

@@ -82,3 +82,40 @@ def test_the_window_registers_under_an_item_and_keeps_its_version_after_an_edit(
         "Authorization": f"Bearer {api_token(live_url, 'window1')}"}).json()
     assert (detail["service_item"]["code"], detail["service_item"]["version"]) == (MUNICIPAL, guide["version"])
     assert detail["service_item"]["promised_days"] == 60
+
+
+def test_a_designer_creates_an_item_sees_its_problems_by_field_and_publishes_it(desktop, live_url: str) -> None:
+    login(desktop, live_url, "designer")
+    desktop.click("header nav a:text-is('事项清单')")
+    desktop.wait_for_selector("#item-list li")
+    desktop.click("#new-item")
+    form = "#item-form"
+    desktop.fill(f"{form} input[name=code]", "330100-QT-0009")
+    desktop.fill(f"{form} input[name=name]", "建设项目档案专项验收")
+    desktop.select_option(f"{form} select[name=department]", "da")
+    desktop.fill(f"{form} input[name=legal_days]", "20")
+    desktop.fill(f"{form} input[name=promised_days]", "30")  # longer than the legal limit
+    desktop.click(f"{form} button[value=save]")
+    desktop.wait_for_selector(f"{form} .field-error[data-for=promised_days]")
+    errors = {e.get_attribute("data-for"): e.inner_text() for e in desktop.query_selector_all(f"{form} .field-error")}
+    assert errors["promised_days"] == "承诺时限不能长于法定时限" and errors["legal_basis"] == "请填写办理依据"
+    assert errors["materials[0].name"].startswith("请填写材料名称")
+    shot(desktop, "catalogue-editor-errors")
+    desktop.fill(f"{form} input[name=promised_days]", "10")
+    desktop.fill(f"{form} textarea[name=legal_basis]", "《中华人民共和国档案法》第二十条")
+    desktop.fill(f"{form} textarea[name=conditions]", "建设项目已竣工，档案整理完毕。")
+    desktop.fill(f"{form} textarea[name=procedure]", "窗口受理 → 档案馆现场验收 → 出具意见。")
+    desktop.fill(f"{form} input[name=result]", "建设项目档案验收意见书")
+    desktop.fill(f"{form} input[name=supervision_phone]", "0571-12345")
+    desktop.fill(f"{form} input[name='materials[0].name']", "建设项目档案验收申请表")
+    desktop.click("#add-material")
+    desktop.fill(f"{form} input[name='materials[1].name']", "竣工图")
+    desktop.check(f"{form} input[name='materials[1].shortfall_allowed']")
+    desktop.click(f"{form} button[value=publish]")
+    desktop.wait_for_selector("#saved:not([hidden])")
+    assert "已发布第 1 版" in desktop.inner_text("#saved")
+    assert desktop.locator("#item-list li[data-code='330100-QT-0009']").count() == 1
+    shot(desktop, "catalogue-editor-published")
+    guide = requests.get(f"{live_url}/api/public/catalogue/330100-QT-0009", timeout=30).json()
+    assert guide["promised_days"] == 10 and [m["name"] for m in guide["content"]["materials"]] == [
+        "建设项目档案验收申请表", "竣工图"]
