@@ -87,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         catalogue,
         complaints,
         definitions,
+        evaluations,
         extensions,
         health,
         home,
@@ -101,8 +102,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, orders,
-                   accountability, complaints, inquiries, ratings, scores, cameras, catalogue, public,
-                   health):
+                   accountability, complaints, inquiries, ratings, scores, evaluations, cameras, catalogue,
+                   public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
 
@@ -136,7 +137,7 @@ def _configure_supervision(app: Flask, settings: Settings) -> None:
     from .blueprints.accountability import POLICY_CONFIG_KEY
     from .blueprints.complaints import LIMITS_CONFIG_KEY
     from .blueprints.inquiries import LIMITS_CONFIG_KEY as INQUIRY_LIMITS_KEY
-    from .blueprints.scores import SETTINGS_KEY
+    from .score_settings import SETTINGS_KEY
 
     app.config.setdefault(POLICY_CONFIG_KEY, {"window_days": settings.accountability_window_days,
                                               "max_rung": settings.accountability_max_rung})

@@ -20,6 +20,7 @@ API_FIELD = {
     "extension_reason": ("ExtensionRequest", "reason"), "calendar_note": ("DayPatch", "note"),
     "supervision_text": ("OrderRequest", "content"), "accountability_reason": ("RecordBody", "reason"),
     "complaint_text": ("PublicComplaint", "text"), "complaint_feedback": ("Feedback", "comment"),
+    "evaluation_title": ("EvaluationBody", "title"),
     "follow_up_note": ("Done", "note"),
     "rating_comment": ("Rating", "comment"), "department_code": ("DepartmentCreate", "code"),
     "department_name": ("DepartmentCreate", "name"), "username": ("UserCreate", "username"),

@@ -21,7 +21,7 @@ from api.blueprints.scores import PERIOD
 from api.scheduler import sweep_supervision, sweep_warnings
 from api.schema_fields import NON_BLANK, JsonInteger
 from engine.workdays import FixedClock
-from monitor.queries.scores import parse_period
+from monitor.queries.periods import parse_period
 from tests.conftest import Api
 from tests.test_ratings import _completed_approval, _deploy
 

@@ -17,7 +17,7 @@ from engine.commands import Actor
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.commands.alerts import RaiseAlertCommand
 from monitor.models import AlertSignal, Card
-from monitor.queries.scores import parse_period
+from monitor.queries.periods import parse_period
 from tests.bpmn_builder import definitions, process_xml
 from tests.conftest import Api
 

@@ -7,23 +7,26 @@ import io
 import re
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from marshmallow import Schema, ValidationError, fields, validate
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from monitor.queries.scores import RATE_NAMES, ScoreSettings, parse_period, score_table, scores
+from monitor.queries.evaluations import with_composites
+from monitor.queries.periods import parse_period, year_to_period_end
+from monitor.queries.score_table import score_table
+from monitor.queries.scores import RATE_NAMES, scores
 
 from ..auth import requires
 from ..schema_fields import instant
+from ..score_settings import score_settings
 from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("scores", __name__, url_prefix="/api", description="E-supervision: scores")
 
 SCORE_VIEW = ("supervisor", "admin")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SETTINGS_KEY = "ONEWINDOW_SCORE_SETTINGS"  # app.config: a ScoreSettings, or a dict of its fields
 # The periods monitor.queries.scores.parse_period reads, with ASCII digits and its years (2000-2100)
 # spelt out, so the document shows clients (and schema-driven testers) which periods exist.
 PERIOD = re.compile(r"(20[0-9]{2}|2100)-(0[1-9]|1[0-2]|[Qq][1-4])")
@@ -47,6 +50,19 @@ def _rates(names: Any) -> dict[str, fields.Field]:
     """One nullable rate per name: null when there was nothing to measure."""
     return {name: fields.Float(required=True, allow_none=True, metadata={"description": RATE_NAMES[name]})
             for name in names}
+
+
+class CompositeSchema(Schema):
+    """The composite of the founding documents: 30 % daily, 20 % report, 25 % questioning, 25 % survey."""
+
+    daily = fields.Float(required=True, metadata={"description": "the period's score, out of 100"})
+    report = fields.Float(required=True, allow_none=True, metadata={"description": "年中述职, out of 100"})
+    questioning = fields.Float(required=True, allow_none=True,
+                               metadata={"description": "质询评议, out of 100"})
+    survey = fields.Float(required=True, allow_none=True, metadata={"description": "社会调查, out of 100"})
+    total = fields.Float(required=True, allow_none=True, metadata={
+        "description": "0.3·daily + 0.2·report + 0.25·questioning + 0.25·survey; "
+                       "null until every part has one"})
 
 
 class ScoreCountsSchema(Schema):
@@ -104,6 +120,7 @@ DepartmentScoreSchema = Schema.from_dict({
     "parts": fields.List(fields.Nested(ScorePartSchema), required=True),
     "deductions": fields.Float(required=True, metadata={"description": "for cards issued in the period"}),
     "score": fields.Float(required=True),
+    "composite": fields.Nested(CompositeSchema, required=True),
 }, name="DepartmentScoreSchema")
 """A department's rates, parts, card deductions and score for the period."""
 
@@ -125,14 +142,6 @@ class ScoreReportSchema(Schema):
     max_score = fields.Float(required=True, metadata={"description": "the sum of the weights"})
     departments = fields.List(fields.Nested(DepartmentScoreSchema), required=True)
     windows = fields.List(fields.Nested(WindowUserScoreSchema), required=True)
-
-
-def score_settings() -> ScoreSettings:
-    """Return the configured weights and deductions, or the defaults in monitor.queries.scores."""
-    configured = current_app.config.get(SETTINGS_KEY)
-    if isinstance(configured, ScoreSettings):
-        return configured
-    return ScoreSettings(**configured) if configured else ScoreSettings()
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -174,6 +183,7 @@ def department_scores(args: dict[str, Any]) -> Any:
     period = parse_period(args["period"])
     runtime = services().runtime
     report = scores(request_session(), runtime.calendar, period, score_settings(), runtime.clock.now())
+    with_composites(request_session(), report, *year_to_period_end(period))
     if args["format"] == "json":
         return report
     header, rows = score_table(report)

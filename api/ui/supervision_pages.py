@@ -20,7 +20,7 @@ bp = Blueprint("supervision_page", __name__, url_prefix="/supervision")
 AREA_ZH: dict[str, Any] = {
     "sections": {"index": "监察看板", "alerts": "预警", "orders": "督办与红黄牌", "complaints": "投诉",
                  "inquiries": "政务信息查询",
-                 "accountability": "效能问责", "scores": "绩效考核"},
+                 "accountability": "效能问责", "scores": "绩效考核", "evaluations": "评议录入"},
     "source": {"deadline": "时限预警", "rule": "规则预警", "video": "视频监察", "complaint": "投诉",
                "calendar": "日历", "order": "督办", "incident": "办件故障"},
     "level": {"yellow": "黄色", "red": "红色", "escalated": "已升级", "info": "提示", "warning": "警告",
@@ -120,6 +120,9 @@ SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核月份�
              "export_csv": "导出 CSV", "export_xlsx": "导出 Excel", "score": "加权得分", "parts": "构成",
              "users": "窗口人员", "user": "人员", "weights": "权重", "deductions": "扣分",
              "late_items": "超期件数", "late_days": "超期工作日",
+             "composite": "综合考评（日常30%·述职20%·质询25%·调查25%）",
+             "composite_parts": {"daily": "日常考核", "report": "年中述职", "questioning": "质询评议",
+                                 "survey": "社会调查", "total": "综合得分"},
              "rates": {"on_time_rate": "按时率", "early_rate": "提前率", "satisfaction_rate": "满意率",
                        "acceptance_rate": "受理率", "inquiry_on_time_rate": "查询按时答复率",
                        "forward_accuracy": "转发准确率", "inquiry_satisfaction_rate": "查询满意率"}}
@@ -183,6 +186,27 @@ def accountability() -> str:
 def accountability_record(record_id: int) -> str:
     """One accountability record with its links and place in the chain."""
     return render_page("ui/supervision/record.html", RECORD_ZH, record_id=record_id)
+
+
+EVALUATIONS_ZH = {
+    **AREA_ZH, "title": "评议录入（述职 · 质询评议 · 社会调查）",
+    "intro": ("综合考评 = 日常考核30% + 年中述职20% + 质询评议25% + 社会调查25%；"
+              "后三项由本页录入的评议会得分计算。"),
+    "kind": "评议类型", "kinds": {"report": "年中述职", "questioning": "质询评议", "survey": "社会调查"},
+    "title_label": "评议名称", "held_on": "评议日期", "scores_label": "评议人及得分（每行：评议人 得分）",
+    "scores_hint": "例如：人大代表张某 86", "record": "录入", "recorded": "已录入：{title}，平均 {mean} 分。",
+    "bad_line": "第{n}行应为“评议人 得分”", "import": "导入评分表（CSV）",
+    "import_hint": ("表头：kind,department,held_on,title,rater,score；"
+                    "同一评议会的多行合为一次评议，全部通过才导入。"),
+    "imported": "已导入 {n} 次评议。", "year": "年度", "sessions": "本年度评议", "mean": "平均分",
+    "raters": "评议人数", "entered": "录入",
+}
+
+
+@bp.route("/evaluations")
+def evaluations() -> str:
+    """Record and import evaluation sessions (述职, 质询评议, 社会调查) for the composite score."""
+    return render_page("ui/supervision/evaluations.html", EVALUATIONS_ZH)
 
 
 @bp.route("/scores")

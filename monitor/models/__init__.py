@@ -37,6 +37,7 @@ from .catalogue import (
     check_item,
 )
 from .complaints import COMPLAINT_CHANNELS, COMPLAINT_PROCESS, OUTCOME_SATISFACTION, Complaint
+from .evaluations import COMPOSITE_WEIGHTS, EVALUATION_KINDS, EvaluationScore, EvaluationSession
 from .inquiries import (
     INQUIRY_CHANNELS,
     INQUIRY_COMPLEXITIES,
@@ -65,6 +66,8 @@ __all__ = [
     "CAMERA_STATUSES",
     "COMPLAINT_CHANNELS",
     "COMPLAINT_PROCESS",
+    "COMPOSITE_WEIGHTS",
+    "EVALUATION_KINDS",
     "EVENT_LEVELS",
     "EVENT_TITLES",
     "FOLLOW_UP_KINDS",
@@ -94,6 +97,8 @@ __all__ = [
     "Complaint",
     "DelayExplanation",
     "EscalationPolicy",
+    "EvaluationScore",
+    "EvaluationSession",
     "FedEvent",
     "FollowUp",
     "Inquiry",

@@ -84,8 +84,7 @@ The same formula applies to a quarter (cards, orders and alerts of the quarter).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -109,9 +108,10 @@ from engine.workdays import SHANGHAI, CalendarUnknownDayError, WorkingCalendar, 
 from ..local_dates import as_date, local_date_sql
 from ..models import Alert, Card, Rating, SupervisionOrder
 from .inquiry_scores import tally_inquiries
+from .periods import Period, in_period
 
-__all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "Period", "ScoreSettings",
-           "late_days_in_period", "parse_period", "score_table", "scores"]
+__all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "ScoreSettings",
+           "late_days_in_period", "scores"]
 
 PART_NAMES = {"disclosure": "政务公开", "process": "办事流程", "deadlines": "办理时限", "fees": "收费规范",
               "satisfaction": "群众满意", "attitude": "服务态度", "supervision": "监督检查",
@@ -124,34 +124,6 @@ RATE_NAMES = {"acceptance_rate": "受理率", "on_time_rate": "按时办结率",
               "evaluation_rate": "评议率", "satisfaction_rate": "满意率",
               "inquiry_on_time_rate": "查询按时答复率", "forward_accuracy": "转发准确率",
               "inquiry_satisfaction_rate": "查询满意率"}
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A month or quarter as the half-open interval [start, end) of Beijing local midnights."""
-
-    label: str
-    start: datetime
-    end: datetime
-
-
-def parse_period(text: str) -> Period:
-    """Read `2026-11` or `2026-Q4`; raise ValueError for anything else."""
-    text = (text or "").strip().upper()
-    if match := _MONTH.fullmatch(text):
-        year, first, months = int(match.group(1)), int(match.group(2)), 1
-    elif match := _QUARTER.fullmatch(text):
-        year, first, months = int(match.group(1)), 3 * int(match.group(2)) - 2, 3
-    else:
-        raise ValueError("period must be a month like 2026-11 or a quarter like 2026-Q4")
-    if not 2000 <= year <= 2100:
-        raise ValueError("period year must be between 2000 and 2100")
-    after = first + months
-    end_year, end_month = (year + 1, after - 12) if after > 12 else (year, after)
-    return Period(text, datetime(year, first, 1, tzinfo=SHANGHAI),
-                  datetime(end_year, end_month, 1, tzinfo=SHANGHAI))
 
 
 @dataclass(frozen=True)
@@ -264,11 +236,6 @@ def late_days_in_period(working_days_after: Callable[[date, date], int], due: da
     return working_days_after(after, until) if until > after else 0
 
 
-def _in(column: Any, period: Period) -> Any:
-    """SQL for start <= column < end."""
-    return (column >= period.start) & (column < period.end)
-
-
 class _Scorer:
     """One computation: the session, the period, the settings and the tallies being filled."""
 
@@ -292,7 +259,7 @@ class _Scorer:
     def registered(self) -> None:
         """Acceptance: applications registered in the period, by the registering staff member."""
         registered_in = (Instance.status.in_(INSTANCE_STATUSES)  # lets the (status, created_at) index serve
-                         & _in(Instance.created_at, self.period)
+                         & in_period(Instance.created_at, self.period)
                          & Instance.definition_key.not_in(self.settings.not_applications))
         by_registrar = (select(Department.code, Instance.created_by, func.count()).select_from(Instance)
                         .join(User, User.username == Instance.created_by)
@@ -303,7 +270,7 @@ class _Scorer:
         refusals = (select(Department.code, Instance.created_by, Instance.outcome).select_from(Instance)
                     .join(User, User.username == Instance.created_by)
                     .join(Department, Department.id == User.department_id)
-                    .where(Instance.status == "completed", _in(Instance.created_at, self.period),
+                    .where(Instance.status == "completed", in_period(Instance.created_at, self.period),
                            Instance.definition_key.in_(self.settings.acceptance_keys)))
         for code, user, outcome in self.session.execute(refusals):
             if is_refusal(outcome):
@@ -329,7 +296,8 @@ class _Scorer:
                        func.coalesce(extended.c.days, 0).label("extended"),
                        case((TaskRecord.completed_at <= TaskRecord.due_at, 1), else_=0).label("on_time"))
                 .outerjoin(extended, extended.c.task_id == TaskRecord.id)
-                .where(TaskRecord.status == "completed", _in(TaskRecord.completed_at, self.period))  # index
+                # (status, completed_at) is indexed
+                .where(TaskRecord.status == "completed", in_period(TaskRecord.completed_at, self.period))
                 .subquery())
         keys = (rows.c.dept, rows.c.who, rows.c.created, rows.c.done, rows.c.due, rows.c.limit_days,
                 rows.c.extended)
@@ -370,7 +338,7 @@ class _Scorer:
                  # Every department and status listed, so (department_code, status, due_at) serves the range.
                  .where(TaskRecord.department_code.in_(list(self.names)),
                         TaskRecord.status.in_((*OPEN_TASK_STATUSES, "completed")),
-                        _in(TaskRecord.due_at, self.period))
+                        in_period(TaskRecord.due_at, self.period))
                  .group_by(TaskRecord.department_code))
         for dept, count, overdue, still_open in self.session.execute(query):
             tally = self.department(dept)
@@ -402,7 +370,7 @@ class _Scorer:
 
     def approvals(self) -> None:
         """Evaluation and satisfaction over approvals completed in the period, by involved department."""
-        done = ((Instance.status == "completed") & _in(Instance.completed_at, self.period)
+        done = ((Instance.status == "completed") & in_period(Instance.completed_at, self.period)
                 & Instance.definition_key.not_in(self.settings.not_applications))
         happy_grade = Rating.grade >= self.settings.satisfied_min_grade
         satisfied = func.coalesce(func.sum(case((happy_grade, 1), else_=0)), 0)
@@ -437,7 +405,7 @@ class _Scorer:
     def supervision(self) -> None:
         """Cards, orders and red alerts of the period, by department."""
         cards = (select(Card.department_code, Card.color, func.count())
-                 .where(_in(Card.issued_at, self.period)).group_by(Card.department_code, Card.color))
+                 .where(in_period(Card.issued_at, self.period)).group_by(Card.department_code, Card.color))
         for dept, color, count in self.session.execute(cards):
             tally = self.department(dept)
             if color == "yellow":
@@ -445,17 +413,17 @@ class _Scorer:
             elif color == "red":
                 tally.red_cards += int(count)
         orders = (select(SupervisionOrder.department_code, func.count())
-                  .where(_in(SupervisionOrder.issued_at, self.period))
+                  .where(in_period(SupervisionOrder.issued_at, self.period))
                   .group_by(SupervisionOrder.department_code))
         for dept, count in self.session.execute(orders):
             self.department(dept).orders = int(count)
         missed = (select(SupervisionOrder.department_code, func.count())
-                  .where(_in(SupervisionOrder.escalated_at, self.period))
+                  .where(in_period(SupervisionOrder.escalated_at, self.period))
                   .group_by(SupervisionOrder.department_code))
         for dept, count in self.session.execute(missed):
             self.department(dept).overdue_orders = int(count)
         alerts = (select(Alert.department_code, func.count())
-                  .where(_in(Alert.opened_at, self.period), Alert.level.in_(("red", "escalated")),
+                  .where(in_period(Alert.opened_at, self.period), Alert.level.in_(("red", "escalated")),
                          Alert.department_code.is_not(None))
                   .group_by(Alert.department_code))
         for dept, count in self.session.execute(alerts):
@@ -526,19 +494,3 @@ def scores(session: Session, calendar: WorkingCalendar, period: Period,
                 "counts": scorer.windows[user].counts()} for user in sorted(scorer.windows)]
     return {"period": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
             "max_score": sum(settings.weights.values()), "departments": departments, "windows": windows}
-
-
-def score_table(report: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """Flatten a report into a header and one row per department, for CSV and XLSX exports."""
-    departments: Iterable[Mapping[str, Any]] = report["departments"]
-    first = next(iter(report["departments"]), None)
-    part_keys = [p["part"] for p in first["parts"]] if first else []
-    header = (["部门代码", "部门名称"] + list(RATE_NAMES.values()) + ["超期件数", "超期工作日"]
-              + [PART_NAMES.get(p, p) for p in part_keys] + ["扣分", "得分"])
-    rows = []
-    for dept in departments:
-        marks = {p["part"]: p["marks"] for p in dept["parts"]}
-        rows.append([dept["department"], dept["name"]] + [dept[k] for k in RATE_NAMES]
-                    + [dept["counts"]["overdue"], dept["counts"]["late_days"]]
-                    + [marks.get(p) for p in part_keys] + [dept["deductions"], dept["score"]])
-    return header, rows

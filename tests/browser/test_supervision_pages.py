@@ -143,3 +143,33 @@ def test_lists_render(live_url: str, desktop, path: str) -> None:
         with desktop.expect_download() as download:
             desktop.click("#export-xlsx")
         assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_bureau_records_a_session_and_the_public_sees_last_months_results(
+        live_url: str, desktop, phone) -> None:
+    login(desktop, live_url, "jiancha")
+    desktop.click("#area-tabs a[data-section=evaluations]")
+    form = "#session-form"
+    desktop.wait_for_selector(f"{form} select[name=department] option[value=sthj]", state="attached")
+    desktop.select_option(f"{form} select[name=kind]", "questioning")
+    desktop.select_option(f"{form} select[name=department]", "sthj")
+    desktop.fill(f"{form} input[name=title]", "11月质询评议会")
+    desktop.fill(f"{form} input[name=held_on]", "2026-11-20")
+    desktop.fill(f"{form} textarea[name=scores]", "人大代表甲 86\n政协委员乙 不知道")
+    desktop.click(f"{form} button[type=submit]")
+    desktop.wait_for_selector(f"{form} .field-error")
+    assert "第2行" in desktop.inner_text(f"{form} .field-error")
+    desktop.fill(f"{form} textarea[name=scores]", "人大代表甲 86\n政协委员乙 90")
+    desktop.click(f"{form} button[type=submit]")
+    desktop.wait_for_selector("#recorded:not([hidden])")
+    assert "平均 88" in desktop.inner_text("#recorded")
+    desktop.wait_for_selector("#sessions td:text-is('11月质询评议会')")
+    shot(desktop, "supervision-evaluations")
+
+    phone.goto(f"{live_url}/")
+    phone.click("#performance-link")
+    phone.wait_for_selector("#performance tbody tr")
+    assert "效能公示（2026-11）" in phone.inner_text("h1")  # the server's clock is in December 2026
+    ranks = phone.eval_on_selector_all("#performance tbody tr", "rows => rows.map((r) => r.dataset.department)")
+    assert ranks, "departments with November work are listed"
+    shot(phone, "performance-public-phone")

@@ -34,6 +34,8 @@ async function load() {
       ...parts.map((p, i) => [`${p.name}（${p.weight}）`, (d) => d.parts[i]?.marks ?? "—"]),
       [t.deductions, (d) => d.deductions],
       [t.late_items, (d) => d.counts.overdue], [t.late_days, (d) => d.counts.late_days],
+      ...["daily", "report", "questioning", "survey", "total"].map((key) => [t.composite_parts[key],
+        (d) => (d.composite?.[key] ?? "—")]),
       ...RATES.map((key) => [t.rates[key], (d) => pct(d[key])]),
     ], rows, (d) => ({ dataset: { department: d.department } })));
     document.getElementById("windows").replaceChildren(table([
