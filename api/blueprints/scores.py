@@ -17,6 +17,7 @@ from monitor.queries.evaluations import with_composites
 from monitor.queries.periods import parse_period, year_to_period_end
 from monitor.queries.score_table import score_table
 from monitor.queries.scores import RATE_NAMES, scores
+from monitor.queries.service_measures import service_measures
 
 from ..auth import requires
 from ..schema_fields import instant
@@ -194,3 +195,44 @@ def department_scores(args: dict[str, Any]) -> Any:
         body, mimetype, filename = _xlsx(period.label, header, rows), XLSX_MIMETYPE, f"{name}.xlsx"
     disposition = f'attachment; filename="{filename}"'
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+class PeriodQuerySchema(Schema):
+    """Which period."""
+
+    period = fields.String(required=True, validate=_period, metadata={
+        "pattern": f"^{PERIOD.pattern}$", "description": "a month 2026-11 or a quarter 2026-Q4 (2000-2100)"})
+
+
+_MEASURES = {
+    "applications": fields.Integer(required=True, metadata={"description": "registered under the item"}),
+    "one_trip": fields.Integer(required=True), "on_the_spot": fields.Integer(required=True),
+    "trips": fields.Integer(required=True),
+    "one_trip_rate": fields.Float(required=True, allow_none=True, metadata={"description": "一次办结率"}),
+    "on_the_spot_rate": fields.Float(required=True, allow_none=True, metadata={"description": "即办率"}),
+    "average_trips": fields.Float(required=True, allow_none=True, metadata={"description": "平均跑动次数"}),
+}
+ItemMeasuresSchema = Schema.from_dict({
+    "code": fields.String(required=True), "name": fields.String(required=True),
+    "department": fields.String(required=True), **_MEASURES}, name="ItemMeasuresSchema")
+DepartmentMeasuresSchema = Schema.from_dict({"department": fields.String(required=True), **_MEASURES},
+                                            name="DepartmentMeasuresSchema")
+
+
+class ServiceMeasuresSchema(Schema):
+    """即办率, 一次办结率 and trips of the applications registered in the period, by item and department."""
+
+    period = fields.String(required=True)
+    items = fields.List(fields.Nested(ItemMeasuresSchema), required=True)
+    departments = fields.List(fields.Nested(DepartmentMeasuresSchema), required=True)
+
+
+@blp.route("/supervision/service-measures", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(PeriodQuerySchema, location="query")
+@blp.response(200, ServiceMeasuresSchema)
+@requires(*SCORE_VIEW)
+def measures(args: dict[str, Any]) -> dict[str, Any]:
+    """Trips (跑动次数), one-trip and on-the-spot rates of the applications registered in a period."""
+    period = parse_period(args["period"])
+    return {"period": period.label, **service_measures(request_session(), period)}

@@ -38,6 +38,12 @@ async function load() {
         (d) => (d.composite?.[key] ?? "—")]),
       ...RATES.map((key) => [t.rates[key], (d) => pct(d[key])]),
     ], rows, (d) => ({ dataset: { department: d.department } })));
+    const measures = await api("GET", `/api/supervision/service-measures?period=${encodeURIComponent(chosen)}`);
+    document.getElementById("measures").replaceChildren(table([
+      [t.department, (d) => names[d.department] || d.department], [t.applications, (d) => d.applications],
+      [t.on_the_spot_rate, (d) => pct(d.on_the_spot_rate)], [t.one_trip_rate, (d) => pct(d.one_trip_rate)],
+      [t.average_trips, (d) => d.average_trips ?? "—"],
+    ], measures.departments));
     document.getElementById("windows").replaceChildren(table([
       [t.user, (w) => w.user], [t.department, (w) => names[w.department] || w.department],
       ...["acceptance_rate", "on_time_rate", "satisfaction_rate"].map((key) => [t.rates[key], (w) => pct(w[key])]),
