@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime
 
 from flask import Flask
 
 from api.cli import DEMO_CATALOGUE
+from engine.workdays import SHANGHAI, FixedClock
 from tests.conftest import Api
 
 DEMO = json.loads(DEMO_CATALOGUE.read_text(encoding="utf-8"))["items"]
@@ -136,3 +138,24 @@ def test_a_whole_catalogue_is_imported_at_once_or_not_at_all(app: Flask, api: Ap
 def test_an_item_cannot_run_the_complaint_inquiry_or_acceptance_process(api: Api) -> None:
     for key in ("complaint_handling", "public_inquiry", "one_window_acceptance"):
         assert problems(save(api, {**ITEM, "definition_key": key})) == {"definition_key": "办理流程须为已部署的流程"}
+
+
+def test_tracking_shows_the_items_promised_and_legal_completion_dates(api: Api, clock: FixedClock) -> None:
+    published(api, {**ITEM, "promised_days": 10, "legal_days": 20})
+    clock.set(datetime(2026, 9, 18, 10, 0, tzinfo=SHANGHAI))  # Friday, before Mid-Autumn and National Day
+    r = api.post("/api/instances", "window1", json={**APPLICATION, "item_code": CODE})
+    code, instance = r.get_json()["query_code"], r.get_json()["id"]
+    item = api.get(f"/api/public/track/{code}").get_json()["service_item"]
+    # 10 working days: Sun 09-20 (make-up), 09-21 … 09-24, 09-28 … 09-30, 10-08, 10-09;
+    # 20: then Sat 10-10 (make-up), 10-12 … 10-16, 10-19 … 10-22.
+    assert (item["promised_due_at"], item["legal_due_at"], item["clock_stopped"], item["provisional"]) == (
+        "2026-10-09T17:30:00+08:00", "2026-10-22T17:30:00+08:00", False, False)
+    assert api.post(f"/api/instances/{instance}/pause", "window1",
+                    json={"reason": "缺页", "missing_documents": ["营业执照或法人证书"]}).status_code in (200, 201)
+    assert api.get(f"/api/public/track/{code}").get_json()["service_item"]["clock_stopped"] is True
+    # Back on Wed 09-23: 09-20 … 09-23 were stopped (4 working days), so both dates move by 4.
+    clock.set(datetime(2026, 9, 23, 10, 0, tzinfo=SHANGHAI))
+    assert api.post(f"/api/instances/{instance}/resume", "window1").status_code == 200
+    after = api.get(f"/api/public/track/{code}").get_json()["service_item"]
+    assert (after["promised_due_at"], after["legal_due_at"], after["clock_stopped"]) == (
+        "2026-10-14T17:30:00+08:00", "2026-10-28T17:30:00+08:00", False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response
@@ -13,9 +14,12 @@ from engine.queries.departments import department_names
 from engine.queries.instances import track
 from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
+from engine.workdays import SHANGHAI, touches_provisional
+from monitor.item_limits import item_due_dates
+from monitor.queries.catalogue import application_item
 
 from ..code_guard import guarded
-from ..presenters import tracking_json
+from ..presenters import iso, tracking_json
 from ..wiring import Blueprint, request_session, services
 
 blp = Blueprint("public", __name__, url_prefix="/api/public", description="Applicant tracking")
@@ -60,6 +64,10 @@ class TrackingSchema(Schema):
     correction = fields.Dict(allow_none=True, metadata={"description": "the correction notice in force"})
     shortfall = fields.Dict(allow_none=True, metadata={"description": "容缺: documents still to supply"})
     tasks = fields.List(fields.Nested(TrackedTaskSchema))
+    service_item = fields.Dict(allow_none=True, metadata={"description": (
+        "the catalogue item applied for: {code, version, name, kind, promised_days, legal_days, "
+        "promised_due_at, legal_due_at, clock_stopped, provisional}; the dates move with the window's "
+        "correction stops, and are provisional (暂定) while they reach a year whose holidays are not out")})
 
 
 def _tracked(query_code: str) -> tuple[Instance, list[TaskRecord]]:
@@ -77,9 +85,30 @@ def track_application(query_code: str) -> dict[str, Any]:
     correction = next((p for p in instance_pauses(request_session(), instance.id)
                        if p.task_id is None and p.ended_at is None), None)
     runtime = services().runtime
-    return tracking_json(instance, tasks, department_names(request_session()),
+    body = tracking_json(instance, tasks, department_names(request_session()),
                          shortfall=instance_shortfall(request_session(), instance.id), correction=correction,
                          now=runtime.clock.now(), calendar=runtime.calendar)
+    return {**body, "service_item": _item_limits(instance)}
+
+
+def _item_limits(instance: Instance) -> dict[str, Any] | None:
+    """The catalogue item applied for, its two limits, and the completion times they give (承诺, 法定)."""
+    pair = application_item(request_session(), instance.id)
+    if pair is None:
+        return None
+    item, version = pair
+    runtime = services().runtime
+    due = item_due_dates(runtime.calendar, runtime.workday_close, instance.created_at, version.promised_days,
+                         version.legal_days, instance_pauses(request_session(), instance.id))
+    return {"code": item.code, "version": version.version, "name": version.name, "kind": version.kind,
+            "promised_days": version.promised_days, "legal_days": version.legal_days,
+            "promised_due_at": iso(due.promised), "legal_due_at": iso(due.legal),
+            "clock_stopped": due.stopped,
+            "provisional": touches_provisional(runtime.calendar, _day(instance.created_at), _day(due.legal))}
+
+
+def _day(instant: datetime) -> date:
+    return instant.astimezone(SHANGHAI).date()
 
 
 @blp.route("/track/<string:query_code>/diagram", methods=["GET"])

@@ -28,6 +28,13 @@ STRINGS_ZH = {
     "status": "办理状态",
     "stage": "当前环节",
     "accepted_at": "受理时间",
+    "item": "申请事项",
+    "promise": "办结时限",
+    "promise_text": ("承诺 {promised} 个工作日内办结（{promised_at} 前），"
+                     "法定时限 {legal} 个工作日（{legal_at} 前）"),
+    "promise_immediate": "即办件，当场办结；法定时限 {legal} 个工作日（{legal_at} 前）",
+    "promise_stopped": "（补正期间暂停计时，补正后顺延）",
+    "promise_provisional": "（暂定：跨入节假日安排尚未发布的年份）",
     "completed_at": "办结时间",
     "outcome": "办理结果",
     "departments": "各部门办理情况",

@@ -31,7 +31,7 @@ class Http:
 
     def start(self, name: str) -> dict:
         return self("POST", "/api/instances", "window1", json={
-            "definition_key": "investment_joint_approval",
+            "definition_key": "investment_joint_approval", "item_code": "330100-TZ-0001",
             "project": {"name": name, "code": f"2026-330100-{abs(hash(name)) % 10**6:06d}", "investment": 1.2e7},
             "applicant": {"name": "浙江示范实业有限公司", "contact": "13900000000"}})
 
@@ -69,6 +69,10 @@ def test_applicant_tracks_a_code_on_a_phone_and_sees_the_coloured_diagram(live_u
     assert phone.locator(".djs-element.st-not_reached").count() > 5
     assert phone.locator(".bjs-powered-by").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no horizontal scroll
+    # The catalogue item applied for, with its promised and legal limits and the dates they give.
+    assert "企业投资建设项目并联审批" in phone.inner_text("#item")
+    promise = phone.inner_text("#promise")
+    assert "承诺 77 个工作日内办结" in promise and "法定时限 120" in promise and "暂定" in promise  # into 2027
     shot(phone, "track-phone")
     phone.goto(f"{live_url}/track/ZZZZZZZZZZZZ")
     phone.locator("#problem").wait_for()

@@ -79,6 +79,16 @@ function render(data) {
   document.getElementById("status").classList.toggle("status-incident", incident);
   setText("stage", data.stage);
   setText("accepted-at", when(data.accepted_at));
+  const item = data.service_item;
+  for (const id of ["item-label", "item", "promise-label", "promise"]) show(id, !!item);
+  if (item) {
+    const day = (at) => when(at).slice(0, 10);
+    document.getElementById("item").replaceChildren(el("a", { href: `/catalogue/${encodeURIComponent(item.code)}?version=${item.version}` }, item.name));
+    setText("promise", fmt(item.promised_days ? t.promise_text : t.promise_immediate, {
+      promised: item.promised_days, promised_at: day(item.promised_due_at), legal: item.legal_days,
+      legal_at: day(item.legal_due_at) }) + (item.clock_stopped ? t.promise_stopped : "")
+      + (item.provisional ? t.promise_provisional : ""));
+  }
   show("completed-label", !!data.completed_at);
   show("completed-at", !!data.completed_at);
   setText("completed-at", when(data.completed_at));
