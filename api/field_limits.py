@@ -17,6 +17,8 @@ from monitor.commands.alerts import MAX_TEXT as SUPERVISION_TEXT
 from monitor.commands.complaints import MAX_FEEDBACK_COMMENT as COMPLAINT_FEEDBACK
 from monitor.commands.complaints import MAX_TEXT as COMPLAINT_TEXT
 from monitor.commands.evaluations import MAX_TITLE as EVALUATION_TITLE
+from monitor.commands.fees import MAX_AMOUNT_TEXT as FEE_AMOUNT
+from monitor.commands.fees import MAX_RECEIPT_NO as FEE_RECEIPT
 from monitor.commands.inquiries import MAX_CATEGORY as INQUIRY_CATEGORY
 from monitor.commands.inquiries import MAX_FIELD as ASKER_FIELD
 from monitor.commands.inquiries import MAX_QUESTION as INQUIRY_QUESTION
@@ -64,7 +66,7 @@ FORM_LIMITS: dict[str, int] = {
     "element_name": ELEMENT_NAME, "decision_reason": PAUSE_REASON, "inquiry_question": INQUIRY_QUESTION,
     "inquiry_text": INQUIRY_TEXT, "inquiry_category": INQUIRY_CATEGORY, "asker_field": ASKER_FIELD,
     "knowledge_search": KNOWLEDGE_SEARCH, "catalogue_search": CATALOGUE_SEARCH,
-    "evaluation_title": EVALUATION_TITLE,
+    "evaluation_title": EVALUATION_TITLE, "fee_receipt": FEE_RECEIPT, "fee_amount": FEE_AMOUNT,
     # The catalogue editor's fields: the item's content is one JSON object, checked by check_item.
     "item_code": MAX_CODE, "item_name": ITEM_TEXT_LIMITS["name"], "item_text": ITEM_TEXT_LIMITS["conditions"],
     "item_reference": ITEM_TEXT_LIMITS["basis_reference"], "item_fee": MAX_FEE_TEXT,

@@ -106,7 +106,7 @@ def test_an_application_keeps_the_item_version_it_was_registered_under(api: Api)
     published(api, {**ITEM, "promised_days": 60})  # version 2
     detail = api.get(f"/api/instances/{instance}", "window1").get_json()
     assert detail["service_item"] == {"code": CODE, "version": 1, "name": ITEM["name"], "kind": "promised",
-                                      "legal_days": 120, "promised_days": 77}
+                                      "legal_days": 120, "promised_days": 77, "charged": False, "fee": None}
     # Only the item's 可容缺 materials may follow later; the item names its process.
     refused = api.post("/api/instances", "window1", json={**APPLICATION, "item_code": CODE, "shortfall": {
         "documents": ["营业执照或法人证书"], "deadline_working_days": 10, "commitment": "限期补交"}})
@@ -159,3 +159,25 @@ def test_tracking_shows_the_items_promised_and_legal_completion_dates(api: Api, 
     after = api.get(f"/api/public/track/{code}").get_json()["service_item"]
     assert (after["promised_due_at"], after["legal_due_at"], after["clock_stopped"]) == (
         "2026-10-14T17:30:00+08:00", "2026-10-28T17:30:00+08:00", False)
+
+
+def test_the_fee_of_a_charged_item_is_recorded_once_at_the_window(api: Api) -> None:
+    charged = {**ITEM, "fees": {"charged": True, "basis": "《城市基础设施配套费征收管理办法》", "standard": "每平方米100元"}}
+    published(api, charged)
+    published(api, ITEM, code="330100-FREE-0001")
+    instance = api.post("/api/instances", "window1", json={**APPLICATION, "item_code": CODE}).get_json()["id"]
+    free = api.post("/api/instances", "window1", json={**APPLICATION, "item_code": "330100-FREE-0001"}).get_json()["id"]
+    url = f"/api/instances/{instance}/fee"
+    assert problems(api.post(url, "window1", json={"amount": "12.345", "receipt_no": " "})) == {
+        "amount": "金额须为大于0的数，最多两位小数（元）", "receipt_no": "请填写收费票据号（1至64个字符）"}
+    assert problems(api.post(url, "window1", json={"amount": "-1", "receipt_no": "No.1"}))["amount"]
+    assert api.post(url, "sthj_reviewer", json={"amount": "1250", "receipt_no": "No.1"}).status_code == 403
+    r = api.post(url, "window1", json={"amount": "1250.5", "receipt_no": "浙财票 No.0012345"})
+    assert r.status_code == 201, r.get_json()
+    assert (r.get_json()["amount"], r.get_json()["receipt_no"]) == ("1250.50", "浙财票 No.0012345")
+    assert api.post(url, "window1", json={"amount": "1", "receipt_no": "again"}).status_code == 409
+    detail = api.get(f"/api/instances/{instance}", "window1").get_json()["service_item"]
+    assert detail["charged"] is True and detail["fee"]["amount"] == "1250.50"
+    assert problems(api.post(f"/api/instances/{free}/fee", "window1", json={"amount": "1", "receipt_no": "x"})) == {
+        "amount": "此申请所办事项不收费，无需登记收费"}
+    assert api.post("/api/instances/999999/fee", "window1", json={"amount": "1", "receipt_no": "x"}).status_code == 404

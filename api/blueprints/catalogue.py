@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
 from engine.queries.departments import department_names
 from monitor.commands.catalogue import (
@@ -13,10 +14,13 @@ from monitor.commands.catalogue import (
     PublishItemCommand,
     SaveItemDraftCommand,
 )
-from monitor.models import ServiceItem, ServiceItemVersion
+from monitor.commands.fees import MAX_AMOUNT_TEXT as FEE_AMOUNT
+from monitor.commands.fees import MAX_RECEIPT_NO, RecordFeeCommand
+from monitor.models import ApplicationFee, ServiceItem, ServiceItemVersion
 from monitor.queries.catalogue import (
     MAX_CATALOGUE_SEARCH,
     all_items,
+    application_item,
     item_or_404,
     item_version,
     item_versions,
@@ -153,13 +157,23 @@ def guide_json(item: ServiceItem, version: ServiceItemVersion, names: dict[str, 
             "published_at": iso(version.published_at)}
 
 
-def application_item_json(pair: tuple[ServiceItem, ServiceItemVersion] | None) -> dict[str, Any] | None:
-    """The catalogue item version an application was registered under, as its pages show it."""
+def application_item_json(session: Session, instance_id: int) -> dict[str, Any] | None:
+    """The catalogue item version an application was registered under, and its fee, as pages show them."""
+    pair = application_item(session, instance_id)
     if pair is None:
         return None
     item, version = pair
+    fee = session.get(ApplicationFee, instance_id)
     return {"code": item.code, "version": version.version, "name": version.name, "kind": version.kind,
-            "legal_days": version.legal_days, "promised_days": version.promised_days}
+            "legal_days": version.legal_days, "promised_days": version.promised_days,
+            "charged": bool((version.content.get("fees") or {}).get("charged")),
+            "fee": None if fee is None else fee_json(fee)}
+
+
+def fee_json(fee: ApplicationFee) -> dict[str, Any]:
+    """A fee as recorded at the window: amount in yuan (text, two decimals), receipt number, who and when."""
+    return {"amount": f"{fee.amount:.2f}", "receipt_no": fee.receipt_no, "recorded_at": iso(fee.recorded_at),
+            "recorded_by": fee.recorded_by}
 
 
 def _edit_json(code: str) -> dict[str, Any]:
@@ -253,3 +267,33 @@ def import_items(body: dict[str, Any]) -> dict[str, Any]:
     """Publish many items at once (a centre's whole catalogue): each as its item's next version."""
     published = run_command(ImportCatalogueCommand(body["items"]))
     return {"published": [{"code": code, "version": version.version} for code, version in published]}
+
+
+class FeeBodySchema(Schema):
+    """What the applicant paid, in yuan, and the receipt's number."""
+
+    amount = fields.String(required=True, validate=validate.Length(max=FEE_AMOUNT), metadata={
+        "description": "yuan, at most two decimals, e.g. 1250.00"})
+    receipt_no = fields.String(required=True, validate=validate.Length(max=MAX_RECEIPT_NO))
+
+
+class FeeSchema(Schema):
+    """A fee recorded at the window."""
+
+    amount = fields.String(required=True)
+    receipt_no = fields.String(required=True)
+    recorded_at = instant(required=True)
+    recorded_by = fields.String(required=True)
+
+
+@blp.route("/instances/<int:instance_id>/fee", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(FeeBodySchema)
+@blp.response(201, FeeSchema)
+@blp.alt_response(404, description="no such application")
+@blp.alt_response(409, description="its fee is recorded already")
+@blp.alt_response(422, description="its item is free, or the amount or receipt number is wrong")
+@requires("window", "admin")
+def record_fee(body: dict[str, Any], instance_id: int) -> dict[str, Any]:
+    """Record the fee of a charged item, collected at the window (一窗收费), once."""
+    return fee_json(run_command(RecordFeeCommand(instance_id, body["amount"], body["receipt_no"])))

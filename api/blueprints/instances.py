@@ -26,7 +26,6 @@ from engine.queries.instances import instance_for, instance_history, instance_ta
 from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
 from monitor.commands.approvals import RegisterApprovalCommand
-from monitor.queries.catalogue import application_item
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import board_row_json, incident_json, instance_json
@@ -135,7 +134,7 @@ class InstanceSchema(Schema):
     history = fields.List(fields.Dict())
     service_item = fields.Dict(allow_none=True, metadata={"description": (
         "the catalogue item version it was registered under: {code, version, name, legal_days, "
-        "promised_days, kind}")})
+        "promised_days, kind, charged, fee: {amount, receipt_no, recorded_at, recorded_by} | null}")})
     task_forms = fields.Dict(metadata={"description": (
         "per step of this instance that declares them (ow:choice / ow:opinion): "
         "{choices: [{value, label, needs_opinion}], opinion: {label, required} | null}; "
@@ -220,8 +219,7 @@ def get_instance(instance_id: int) -> dict[str, Any]:
 def _instance_detail(instance_id: int) -> dict[str, Any]:
     session = request_session()
     instance = instance_for(session, current_actor(), instance_id)
-    return {**_instance_json(session, instance), "service_item": application_item_json(
-        application_item(session, instance_id))}
+    return {**_instance_json(session, instance), "service_item": application_item_json(session, instance_id)}
 
 
 def _instance_json(session: Session, instance: Instance) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from .cameras import (
 from .catalogue import (
     ITEM_KINDS,
     MATERIAL_FORMS,
+    ApplicationFee,
     ApplicationItem,
     ServiceItem,
     ServiceItemVersion,
@@ -88,6 +89,7 @@ __all__ = [
     "PUBLISHED_END",
     "VIDEO_EVENT_STATES",
     "AccountabilityRecord",
+    "ApplicationFee",
     "ApplicationItem",
     "Alert",
     "AlertSignal",

@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.exceptions import Problem
 from engine.models import Base, UTCDateTime
 
 __all__ = ["CODE_RULE", "ITEM_KINDS", "ITEM_TEXT_LIMITS", "MATERIAL_FORMS", "MAX_CODE", "MAX_FEE_TEXT",
-           "MAX_MATERIAL_NAME", "ApplicationItem", "ServiceItem", "ServiceItemVersion", "check_item",
-           "valid_code"]
+           "MAX_MATERIAL_NAME", "ApplicationFee", "ApplicationItem", "ServiceItem", "ServiceItemVersion",
+           "check_item", "valid_code"]
 
 ITEM_KINDS = ("immediate", "promised")
 """即办件 (done on the spot, no limit to wait for) or 承诺件 (done within the promised working days)."""
@@ -92,6 +93,18 @@ class ApplicationItem(Base):
 
     instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), primary_key=True)
     item_version_id: Mapped[int] = mapped_column(ForeignKey("service_item_version.id"))
+
+
+class ApplicationFee(Base):
+    """The fee of a charged item, collected at the window (一窗收费) with the receipt's number."""
+
+    __tablename__ = "application_fee"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    receipt_no: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(64))
 
 
 def valid_code(code: object) -> bool:

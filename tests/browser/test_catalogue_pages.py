@@ -69,6 +69,18 @@ def test_the_window_registers_under_an_item_and_keeps_its_version_after_an_edit(
     desktop.click("button[value=accept]")
     desktop.wait_for_url(re.compile(r".*/window/receipt/\d+$"))
     instance_id = int(desktop.url.rsplit("/", 1)[1])
+    # The item charges a fee: the window collects it (一窗收费) and the receipt shows it.
+    desktop.wait_for_selector("#fee-form:not([hidden])")
+    desktop.fill("#fee-form input[name=amount]", "0")
+    desktop.fill("#fee-form input[name=receipt_no]", "浙财票 No.0088")
+    desktop.click("#fee-form button[type=submit]")
+    desktop.wait_for_selector("#fee-form .field-error[data-for=amount]")
+    desktop.fill("#fee-form input[name=amount]", "12000")
+    desktop.click("#fee-form button[type=submit]")
+    desktop.wait_for_selector("#fee-form", state="hidden")
+    assert "12000.00 元（票据号 浙财票 No.0088）" in desktop.inner_text("#a4-facts")
+    assert "政府投资市政基础设施项目并联审批" in desktop.inner_text("#a4-facts")
+    shot(desktop, "window-receipt-fee")
     headers = {"Authorization": f"Bearer {api_token(live_url, 'designer')}"}
     content = {k: v for k, v in guide["content"].items()}
     content.update(department=guide["department"], definition_key=guide["definition_key"], kind=guide["kind"],

@@ -1,6 +1,6 @@
 // The receipt (受理回执) or notice for one registration, with the query code as text and as a QR code,
 // printable on A4 paper or on an 80 mm receipt printer.
-import { api, el, fmt, showProblem, strings, when } from "../api.js";
+import { api, clearErrors, el, fmt, showErrors, showProblem, strings, when } from "../api.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
@@ -62,6 +62,13 @@ function render(instance) {
     [what.kind === "receipt" ? t.accepted_at : t.received_at, when(instance.created_at)],
     [t.documents, submitted.join("、")],
   ];
+  const item = instance.service_item;
+  if (item) {
+    rows.splice(4, 0, [t.item, item.name]);
+    rows.push([t.fee, !item.charged ? t.fee_free
+      : item.fee ? fmt(t.fee_line, { amount: item.fee.amount, receipt: item.fee.receipt_no }) : null]);
+  }
+  document.getElementById("fee-form").hidden = !(what.kind === "receipt" && item?.charged && !item.fee);
   if (instance.shortfall) {
     rows.push([fmt(t.shortfall, { due: when(instance.shortfall.due_at) }), instance.shortfall.documents.join("、")]);
   }
@@ -94,6 +101,19 @@ function render(instance) {
   root.hidden = false;
   document.getElementById("status-line").hidden = true;
 }
+
+const feeForm = document.getElementById("fee-form");
+feeForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(feeForm);
+  try {
+    await api("POST", `/api/instances/${id}/fee`, { body: {
+      amount: feeForm.elements.amount.value.trim(), receipt_no: feeForm.elements.receipt_no.value.trim() } });
+    render(await api("GET", `/api/instances/${id}`));
+  } catch (err) {
+    showErrors(feeForm, err);
+  }
+});
 
 document.getElementById("print-a4").addEventListener("click", () => printAs("a4"));
 document.getElementById("print-slip").addEventListener("click", () => printAs("slip"));
