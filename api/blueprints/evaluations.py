@@ -101,7 +101,8 @@ def list_sessions(args: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.arguments(EvaluationBodySchema)
 @blp.response(201, EvaluationSchema)
-@blp.alt_response(422, description="every problem named at once; nothing stored")
+@blp.alt_response(422, description="every problem named at once, nothing stored: an unknown department, "
+                                   "a date after today, a blank title or rater")
 @requires(*BUREAU)
 def record(body: dict[str, Any]) -> dict[str, Any]:
     """Record one session with its raters' scores."""
