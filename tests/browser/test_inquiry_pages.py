@@ -142,12 +142,17 @@ def test_a_joint_question_is_answered_in_part_by_the_first_department_and_passed
     desktop.goto(f"{live_url}/worklist/{second['instance_id']}?task={second['id']}")
     desktop.wait_for_selector("#inquiry-card")
     assert "用地预审" in desktop.inner_text("#inquiry-card")  # the part before it is in front of it
-    _handle_on_work_page(desktop, live_url, second, "answer", "环评：需编制环境影响报告书。")
+    _handle_on_work_page(desktop, live_url, second, "pass_on", "环评：需编制环境影响报告书。",
+                         next_department="sw")
+    login(desktop, live_url, "sw_reviewer")
+    third = _open_task(live_url, "sw_reviewer", "answer")
+    assert third["instance_id"] == first["instance_id"] and third["limit_days"] == 10  # complex: each part 10
+    _handle_on_work_page(desktop, live_url, third, "answer", "取水：需申请取水许可。")
     phone.goto(f"{live_url}/inquiry/{code}")
     phone.wait_for_selector("#parts-card:not([hidden])")
     parts = phone.inner_text("#parts")
-    assert parts.index("用地预审") < parts.index("环境影响报告书")
-    assert "自然资源和规划局" in parts and "生态环境局" in parts
+    assert parts.index("用地预审") < parts.index("环境影响报告书") < parts.index("取水许可")
+    assert "自然资源和规划局" in parts and "生态环境局" in parts and "水务局" in parts
     shot(phone, "inquiry-joint-phone")
 
 
