@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -379,3 +380,18 @@ def test_each_handling_step_offers_only_the_decisions_its_diagram_declares(app: 
     reply = only_task(api, "reply")
     empty = api.post(f"/api/tasks/{reply['id']}/complete", "jiancha", json={})
     assert empty.get_json()["error"]["details"]["problems"][0]["field"] == "opinion"
+
+
+def test_a_complaint_running_on_the_diagram_before_declared_choices_still_ends_as_answered(
+        app: Flask, api: Api) -> None:
+    """Version 1 of complaint_handling gated the call-back on `satisfied`, not on the decision."""
+    old = (Path(__file__).parent / "fixtures" / "complaint_handling_v1.bpmn").read_bytes()
+    assert api.post("/api/definitions", "designer", data=old, content_type="application/xml").status_code == 201
+    approval = start(api)
+    code = file_ok(api, approval["query_code"])
+    complete(api, "jiancha", only_task(api, "accept_decision")["id"], decision="accept")
+    complete(api, "jiancha", only_task(api, "handle")["id"], decision="done", opinion="已核实")
+    complete(api, "jiancha", only_task(api, "reply")["id"], decision="replied", opinion="已责令整改")
+    r = api.post(f"/api/public/complaints/{code}/feedback", json={"satisfied": True})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["outcome_event"] == "end_satisfied"

@@ -174,7 +174,10 @@ class GiveComplaintFeedbackCommand:
         on_behalf = Actor(f"complainant:{complaint.code}", "supervisor", task.department_code)
         comment = (self.comment or "").strip() or None
         try:
-            CompleteTaskCommand(task.id, decision="satisfied" if self.satisfied else "dissatisfied",
+            # The decision is what the diagram's gate tests; `satisfied` is what version 1 of it tested,
+            # so a complaint still running on that version ends the same way.
+            CompleteTaskCommand(task.id, data={"satisfied": self.satisfied},
+                                decision="satisfied" if self.satisfied else "dissatisfied",
                                 opinion=comment).execute(
                 _nested(ctx, on_behalf))
         except ConflictError:  # e.g. claimed a moment ago; the engine's message names staff
