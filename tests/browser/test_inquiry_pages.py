@@ -284,3 +284,7 @@ def test_an_unhappy_asker_complains_by_query_code_and_the_bureau_replies_in_its_
     phone.wait_for_selector("#feedback-done:not([hidden])")
     assert "不满意" in phone.inner_text("#feedback-done") and phone.is_hidden("#feedback-card")
     shot(phone, "complaint-replied-phone")
+    for page in ("complaint", "inquiry"):  # an unknown code says so, in the page's words
+        phone.goto(f"{live_url}/{page}/ZZZZZZZZZZZZ")
+        phone.wait_for_selector("#problem:not([hidden])")
+        assert phone.inner_text("#problem").startswith("未找到与该")

@@ -178,6 +178,19 @@ export function showProblem(box, err) {
   notice(box, "error", readable(err.message, err.code));
 }
 
+/**
+ * Why a public code lookup found nothing: unknown code (the page's `not_found`), too many guesses
+ * (`throttled`, with the seconds to wait), or anything else in the API's words. Hides the loading line.
+ */
+export function showLookupProblem(err) {
+  const t = strings();
+  document.getElementById("status-line").hidden = true;
+  const box = document.getElementById("problem");
+  box.textContent = err.status === 404 ? t.not_found
+    : err.status === 429 ? fmt(t.throttled, { seconds: err.retryAfter || 60 }) : readable(err.message, err.code);
+  box.hidden = false;
+}
+
 /** Remove the messages a previous showErrors placed in a form. */
 export function clearErrors(form) {
   form.querySelectorAll(".field-error").forEach((n) => n.remove());

@@ -1,6 +1,6 @@
 // A complaint followed by its code: where its handling stands, the bureau's findings and reply, and the
 // satisfaction call-back the complainant answers here instead of waiting for the bureau's phone call.
-import { api, clearErrors, el, fmt, showErrors, strings, when } from "../api.js";
+import { api, clearErrors, el, fmt, showErrors, showLookupProblem, strings, when } from "../api.js";
 import { drawHeader } from "../session.js";
 
 const t = strings();
@@ -68,9 +68,5 @@ form.addEventListener("submit", async (event) => {
 try {
   show(await api("GET", url, { auth: false }));
 } catch (err) {
-  document.getElementById("status-line").hidden = true;
-  const box = document.getElementById("problem");
-  box.textContent = err.status === 404 ? t.not_found
-    : err.status === 429 ? fmt(t.throttled, { seconds: err.retryAfter || 60 }) : err.message;
-  box.hidden = false;
+  showLookupProblem(err);
 }

@@ -1,7 +1,8 @@
 // Public inquiries: search the knowledge base, ask a question (or, at the desk, type one in for someone),
 // follow it by its query code, rate the answer and complain about it.
 import {
-  api, checkRequired, clearErrors, el, fmt, provisionalBadge, provisionalNotice, showErrors, strings, when,
+  api, checkRequired, clearErrors, el, fmt, provisionalBadge, provisionalNotice, showErrors, showLookupProblem, strings,
+  when,
 } from "../api.js";
 import { drawHeader, requireSession } from "../session.js";
 
@@ -104,11 +105,7 @@ async function progressPage() {
   try {
     show(await api("GET", url, { auth: false }));
   } catch (err) {
-    document.getElementById("status-line").hidden = true;
-    const box = document.getElementById("problem");
-    box.textContent = err.status === 404 ? t.not_found
-      : err.status === 429 ? fmt(t.throttled, { seconds: err.retryAfter || 60 }) : err.message;
-    box.hidden = false;
+    showLookupProblem(err);
     return;
   }
   onSubmit(document.getElementById("rate-form"), [], async (form) => {
