@@ -58,6 +58,8 @@ def test_an_item_is_drafted_published_and_shown_publicly_with_all_nine_disclosur
         "环境影响评价文件", "节能审查意见", "水土保持方案", "授权委托书及经办人身份证明"]
     found = api.get("/api/public/catalogue", query_string={"q": "并联审批"}).get_json()
     assert found["total"] == 1 and found["items"][0]["code"] == CODE
+    assert api.get("/api/public/catalogue", query_string={"q": "test-0001"}).get_json()["total"] == 1
+    assert api.get("/api/public/catalogue", query_string={"q": "100%"}).get_json()["total"] == 0  # no wildcard
     assert api.post(f"/api/catalogue/{CODE}/publish", "designer").status_code == 409  # nothing to publish
 
 

@@ -31,8 +31,9 @@ def published_items(session: Session, *, q: str | None = None, department: str |
     query = select(ServiceItem, ServiceItemVersion).join(ServiceItemVersion, _latest())
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(ServiceItemVersion.name.like(pattern, escape="\\"),
-                                ServiceItem.code.like(pattern, escape="\\")))
+        # ilike: codes are typed in either case, and PostgreSQL's like, unlike SQLite's, minds case.
+        query = query.where(or_(ServiceItemVersion.name.ilike(pattern, escape="\\"),
+                                ServiceItem.code.ilike(pattern, escape="\\")))
     if department:
         query = query.where(ServiceItemVersion.department_code == department)
     rows, total = page_of(session, query, ServiceItem.code, page=page, per_page=per_page)
