@@ -53,7 +53,7 @@ from ..rate_limit import InquiryRateLimits, check_inquiry_rate
 
 __all__ = ["ASKER_ROLE", "GOVERNMENT_OFFICE", "INQUIRIES_ACTOR", "MAX_CATEGORY", "MAX_FIELD", "MAX_QUESTION",
            "MAX_TEXT", "NOT_ANSWERING", "STAFF_ASKING_ROLES", "AskInquiryCommand", "ExplainDelayCommand",
-           "HandleInquiryStepCommand", "RateInquiryCommand", "inquiry_reference"]
+           "HandleInquiryStepCommand", "RateInquiryCommand", "answering_step", "inquiry_reference"]
 
 INQUIRIES_ACTOR = Actor.system("inquiries")
 ASKER_ROLE = "applicant"  # the public: no account, known only by the code it holds
@@ -91,6 +91,16 @@ def _text(value: str | None, name: str, label: str, limit: int, problems: list[P
     elif text is not None and len(text) > limit:
         problems.append(Problem(f"{label}不能超过{limit}个字", field=name))
     return text
+
+
+def answering_step(ctx: CommandContext, task_id: str, forbidden: str) -> TaskRecord:
+    """An inquiry's answering step the caller's department holds; 404 for any other task, 403 `forbidden`."""
+    row = ctx.session.get(TaskRecord, task_id)
+    if row is None or row.definition_key != INQUIRY_PROCESS or row.bpmn_id != "answer":
+        raise NotFoundError("没有这个查询答复任务", task_id=task_id)
+    if not can_act_on(ctx.actor, row):
+        raise ForbiddenError(forbidden, task_id=row.id)
+    return row
 
 
 def _department_exists(session: Session, code: str) -> bool:
@@ -287,11 +297,7 @@ class ExplainDelayCommand:
     def execute(self, ctx: CommandContext) -> DelayExplanation:
         """Record the explanation; 409 when the part is closed or already explained."""
         session = ctx.session
-        row = session.get(TaskRecord, self.task_id)
-        if row is None or row.definition_key != INQUIRY_PROCESS or row.bpmn_id != "answer":
-            raise NotFoundError("没有这个查询答复任务", task_id=self.task_id)
-        if not can_act_on(ctx.actor, row):
-            raise ForbiddenError("只有承办部门可以说明延迟原因", task_id=row.id)
+        row = answering_step(ctx, self.task_id, "只有承办部门可以说明延迟原因")
         problems: list[Problem] = []
         text = _text(self.text, "text", "延迟原因", MAX_TEXT, problems, required=True)
         if problems:

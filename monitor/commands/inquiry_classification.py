@@ -15,16 +15,15 @@ from sqlalchemy import select
 
 from engine.command_context import CommandContext
 from engine.deadlines import shift_task_deadline
-from engine.exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
+from engine.exceptions import ConflictError, InvalidError, NotFoundError, Problem
 from engine.instance_change import InstanceChange
-from engine.models import OPEN_TASK_STATUSES, TaskRecord
-from engine.permissions import can_act_on
+from engine.models import OPEN_TASK_STATUSES
 from engine.task_warnings import refresh_task_warning
 from engine.unit_of_work import change_instance
 
-from ..models import INQUIRY_COMPLEXITIES, INQUIRY_PROCESS, Inquiry
+from ..models import INQUIRY_COMPLEXITIES, Inquiry
 from ..queries.inquiries import answered_parts, inquiry_handling
-from .inquiries import MAX_CATEGORY, MAX_FIELD
+from .inquiries import MAX_CATEGORY, MAX_FIELD, answering_step
 
 __all__ = ["COMPLEXITY_DAYS", "ClassifyInquiryCommand"]
 
@@ -43,11 +42,7 @@ class ClassifyInquiryCommand:
     def execute(self, ctx: CommandContext) -> Inquiry:
         """Check, then change the inquiry row and, when raised, the open part's deadline and later limits."""
         session = ctx.session
-        row = session.get(TaskRecord, self.task_id)
-        if row is None or row.definition_key != INQUIRY_PROCESS or row.bpmn_id != "answer":
-            raise NotFoundError("没有这个查询答复任务", task_id=self.task_id)
-        if not can_act_on(ctx.actor, row):
-            raise ForbiddenError("只有承办部门可以确定问题分类", task_id=row.id)
+        row = answering_step(ctx, self.task_id, "只有承办部门可以确定问题分类")
         category = (self.category or "").strip() if isinstance(self.category, str) else ""
         problems: list[Problem] = []
         if not category:
