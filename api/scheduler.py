@@ -32,12 +32,13 @@ from monitor.chain_anchor import anchor_interval, write_anchor, write_anchor_at_
 from monitor.commands.board import RefreshBoardCommand
 from monitor.commands.calendar_watch import WatchCalendarCommand
 from monitor.commands.feeds import FeedSupervisionCommand
+from monitor.commands.promises import RaiseBrokenPromiseAlertsCommand
 from monitor.sweeps import sweep_complaint_outcomes, sweep_overdue_orders
 
 from .wiring import db, services
 
 __all__ = ["SweepStats", "check_calendar", "next_due_in", "refresh_board", "run_scheduler",
-           "sweep_supervision", "sweep_timers", "sweep_timers_for", "sweep_warnings"]
+           "sweep_promises", "sweep_supervision", "sweep_timers", "sweep_timers_for", "sweep_warnings"]
 
 log = logging.getLogger(__name__)
 TIMER_ACTOR = Actor.system("timer")
@@ -168,6 +169,16 @@ def refresh_board(app: Flask) -> None:
         services().executor.execute(RefreshBoardCommand(), SUPERVISION_ACTOR)
 
 
+def sweep_promises(app: Flask) -> int:
+    """Alert on applications past their item's promised completion time; return how many alerts opened.
+
+    Every open application under a 承诺件 is compared with the clock, so this runs every few minutes
+    rather than every tick: a promise counts in working days, and minutes of delay do not matter.
+    """
+    with app.app_context():
+        return services().executor.execute(RaiseBrokenPromiseAlertsCommand(), SUPERVISION_ACTOR)
+
+
 def _tick(app: Flask, seconds: float) -> None:
     stats = sweep_timers_for(app, seconds)
     if stats.claimed:
@@ -209,6 +220,8 @@ def run_scheduler(app: Flask) -> None:
                       coalesce=True, id="sweep")
     scheduler.add_job(refresh_board, "interval", args=[app], seconds=5, max_instances=1, coalesce=True,
                       id="board")
+    scheduler.add_job(sweep_promises, "interval", args=[app], seconds=300, max_instances=1, coalesce=True,
+                      id="promises")
     scheduler.add_job(check_calendar, "cron", args=[app], hour=1, timezone=SHANGHAI, id="calendar-check",
                       coalesce=True)
     scheduler.add_job(purge_tracking_misses, "cron", args=[app], hour=2, timezone=SHANGHAI,

@@ -11,6 +11,7 @@ from datetime import datetime
 from flask import Flask
 
 from api.cli import DEMO_CATALOGUE
+from api.scheduler import sweep_promises
 from engine.workdays import SHANGHAI, FixedClock
 from tests.conftest import Api
 
@@ -183,3 +184,26 @@ def test_the_fee_of_a_charged_item_is_recorded_once_at_the_window(api: Api) -> N
     assert problems(api.post(f"/api/instances/{free}/fee", "window1", json={"amount": "1", "receipt_no": "x"})) == {
         "amount": "此申请所办事项不收费，无需登记收费"}
     assert api.post("/api/instances/999999/fee", "window1", json={"amount": "1", "receipt_no": "x"}).status_code == 404
+
+
+def test_an_application_past_its_promised_date_raises_one_alert_for_the_items_department(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    published(api, {**ITEM, "promised_days": 10, "legal_days": 20})
+    clock.set(datetime(2026, 9, 18, 10, 0, tzinfo=SHANGHAI))  # promised by Fri 10-09 17:30 (see above)
+    late = api.post("/api/instances", "window1", json={**APPLICATION, "item_code": CODE}).get_json()
+    stopped = api.post("/api/instances", "window1", json={**APPLICATION, "item_code": CODE}).get_json()
+    clock.set(datetime(2026, 10, 9, 17, 29, tzinfo=SHANGHAI))
+    assert sweep_promises(app) == 0  # one minute before the promise, nothing is late
+    assert api.post(f"/api/instances/{stopped['id']}/pause", "window1",
+                    json={"reason": "缺页", "missing_documents": ["营业执照或法人证书"]}).status_code in (200, 201)
+    clock.set(datetime(2026, 10, 9, 17, 31, tzinfo=SHANGHAI))
+    assert sweep_promises(app) == 1  # the stopped one waits for the applicant
+    assert sweep_promises(app) == 0  # a promise is broken once
+    alerts = [a for a in api.get("/api/supervision/alerts", "jiancha").get_json()["items"]
+              if a["kind"] == "promise_broken"]
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert (alert["instance_id"], alert["level"], alert["department"], alert["title"]) == (
+        late["id"], "red", ITEM["department"], f"超过承诺办结时限：{ITEM['name']}")
+    assert alert["details"]["promised_due_at"] == "2026-10-09T17:30:00+08:00"
+    assert alert["details"]["query_code"] == late["query_code"]
