@@ -31,10 +31,12 @@ from engine.exceptions import InvalidError
 from engine.models import Department, Instance, TaskRecord, User
 from engine.runtime import EngineRuntime
 from engine.workdays import SHANGHAI, FixedClock
+from monitor.catalogue_workbook import items_from_sheets
 from monitor.chain import check_chains
 from monitor.commands.approvals import RegisterApprovalCommand
 from monitor.commands.catalogue import ImportCatalogueCommand
 from monitor.models import ServiceItem
+from monitor.workbook_reading import WorkbookError, read_sheets
 
 from .wiring import db, services
 
@@ -109,9 +111,21 @@ DEMO_ITEM = "330100-TZ-0001"  # the demo applications' catalogue item
 
 
 def import_catalogue(path: Path, actor: Actor = SYSTEM) -> list[tuple[str, int]]:
-    """Publish every item of a catalogue file (`{"items": [...]}`, see README) as its next version."""
-    items = json.loads(path.read_text(encoding="utf-8")).get("items")
-    published = services().executor.execute(ImportCatalogueCommand(items), actor)
+    """Publish every item of a catalogue file as its next version (see README for both shapes).
+
+    A `.xlsx` file is read as the catalogue workbook (sheets 事项 and 材料); anything else as JSON
+    (`{"items": [...]}`). Problems in a workbook are named by sheet, row and column.
+    """
+    if path.suffix.lower() == ".xlsx":
+        items, sheet_problems, locate = items_from_sheets(read_sheets(path.read_bytes()))
+        command = ImportCatalogueCommand(items, tuple(sheet_problems))
+        try:
+            published = services().executor.execute(command, actor)
+        except InvalidError as exc:
+            raise InvalidError(exc.message, [locate(p) for p in exc.problems]) from None
+    else:
+        items = json.loads(path.read_text(encoding="utf-8")).get("items")
+        published = services().executor.execute(ImportCatalogueCommand(items), actor)
     return [(code, version.version) for code, version in published]
 
 
@@ -223,13 +237,15 @@ def register_cli(app: Flask) -> None:
     @ow.command("import-catalogue")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_catalogue_command(path: Path) -> None:
-        """Publish the items of a catalogue JSON file; all or none (every problem is printed)."""
+        """Publish the items of a catalogue file (JSON or .xlsx); all or none (every problem is printed)."""
         try:
             published = import_catalogue(path)
         except InvalidError as exc:
             for problem in exc.problems:
                 click.echo(f"{problem.field or '-'}: {problem.message}", err=True)
             raise SystemExit(1) from None
+        except WorkbookError as exc:
+            raise click.ClickException(str(exc)) from None
         except (ValueError, AttributeError) as exc:
             raise click.ClickException(f"不是事项清单文件（JSON 对象，含 items 列表）：{exc}") from None
         for code, version in published:

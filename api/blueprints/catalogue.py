@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from engine.exceptions import InvalidError
 from engine.queries.departments import department_names
+from monitor.catalogue_workbook import catalogue_workbook, items_from_sheets
 from monitor.commands.catalogue import (
     MAX_IMPORT,
     ImportCatalogueCommand,
@@ -24,8 +28,10 @@ from monitor.queries.catalogue import (
     item_or_404,
     item_version,
     item_versions,
+    latest_contents,
     published_items,
 )
+from monitor.workbook_reading import XLSX_TYPE, WorkbookError, read_sheets
 
 from ..auth import requires, run_command
 from ..presenters import iso
@@ -267,6 +273,44 @@ def import_items(body: dict[str, Any]) -> dict[str, Any]:
     """Publish many items at once (a centre's whole catalogue): each as its item's next version."""
     published = run_command(ImportCatalogueCommand(body["items"]))
     return {"published": [{"code": code, "version": version.version} for code, version in published]}
+
+
+@blp.route("/catalogue/import/workbook", methods=["POST"])
+@blp.doc(security=[{"bearerAuth": []}], requestBody={"required": True, "content": {
+    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
+    description="An Excel workbook in the shape GET /api/catalogue/workbook gives: a sheet 事项 with a row "
+                "per item and a sheet 材料 with a row per material (its item's code first). 422 names each "
+                "problem by sheet, row and column header, and nothing is stored.")
+@blp.alt_response(201, schema=ImportedSchema, success=True)
+@blp.alt_response(415, description="the body is not an .xlsx workbook")
+@blp.alt_response(422, description="a header, cell or item is wrong: every problem named, none stored")
+@requires(*EDITORS)
+def import_workbook() -> tuple[dict[str, Any], int]:
+    """Publish the items of an Excel catalogue (事项清单) at once, each as its item's next version."""
+    if request.mimetype != XLSX_TYPE:
+        raise UnsupportedMediaType("请上传 Excel 工作簿（.xlsx）")
+    try:
+        sheets = read_sheets(request.get_data(cache=False))
+    except WorkbookError as exc:
+        raise BadRequest(str(exc)) from None
+    items, sheet_problems, locate = items_from_sheets(sheets)
+    try:
+        published = run_command(ImportCatalogueCommand(items, tuple(sheet_problems)))
+    except InvalidError as exc:
+        raise InvalidError(exc.message, [locate(p) for p in exc.problems]) from None
+    return {"published": [{"code": code, "version": version.version} for code, version in published]}, 201
+
+
+@blp.route("/catalogue/workbook", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}], responses={"200": {
+    "description": "the published catalogue as an Excel workbook (the blank template when it is empty)",
+    "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}})
+@requires(*EDITORS)
+def export_workbook() -> Response:
+    """Download the catalogue as the workbook the import reads, to edit in Excel and import again."""
+    body = catalogue_workbook(latest_contents(request_session()))
+    return Response(body, mimetype=XLSX_TYPE,
+                    headers={"Content-Disposition": 'attachment; filename="catalogue.xlsx"'})
 
 
 class FeeBodySchema(Schema):

@@ -72,8 +72,11 @@ CATALOGUE_ZH = {
     "title": "事项清单维护",
     "intro": "编辑事项先保存为草稿，发布后成为新版本；已受理的申请仍按受理时的版本办理。",
     "new_item": "新建事项",
-    "import": "导入事项清单（JSON）",
-    "import_hint": "文件格式见 README（事项清单的导入）；全部事项通过检查才导入。",
+    "import": "导入事项清单（Excel 或 JSON）",
+    "import_hint": "Excel 工作簿须有“事项”“材料”两张表，表头同下载的事项清单；JSON 格式见 README。"
+                   "全部事项通过检查才导入，有误时逐项列出所在位置。",
+    "export": "下载事项清单（Excel，可作导入模板）",
+    "not_json": "文件不是 JSON；Excel 工作簿请存为 .xlsx 后导入。",
     "imported": "已导入并发布 {n} 个事项。",
     "item_list": "事项",
     "draft_badge": "有草稿",

@@ -123,14 +123,18 @@ class ImportCatalogueCommand:
     """Import items (`[{code, ...content}]`): each published as its item's next version, all or none."""
 
     items: list[Any]
+    sheet_problems: tuple[Problem, ...] = ()
+    """What reading the items' source found already (a workbook's headers), named with the rest."""
 
     def execute(self, ctx: CommandContext) -> list[tuple[str, ServiceItemVersion]]:
         """422 naming every problem as `items[i].field`; nothing is stored unless every item passes."""
         _require_editor(ctx)
+        if self.sheet_problems and not self.items:
+            raise InvalidError("导入内容有误，未导入任何事项", list(self.sheet_problems))
         if not isinstance(self.items, list) or not 1 <= len(self.items) <= MAX_IMPORT:
             raise InvalidError("导入内容有误", [Problem(f"须导入1至{MAX_IMPORT}个事项", field="items")])
         departments, definitions = _known(ctx)
-        problems: list[Problem] = []
+        problems: list[Problem] = list(self.sheet_problems)
         cleaned: list[tuple[str, dict[str, Any]]] = []
         seen: set[str] = set()
         for i, raw in enumerate(self.items):

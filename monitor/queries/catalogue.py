@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -11,7 +13,7 @@ from engine.queries.paging import page_of
 from ..models import ApplicationItem, ServiceItem, ServiceItemVersion
 
 __all__ = ["MAX_CATALOGUE_SEARCH", "all_items", "application_item", "item_or_404", "item_version",
-           "item_versions", "published_items"]
+           "item_versions", "latest_contents", "published_items"]
 
 MAX_CATALOGUE_SEARCH = 50
 
@@ -38,6 +40,13 @@ def published_items(session: Session, *, q: str | None = None, department: str |
         query = query.where(ServiceItemVersion.department_code == department)
     rows, total = page_of(session, query, ServiceItem.code, page=page, per_page=per_page)
     return [(item, version) for item, version in rows], total
+
+
+def latest_contents(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    """Every published item's code and its latest version's content, by code (for the workbook export)."""
+    return [(code, content) for code, content in session.execute(
+        select(ServiceItem.code, ServiceItemVersion.content).join(ServiceItemVersion, _latest())
+        .order_by(ServiceItem.code)).all()]
 
 
 def all_items(session: Session) -> list[tuple[ServiceItem, str]]:

@@ -5,8 +5,10 @@ application on the version it was registered under.
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 import requests
 
@@ -131,3 +133,37 @@ def test_a_designer_creates_an_item_sees_its_problems_by_field_and_publishes_it(
     guide = requests.get(f"{live_url}/api/public/catalogue/330100-QT-0009", timeout=30).json()
     assert guide["promised_days"] == 10 and [m["name"] for m in guide["content"]["materials"]] == [
         "建设项目档案验收申请表", "竣工图"]
+
+
+def test_a_designer_downloads_the_catalogue_workbook_and_imports_an_edited_one(desktop, live_url: str,
+                                                                                tmp_path) -> None:
+    login(desktop, live_url, "designer")
+    desktop.click("header nav a:text-is('事项清单')")
+    desktop.wait_for_selector("#item-list li")
+    with desktop.expect_download() as download:
+        desktop.click("#export-workbook")
+    assert download.value.suggested_filename == "catalogue.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    items, materials = book["事项"], book["材料"]
+    assert items.max_row > 1 and materials.max_row > 1  # the demo catalogue, to edit and import back
+    first = [cell.value for cell in items[2]]
+    items.delete_rows(2, items.max_row)
+    materials.delete_rows(2, materials.max_row)
+    items.append(["330100-XLSX-0001", "建设工程消防验收备案（表格导入）", *first[2:]])
+    materials.append(["330100-XLSX-0001", "消防验收备案表", "原件", 1, "是", "否"])
+    path = tmp_path / "edited.xlsx"
+    book.save(path)
+    desktop.set_input_files("#import-file", str(path))
+    desktop.wait_for_selector("#status.ok:not([hidden])")
+    assert "已导入并发布 1 个事项" in desktop.inner_text("#status")
+    desktop.wait_for_selector("#item-list li[data-code='330100-XLSX-0001']")
+    shot(desktop, "catalogue-editor-workbook-imported")
+    items.cell(row=2, column=5, value="三十")  # 法定办结时限 in words
+    book.save(path)
+    desktop.set_input_files("#import-file", str(path))
+    desktop.wait_for_selector("#import-form .form-error:not([hidden]) li")
+    lines = desktop.eval_on_selector_all("#import-form .form-error li", "els => els.map((e) => e.textContent)")
+    assert lines == ["事项 第2行 法定办结时限（工作日）：法定办结时限须为0至365个工作日"]
+    shot(desktop, "catalogue-editor-workbook-problems")
+    guide = requests.get(f"{live_url}/api/public/catalogue/330100-XLSX-0001", timeout=30).json()
+    assert guide["version"] == 1 and guide["content"]["materials"][0]["name"] == "消防验收备案表"

@@ -1,6 +1,9 @@
 // The catalogue editor (事项清单维护): pick or create an item, edit it as a draft, publish it as the next
-// version, or import a whole catalogue file. The server checks everything and names each problem.
-import { api, clearErrors, el, fmt, limits, showErrors, showProblem, strings, when } from "../../api.js";
+// version, or import a whole catalogue (Excel workbook or JSON) and download it as a workbook. The
+// server checks everything and names each problem.
+import {
+  api, apiRaw, clearErrors, el, fmt, limits, readable, saveBlob, showErrors, showProblem, strings, when,
+} from "../../api.js";
 import { requireSession } from "../../session.js";
 
 requireSession(["designer", "admin"]);
@@ -173,22 +176,55 @@ document.getElementById("new-item").addEventListener("click", () => {
   form.elements.code.focus();
 });
 
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** Every problem of an import on its own line, with the place it names (items[3].kind, 事项 第5行 …). */
+function showImportProblems(importForm, err) {
+  const box = importForm.querySelector(".form-error");
+  const lines = Object.entries(err.fields || {}).map(([where, messages]) =>
+    el("li", {}, `${where}：${messages.map((m) => readable(m)).join(" ")}`));
+  box.replaceChildren(readable(err.message), ...(lines.length ? [el("ul", {}, ...lines)] : []));
+  box.hidden = false;
+}
+
 document.getElementById("import-file").addEventListener("change", async (event) => {
   const importForm = document.getElementById("import-form");
   clearErrors(importForm);
+  status.hidden = true;  // the last import's result is not this one's
   const file = event.target.files[0];
   if (!file) return;
   try {
-    const parsed = JSON.parse(await file.text());
-    const result = await api("POST", "/api/catalogue/import", { body: { items: parsed.items } });
+    let result;
+    if (/\.xlsx$/i.test(file.name)) {
+      const response = await apiRaw("POST", "/api/catalogue/import/workbook",
+                                    { body: file, contentType: XLSX, accept: "application/json" });
+      result = await response.json();
+    } else {
+      let parsed;
+      try {
+        parsed = JSON.parse(await file.text());
+      } catch {
+        throw { message: t.not_json, fields: {} };
+      }
+      result = await api("POST", "/api/catalogue/import", { body: { items: parsed.items } });
+    }
     status.className = "notice ok";
     status.textContent = fmt(t.imported, { n: result.published.length });
     status.hidden = false;
     await loadList();
   } catch (err) {
-    showErrors(importForm, err.fields || err.status ? err : { message: String(err.message || err), fields: {} });
+    showImportProblems(importForm, err);
   } finally {
     event.target.value = "";
+  }
+});
+
+document.getElementById("export-workbook").addEventListener("click", async () => {
+  try {
+    const response = await apiRaw("GET", "/api/catalogue/workbook", { accept: XLSX });
+    saveBlob(await response.blob(), "catalogue.xlsx");
+  } catch (err) {
+    showProblem(status, err);
   }
 });
 
