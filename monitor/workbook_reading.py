@@ -15,9 +15,12 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-__all__ = ["MAX_SHEET_ROWS", "XLSX_TYPE", "WorkbookError", "cell_text", "read_sheets"]
+__all__ = ["MAX_SHEET_ROWS", "WORKBOOK_TYPES", "XLSX_TYPE", "WorkbookError", "cell_text", "first_sheet",
+           "read_sheets"]
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WORKBOOK_TYPES = (XLSX_TYPE, "application/octet-stream")
+"""What an upload of an .xlsx arrives as: browsers on machines without an office suite send octet-stream."""
 MAX_SHEET_ROWS = 20_000
 MAX_COLUMNS = 60
 _MAX_UNPACKED = 64 * 1024 * 1024
@@ -51,6 +54,11 @@ def _check_archive(data: bytes) -> None:
         raise WorkbookError("不是 Excel 工作簿（.xlsx）文件") from None
     if len(entries) > _MAX_ENTRIES or sum(e.file_size for e in entries) > _MAX_UNPACKED:
         raise WorkbookError("工作簿解压后过大，请删去无关的工作表、图片后再上传")
+
+
+def first_sheet(data: bytes) -> list[list[str]]:
+    """The rows of a workbook's first sheet (a score sheet has one)."""
+    return next(iter(read_sheets(data).values()), [])
 
 
 def read_sheets(data: bytes) -> dict[str, list[list[str]]]:

@@ -5,13 +5,16 @@ Sessions are entered or imported by the bureau; the daily part is the period's s
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+from datetime import date, datetime
 
+import openpyxl
 from flask import Flask
 
 from api.wiring import db
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.models import Card
+from monitor.workbook_reading import XLSX_TYPE
 from tests.conftest import Api
 
 URL = "/api/supervision/evaluations"
@@ -76,7 +79,7 @@ def test_a_sheet_of_scores_is_imported_as_sessions_all_or_nothing(api: Api, cloc
     r = api.post(f"{URL}/import", "jiancha", data=(header + broken).encode(), content_type="text/csv")
     assert r.status_code == 422
     assert {p["field"] for p in r.get_json()["error"]["details"]["problems"]} == {
-        "rows[3].department", "rows[3].score"}
+        "第5行 department", "第5行 score"}  # the sheet's line: the header is line 1
     assert api.get(URL, "jiancha").get_json()["items"] == []
     wrong_header = api.post(f"{URL}/import", "jiancha", data=b"a,b\n1,2\n", content_type="text/csv")
     assert wrong_header.status_code == 422
@@ -85,6 +88,34 @@ def test_a_sheet_of_scores_is_imported_as_sessions_all_or_nothing(api: Api, cloc
     assert sorted((s["kind"], s["department"], s["mean"], s["raters"]) for s in r.get_json()["items"]) == [
         ("questioning", "sthj", 88.0, 2), ("survey", "sw", 77.5, 1)]
     assert api.post(f"{URL}/import", "jiancha", data=b"{}", content_type="application/json").status_code == 415
+
+
+def test_a_score_sheet_kept_in_excel_is_imported_with_its_dates_and_numbers_as_typed(
+        api: Api, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 12, 4, 10, 0, tzinfo=SHANGHAI))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["评议类型", "部门代码", "评议日期", "评议名称", "评议人", "得分", None])
+    sheet.append(["质询评议", "sthj", date(2026, 11, 20), "11月质询评议会", "代表1", 86])  # a date cell, a number
+    sheet.append(["质询评议", "sthj", "2026-11-20", "11月质询评议会", "代表2", 90.5])
+    sheet.append([])
+    sheet.append(["社会调查", "sw", date(2026, 11, 25), "群众满意度调查", "样本1", "abc"])
+    out = io.BytesIO()
+    book.save(out)
+    r = api.post(f"{URL}/import", "jiancha", data=out.getvalue(), content_type=XLSX_TYPE)
+    assert r.status_code == 422
+    assert {p["field"]: p["message"] for p in r.get_json()["error"]["details"]["problems"]} == {
+        "第5行 score": "得分须为0至100的数"}
+    assert api.get(URL, "jiancha").get_json()["items"] == []
+    sheet.cell(row=5, column=6, value=70)
+    out = io.BytesIO()
+    book.save(out)
+    r = api.post(f"{URL}/import", "jiancha", data=out.getvalue(), content_type="application/octet-stream")
+    assert r.status_code == 201, r.get_json()
+    assert sorted((s["kind"], s["held_on"], s["mean"], s["raters"]) for s in r.get_json()["items"]) == [
+        ("questioning", "2026-11-20", 88.25, 2), ("survey", "2026-11-25", 70.0, 1)]
+    not_a_workbook = api.post(f"{URL}/import", "jiancha", data=b"kind,department", content_type=XLSX_TYPE)
+    assert not_a_workbook.status_code == 400
 
 
 def test_the_public_performance_page_shows_a_finished_month_ranked(app: Flask, api: Api, clock: FixedClock) -> None:

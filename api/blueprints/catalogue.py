@@ -31,7 +31,7 @@ from monitor.queries.catalogue import (
     latest_contents,
     published_items,
 )
-from monitor.workbook_reading import XLSX_TYPE, WorkbookError, read_sheets
+from monitor.workbook_reading import WORKBOOK_TYPES, XLSX_TYPE, WorkbookError, read_sheets
 
 from ..auth import requires, run_command
 from ..presenters import iso
@@ -277,7 +277,7 @@ def import_items(body: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/catalogue/import/workbook", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}], requestBody={"required": True, "content": {
-    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
+    kind: {"schema": {"type": "string", "format": "binary"}} for kind in WORKBOOK_TYPES}},
     description="An Excel workbook in the shape GET /api/catalogue/workbook gives: a sheet 事项 with a row "
                 "per item and a sheet 材料 with a row per material (its item's code first). 422 names each "
                 "problem by sheet, row and column header, and nothing is stored.")
@@ -287,7 +287,7 @@ def import_items(body: dict[str, Any]) -> dict[str, Any]:
 @requires(*EDITORS)
 def import_workbook() -> tuple[dict[str, Any], int]:
     """Publish the items of an Excel catalogue (事项清单) at once, each as its item's next version."""
-    if request.mimetype != XLSX_TYPE:
+    if request.mimetype not in WORKBOOK_TYPES:
         raise UnsupportedMediaType("请上传 Excel 工作簿（.xlsx）")
     try:
         sheets = read_sheets(request.get_data(cache=False))

@@ -15,10 +15,12 @@ from monitor.commands.evaluations import (
     MAX_TITLE,
     ImportEvaluationsCommand,
     RecordEvaluationCommand,
+    evaluation_rows,
     parse_evaluation_csv,
 )
 from monitor.models import EVALUATION_KINDS, EvaluationSession
 from monitor.queries.evaluations import sessions_of_year
+from monitor.workbook_reading import WORKBOOK_TYPES, WorkbookError, first_sheet
 
 from ..auth import requires, run_command
 from ..presenters import iso
@@ -115,20 +117,29 @@ def record(body: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/import", methods=["POST"])
 @blp.doc(security=[{"bearerAuth": []}], requestBody={"required": True, "content": {
     "text/csv": {"schema": {"type": "string", "example": (
-        "kind,department,held_on,title,rater,score\n质询评议,sthj,2026-11-20,11月质询评议会,代表1,86\n")}}}},
-    description="A sheet saved as UTF-8 CSV; rows sharing kind, department, held_on and title are one "
-                "session. 422 names every problem as rows[i].column (or the line), and nothing is stored.")
+        "kind,department,held_on,title,rater,score\n质询评议,sthj,2026-11-20,11月质询评议会,代表1,86\n")}},
+    **{kind: {"schema": {"type": "string", "format": "binary"}} for kind in WORKBOOK_TYPES}}},
+    description="A sheet saved as UTF-8 CSV, or an Excel workbook whose first sheet has the same header "
+                "row; rows sharing kind, department, held_on and title are one session. 422 names every "
+                "problem by the sheet's line (第N行 column), and nothing is stored.")
 @blp.alt_response(201, schema=EvaluationListSchema, success=True)
 @requires(*BUREAU)
 def import_sheet() -> tuple[dict[str, Any], int]:
     """Import a sheet of raters' scores (评分表), all or nothing."""
-    if request.mimetype not in CSV_TYPES:
-        raise UnsupportedMediaType(f"请以 text/csv 上传评分表，表头为 {','.join(CSV_COLUMNS)}")
-    try:
-        text = request.get_data(cache=False).decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("评分表须为 UTF-8 编码的 CSV") from None
-    rows, problems = parse_evaluation_csv(text)
+    if request.mimetype in WORKBOOK_TYPES:
+        try:
+            rows, problems = evaluation_rows(enumerate(first_sheet(request.get_data(cache=False)), start=1))
+        except WorkbookError as exc:
+            raise BadRequest(str(exc)) from None
+    elif request.mimetype in CSV_TYPES:
+        try:
+            text = request.get_data(cache=False).decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("评分表须为 UTF-8 编码的 CSV") from None
+        rows, problems = parse_evaluation_csv(text)
+    else:
+        header = ",".join(CSV_COLUMNS)
+        raise UnsupportedMediaType(f"请上传 Excel 工作簿（.xlsx）或 CSV 评分表，表头为 {header}")
     stored = run_command(ImportEvaluationsCommand(rows, tuple(problems)))
     ids = {s.id for s in stored}
     year = min((s.held_on.year for s in stored), default=services().runtime.clock.now().year)

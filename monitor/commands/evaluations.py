@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,14 +23,16 @@ from engine.workdays import SHANGHAI
 
 from ..models import EVALUATION_KINDS, EvaluationScore, EvaluationSession
 
-__all__ = ["CSV_COLUMNS", "KIND_WORDS", "MAX_RATERS", "MAX_TITLE", "ImportEvaluationsCommand",
-           "RecordEvaluationCommand", "parse_evaluation_csv"]
+__all__ = ["CHINESE_COLUMNS", "CSV_COLUMNS", "KIND_WORDS", "MAX_RATERS", "MAX_TITLE",
+           "ImportEvaluationsCommand", "RecordEvaluationCommand", "evaluation_rows", "parse_evaluation_csv"]
 
 RECORDING_ROLES = frozenset({"supervisor", "admin"})
 MAX_RATERS = 500
 MAX_TITLE = 255
 MAX_ROWS = 20_000
 CSV_COLUMNS = ("kind", "department", "held_on", "title", "rater", "score")
+CHINESE_COLUMNS = ("评议类型", "部门代码", "评议日期", "评议名称", "评议人", "得分")
+"""The same header in Chinese, as a centre's own sheet names them; either is read."""
 KIND_WORDS = {"述职": "report", "年中述职": "report", "质询评议": "questioning", "社会调查": "survey",
               **{kind: kind for kind in EVALUATION_KINDS}}
 """What a sheet may write in its kind column: the Chinese name or the API's word."""
@@ -132,7 +135,10 @@ class ImportEvaluationsCommand:
     problems: tuple[Problem, ...] = ()  # the sheet's own (an unreadable line, a wrong header)
 
     def execute(self, ctx: CommandContext) -> list[EvaluationSession]:
-        """422 naming every row's problems (`rows[i].column`); nothing stored unless all pass."""
+        """422 naming every row's problems (`第N行 column` by the sheet's line, else `rows[i].column`).
+
+        Nothing is stored unless every row passes.
+        """
         _require_bureau(ctx)
         problems = list(self.problems)
         if not problems and not 1 <= len(self.rows) <= MAX_ROWS:
@@ -140,7 +146,8 @@ class ImportEvaluationsCommand:
         departments = set(ctx.session.scalars(select(Department.code)))
         sessions: dict[tuple[str, str, date, str], list[tuple[str, float]]] = {}
         for i, row in enumerate(self.rows):
-            at = f"rows[{i}]."
+            line = row.get("line")
+            at = f"第{line}行 " if isinstance(line, int) else f"rows[{i}]."
             day = _check_session(ctx, departments, row.get("kind"), row.get("department"), row.get("held_on"),
                                  row.get("title"), at, problems)
             checked = _check_score(row.get("rater"), row.get("score"), at, problems)
@@ -156,18 +163,41 @@ class ImportEvaluationsCommand:
 def parse_evaluation_csv(text: str) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Read a sheet saved as CSV (UTF-8, header `kind,department,held_on,title,rater,score`)."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
-    rows: list[dict[str, Any]] = []
+    lines: list[tuple[int, list[str]]] = []
     try:
-        header = tuple(h.strip().lower() for h in next(reader, None) or ())
-        if header != CSV_COLUMNS:
-            return [], [Problem(f"第一行须为表头 {','.join(CSV_COLUMNS)}", line=1)]
         for line in reader:
-            if not any(cell.strip() for cell in line):
-                continue
-            if len(line) != len(CSV_COLUMNS):
-                return [], [Problem(f"第{reader.line_num}行应有{len(CSV_COLUMNS)}列，实有{len(line)}列",
-                                    line=reader.line_num)]
-            rows.append(dict(zip(CSV_COLUMNS, (cell.strip() for cell in line), strict=True)))
+            lines.append((reader.line_num, line))
     except csv.Error as exc:
         return [], [Problem(f"无法读取的 CSV：{exc}", line=reader.line_num)]
+    return evaluation_rows(lines)
+
+
+def evaluation_rows(lines: Iterable[tuple[int, list[str]]]) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Turn a sheet's numbered lines (header first) into rows, whether it came as CSV or as a workbook.
+
+    Blank lines and blank cells after the sixth column are ignored: a workbook's sheet is as wide as
+    its widest row, and a CSV saved from Excel keeps empty trailing columns.
+    """
+    numbered = iter(lines)
+    first = next(numbered, None)
+    header = tuple(h.strip().lower() for h in _trimmed(first[1] if first else []))
+    if header not in (CSV_COLUMNS, CHINESE_COLUMNS):
+        return [], [Problem(f"第一行须为表头 {','.join(CHINESE_COLUMNS)}（或 {','.join(CSV_COLUMNS)}）",
+                            line=first[0] if first else 1)]
+    rows: list[dict[str, Any]] = []
+    for number, line in numbered:
+        cells = _trimmed(line)
+        if not cells:
+            continue
+        if len(cells) > len(CSV_COLUMNS):
+            return [], [Problem(f"第{number}行应有{len(CSV_COLUMNS)}列，实有{len(cells)}列", line=number)]
+        cells += [""] * (len(CSV_COLUMNS) - len(cells))
+        rows.append({**dict(zip(CSV_COLUMNS, (cell.strip() for cell in cells), strict=True)), "line": number})
     return rows, []
+
+
+def _trimmed(line: list[str]) -> list[str]:
+    cells = list(line)
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells

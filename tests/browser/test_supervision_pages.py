@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 
+import openpyxl
 import pytest
 import requests
 
@@ -146,7 +148,7 @@ def test_lists_render(live_url: str, desktop, path: str) -> None:
 
 
 def test_the_bureau_records_a_session_and_the_public_sees_last_months_results(
-        live_url: str, desktop, phone) -> None:
+        live_url: str, desktop, phone, tmp_path) -> None:
     login(desktop, live_url, "jiancha")
     desktop.click("#area-tabs a[data-section=evaluations]")
     form = "#session-form"
@@ -165,6 +167,24 @@ def test_the_bureau_records_a_session_and_the_public_sees_last_months_results(
     assert "平均 88" in desktop.inner_text("#recorded")
     desktop.wait_for_selector("#sessions td:text-is('11月质询评议会')")
     shot(desktop, "supervision-evaluations")
+    # A survey kept in Excel: a wrong score is named by its line; corrected, the sheet is one session.
+    book = openpyxl.Workbook()
+    book.active.append(["kind", "department", "held_on", "title", "rater", "score"])
+    book.active.append(["社会调查", "sthj", date(2026, 11, 25), "11月群众满意度调查", "样本1", 80])
+    book.active.append(["社会调查", "sthj", date(2026, 11, 25), "11月群众满意度调查", "样本2", 180])
+    sheet = tmp_path / "survey.xlsx"
+    book.save(sheet)
+    desktop.set_input_files("#import-form input[name=sheet]", str(sheet))
+    desktop.wait_for_selector("#import-form .form-error:not([hidden]) li")
+    assert desktop.inner_text("#import-form .form-error li") == "第3行 score：得分须为0至100的数"
+    shot(desktop, "supervision-evaluations-import-problem")
+    book.active.cell(row=3, column=6, value=90)
+    book.save(sheet)
+    desktop.set_input_files("#import-form input[name=sheet]", str(sheet))
+    desktop.wait_for_selector("#status.ok:not([hidden])")
+    assert "已导入 1 次评议" in desktop.inner_text("#status")
+    desktop.wait_for_selector("#sessions td:text-is('11月群众满意度调查')")
+    assert desktop.locator("#import-form .form-error").is_hidden()
 
     phone.goto(f"{live_url}/")
     phone.click("#performance-link")

@@ -213,6 +213,20 @@ function fieldElement(form, name) {
   return null;
 }
 
+/**
+ * Show a file import's problems in the form's error box, one line each with the place it names
+ * (`事项 第5行 法定办结时限（工作日）`, `第3行 score`, `items[2].kind`): an imported file has no fields
+ * on the page to put them under.
+ */
+export function showProblemList(form, err) {
+  const box = form.querySelector(".form-error");
+  const lines = Object.entries(err.fields || {}).map(([where, messages]) =>
+    el("li", {}, `${where}：${messages.map((m) => readable(m)).join(" ")}`));
+  box.replaceChildren(readable(err.message, lines.length ? undefined : err.code),
+                      ...(lines.length ? [el("ul", {}, ...lines)] : []));
+  box.hidden = false;
+}
+
 /** Put each field's message right after its input, and anything unplaced at the top of the form. */
 export function showErrors(form, err) {
   clearErrors(form);

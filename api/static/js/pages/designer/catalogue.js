@@ -2,7 +2,7 @@
 // version, or import a whole catalogue (Excel workbook or JSON) and download it as a workbook. The
 // server checks everything and names each problem.
 import {
-  api, apiRaw, clearErrors, el, fmt, limits, readable, saveBlob, showErrors, showProblem, strings, when,
+  api, apiRaw, clearErrors, el, fmt, limits, saveBlob, showErrors, showProblem, showProblemList, strings, when,
 } from "../../api.js";
 import { requireSession } from "../../session.js";
 
@@ -178,15 +178,6 @@ document.getElementById("new-item").addEventListener("click", () => {
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/** Every problem of an import on its own line, with the place it names (items[3].kind, 事项 第5行 …). */
-function showImportProblems(importForm, err) {
-  const box = importForm.querySelector(".form-error");
-  const lines = Object.entries(err.fields || {}).map(([where, messages]) =>
-    el("li", {}, `${where}：${messages.map((m) => readable(m)).join(" ")}`));
-  box.replaceChildren(readable(err.message), ...(lines.length ? [el("ul", {}, ...lines)] : []));
-  box.hidden = false;
-}
-
 document.getElementById("import-file").addEventListener("change", async (event) => {
   const importForm = document.getElementById("import-form");
   clearErrors(importForm);
@@ -213,7 +204,7 @@ document.getElementById("import-file").addEventListener("change", async (event) 
     status.hidden = false;
     await loadList();
   } catch (err) {
-    showImportProblems(importForm, err);
+    showProblemList(importForm, err);
   } finally {
     event.target.value = "";
   }

@@ -1,5 +1,7 @@
-// Evaluation sessions (年中述职, 质询评议, 社会调查): record one with its raters' scores, or import a sheet.
-import { api, apiRaw, ApiError, clearErrors, el, fmt, showErrors, showProblem, strings, when } from "../../api.js";
+// Evaluation sessions (年中述职, 质询评议, 社会调查): record one with its raters' scores, or import a sheet (CSV or Excel).
+import {
+  api, apiRaw, ApiError, clearErrors, el, fmt, showErrors, showProblem, showProblemList, strings, when,
+} from "../../api.js";
 import { requireSession } from "../../session.js";
 import { departmentNames, table } from "./kit.js";
 
@@ -61,15 +63,17 @@ document.querySelector("#import-form input[name=sheet]").addEventListener("chang
   const file = event.target.files[0];
   if (!file) return;
   try {
-    const response = await apiRaw("POST", "/api/supervision/evaluations/import",
-                                  { body: await file.text(), contentType: "text/csv" });
+    const workbook = /\.xlsx$/i.test(file.name);
+    const response = await apiRaw("POST", "/api/supervision/evaluations/import", {
+      body: workbook ? file : await file.text(), accept: "application/json",
+      contentType: workbook ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv" });
     const { items } = await response.json();
     status.className = "notice ok";
     status.textContent = fmt(t.imported, { n: items.length });
     status.hidden = false;
     await load();
   } catch (err) {
-    showErrors(importForm, err);
+    showProblemList(importForm, err);
   } finally {
     event.target.value = "";
   }
