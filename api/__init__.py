@@ -85,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         calendar,
         cameras,
         catalogue,
+        commitments,
         complaints,
         definitions,
         evaluations,
@@ -102,8 +103,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, orders,
-                   accountability, complaints, inquiries, ratings, scores, evaluations, cameras, catalogue,
-                   public, health):
+                   accountability, complaints, inquiries, ratings, scores, evaluations, commitments, cameras,
+                   catalogue, public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
 

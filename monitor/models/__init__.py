@@ -37,6 +37,7 @@ from .catalogue import (
     ServiceItemVersion,
     check_item,
 )
+from .commitments import ASSESSMENTS, CommitmentProgress, DepartmentCommitment
 from .complaints import COMPLAINT_CHANNELS, COMPLAINT_PROCESS, OUTCOME_SATISFACTION, Complaint
 from .evaluations import COMPOSITE_WEIGHTS, EVALUATION_KINDS, EvaluationScore, EvaluationSession
 from .inquiries import (
@@ -61,6 +62,7 @@ from .ratings import (
 )
 
 __all__ = [
+    "ASSESSMENTS",
     "ALERT_LEVELS",
     "ALERT_SOURCES",
     "ALERT_STATES",
@@ -96,7 +98,9 @@ __all__ = [
     "BoardSnapshot",
     "Camera",
     "Card",
+    "CommitmentProgress",
     "Complaint",
+    "DepartmentCommitment",
     "DelayExplanation",
     "EscalationPolicy",
     "EvaluationScore",
