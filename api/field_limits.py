@@ -25,6 +25,9 @@ from monitor.commands.inquiries import MAX_QUESTION as INQUIRY_QUESTION
 from monitor.commands.inquiries import MAX_TEXT as INQUIRY_TEXT
 from monitor.commands.ratings import MAX_NOTE as FOLLOW_UP_NOTE
 from monitor.models.catalogue import ITEM_TEXT_LIMITS, MAX_CODE, MAX_FEE_TEXT, MAX_MATERIAL_NAME
+from monitor.models.commitments import MAX_NOTE as COMMITMENT_NOTE
+from monitor.models.commitments import MAX_TARGET as COMMITMENT_TARGET
+from monitor.models.commitments import MAX_TITLE as COMMITMENT_TITLE
 from monitor.models.ratings import MAX_COMMENT as RATING_COMMENT
 from monitor.queries.catalogue import MAX_CATALOGUE_SEARCH as CATALOGUE_SEARCH
 from monitor.queries.inquiries import MAX_SEARCH as KNOWLEDGE_SEARCH
@@ -66,7 +69,9 @@ FORM_LIMITS: dict[str, int] = {
     "element_name": ELEMENT_NAME, "decision_reason": PAUSE_REASON, "inquiry_question": INQUIRY_QUESTION,
     "inquiry_text": INQUIRY_TEXT, "inquiry_category": INQUIRY_CATEGORY, "asker_field": ASKER_FIELD,
     "knowledge_search": KNOWLEDGE_SEARCH, "catalogue_search": CATALOGUE_SEARCH,
-    "evaluation_title": EVALUATION_TITLE, "fee_receipt": FEE_RECEIPT, "fee_amount": FEE_AMOUNT,
+    "commitment_title": COMMITMENT_TITLE, "commitment_target": COMMITMENT_TARGET,
+    "commitment_note": COMMITMENT_NOTE, "evaluation_title": EVALUATION_TITLE, "fee_receipt": FEE_RECEIPT,
+    "fee_amount": FEE_AMOUNT,
     # The catalogue editor's fields: the item's content is one JSON object, checked by check_item.
     "item_code": MAX_CODE, "item_name": ITEM_TEXT_LIMITS["name"], "item_text": ITEM_TEXT_LIMITS["conditions"],
     "item_reference": ITEM_TEXT_LIMITS["basis_reference"], "item_fee": MAX_FEE_TEXT,

@@ -13,9 +13,21 @@ __all__ = ["register_ui"]
 
 def register_ui(app: Flask) -> None:
     """Register the page blueprints."""
-    from . import board, catalogue, complaint, inquiry, login, performance, track, window, worklist
+    from . import (
+        board,
+        catalogue,
+        commitments,
+        complaint,
+        inquiry,
+        login,
+        performance,
+        track,
+        window,
+        worklist,
+    )
 
-    for module in (login, track, window, worklist, board, inquiry, complaint, catalogue, performance):
+    for module in (login, track, window, worklist, board, inquiry, complaint, catalogue, performance,
+                   commitments):
         app.register_blueprint(module.bp)
 
     from .back_office import register_back_office

@@ -23,7 +23,7 @@ COMMON_ZH: dict[str, Any] = {
     "nav_label": "导航",
     "nav": {"window": "窗口受理", "worklist": "部门待办", "board": "牵头部门看板", "track": "进度查询",
             "supervision": "电子监察", "designer": "流程设计", "admin": "系统管理",
-            "inquiry_desk": "查询登记", "catalogue": "事项清单"},
+            "inquiry_desk": "查询登记", "catalogue": "事项清单", "commitments": "公开承诺"},
     "roles": {"window": "窗口人员", "reviewer": "审查人员", "lead": "牵头部门", "head": "本单位负责人",
               "supervisor": "监察人员",
               "designer": "流程设计员", "admin": "管理员"},
