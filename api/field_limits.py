@@ -14,6 +14,7 @@ from engine.commands.tasks import MAX_REMINDER as REMINDER
 from engine.query_codes import CODE_LENGTH
 from monitor.commands.accountability import MAX_REASON as ACCOUNTABILITY_REASON
 from monitor.commands.alerts import MAX_TEXT as SUPERVISION_TEXT
+from monitor.commands.commitments import MAX_PLEDGER as COMMITMENT_PLEDGER
 from monitor.commands.complaints import MAX_FEEDBACK_COMMENT as COMPLAINT_FEEDBACK
 from monitor.commands.complaints import MAX_TEXT as COMPLAINT_TEXT
 from monitor.commands.evaluations import MAX_TITLE as EVALUATION_TITLE
@@ -70,7 +71,8 @@ FORM_LIMITS: dict[str, int] = {
     "inquiry_text": INQUIRY_TEXT, "inquiry_category": INQUIRY_CATEGORY, "asker_field": ASKER_FIELD,
     "knowledge_search": KNOWLEDGE_SEARCH, "catalogue_search": CATALOGUE_SEARCH,
     "commitment_title": COMMITMENT_TITLE, "commitment_target": COMMITMENT_TARGET,
-    "commitment_note": COMMITMENT_NOTE, "evaluation_title": EVALUATION_TITLE, "fee_receipt": FEE_RECEIPT,
+    "commitment_note": COMMITMENT_NOTE, "commitment_pledger": COMMITMENT_PLEDGER,
+    "evaluation_title": EVALUATION_TITLE, "fee_receipt": FEE_RECEIPT,
     "fee_amount": FEE_AMOUNT,
     # The catalogue editor's fields: the item's content is one JSON object, checked by check_item.
     "item_code": MAX_CODE, "item_name": ITEM_TEXT_LIMITS["name"], "item_text": ITEM_TEXT_LIMITS["conditions"],

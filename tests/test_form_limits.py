@@ -20,6 +20,8 @@ API_FIELD = {
     "extension_reason": ("ExtensionRequest", "reason"), "calendar_note": ("DayPatch", "note"),
     "supervision_text": ("OrderRequest", "content"), "accountability_reason": ("RecordBody", "reason"),
     "complaint_text": ("PublicComplaint", "text"), "complaint_feedback": ("Feedback", "comment"),
+    "commitment_title": ("CommitmentBody", "title"), "commitment_target": ("CommitmentBody", "target"),
+    "commitment_pledger": ("CommitmentBody", "pledged_by"), "commitment_note": ("ProgressBody", "note"),
     "evaluation_title": ("EvaluationBody", "title"), "fee_receipt": ("FeeBody", "receipt_no"),
     "fee_amount": ("FeeBody", "amount"),
     "follow_up_note": ("Done", "note"),

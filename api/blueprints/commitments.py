@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from engine.queries.departments import department_names
 from engine.workdays import SHANGHAI
 from monitor.commands.commitments import (
+    MAX_PLEDGER,
     AssessCommitmentCommand,
     PublishCommitmentCommand,
     ReportCommitmentProgressCommand,
@@ -35,7 +36,7 @@ class CommitmentBodySchema(Schema):
         "description": "the measurable target (承诺目标)"})
     due_on = fields.String(required=True, metadata={"format": "date", "description": "YYYY-MM-DD, from "
                                                     "today to the end of next year; the commitment's year"})
-    pledged_by = fields.String(required=True, validate=validate.Length(max=64), metadata={
+    pledged_by = fields.String(required=True, validate=validate.Length(max=MAX_PLEDGER), metadata={
         "description": "the head's title and name as published (承诺人)"})
 
 

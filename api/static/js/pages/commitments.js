@@ -1,6 +1,6 @@
 // Public commitments, the working side: a department head publishes the year's commitments and reports
 // progress on them; the supervision bureau assesses each one. The public page (/commitments) shows the result.
-import { api, checkRequired, clearErrors, el, fmt, showErrors, showProblem, strings } from "../api.js";
+import { api, checkRequired, clearErrors, el, fmt, limits, showErrors, showProblem, strings } from "../api.js";
 import { requireSession } from "../session.js";
 
 const session = requireSession(["head", "supervisor"]);
@@ -24,7 +24,7 @@ function progressForm(c) {
       el("label", { class: "field" }, el("span", {}, t.percent),
         el("input", { name: "percent", type: "number", min: 0, max: 100, step: 1, value: c.progress_percent, required: true })),
       el("label", { class: "field" }, el("span", {}, t.note),
-        el("input", { name: "note", maxlength: 1000, required: true }))),
+        el("input", { name: "note", maxlength: limits().commitment_note, required: true }))),
     el("div", { class: "actions" }, el("button", { type: "submit" }, t.report)));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -52,7 +52,7 @@ function assessForm(c) {
         el("select", { name: "assessment" },
           ...Object.entries(t.assessments).map(([value, label]) => el("option", { value }, label)))),
       el("label", { class: "field" }, el("span", {}, t.assessment_note),
-        el("input", { name: "note", maxlength: 1000, required: true }))),
+        el("input", { name: "note", maxlength: limits().commitment_note, required: true }))),
     el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.assess)));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
