@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.workdays import SHANGHAI, ChineseOfficialCalendar, FixedClock, working_days_between
-from monitor.queries.scores import late_days_in_period
+from monitor.queries.lateness import late_days_in_period
 from tests.conftest import Api
 from tests.test_scores import _start, one_review
 
@@ -52,6 +52,13 @@ def _beijing(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
+def _items(api: Api, period: str, department: str, measure: str) -> list[dict]:
+    r = api.get("/api/supervision/scores/items", "jiancha",
+                query_string={"period": period, "department": department, "measure": measure})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()["items"]
+
+
 def _deadline_part(api: Api, period: str, department: str) -> tuple[float, dict]:
     body = api.get("/api/supervision/scores", "jiancha", query_string={"period": period}).get_json()
     row = next(d for d in body["departments"] if d["department"] == department)
@@ -81,6 +88,14 @@ def test_n_items_late_by_d_working_days_cost_exactly_the_documented_deduction(
     assert (row["counts"]["overdue"], row["counts"]["open_late"], row["counts"]["late_days"]) == (n, n, n * d)
     assert marks == 14 - 2 * n - 0.5 * n * d == 0.5
     assert row["on_time_rate"] == 0.25  # one of four on time; the open late ones count as not on time
+    # The figures link to their items, and the items add up to the figures.
+    late = _items(api, "2026-11", "rf", "late")
+    assert sorted(i["instance_id"] for i in late) == sorted(s["id"] for s in started)
+    assert all(i["still_open"] and i["due_at"] == "2026-11-04T17:30:00+08:00" for i in late)
+    assert [i["late_days"] for i in _items(api, "2026-11", "rf", "late_days")] == [d] * n
+    on_time = _items(api, "2026-11", "rf", "on_time")
+    assert sorted((i["instance_id"], i["on_time"]) for i in on_time) == sorted(
+        [(ahead["id"], True)] + [(s["id"], False) for s in started])
     # One is finished on Fri 11-13 (7 days late): it stops counting days; the others keep counting.
     first = tasks[started[0]["id"]]["id"]
     clock.set(_beijing(2026, 11, 13, 10, 0))
@@ -89,8 +104,13 @@ def test_n_items_late_by_d_working_days_cost_exactly_the_documented_deduction(
     marks, row = _deadline_part(api, "2026-11", "rf")
     assert (row["counts"]["overdue"], row["counts"]["late_days"]) == (3, 7 + 10 + 10)
     assert marks == 0.0  # the part never goes below zero
+    assert sorted(i["late_days"] for i in _items(api, "2026-11", "rf", "late_days")) == [7, 10, 10]
     # December counts only December's days of the two still open: read on Thu 12-03, 3 working days each.
     clock.set(_beijing(2026, 12, 3, 10, 0))
     marks, row = _deadline_part(api, "2026-12", "rf")
     assert (row["counts"]["overdue"], row["counts"]["late_days"]) == (0, 6)
     assert marks == 14 - 0.5 * 6
+    assert _items(api, "2026-12", "rf", "late") == []
+    assert [i["late_days"] for i in _items(api, "2026-12", "rf", "late_days")] == [3, 3]
+    assert api.get("/api/supervision/scores/items", "rf_reviewer", query_string={
+        "period": "2026-12", "department": "rf", "measure": "late"}).status_code == 403

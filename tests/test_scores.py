@@ -178,6 +178,25 @@ def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, c
     assert (window1["acceptance_rate"], window1["same_day_rate"], window1["speed_up"]) == (0.8, 0.5, 0.8)
     assert (window1["evaluation_rate"], window1["satisfaction_rate"]) == (1.0, 0.5)
 
+    # Every figure's items add up to it, in every department, with the score's own predicates.
+    for code, row in rows.items():
+        counts = row["counts"]
+        items = {measure: api.get("/api/supervision/scores/items", "jiancha", query_string={
+            "period": "2026-09", "department": code, "measure": measure}).get_json()["items"]
+            for measure in ("late", "late_days", "on_time", "supervision")}
+        assert len(items["late"]) == counts["overdue"], code
+        assert sum(i["late_days"] for i in items["late_days"]) == counts["late_days"], code
+        assert len(items["on_time"]) == counts["with_deadline"] + counts["open_late"], code
+        assert sum(i["on_time"] for i in items["on_time"]) == counts["on_time"], code
+        kinds = [i["kind"] for i in items["supervision"]]
+        assert kinds.count("card") == counts["yellow_cards"] + counts["red_cards"], code
+        assert kinds.count("alert") == counts["red_alerts"], code
+        orders = [i for i in items["supervision"] if i["kind"] == "order"]
+        assert sum(o["issued_in_period"] for o in orders) == counts["orders"], code
+        assert sum(o["missed_in_period"] for o in orders) == counts["overdue_orders"], code
+    assert [i["task_name"] for i in api.get("/api/supervision/scores/items", "jiancha", query_string={
+        "period": "2026-09", "department": "zrzy", "measure": "late"}).get_json()["items"]] != []
+
     # The third quarter holds only September's activity; the fourth only October's cards.
     q3 = {d["department"]: d["score"] for d in _scores(api, "2026-Q3")["departments"]}
     assert q3 == {d["department"]: d["score"] for d in body["departments"]}

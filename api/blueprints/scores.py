@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 from typing import Any
 
 from flask import Response
@@ -15,11 +16,13 @@ from openpyxl.styles import Font
 
 from monitor.queries.evaluations import with_composites
 from monitor.queries.periods import parse_period, year_to_period_end
+from monitor.queries.score_items import SCORE_MEASURES, score_items
 from monitor.queries.score_table import score_table
 from monitor.queries.scores import RATE_NAMES, scores
 from monitor.queries.service_measures import service_measures
 
 from ..auth import requires
+from ..presenters import iso
 from ..schema_fields import instant
 from ..score_settings import score_settings
 from ..wiring import Blueprint, request_session, services
@@ -236,3 +239,52 @@ def measures(args: dict[str, Any]) -> dict[str, Any]:
     """Trips (跑动次数), one-trip and on-the-spot rates of the applications registered in a period."""
     period = parse_period(args["period"])
     return {"period": period.label, **service_measures(request_session(), period)}
+
+
+class ScoreItemsQuerySchema(Schema):
+    """Which figure of which department's score, in which period."""
+
+    period = fields.String(required=True, validate=_period, metadata={
+        "pattern": f"^{PERIOD.pattern}$", "description": "a month 2026-11 or a quarter 2026-Q4 (2000-2100)"})
+    department = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    measure = fields.String(required=True, validate=validate.OneOf(SCORE_MEASURES), metadata={
+        "description": "late (超期件数: the tasks), late_days (超期工作日: the tasks with their days), "
+                       "on_time (按时办结率: the tasks it is over, each on time or not), supervision "
+                       "(cards, orders and red alerts of the period)"})
+
+
+ScoreItemSchema = Schema.from_dict({
+    "kind": fields.String(required=True, metadata={"enum": ["task", "card", "order", "alert"]}),
+    "task_id": fields.String(), "task_name": fields.String(), "status": fields.String(),
+    "instance_id": fields.Integer(allow_none=True), "query_code": fields.String(),
+    "project_name": fields.String(), "due_at": instant(allow_none=True),
+    "completed_at": instant(allow_none=True),
+    "still_open": fields.Boolean(), "late_days": fields.Integer(), "on_time": fields.Boolean(),
+    "id": fields.Integer(), "color": fields.String(), "reason": fields.String(), "title": fields.String(),
+    "at": instant(), "issued_in_period": fields.Boolean(), "missed_in_period": fields.Boolean(),
+}, name="ScoreItemSchema")
+
+
+class ScoreItemsSchema(Schema):
+    """The items behind one figure: their number (for late_days, the sum of their days) is the figure."""
+
+    period = fields.String(required=True)
+    department = fields.String(required=True)
+    measure = fields.String(required=True)
+    items = fields.List(fields.Nested(ScoreItemSchema), required=True)
+
+
+@blp.route("/supervision/scores/items", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(ScoreItemsQuerySchema, location="query")
+@blp.response(200, ScoreItemsSchema)
+@requires(*SCORE_VIEW)
+def items_behind(args: dict[str, Any]) -> dict[str, Any]:
+    """The approvals, tasks and records behind one figure of a department's score (what was counted)."""
+    period = parse_period(args["period"])
+    runtime = services().runtime
+    found = score_items(request_session(), runtime.calendar, period, args["department"], args["measure"],
+                        runtime.clock.now())
+    items = [{k: iso(v) if isinstance(v, datetime) else v for k, v in item.items()} for item in found]
+    return {"period": period.label, "department": args["department"], "measure": args["measure"],
+            "items": items}

@@ -114,6 +114,20 @@ RECORD_ZH = {**AREA_ZH, "title": "问责记录", "seq": "链序号", "person": "
              "measure": "问责方式", "reason": "事由", "decided": "决定", "links": "关联", "hash": "记录哈希",
              "prev_hash": "前一记录哈希", "corrects": "更正记录 #{id}", "corrected_by": "已被记录 #{id} 更正",
              "alert_link": "预警 #{id}", "order_link": "督办单 #{id}", "complaint_link": "投诉 #{id}"}
+SCORE_ITEMS_ZH = {
+    **AREA_ZH, "title": "考核明细", "back": "返回部门绩效考核",
+    "heading": "{department} · {period} · {measure}",
+    "measures": {"late": "超期件数", "late_days": "超期工作日", "on_time": "按时率所计办件",
+                 "supervision": "扣分记录（红黄牌、督办、红色预警）"},
+    "total": {"late": "共 {n} 件超期", "late_days": "合计 {n} 个超期工作日",
+              "on_time": "{on_time} / {n} 件按时", "supervision": "共 {n} 条"},
+    "project": "项目", "code": "查询码", "step": "环节", "due_at": "办理期限", "completed_at": "办结时间",
+    "late_days": "本期超期工作日", "on_time": "是否按时", "yes": "按时", "no": "超期",
+    "still_open": "仍在办理", "kind": "类别", "at": "时间", "what": "内容",
+    "kinds": {"card": "红黄牌", "order": "督办单", "alert": "预警"},
+    "colors": {"yellow": "黄牌", "red": "红牌"}, "order_issued": "本期下发", "order_missed": "本期逾期未复",
+    "open": "查看",
+}
 SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核月份（季度考核取其年份）", "show": "查询",
              "period_kind": "考核周期",
              "monthly": "月度", "quarterly": "季度", "quarter": "季度", "quarter_n": "第{n}季度",
@@ -213,6 +227,12 @@ EVALUATIONS_ZH = {
 def evaluations() -> str:
     """Record and import evaluation sessions (述职, 质询评议, 社会调查) for the composite score."""
     return render_page("ui/supervision/evaluations.html", EVALUATIONS_ZH)
+
+
+@bp.route("/scores/items")
+def score_items() -> str:
+    """The items behind one figure of a department's score (`?period=&department=&measure=`)."""
+    return render_page("ui/supervision/score_items.html", SCORE_ITEMS_ZH)
 
 
 @bp.route("/scores")

@@ -84,7 +84,7 @@ The same formula applies to a quarter (cards, orders and alerts of the quarter).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -92,10 +92,8 @@ from typing import Any
 from sqlalchemy import case, func, select, union
 from sqlalchemy.orm import Session
 
-from engine.exceptions import ConflictError
 from engine.models import (
     INSTANCE_STATUSES,
-    OPEN_TASK_STATUSES,
     Department,
     Extension,
     Instance,
@@ -103,15 +101,22 @@ from engine.models import (
     User,
 )
 from engine.state_codes import is_refusal
-from engine.workdays import SHANGHAI, CalendarUnknownDayError, WorkingCalendar, working_days_between
+from engine.workdays import SHANGHAI, WorkingCalendar
 
 from ..local_dates import as_date, local_date_sql
 from ..models import Alert, Card, Rating, SupervisionOrder
 from .inquiry_scores import tally_inquiries
+from .lateness import (
+    WorkingDayDistances,
+    due_in_period,
+    late_days_in_period,
+    late_in_period,
+    open_and_late,
+    was_late_in_period,
+)
 from .periods import Period, in_period
 
-__all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "ScoreSettings",
-           "late_days_in_period", "scores"]
+__all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "ScoreSettings", "scores"]
 
 PART_NAMES = {"disclosure": "政务公开", "process": "办事流程", "deadlines": "办理时限", "fees": "收费规范",
               "satisfaction": "群众满意", "attitude": "服务态度", "supervision": "监督检查",
@@ -205,37 +210,6 @@ def _ratio(numerator: float, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-class _WorkingDays:
-    """Signed working-day distances on the calendar, memoised: many tasks share the same dates."""
-
-    def __init__(self, calendar: WorkingCalendar) -> None:
-        self.calendar = calendar
-        self._memo: dict[tuple[date, date], int] = {}
-
-    def left(self, done: date, due: date) -> int:
-        """Working days d with done < d <= due; negative (days past due) when done after due."""
-        key = (done, due)
-        if key not in self._memo:
-            try:
-                self._memo[key] = (working_days_between(self.calendar, done, due) if done <= due
-                                   else -working_days_between(self.calendar, due, done))
-            except CalendarUnknownDayError as exc:
-                raise ConflictError(f"cannot compute scores: {exc}", day=exc.day.isoformat()) from exc
-        return self._memo[key]
-
-
-def late_days_in_period(working_days_after: Callable[[date, date], int], due: date, through: date,
-                        first: date, last: date) -> int:
-    """Working days d with due < d <= through and first <= d <= last: a task's late days in a period.
-
-    `working_days_after(a, b)` counts working days d with a < d <= b. `through` is the date the task
-    was completed, or today while it is open and late.
-    """
-    after = max(due, first - timedelta(days=1))
-    until = min(through, last)
-    return working_days_after(after, until) if until > after else 0
-
-
 class _Scorer:
     """One computation: the session, the period, the settings and the tallies being filled."""
 
@@ -244,7 +218,7 @@ class _Scorer:
         self.session, self.period, self.settings = session, period, settings
         # Lateness is counted up to now, and never past the period's end.
         self.until = min(now, period.end)
-        self.days = _WorkingDays(calendar)
+        self.days = WorkingDayDistances(calendar)
         self.names = {code: name for code, name in session.execute(select(Department.code, Department.name))}
         self.window_users = set(session.scalars(
             select(User.username).join(Department, Department.id == User.department_id)
@@ -329,17 +303,11 @@ class _Scorer:
 
     def due_tasks(self) -> None:
         """Late items: tasks due in the period, finished after the deadline or open and running past it."""
-        open_late = (TaskRecord.status.in_(OPEN_TASK_STATUSES) & TaskRecord.pause_kind.is_(None)
-                     & (TaskRecord.due_at < self.until))
-        finished_late = (TaskRecord.status == "completed") & (TaskRecord.completed_at > TaskRecord.due_at)
-        late = finished_late | open_late
+        late, open_late = late_in_period(self.until), open_and_late(self.until)
+        # Every department and status listed, so (department_code, status, due_at) serves the range.
         query = (select(TaskRecord.department_code, func.count(), func.sum(case((late, 1), else_=0)),
                         func.sum(case((open_late, 1), else_=0)))
-                 # Every department and status listed, so (department_code, status, due_at) serves the range.
-                 .where(TaskRecord.department_code.in_(list(self.names)),
-                        TaskRecord.status.in_((*OPEN_TASK_STATUSES, "completed")),
-                        in_period(TaskRecord.due_at, self.period))
-                 .group_by(TaskRecord.department_code))
+                 .where(due_in_period(self.period, list(self.names))).group_by(TaskRecord.department_code))
         for dept, count, overdue, still_open in self.session.execute(query):
             tally = self.department(dept)
             tally.due, tally.overdue, tally.open_late = int(count), int(overdue or 0), int(still_open or 0)
@@ -348,15 +316,10 @@ class _Scorer:
         """Late working days inside the period, of every task late at some point of it."""
         if self.until <= self.period.start:
             return
-        running_late = TaskRecord.status.in_(OPEN_TASK_STATUSES) & TaskRecord.pause_kind.is_(None)
-        finished_late = ((TaskRecord.status == "completed") & (TaskRecord.completed_at > TaskRecord.due_at)
-                         & (TaskRecord.completed_at >= self.period.start))
         rows = (select(TaskRecord.department_code.label("dept"),
                        local_date_sql(self.session, TaskRecord.due_at).label("due"),
                        local_date_sql(self.session, TaskRecord.completed_at).label("done"))
-                .where(TaskRecord.department_code.in_(list(self.names)),
-                       TaskRecord.status.in_((*OPEN_TASK_STATUSES, "completed")),
-                       TaskRecord.due_at < self.until, running_late | finished_late)
+                .where(was_late_in_period(self.period, self.until, list(self.names)))
                 .subquery())
         grouped = select(rows.c.dept, rows.c.due, rows.c.done, func.count()).group_by(
             rows.c.dept, rows.c.due, rows.c.done)

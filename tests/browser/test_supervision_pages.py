@@ -147,6 +147,27 @@ def test_lists_render(live_url: str, desktop, path: str) -> None:
         assert download.value.suggested_filename.endswith(".xlsx")
 
 
+def test_a_score_figure_opens_the_items_that_add_up_to_it(live_url: str, desktop) -> None:
+    login(desktop, live_url, "jiancha")
+    desktop.goto(f"{live_url}/supervision/scores")
+    desktop.wait_for_selector("#scores table.list")
+    figures = desktop.locator("#scores a.figure[data-measure=late_days]")
+    texts = figures.all_inner_texts()
+    assert texts, "each department's late working days link to their items"
+    chosen = next((i for i, text in enumerate(texts) if text != "0"), None)
+    assert chosen is not None, "the demo data has late work this month"
+    days = int(texts[chosen])
+    figures.nth(chosen).click()
+    desktop.wait_for_selector("#items table.list")
+    cells = desktop.eval_on_selector_all("#items tbody td:last-child", "tds => tds.map((td) => td.textContent)")
+    assert sum(int(c) for c in cells) == days
+    assert f"合计 {days} 个超期工作日" == desktop.inner_text("#total")
+    assert desktop.locator("#items tbody a[href^='/track/']").count() == len(cells)  # each names its approval
+    shot(desktop, "supervision-score-items")
+    desktop.click("#back")
+    desktop.wait_for_selector("#scores table.list")
+
+
 def test_the_bureau_records_a_session_and_the_public_sees_last_months_results(
         live_url: str, desktop, phone, tmp_path) -> None:
     login(desktop, live_url, "jiancha")

@@ -20,6 +20,12 @@ function showKind() {
   form.querySelector("[data-for=quarter]").hidden = form.kind.value !== "quarter";
 }
 
+/** A figure as a link to the items behind it (/supervision/scores/items): they add up to it. */
+function figure(chosen, d, measure, text) {
+  const query = new URLSearchParams({ period: chosen, department: d.department, measure });
+  return el("a", { href: `/supervision/scores/items?${query}`, class: "figure", dataset: { measure } }, String(text));
+}
+
 async function load() {
   const chosen = period();
   history.replaceState(null, "", `?period=${chosen}`);
@@ -32,11 +38,13 @@ async function load() {
       [t.department, (d) => d.name || names[d.department] || d.department],
       [t.score, (d) => el("strong", {}, d.score)],
       ...parts.map((p, i) => [`${p.name}（${p.weight}）`, (d) => d.parts[i]?.marks ?? "—"]),
-      [t.deductions, (d) => d.deductions],
-      [t.late_items, (d) => d.counts.overdue], [t.late_days, (d) => d.counts.late_days],
+      [t.deductions, (d) => figure(chosen, d, "supervision", d.deductions)],
+      [t.late_items, (d) => figure(chosen, d, "late", d.counts.overdue)],
+      [t.late_days, (d) => figure(chosen, d, "late_days", d.counts.late_days)],
       ...["daily", "report", "questioning", "survey", "total"].map((key) => [t.composite_parts[key],
         (d) => (d.composite?.[key] ?? "—")]),
-      ...RATES.map((key) => [t.rates[key], (d) => pct(d[key])]),
+      ...RATES.map((key) => [t.rates[key],
+        (d) => (key === "on_time_rate" && d[key] !== null ? figure(chosen, d, "on_time", pct(d[key])) : pct(d[key]))]),
     ], rows, (d) => ({ dataset: { department: d.department } })));
     const measures = await api("GET", `/api/supervision/service-measures?period=${encodeURIComponent(chosen)}`);
     document.getElementById("measures").replaceChildren(table([
