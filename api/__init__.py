@@ -98,13 +98,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         public,
         ratings,
         scores,
+        selections,
         supervision,
         tasks,
     )
 
     for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, orders,
-                   accountability, complaints, inquiries, ratings, scores, evaluations, commitments, cameras,
-                   catalogue, public, health):
+                   accountability, complaints, inquiries, ratings, scores, evaluations, selections,
+                   commitments, cameras, catalogue, public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
 

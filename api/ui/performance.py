@@ -14,6 +14,7 @@ from flask import Blueprint, abort, request
 from monitor.queries.evaluations import with_composites
 from monitor.queries.periods import parse_period, year_to_period_end
 from monitor.queries.scores import scores
+from monitor.queries.selections import confirmed_selections, latest_confirmed_year
 
 from ..score_settings import score_settings
 from ..wiring import request_session, services
@@ -37,6 +38,10 @@ STRINGS_ZH = {
     "satisfaction": "满意率",
     "none": "—",
     "bad_month": "只能查看已结束的月份（2000年以后）。",
+    "stars": "本月服务之星",
+    "windows": "{year}年度优质服务窗口",
+    "star_figures": "受理 {registered} 件，评价 {rated} 件，满意 {satisfied} 件",
+    "window_figures": "综合考评 {total} 分",
 }
 
 
@@ -63,4 +68,9 @@ def performance() -> str:
                              *year_to_period_end(period))
     rows = sorted((d for d in report["departments"] if d["counts"]["due"] or d["counts"]["completed"]),
                   key=lambda d: (-d["score"], d["department"]))
-    return render_page("ui/performance.html", STRINGS_ZH, rows=rows, month=period.label, latest=latest)
+    stars = confirmed_selections(session, "service_star", period.label)
+    window_year = latest_confirmed_year(session, "quality_window", period.label[:4])
+    windows = confirmed_selections(session, "quality_window", window_year) if window_year else []
+    names = {row["department"]: row["name"] for row in report["departments"]}
+    return render_page("ui/performance.html", STRINGS_ZH, rows=rows, month=period.label, latest=latest,
+                       stars=stars, windows=windows, window_year=window_year, names=names)

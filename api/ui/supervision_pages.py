@@ -20,7 +20,8 @@ bp = Blueprint("supervision_page", __name__, url_prefix="/supervision")
 AREA_ZH: dict[str, Any] = {
     "sections": {"index": "监察看板", "alerts": "预警", "orders": "督办与红黄牌", "complaints": "投诉",
                  "inquiries": "政务信息查询",
-                 "accountability": "效能问责", "scores": "绩效考核", "evaluations": "评议录入"},
+                 "accountability": "效能问责", "scores": "绩效考核", "evaluations": "评议录入",
+                 "selections": "评选"},
     "source": {"deadline": "时限预警", "rule": "规则预警", "video": "视频监察", "complaint": "投诉",
                "calendar": "日历", "order": "督办", "incident": "办件故障"},
     "level": {"yellow": "黄色", "red": "红色", "escalated": "已升级", "info": "提示", "warning": "警告",
@@ -128,6 +129,24 @@ SCORE_ITEMS_ZH = {
     "colors": {"yellow": "黄牌", "red": "红牌"}, "order_issued": "本期下发", "order_missed": "本期逾期未复",
     "open": "查看",
 }
+SELECTIONS_ZH = {
+    **AREA_ZH, "title": "服务之星与优质服务窗口评选",
+    "intro": ("系统按公开的规则从考核数据中提名：服务之星每月一名，须当月受理不少于5件、"
+              "获评价不少于3件且当月无问责，按满意率、受理率、受理件数排序；"
+              "优质服务窗口每年10个，须当年有办件且综合考评齐全，按综合考评排序。"
+              "提名经监察局确定后才向社会公布。"),
+    "kind": "评选类别",
+    "kinds": {"service_star": "服务之星（月度）", "quality_window": "优质服务窗口（年度）"},
+    "month": "月份", "year": "年度", "propose": "按规则提名", "proposed_n": "已提名 {n} 个。",
+    "rank": "名次", "subject": "提名对象", "department": "部门", "figures": "依据", "status": "状态",
+    "statuses": {"proposed": "待确定", "confirmed": "已确定", "rejected": "不予确定"},
+    "confirm": "确定", "reject": "不予确定", "note": "说明（不予确定须写明理由）",
+    "decided": "{status}：{subject}。",
+    "star_figures": "受理 {registered} 件，评价 {rated} 件，满意率 {rate}",
+    "window_figures": ("综合 {total} 分（日常 {daily}，述职 {report}，质询 {questioning}，"
+                       "调查 {survey}；{months} 个月有办件）"),
+    "public_link": "效能公示页面",
+}
 SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核月份（季度考核取其年份）", "show": "查询",
              "period_kind": "考核周期",
              "monthly": "月度", "quarterly": "季度", "quarter": "季度", "quarter_n": "第{n}季度",
@@ -227,6 +246,12 @@ EVALUATIONS_ZH = {
 def evaluations() -> str:
     """Record and import evaluation sessions (述职, 质询评议, 社会调查) for the composite score."""
     return render_page("ui/supervision/evaluations.html", EVALUATIONS_ZH)
+
+
+@bp.route("/selections")
+def selections() -> str:
+    """Propose by the rules and decide the monthly 服务之星 and the annual 优质服务窗口."""
+    return render_page("ui/supervision/selections.html", SELECTIONS_ZH)
 
 
 @bp.route("/scores/items")

@@ -60,6 +60,7 @@ from .ratings import (
     RatingSettings,
     handling_department,
 )
+from .selections import SELECTION_KINDS, SELECTION_STATES, Selection
 
 __all__ = [
     "ASSESSMENTS",
@@ -116,6 +117,9 @@ __all__ = [
     "ServiceItem",
     "ServiceItemVersion",
     "RatingSettings",
+    "SELECTION_KINDS",
+    "SELECTION_STATES",
+    "Selection",
     "SupervisionOrder",
     "VideoEvent",
     "event_details",

@@ -27,14 +27,20 @@ SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The live server's database, for tests that arrange what no page can create on the pinned date."""
+    return f"sqlite:///{tmp_path_factory.mktemp('browser-server') / 'browser.db'}"
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory, live_database_url: str) -> Iterator[str]:
     """Serve a fresh SQLite database with the demo departments, users and applications."""
-    workdir = tmp_path_factory.mktemp("browser-server")
+    workdir = Path(live_database_url.removeprefix("sqlite:///")).parent
     # Camera sources must sit in an allowed folder: the admin test's image folder is under pytest's temp.
     env = {"ONEWINDOW_SECRET_KEY": SECRET, "ONEWINDOW_ADMIN_PASSWORD": ADMIN_PASSWORD,
            "ONEWINDOW_DEMO_PASSWORD": DEMO_PASSWORD, "ONEWINDOW_CLOCK_START": CLOCK_START,
            "ONEWINDOW_VIDEO_SOURCE_DIRS": str(tmp_path_factory.getbasetemp())}
-    with live_server(f"sqlite:///{workdir / 'browser.db'}", workdir, env, demo=True, workers=2) as base:
+    with live_server(live_database_url, workdir, env, demo=True, workers=2) as base:
         yield base
 
 
