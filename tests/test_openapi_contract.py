@@ -32,7 +32,7 @@ CONFIG = REPO / "tests" / "openapi" / "schemathesis.toml"
 # accounts at random (passwords, roles, disabling), which would lock the others out of theirs.
 ROLES = {
     "": "", "window1": DEMO_PASSWORD, "fgw_lead": DEMO_PASSWORD, "sthj_reviewer": DEMO_PASSWORD,
-    "jiancha": DEMO_PASSWORD, "designer": DEMO_PASSWORD, "admin": ADMIN_PASSWORD,
+    "jiancha": DEMO_PASSWORD, "designer": DEMO_PASSWORD, "admin": ADMIN_PASSWORD, "sthj_head": DEMO_PASSWORD,
 }
 
 

@@ -54,6 +54,13 @@ def test_the_public_finds_an_item_and_reads_its_guide_with_all_nine_disclosures(
 def test_the_window_registers_under_an_item_and_keeps_its_version_after_an_edit(desktop, live_url: str) -> None:
     login(desktop, live_url, "window1")
     desktop.locator(f"select[name=definition_key] option[value='{MUNICIPAL}']").wait_for(state="attached")
+    # A centre has hundreds of items: the window finds one by a part of its name or code.
+    desktop.fill("input[name=item_search]", "没有这样的事项")
+    desktop.wait_for_selector("#item-more:not([hidden])")
+    assert "没有找到" in desktop.inner_text("#item-more")
+    desktop.fill("input[name=item_search]", "市政")
+    desktop.wait_for_function("() => document.querySelectorAll('select[name=definition_key] option[data-item]').length === 1")
+    assert desktop.input_value("select[name=definition_key]") == MUNICIPAL
     desktop.select_option("select[name=definition_key]", MUNICIPAL)
     desktop.wait_for_selector("li[data-document='施工图审查合格书']")
     guide = requests.get(f"{live_url}/api/public/catalogue/{MUNICIPAL}", timeout=30).json()

@@ -77,30 +77,62 @@ function chosenItem() {
   return form.elements.definition_key.selectedOptions[0]?.dataset.item || null;
 }
 
+const ITEMS_SHOWN = 200;
+let usable = [];  // the deployed processes the window may start
+
+/** The catalogue items matching `q` (all when empty), at most ITEMS_SHOWN of them, and how many match. */
+async function findItems(q = "") {
+  const query = new URLSearchParams({ per_page: ITEMS_SHOWN, ...(q ? { q } : {}) });
+  return api("GET", `/api/public/catalogue?${query}`, { auth: false });
+}
+
+/** Offer the found items first; a deployed process no item names yet stays offered (a designer trying it). */
+function drawOptions(catalogue, q = "") {
+  const select = form.elements.definition_key;
+  const named = new Set(catalogue.items.map((i) => i.definition_key));
+  const itemOptions = catalogue.items.map((i, n) => el("option", { value: i.code, selected: n === 0,
+    dataset: { item: i.code, definition: i.definition_key } }, `${i.name}（${i.department_name}）`));
+  const processOptions = usable.filter((d) => !named.has(d.key)).map((d) => el("option", {
+    value: d.key, selected: !itemOptions.length && d.key === "investment_joint_approval" }, d.name || d.key));
+  const groups = [itemOptions.length ? el("optgroup", { label: t.items_group }, ...itemOptions) : null,
+    processOptions.length && itemOptions.length ? el("optgroup", { label: t.processes_group }, ...processOptions) : null]
+    .filter(Boolean);
+  if (groups.length) select.replaceChildren(...groups);
+  else if (processOptions.length) select.replaceChildren(...processOptions);
+  const more = document.getElementById("item-more");
+  more.hidden = !(catalogue.total > catalogue.items.length || (q && !catalogue.items.length));
+  more.textContent = q && !catalogue.items.length ? fmt(t.item_none, { q })
+    : fmt(t.item_more, { total: catalogue.total, shown: catalogue.items.length });
+}
+
 /** The items of the catalogue (each names its process), or, without a catalogue, the deployed processes. */
 async function loadProcesses() {
-  const select = form.elements.definition_key;
   try {
-    const [{ items: definitions }, catalogue] = await Promise.all([
-      api("GET", "/api/definitions"), api("GET", "/api/public/catalogue?per_page=200", { auth: false })]);
-    const usable = definitions.filter((d) => !NOT_AT_WINDOW.has(d.key));
+    const [{ items: definitions }, catalogue] = await Promise.all([api("GET", "/api/definitions"), findItems()]);
+    usable = definitions.filter((d) => !NOT_AT_WINDOW.has(d.key));
     usable.forEach((d) => { versions[d.key] = d.version; });
-    // Catalogue items first; a deployed process no item names yet stays offered (a designer trying it).
-    const named = new Set(catalogue.items.map((i) => i.definition_key));
-    const itemOptions = catalogue.items.map((i, n) => el("option", { value: i.code, selected: n === 0,
-      dataset: { item: i.code, definition: i.definition_key } }, `${i.name}（${i.department_name}）`));
-    const processOptions = usable.filter((d) => !named.has(d.key)).map((d) => el("option", {
-      value: d.key, selected: !itemOptions.length && d.key === "investment_joint_approval" }, d.name || d.key));
-    const groups = [itemOptions.length ? el("optgroup", { label: t.items_group }, ...itemOptions) : null,
-      processOptions.length && itemOptions.length ? el("optgroup", { label: t.processes_group }, ...processOptions) : null]
-      .filter(Boolean);
-    if (groups.length) select.replaceChildren(...groups);
-    else if (processOptions.length) select.replaceChildren(...processOptions);
+    drawOptions(catalogue);
     await chooseItem();
   } catch (err) {
     showErrors(form, err);
   }
 }
+
+let searching = null;
+// Enter in the search box finds items; it must not register an application.
+form.elements.item_search.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+form.elements.item_search.addEventListener("input", () => {
+  clearTimeout(searching);
+  searching = setTimeout(async () => {
+    const q = form.elements.item_search.value.trim();
+    try {
+      drawOptions(await findItems(q), q);
+      await chooseItem();
+    } catch (err) {
+      showErrors(form, err);
+    }
+  }, 250);
+});
 
 /** A catalogue item chosen: its process's fields to ask for, and its own materials as the checklist. */
 async function chooseItem() {
