@@ -25,13 +25,22 @@ def _complete(api: Api, instance_id: int) -> None:
 def test_trips_one_trip_and_on_the_spot_rates_per_item_and_department(api: Api, clock: FixedClock) -> None:
     assert api.post("/api/definitions", "designer", data=one_review(), content_type="application/xml").status_code == 201
     assert api.post("/api/catalogue/import", "admin", json={"items": [ITEM]}).status_code == 201
+    # Before registering, the applicant of project "c" was sent home once with a correction notice (a
+    # trip) and once refused (no trip towards an application); project "x" never came back.
+    clock.set(datetime(2026, 10, 30, 9, 0, tzinfo=SHANGHAI))
+    for project, outcome in (("c", "correct"), ("c", "refuse"), ("x", "correct")):
+        r = api.post("/api/instances/not-accepted", "window1", json={
+            "intended_process": "one_review", "outcome": outcome, "reason": "不符合条件",
+            "missing_documents": ["营业执照或法人证书"] if outcome == "correct" else [],
+            "project": {**BODY["project"], "code": project}, "applicant": BODY["applicant"]})
+        assert r.status_code == 201, r.get_json()
     clock.set(datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI))
-    done_today = api.post("/api/instances", "window1", json=BODY).get_json()["id"]
+    done_today = api.post("/api/instances", "window1", json=BODY).get_json()["id"]  # 2 trips: the notice
     corrected = api.post("/api/instances", "window1", json=BODY).get_json()["id"]
     shortfall = api.post("/api/instances", "window1", json={**BODY, "shortfall": {
         "documents": ["环境影响评价文件"], "deadline_working_days": 5, "commitment": "限期补交"}}).get_json()["id"]
     clock.set(datetime(2026, 11, 2, 15, 0, tzinfo=SHANGHAI))
-    _complete(api, done_today)  # the same day: on the spot, one trip
+    _complete(api, done_today)  # the same day: on the spot
     r = api.post(f"/api/instances/{corrected}/pause", "window1",
                  json={"reason": "材料缺页", "missing_documents": ["营业执照或法人证书"]})
     assert r.status_code in (200, 201), r.get_json()
@@ -41,8 +50,8 @@ def test_trips_one_trip_and_on_the_spot_rates_per_item_and_department(api: Api, 
     assert api.post(f"/api/instances/{shortfall}/shortfall/supplied", "window1").status_code == 200  # 2 trips
     body = api.get("/api/supervision/service-measures", "jiancha", query_string={"period": "2026-11"}).get_json()
     assert body["items"] == [{"code": ITEM["code"], "name": "取水许可", "department": "sw", "applications": 3,
-                              "one_trip": 1, "on_the_spot": 1, "trips": 5, "one_trip_rate": 0.3333,
-                              "on_the_spot_rate": 0.3333, "average_trips": 1.67}]
+                              "one_trip": 0, "on_the_spot": 1, "trips": 6, "one_trip_rate": 0.0,
+                              "on_the_spot_rate": 0.3333, "average_trips": 2.0}]
     assert [d["department"] for d in body["departments"]] == ["sw"]
     october = api.get("/api/supervision/service-measures", "jiancha", query_string={"period": "2026-10"})
     assert october.get_json()["items"] == []

@@ -155,8 +155,8 @@ SCORES_ZH = {**AREA_ZH, "title": "部门绩效考核", "period": "考核月份�
              "late_items": "超期件数", "late_days": "超期工作日",
              "measures": "即办率与跑动次数（按事项清单登记的申请）", "applications": "申请数",
              "on_the_spot_rate": "即办率", "one_trip_rate": "一次办结率", "average_trips": "平均跑动次数",
-             "measures_hint": ("跑动次数：受理1次，每次补正后再来1次，容缺材料补交1次；"
-                               "一次办结率为只跑一次的申请占比。"),
+             "measures_hint": ("跑动次数：受理1次，受理前每次一次性告知补正1次（按项目代码关联），"
+                               "受理后每次补正再来1次，容缺材料补交1次；一次办结率为只跑一次的申请占比。"),
              "composite": "综合考评（日常30%·述职20%·质询25%·调查25%）",
              "composite_parts": {"daily": "日常考核", "report": "年中述职", "questioning": "质询评议",
                                  "survey": "社会调查", "total": "综合得分"},
