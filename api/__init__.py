@@ -133,7 +133,7 @@ class DatabaseIdConverter(IntegerConverter):
 
 def _configure_supervision(app: Flask, settings: Settings) -> None:
     """Hand the e-supervision settings to the blueprints (a test's own config wins)."""
-    from monitor.queries.scores import DEFAULT_WEIGHTS
+    from monitor.queries.score_models import MODEL_WEIGHTS, PART_NAMES
     from monitor.rate_limit import ComplaintRateLimits, InquiryRateLimits
 
     from .blueprints.accountability import POLICY_CONFIG_KEY
@@ -146,9 +146,13 @@ def _configure_supervision(app: Flask, settings: Settings) -> None:
     app.config.setdefault(LIMITS_CONFIG_KEY, ComplaintRateLimits(
         per_ip=settings.complaints_per_ip_per_hour, per_query_code=settings.complaints_per_approval_per_day))
     app.config.setdefault(INQUIRY_LIMITS_KEY, InquiryRateLimits(per_ip=settings.inquiries_per_ip_per_hour))
-    scores: dict[str, Any] = {}
-    if settings.score_weights:  # partial overrides keep the other default weights
-        scores["weights"] = {**DEFAULT_WEIGHTS, **settings.score_weights}
+    scores: dict[str, Any] = {"model": settings.score_model}
+    unknown = sorted(set(settings.score_weights or {}) - set(PART_NAMES))
+    if unknown:
+        raise RuntimeError(f"ONEWINDOW_SCORE_WEIGHTS names unknown parts {unknown}; "
+                           f"known: {sorted(PART_NAMES)}")
+    if settings.score_weights:  # partial overrides keep the model's other weights
+        scores["weights"] = {**MODEL_WEIGHTS[settings.score_model], **settings.score_weights}
     if settings.card_deductions:
         scores["card_deductions"] = {"yellow": 5, "red": 10, **settings.card_deductions}
     app.config.setdefault(SETTINGS_KEY, scores)

@@ -40,6 +40,7 @@ class Settings:
     inquiries_per_ip_per_hour: int
     score_weights: dict[str, float] | None
     card_deductions: dict[str, float] | None
+    score_model: str = "founding"
     video_dir: Path = Path("instance/video")
     video_retention_days: int = 90
     video_latest_frame_seconds: float = 2.0
@@ -109,6 +110,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         inquiries_per_ip_per_hour=int(env_vars.get("ONEWINDOW_INQUIRIES_PER_IP_PER_HOUR", 10)),
         score_weights=_json_numbers(env_vars, "ONEWINDOW_SCORE_WEIGHTS"),
         card_deductions=_json_numbers(env_vars, "ONEWINDOW_CARD_DEDUCTIONS"),
+        score_model=_score_model(env_vars),
         # Snapshots, references and latest frames of the cameras; evidence outlives recordings (≥30 days).
         video_dir=Path(env_vars.get("ONEWINDOW_VIDEO_DIR", str(instance_path / "video"))).resolve(),
         video_retention_days=_bounded_int(env_vars, "ONEWINDOW_VIDEO_RETENTION_DAYS", 90, 30, 3650),
@@ -145,6 +147,16 @@ def _bounded_int(env_vars: dict[str, str], name: str, default: int, low: int, hi
     if not low <= value <= high:
         raise RuntimeError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+def _score_model(env_vars: dict[str, str]) -> str:
+    """The daily score's model; a name we do not know stops the start rather than scoring by another."""
+    from monitor.queries.score_models import MODEL_WEIGHTS
+
+    model = env_vars.get("ONEWINDOW_SCORE_MODEL", "founding")
+    if model not in MODEL_WEIGHTS:
+        raise RuntimeError(f"ONEWINDOW_SCORE_MODEL must be one of {', '.join(MODEL_WEIGHTS)}, not {model!r}")
+    return model
 
 
 def _json_numbers(env_vars: dict[str, str], name: str) -> dict[str, float] | None:

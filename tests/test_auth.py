@@ -120,14 +120,22 @@ def test_supervision_settings_come_from_the_environment(database_url: str, tmp_p
     app = create_app({"TESTING": True, "ONEWINDOW_ENVIRON": environ})
     assert app.config["ONEWINDOW_ESCALATION_POLICY"]["max_rung"] == 3
     assert app.config["ONEWINDOW_COMPLAINT_LIMITS"].per_ip == 1
-    weights = app.config["ONEWINDOW_SCORE_SETTINGS"]["weights"]
-    assert weights["deadlines"] == 20 and weights["satisfaction"] == 10
-    with app.app_context():
-        from api.wiring import db
+    scores = app.config["ONEWINDOW_SCORE_SETTINGS"]
+    # A partial override keeps the founding model's other weights (satisfaction 15 of 100).
+    assert scores["model"] == "founding" and scores["weights"]["deadlines"] == 20
+    assert scores["weights"]["satisfaction"] == 15 and scores["weights"]["video"] == 10
+    nine = create_app({"TESTING": True, "ONEWINDOW_ENVIRON": {**environ, "ONEWINDOW_SCORE_MODEL": "nine_part"}})
+    assert nine.config["ONEWINDOW_SCORE_SETTINGS"]["model"] == "nine_part"
+    assert nine.config["ONEWINDOW_SCORE_SETTINGS"]["weights"]["satisfaction"] == 10
+    for one in (app, nine):
+        with one.app_context():
+            from api.wiring import db
 
-        db.engine.dispose()
-    with pytest.raises(RuntimeError, match="ONEWINDOW_SCORE_WEIGHTS"):
-        create_app({"ONEWINDOW_ENVIRON": {**environ, "ONEWINDOW_SCORE_WEIGHTS": "[1, 2]"}})
+            db.engine.dispose()
+    for name, value in (("ONEWINDOW_SCORE_WEIGHTS", "[1, 2]"), ("ONEWINDOW_SCORE_WEIGHTS", '{"speed": 5}'),
+                        ("ONEWINDOW_SCORE_MODEL", "nine")):
+        with pytest.raises(RuntimeError, match=name):
+            create_app({"ONEWINDOW_ENVIRON": {**environ, name: value}})
 
 
 def test_ids_beyond_a_database_integer_are_404_not_500(api: Api) -> None:

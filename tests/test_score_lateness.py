@@ -77,7 +77,7 @@ def test_n_items_late_by_d_working_days_cost_exactly_the_documented_deduction(
     assert tasks[ahead["id"]]["due_at"] == "2026-11-04T17:30:00+08:00"
     # Still before the deadline: nothing is late, and an open task whose deadline is ahead is not late.
     marks, row = _deadline_part(api, "2026-11", "rf")
-    assert (marks, row["counts"]["overdue"], row["counts"]["late_days"]) == (14.0, 0, 0)
+    assert (marks, row["counts"]["overdue"], row["counts"]["late_days"]) == (20.0, 0, 0)
     assert row["on_time_rate"] is None
 
     api.post(f"/api/tasks/{tasks[ahead['id']]['id']}/complete", "rf_reviewer", json={"decision": "approve"})
@@ -86,7 +86,7 @@ def test_n_items_late_by_d_working_days_cost_exactly_the_documented_deduction(
     marks, row = _deadline_part(api, "2026-11", "rf")
     n, d = 3, 5
     assert (row["counts"]["overdue"], row["counts"]["open_late"], row["counts"]["late_days"]) == (n, n, n * d)
-    assert marks == 14 - 2 * n - 0.5 * n * d == 0.5
+    assert marks == 20 - 2 * n - 0.5 * n * d == 6.5  # the founding model: 超期扣分 out of 20
     assert row["on_time_rate"] == 0.25  # one of four on time; the open late ones count as not on time
     # The figures link to their items, and the items add up to the figures.
     late = _items(api, "2026-11", "rf", "late")
@@ -100,16 +100,16 @@ def test_n_items_late_by_d_working_days_cost_exactly_the_documented_deduction(
     first = tasks[started[0]["id"]]["id"]
     clock.set(_beijing(2026, 11, 13, 10, 0))
     assert api.post(f"/api/tasks/{first}/complete", "rf_reviewer", json={"decision": "approve"}).status_code == 200
-    clock.set(_beijing(2026, 11, 18, 10, 0))  # 11-05 … 11-18 is 10 working days
+    clock.set(_beijing(2026, 11, 20, 10, 0))  # 11-05 … 11-20 is 12 working days
     marks, row = _deadline_part(api, "2026-11", "rf")
-    assert (row["counts"]["overdue"], row["counts"]["late_days"]) == (3, 7 + 10 + 10)
+    assert (row["counts"]["overdue"], row["counts"]["late_days"]) == (3, 7 + 12 + 12)
     assert marks == 0.0  # the part never goes below zero
-    assert sorted(i["late_days"] for i in _items(api, "2026-11", "rf", "late_days")) == [7, 10, 10]
+    assert sorted(i["late_days"] for i in _items(api, "2026-11", "rf", "late_days")) == [7, 12, 12]
     # December counts only December's days of the two still open: read on Thu 12-03, 3 working days each.
     clock.set(_beijing(2026, 12, 3, 10, 0))
     marks, row = _deadline_part(api, "2026-12", "rf")
     assert (row["counts"]["overdue"], row["counts"]["late_days"]) == (0, 6)
-    assert marks == 14 - 0.5 * 6
+    assert marks == 20 - 0.5 * 6
     assert _items(api, "2026-12", "rf", "late") == []
     assert [i["late_days"] for i in _items(api, "2026-12", "rf", "late_days")] == [3, 3]
     assert api.get("/api/supervision/scores/items", "rf_reviewer", query_string={

@@ -20,6 +20,7 @@ from monitor.models import AlertSignal, Card
 from monitor.queries.periods import parse_period
 from tests.bpmn_builder import definitions, process_xml
 from tests.conftest import Api
+from tests.test_joint_approval_api import complete, start
 
 APPLICANT = {"name": "杭州示范建设有限公司", "contact": "0571-88000000"}
 UNMEASURED = 10 + 14 + 8 + 10 + 10 + 10  # disclosure, process, fees, attitude, legal duty, integrity
@@ -114,6 +115,8 @@ def _scores(api: Api, period: str) -> dict:
 
 
 def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, clock: FixedClock) -> None:
+    """The nine-part model (a setting): three parts measured, six at full marks."""
+    app.config["ONEWINDOW_SCORE_SETTINGS"] = {"model": "nine_part"}
     _seed_september(app, api, clock)
     body = _scores(api, "2026-09")
     assert body["period"] == "2026-09" and body["max_score"] == 100
@@ -205,7 +208,8 @@ def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, c
     assert (q4["fgw"]["score"], q4["sthj"]["score"], q4["zrzy"]["score"]) == (95.0, 100.0, 100.0)
 
     # Weights and deductions are settings: fees judged 5 of 8 elsewhere, a yellow card costing 3.
-    app.config["ONEWINDOW_SCORE_SETTINGS"] = {"unmeasured_marks": {"fees": 5}, "card_deductions": {"yellow": 3}}
+    app.config["ONEWINDOW_SCORE_SETTINGS"] = {"model": "nine_part", "unmeasured_marks": {"fees": 5},
+                                              "card_deductions": {"yellow": 3}}
     sthj = next(d for d in _scores(api, "2026-09")["departments"] if d["department"] == "sthj")
     fees = next(p for p in sthj["parts"] if p["part"] == "fees")
     assert (fees["marks"], fees["basis"], fees["measured"]) == (5.0, "configured", False)
@@ -213,10 +217,11 @@ def test_september_scores_match_the_hand_computed_values(app: Flask, api: Api, c
 
 
 def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) -> None:
+    """The default (founding) model's parts are the columns after the rates and lateness counts."""
     _seed_september(app, api, clock)
     header = ["部门代码", "部门名称", "受理率", "按时办结率", "提前办结率", "当日办结率", "超期率", "提速率", "评议率",
-              "满意率", "查询按时答复率", "转发准确率", "查询满意率", "超期件数", "超期工作日", "政务公开", "办事流程", "办理时限", "收费规范", "群众满意", "服务态度", "监督检查", "依法履职",
-              "廉洁自律", "扣分", "得分"]
+              "满意率", "查询按时答复率", "转发准确率", "查询满意率", "超期件数", "超期工作日", "按时办结", "办理时限",
+              "预警督办", "投诉查实", "群众满意", "视频监察", "扣分", "得分"]
     r = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "csv"})
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.headers["Content-Disposition"] == 'attachment; filename="scores-2026-09.csv"'
@@ -224,11 +229,11 @@ def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) 
     table = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
     assert table[0] == header and len(table) == 15
     rows = {row[0]: row for row in table[1:]}
+    # sthj: on time 2 of 3 (25 × 2/3), one item one day late (20 − 2 − 0.5), a yellow card (−5).
     assert rows["sthj"] == ["sthj", "生态环境局", "", "0.6667", "0.3333", "0.0", "0.3333", "0.2", "", "", "", "", "",
-                            "1", "1", "10.0", "14.0", "11.5", "8.0", "10.0", "10.0", "14.0", "10.0", "10.0", "5.0",
-                            "92.5"]
+                            "1", "1", "16.67", "17.5", "15.0", "15.0", "15.0", "10.0", "5.0", "84.17"]
     assert rows["zwfw"][2:10] == ["0.8", "1.0", "1.0", "0.5", "0.0", "0.8", "1.0", "0.5"]
-    assert rows["zwfw"][-2:] == ["0.0", "95.0"]
+    assert rows["zwfw"][-2:] == ["0.0", "92.5"]  # satisfaction 1 of 2: 15 × 0.5
 
     r = api.get("/api/supervision/scores", "jiancha", query_string={"period": "2026-09", "format": "xlsx"})
     assert r.status_code == 200
@@ -239,8 +244,9 @@ def test_scores_export_as_csv_and_xlsx(app: Flask, api: Api, clock: FixedClock) 
     assert list(values[0]) == header and len(values) == 15
     cells = {row[0]: row for row in values[1:]}
     assert cells["sthj"][3:8] == (0.6667, 0.3333, 0.0, 0.3333, 0.2) and cells["sthj"][2] is None
-    assert cells["sthj"][-2:] == (5, 92.5) and cells["zwfw"][-1] == 95.0 and cells["zrzy"][21] == 13
+    assert cells["sthj"][-2:] == (5, 84.17) and cells["zwfw"][-1] == 92.5
     assert cells["zrzy"][13:15] == (3, 3)  # late items, late working days
+    assert cells["zrzy"][15:18] == (0, 12.5, 14)  # none on time; 20 − 6 − 1.5; a red alert: 15 − 1
 
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "2026-9", "26-09", "", "2026-09-01", "1999-01"])
@@ -275,3 +281,67 @@ def test_a_department_name_with_a_control_character_still_exports(api: Api) -> N
         assert r.status_code == 200, (fmt, r.status_code, r.data[:300])
     sheet = openpyxl.load_workbook(io.BytesIO(r.data)).active
     assert "质监站" in [c.value for c in sheet["B"]] or "质监站" in [c.value for c in sheet["A"]]
+
+
+def _handle_complaint(api: Api, query_code: str, department: str, finding: str) -> None:
+    r = api.post("/api/supervision/complaints", "jiancha",
+                 json={"query_code": query_code, "text": "来访投诉：办理拖延", "department": department})
+    assert r.status_code == 201, r.get_json()
+    complaint = api.get(f"/api/supervision/complaints/{r.get_json()['id']}", "jiancha").get_json()
+    handling = complaint["handling_instance_id"]
+    for step, decision in (("accept_decision", "accept"), ("handle", finding)):
+        task = next(t for t in api.get(f"/api/instances/{handling}", "jiancha").get_json()["tasks"]
+                    if t["bpmn_id"] == step and t["status"] != "completed")
+        complete(api, "jiancha", task["id"], decision=decision, opinion="已核实")
+
+
+def _video_alert(app: Flask, department: str, key: str) -> int:
+    with app.app_context():
+        alert = services().executor.execute(RaiseAlertCommand(AlertSignal(
+            source="video", kind="off_post", level="red", dedup_key=f"video:{key}", subject="camera:1",
+            title="窗口人员离岗", department_code=department)), Actor.system())
+        return alert.id
+
+
+def test_the_founding_model_deducts_upheld_complaints_and_upheld_video_alerts(
+        app: Flask, api: Api, clock: FixedClock) -> None:
+    """投诉查实 15 − 5 per complaint found upheld − 2.5 per partly upheld; 视频监察 10 − 2 per upheld alert."""
+    clock.set(_beijing(2026, 11, 2, 10, 0))
+    query_code = start(api)["query_code"]
+    _handle_complaint(api, query_code, "jt", "upheld")
+    _handle_complaint(api, query_code, "jt", "upheld")
+    _handle_complaint(api, query_code, "jt", "not_upheld")
+    _handle_complaint(api, query_code, "sw", "partly_upheld")
+    ordered, dismissed, late = (_video_alert(app, "qx", key) for key in ("a", "b", "c"))
+    for alert, decision in ((ordered, "order"), (dismissed, "dismiss")):
+        r = api.post(f"/api/supervision/alerts/{alert}/decision", "jiancha",
+                     json={"decision": decision, "reason": "核查录像"})
+        assert r.status_code == 200, r.get_json()
+    clock.set(_beijing(2026, 12, 1, 9, 0))  # decided in December: December's, not November's
+    assert api.post(f"/api/supervision/alerts/{late}/decision", "jiancha",
+                    json={"decision": "card", "reason": "核查录像"}).status_code == 200
+    _handle_complaint(api, query_code, "jt", "upheld")
+
+    rows = {d["department"]: d for d in _scores(api, "2026-11")["departments"]}
+    parts = {code: {p["part"]: p["marks"] for p in rows[code]["parts"]} for code in ("jt", "sw", "qx")}
+    assert (rows["jt"]["counts"]["complaints_upheld"], rows["jt"]["counts"]["complaints_partly_upheld"]) == (2, 0)
+    assert parts["jt"]["complaints"] == 15 - 5 * 2
+    assert parts["sw"]["complaints"] == 15 - 2.5
+    assert rows["qx"]["counts"]["video_upheld"] == 1 and parts["qx"]["video"] == 10 - 2
+    # Video alerts are the video part's: they do not cost the warnings part a second time.
+    assert rows["qx"]["counts"]["red_alerts"] == 3 and rows["qx"]["counts"]["red_video_alerts"] == 3
+    assert parts["qx"]["warnings"] == 15
+    assert {p["part"] for p in rows["qx"]["parts"]} == {
+        "on_time", "deadlines", "warnings", "complaints", "satisfaction", "video"}
+    assert all(p["measured"] for p in rows["qx"]["parts"])
+    december = {d["department"]: d for d in _scores(api, "2026-12")["departments"]}
+    assert december["qx"]["counts"]["video_upheld"] == 1 and december["jt"]["counts"]["complaints_upheld"] == 1
+    # The parts' lists are what they counted.
+    def items(department: str, measure: str) -> list[dict]:
+        return api.get("/api/supervision/scores/items", "jiancha", query_string={
+            "period": "2026-11", "department": department, "measure": measure}).get_json()["items"]
+
+    assert [i["finding"] for i in items("jt", "complaints")] == ["upheld", "upheld"]
+    assert [i["finding"] for i in items("sw", "complaints")] == ["partly_upheld"]
+    assert [(i["id"], i["decision"]) for i in items("qx", "video")] == [(ordered, "order")]
+    assert [i["video"] for i in items("qx", "supervision")] == [True, True, True]

@@ -95,6 +95,12 @@ class ScoreCountsSchema(Schema):
     orders = fields.Integer(required=True)
     overdue_orders = fields.Integer(required=True)
     red_alerts = fields.Integer(required=True)
+    red_video_alerts = fields.Integer(required=True, metadata={"description": "of those, raised by video"})
+    complaints_upheld = fields.Integer(required=True, metadata={
+        "description": "complaints about it the investigation found upheld in the period"})
+    complaints_partly_upheld = fields.Integer(required=True)
+    video_upheld = fields.Integer(required=True, metadata={
+        "description": "video alerts about it the bureau decided in the period other than by dismissal"})
     inquiry_answers = fields.Integer(required=True)
     inquiry_on_time = fields.Integer(required=True)
     forwards = fields.Integer(required=True)
@@ -111,8 +117,8 @@ class ScorePartSchema(Schema):
     weight = fields.Float(required=True)
     measured = fields.Boolean(required=True, metadata={"description": "computed from the data"})
     basis = fields.String(required=True, validate=validate.OneOf((
-        "late_items_and_days", "satisfaction_rate", "orders_and_alerts", "configured",
-        "full_marks_by_default")))
+        "on_time_rate", "late_items_and_days", "satisfaction_rate", "orders_and_alerts", "complaints_found",
+        "video_alerts_upheld", "configured", "full_marks_by_default")))
     marks = fields.Float(required=True)
 
 
@@ -250,11 +256,12 @@ class ScoreItemsQuerySchema(Schema):
     measure = fields.String(required=True, validate=validate.OneOf(SCORE_MEASURES), metadata={
         "description": "late (超期件数: the tasks), late_days (超期工作日: the tasks with their days), "
                        "on_time (按时办结率: the tasks it is over, each on time or not), supervision "
-                       "(cards, orders and red alerts of the period)"})
+                       "(cards, orders and red alerts of the period), complaints (complaints found upheld "
+                       "or partly upheld), video (video alerts upheld)"})
 
 
 ScoreItemSchema = Schema.from_dict({
-    "kind": fields.String(required=True, metadata={"enum": ["task", "card", "order", "alert"]}),
+    "kind": fields.String(required=True, metadata={"enum": ["task", "card", "order", "alert", "complaint"]}),
     "task_id": fields.String(), "task_name": fields.String(), "status": fields.String(),
     "instance_id": fields.Integer(allow_none=True), "query_code": fields.String(),
     "project_name": fields.String(), "due_at": instant(allow_none=True),
@@ -262,6 +269,8 @@ ScoreItemSchema = Schema.from_dict({
     "still_open": fields.Boolean(), "late_days": fields.Integer(), "on_time": fields.Boolean(),
     "id": fields.Integer(), "color": fields.String(), "reason": fields.String(), "title": fields.String(),
     "at": instant(), "issued_in_period": fields.Boolean(), "missed_in_period": fields.Boolean(),
+    "video": fields.Boolean(), "code": fields.String(), "decision": fields.String(),
+    "finding": fields.String(metadata={"enum": ["upheld", "partly_upheld"]}),
 }, name="ScoreItemSchema")
 
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from engine.models import Instance, TaskRecord
 from engine.workdays import SHANGHAI, WorkingCalendar
 
-from ..models import Alert, Card, SupervisionOrder
+from ..models import Alert, Card, Complaint, SupervisionOrder
+from .findings import complaint_findings, finding_of, video_upheld
 from .lateness import (
     WorkingDayDistances,
     due_in_period,
@@ -31,8 +32,9 @@ from .periods import Period, in_period
 
 __all__ = ["SCORE_MEASURES", "score_items"]
 
-SCORE_MEASURES = ("late", "late_days", "on_time", "supervision")
-"""late: 超期件数; late_days: 超期工作日; on_time: the tasks of 按时办结率; supervision: 扣分 records."""
+SCORE_MEASURES = ("late", "late_days", "on_time", "supervision", "complaints", "video")
+"""late: 超期件数; late_days: 超期工作日; on_time: the tasks of 按时办结率; supervision: 扣分 records
+(cards, orders, red alerts); complaints: complaints found upheld; video: video alerts upheld."""
 
 
 def _task_rows(session: Session, condition: Any) -> list[tuple[TaskRecord, Instance]]:
@@ -97,7 +99,23 @@ def _supervision(session: Session, period: Period, department: str) -> list[dict
                 "missed_in_period": o.escalated_at is not None and start <= o.escalated_at < end}
                for o in orders]
             + [{"kind": "alert", "id": a.id, "title": a.title, "at": a.opened_at,
-                "instance_id": a.instance_id} for a in alerts])
+                "instance_id": a.instance_id, "video": a.source == "video"} for a in alerts])
+
+
+def _complaints(session: Session, period: Period, department: str) -> list[dict[str, Any]]:
+    """Complaints about the department its investigation found upheld or partly upheld in the period."""
+    rows = session.execute(complaint_findings(period).where(Complaint.department_code == department))
+    return [{"kind": "complaint", "id": complaint.id, "code": complaint.code, "finding": finding,
+             "at": task.completed_at, "instance_id": complaint.approval_instance_id}
+            for complaint, task in rows if (finding := finding_of(task))]
+
+
+def _video(session: Session, period: Period, department: str) -> list[dict[str, Any]]:
+    """Video alerts about the department the bureau upheld (decided other than dismissed) in the period."""
+    alerts = session.scalars(select(Alert).where(video_upheld(period), Alert.department_code == department)
+                             .order_by(Alert.decided_at))
+    return [{"kind": "alert", "id": a.id, "title": a.title, "at": a.decided_at, "decision": a.decision,
+             "instance_id": a.instance_id} for a in alerts]
 
 
 def score_items(session: Session, calendar: WorkingCalendar, period: Period, department: str, measure: str,
@@ -112,4 +130,8 @@ def score_items(session: Session, calendar: WorkingCalendar, period: Period, dep
         return _on_time(session, period, until, department)
     if measure == "supervision":
         return _supervision(session, period, department)
+    if measure == "complaints":
+        return _complaints(session, period, department)
+    if measure == "video":
+        return _video(session, period, department)
     raise ValueError(f"unknown measure {measure}")

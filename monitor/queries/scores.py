@@ -68,24 +68,21 @@ and no score.
 
 Score (月度考核得分)
 --------------------
-Out of the sum of the weights (defaults, 100). Measured parts:
-    deadlines    = max(0, weight − late_item_penalty (2) × late items
-                   − late_day_penalty (0.5) × late working days)
-    satisfaction = weight × satisfaction rate
-    supervision  = max(0, weight − order_penalty (2) × supervision orders issued to it in the period
-                   − overdue_order_penalty (4) × orders whose reply deadline it missed in the period
-                   − red_alert_penalty (1) × red or escalated alerts about it opened in the period)
-A measured part without data (rate None) gets full marks. The parts our data cannot measure
-(disclosure, process, fees, attitude, legal duty, integrity) get full marks unless
-`unmeasured_marks` sets them. Deductions: yellow card 5, red card 10 for each card issued to the
-department in the period, lifted or not. score = max(0, sum of parts − deductions), 2 decimals.
-The same formula applies to a quarter (cards, orders and alerts of the quarter).
+Out of the sum of the weights of the model in force (`score_models`: the founding documents' daily
+evaluation by default, every part measured — on-time rate, late items and days, orders and red alerts,
+complaints found upheld, satisfaction, video alerts upheld — or the earlier nine-part table). Counts
+behind the parts: late items and late working days as above; orders issued to the department in the
+period and orders whose reply deadline it missed in the period; red or escalated alerts about it opened
+in the period (video ones apart); complaints naming it whose investigation (the `handle` step of
+`complaint_handling`) found them upheld or partly upheld in the period; video alerts about it the bureau
+decided in the period other than by dismissing them. Deductions: yellow card 5, red card 10 for each
+card issued to the department in the period, lifted or not. score = max(0, sum of parts − deductions),
+2 decimals. The same formula applies to a quarter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -105,6 +102,7 @@ from engine.workdays import SHANGHAI, WorkingCalendar
 
 from ..local_dates import as_date, local_date_sql
 from ..models import Alert, Card, Rating, SupervisionOrder
+from .findings import FINDING_COUNTS, complaint_findings, finding_of, video_upheld
 from .inquiry_scores import tally_inquiries
 from .lateness import (
     WorkingDayDistances,
@@ -115,41 +113,15 @@ from .lateness import (
     was_late_in_period,
 )
 from .periods import Period, in_period
+from .score_models import DEFAULT_WEIGHTS, MEASURED_PARTS, PART_NAMES, ScoreSettings, score_parts
 
 __all__ = ["DEFAULT_WEIGHTS", "MEASURED_PARTS", "PART_NAMES", "RATE_NAMES", "ScoreSettings", "scores"]
 
-PART_NAMES = {"disclosure": "政务公开", "process": "办事流程", "deadlines": "办理时限", "fees": "收费规范",
-              "satisfaction": "群众满意", "attitude": "服务态度", "supervision": "监督检查",
-              "legal_duty": "依法履职", "integrity": "廉洁自律"}
-DEFAULT_WEIGHTS = {"disclosure": 10, "process": 14, "deadlines": 14, "fees": 8, "satisfaction": 10,
-                   "attitude": 10, "supervision": 14, "legal_duty": 10, "integrity": 10}
-MEASURED_PARTS = ("deadlines", "satisfaction", "supervision")
 RATE_NAMES = {"acceptance_rate": "受理率", "on_time_rate": "按时办结率", "early_rate": "提前办结率",
               "same_day_rate": "当日办结率", "overdue_rate": "超期率", "speed_up": "提速率",
               "evaluation_rate": "评议率", "satisfaction_rate": "满意率",
               "inquiry_on_time_rate": "查询按时答复率", "forward_accuracy": "转发准确率",
               "inquiry_satisfaction_rate": "查询满意率"}
-
-
-@dataclass(frozen=True)
-class ScoreSettings:
-    """Weights, deductions and definitions' knobs; defaults are the centre rules."""
-
-    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    unmeasured_marks: Mapping[str, float] = field(default_factory=dict)
-    card_deductions: Mapping[str, float] = field(default_factory=lambda: {"yellow": 5, "red": 10})
-    late_item_penalty: float = 2
-    late_day_penalty: float = 0.5
-    order_penalty: float = 2
-    overdue_order_penalty: float = 4
-    red_alert_penalty: float = 1
-    early_working_days: int = 1
-    satisfied_min_grade: int = 4
-    acceptance_keys: tuple[str, ...] = ("one_window_acceptance",)
-    # Processes that are not applications (a complaint's handling): left out of the per-approval rates.
-    not_applications: tuple[str, ...] = ("complaint_handling", "public_inquiry")
-    inquiry_process: str = "public_inquiry"
-    window_department: str = "zwfw"
 
 
 @dataclass
@@ -177,6 +149,10 @@ class Tally:
     orders: int = 0
     overdue_orders: int = 0
     red_alerts: int = 0
+    red_video_alerts: int = 0
+    complaints_upheld: int = 0
+    complaints_partly_upheld: int = 0
+    video_upheld: int = 0
     inquiry_answers: int = 0
     inquiry_on_time: int = 0
     forwards: int = 0
@@ -366,7 +342,7 @@ class _Scorer:
                         satisfied_min_grade=self.settings.satisfied_min_grade)
 
     def supervision(self) -> None:
-        """Cards, orders and red alerts of the period, by department."""
+        """Cards, orders, red alerts, video alerts and complaint findings of the period, by department."""
         cards = (select(Card.department_code, Card.color, func.count())
                  .where(in_period(Card.issued_at, self.period)).group_by(Card.department_code, Card.color))
         for dept, color, count in self.session.execute(cards):
@@ -385,38 +361,24 @@ class _Scorer:
                   .group_by(SupervisionOrder.department_code))
         for dept, count in self.session.execute(missed):
             self.department(dept).overdue_orders = int(count)
-        alerts = (select(Alert.department_code, func.count())
+        video = func.sum(case((Alert.source == "video", 1), else_=0))
+        alerts = (select(Alert.department_code, func.count(), video)
                   .where(in_period(Alert.opened_at, self.period), Alert.level.in_(("red", "escalated")),
                          Alert.department_code.is_not(None))
                   .group_by(Alert.department_code))
-        for dept, count in self.session.execute(alerts):
-            self.department(dept).red_alerts = int(count)
-
-
-def _parts(tally: Tally, rates: Mapping[str, float | None], settings: ScoreSettings) -> list[dict[str, Any]]:
-    """Each part's marks: measured ones from the data, the others configured or full."""
-    parts = []
-    for part, weight in settings.weights.items():
-        measured = part in MEASURED_PARTS
-        if part == "deadlines":
-            basis = "late_items_and_days"
-            marks = max(0.0, weight - settings.late_item_penalty * tally.overdue
-                        - settings.late_day_penalty * tally.late_days)
-        elif part == "satisfaction":
-            rate, basis = rates["satisfaction_rate"], "satisfaction_rate"
-            marks = weight if rate is None else weight * rate
-        elif part == "supervision":
-            basis = "orders_and_alerts"
-            marks = max(0.0, weight - settings.order_penalty * tally.orders
-                        - settings.overdue_order_penalty * tally.overdue_orders
-                        - settings.red_alert_penalty * tally.red_alerts)
-        elif part in settings.unmeasured_marks:
-            basis, marks = "configured", min(max(float(settings.unmeasured_marks[part]), 0.0), weight)
-        else:
-            basis, marks = "full_marks_by_default", weight
-        parts.append({"part": part, "name": PART_NAMES.get(part, part), "weight": weight,
-                      "measured": measured, "basis": basis, "marks": marks})
-    return parts
+        for dept, count, from_video in self.session.execute(alerts):
+            tally = self.department(dept)
+            tally.red_alerts, tally.red_video_alerts = int(count), int(from_video or 0)
+        upheld = (select(Alert.department_code, func.count()).where(video_upheld(self.period))
+                  .group_by(Alert.department_code))
+        for dept, count in self.session.execute(upheld):
+            self.department(dept).video_upheld = int(count)
+        for complaint, task in self.session.execute(complaint_findings(self.period)):
+            finding = finding_of(task)
+            if finding:
+                tally = self.department(complaint.department_code)
+                counter = FINDING_COUNTS[finding]
+                setattr(tally, counter, getattr(tally, counter) + 1)
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -442,7 +404,7 @@ def scores(session: Session, calendar: WorkingCalendar, period: Period,
     for code in sorted(scorer.departments):
         tally = scorer.departments[code]
         rates = tally.rates()
-        parts = _parts(tally, rates, settings)
+        parts = score_parts(tally.counts(), rates, settings)
         deductions = (settings.card_deductions.get("yellow", 0) * tally.yellow_cards
                       + settings.card_deductions.get("red", 0) * tally.red_cards)
         total = sum(p["marks"] for p in parts)
@@ -456,4 +418,5 @@ def scores(session: Session, calendar: WorkingCalendar, period: Period,
                 **{k: _round(v) for k, v in scorer.windows[user].rates().items() if k != "overdue_rate"},
                 "counts": scorer.windows[user].counts()} for user in sorted(scorer.windows)]
     return {"period": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
-            "max_score": sum(settings.weights.values()), "departments": departments, "windows": windows}
+            "max_score": sum(settings.part_weights().values()), "departments": departments,
+            "windows": windows}

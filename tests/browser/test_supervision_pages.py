@@ -151,7 +151,7 @@ def test_a_score_figure_opens_the_items_that_add_up_to_it(live_url: str, desktop
     login(desktop, live_url, "jiancha")
     desktop.goto(f"{live_url}/supervision/scores")
     desktop.wait_for_selector("#scores table.list")
-    figures = desktop.locator("#scores a.figure[data-measure=late_days]")
+    figures = desktop.locator("#scores a.figure[data-measure=late_days]:not([data-part])")
     texts = figures.all_inner_texts()
     assert texts, "each department's late working days link to their items"
     chosen = next((i for i, text in enumerate(texts) if text != "0"), None)
@@ -166,6 +166,11 @@ def test_a_score_figure_opens_the_items_that_add_up_to_it(live_url: str, desktop
     shot(desktop, "supervision-score-items")
     desktop.click("#back")
     desktop.wait_for_selector("#scores table.list")
+    # Each measured part's marks open their own list too: here the complaints found upheld.
+    desktop.locator("#scores a.figure[data-part=complaints]").first.click()
+    desktop.wait_for_selector("#items table.list, #items p.empty")
+    assert "查实的投诉" in desktop.inner_text("#heading")
+    assert desktop.inner_text("#total") == f"共 {desktop.locator('#items tbody tr').count()} 件"
 
 
 def test_the_bureau_records_a_session_and_the_public_sees_last_months_results(

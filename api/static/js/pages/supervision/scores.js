@@ -20,10 +20,15 @@ function showKind() {
   form.querySelector("[data-for=quarter]").hidden = form.kind.value !== "quarter";
 }
 
+/** The list behind each part's marks (the nine-part table's unmeasured parts have none). */
+const PART_MEASURES = { on_time: "on_time", deadlines: "late_days", warnings: "supervision",
+  supervision: "supervision", complaints: "complaints", video: "video" };
+
 /** A figure as a link to the items behind it (/supervision/scores/items): they add up to it. */
-function figure(chosen, d, measure, text) {
+function figure(chosen, d, measure, text, part = undefined) {
   const query = new URLSearchParams({ period: chosen, department: d.department, measure });
-  return el("a", { href: `/supervision/scores/items?${query}`, class: "figure", dataset: { measure } }, String(text));
+  const dataset = part ? { measure, part } : { measure };
+  return el("a", { href: `/supervision/scores/items?${query}`, class: "figure", dataset }, String(text));
 }
 
 async function load() {
@@ -37,7 +42,8 @@ async function load() {
     document.getElementById("scores").replaceChildren(table([
       [t.department, (d) => d.name || names[d.department] || d.department],
       [t.score, (d) => el("strong", {}, d.score)],
-      ...parts.map((p, i) => [`${p.name}（${p.weight}）`, (d) => d.parts[i]?.marks ?? "—"]),
+      ...parts.map((p, i) => [`${p.name}（${p.weight}）`, (d) => (PART_MEASURES[p.part] && d.parts[i]
+        ? figure(chosen, d, PART_MEASURES[p.part], d.parts[i].marks, p.part) : (d.parts[i]?.marks ?? "—"))]),
       [t.deductions, (d) => figure(chosen, d, "supervision", d.deductions)],
       [t.late_items, (d) => figure(chosen, d, "late", d.counts.overdue)],
       [t.late_days, (d) => figure(chosen, d, "late_days", d.counts.late_days)],
