@@ -134,8 +134,12 @@ def test_only_a_completed_approval_can_be_rated_and_unknown_codes_look_like_trac
 def test_a_good_review_opens_nothing(api: Api, clock: FixedClock) -> None:
     _deploy(api)
     started = _completed_approval(api, clock)
+    assert api.get(f"/api/public/track/{started['query_code']}").get_json()["rating"] is None
     r = api.post(f"/api/public/ratings/{started['query_code']}", json={"grade": 3, "comment": "  "})
     assert r.status_code == 201
+    # The tracking page learns it was rated, so it offers the rating no more.
+    assert api.get(f"/api/public/track/{started['query_code']}").get_json()["rating"] == {
+        "grade": 3, "rated_at": r.get_json()["rated_at"]}
     assert r.get_json()["bad_review"] is False and r.get_json()["callback_due"] is None
     assert r.get_json()["comment"] is None
     assert api.get("/api/supervision/follow-ups", "jiancha").get_json()["total"] == 0

@@ -25,11 +25,13 @@ from engine.queries.extensions import instance_extensions
 from engine.queries.instances import instance_for, instance_history, instance_tasks
 from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
+from engine.query_codes import format_query_code
 from monitor.commands.approvals import RegisterApprovalCommand
+from monitor.queries.registrations import Registration, registrations
 
 from ..auth import current_actor, requires, run_command
-from ..presenters import board_row_json, incident_json, instance_json
-from ..schema_fields import non_blank_text
+from ..presenters import board_row_json, incident_json, instance_json, iso, shortfall_json
+from ..schema_fields import PageSchema, non_blank_text
 from ..wiring import Blueprint, request_session, services
 from .catalogue import application_item_json
 
@@ -192,6 +194,70 @@ class BoardSchema(Schema):
     items = fields.List(fields.Dict(), metadata={
         "description": "per instance: project, stage, co_reviews [{department, task, decision, opinion}], "
                        "all_in, lead_task, can_decide"})
+
+
+class RegistrationsQuerySchema(Schema):
+    """Filters and page of the window's registrations."""
+
+    mine = fields.Boolean(load_default=False, metadata={"description": "only those the caller registered"})
+    status = fields.String(load_default=None, validate=validate.OneOf(INSTANCE_STATUSES))
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=100), metadata={
+        "description": "part of the project name, project code or applicant, or a whole query code"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class RegistrationSchema(Schema):
+    """One registration with what the window may still do for it (容缺 documents, correction notice)."""
+
+    id = fields.Integer(required=True)
+    query_code = fields.String(required=True, metadata={"description": "grouped in fours, as printed"})
+    definition_key = fields.String(required=True)
+    item_name = fields.String(required=True, allow_none=True, metadata={"description": "catalogue item"})
+    project_name = fields.String(required=True)
+    project_code = fields.String(required=True)
+    applicant_name = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": list(INSTANCE_STATUSES)})
+    outcome_name = fields.String(required=True, allow_none=True,
+                                 metadata={"description": "the end event reached"})
+    created_at = fields.String(required=True)
+    created_by = fields.String(required=True, allow_none=True)
+    correction = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "the correction notice in force: {reason, since}"})
+    shortfall = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "容缺: {documents, commitment, due_at, status, supplied_at}"})
+
+
+class RegistrationPageSchema(PageSchema):
+    """A page of registrations, newest first."""
+
+    items = fields.List(fields.Nested(RegistrationSchema), required=True)
+
+
+def _registration_json(row: Registration) -> dict[str, Any]:
+    instance = row.instance
+    return {"id": instance.id, "query_code": format_query_code(instance.query_code),
+            "definition_key": instance.definition_key, "item_name": row.item_name,
+            "project_name": instance.project_name, "project_code": instance.project_code,
+            "applicant_name": instance.applicant_name,
+            "status": instance.status, "outcome_name": (instance.outcome or {}).get("name"),
+            "created_at": iso(instance.created_at), "created_by": instance.created_by,
+            "correction": ({"reason": instance.pause_reason, "since": iso(instance.paused_at)}
+                           if instance.pause_kind == "correction" else None),
+            "shortfall": shortfall_json(row.shortfall)}
+
+
+@blp.route("", methods=["GET"])
+@blp.doc(security=[{"bearerAuth": []}])
+@blp.arguments(RegistrationsQuerySchema, location="query")
+@blp.response(200, RegistrationPageSchema)
+@requires("window", "admin")
+def list_registrations(args: dict[str, Any]) -> dict[str, Any]:
+    """The caller's window's registrations, newest first (an administrator sees every window's)."""
+    rows, total = registrations(request_session(), current_actor(), mine=args["mine"], status=args["status"],
+                                q=args["q"], page=args["page"], per_page=args["per_page"])
+    return {"items": [_registration_json(r) for r in rows], "total": total, "page": args["page"],
+            "per_page": args["per_page"]}
 
 
 @blp.route("/lead-board", methods=["GET"])

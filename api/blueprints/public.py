@@ -17,6 +17,7 @@ from engine.queries.shortfalls import instance_shortfall
 from engine.workdays import SHANGHAI, touches_provisional
 from monitor.item_limits import item_due_dates
 from monitor.queries.catalogue import application_item
+from monitor.queries.ratings import approval_rating
 
 from ..code_guard import guarded
 from ..presenters import iso, tracking_json
@@ -64,6 +65,8 @@ class TrackingSchema(Schema):
     correction = fields.Dict(allow_none=True, metadata={"description": "the correction notice in force"})
     shortfall = fields.Dict(allow_none=True, metadata={"description": "容缺: documents still to supply"})
     tasks = fields.List(fields.Nested(TrackedTaskSchema))
+    rating = fields.Dict(allow_none=True, metadata={
+        "description": "the applicant's grade once given: {grade, rated_at}; an approval is rated once"})
     service_item = fields.Dict(allow_none=True, metadata={"description": (
         "the catalogue item applied for: {code, version, name, kind, promised_days, legal_days, "
         "promised_due_at, legal_due_at, clock_stopped, provisional}; the dates move with the window's "
@@ -88,7 +91,9 @@ def track_application(query_code: str) -> dict[str, Any]:
     body = tracking_json(instance, tasks, department_names(request_session()),
                          shortfall=instance_shortfall(request_session(), instance.id), correction=correction,
                          now=runtime.clock.now(), calendar=runtime.calendar)
-    return {**body, "service_item": _item_limits(instance)}
+    rating = approval_rating(request_session(), instance.id)
+    return {**body, "service_item": _item_limits(instance),
+            "rating": {"grade": rating.grade, "rated_at": iso(rating.rated_at)} if rating else None}
 
 
 def _item_limits(instance: Instance) -> dict[str, Any] | None:

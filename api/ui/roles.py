@@ -24,12 +24,15 @@ LANDING: dict[str, str] = {
 
 # role -> (string key in COMMON_ZH["nav"], endpoint) shown in the header, in order
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    "window": [("window", "window_page.intake"), ("inquiry_desk", "inquiry_page.desk"),
-               ("track", "track_page.track")],
-    "reviewer": [("worklist", "worklist_page.worklist"), ("track", "track_page.track")],
-    "lead": [("board", "board_page.board"), ("worklist", "worklist_page.worklist")],
-    "head": [("worklist", "worklist_page.worklist"), ("commitments", "commitments_page.manage"),
-             ("track", "track_page.track")],
+    "window": [("window", "window_page.intake"), ("registrations", "window_page.registrations"),
+               ("inquiry_desk", "inquiry_page.desk"),
+               ("supervised", "supervision_page.orders"), ("track", "track_page.track")],
+    "reviewer": [("worklist", "worklist_page.worklist"), ("supervised", "supervision_page.orders"),
+                 ("track", "track_page.track")],
+    "lead": [("board", "board_page.board"), ("worklist", "worklist_page.worklist"),
+             ("supervised", "supervision_page.orders")],
+    "head": [("worklist", "worklist_page.worklist"), ("supervised", "supervision_page.orders"),
+             ("commitments", "commitments_page.manage"), ("track", "track_page.track")],
     "supervisor": [("supervision", "supervision_page.index"), ("worklist", "worklist_page.worklist"),
                    ("commitments", "commitments_page.manage"), ("track", "track_page.track")],
     "designer": [("designer", "designer_page.index"), ("catalogue", "designer_page.catalogue")],

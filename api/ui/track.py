@@ -57,6 +57,22 @@ STRINGS_ZH = {
     "incident_status": "办理异常",
     "incident_state": "办理异常",
     "incident_hint": "这不是您的原因，您无需重新申请或补交材料；处理完成后本页会恢复显示办理进度。",
+    "rate_title": "评价本次办理（好差评）",
+    "rate_grade": "您对本次办理是否满意？",
+    "grades": {"5": "非常满意", "4": "满意", "3": "基本满意", "2": "不满意", "1": "非常不满意"},
+    "rate_comment": "评价意见（可不填）",
+    "rate": "提交评价",
+    "rated": "您的评价：{grade}（{at}）。感谢您的评价。",
+    "rated_bad": "我们会在 {due} 前回访您。",
+    "complain_title": "向监察局投诉",
+    "complain_hint": ("办理中遇到超时、推诿、态度问题等，可向电子监察部门投诉。"
+                      "留下联系方式便于回访，仅监察局可见。"),
+    "complain_text": "投诉内容",
+    "complain_name": "姓名（可不填）",
+    "complain_contact": "联系电话（可不填）",
+    "complain": "提交投诉",
+    "complained": "投诉已提交，请记下投诉码：",
+    "complained_follow": "查看投诉处理进度",
 }
 
 

@@ -123,6 +123,41 @@ def intake() -> str:
     return render_page("ui/window.html", STRINGS_ZH)
 
 
+REGISTRATIONS_ZH = {
+    "title": "本窗口办件",
+    "intro": ("本窗口登记的申请。申请人补交容缺材料、审查中发现材料需补正时，在这里登记；"
+              "补正通知一经发出，各部门办理时限暂停计时，材料补正后恢复计时并顺延。"),
+    "search": "查找", "search_hint": "项目名称、项目代码、申请人或查询码",
+    "status": "办理状态", "mine": "只看我登记的", "all": "全部",
+    "statuses": {"running": "办理中", "completed": "已办结", "incident": "办理异常", "suspended": "已暂停",
+                 "withdrawn": "已撤回"},
+    "none": "没有符合条件的办件。", "prev": "上一页", "next": "下一页",
+    "page_of": "第 {page} 页，共 {total} 件",
+    "registered_at": "登记时间", "code": "查询码", "project": "项目", "applicant": "申请人", "item": "事项",
+    "state_heading": "状态", "pending": "待办事项", "actions": "操作", "registrar": "登记人",
+    "shortfall_open": "容缺待补：{documents}（{due} 前）", "shortfall_missed": "容缺逾期未补：{documents}",
+    "shortfall_supplied": "容缺材料已补齐",
+    "correction_open": "补正中：{reason}（{since} 起暂停计时）",
+    "receipt": "回执", "track": "进度",
+    "supply": "容缺材料已补齐", "supply_confirm": "确认申请人已补齐容缺材料：{documents}？",
+    "supplied": "已登记容缺材料补齐：{project}。",
+    "correct": "一次性告知补正", "correction_heading": "一次性告知补正：{project}",
+    "correction_hint": "列明全部需补正的材料，一次告知申请人；发出后各部门暂停计时。",
+    "correction_reason": "补正原因", "correction_documents": "需补正的材料（每行一项）",
+    "correction_documents_hint": "例如：\n建设用地规划许可证复印件\n环评批复原件",
+    "correction_send": "发出补正通知", "cancel": "取消",
+    "corrected": "已发出补正通知：{project}，各部门已暂停计时。",
+    "resume": "材料已补正，恢复计时", "resume_confirm": "确认申请人已补正全部材料，恢复各部门计时？",
+    "resumed": "已恢复计时：{project}，各部门期限按暂停的工作日顺延。",
+}
+
+
+@bp.route("/window/registrations")
+def registrations() -> str:
+    """The window's registrations with the actions left to do on them (容缺 supplied, correction notice)."""
+    return render_page("ui/registrations.html", REGISTRATIONS_ZH)
+
+
 @bp.route("/window/receipt/<int:instance_id>")
 def receipt(instance_id: int) -> str:
     """Render the printable receipt (A4 and 80 mm slip) or notice for one registration."""

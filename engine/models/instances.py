@@ -22,7 +22,9 @@ class Instance(Base):
 
     __tablename__ = "instance"
     __table_args__ = (Index("ix_instance_status_created", "status", "created_at"),
-                      Index("ix_instance_status_completed", "status", "completed_at"))
+                      Index("ix_instance_status_completed", "status", "completed_at"),
+                      # the window's list of its registrations, newest first
+                      Index("ix_instance_created_by_created", "created_by", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     query_code: Mapped[str] = mapped_column(String(16), unique=True)

@@ -15,7 +15,7 @@ from engine.queries.paging import page_of
 from ..models import FollowUp, Rating
 from ..roles import DEPARTMENT_ROLES, FOLLOW_UP_VIEW_ALL
 
-__all__ = ["list_follow_ups", "rated_instance", "registering_department"]
+__all__ = ["approval_rating", "list_follow_ups", "rated_instance", "registering_department"]
 
 
 def registering_department(session: Session, instance: Instance) -> str | None:
@@ -24,6 +24,11 @@ def registering_department(session: Session, instance: Instance) -> str | None:
         return None
     return session.scalar(select(Department.code).join(User, User.department_id == Department.id)
                           .where(User.username == instance.created_by))
+
+
+def approval_rating(session: Session, instance_id: int) -> Rating | None:
+    """The applicant's grade of an approval, if given (one per approval)."""
+    return session.scalar(select(Rating).where(Rating.instance_id == instance_id))
 
 
 def rated_instance(session: Session, rating: Rating) -> Instance | None:

@@ -276,6 +276,29 @@ export function checkRequired(form, names) {
   return true;
 }
 
+/** Submit a form through `send` after its required fields are filled; show field errors where the API names them. */
+export function onSubmit(form, required, send) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    if (!checkRequired(form, required)) return;
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await send(form);
+    } catch (err) {
+      showErrors(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/** A form field's trimmed text, or null when empty. */
+export function fieldValue(form, name) {
+  return form.elements[name]?.value.trim() || null;
+}
+
 /** Make a DOM element: el("td", {class: "x"}, "text", child). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

@@ -1,8 +1,7 @@
 // Public inquiries: search the knowledge base, ask a question (or, at the desk, type one in for someone),
 // follow it by its query code, rate the answer and complain about it.
 import {
-  api, checkRequired, clearErrors, el, fmt, provisionalBadge, provisionalNotice, showErrors, showLookupProblem, strings,
-  when,
+  api, el, fieldValue, fmt, onSubmit, provisionalBadge, provisionalNotice, showLookupProblem, strings, when,
 } from "../api.js";
 import { drawHeader, requireSession } from "../session.js";
 
@@ -13,27 +12,7 @@ const desk = root.dataset.desk === "true";
 if (desk) requireSession(["window", "admin"]);
 else drawHeader();
 
-/** Submit a form through `send`; show field errors where the API names them. */
-function onSubmit(form, required, send) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    if (!checkRequired(form, required)) return;
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
-      await send(form);
-    } catch (err) {
-      showErrors(form, err);
-    } finally {
-      button.disabled = false;
-    }
-  });
-}
-
-function value(form, name) {
-  return form.elements[name]?.value.trim() || null;
-}
+const value = fieldValue;
 
 function askPage() {
   onSubmit(document.getElementById("ask-form"), ["question"], async (form) => {

@@ -1,6 +1,9 @@
 // Applicant tracking: progress by query code, each department's state and countdown, pauses with their
-// reasons, and the diagram coloured by state; refreshes itself while the page is open.
-import { api, countdown, el, fmt, provisionalBadge, provisionalNotice, strings, when } from "../api.js";
+// reasons, and the diagram coloured by state; refreshes itself while the page is open. The applicant
+// rates a completed approval (好差评) and may complain to the bureau from here.
+import {
+  api, countdown, el, fieldValue, fmt, onSubmit, provisionalBadge, provisionalNotice, strings, when,
+} from "../api.js";
 import { legend, showDiagram, statesById } from "../diagram.js";
 import { drawHeader } from "../session.js";
 
@@ -102,8 +105,43 @@ function render(data) {
   document.getElementById("provisional-note").replaceChildren(provisionalNotice(data.tasks) || "");
   show("summary");
   show("departments-card");
+  showVoice(data);
   return states;
 }
+
+let callbackDue = null;  // a bad review just given: when the department calls back
+
+/** Rating once the approval is completed (once), the complaint form always. */
+function showVoice(data) {
+  show("rate-card", data.status === "completed");
+  document.getElementById("rate-form").hidden = !!data.rating;
+  const rated = document.getElementById("rated");
+  rated.hidden = !data.rating;
+  if (data.rating) {
+    rated.textContent = fmt(t.rated, { grade: t.grades[String(data.rating.grade)], at: when(data.rating.rated_at) })
+      + (callbackDue ? fmt(t.rated_bad, { due: when(callbackDue) }) : "");
+  }
+  show("complain-card");
+}
+
+onSubmit(document.getElementById("rate-form"), [], async (form) => {
+  const grade = Number(form.querySelector("input[name=grade]:checked").value);
+  const rated = await api("POST", `/api/public/ratings/${encodeURIComponent(code)}`,
+                          { auth: false, body: { grade, comment: fieldValue(form, "comment") } });
+  callbackDue = rated.callback_due;
+  showVoice({ status: "completed", rating: rated });
+});
+
+onSubmit(document.getElementById("complain-form"), ["text"], async (form) => {
+  const filed = await api("POST", "/api/public/complaints", { auth: false, body: {
+    query_code: code, text: fieldValue(form, "text"), name: fieldValue(form, "name"),
+    contact: fieldValue(form, "contact") } });
+  const box = document.getElementById("complained");
+  box.replaceChildren(t.complained, el("strong", { id: "complaint-code" }, filed.complaint_code), " ",
+    el("a", { href: `/complaint/${filed.complaint_code}` }, t.complained_follow));
+  box.hidden = false;
+  form.hidden = true;
+});
 
 async function refresh() {
   try {

@@ -3,7 +3,7 @@ import { api, el, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { departmentNames, fillSelect, pagedList, wireChainCheck } from "./kit.js";
 
-requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
+requireSession(["supervisor", "admin", "window", "reviewer", "lead", "head"]);
 const t = strings();
 const form = document.getElementById("filters");
 

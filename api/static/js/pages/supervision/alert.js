@@ -5,7 +5,7 @@ import { api, apiRaw, checkRequired, clearErrors, countdown, el, fmt, readable, 
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, label, recordId, table } from "./kit.js";
 
-const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
+const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead", "head"]);
 const t = strings();
 const id = recordId();
 const status = document.getElementById("status");

@@ -4,7 +4,7 @@ import { el, fmt, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, fillSelect, label, pagedList, param } from "./kit.js";
 
-requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
+requireSession(["supervisor", "admin", "window", "reviewer", "lead", "head"]);
 const t = strings();
 const form = document.getElementById("filters");
 const FILTERS = ["source", "level", "department", "state"];

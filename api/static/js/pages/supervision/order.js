@@ -3,7 +3,7 @@ import { api, checkRequired, el, fmt, showErrors, showProblem, strings, when } f
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, label, recordId } from "./kit.js";
 
-const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
+const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead", "head"]);
 const t = strings();
 const id = recordId();
 const replyForm = document.getElementById("reply-form");

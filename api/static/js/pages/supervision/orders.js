@@ -3,7 +3,7 @@ import { api, checkRequired, el, limits, showErrors, showProblem, strings, when 
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, fillSelect, label, pagedList, table } from "./kit.js";
 
-const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
+const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead", "head"]);
 const bureau = session.role === "supervisor";
 const orderForm = document.getElementById("order-form");
 const t = strings();

@@ -3,7 +3,7 @@ import { api, el, fmt, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { departmentNames, recordId } from "./kit.js";
 
-requireSession(["supervisor", "admin", "window", "reviewer", "lead"]);
+requireSession(["supervisor", "admin", "window", "reviewer", "lead", "head"]);
 const t = strings();
 
 function links(record) {

@@ -1,0 +1,114 @@
+"""Loops that were API-only, closed in the pages.
+
+The window's later actions, the applicant's voice, and the orders and alerts a department answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import login, shot
+from tests.browser.test_approval_pages import Http
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def http(live_url: str) -> Http:
+    return Http(live_url)
+
+
+def _row(page, instance_id: int):
+    return page.locator(f"#list tr[data-instance='{instance_id}']")
+
+
+def test_the_window_supplies_shortfall_documents_and_sends_and_lifts_a_correction(
+        live_url: str, http: Http, desktop) -> None:
+    with_shortfall = http("POST", "/api/instances", "window1", json={
+        "definition_key": "investment_joint_approval", "item_code": "330100-TZ-0001",
+        "project": {"name": "容缺补交演示项目", "code": "2026-330100-00-01-000501", "investment": 5e6},
+        "applicant": {"name": "某建设公司", "contact": "13800000001"},
+        "shortfall": {"documents": ["环境影响评价文件"], "deadline_working_days": 5,
+                      "commitment": "五个工作日内补交"}})
+    plain = http.start("补正通知演示项目")
+    login(desktop, live_url, "window1")
+    desktop.click("#nav a[href='/window/registrations']")
+    _row(desktop, with_shortfall["id"]).wait_for()
+    assert "容缺待补：环境影响评价文件" in _row(desktop, with_shortfall["id"]).inner_text()
+    shot(desktop, "window-registrations")
+
+    desktop.once("dialog", lambda dialog: dialog.accept())  # "确认申请人已补齐容缺材料？"
+    _row(desktop, with_shortfall["id"]).locator("button[data-action=supply]").click()
+    desktop.locator("#done", has_text="已登记容缺材料补齐").wait_for()
+    assert "容缺材料已补齐" in _row(desktop, with_shortfall["id"]).inner_text()
+    assert _row(desktop, with_shortfall["id"]).locator("button[data-action=supply]").count() == 0
+
+    _row(desktop, plain["id"]).locator("button[data-action=correct]").click()
+    desktop.click("#correction-form button[type=submit]")  # nothing filled: both fields are named
+    desktop.locator("#correction-form .field-error[data-for=missing_documents]").wait_for()
+    desktop.fill("#correction-form textarea[name=reason]", "规划许可证复印件不清晰")
+    desktop.fill("#correction-form textarea[name=missing_documents]", "建设用地规划许可证复印件\n\n用地预审意见")
+    desktop.click("#correction-form button[type=submit]")
+    desktop.locator("#done", has_text="已发出补正通知").wait_for()
+    assert "补正中：规划许可证复印件不清晰" in _row(desktop, plain["id"]).inner_text()
+    shot(desktop, "window-registrations-correction")
+    tracked = http("GET", f"/api/instances/{plain['id']}", "window1")
+    assert tracked["pause"]["reason"] == "规划许可证复印件不清晰"
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    _row(desktop, plain["id"]).locator("button[data-action=resume]").click()
+    desktop.locator("#done", has_text="已恢复计时").wait_for()
+    assert http("GET", f"/api/instances/{plain['id']}", "window1")["pause"] is None
+
+    # The filters: a query code finds one application; "mine" keeps window1's.
+    desktop.fill("#filters input[name=q]", with_shortfall["query_code"])
+    desktop.locator("#list tbody tr").first.wait_for()
+    desktop.wait_for_function("document.querySelectorAll('#list tbody tr').length === 1")
+    assert _row(desktop, with_shortfall["id"]).is_visible()
+
+
+def test_the_applicant_rates_a_completed_application_and_complains_from_the_tracking_page(
+        live_url: str, http: Http, phone) -> None:
+    refused = http("POST", "/api/instances/not-accepted", "window1", json={
+        "intended_process": "investment_joint_approval", "outcome": "refuse", "reason": "不属于本中心受理范围",
+        "project": {"name": "评价演示项目", "code": "2026-330100-00-01-000502", "investment": 1e6},
+        "applicant": {"name": "某公司", "contact": "13800000002"}})
+    phone.goto(f"{live_url}/track/{refused['query_code']}")
+    phone.locator("#rate-card").wait_for()
+    phone.locator("#rate-form input[name=grade][value='2']").check()
+    phone.fill("#rate-form textarea[name=comment]", "窗口解释不清楚")
+    phone.click("#rate-form button[type=submit]")
+    phone.locator("#rated", has_text="您的评价：不满意").wait_for()
+    assert "回访" in phone.inner_text("#rated")  # a bad review: the department calls back
+    assert phone.locator("#rate-form").is_hidden()
+    shot(phone, "track-rated-phone")
+
+    running = http.start("投诉演示项目")
+    phone.goto(f"{live_url}/track/{running['query_code']}")
+    phone.locator("#complain-card").wait_for()
+    assert phone.locator("#rate-card").is_hidden()  # not completed: nothing to rate yet
+    phone.click("#complain-form button[type=submit]")
+    phone.locator("#complain-form .field-error[data-for=text]").wait_for()
+    phone.fill("#complain-form textarea[name=text]", "审查超过承诺时限仍未答复")
+    phone.fill("#complain-form input[name=contact]", "13800000003")
+    phone.click("#complain-form button[type=submit]")
+    code = phone.locator("#complaint-code")
+    code.wait_for()
+    assert re.fullmatch(r"[2-9A-Z-]{12,16}", code.inner_text())
+    shot(phone, "track-complained-phone")
+    phone.click("#complained a")
+    phone.wait_for_url(re.compile(r".*/complaint/.+"))
+
+
+@pytest.mark.parametrize("user", ["sw_reviewer", "sw_head", "fgw_lead", "window1"])
+def test_departments_reach_the_orders_and_alerts_addressed_to_them_from_the_menu(
+        live_url: str, desktop, user: str) -> None:
+    login(desktop, live_url, user)
+    desktop.click("#nav a[href='/supervision/orders']")
+    desktop.wait_for_selector("table.list, p.empty")
+    tabs = desktop.locator("#area-tabs a:visible")
+    assert set(tabs.evaluate_all("links => links.map((a) => a.dataset.section)")) == {
+        "alerts", "orders", "accountability"}
+    desktop.click("#area-tabs a[data-section=alerts]")
+    desktop.wait_for_selector("table.list, p.empty")
