@@ -13,6 +13,8 @@ from engine.engine_budget import EngineBudgetError
 from engine.exceptions import ConflictError, EngineError, ForbiddenError, InvalidError, NotFoundError
 from monitor.rate_limit import PublicRateLimited
 
+from .messages import HTTP_MESSAGES, localize_field_errors, schema_summary
+
 __all__ = ["ErrorBodySchema", "error_response", "http_error_response", "register_error_handlers"]
 
 STATUS_BY_ERROR: dict[type[EngineError], int] = {
@@ -55,12 +57,14 @@ def http_error_response(error: HTTPException) -> Any:
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") if isinstance(data, dict) else None
     if messages:
-        # webargs nests messages by location ("json", "query"); clients want the fields.
+        # webargs nests messages by location ("json", "query"); clients want the fields, in Chinese.
         fields = messages.get("json") or messages.get("query") or messages.get("files") or messages
-        details["fields"] = fields
+        details["fields"] = localize_field_errors(fields)
     message = data.get("message") if isinstance(data, dict) and data.get("message") else error.description
-    if messages and status == 400:
-        message = "the request does not match the expected schema"
+    if messages and status in (400, 422):
+        message = schema_summary(details["fields"])
+    elif message == type(error).description or not message:  # werkzeug's own English text
+        message = HTTP_MESSAGES.get(status, message)
     response = error_response(status, CODE_BY_STATUS.get(status, "error"), str(message), details)
     for name, value in error.get_headers():  # e.g. Retry-After on 429, Allow on 405
         if name.lower() != "content-type":
