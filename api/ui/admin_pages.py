@@ -29,6 +29,8 @@ ACCOUNTS_ZH = {
     "reset_password": "重置密码", "new_password": "新密码", "password": "初始密码", "add_user": "新增用户",
     "no_department": "（无）", "password_reset": "{user} 的密码已重置。", "confirm_disable":
     "停用后该用户将无法登录，已签发的令牌立即失效。确定停用 {user}？", "new_name": "新名称",
+    "choose_role": "请选择角色", "confirm_role": "将 {user} 的角色改为“{role}”？其权限随之改变。",
+    "confirm_department": "将 {user} 调整到“{department}”？其待办与可见范围随之改变。",
 }
 CALENDAR_ZH = {
     **AREA_ZH, "title": "工作日历", "year": "年份", "show": "查看", "workdays": "全年工作日 {n} 天",

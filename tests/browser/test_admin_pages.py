@@ -42,11 +42,27 @@ def test_admin_adds_a_user_and_disables_it(live_url: str, desktop) -> None:
     form = desktop.locator("#user-form")
     form.locator("input[name=username]").fill("window9")
     form.locator("input[name=password]").fill("a-long-enough-password-9")
+    assert form.locator("select[name=role]").input_value() == ""  # no role until one is chosen
+    form.locator("button[type=submit]").click()
+    form.locator(".field-error[data-for=role]").wait_for()
     form.locator("select[name=role]").select_option("window")
     form.locator("select[name=department_code]").select_option("zwfw")
     form.locator("button[type=submit]").click()
     added = desktop.locator("#users tr[data-username=window9]")
     added.wait_for()
+    # A role change is asked first; declining puts the select back and stores nothing.
+    desktop.once("dialog", lambda dialog: dialog.dismiss())
+    added.locator("select[name=role]").select_option("admin")
+    assert added.locator("select[name=role]").input_value() == "window"
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    added.locator("select[name=role]").select_option("reviewer")
+    desktop.locator("#users tr[data-username=window9] select[name=role]").wait_for()
+    desktop.wait_for_function(
+        "document.querySelector('#users tr[data-username=window9] select[name=role]').value === 'reviewer'")
+    token = api_token(live_url, "admin", ADMIN_PASSWORD)
+    users = requests.get(f"{live_url}/api/admin/users", headers={"Authorization": f"Bearer {token}"},
+                         timeout=30).json()["items"]
+    assert next(u for u in users if u["username"] == "window9")["role"] == "reviewer"
     desktop.once("dialog", lambda dialog: dialog.accept())  # "disable window9?"
     added.locator("button[name=toggle-active]").click()
     desktop.wait_for_selector("#users tr[data-username=window9] .badge.warn-red")

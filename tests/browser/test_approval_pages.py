@@ -110,6 +110,7 @@ def test_window_accepts_an_application_and_prints_a_receipt(live_url: str, deskt
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
     assert desktop.locator("#slip-code").inner_text() == code
     assert "环境影响评价文件" in desktop.locator("#a4-facts").inner_text()  # the 容缺 document and its deadline
+    assert "环境影响评价文件" in desktop.locator("#slip-shortfall").inner_text()  # on the slip too
     desktop.wait_for_function("document.getElementById('a4-qr').naturalWidth > 0")
     shot(desktop, "window-receipt")
     desktop.evaluate("() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; }")

@@ -159,6 +159,7 @@ export function saveBlob(blob, filename) {
 export function readable(message, code) {
   const t = strings();
   if (message && t.messages?.[message]) return t.messages[message];
+  if (message && /[\u4e00-\u9fff]/.test(message)) return message;  // the server's own Chinese text
   const general = code ? t.errors?.[code] : null;
   if (general && message && message !== general) return `${general}（${message}）`;
   return general || message || t.errors?.error || "error";
@@ -316,10 +317,13 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** Format an ISO time (already in Beijing time) as "2026-11-23 17:30". */
+/** An ISO time as Beijing "2026-11-23 17:30" (the one format of every page); a date stays a date. */
 export function when(iso) {
   if (!iso) return "—";
-  return iso.slice(0, 16).replace("T", " ");
+  if (/^\d{4}-\d\d-\d\d(T\d\d:\d\d.*\+08:00)?$/.test(iso)) return iso.slice(0, 16).replace("T", " ");
+  const d = new Date(iso);  // another offset (video evidence is in UTC): shown as Beijing time too
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleString("sv-SE", { timeZone: "Asia/Shanghai", hour12: false }).slice(0, 16);
 }
 
 /** "剩余 3 个工作日" / "今日到期" / "已超期 2 个工作日" from the API's working_days_left. */

@@ -93,7 +93,10 @@ function render(instance) {
   document.getElementById("slip-facts").replaceChildren(
     el("div", {}, `${t.project_name}：${instance.project.name}`),
     el("div", {}, `${t.applicant}：${instance.applicant.name}`),
-    el("div", {}, `${what.kind === "receipt" ? t.accepted_at : t.received_at}：${when(instance.created_at)}`));
+    el("div", {}, `${what.kind === "receipt" ? t.accepted_at : t.received_at}：${when(instance.created_at)}`),
+    // The 容缺 promise travels with the applicant: what to bring, and by when.
+    instance.shortfall && instance.shortfall.status !== "supplied" ? el("div", { id: "slip-shortfall" },
+      `${fmt(t.shortfall, { due: when(instance.shortfall.due_at) })}：${instance.shortfall.documents.join("、")}`) : null);
   for (const img of [document.getElementById("a4-qr"), document.getElementById("slip-qr")]) {
     img.src = `/track/${instance.query_code}/qr.svg`;
   }

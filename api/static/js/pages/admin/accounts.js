@@ -64,15 +64,27 @@ async function patchUser(user, body) {
   await loadUsers();
 }
 
+/** A role or department change takes effect at once, so it is asked first; "no" puts the select back. */
+function confirmed(select, previous, question, body, user) {
+  if (!confirm(question)) {
+    select.value = previous;
+    return;
+  }
+  patchUser(user, body);
+}
+
 async function loadUsers() {
   const users = (await api("GET", "/api/admin/users")).items;
   const roles = Object.entries(t.roles);
   document.getElementById("users").replaceChildren(table([
     [t.username, (u) => u.username],
-    [t.role, (u) => el("select", { "aria-label": t.role, name: "role", onchange: (e) => patchUser(u, { role: e.target.value }) },
+    [t.role, (u) => el("select", { "aria-label": t.role, name: "role", onchange: (e) => confirmed(e.target, u.role,
+      fmt(t.confirm_role, { user: u.username, role: t.roles[e.target.value] }), { role: e.target.value }, u) },
       roles.map(([code, text]) => el("option", { value: code, selected: code === u.role }, text)))],
     [t.department, (u) => el("select", { "aria-label": t.department, name: "department_code",
-      onchange: (e) => patchUser(u, { department_code: e.target.value || null }) }, departmentOptions(u.department_code))],
+      onchange: (e) => confirmed(e.target, u.department_code || "", fmt(t.confirm_department, {
+        user: u.username, department: e.target.selectedOptions[0]?.textContent || t.no_department }),
+      { department_code: e.target.value || null }, u) }, departmentOptions(u.department_code))],
     [t.active, (u) => el("span", { class: `badge ${u.active ? "warn-green" : "warn-red"}` }, u.active ? t.enabled : t.disabled)],
     ["", (u) => el("span", { class: "actions" },
       el("button", { type: "button", class: u.active ? "danger" : "", name: "toggle-active", onclick: () => {
@@ -105,7 +117,7 @@ departmentForm.addEventListener("submit", async (event) => {
 
 userForm.addEventListener("submit", async (event) => {
   event.preventDefault();
-  if (!checkRequired(userForm, ["username", "password"])) return;
+  if (!checkRequired(userForm, ["username", "password", "role"])) return;
   try {
     await api("POST", "/api/admin/users", { body: { username: userForm.username.value.trim(),
       password: userForm.password.value, role: userForm.role.value,
@@ -118,7 +130,9 @@ userForm.addEventListener("submit", async (event) => {
   }
 });
 
-userForm.role.replaceChildren(...Object.entries(t.roles).map(([code, text]) => el("option", { value: code }, text)));
+// No role is chosen for the clerk: an account must not become an administrator by a missed select.
+userForm.role.replaceChildren(el("option", { value: "" }, t.choose_role),
+  ...Object.entries(t.roles).map(([code, text]) => el("option", { value: code }, text)));
 try {
   await loadDepartments();
   await loadUsers();

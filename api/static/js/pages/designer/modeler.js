@@ -41,6 +41,9 @@ const definitionPath = (definitionKey, rest = "") => `/api/definitions/${encodeU
 /** The draft saved for `definitionKey`, or null when there is none (or it cannot be read: the deployed version opens). */
 async function fetchDraft(definitionKey) {
   try {
+    // Asked from the list first: a GET of a draft that does not exist is a 404 in the console on every open.
+    const { items } = await api("GET", "/api/definitions/drafts");
+    if (!items.some((d) => d.key === definitionKey)) return null;
     return await apiRaw("GET", definitionPath(definitionKey, "/draft"), XML);
   } catch (err) {
     if (!err.status) throw err;

@@ -21,21 +21,6 @@ function facts(pairs) {
       .flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
 }
 
-/** Video evidence carries UTC times; show them as Beijing time like everything else. */
-function beijing(iso) {
-  if (!iso) return "—";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
-}
-
-/** An instant with any offset as Beijing "2026-11-23 17:30", the way when() shows the API's own times. */
-function beijingMinute(iso) {
-  const d = new Date(iso);
-  if (!iso || Number.isNaN(d.getTime())) return "—";
-  return d.toLocaleString("sv-SE", { timeZone: "Asia/Shanghai", hour12: false }).slice(0, 16);
-}
-
 /**
  * What the alert is about: the text it carries, else for a deadline alert the task's name from its details
  * (older alerts lack it: the timeline then names the task from the instance), else its title.
@@ -45,7 +30,7 @@ function subjectText() {
   if (details.text) return details.text;
   if (alert.source !== "deadline") return alert.title;
   if (!details.task_name) return alert.subject;
-  return details.due_at ? `${details.task_name}（${beijingMinute(details.due_at)} ${t.task_due}）` : details.task_name;
+  return details.due_at ? `${details.task_name}（${when(details.due_at)} ${t.task_due}）` : details.task_name;
 }
 
 /** The video snapshot is served to bearer-token holders only, so fetch it and show it as a blob. */
@@ -62,7 +47,7 @@ async function snapshotFigure(evidence) {
   }
   const src = URL.createObjectURL(await response.blob());
   return el("figure", {}, el("img", { class: "snapshot", id: "snapshot", alt: t.snapshot, src }),
-    el("figcaption", { class: "muted" }, `${t.snapshot} · ${beijing(evidence.taken_at)} · SHA-256 ${evidence.sha256 || "—"}`));
+    el("figcaption", { class: "muted" }, `${t.snapshot} · ${when(evidence.taken_at)} · SHA-256 ${evidence.sha256 || "—"}`));
 }
 
 async function evidenceView(evidence) {
@@ -71,7 +56,7 @@ async function evidenceView(evidence) {
   card.hidden = false;
   const merged = { ...(alert.details || {}), ...evidence };
   const facts = Object.entries(t.evidence_fields || {}).filter(([k]) => merged[k] !== null && merged[k] !== undefined)
-    .map(([k, heading]) => [heading, /_(at|since)$/.test(k) ? beijing(merged[k]) : String(merged[k])]);
+    .map(([k, heading]) => [heading, /_(at|since)$/.test(k) ? when(merged[k]) : String(merged[k])]);
   const box = document.getElementById("evidence");
   box.replaceChildren(el("dl", { class: "facts" }, facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])));
   const figure = await snapshotFigure(evidence).catch(() => null);
