@@ -37,7 +37,8 @@ FIELD_LABELS: dict[str, str] = {
     # supervision
     "department": "部门", "department_code": "部门代码", "level": "预警级别", "source": "预警来源",
     "color": "牌色", "person": "责任人", "rung": "问责方式", "corrects_id": "所更正的记录",
-    "links": "关联记录", "reply_working_days": "答复期限（工作日）", "period": "考核周期", "measure": "考核项",
+    "links": "关联记录", "reply_working_days": "答复期限（工作日）", "period": "考核周期",
+    "measure": "考核项",
     "held_on": "评议日期", "rater": "评议人", "score": "得分", "scores": "评分", "target": "承诺目标",
     "percent": "完成进度", "assessment": "评定结论", "pledged_by": "承诺人", "year": "年度",
     "alert_id": "预警", "order_id": "督办单", "instance_id": "办件",
@@ -97,7 +98,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pat
 )]
 
 HTTP_MESSAGES: dict[int, str] = {
-    400: "请求格式有误。", 401: "请先登录。", 403: "您没有权限执行此操作。", 404: "未找到所请求的地址或记录。",
+    400: "请求格式有误。", 401: "请先登录。", 403: "您没有权限执行此操作。",
+    404: "未找到所请求的地址或记录。",
     405: "该地址不支持这种请求方式。", 409: "操作与当前状态冲突，请刷新后重试。", 413: "上传的内容过大。",
     415: "不支持的内容类型。", 422: "填写的内容有误。", 429: "请求过于频繁，请稍后再试。",
 }
