@@ -79,3 +79,16 @@ def test_every_page_links_the_favicon_that_is_served(api: Api) -> None:
     icon = api.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     icon.close()
+
+
+def test_every_history_entry_the_engine_records_has_words_on_the_work_page() -> None:
+    """A history line read "shortfall.accepted": each audit action the code records is named in Chinese."""
+    import re
+
+    from api.ui.worklist import STRINGS_ZH
+    from tests.live_server import REPO
+
+    recorded = {match for folder in ("engine", "monitor", "api") for path in (REPO / folder).rglob("*.py")
+                for match in re.findall(r'record\(\s*"([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8"))}
+    assert len(recorded) >= 20
+    assert sorted(recorded - set(STRINGS_ZH["actions"])) == []

@@ -24,8 +24,9 @@ AREA_ZH: dict[str, Any] = {
                  "selections": "评选"},
     "source": {"deadline": "时限预警", "rule": "规则预警", "video": "视频监察", "complaint": "投诉",
                "calendar": "日历", "order": "督办", "incident": "办件故障"},
-    "level": {"yellow": "黄色", "red": "红色", "escalated": "已升级", "info": "提示", "warning": "警告",
-              "critical": "严重"},
+    # By severity; the rules' levels named by the colour they stand for, so one scale reads in the filter.
+    "level": {"info": "提示", "yellow": "黄色（时限）", "warning": "黄色（规则）", "red": "红色（时限）",
+              "critical": "红色（规则）", "escalated": "已升级"},
     "alert_state": {"open": "新预警", "acknowledged": "已查看", "explained": "已说明", "decided": "已处理",
                     "closed": "已关闭"},
     "alert_decision": {"dismiss": "不予追究（撤销）", "order": "发督办单", "card": "亮牌",

@@ -76,7 +76,11 @@ STRINGS_ZH = {
                 "task.cancelled": "事项取消", "task.paused": "暂停计时", "task.resumed": "恢复计时",
                 "task.reminded": "牵头部门催办", "task.transferred": "事项移交",
                 "extension.requested": "申请延期", "extension.approved": "延期已批准",
-                "extension.refused": "延期未批准", "inquiry.classified": "确定问题分类"},
+                "extension.refused": "延期未批准", "inquiry.classified": "确定问题分类",
+                "pause.recounted": "暂停天数重算", "shortfall.accepted": "容缺受理",
+                "shortfall.missed": "容缺材料逾期未补", "shortfall.supplied": "容缺材料已补齐",
+                "task.warning": "时限预警", "timer.fired": "定时器到期",
+                "transfer.requested": "申请移交", "transfer.refused": "移交未同意"},
     # complaints (投诉) the bureau handles on the work page
     "complaint_title": "投诉内容",
     "complaint_code": "投诉码",
