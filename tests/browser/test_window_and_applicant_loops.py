@@ -112,3 +112,28 @@ def test_departments_reach_the_orders_and_alerts_addressed_to_them_from_the_menu
         "alerts", "orders", "accountability"}
     desktop.click("#area-tabs a[data-section=alerts]")
     desktop.wait_for_selector("table.list, p.empty")
+
+
+def test_a_reviewer_sees_the_whole_application_before_deciding(live_url: str, http: Http, desktop) -> None:
+    instance = http("POST", "/api/instances", "window1", json={
+        "definition_key": "investment_joint_approval", "item_code": "330100-TZ-0001",
+        "project": {"name": "全貌演示项目", "code": "2026-330100-00-01-000503", "investment": 123456789},
+        "applicant": {"name": "某建设公司", "contact": "13800000004"},
+        "data": {"documents_submitted": ["项目申请报告", "建设用地规划许可证"]},
+        "shortfall": {"documents": ["环境影响评价文件"], "deadline_working_days": 5, "commitment": "按期补交"}})
+    http.approve(instance["id"], "sthj", opinion="符合生态环境准入要求，建议落实施工期扬尘防治。")
+    http("POST", f"/api/instances/{instance['id']}/pause", "window1",
+         json={"reason": "图纸缺少盖章", "missing_documents": ["总平面图（盖章）"]})
+    http("POST", f"/api/instances/{instance['id']}/resume", "window1")
+    login(desktop, live_url, "zrzy_reviewer")
+    desktop.goto(f"{live_url}/worklist/{instance['id']}")
+    desktop.locator("#diagram[data-ready=true]").wait_for()
+    facts = desktop.inner_text("#facts")
+    assert "2026-330100-00-01-000503" in facts and "12,345.68 万元" in facts
+    assert "项目申请报告、建设用地规划许可证" in facts and "环境影响评价文件（待补交" in facts
+    assert "企业投资建设项目并联审批" in facts  # the catalogue item with its two limits
+    sthj = desktop.locator("#progress li[data-department=sthj]")
+    assert "建议落实施工期扬尘防治" in sthj.inner_text()  # the other department's opinion in full
+    stops = desktop.inner_text("#stops")
+    assert "补正材料：图纸缺少盖章" in stops and "个工作日" in stops
+    shot(desktop, "work-page-whole-application")

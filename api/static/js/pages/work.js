@@ -242,7 +242,43 @@ function progressItem(task) {
       ? el("div", { class: "muted" }, `${t.due}：${when(task.due_at)}`, provisionalBadge(task),
         ` · ${countdown(task.working_days_left)}`)
       : el("div", { class: "muted" },
-        `${when(task.completed_at)} ${decisionLabel(task.bpmn_id, task.submission?.decision)}`));
+        `${when(task.completed_at)} ${decisionLabel(task.bpmn_id, task.submission?.decision)}`),
+    // Each department's opinion in full: a reviewer decides knowing what the others found.
+    task.submission?.opinion ? el("div", { class: "opinion" }, fmt(t.opinion_of, { text: task.submission.opinion }))
+      : null);
+}
+
+/** What was applied for: project, item and its limits, the materials handed in and those still owed. */
+function applicationFacts(instance) {
+  const facts = [];
+  const add = (label, value) => { if (value) facts.push(el("dt", {}, label), el("dd", {}, value)); };
+  add(t.project_code, instance.project.code);
+  const yuan = Number(instance.project.investment);
+  add(t.investment, fmt(t.investment_value, { yuan: yuan.toLocaleString("zh-CN"),
+    wan: (yuan / 10000).toLocaleString("zh-CN", { maximumFractionDigits: 2 }) }));
+  const item = instance.service_item;
+  if (item) add(t.item_facts, fmt(t.item_line, { name: item.name, version: item.version, promised: item.promised_days,
+    legal: item.legal_days }));
+  add(t.submitted, (instance.data?.documents_submitted || []).join("、"));
+  const s = instance.shortfall;
+  if (s) add(t.shortfall_facts, fmt(t.shortfall_line, { documents: s.documents.join("、"),
+    status: t.shortfall_states[s.status] || s.status, due: when(s.due_at) }));
+  return facts;
+}
+
+/** Clock stops (the window's correction, a department's special procedure) and extensions, in words. */
+function stopsList(instance) {
+  const stops = (instance.pauses || []).map((p) => el("li", { dataset: { pause: p.id } }, fmt(t.stop_line, {
+    kind: t.pause_kind[p.kind] || p.kind, reason: p.reason, from: when(p.started_at),
+    to: p.ended_at ? fmt(t.stop_until, { at: when(p.ended_at) }) : t.stop_running,
+    days: p.paused_working_days !== null && p.paused_working_days !== undefined
+      ? fmt(t.stop_days, { n: p.paused_working_days }) : "" }).replace("，）", "）")));
+  const owner = Object.fromEntries(instance.tasks.map((x) => [x.id, x.department]));
+  const extensions = (instance.extensions || []).map((x) => el("li", { dataset: { extension: x.id } },
+    fmt(t.extension_line, { department: departmentNames[owner[x.task_id]] || "", days: x.working_days, reason: x.reason,
+      status: t.extension_status[x.status] || x.status, decision: x.decision_reason ? `：${x.decision_reason}` : "" })));
+  const items = [...stops, ...extensions];
+  return items.length ? items : [el("li", { class: "muted" }, t.no_stops)];
 }
 
 /** A recorded decision in words: the label its step declares, else the page's own word for it. */
@@ -282,7 +318,8 @@ function render(instance) {
   // instance's internal one.
   document.getElementById("facts").replaceChildren(...(inquiry || complaint ? [] : [
     el("dt", {}, t.query_code), el("dd", {}, instance.query_code),
-    el("dt", {}, t.applicant), el("dd", {}, `${instance.applicant.name}（${instance.applicant.contact}）`)]),
+    el("dt", {}, t.applicant), el("dd", {}, `${instance.applicant.name}（${instance.applicant.contact}）`),
+    ...applicationFacts(instance)]),
     el("dt", {}, t.status), el("dd", {}, incident ? t.state.incident : instance.blzt_name || t.state[instance.status] || instance.status));
   const mine = instance.tasks.filter((x) => x.department === session.department && OPEN.has(x.status));
   const others = instance.tasks.filter((x) => !mine.includes(x) && x.status !== "cancelled");
@@ -291,6 +328,7 @@ function render(instance) {
   document.getElementById("provisional-note").replaceChildren(
     ...[provisionalNotice(instance.tasks.filter((x) => OPEN.has(x.status)))].filter(Boolean));
   document.getElementById("progress").replaceChildren(...others.map(progressItem));
+  document.getElementById("stops").replaceChildren(...stopsList(instance));
   document.getElementById("history").replaceChildren(...instance.history.map(historyItem));
   root.hidden = false;
   document.getElementById("status-line").hidden = true;
