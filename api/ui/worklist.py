@@ -59,7 +59,8 @@ STRINGS_ZH = {
     "extension_status": {"pending": "待审批", "approved": "已批准", "refused": "未批准"},
     # the whole application, as the reviewer decides on it
     "project_code": "项目代码", "investment": "总投资", "investment_value": "{yuan} 元（{wan} 万元）",
-    "item_facts": "申请事项", "item_line": "{name}（第 {version} 版）· 承诺 {promised} 个工作日，法定 {legal} 个工作日",
+    "item_facts": "申请事项",
+    "item_line": "{name}（第 {version} 版）· 承诺 {promised} 个工作日，法定 {legal} 个工作日",
     "submitted": "已提交材料", "shortfall_facts": "容缺材料",
     "shortfall_line": "{documents}（{status}，{due} 前补交）",
     "shortfall_states": {"open": "待补交", "supplied": "已补齐", "missed": "逾期未补"},
