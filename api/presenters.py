@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from engine.commands.intake import INTAKE_PROCESS
 from engine.models import (
     OPEN_TASK_STATUSES,
     AuditEvent,
@@ -17,7 +18,13 @@ from engine.models import (
 )
 from engine.queries.board import BoardRow
 from engine.query_codes import format_query_code
-from engine.state_codes import BLZT_NAMES, instance_state_code, passed_with_shortfall, task_state_code
+from engine.state_codes import (
+    BLZT_NAMES,
+    instance_state_code,
+    is_refusal,
+    passed_with_shortfall,
+    task_state_code,
+)
 from engine.workdays import SHANGHAI, WorkingCalendar, touches_provisional, working_days_between
 
 __all__ = ["PUBLIC_INCIDENT", "board_row_json", "definition_json", "event_json", "extension_json",
@@ -200,6 +207,24 @@ def instance_json(instance: Instance, tasks: list[TaskRecord], history: list[Aud
     }
 
 
+# The decisions that refuse an application, whose opinion is the reason the applicant is told.
+REFUSING_DECISIONS = frozenset({"refuse", "reject", "not_approve", "not_accepted"})
+
+
+def _refusal_reason(instance: Instance, tasks: list[TaskRecord]) -> str | None:
+    """Why an application was refused: the opinion given with the last refusing decision.
+
+    A refusal must state its reasons to the applicant (不予受理/不予许可 告知理由), so this one opinion is
+    public, unlike the others.
+    """
+    if instance.status != "completed" or not is_refusal(instance.outcome):
+        return None
+    refusing = [t for t in tasks if t.status == "completed" and (t.submission or {}).get("opinion")
+                and (t.submission or {}).get("decision") in REFUSING_DECISIONS]
+    latest = max(refusing, key=lambda t: t.completed_at or t.created_at, default=None)
+    return (latest.submission or {}).get("opinion") if latest is not None else None
+
+
 def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict[str, str], *,
                   shortfall: Shortfall | None = None, correction: Pause | None = None,
                   now: datetime | None = None, calendar: WorkingCalendar | None = None) -> dict[str, Any]:
@@ -223,6 +248,10 @@ def tracking_json(instance: Instance, tasks: list[TaskRecord], departments: dict
         "accepted_at": iso(instance.created_at),
         "completed_at": iso(instance.completed_at),
         "outcome": (instance.outcome or {}).get("name"),
+        "refusal_reason": _refusal_reason(instance, tasks),
+        # An intake record that ended without acceptance (不予受理, 一次性告知): received, never accepted.
+        "accepted": not (instance.definition_key == INTAKE_PROCESS and instance.status == "completed"
+                         and (instance.outcome or {}).get("end_event") != "end_accepted"),
         **_code(instance_state_code(instance, tasks, shortfall_status)),
         "passed_with_shortfall": passed_with_shortfall(instance, shortfall_status),
         "correction": ({"reason": correction.reason, "since": iso(correction.started_at),

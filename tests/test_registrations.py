@@ -61,3 +61,14 @@ def test_only_the_window_and_administrators_list_registrations(api: Api) -> None
     for params in ({"status": "sleeping"}, {"per_page": 0}, {"q": "x" * 101}, {"page": 0}):
         r = api.get("/api/instances", "window1", query_string=params)
         assert r.status_code in (400, 422) and r.get_json()["error"]["code"] in ("bad_request", "invalid"), params
+
+
+def test_tracking_a_refusal_tells_it_was_never_accepted_and_why(api: Api) -> None:
+    refused = api.post("/api/instances/not-accepted", "window1", json={
+        "intended_process": "investment_joint_approval", "outcome": "refuse", "reason": "不属于本中心受理范围",
+        "project": APPLICATION["project"], "applicant": APPLICATION["applicant"]})
+    assert refused.status_code == 201, refused.get_json()
+    tracked = api.get(f"/api/public/track/{refused.get_json()['query_code']}").get_json()
+    assert tracked["accepted"] is False and tracked["refusal_reason"] == "不属于本中心受理范围"
+    running = api.get(f"/api/public/track/{_register(api, 'window1', '正常项目')['query_code']}").get_json()
+    assert running["accepted"] is True and running["refusal_reason"] is None

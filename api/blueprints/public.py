@@ -59,6 +59,11 @@ class TrackingSchema(Schema):
     accepted_at = fields.String()
     completed_at = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
+    accepted = fields.Boolean(metadata={
+        "description": "false for an intake record that ended without acceptance: accepted_at is then "
+                       "when it was received"})
+    refusal_reason = fields.String(allow_none=True, metadata={
+        "description": "a refused application's reason, as the refusing department gave it"})
     blzt = fields.Integer(allow_none=True)
     blzt_name = fields.String(allow_none=True)
     passed_with_shortfall = fields.Boolean()

@@ -28,6 +28,8 @@ STRINGS_ZH = {
     "status": "办理状态",
     "stage": "当前环节",
     "accepted_at": "受理时间",
+    "received_at": "登记时间",
+    "refusal_reason": "理由",
     "item": "申请事项",
     "promise": "办结时限",
     "promise_text": ("承诺 {promised} 个工作日内办结（{promised_at} 前），"

@@ -76,6 +76,9 @@ def test_the_applicant_rates_a_completed_application_and_complains_from_the_trac
         "applicant": {"name": "某公司", "contact": "13800000002"}})
     phone.goto(f"{live_url}/track/{refused['query_code']}")
     phone.locator("#rate-card").wait_for()
+    # Refused at the window: received, never accepted, and the reason is told.
+    assert phone.inner_text("#accepted-label") == "登记时间"
+    assert phone.inner_text("#refusal-reason") == "不属于本中心受理范围"
     phone.locator("#rate-form input[name=grade][value='2']").check()
     phone.fill("#rate-form textarea[name=comment]", "窗口解释不清楚")
     phone.click("#rate-form button[type=submit]")

@@ -81,6 +81,7 @@ function render(data) {
   setText("status", incident ? t.incident_status : data.blzt_name || t.state[data.status] || data.status);
   document.getElementById("status").classList.toggle("status-incident", incident);
   setText("stage", data.stage);
+  setText("accepted-label", data.accepted === false ? t.received_at : t.accepted_at);  // never accepted
   setText("accepted-at", when(data.accepted_at));
   const item = data.service_item;
   for (const id of ["item-label", "item", "promise-label", "promise"]) show(id, !!item);
@@ -98,6 +99,9 @@ function render(data) {
   show("outcome-label", !!data.outcome);
   show("outcome", !!data.outcome);
   setText("outcome", data.outcome);
+  show("reason-label", !!data.refusal_reason);
+  show("refusal-reason", !!data.refusal_reason);
+  setText("refusal-reason", data.refusal_reason);
   notices(data);
   const states = statesById(data.tasks);
   document.getElementById("departments").replaceChildren(
