@@ -70,6 +70,8 @@ class TrackingSchema(Schema):
     correction = fields.Dict(allow_none=True, metadata={"description": "the correction notice in force"})
     shortfall = fields.Dict(allow_none=True, metadata={"description": "容缺: documents still to supply"})
     tasks = fields.List(fields.Nested(TrackedTaskSchema))
+    departments = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "every department's name by code, for the diagram's lanes"})
     rating = fields.Dict(allow_none=True, metadata={
         "description": "the applicant's grade once given: {grade, rated_at}; an approval is rated once"})
     service_item = fields.Dict(allow_none=True, metadata={"description": (
@@ -93,11 +95,12 @@ def track_application(query_code: str) -> dict[str, Any]:
     correction = next((p for p in instance_pauses(request_session(), instance.id)
                        if p.task_id is None and p.ended_at is None), None)
     runtime = services().runtime
-    body = tracking_json(instance, tasks, department_names(request_session()),
+    names = department_names(request_session())
+    body = tracking_json(instance, tasks, names,
                          shortfall=instance_shortfall(request_session(), instance.id), correction=correction,
                          now=runtime.clock.now(), calendar=runtime.calendar)
     rating = approval_rating(request_session(), instance.id)
-    return {**body, "service_item": _item_limits(instance),
+    return {**body, "service_item": _item_limits(instance), "departments": names,
             "rating": {"grade": rating.grade, "rated_at": iso(rating.rated_at)} if rating else None}
 
 

@@ -21,6 +21,7 @@ COMMON_ZH: dict[str, Any] = {
     "track": "进度查询",
     "loading": "加载中…",
     "nav_label": "导航",
+    "zoom_in": "放大", "zoom_out": "缩小", "zoom_fit": "适应", "show_diagram": "查看流程图",
     "nav": {"window": "窗口受理", "worklist": "部门待办", "board": "牵头部门看板", "track": "进度查询",
             "supervision": "电子监察", "designer": "流程设计", "admin": "系统管理",
             "inquiry_desk": "查询登记", "catalogue": "事项清单", "commitments": "公开承诺",

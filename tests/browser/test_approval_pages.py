@@ -58,7 +58,16 @@ def test_applicant_tracks_a_code_on_a_phone_and_sees_the_coloured_diagram(live_u
     phone.fill("input[name=code]", instance["query_code"].lower())
     phone.click("button[type=submit]")
     phone.wait_for_url(f"**/track/{instance['query_code']}")
-    phone.locator("#diagram[data-ready=true]").wait_for()
+    phone.locator("#diagram[data-ready=true]").wait_for(state="attached")
+    # Too small to read on a phone even around the open tasks: the steps come as a list, the drawing on demand.
+    steps = phone.locator("#diagram-card ol.steps")
+    assert steps.is_visible() and phone.locator("#diagram").is_hidden()
+    assert steps.locator("li[data-state=completed]").count() == 1
+    assert steps.locator("li[data-state=in_progress]").count() == 3
+    assert "（生态环境局）" in steps.locator("li[data-state=completed]").inner_text()
+    shot(phone, "track-phone-steps")
+    phone.click("#diagram-card button:has-text('查看流程图')")
+    phone.locator("#diagram").wait_for()
     assert phone.locator("#project-name").inner_text() == "城西科创园配套道路工程"
     assert phone.locator("#departments li").count() == 4
     assert phone.locator("#departments li[data-state=completed]").count() == 1
@@ -69,6 +78,13 @@ def test_applicant_tracks_a_code_on_a_phone_and_sees_the_coloured_diagram(live_u
     assert phone.locator(".djs-element.st-not_reached").count() > 5
     assert phone.locator(".bjs-powered-by").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no horizontal scroll
+    # Lanes carry department names, not codes, and the viewer has zoom buttons.
+    lanes = phone.eval_on_selector_all(".djs-element[data-element-id^=Lane] .djs-label",
+                                       "labels => labels.map((l) => l.textContent)")
+    assert "自然资源和规划局" in lanes and "zrzy" not in lanes
+    before = phone.evaluate("document.querySelector('#diagram .viewport').getAttribute('transform')")
+    phone.click("#diagram .zoom-controls button[aria-label=放大]")
+    assert phone.evaluate("document.querySelector('#diagram .viewport').getAttribute('transform')") != before
     # The catalogue item applied for, with its promised and legal limits and the dates they give.
     assert "企业投资建设项目并联审批" in phone.inner_text("#item")
     promise = phone.inner_text("#promise")
@@ -178,7 +194,7 @@ def test_reviewer_claims_and_completes_with_an_opinion(live_url: str, http: Http
     desktop.click("#sort")
     desktop.wait_for_url("**sort=-due_at")
     row.locator("a.open").click()
-    desktop.locator("#diagram[data-ready=true]").wait_for()
+    desktop.locator("#diagram[data-ready=true]").wait_for(state="attached")  # drawn, or listed as steps
     assert desktop.locator("#progress li").count() == 3  # the other departments, read-only
     desktop.click("form[data-action=claim] button")
     desktop.locator("form[data-action=complete]").wait_for()
@@ -215,7 +231,7 @@ def test_refusing_without_an_opinion_is_blocked_with_a_message(live_url: str, ht
 def test_a_pause_shows_on_the_tracking_page(live_url: str, http: Http, desktop, phone) -> None:
     instance = http.start("工业园区污水管网工程")
     phone.goto(f"{live_url}/track/{instance['query_code']}?every=5")  # open before the pause: it refreshes itself
-    phone.locator("#diagram[data-ready=true]").wait_for()
+    phone.locator("#diagram[data-ready=true]").wait_for(state="attached")  # drawn, or listed as steps
     assert phone.locator(".paused-notice").count() == 0
     login(desktop, live_url, "sw_reviewer")
     desktop.goto(f"{live_url}/worklist/{instance['id']}")

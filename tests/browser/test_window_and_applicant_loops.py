@@ -130,7 +130,7 @@ def test_a_reviewer_sees_the_whole_application_before_deciding(live_url: str, ht
     http("POST", f"/api/instances/{instance['id']}/resume", "window1")
     login(desktop, live_url, "zrzy_reviewer")
     desktop.goto(f"{live_url}/worklist/{instance['id']}")
-    desktop.locator("#diagram[data-ready=true]").wait_for()
+    desktop.locator("#diagram[data-ready=true]").wait_for(state="attached")  # drawn, or listed as steps
     facts = desktop.inner_text("#facts")
     assert "2026-330100-00-01-000503" in facts and "12,345.68 万元" in facts
     assert "项目申请报告、建设用地规划许可证" in facts and "环境影响评价文件（待补交" in facts

@@ -155,7 +155,8 @@ async function refresh() {
       show("diagram-card");
       const xml = await api("GET", `/api/public/track/${encodeURIComponent(code)}/diagram`,
                             { auth: false, accept: "application/xml" });
-      diagram = await showDiagram(document.getElementById("diagram"), xml, states);
+      diagram = await showDiagram(document.getElementById("diagram"), xml, states,
+                                  { departments: data.departments || {}, t });
       document.getElementById("legend").replaceChildren(legend(t));
       document.getElementById("diagram").dataset.ready = "true";
     } else {

@@ -5,6 +5,7 @@ import {
   limits, showProblem, strings, when,
 } from "../api.js";
 import { legend, showDiagram, statesById } from "../diagram.js";
+import { departmentNames as allDepartmentNames } from "./supervision/kit.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
@@ -346,7 +347,8 @@ async function load() {
     if (!diagram) {
       const xml = await api("GET", `/api/definitions/${instance.definition_key}/versions/${instance.definition_version}/xml`,
                             { accept: "application/xml" });
-      diagram = await showDiagram(document.getElementById("diagram"), xml, states);
+      diagram = await showDiagram(document.getElementById("diagram"), xml, states,
+                                  { departments: { ...(await allDepartmentNames()), ...departmentNames }, t });
       document.getElementById("legend").replaceChildren(legend(t));
       document.getElementById("diagram").dataset.ready = "true";
     } else {
