@@ -48,6 +48,13 @@ export function askedFields(xml) {
   return [...names];
 }
 
+/** The labels a process gives the names it asks for (`<ow:field name="…" label="…"/>`). */
+export function fieldLabels(xml) {
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  return Object.fromEntries([...doc.getElementsByTagNameNS("urn:onewindow:bpmn", "field")]
+    .map((f) => [f.getAttribute("name"), f.getAttribute("label")]).filter(([name, label]) => name && label));
+}
+
 /** Offer one row per field the chosen process reads, keeping whatever the clerk already typed. */
 async function askForProcessFields() {
   const key = chosenProcess();
@@ -59,9 +66,11 @@ async function askForProcessFields() {
       if (!row.querySelector("[name=extra-value]").value.trim()) row.remove();
     });
     const present = new Set([...extraRows.querySelectorAll("[name=extra-key]")].map((i) => i.value.trim()));
+    const labels = fieldLabels(xml);
     for (const name of askedFields(xml)) {
-      if (!present.has(name)) addExtraRow(name, "", true);
+      if (!present.has(name)) addAskedRow(name, labels[name] || fmt(t.asked_unnamed, { name }));
     }
+    document.getElementById("asked-none").hidden = !!extraRows.querySelector(".extra-row[data-asked]");
   } catch (err) {
     showErrors(form, err);
   }
@@ -171,17 +180,27 @@ function drawChecklist() {
   }));
 }
 
-function addExtraRow(key = "", value = "", asked = false) {
-  const row = el("div", { class: "row two extra-row", dataset: asked ? { asked: "true" } : {} },
+/** A name the process reads, asked by its label; the clerk types only the value. */
+function addAskedRow(key, label) {
+  const row = el("div", { class: "extra-row", dataset: { asked: "true", key } },
+    el("input", { type: "hidden", name: "extra-key", value: key }),
+    el("label", { class: "field" }, el("span", {}, `${label}（${t.asked_by_process}）`),
+      el("input", { name: "extra-value", maxlength: limits().data_text, required: true })));
+  extraRows.append(row);
+}
+
+/** A free-form name and value (the 高级 part: a field the diagram does not ask for). */
+function addExtraRow(key = "", value = "") {
+  const row = el("div", { class: "row two extra-row" },
     el("label", { class: "field" }, el("span", {}, t.extra_key),
       el("input", { name: "extra-key", value, maxlength: limits().data_key, pattern: "[A-Za-z][A-Za-z0-9_]*" })),
-    el("label", { class: "field" }, el("span", {}, asked ? `${t.extra_value}（${t.asked_by_process}）` : t.extra_value),
-      el("input", { name: "extra-value", maxlength: limits().data_text, required: asked })),
+    el("label", { class: "field" }, el("span", {}, t.extra_value),
+      el("input", { name: "extra-value", maxlength: limits().data_text })),
     el("div", { class: "actions" }, el("button", { type: "button", class: "link", onclick: () => row.remove() },
       t.extra_remove)));
   row.querySelector("[name=extra-key]").value = key;
   row.querySelector("[name=extra-value]").value = value;
-  extraRows.append(row);
+  document.getElementById("extra-free-rows").append(row);
 }
 
 /** The checklist as three lists of document names; a missing optional document blocks nothing. */
@@ -198,11 +217,11 @@ function checklist() {
 /** Free-form fields; a number-looking value is sent as a number so the process can compare it. */
 function extraData() {
   const data = {};
-  extraRows.querySelectorAll(".extra-row").forEach((row) => {
+  form.querySelectorAll(".extra-row").forEach((row) => {
     const key = row.querySelector("[name=extra-key]").value.trim();
     const raw = row.querySelector("[name=extra-value]").value.trim();
     if (!key) return;
-    row.querySelector("[name=extra-key]").dataset.field = `data.${key}`;
+    row.querySelector(row.dataset.asked ? "[name=extra-value]" : "[name=extra-key]").dataset.field = `data.${key}`;
     data[key] = raw !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
   });
   return data;
@@ -295,6 +314,4 @@ form.addEventListener("submit", async (event) => {
 document.getElementById("extra-add").addEventListener("click", () => addExtraRow());
 form.elements.definition_key.addEventListener("change", chooseItem);
 drawChecklist();
-loadProcesses().then(() => {
-  if (!extraRows.children.length) addExtraRow();
-});
+loadProcesses();

@@ -1,5 +1,5 @@
 // The moddle descriptor for OneWindow's own BPMN extension (bpmn/README.md): `ow:warning`, `ow:choice` and
-// `ow:opinion` inside a user task's extensionElements, `ow:shared` inside a process's. bpmn-js drops the
+// `ow:opinion` inside a user task's extensionElements, `ow:shared` and `ow:field` inside a process's. bpmn-js drops the
 // elements of a registered namespace it has no type for, so every one of them is declared here, or a
 // diagram opened and saved in the designer would lose it.
 export const OW_DESCRIPTOR = {
@@ -40,6 +40,14 @@ export const OW_DESCRIPTOR = {
       name: "Shared",
       superClass: ["Element"],
       properties: [{ name: "keys", isAttr: true, type: "String" }],
+    },
+    {
+      name: "Field",
+      superClass: ["Element"],
+      properties: [
+        { name: "name", isAttr: true, type: "String" },
+        { name: "label", isAttr: true, type: "String" },
+      ],
     },
   ],
 };
