@@ -23,20 +23,20 @@ def _parser() -> etree.XMLParser:
 def parse_untrusted_bpmn(data: bytes, max_bytes: int = DEFAULT_MAX_BPMN_BYTES) -> etree._Element:
     """Return the root element, or raise InvalidError naming what is wrong with the file."""
     if not data or not data.strip():
-        raise InvalidError("the BPMN file is empty", [Problem("the BPMN file is empty")])
+        raise InvalidError("BPMN 文件为空", [Problem("BPMN 文件为空")])
     if len(data) > max_bytes:
-        msg = f"the BPMN file is {len(data)} bytes; the limit is {max_bytes}"
+        msg = f"BPMN 文件大小为 {len(data)} 字节，超过上限 {max_bytes} 字节"
         raise InvalidError(msg, [Problem(msg)])
     if _DTD_MARKERS.search(data) or _DTD_MARKERS.search(_as_utf8(data)):
-        msg = "DOCTYPE and ENTITY declarations are not allowed in BPMN files"
+        msg = "BPMN 文件中不允许出现 DOCTYPE 和 ENTITY 声明"
         raise InvalidError(msg, [Problem(msg, line=_line_of(data, _DTD_MARKERS))])
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        msg = f"not well-formed XML: {exc.msg}"
+        msg = f"XML 格式不正确：{exc.msg}"
         raise InvalidError(msg, [Problem(msg, line=exc.lineno)]) from None
     if root.getroottree().docinfo.doctype:
-        msg = "DOCTYPE declarations are not allowed in BPMN files"
+        msg = "BPMN 文件中不允许出现 DOCTYPE 声明"
         raise InvalidError(msg, [Problem(msg)])
     return root
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from .exceptions import ConflictError
 from .models import Pause, TaskRecord
+from .status_words import PAUSE_KIND_ZH, in_words
 from .workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 
 if TYPE_CHECKING:
@@ -38,7 +39,8 @@ Midnight UTC (not 23:59) so that rendering it in Beijing time still fits in year
 def ensure_not_paused(row: TaskRecord) -> None:
     """Refuse to decide a task while its clock is stopped: the stop must be lifted first."""
     if row.pause_kind is not None:
-        raise ConflictError(f"task is paused: {row.pause_kind} ({row.pause_reason}); resume it first",
+        kind = in_words(PAUSE_KIND_ZH, row.pause_kind)
+        raise ConflictError(f"该环节正在暂停计时：{kind}（{row.pause_reason}），请先恢复计时",
                             task_id=row.id, pause_kind=row.pause_kind)
 
 
@@ -157,4 +159,5 @@ def paused_working_days(change: InstanceChange, since: datetime) -> int:
     try:
         return working_days_between(change.ctx.runtime.calendar, start, end)
     except CalendarUnknownDayError as exc:
-        raise ConflictError(f"cannot count the paused working days: {exc}", day=exc.day.isoformat()) from exc
+        raise ConflictError(f"无法计算暂停计时的工作日数：工作日历缺少 {exc.day.isoformat()} 的数据，"
+                            "请管理员先导入该年度日历", day=exc.day.isoformat()) from exc

@@ -49,7 +49,7 @@ def check_lint(root: etree._Element, departments: set[str], runtime: EngineRunti
         max_loop=runtime.budget.max_instances,
     )
     if problems:
-        raise InvalidError("the diagram does not pass lint",
+        raise InvalidError("流程图未通过发布前检查，请按图中标记修改",
                            [Problem(p.message, p.element, p.line) for p in problems])
 
 
@@ -75,10 +75,10 @@ def parse_processes(root: etree._Element, filename: str) -> list[ParsedProcess]:
         return out
     except ValidationException as exc:
         line = exc.line_number if isinstance(exc.line_number, int) else None
-        raise InvalidError("the diagram is not valid BPMN",
+        raise InvalidError("流程图不是有效的 BPMN 文件",
                            [Problem(str(exc).splitlines()[0][:500], exc.id or None, line)]) from None
     except (SpiffWorkflowException, etree.LxmlError, KeyError, ValueError, TypeError, AttributeError,
             IndexError) as exc:
         # SpiffWorkflow's parser raises plain Python errors on some malformed inputs.
-        msg = f"the diagram cannot be executed: {type(exc).__name__}: {exc}"[:500]
-        raise InvalidError("the diagram cannot be executed", [Problem(msg)]) from None
+        msg = f"流程图无法执行：{type(exc).__name__}: {exc}"[:500]
+        raise InvalidError("流程图无法执行", [Problem(msg)]) from None

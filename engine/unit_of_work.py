@@ -108,7 +108,7 @@ def change_instance(ctx: CommandContext, instance_id: int, act: Callable[[Instan
     """Lock an instance, let `act` change it, then save state, derived rows and audit together."""
     instance = lock_instance(ctx, instance_id, with_state=load_workflow)
     if instance is None:
-        raise NotFoundError(f"instance {instance_id} not found", instance_id=instance_id)
+        raise NotFoundError(f"办件 {instance_id} 不存在", instance_id=instance_id)
     workflow = None
     change = InstanceChange(ctx, instance, workflow, ctx.now())
     if load_workflow:

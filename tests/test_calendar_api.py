@@ -172,17 +172,17 @@ def test_put_2027_as_csv_then_deadlines_cross_into_it(api: Api, app: Flask, cloc
 
 BAD_JSON_UPLOADS = [
     # (description, body mutation, text the problem must contain, field it points at)
-    ("malformed date", lambda days: days[5].update(date="2027-1-06"), "'2027-1-06' is not a date",
+    ("malformed date", lambda days: days[5].update(date="2027-1-06"), "“2027-1-06”不是 YYYY-MM-DD 格式的日期",
      "days[5].date"),
-    ("impossible date", lambda days: days[5].update(date="2027-02-30"), "'2027-02-30' is not a date",
+    ("impossible date", lambda days: days[5].update(date="2027-02-30"), "“2027-02-30”不是 YYYY-MM-DD 格式的日期",
      "days[5].date"),
     ("date outside the year", lambda days: days.append({"date": "2028-01-01", "is_workday": True}),
-     "2028-01-01 is not in 2027", "days[365].date"),
+     "2028-01-01 不在 2027 年内", "days[365].date"),
     ("duplicate date", lambda days: days.append({"date": "2027-03-01", "is_workday": True}),
-     "2027-03-01 appears twice (first at days[59])", "days[365].date"),
+     "2027-03-01 重复出现（首次出现于 days[59]）", "days[365].date"),
     ("missing dates", lambda days: days.__delitem__(slice(59, 90)),
-     "31 missing: 2027-03-01..2027-03-31", "days"),
-    ("no working days", lambda days: [d.update(is_workday=False) for d in days], "2027 has no working days",
+     "缺少 31 天：2027-03-01至2027-03-31", "days"),
+    ("no working days", lambda days: [d.update(is_workday=False) for d in days], "2027 年没有工作日",
      "days"),
 ]
 
@@ -197,7 +197,7 @@ def test_each_bad_json_upload_is_422_naming_the_problem_and_stores_nothing(api: 
         assert api.get(f"{URL}/2027", "admin").get_json()["provisional"] is True, description  # nothing stored
 
     problems = problems_of(put_json(api, 2101, {"days": []}))
-    assert problems == [{"message": "year must be between 2000 and 2100, got 2101", "field": "year"}]
+    assert problems == [{"message": "年份须在 2000 至 2100 之间，收到的是 2101", "field": "year"}]
     assert put_json(api, 2027, {"days": [{"date": "2027-01-01"}]}).status_code == 400  # schema
     assert put_json(api, 2027, {"days": "all of them"}).status_code == 400
     r = api.call("PUT", f"{URL}/2027", "admin", data=b"<days/>", content_type="application/xml")
@@ -208,17 +208,17 @@ def test_a_bad_csv_upload_reports_every_problem_with_its_line(api: Api) -> None:
     text = year_2027_csv(extra="2027-02-30,是,\n2027-03-01,也许,\n2028-01-01,1\n2027-03-02\n")
     problems = problems_of(put_csv(api, 2027, text))
     lines = {(p.get("line"), p["message"]) for p in problems}
-    assert (367, "'2027-02-30' is not a date in the form YYYY-MM-DD") in lines
-    assert (368, "2027-03-01 appears twice (first at line 61)") in lines
-    assert (368, "is_workday must be true/false/1/0/是/否, got '也许'") in lines
-    assert (369, "2028-01-01 is not in 2027") in lines
-    assert (370, "expected 3 columns (date,is_workday,note), got 1") in lines
+    assert (367, "“2027-02-30”不是 YYYY-MM-DD 格式的日期") in lines
+    assert (368, "2027-03-01 重复出现（首次出现于第 61 行）") in lines
+    assert (368, "is_workday 须为 true/false/1/0/是/否，收到的是“也许”") in lines
+    assert (369, "2028-01-01 不在 2027 年内") in lines
+    assert (370, "应有 3 列（date,is_workday,note），实有 1 列") in lines
     assert api.get(f"{URL}/2027", "admin").get_json()["provisional"] is True
 
     problems = problems_of(put_csv(api, 2027, year_2027_csv(skip_line=40)))
-    assert [p["message"] for p in problems] == ["the upload must cover every day of 2027; 1 missing: 2027-02-08"]
+    assert [p["message"] for p in problems] == ["上传的日历须包含 2027 年的每一天，缺少 1 天：2027-02-08"]
     problems = problems_of(put_csv(api, 2027, "day,workday\n2027-01-01,否\n"))
-    assert problems == [{"message": "the first line must be the header date,is_workday,note", "line": 1}]
+    assert problems == [{"message": "第一行须为表头 date,is_workday,note", "line": 1}]
     assert api.get(f"{URL}/2027", "admin").get_json()["provisional"] is True
     assert api.call("PUT", f"{URL}/2027", "admin", data=b"\xff\xfe", content_type="text/csv").status_code == 400
 
@@ -254,7 +254,7 @@ def test_patch_toggles_one_day_and_the_next_deadline_sees_it_at_once(api: Api, a
 
     assert api.call("PATCH", f"{URL}/2027/days/2027-01-04", "admin", json={"is_workday": False}).status_code == 404
     problems = problems_of(api.call("PATCH", f"{URL}/2026/days/2027-01-04", "admin", json={"is_workday": False}))
-    assert problems == [{"message": "2027-01-04 is not in 2026", "field": "date"}]
+    assert problems == [{"message": "2027-01-04 不在 2026 年内", "field": "date"}]
     problems_of(api.call("PATCH", f"{URL}/2026/days/2026-1-4", "admin", json={"is_workday": False}))
     assert api.call("PATCH", f"{URL}/2026/days/2026-10-21", "admin", json={}).status_code == 400
 

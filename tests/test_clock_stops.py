@@ -106,7 +106,7 @@ def test_a_paused_timer_does_not_fire_and_a_paused_task_cannot_be_completed(
     assert r.status_code == 200 and r.get_json()["status"] == "claimed"
 
     r = api.post(f"/api/tasks/{task['id']}/complete", "sw_reviewer", json={"decision": "approve"})
-    assert r.status_code == 409 and r.get_json()["error"]["message"].startswith("task is paused: hearing")
+    assert r.status_code == 409 and r.get_json()["error"]["message"].startswith("该环节正在暂停计时：听证")
 
     move_clock(api, clock, datetime(2026, 10, 23, 10, 0, tzinfo=SHANGHAI))  # past the original due
     sweep_timers(app)
@@ -144,7 +144,7 @@ def test_pause_input_and_state_errors(api: Api) -> None:
     assert empty.status_code == 422
     assert empty.get_json()["error"]["details"]["problems"][0]["field"] == "reason"
     not_paused = api.post(f"{url}/resume", "jt_reviewer")
-    assert not_paused.status_code == 409 and "not paused" in not_paused.get_json()["error"]["message"]
+    assert not_paused.status_code == 409 and "该环节未暂停计时" in not_paused.get_json()["error"]["message"]
     assert api.post(f"{url}/pause", "jt_reviewer", json=good).status_code == 200
     assert api.post(f"{url}/pause", "jt_reviewer", json=good).status_code == 409
     assert api.post(f"{url}/resume", "jt_reviewer").status_code == 200
@@ -181,7 +181,7 @@ def test_window_correction_notice_stops_every_task_once(app: Flask, api: Api, cl
 
     second = api.post(f"{url}/pause", "window1", json={**notice, "missing_documents": ["另一份材料"]})
     assert second.status_code == 409
-    assert "already sent on 2026-09-18" in second.get_json()["error"]["message"]
+    assert "已于 2026-09-18 发出过补正通知" in second.get_json()["error"]["message"]
     # The department cannot lift the window's notice, nor stop the clock again, nor decide.
     zrzy = next(t for t in open_tasks if t["department"] == "zrzy")
     assert api.post(f"/api/tasks/{zrzy['id']}/resume", "zrzy_reviewer").status_code == 409
@@ -221,7 +221,7 @@ def test_a_special_procedure_overlapping_a_correction_notice(app: Flask, api: Ap
     assert body["blzt"] == 6 and len(body["pauses"][1]["tasks"]) == 3
     move_clock(api, clock, WEDNESDAY)
     early = api.post(f"/api/tasks/{sthj['id']}/resume", "sthj_reviewer")
-    assert early.status_code == 409 and "correction notice still stands" in early.get_json()["error"]["message"]
+    assert early.status_code == 409 and "补正通知尚未解除" in early.get_json()["error"]["message"]
     body = api.post(f"/api/instances/{inst['id']}/resume", "window1").get_json()
     assert {t["department"]: (t["pause"] or {}).get("kind") for t in body["tasks"]}["sthj"] == "hearing"
     assert body["blzt"] == 8  # three departments are handling again

@@ -63,7 +63,7 @@ def test_lint_asks_for_a_shared_declaration_and_then_both_may_write(api: Api) ->
     r = api.post("/api/definitions", "designer", data=_two_lane_diagram(), content_type="application/xml")
     assert r.status_code == 422
     problem = r.get_json()["error"]["details"]["problems"][0]
-    assert "'remarks' is written by the scripts of sthj, sw" in problem["message"] and problem["element"] == "sa"
+    assert "数据键 'remarks' 由 sthj、sw 的脚本共同写入" in problem["message"] and problem["element"] == "sa"
     r = api.post("/api/definitions", "designer", data=_two_lane_diagram("remarks"), content_type="application/xml")
     assert r.status_code == 201, r.get_json()
     started = api.post("/api/instances", "window1", json={"definition_key": "shared_notes", **BODY}).get_json()

@@ -69,9 +69,9 @@ def test_several_executable_processes_deploy_under_their_own_keys(api: Api) -> N
 
 
 @pytest.mark.parametrize(("xml", "needle"), [
-    (invalid_diagram("no_executable_process"), "no executable process"),
-    (invalid_diagram("not_well_formed"), "not well-formed"),
-    (b"", "empty"),  # stays inline: a fixture file with a comment saying why would no longer be empty
+    (invalid_diagram("no_executable_process"), "没有可执行的流程"),
+    (invalid_diagram("not_well_formed"), "XML 格式不正确"),
+    (b"", "BPMN 文件为空"),  # stays inline: a fixture file with a comment saying why would no longer be empty
     (invalid_diagram("wrong_root_element"), "bpmn:definitions"),
 ], ids=["no_executable_process", "not_well_formed", "empty", "wrong_root_element"])
 def test_unusable_files_are_refused_with_422(api: Api, xml: bytes, needle: str) -> None:
@@ -93,7 +93,7 @@ def test_user_task_outside_lanes_is_refused(api: Api) -> None:
     r = deploy(api, invalid_diagram("user_task_outside_lanes"))
     assert r.status_code == 422
     problem = r.get_json()["error"]["details"]["problems"][0]
-    assert problem["element"] == "t" and "lane" in problem["message"]
+    assert problem["element"] == "t" and "不在任何泳道中" in problem["message"]
 
 
 @pytest.mark.parametrize("condition", [

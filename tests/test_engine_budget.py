@@ -37,9 +37,9 @@ LOOP_SCRIPT = ('<bpmn:scriptTask id="step"><bpmn:standardLoopCharacteristics {at
 
 
 @pytest.mark.parametrize(("fixture", "expected"), [
-    ("loop_without_maximum", "needs loopMaximum"),
-    ("loop_maximum_above_limit", "at most 1000"),
-    ("loop_maximum_not_a_number", "at most 1000"),
+    ("loop_without_maximum", "须设置 loopMaximum"),
+    ("loop_maximum_above_limit", "不超过 1000"),
+    ("loop_maximum_not_a_number", "不超过 1000"),
 ])
 def test_lint_refuses_unbounded_standard_loops(api: Api, fixture: str, expected: str) -> None:
     xml = invalid_diagram(fixture)
@@ -48,20 +48,20 @@ def test_lint_refuses_unbounded_standard_loops(api: Api, fixture: str, expected:
 
 def test_lint_refuses_a_literal_cardinality_above_the_limit(api: Api) -> None:
     xml = invalid_diagram("loop_cardinality_above_limit")
-    assert any("above the limit of 1000" in p["message"] for p in _problems(_deploy(api, xml)))
+    assert any("超过上限 1000" in p["message"] for p in _problems(_deploy(api, xml)))
 
 
 @pytest.mark.parametrize(("fixture", "label"), [
-    ("hostile_loop_cardinality", "loop cardinality"),
-    ("hostile_completion_condition", "completion condition"),
-    ("hostile_loop_condition", "loop condition"),
-    ("hostile_event_condition", "event condition"),
+    ("hostile_loop_cardinality", "循环次数"),
+    ("hostile_completion_condition", "完成条件"),
+    ("hostile_loop_condition", "循环条件"),
+    ("hostile_event_condition", "事件条件"),
 ])
 def test_lint_reads_every_expression_site(api: Api, fixture: str, label: str) -> None:
     xml = invalid_diagram(fixture)
     assert b"__import__('os').system('id')" in xml
     problems = _problems(_deploy(api, xml))
-    assert any(p["message"].startswith(f"{label}:") and p["element"] == "step" for p in problems), problems
+    assert any(p["message"].startswith(f"{label}：") and p["element"] == "step" for p in problems), problems
 
 
 def test_a_cardinality_from_data_above_the_limit_registers_nothing(app: Flask, api: Api) -> None:

@@ -33,7 +33,7 @@ def test_approved_extension_moves_due_and_timer(app: Flask, api: Api) -> None:
 
     again = api.post(f"/api/tasks/{task['id']}/extensions", "sthj_reviewer",
                      json={"working_days": 3, "reason": "再延"})
-    assert again.status_code == 409 and "already pending" in again.get_json()["error"]["message"]
+    assert again.status_code == 409 and "已有一份待审批的延期申请" in again.get_json()["error"]["message"]
     assert decide(api, "sthj_reviewer", ext["id"], True).status_code == 403  # not the head
     assert decide(api, "window1", ext["id"], True).status_code == 403
     assert api.get("/api/extensions", "sthj_head").get_json()["items"][0]["id"] == ext["id"]
@@ -46,10 +46,10 @@ def test_approved_extension_moves_due_and_timer(app: Flask, api: Api) -> None:
     assert timer_row(app, task["id"]).due_at == datetime.fromisoformat(EXTENDED_DUE)
 
     twice = decide(api, "sthj_head", ext["id"], False, "重复")
-    assert twice.status_code == 409 and "already approved" in twice.get_json()["error"]["message"]
+    assert twice.status_code == 409 and "已批准，不能重复审批" in twice.get_json()["error"]["message"]
     beyond = api.post(f"/api/tasks/{task['id']}/extensions", "sthj_reviewer",
                       json={"working_days": 2, "reason": "还要延"})
-    assert beyond.status_code == 409 and "most allowed" in beyond.get_json()["error"]["message"]
+    assert beyond.status_code == 409 and "已达到允许的最多次数" in beyond.get_json()["error"]["message"]
 
     listed = api.get(f"/api/tasks/{task['id']}/extensions", "sthj_reviewer")
     assert listed.status_code == 200 and [e["status"] for e in listed.get_json()["items"]] == ["approved"]
@@ -106,7 +106,7 @@ def test_bad_extension_requests(api: Api) -> None:
     assert api.post(url, "sw_reviewer", json={"working_days": 400, "reason": "x"}).status_code == 403
     complete(api, "jt_reviewer", task["id"])
     done = api.post(url, "jt_reviewer", json={"working_days": 5, "reason": "x"})
-    assert done.status_code == 409 and "completed" in done.get_json()["error"]["message"]
+    assert done.status_code == 409 and "已办结" in done.get_json()["error"]["message"]
     assert api.get(url, "jt_reviewer").get_json()["items"] == []  # nothing was stored
 
 

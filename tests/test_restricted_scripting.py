@@ -64,21 +64,21 @@ EXPRESSION_ESCAPES = [
     ("''.join.__self__", "__self__"),
     ("'{0.__class__}'.format(1)", "format"),
     ("(y := 1)", ":="),
-    ("[c for c in ().__class__.__bases__]", "comprehensions"),
-    ("(c for c in [1])", "generator"),
-    ("{k: 1 for k in 'ab'}", "comprehensions"),
+    ("[c for c in ().__class__.__bases__]", "推导式"),
+    ("(c for c in [1])", "生成器"),
+    ("{k: 1 for k in 'ab'}", "推导式"),
     ("x.mro()", "mro"),
     ("breakpoint()", "breakpoint"),
     ("compile('1', '', 'eval')", "compile"),
     ("f'{x.__class__}'", "__class__"),
     ("dict.get.__globals__", "__globals__"),
-    ("x.get", "method calls"),
+    ("x.get", "调用方法"),
     ("setattr(x, 'a', 1)", "setattr"),
     ("print(1)", "print"),
     ("super()", "super"),
     ("'a'.__add__('b')", "__add__"),
     ("x._private", "'_'"),
-    ("len(*items)", "star"),
+    ("len(*items)", "星号"),
     ("len(**x)", "'**'"),
     ("{**x}", "'**'"),
     ("1 << 100000", "<<"),
@@ -86,33 +86,33 @@ EXPRESSION_ESCAPES = [
     ("b'bytes'", "bytes"),
     ("...", "ellipsis"),
     ("x is 1", "None"),
-    ("f'{n:{n}}'", "format spec"),
-    ("f'{n:>999999999}'", "format spec"),
-    ("workdays", "must be called"),
+    ("f'{n:{n}}'", "格式说明符"),
+    ("f'{n:>999999999}'", "格式说明符"),
+    ("workdays", "只能调用"),
     ("__builtins__", "__builtins__"),
     ("await x", "await"),
-    ("items[0](1)", "only named functions"),
+    ("items[0](1)", "只能调用已提供的函数"),
 ]
 
 SCRIPT_ESCAPES = [
     ("import os", "import"),
     ("from os import path", "import"),
     ("while True:\n    pass", "while"),
-    ("@decorator\ndef f():\n    pass", "function definitions"),
-    ("def f():\n    return 1", "function definitions"),
-    ("class A:\n    pass", "class definitions"),
+    ("@decorator\ndef f():\n    pass", "函数定义"),
+    ("def f():\n    return 1", "函数定义"),
+    ("class A:\n    pass", "类定义"),
     ("del x", "del"),
     ("try:\n    pass\nexcept Exception:\n    pass", "try"),
     ("with open('f') as f:\n    pass", "with"),
     ("raise SystemExit", "raise"),
     ("global x", "global"),
     ("assert False", "assert"),
-    ("x.y = 1", "attribute"),
-    ("items[0:0] = items", "slice assignment"),
-    ("y: int = 1", "annotated"),
+    ("x.y = 1", "访问属性"),
+    ("items[0:0] = items", "切片赋值"),
+    ("y: int = 1", "类型注解"),
     ("for i in items:\n    break", "break"),
     ("for i in items:\n    pass\nelse:\n    pass", "for-else"),
-    ("y = 1\nz = ().__class__", "line 2"),
+    ("y = 1\nz = ().__class__", "第 2 行"),
 ]
 
 
@@ -153,16 +153,16 @@ def test_expression_escapes_are_refused_as_scripts_too(source: str) -> None:
 
 def test_messages_name_the_construct() -> None:
     assert check_expression("x.__class__", FUNCTIONS) == [
-        "attribute names starting with '_' are not allowed: __class__"]
-    assert check_expression("open('f')", FUNCTIONS) == ["call to unknown function 'open'"]
-    assert check_script("y = 1\nimport os", FUNCTIONS) == ["line 2: import statements are not allowed"]
+        "不允许使用以 '_' 开头的属性名：__class__"]
+    assert check_expression("open('f')", FUNCTIONS) == ["未知的函数：open"]
+    assert check_script("y = 1\nimport os", FUNCTIONS) == ["第 2 行：不允许使用 import 语句"]
 
 
 def test_syntax_errors_are_problems_with_a_line_number() -> None:
-    assert check_expression("x >", FUNCTIONS)[0].startswith("syntax error on line 1")
+    assert check_expression("x >", FUNCTIONS)[0].startswith("第 1 行有语法错误")
     problems = check_script("y = 1\nif y\n    z = 2", FUNCTIONS)
-    assert problems[0].startswith("syntax error on line 2")
-    with pytest.raises(ExpressionRefused, match="syntax error"):
+    assert problems[0].startswith("第 2 行有语法错误")
+    with pytest.raises(ExpressionRefused, match="语法错误"):
         evaluate("x >", _names(), FUNCTIONS)
 
 

@@ -64,7 +64,7 @@ def test_missed_shortfall_warns_once_and_the_instance_passes_with_shortfall(
     assert body["shortfall"]["status"] == "missed"
     assert [e["action"] for e in body["history"]].count("shortfall.missed") == 1
     late = api.post(f"/api/instances/{inst['id']}/shortfall/supplied", "window1")
-    assert late.status_code == 409 and "missed" in late.get_json()["error"]["message"]
+    assert late.status_code == 409 and "逾期未补齐" in late.get_json()["error"]["message"]
 
     final = finish_everything(api, inst["id"])
     assert final["status"] == "completed" and final["outcome"]["end_event"] == "end_approved"

@@ -141,7 +141,7 @@ def test_extensions_and_transfers_check_a_decisions_reason_alike() -> None:
     assert decision_reason_problems(False, "理由不充分") == []
     for missing in (None, "", "  "):
         assert decision_reason_problems(False, missing) == [
-            Problem("a refusal must state its reason", field="reason")]
+            Problem("不同意时须写明理由", field="reason")]
     for approve in (True, False):
         assert decision_reason_problems(approve, "x" * (MAX_REASON + 1)) == [
-            Problem(f"reason is longer than {MAX_REASON} characters", field="reason")]
+            Problem(f"理由不能超过 {MAX_REASON} 个字符", field="reason")]

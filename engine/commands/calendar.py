@@ -61,7 +61,7 @@ UNCHANGED: Final = _Unchanged()
 
 def _require_admin(ctx: CommandContext) -> None:
     if ctx.actor.role not in ADMIN_ROLES:
-        raise ForbiddenError("only administrators change the working-day calendar")
+        raise ForbiddenError("只有管理员可以修改工作日历")
 
 
 @dataclass(frozen=True)
@@ -90,18 +90,18 @@ def parse_calendar_csv(text: str) -> tuple[list[DayEntry], list[Problem]]:
         header = next(reader, None)
         names = tuple(h.strip().lower() for h in header or ())
         if names not in (CSV_HEADER, CSV_HEADER[:2]):
-            return [], [Problem(f"the first line must be the header {','.join(CSV_HEADER)}", line=1)]
+            return [], [Problem(f"第一行须为表头 {','.join(CSV_HEADER)}", line=1)]
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
             if not 2 <= len(row) <= len(names):
-                problems.append(Problem(f"expected {len(names)} columns ({','.join(names)}), "
-                                        f"got {len(row)}", line=reader.line_num))
+                problems.append(Problem(f"应有 {len(names)} 列（{','.join(names)}），实有 {len(row)} 列",
+                                        line=reader.line_num))
                 continue
             note = row[2] if len(row) > 2 else None
             entries.append(DayEntry(row[0].strip(), row[1].strip(), note, line=reader.line_num))
     except csv.Error as exc:
-        problems.append(Problem(f"unreadable CSV: {exc}", line=reader.line_num))
+        problems.append(Problem(f"无法读取 CSV 文件：{exc}", line=reader.line_num))
     return entries, problems
 
 
@@ -138,18 +138,18 @@ def _clean_note(note: str | None) -> str | None:
 def _year_problem(year: int) -> Problem | None:
     if MIN_YEAR <= year <= MAX_YEAR:
         return None
-    return Problem(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}", field="year")
+    return Problem(f"年份须在 {MIN_YEAR} 至 {MAX_YEAR} 之间，收到的是 {year}", field="year")
 
 
 def _ranges(days: list[date]) -> list[str]:
-    """Write sorted days as compact ranges, e.g. 2027-03-01..2027-03-31, for a readable message."""
+    """Write sorted days as compact ranges, e.g. 2027-03-01至2027-03-31, for a readable message."""
     spans: list[list[date]] = []
     for day in days:
         if spans and day - spans[-1][1] == timedelta(days=1):
             spans[-1][1] = day
         else:
             spans.append([day, day])
-    return [a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}" for a, b in spans]
+    return [a.isoformat() if a == b else f"{a.isoformat()}至{b.isoformat()}" for a, b in spans]
 
 
 @dataclass(frozen=True)
@@ -220,18 +220,18 @@ class ReplaceCalendarYearCommand:
             flag = _parse_flag(entry.is_workday)
             note = _clean_note(entry.note)
             if day is None:
-                problems.append(entry.problem(f"'{entry.date}' is not a date in the form YYYY-MM-DD", "date"))
+                problems.append(entry.problem(f"“{entry.date}”不是 YYYY-MM-DD 格式的日期", "date"))
             elif not year_problem and day.year != self.year:
-                problems.append(entry.problem(f"{day.isoformat()} is not in {self.year}", "date"))
+                problems.append(entry.problem(f"{day.isoformat()} 不在 {self.year} 年内", "date"))
             elif day in first_seen:
                 earlier = first_seen[day]
-                where = f"line {earlier.line}" if earlier.line is not None else f"days[{earlier.index}]"
-                problems.append(entry.problem(f"{day.isoformat()} appears twice (first at {where})", "date"))
+                where = f"第 {earlier.line} 行" if earlier.line is not None else f" days[{earlier.index}]"
+                problems.append(entry.problem(f"{day.isoformat()} 重复出现（首次出现于{where}）", "date"))
             if flag is None:
                 problems.append(entry.problem(
-                    f"is_workday must be true/false/1/0/是/否, got '{entry.is_workday}'", "is_workday"))
+                    f"is_workday 须为 true/false/1/0/是/否，收到的是“{entry.is_workday}”", "is_workday"))
             if note is not None and len(note) > MAX_NOTE:
-                problems.append(entry.problem(f"note must have at most {MAX_NOTE} characters", "note"))
+                problems.append(entry.problem(f"备注不能超过 {MAX_NOTE} 个字符", "note"))
             if day is not None and day not in first_seen:
                 first_seen[day] = entry
                 if flag is not None and day.year == self.year:
@@ -242,15 +242,15 @@ class ReplaceCalendarYearCommand:
             if missing:
                 shown = _ranges(missing)
                 hidden = len(shown) - MAX_MISSING_RANGES
-                more = f" and {hidden} more ranges" if hidden > 0 else ""
+                more = f"，另有 {hidden} 段未列出" if hidden > 0 else ""
                 problems.append(Problem(
-                    f"the upload must cover every day of {self.year}; {len(missing)} missing: "
-                    f"{', '.join(shown[:MAX_MISSING_RANGES])}{more}", field="days"))
+                    f"上传的日历须包含 {self.year} 年的每一天，缺少 {len(missing)} 天："
+                    f"{'、'.join(shown[:MAX_MISSING_RANGES])}{more}", field="days"))
             flags_readable = all(_parse_flag(e.is_workday) is not None for e in self.entries)
             if flags_readable and not any(flag for flag, _ in days.values()):
-                problems.append(Problem(f"{self.year} has no working days", field="days"))
+                problems.append(Problem(f"{self.year} 年没有工作日", field="days"))
         if problems:
-            raise InvalidError(f"the calendar for {self.year} was not stored", problems,
+            raise InvalidError(f"{self.year} 年工作日历未保存", problems,
                                year=self.year, centre=self.centre)
         return days
 
@@ -274,25 +274,25 @@ class SetCalendarDayCommand:
         problems = []
         day = _parse_day(self.day)
         if day is None:
-            problems.append(Problem(f"'{self.day}' is not a date in the form YYYY-MM-DD", field="date"))
+            problems.append(Problem(f"“{self.day}”不是 YYYY-MM-DD 格式的日期", field="date"))
         elif day.year != self.year:
-            problems.append(Problem(f"{day.isoformat()} is not in {self.year}", field="date"))
+            problems.append(Problem(f"{day.isoformat()} 不在 {self.year} 年内", field="date"))
         note = self.note if isinstance(self.note, _Unchanged) else _clean_note(self.note)
         if isinstance(note, str) and len(note) > MAX_NOTE:
-            problems.append(Problem(f"note must have at most {MAX_NOTE} characters", field="note"))
+            problems.append(Problem(f"备注不能超过 {MAX_NOTE} 个字符", field="note"))
         if problems or day is None:
-            raise InvalidError("invalid calendar day", problems)
+            raise InvalidError("日历日期设置有误", problems)
         row = ctx.session.get(CalendarDay, (self.centre, day))
         if row is None:
-            raise NotFoundError(f"the calendar has no entry for {day.isoformat()}; load {self.year} first",
+            raise NotFoundError(f"工作日历中没有 {day.isoformat()} 的数据，请先导入 {self.year} 年日历",
                                 date=day.isoformat(), centre=self.centre)
         if not self.is_workday:
             others = ctx.session.scalar(select(func.count()).select_from(CalendarDay).where(
                 CalendarDay.centre == self.centre, CalendarDay.is_workday.is_(True), CalendarDay.day != day,
                 CalendarDay.day >= date(self.year, 1, 1), CalendarDay.day < date(self.year + 1, 1, 1)))
             if not others:
-                raise InvalidError("invalid calendar day", [Problem(
-                    f"{self.year} would have no working days", field="is_workday")])
+                raise InvalidError("日历日期设置有误", [Problem(
+                    f"修改后 {self.year} 年将没有工作日", field="is_workday")])
         was_workday = row.is_workday
         row.is_workday = self.is_workday
         if not isinstance(note, _Unchanged):

@@ -36,7 +36,7 @@ class DeployDefinitionCommand:
     def execute(self, ctx: CommandContext) -> list[DeployResult]:
         """Check the file, then store one new version per changed process key."""
         if ctx.actor.role not in DESIGN_ROLES:
-            raise ForbiddenError("only process designers and administrators deploy definitions")
+            raise ForbiddenError("只有流程设计员和管理员可以发布流程")
         root = parse_untrusted_bpmn(self.xml, self.max_bytes)
         check_lint(root, set(ctx.session.scalars(select(Department.code))), ctx.runtime)
         specs = parse_processes(root, self.filename)

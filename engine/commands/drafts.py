@@ -21,13 +21,13 @@ DRAFT_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,254}$")
 
 def _require_designer(ctx: CommandContext) -> None:
     if ctx.actor.role not in DESIGN_ROLES:
-        raise ForbiddenError("only process designers and administrators keep drafts")
+        raise ForbiddenError("只有流程设计员和管理员可以保存流程草稿")
 
 
 def _check_key(key: str) -> None:
     if not DRAFT_KEY.fullmatch(key):
-        raise InvalidError("invalid draft key", [Problem(
-            "key must start with a letter or _ and hold only letters, digits, _ . - (a process id)",
+        raise InvalidError("流程标识有误", [Problem(
+            "流程标识须以字母或 _ 开头，只能包含字母、数字和 _ . -（即流程的 id）",
             field="key")])
 
 
@@ -52,10 +52,10 @@ class SaveDraftCommand:
         draft = ctx.session.scalar(select(ProcessDraft).where(ProcessDraft.key == self.key).with_for_update())
         current = draft.revision if draft is not None else 0
         if self.expected_revision is not None and self.expected_revision != current:
-            by = draft.saved_by if draft is not None else "nobody"
+            by = draft.saved_by if draft is not None else "他人"
             raise ConflictError(
-                f"the draft of '{self.key}' was saved by {by} in the meantime "
-                f"(revision {current}, yours is {self.expected_revision}); reload it before saving",
+                f"流程 {self.key} 的草稿在此期间已被 {by} 保存（当前为第 {current} 版，"
+                f"您编辑的是第 {self.expected_revision} 版），请重新载入后再保存",
                 key=self.key, revision=current)
         text = self.xml.decode("utf-8", errors="replace")
         if draft is None:
@@ -80,5 +80,5 @@ class DiscardDraftCommand:
         _require_designer(ctx)
         draft = ctx.session.scalar(select(ProcessDraft).where(ProcessDraft.key == self.key))
         if draft is None:
-            raise NotFoundError(f"no draft of '{self.key}'", key=self.key)
+            raise NotFoundError(f"流程 {self.key} 没有草稿", key=self.key)
         ctx.session.delete(draft)

@@ -19,6 +19,7 @@ from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundEr
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Extension, TaskRecord
 from ..permissions import can_decide_extension
+from ..status_words import DECISION_STATUS_ZH, TASK_STATUS_ZH, in_words
 from ..task_warnings import refresh_task_warning
 from ..unit_of_work import change_instance
 from ..workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
@@ -50,10 +51,10 @@ class RequestExtensionCommand:
         problems = reason_problems(self.reason)
         days, limit = self.working_days, self.policy.max_working_days
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
-            problems.append(Problem(f"working_days must be a whole number from 1 to {limit}",
+            problems.append(Problem(f"延期天数须为 1 至 {limit} 之间的整数（工作日）",
                                     field="working_days"))
         if problems:
-            raise InvalidError("invalid extension request", problems)
+            raise InvalidError("延期申请填写有误", problems)
 
         def act(change: InstanceChange) -> Extension:
             require_open_task(change, row, closed=_nothing_to_extend)
@@ -61,10 +62,10 @@ class RequestExtensionCommand:
                 select(Extension.status, func.count()).where(Extension.task_id == row.id)
                 .group_by(Extension.status))}
             if counts.get("pending"):
-                raise ConflictError("an extension request for this task is already pending", task_id=row.id)
+                raise ConflictError("该环节已有一份待审批的延期申请", task_id=row.id)
             if counts.get("approved", 0) >= self.policy.max_per_task:
-                raise ConflictError(f"this task already had {self.policy.max_per_task} approved "
-                                    "extension(s), the most allowed", task_id=row.id)
+                raise ConflictError(f"该环节已批准延期 {self.policy.max_per_task} 次，"
+                                    "已达到允许的最多次数", task_id=row.id)
             _check_total_cap(change, row, days)
             extension = Extension(instance_id=row.instance_id, task_id=row.id, working_days=days,
                                   reason=self.reason.strip(), status="pending", requested_by=ctx.actor_name,
@@ -99,7 +100,7 @@ def _check_total_cap(change: InstanceChange, row: TaskRecord, days: int) -> None
         left = cap - used
         if days > left:
             message = f"此事项连同延期最长{cap}个工作日，最多还能延长{max(left, 0)}个工作日"
-            raise InvalidError("invalid extension request", [Problem(message, field="working_days")])
+            raise InvalidError("延期申请填写有误", [Problem(message, field="working_days")])
 
 
 @dataclass(frozen=True)
@@ -114,21 +115,22 @@ class DecideExtensionCommand:
         """Approving moves the task's deadline (row and engine timers) by the requested working days."""
         extension = ctx.session.get(Extension, self.extension_id)
         if extension is None:
-            raise NotFoundError(f"extension {self.extension_id} not found", extension_id=self.extension_id)
+            raise NotFoundError(f"延期申请 {self.extension_id} 不存在", extension_id=self.extension_id)
         row = ctx.session.get(TaskRecord, extension.task_id)
         if row is None or not can_decide_extension(ctx.actor, row):
             raise ForbiddenError("延期申请只能由本部门负责人审批",
                                  extension_id=self.extension_id)
         problems = decision_reason_problems(self.approve, self.reason)
         if problems:
-            raise InvalidError("invalid decision", problems)
+            raise InvalidError("审批意见填写有误", problems)
 
         def act(change: InstanceChange) -> Extension:
             change.advance = False
             change.session.refresh(extension)
             change.session.refresh(row)
             if extension.status != "pending":
-                raise ConflictError(f"extension {extension.id} was already {extension.status}",
+                state = in_words(DECISION_STATUS_ZH, extension.status)
+                raise ConflictError(f"延期申请 {extension.id} {state}，不能重复审批",
                                     extension_id=extension.id, status=extension.status)
             extension.decided_by, extension.decided_at = ctx.actor_name, change.now
             extension.decision_reason = (self.reason or "").strip() or None
@@ -152,4 +154,5 @@ class DecideExtensionCommand:
 
 def _nothing_to_extend(row: TaskRecord) -> ConflictError:
     """Build the error for extending a task whose clock has already ended."""
-    return ConflictError(f"task is {row.status}; there is no deadline left to extend", task_id=row.id)
+    return ConflictError(f"该环节{in_words(TASK_STATUS_ZH, row.status)}，已没有可延期的办理时限",
+                         task_id=row.id)

@@ -14,6 +14,7 @@ from ..exceptions import ConflictError, ForbiddenError, NotFoundError
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, TaskRecord
 from ..permissions import can_act_on
+from ..status_words import INSTANCE_STATUS_ZH, TASK_STATUS_ZH, in_words
 from ..unit_of_work import lock_instance
 
 __all__ = ["department_task", "require_open_task", "require_running"]
@@ -28,20 +29,21 @@ def department_task(ctx: CommandContext, task_id: str, *, with_state: bool = Tru
     if lock_instance(ctx, of_task=task_id, with_state=with_state) is not None:
         row = ctx.session.get(TaskRecord, task_id, populate_existing=True)
     if row is None:
-        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
+        raise NotFoundError(f"环节 {task_id} 不存在", task_id=task_id)
     if not can_act_on(ctx.actor, row):
-        raise ForbiddenError("this task belongs to another department", task_id=task_id)
+        raise ForbiddenError("该环节属于其他部门", task_id=task_id)
     return row
 
 
 def _task_is(row: TaskRecord) -> ConflictError:
-    return ConflictError(f"task is {row.status}", task_id=row.id, status=row.status)
+    return ConflictError(f"该环节{in_words(TASK_STATUS_ZH, row.status)}", task_id=row.id, status=row.status)
 
 
 def require_running(change: InstanceChange) -> None:
     """Refuse to change an instance that is not running (suspended, an incident, finished)."""
     if change.instance.status != "running":
-        raise ConflictError(f"instance is {change.instance.status}", instance_id=change.instance.id)
+        state = in_words(INSTANCE_STATUS_ZH, change.instance.status)
+        raise ConflictError(f"该办件{state}，不能办理", instance_id=change.instance.id)
 
 
 def require_open_task(change: InstanceChange, row: TaskRecord, *,
@@ -55,5 +57,5 @@ def require_open_task(change: InstanceChange, row: TaskRecord, *,
     if row.status not in OPEN_TASK_STATUSES:
         raise closed(row)
     if actor is not None and row.status == "claimed" and row.assignee != actor.username:
-        raise ConflictError(f"task is claimed by {row.assignee}", task_id=row.id, assignee=row.assignee)
+        raise ConflictError(f"该环节已由 {row.assignee} 签收办理", task_id=row.id, assignee=row.assignee)
     require_running(change)

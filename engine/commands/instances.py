@@ -17,6 +17,7 @@ from ..exceptions import ConflictError, ForbiddenError, InvalidError, Problem
 from ..instance_change import InstanceChange
 from ..models import Instance, ProcessDefinition
 from ..query_codes import new_query_code
+from ..status_words import INSTANCE_STATUS_ZH, in_words
 from ..unit_of_work import change_instance, create_instance, run_or_incident
 from .shortfalls import open_shortfall, shortfall_problems
 
@@ -34,10 +35,10 @@ def validate_data_keys(data: dict[str, Any], field_name: str = "data") -> list[P
     problems = []
     for key in data:
         if not isinstance(key, str) or not _KEY.fullmatch(key):
-            problems.append(Problem(f"key '{key}' must be a letter followed by letters, digits or _",
+            problems.append(Problem(f"数据名 {key} 须以字母开头，只能包含字母、数字和 _",
                                     field=f"{field_name}.{key}"))
         elif key in RESERVED_KEYS:
-            problems.append(Problem(f"key '{key}' is reserved", field=f"{field_name}.{key}"))
+            problems.append(Problem(f"数据名 {key} 为系统保留名称，不能使用", field=f"{field_name}.{key}"))
     return problems
 
 
@@ -57,20 +58,20 @@ class StartInstanceCommand:
     def execute(self, ctx: CommandContext) -> Instance:
         """Check the application, pick the latest version, start it, hand out a query code."""
         if ctx.actor.role not in INTAKE_ROLES:
-            raise ForbiddenError("only window staff register applications")
+            raise ForbiddenError("只有窗口人员可以登记申请")
         investment = self._investment()
         problems = validate_data_keys(self.data)
         if self.shortfall is not None:
             problems += shortfall_problems(self.shortfall)
         if problems:
-            raise InvalidError("invalid application data", problems)
+            raise InvalidError("申请信息填写有误", problems)
         definition = ctx.session.scalars(
             select(ProcessDefinition).where(ProcessDefinition.key == self.definition_key)
             .order_by(ProcessDefinition.version.desc()).limit(1)
         ).first()
         if definition is None:
-            raise InvalidError(f"no process is deployed under key '{self.definition_key}'",
-                               [Problem("unknown process key", field="definition_key")])
+            raise InvalidError(f"没有已发布的流程 {self.definition_key}",
+                               [Problem("未知的流程标识", field="definition_key")])
         project = {"name": self.project["name"], "code": self.project["code"],
                    "investment": float(investment)}
         instance = Instance(
@@ -93,8 +94,8 @@ class StartInstanceCommand:
         except (InvalidOperation, ValueError):
             value = Decimal("NaN")
         if not value.is_finite() or value < 0 or value >= MAX_INVESTMENT:
-            raise InvalidError("invalid investment", [Problem(
-                "investment must be a non-negative amount in yuan below 10^16", field="project.investment")])
+            raise InvalidError("投资额填写有误", [Problem(
+                "投资额须为不小于 0 且小于 10^16 的金额（元）", field="project.investment")])
         return value.quantize(Decimal("0.01"))
 
 
@@ -108,15 +109,15 @@ class RetryInstanceCommand:
     def execute(self, ctx: CommandContext) -> Instance:
         """Reset errored tasks to ready and let the engine run them again."""
         if ctx.actor.role not in RETRY_ROLES:
-            raise ForbiddenError("only administrators retry incidents")
+            raise ForbiddenError("只有管理员可以重试故障办件")
         problems = validate_data_keys(self.data)
         if problems:
-            raise InvalidError("invalid correction data", problems)
+            raise InvalidError("更正的数据有误", problems)
 
         def act(change: InstanceChange) -> Instance:
             if change.instance.status != "incident":
-                raise ConflictError(f"instance {self.instance_id} is {change.instance.status}, "
-                                    "not an incident")
+                state = in_words(INSTANCE_STATUS_ZH, change.instance.status)
+                raise ConflictError(f"办件 {self.instance_id} {state}，不是故障办件")
             change.rederive = True
             assert change.workflow is not None
             errored = change.workflow.get_tasks(state=TaskState.ERROR)

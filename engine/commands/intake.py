@@ -41,15 +41,15 @@ class RecordNotAcceptedCommand:
         """Check the outcome's requirements, then start and complete the acceptance steps."""
         problems = []
         if self.outcome not in NOT_ACCEPTED_OUTCOMES:
-            problems.append(Problem("outcome must be refuse or correct", field="outcome"))
+            problems.append(Problem("处理结果须为 refuse（不予受理）或 correct（补正告知）", field="outcome"))
         if self.outcome == "refuse" and not self.reason.strip():
-            problems.append(Problem("a refusal must state its reason", field="reason"))
+            problems.append(Problem("不予受理须写明理由", field="reason"))
         documents = [d.strip() for d in self.missing_documents if d.strip()]
         if self.outcome == "correct" and not documents:
-            problems.append(Problem("a correction notice lists every missing document at once",
+            problems.append(Problem("补正告知须一次性列明所缺的全部材料",
                                     field="missing_documents"))
         if problems:
-            raise InvalidError("the window's decision is incomplete", problems)
+            raise InvalidError("窗口处理意见不完整", problems)
         data = {**self.data, "intended_process": self.intended_process, "missing_documents": documents}
         instance = StartInstanceCommand(INTAKE_PROCESS, self.project, self.applicant, data).execute(ctx)
         opinion = self.reason.strip() or "、".join(documents)
@@ -59,6 +59,6 @@ class RecordNotAcceptedCommand:
                 TaskRecord.instance_id == instance.id, TaskRecord.bpmn_id == bpmn_id,
                 TaskRecord.status.in_(OPEN_TASK_STATUSES)))
             if task_id is None:  # the deployed acceptance diagram no longer has the step the code expects
-                raise ConflictError(f"the acceptance process has no open step '{bpmn_id}'", step=bpmn_id)
+                raise ConflictError(f"受理流程中没有待办理的环节 {bpmn_id}", step=bpmn_id)
             CompleteTaskCommand(task_id, **body).execute(ctx)
         return instance

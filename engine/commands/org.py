@@ -26,7 +26,7 @@ ACCOUNT_CHANGED = "account.changed"
 
 def _require_admin(ctx: CommandContext) -> None:
     if ctx.actor.role not in ADMIN_ROLES:
-        raise ForbiddenError("only administrators manage departments and users")
+        raise ForbiddenError("只有管理员可以管理部门和用户")
 
 
 def _existing_user(ctx: CommandContext, user_id: int) -> User:
@@ -34,25 +34,25 @@ def _existing_user(ctx: CommandContext, user_id: int) -> User:
     _require_admin(ctx)
     user = ctx.session.get(User, user_id)
     if user is None:
-        raise NotFoundError("user not found", user_id=user_id)
+        raise NotFoundError("用户不存在", user_id=user_id)
     return user
 
 
 def _department_name(name: str) -> str:
     """The display name as stored: trimmed, and never empty (pages and receipts print it)."""
     if not name.strip():
-        raise InvalidError("invalid department name", [Problem("name must not be empty", field="name")])
+        raise InvalidError("部门名称有误", [Problem("部门名称不能为空", field="name")])
     return name.strip()
 
 
 def _role_problem(role: str) -> Problem | None:
-    return None if role in ROLES else Problem(f"role must be one of {', '.join(ROLES)}", field="role")
+    return None if role in ROLES else Problem(f"角色须为以下之一：{', '.join(ROLES)}", field="role")
 
 
 def _password_problem(password: str) -> Problem | None:
     if len(password) >= MIN_PASSWORD:
         return None
-    return Problem(f"password must have at least {MIN_PASSWORD} characters", field="password")
+    return Problem(f"密码至少需要 {MIN_PASSWORD} 个字符", field="password")
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,11 @@ class CreateDepartmentCommand:
         """Validate the code, refuse duplicates, store the department."""
         _require_admin(ctx)
         if not _CODE.fullmatch(self.code):
-            raise InvalidError("invalid department code", [Problem(
-                "code must be 2-32 lowercase letters, digits or _ and start with a letter", field="code")])
+            raise InvalidError("部门代码有误", [Problem(
+                "部门代码须为 2 至 32 个小写字母、数字或 _，并以字母开头", field="code")])
         name = _department_name(self.name)
         if ctx.session.scalar(select(Department.id).where(Department.code == self.code)):
-            raise ConflictError(f"department '{self.code}' already exists", code=self.code)
+            raise ConflictError(f"部门 {self.code} 已存在", code=self.code)
         department = Department(code=self.code, name=name, created_at=ctx.now())
         ctx.session.add(department)
         ctx.session.flush()
@@ -91,21 +91,21 @@ class CreateUserCommand:
         _require_admin(ctx)
         problems = []
         if not _USERNAME.fullmatch(self.username):
-            problems.append(Problem("username must be 2-64 letters, digits or _ . @ -", field="username"))
+            problems.append(Problem("用户名须为 2 至 64 个字母、数字或 _ . @ -", field="username"))
         problems += [p for p in (_password_problem(self.password), _role_problem(self.role)) if p]
         if self.role in ROLES_NEEDING_DEPARTMENT and not self.department_code:
-            problems.append(Problem(f"department_code is required for role '{self.role}'",
+            problems.append(Problem(f"角色 {self.role} 须指定所属部门（department_code）",
                                     field="department_code"))
         if problems:
-            raise InvalidError("invalid user", problems)
+            raise InvalidError("用户信息填写有误", problems)
         department = None
         if self.department_code:
             department = ctx.session.scalar(select(Department).where(Department.code == self.department_code))
             if department is None:
-                raise NotFoundError(f"department '{self.department_code}' not found",
+                raise NotFoundError(f"部门 {self.department_code} 不存在",
                                     department_code=self.department_code)
         if ctx.session.scalar(select(User.id).where(User.username == self.username)):
-            raise ConflictError(f"user '{self.username}' already exists", username=self.username)
+            raise ConflictError(f"用户 {self.username} 已存在", username=self.username)
         user = User(username=self.username, password_hash=PASSWORD_HASHER.hash(self.password), role=self.role,
                     department=department, active=True, created_at=ctx.now())
         ctx.session.add(user)
@@ -126,7 +126,7 @@ class RenameDepartmentCommand:
         _require_admin(ctx)
         department = ctx.session.get(Department, self.department_id)
         if department is None:
-            raise NotFoundError("department not found", department_id=self.department_id)
+            raise NotFoundError("部门不存在", department_id=self.department_id)
         department.name = _department_name(self.name)
         return department
 
@@ -162,16 +162,16 @@ class UpdateUserCommand:
                 department = ctx.session.scalar(
                     select(Department).where(Department.code == self.department_code))
                 if department is None:
-                    problems.append(Problem(f"department '{self.department_code}' not found",
+                    problems.append(Problem(f"部门 {self.department_code} 不存在",
                                             field="department_code"))
         if role in ROLES_NEEDING_DEPARTMENT and department is None and not problems:
-            problems.append(Problem(f"department_code is required for role '{role}'",
+            problems.append(Problem(f"角色 {role} 须指定所属部门（department_code）",
                                     field="department_code"))
         if user.username == ctx.actor.username and (self.active is False or role != user.role):
-            problems.append(Problem("administrators cannot disable or demote their own account",
+            problems.append(Problem("管理员不能停用自己的账号，也不能取消自己的管理员角色",
                                     field="active" if self.active is False else "role"))
         if problems:
-            raise InvalidError("invalid user change", problems)
+            raise InvalidError("用户信息修改有误", problems)
         user.role = role
         user.department = department
         if self.active is not None:
@@ -192,6 +192,6 @@ class ResetPasswordCommand:
         user = _existing_user(ctx, self.user_id)
         problem = _password_problem(self.password)
         if problem is not None:
-            raise InvalidError("invalid password", [problem])
+            raise InvalidError("密码不符合要求", [problem])
         user.password_hash = PASSWORD_HASHER.hash(self.password)
         return user

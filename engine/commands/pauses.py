@@ -19,6 +19,7 @@ from ..deadlines import attached_timers, freeze_timers, paused_working_days, shi
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, Problem
 from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, PAUSE_KINDS, Pause, TaskRecord
+from ..status_words import PAUSE_KIND_ZH, in_words
 from ..task_warnings import refresh_task_warning
 from ..timer_events import waiting_timers
 from ..unit_of_work import change_instance
@@ -71,15 +72,16 @@ class PauseTaskCommand:
         row = department_task(ctx, self.task_id)
         problems = reason_problems(self.reason)
         if self.kind not in PAUSE_KINDS:
-            problems.append(Problem(f"kind must be one of {', '.join(PAUSE_KINDS)}", field="kind"))
+            problems.append(Problem(f"暂停类型须为以下之一：{', '.join(PAUSE_KINDS)}", field="kind"))
         if problems:
-            raise InvalidError("invalid pause", problems)
+            raise InvalidError("暂停计时申请填写有误", problems)
 
         def act(change: InstanceChange) -> TaskRecord:
             change.advance = False  # stopping a clock must not move the process
             require_open_task(change, row)
             if row.pause_kind is not None:
-                raise ConflictError(f"task is already paused ({row.pause_kind}) since {_day(row.paused_at)}",
+                kind = in_words(PAUSE_KIND_ZH, row.pause_kind)
+                raise ConflictError(f"该环节自 {_day(row.paused_at)} 起已暂停计时（{kind}）",
                                     task_id=row.id)
             originals = _stop(change, row, self.kind, self.reason.strip())
             change.session.add(Pause(instance_id=row.instance_id, task_id=row.id, kind=self.kind,
@@ -104,17 +106,17 @@ class ResumeTaskCommand:
             change.advance = False
             require_open_task(change, row)
             if row.pause_kind is None:
-                raise ConflictError("task is not paused", task_id=row.id)
+                raise ConflictError("该环节未暂停计时", task_id=row.id)
             pause = change.session.scalar(select(Pause).where(
                 Pause.task_id == row.id, Pause.ended_at.is_(None)).order_by(Pause.id.desc()).limit(1))
             if pause is None:
-                raise ConflictError("task is paused by the window's correction notice; the window resumes it "
-                                    "when the documents are supplied", task_id=row.id)
+                raise ConflictError("该环节因窗口发出补正通知而暂停计时，"
+                                    "申请人补齐材料后由窗口恢复计时", task_id=row.id)
             if change.instance.pause_kind is not None:
                 # Ending the procedure now would restart a clock the correction notice still stops;
                 # resuming later counts the whole stop once, so nothing is lost by waiting.
-                raise ConflictError("the window's correction notice still stands; resume this task after "
-                                    "it is lifted", task_id=row.id)
+                raise ConflictError("窗口的补正通知尚未解除，"
+                                    "请在补正通知解除后再恢复该环节的计时", task_id=row.id)
             days = paused_working_days(change, pause.started_at)
             thaw_timers(change, (pause.details or {}).get("timers") or {}, days)
             _restart(change, row, days)
@@ -136,7 +138,7 @@ class PauseInstanceCommand:
     def execute(self, ctx: CommandContext) -> list[TaskRecord]:
         """Send the notice once per instance, listing every missing document at once."""
         if ctx.actor.role not in CORRECTION_ROLES:
-            raise ForbiddenError("only window staff send correction notices")
+            raise ForbiddenError("只有窗口人员可以发出补正通知")
         documents = self._validate()
 
         def act(change: InstanceChange) -> list[TaskRecord]:
@@ -146,8 +148,8 @@ class PauseInstanceCommand:
                 Pause.instance_id == self.instance_id, Pause.task_id.is_(None),
                 Pause.kind == "correction").limit(1))
             if earlier is not None:
-                raise ConflictError(f"the correction notice was already sent on {_day(earlier.started_at)}; "
-                                    "all missing documents must be listed at once", pause_id=earlier.id)
+                raise ConflictError(f"已于 {_day(earlier.started_at)} 发出过补正通知；"
+                                    "所缺材料须一次性告知", pause_id=earlier.id)
             rows = _open_rows(change.session, self.instance_id)
             paused = [r for r in rows if r.pause_kind is None]  # a task in a special procedure stays so
             originals: dict[str, Any] = {}
@@ -171,14 +173,14 @@ class PauseInstanceCommand:
         problems = reason_problems(self.reason)
         documents = [d.strip() for d in self.missing_documents if isinstance(d, str)]
         if self.kind != "correction":
-            problems.append(Problem("an instance is paused only for a correction", field="kind"))
+            problems.append(Problem("整个办件只能因补正材料而暂停计时", field="kind"))
         if not documents:
-            problems.append(Problem("list every missing document (at least one)", field="missing_documents"))
+            problems.append(Problem("请列明所缺的全部材料（至少一项）", field="missing_documents"))
         elif len(documents) > MAX_DOCUMENTS or any(not d or len(d) > 255 for d in documents):
-            problems.append(Problem(f"at most {MAX_DOCUMENTS} documents, each 1 to 255 characters",
+            problems.append(Problem(f"材料最多 {MAX_DOCUMENTS} 项，每项 1 至 255 个字符",
                                     field="missing_documents"))
         if problems:
-            raise InvalidError("invalid correction notice", problems)
+            raise InvalidError("补正通知填写有误", problems)
         return documents
 
 
@@ -191,7 +193,7 @@ class ResumeInstanceCommand:
     def execute(self, ctx: CommandContext) -> list[TaskRecord]:
         """Lift the instance's correction stop; each task's deadline moves by the paused working days."""
         if ctx.actor.role not in CORRECTION_ROLES:
-            raise ForbiddenError("only window staff lift correction notices")
+            raise ForbiddenError("只有窗口人员可以解除补正通知")
 
         def act(change: InstanceChange) -> list[TaskRecord]:
             change.advance = False
@@ -200,7 +202,7 @@ class ResumeInstanceCommand:
                 Pause.instance_id == self.instance_id, Pause.task_id.is_(None), Pause.ended_at.is_(None))
                 .order_by(Pause.id.desc()).limit(1))
             if pause is None or change.instance.pause_kind is None:
-                raise ConflictError("instance is not paused", instance_id=self.instance_id)
+                raise ConflictError("该办件未暂停计时", instance_id=self.instance_id)
             days = paused_working_days(change, pause.started_at)
             details = pause.details or {}
             thaw_timers(change, details.get("timers") or {}, days)

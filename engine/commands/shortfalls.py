@@ -18,6 +18,7 @@ from ..command_context import CommandContext
 from ..exceptions import ConflictError, ForbiddenError, NotFoundError, Problem
 from ..instance_change import InstanceChange
 from ..models import Shortfall, User, WarningEvent
+from ..status_words import SHORTFALL_STATUS_ZH, in_words
 from ..unit_of_work import change_instance
 from ..workdays import workday_deadline
 
@@ -33,18 +34,18 @@ def shortfall_problems(spec: dict[str, Any]) -> list[Problem]:
     problems = []
     documents = spec.get("documents")
     if not isinstance(documents, list) or not documents:
-        problems.append(Problem("list the missing documents (at least one)", field="shortfall.documents"))
+        problems.append(Problem("请列明容缺的材料（至少一项）", field="shortfall.documents"))
     elif len(documents) > 100 or any(not isinstance(d, str) or not d.strip() or len(d) > 255
                                      for d in documents):
-        problems.append(Problem("at most 100 documents, each 1 to 255 characters",
+        problems.append(Problem("材料最多 100 项，每项 1 至 255 个字符",
                                 field="shortfall.documents"))
     days = spec.get("deadline_working_days")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_SHORTFALL_DAYS:
-        problems.append(Problem(f"deadline_working_days must be a whole number from 1 to "
-                                f"{MAX_SHORTFALL_DAYS}", field="shortfall.deadline_working_days"))
+        problems.append(Problem(f"补齐时限须为 1 至 {MAX_SHORTFALL_DAYS} 之间的整数（工作日）",
+                                field="shortfall.deadline_working_days"))
     commitment = spec.get("commitment")
     if not isinstance(commitment, str) or not commitment.strip() or len(commitment) > 4000:
-        problems.append(Problem("the applicant's commitment (1 to 4000 characters) is required",
+        problems.append(Problem("须填写申请人的承诺（1 至 4000 个字符）",
                                 field="shortfall.commitment"))
     return problems
 
@@ -78,15 +79,16 @@ class MarkShortfallSuppliedCommand:
     def execute(self, ctx: CommandContext) -> Shortfall:
         """Close an open shortfall; a supplied or missed one cannot be supplied again."""
         if ctx.actor.role not in SHORTFALL_ROLES:
-            raise ForbiddenError("only window staff record supplied documents")
+            raise ForbiddenError("只有窗口人员可以登记补齐的材料")
 
         def act(change: InstanceChange) -> Shortfall:
             shortfall = _locked_shortfall(change)
             if shortfall is None:
-                raise NotFoundError("this application was accepted without a shortfall",
+                raise NotFoundError("该申请不是容缺受理的",
                                     instance_id=self.instance_id)
             if shortfall.status != "open":
-                raise ConflictError(f"the shortfall is {shortfall.status}, not open",
+                state = in_words(SHORTFALL_STATUS_ZH, shortfall.status)
+                raise ConflictError(f"容缺材料{state}，不能再登记补齐",
                                     instance_id=self.instance_id, status=shortfall.status)
             shortfall.status, shortfall.supplied_at = "supplied", change.now
             change.record("shortfall.supplied", None, documents=shortfall.documents,

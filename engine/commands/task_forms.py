@@ -30,7 +30,7 @@ def check_against_form(form: dict[str, Any] | None, decision: str | None, opinio
     """
     if not form:
         if decision in REFUSING_DECISIONS and not (opinion or "").strip():
-            raise InvalidError("invalid completion", [Problem("不同意时须在意见中写明理由", field="opinion")])
+            raise InvalidError("办理结果填写有误", [Problem("不同意时须在意见中写明理由", field="opinion")])
         return
     problems: list[Problem] = []
     choices = {c["value"]: c for c in form.get("choices") or []}
@@ -45,4 +45,4 @@ def check_against_form(form: dict[str, Any] | None, decision: str | None, opinio
         because = f"选择“{chosen['label']}”时" if chosen and chosen["needs_opinion"] else "此环节"
         problems.append(Problem(f"{because}须填写{wording}", field="opinion"))
     if problems:
-        raise InvalidError("invalid completion", problems)
+        raise InvalidError("办理结果填写有误", problems)

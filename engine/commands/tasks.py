@@ -15,6 +15,7 @@ from ..instance_change import InstanceChange
 from ..models import OPEN_TASK_STATUSES, Instance, TaskRecord
 from ..permissions import TASK_ROLES
 from ..stages import definition_stages
+from ..status_words import TASK_STATUS_ZH, in_words
 from ..unit_of_work import change_instance, run_or_incident
 from .guards import department_task, require_open_task
 from .instances import validate_data_keys
@@ -74,7 +75,7 @@ class CompleteTaskCommand:
             ensure_not_paused(row)  # a stopped clock is lifted (resume) before deciding
             foreign = foreign_keys(change, row.department_code, self.data)
             if foreign:
-                raise InvalidError("invalid completion", [Problem(
+                raise InvalidError("办理结果填写有误", [Problem(
                     f"data.{key} 由{owner}写入，本部门不能修改（流程未声明该字段为共享）",
                     field=f"data.{key}")
                     for key, owner in sorted(foreign.items())])
@@ -120,7 +121,7 @@ class CompleteTaskCommand:
         if self.opinion is not None and len(self.opinion) > MAX_OPINION:
             problems.append(Problem(f"意见不能超过{MAX_OPINION}个字符", field="opinion"))
         if problems:
-            raise InvalidError("invalid completion", problems)
+            raise InvalidError("办理结果填写有误", problems)
         return decision
 
 
@@ -137,23 +138,24 @@ class RemindCoReviewerCommand:
     def execute(self, ctx: CommandContext) -> TaskRecord:
         """Record `task.reminded` on an open co-review of a stage the caller's department leads."""
         if self.note is not None and len(self.note) > MAX_REMINDER:
-            raise InvalidError("invalid reminder", [Problem(f"note is longer than {MAX_REMINDER} characters",
+            raise InvalidError("催办信息有误", [Problem(f"附言不能超过 {MAX_REMINDER} 个字符",
                                                             field="note")])
         row = ctx.session.get(TaskRecord, self.task_id)
         if row is None:
-            raise NotFoundError(f"task {self.task_id} not found", task_id=self.task_id)
+            raise NotFoundError(f"环节 {self.task_id} 不存在", task_id=self.task_id)
         instance = ctx.session.get(Instance, row.instance_id)
         assert instance is not None
         leads = {s.lead_department for s in definition_stages(ctx.session, instance.definition_id)
                  if row.bpmn_id in s.co_reviews}
         if ctx.actor.role not in TASK_ROLES or ctx.actor.department_code not in leads:
-            raise ForbiddenError("only the department leading this stage may remind its co-reviewers",
+            raise ForbiddenError("只有本阶段的牵头部门可以催办协办部门",
                                  task_id=row.id)
 
         def act(change: InstanceChange) -> TaskRecord:
             change.session.refresh(row)
             if row.status not in OPEN_TASK_STATUSES:
-                raise ConflictError(f"task is {row.status}; only open tasks can be reminded", task_id=row.id)
+                raise ConflictError(f"该环节{in_words(TASK_STATUS_ZH, row.status)}，只能催办正在办理的环节",
+                                    task_id=row.id)
             change.record("task.reminded", row.id, bpmn_id=row.bpmn_id, department=row.department_code,
                           by_department=ctx.actor.department_code, note=self.note)
             return row

@@ -22,6 +22,7 @@ from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundEr
 from ..instance_change import InstanceChange
 from ..models import Department, TaskRecord, Transfer
 from ..permissions import can_act_on, can_decide_transfer
+from ..status_words import DECISION_STATUS_ZH, TASK_STATUS_ZH, in_words
 from ..unit_of_work import change_instance
 from .guards import department_task, require_open_task
 from .reasons import decision_reason_problems, reason_problems
@@ -33,7 +34,8 @@ TRANSFER_STATUSES = ("pending", "approved", "refused")
 
 def _not_transferable(row: TaskRecord) -> ConflictError:
     """Build the error for transferring a task that is no longer open."""
-    return ConflictError(f"task is {row.status}; only an open task can be transferred", task_id=row.id)
+    return ConflictError(f"该环节{in_words(TASK_STATUS_ZH, row.status)}，只有正在办理的环节可以移交",
+                         task_id=row.id)
 
 
 @dataclass(frozen=True)
@@ -50,20 +52,21 @@ class RequestTransferCommand:
         target = (self.to_department or "").strip()
         problems = reason_problems(self.reason)
         if not target or ctx.session.scalar(select(Department.id).where(Department.code == target)) is None:
-            problems.append(Problem(f"unknown department {target!r}", field="to_department"))
+            problems.append(Problem(f"未知部门：{target}" if target else "请选择接收部门",
+                                    field="to_department"))
         elif target == row.department_code:
-            problems.append(Problem("the task already belongs to this department", field="to_department"))
+            problems.append(Problem("该环节已属于这个部门", field="to_department"))
         if problems:
-            raise InvalidError("invalid transfer request", problems)
+            raise InvalidError("移交申请填写有误", problems)
 
         def act(change: InstanceChange) -> Transfer:
             require_open_task(change, row, closed=_not_transferable)
             if not can_act_on(ctx.actor, row) or row.department_code == target:
-                raise ConflictError("the task was transferred meanwhile", task_id=row.id)
+                raise ConflictError("该环节已在此期间被移交", task_id=row.id)
             pending = change.session.scalar(select(Transfer.id).where(
                 Transfer.task_id == row.id, Transfer.status == "pending").limit(1))
             if pending is not None:
-                raise ConflictError("a transfer of this task is already pending", task_id=row.id,
+                raise ConflictError("该环节已有一份待审批的移交申请", task_id=row.id,
                                     transfer_id=pending)
             transfer = Transfer(instance_id=row.instance_id, task_id=row.id,
                                 from_department=row.department_code, to_department=target,
@@ -90,18 +93,19 @@ class DecideTransferCommand:
         """Approving rewrites the task row's department; the engine's lane is left alone (see module)."""
         transfer = ctx.session.get(Transfer, self.transfer_id)
         if transfer is None:
-            raise NotFoundError(f"transfer {self.transfer_id} not found", transfer_id=self.transfer_id)
+            raise NotFoundError(f"移交申请 {self.transfer_id} 不存在", transfer_id=self.transfer_id)
         if not can_decide_transfer(ctx.actor, transfer):
-            raise ForbiddenError("transfers are decided by supervision or by a lead of another department",
+            raise ForbiddenError("移交申请由监察人员或其他部门的负责人审批",
                                  transfer_id=transfer.id)
         problems = decision_reason_problems(self.approve, self.reason)
         if problems:
-            raise InvalidError("invalid decision", problems)
+            raise InvalidError("审批意见填写有误", problems)
 
         def act(change: InstanceChange) -> Transfer:
             change.session.refresh(transfer)
             if transfer.status != "pending":
-                raise ConflictError(f"transfer {transfer.id} was already {transfer.status}",
+                state = in_words(DECISION_STATUS_ZH, transfer.status)
+                raise ConflictError(f"移交申请 {transfer.id} {state}，不能重复审批",
                                     transfer_id=transfer.id, status=transfer.status)
             transfer.decided_by, transfer.decided_at = ctx.actor_name, change.now
             transfer.decision_reason = (self.reason or "").strip() or None
@@ -113,10 +117,10 @@ class DecideTransferCommand:
                 return transfer
             row = change.session.get(TaskRecord, transfer.task_id, populate_existing=True)
             if row is None:
-                raise NotFoundError(f"task {transfer.task_id} not found", task_id=transfer.task_id)
+                raise NotFoundError(f"环节 {transfer.task_id} 不存在", task_id=transfer.task_id)
             require_open_task(change, row, closed=_not_transferable)
             if row.department_code != transfer.from_department:
-                raise ConflictError("the task no longer belongs to the requesting department",
+                raise ConflictError("该环节已不属于申请移交的部门",
                                     task_id=row.id, department=row.department_code)
             row.department_code = transfer.to_department
             row.status, row.assignee, row.claimed_at = "ready", None, None

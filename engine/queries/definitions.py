@@ -28,7 +28,7 @@ def definition_versions(session: Session, key: str) -> list[ProcessDefinition]:
     versions = list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)
                                     .order_by(ProcessDefinition.version.desc())))
     if not versions:
-        raise NotFoundError(f"no process definition with key '{key}'", key=key)
+        raise NotFoundError(f"没有标识为 {key} 的流程", key=key)
     return versions
 
 
@@ -37,7 +37,7 @@ def definition_version(session: Session, key: str, version: int) -> ProcessDefin
     row = session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key,
                                                          ProcessDefinition.version == version))
     if row is None:
-        raise NotFoundError(f"no version {version} of process '{key}'", key=key, version=version)
+        raise NotFoundError(f"流程 {key} 没有第 {version} 版", key=key, version=version)
     return row
 
 
@@ -45,7 +45,7 @@ def latest_version(session: Session, key: str) -> int:
     """The newest version number of a key, or 404."""
     latest = session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
     if latest is None:
-        raise NotFoundError(f"no process definition with key '{key}'", key=key)
+        raise NotFoundError(f"没有标识为 {key} 的流程", key=key)
     return latest
 
 
@@ -69,5 +69,5 @@ def draft_or_404(session: Session, key: str) -> ProcessDraft:
     """The draft of a key, or 404."""
     draft = session.scalar(select(ProcessDraft).where(ProcessDraft.key == key))
     if draft is None:
-        raise NotFoundError(f"no draft of '{key}'", key=key)
+        raise NotFoundError(f"流程 {key} 没有草稿", key=key)
     return draft

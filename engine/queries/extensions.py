@@ -17,9 +17,9 @@ def task_extensions(session: Session, actor: Actor, task_id: str) -> list[Extens
     """Return a task's extension requests, oldest first, to whoever may see them."""
     row = session.get(TaskRecord, task_id)
     if row is None:
-        raise NotFoundError(f"task {task_id} not found", task_id=task_id)
+        raise NotFoundError(f"环节 {task_id} 不存在", task_id=task_id)
     if not can_read_extensions(actor, row):
-        raise ForbiddenError("this task belongs to another department", task_id=task_id)
+        raise ForbiddenError("该环节属于其他部门", task_id=task_id)
     return list(session.scalars(select(Extension).where(Extension.task_id == task_id).order_by(Extension.id)))
 
 

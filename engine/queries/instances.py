@@ -19,7 +19,7 @@ def instance_for(session: Session, actor: Actor, instance_id: int) -> Instance:
     """Load an instance the caller may see: all of it for supervision, else via own department's tasks."""
     instance = session.get(Instance, instance_id)
     if instance is None:
-        raise NotFoundError(f"instance {instance_id} not found", instance_id=instance_id)
+        raise NotFoundError(f"办件 {instance_id} 不存在", instance_id=instance_id)
     if actor.role in SEE_ALL_ROLES:
         return instance
     involved = session.scalar(
@@ -27,7 +27,7 @@ def instance_for(session: Session, actor: Actor, instance_id: int) -> Instance:
                                     TaskRecord.department_code == actor.department_code).limit(1)
     )
     if involved is None:
-        raise ForbiddenError("your department has no task in this instance", instance_id=instance_id)
+        raise ForbiddenError("本部门在该办件中没有办理环节", instance_id=instance_id)
     return instance
 
 
@@ -51,5 +51,5 @@ def track(session: Session, raw_code: str) -> tuple[Instance, list[TaskRecord]]:
     code = normalize_query_code(raw_code)
     instance = session.scalar(select(Instance).where(Instance.query_code == code)) if code else None
     if instance is None:
-        raise NotFoundError("no application matches this query code")
+        raise NotFoundError("没有与该查询码对应的申请")
     return instance, instance_tasks(session, instance.id)

@@ -39,7 +39,7 @@ def list_tasks(session: Session, actor: Actor, flt: TaskFilter,
     if actor.role in BOARD_ROLES:
         department = flt.department_code  # None: every department
     elif flt.department_code and flt.department_code != actor.department_code:
-        raise ForbiddenError("you may only list your own department's tasks")
+        raise ForbiddenError("只能查看本部门的办理环节")
     else:
         department = actor.department_code
     query = select(TaskRecord).where(TaskRecord.status.in_(flt.status))

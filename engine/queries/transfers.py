@@ -16,7 +16,7 @@ def list_transfers(session: Session, actor: Actor, status: str | None = "pending
                    limit: int = 200) -> list[Transfer]:
     """Return transfers the caller could decide, oldest first (a lead: other departments' only)."""
     if actor.role not in ("supervisor", "lead", "admin"):
-        raise ForbiddenError("only leads and supervision decide transfers")
+        raise ForbiddenError("只有部门负责人和监察人员可以审批移交申请")
     query = select(Transfer)
     if status is not None:
         query = query.where(Transfer.status == status)

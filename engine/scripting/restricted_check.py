@@ -82,18 +82,18 @@ _SYMBOLS = {
 _CONSTANT_TYPES = (type(None), bool, int, float, str)
 
 _REFUSED = {
-    "Import": "import statements", "ImportFrom": "import statements", "Lambda": "lambda functions",
-    "ListComp": "comprehensions", "SetComp": "comprehensions", "DictComp": "comprehensions",
-    "GeneratorExp": "generator expressions", "Starred": "star unpacking",
-    "Global": "global statements", "Nonlocal": "nonlocal statements", "While": "while loops",
-    "With": "with statements", "AsyncWith": "with statements", "Try": "try statements",
-    "TryStar": "try statements", "Raise": "raise statements", "FunctionDef": "function definitions",
-    "AsyncFunctionDef": "function definitions", "ClassDef": "class definitions",
-    "Delete": "del statements", "Await": "await expressions", "Yield": "yield expressions",
-    "YieldFrom": "yield expressions", "NamedExpr": "assignment expressions (:=)",
-    "Assert": "assert statements", "AnnAssign": "annotated assignments", "Return": "return statements",
-    "Break": "break statements", "Continue": "continue statements", "AsyncFor": "async for loops",
-    "Match": "match statements",
+    "Import": "import 语句", "ImportFrom": "import 语句", "Lambda": "lambda 函数",
+    "ListComp": "推导式", "SetComp": "推导式", "DictComp": "推导式",
+    "GeneratorExp": "生成器表达式", "Starred": "星号（*）解包",
+    "Global": "global 语句", "Nonlocal": "nonlocal 语句", "While": "while 循环",
+    "With": "with 语句", "AsyncWith": "with 语句", "Try": "try 语句",
+    "TryStar": "try 语句", "Raise": "raise 语句", "FunctionDef": "函数定义",
+    "AsyncFunctionDef": "函数定义", "ClassDef": "类定义",
+    "Delete": "del 语句", "Await": "await 表达式", "Yield": "yield 表达式",
+    "YieldFrom": "yield 表达式", "NamedExpr": "赋值表达式（:=）",
+    "Assert": "assert 语句", "AnnAssign": "带类型注解的赋值", "Return": "return 语句",
+    "Break": "break 语句", "Continue": "continue 语句", "AsyncFor": "async for 循环",
+    "Match": "match 语句",
 }
 
 # Format specs with at most 3-digit width and precision: fill+align, sign, #, 0, width, grouping, .prec, type.
@@ -104,7 +104,9 @@ def _refusal(node: ast.AST) -> str:
     """Name a construct outside the whitelist in words a diagram author understands."""
     name = type(node).__name__
     phrase = _REFUSED.get(name)
-    return f"{phrase} are not allowed" if phrase else f"{name} is not allowed"
+    if not phrase:
+        return f"不允许使用 {name}"
+    return f"不允许使用 {phrase}" if phrase[0].isascii() else f"不允许使用{phrase}"
 
 
 class _Checker:
@@ -129,7 +131,7 @@ class _Checker:
         """Record a problem once, with its line for scripts."""
         line = getattr(node, "lineno", None)
         if self.script and line:
-            message = f"line {line}: {message}"
+            message = f"第 {line} 行：{message}"
         if message not in self.problems:
             self.problems.append(message)
 
@@ -147,23 +149,23 @@ class _Checker:
     def constant(self, node: ast.Constant) -> None:
         """Allow only JSON-like literals (no bytes, complex numbers or Ellipsis)."""
         if not isinstance(node.value, _CONSTANT_TYPES):
-            self.report(node, f"constants of type {type(node.value).__name__} are not allowed")
+            self.report(node, f"不允许使用 {type(node.value).__name__} 类型的常量")
 
     def name(self, node: ast.Name) -> None:
         """Keep dunder names out and stop functions from being handed around as values."""
         if node.id.startswith("__"):
-            self.report(node, f"names starting with '__' are not allowed: {node.id}")
+            self.report(node, f"不允许使用以 '__' 开头的名称：{node.id}")
         elif node.id in self.functions and id(node) not in self.callees:
-            self.report(node, f"function '{node.id}' must be called, not used as a value")
+            self.report(node, f"函数 {node.id} 只能调用，不能当作值使用")
 
     def attribute(self, node: ast.Attribute) -> None:
         """Allow attributes only as whitelisted method calls, never private ones."""
         if node.attr.startswith("_"):
-            self.report(node, f"attribute names starting with '_' are not allowed: {node.attr}")
+            self.report(node, f"不允许使用以 '_' 开头的属性名：{node.attr}")
         elif id(node) not in self.callees:
-            self.report(node, f"attribute access is only allowed for method calls: .{node.attr}")
+            self.report(node, f"只有调用方法时才能访问属性：.{node.attr}")
         elif node.attr not in METHOD_NAMES:
-            self.report(node, f"method '{node.attr}' is not allowed")
+            self.report(node, f"不允许调用方法 {node.attr}")
 
     def call(self, node: ast.Call) -> None:
         """Allow calls to provided functions, safe builtins and whitelisted methods only."""
@@ -171,32 +173,32 @@ class _Checker:
         self.callees.add(id(func))
         if isinstance(func, ast.Name):
             if func.id not in self.callable:
-                self.report(node, f"call to unknown function '{func.id}'")
+                self.report(node, f"未知的函数：{func.id}")
         elif not isinstance(func, ast.Attribute):
-            self.report(node, "only named functions and whitelisted methods can be called")
+            self.report(node, "只能调用已提供的函数和允许的方法")
 
     def keyword(self, node: ast.keyword) -> None:
         """Refuse f(**mapping), which would hide the argument names."""
         if node.arg is None:
-            self.report(node, "'**' argument unpacking is not allowed")
+            self.report(node, "不允许用 '**' 解包参数")
 
     def dict_display(self, node: ast.Dict) -> None:
         """Refuse {**mapping} for symmetry with calls."""
         if any(key is None for key in node.keys):
-            self.report(node, "'**' unpacking is not allowed in dict displays")
+            self.report(node, "字典中不允许使用 '**' 解包")
 
     def operator(self, node: ast.BinOp | ast.AugAssign | ast.UnaryOp) -> None:
         """Allow arithmetic, not, unary +/-; bit operators can build huge numbers cheaply."""
         op = type(node.op)
         if op not in _ARITHMETIC and op not in (ast.Not, ast.UAdd, ast.USub):
-            self.report(node, f"operator '{_SYMBOLS.get(op, op.__name__)}' is not allowed")
+            self.report(node, f"不允许使用运算符 {_SYMBOLS.get(op, op.__name__)}")
 
     def compare(self, node: ast.Compare) -> None:
         """Allow identity tests only against None, where they cannot leak object identity."""
         lefts = [node.left, *node.comparators[:-1]]
         for op, left, right in zip(node.ops, lefts, node.comparators, strict=True):
             if isinstance(op, ast.Is | ast.IsNot) and not (_is_none(left) or _is_none(right)):
-                self.report(node, "'is' and 'is not' are only allowed with None")
+                self.report(node, "'is' 和 'is not' 只能用于与 None 比较")
 
     def formatted(self, node: ast.FormattedValue) -> None:
         """Allow only constant, bounded format specs in f-strings."""
@@ -204,21 +206,21 @@ class _Checker:
         if spec is None:
             return
         if not isinstance(spec, ast.JoinedStr) or not all(isinstance(v, ast.Constant) for v in spec.values):
-            self.report(node, "computed format specs are not allowed")
+            self.report(node, "格式说明符不能是计算出来的")
             return
         text = "".join(str(v.value) for v in spec.values)
         if not _SAFE_SPEC.fullmatch(text):
-            self.report(node, f"format spec not allowed: {text[:40]!r}")
+            self.report(node, f"不允许的格式说明符：{text[:40]!r}")
 
     def subscript(self, node: ast.Subscript) -> None:
         """Refuse slice assignment, which can grow a list without a repetition check."""
         if isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice):
-            self.report(node, "slice assignment is not allowed")
+            self.report(node, "不允许切片赋值")
 
     def for_loop(self, node: ast.For) -> None:
         """Refuse for-else, which is rarely meant and easily misread."""
         if node.orelse:
-            self.report(node, "for-else is not allowed")
+            self.report(node, "不允许使用 for-else")
 
 
 def _is_none(node: ast.AST) -> bool:
@@ -249,25 +251,25 @@ def _too_deep(tree: ast.AST) -> bool:
 def _normalise(source: object, mode: str) -> str:
     """Strip an expression like eval() does, and dedent scripts indented inside BPMN XML."""
     if not isinstance(source, str):
-        raise ExpressionRefused(f"source must be a string, not {type(source).__name__}")
+        raise ExpressionRefused(f"表达式须为文本，不能是 {type(source).__name__}")
     return source.strip() if mode == "eval" else textwrap.dedent(source)
 
 
 def _parse(source: str, mode: str) -> ast.AST:
     """Parse with every parser failure turned into a refusal instead of a crash."""
     if len(source) > MAX_SOURCE_CHARS:
-        raise ExpressionRefused(f"source too long ({len(source)} characters, maximum {MAX_SOURCE_CHARS})")
+        raise ExpressionRefused(f"表达式过长（{len(source)} 个字符，上限为 {MAX_SOURCE_CHARS}）")
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as err:
-        message = f"syntax error on line {err.lineno}: {err.msg}"
+        message = f"第 {err.lineno} 行有语法错误：{err.msg}"
         raise ExpressionSyntaxError(message, line=err.lineno) from None
     except (RecursionError, MemoryError):
-        raise ExpressionRefused(f"too deeply nested (maximum {MAX_NESTING} levels)") from None
+        raise ExpressionRefused(f"嵌套层数过多（最多 {MAX_NESTING} 层）") from None
     except ValueError as err:
-        raise ExpressionSyntaxError(f"syntax error: {err}") from None
+        raise ExpressionSyntaxError(f"语法错误：{err}") from None
     if _too_deep(tree):
-        raise ExpressionRefused(f"too deeply nested (maximum {MAX_NESTING} levels)")
+        raise ExpressionRefused(f"嵌套层数过多（最多 {MAX_NESTING} 层）")
     return tree
 
 
@@ -297,6 +299,6 @@ def checked_tree(source: str, mode: str, functions: frozenset[str]) -> ast.AST:
     tree, problems, syntax = _analyse(_normalise(source, mode), mode, functions)
     if problems:
         error = ExpressionSyntaxError if syntax else ExpressionRefused
-        raise error("; ".join(problems))
+        raise error("；".join(problems))
     assert tree is not None  # no problems implies a parsed tree
     return tree
