@@ -62,10 +62,10 @@ def check_complaint_rate(session: Session, now: datetime, limits: ComplaintRateL
     public = Complaint.channel == "public"
     if source_ip:
         _check(session, now, limits.per_ip, limits.ip_window, public & (Complaint.source_ip == source_ip),
-               "ip", "too many complaints from this address; please try again later")
+               "ip", "此网络地址提交投诉过于频繁，请稍后再试")
     _check(session, now, limits.per_query_code, limits.query_code_window,
            public & (Complaint.approval_instance_id == approval_instance_id),
-           "query_code", "too many complaints about this application today; please try again later")
+           "query_code", "今日针对此办件的投诉次数过多，请稍后再试")
 
 
 def check_inquiry_rate(session: Session, now: datetime, limits: InquiryRateLimits, *,

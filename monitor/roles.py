@@ -37,7 +37,7 @@ def require_role(actor: Actor, roles: Collection[str], message: str, **details: 
         raise ForbiddenError(message, **details)
 
 
-def require_supervisor(actor: Actor, message: str = "only the supervision bureau does this") -> None:
+def require_supervisor(actor: Actor, message: str = "只有监察局（效能办）可以执行此操作") -> None:
     """Only the supervision bureau (or a system account acting for it) may go on."""
     require_role(actor, SUPERVISION_ROLES, message)
 

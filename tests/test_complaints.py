@@ -238,7 +238,7 @@ def test_bad_complaints_get_4xx_and_nothing_is_filed(app: Flask, api: Api) -> No
     malformed = file(api, "not a code")
     assert unknown.status_code == malformed.status_code == 422
     assert unknown.get_json() == malformed.get_json()
-    assert unknown.get_json()["error"]["details"]["problems"] == [{"message": "unknown query code",
+    assert unknown.get_json()["error"]["details"]["problems"] == [{"message": "没有这个查询码，请核对后重新输入",
                                                                    "field": "query_code"}]
     assert file(api, approval["query_code"], "").status_code == 400
     assert file(api, approval["query_code"], "x" * 5001).status_code == 400

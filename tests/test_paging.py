@@ -82,7 +82,7 @@ def test_the_accountability_register_pages_and_shows_a_department_only_the_recor
     for hidden in (sw, person_only):
         r = api.get(f"{ACCOUNTABILITY}/{hidden['id']}", "sthj_reviewer")
         assert r.status_code == 404
-        assert r.get_json()["error"]["message"] == f"accountability record {hidden['id']} not found"
+        assert r.get_json()["error"]["message"] == f"未找到问责记录 #{hidden['id']}"
         assert r.get_json()["error"]["details"] == {"record_id": hidden["id"]}
     # A role that is neither the bureau nor a department's staff lists none.
     assert _ids(api, ACCOUNTABILITY, "designer") == ([], 0)
@@ -102,4 +102,4 @@ def test_orders_page_newest_first_with_the_total_of_the_callers_list(api: Api) -
     assert _ids(api, ORDERS, "jiancha", per_page=2, page=3) == ([], 3)
     assert _ids(api, ORDERS, "sthj_reviewer", department="sw") == ([issued[2], issued[0]], 2)
     r = api.get(f"{ORDERS}/{issued[1]}", "sthj_reviewer")
-    assert r.status_code == 404 and r.get_json()["error"]["message"] == f"order {issued[1]} not found"
+    assert r.status_code == 404 and r.get_json()["error"]["message"] == f"未找到督办单 #{issued[1]}"

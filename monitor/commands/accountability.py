@@ -24,6 +24,8 @@ __all__ = ["CHAIN_LOCK_KEY", "RecordAccountabilityCommand", "append_record", "lo
 
 MAX_REASON = 5000
 LINK_MODELS: dict[str, Any] = {"alerts": Alert, "complaints": Complaint, "orders": SupervisionOrder}
+_LINK_LABELS = {"alerts": "预警", "complaints": "投诉", "orders": "督办单"}
+_FIELD_LABELS = {"person": "责任人", "department": "部门代码"}
 
 # Key of the PostgreSQL transaction-level advisory lock that serializes appends to the chain
 # ("owac" in ASCII); any constant works as long as nothing else in the database uses it.
@@ -71,14 +73,15 @@ def normalize_links(links: Any, problems: list[Problem]) -> dict[str, list[int]]
     if links is None:
         return result
     if not isinstance(links, dict):
-        problems.append(Problem("links must be an object of id lists", field="links"))
+        problems.append(Problem("关联记录须为 JSON 对象，按类别列出记录编号", field="links"))
         return result
     for kind, ids in links.items():
         if kind not in LINK_KINDS:
-            problems.append(Problem(f"unknown link kind; use {', '.join(LINK_KINDS)}", field=f"links.{kind}"))
+            kinds = "、".join(f"{_LINK_LABELS.get(k, k)}（{k}）" for k in LINK_KINDS)
+            problems.append(Problem(f"未知的关联记录类别，只能是：{kinds}", field=f"links.{kind}"))
         elif not isinstance(ids, list | tuple) or not all(
                 isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
-            problems.append(Problem("must be a list of positive ids", field=f"links.{kind}"))
+            problems.append(Problem("须为记录编号（正整数）的列表", field=f"links.{kind}"))
         else:
             result[kind] = sorted(set(ids))
     return result
@@ -88,7 +91,7 @@ def _optional(value: str | None, name: str, limit: int, problems: list[Problem])
     """Strip an optional name to None when blank; note it when it is too long."""
     text = (value or "").strip() or None
     if text is not None and len(text) > limit:
-        problems.append(Problem(f"at most {limit} characters", field=name))
+        problems.append(Problem(f"{_FIELD_LABELS.get(name, name)}不能超过{limit}个字", field=name))
     return text
 
 
@@ -109,17 +112,17 @@ class RecordAccountabilityCommand:
         person = _optional(self.person, "person", 64, problems)
         department = _optional(self.department_code, "department", 32, problems)
         if person is None and department is None:
-            problems.append(Problem("name a person, a department, or both", field="person"))
+            problems.append(Problem("请填写责任人或部门（也可两者都填）", field="person"))
         if isinstance(self.rung, bool) or not isinstance(self.rung, int) or self.rung not in LADDER:
-            problems.append(Problem(f"rung must be {min(LADDER)}..{max(LADDER)}", field="rung"))
+            problems.append(Problem(f"问责方式须为第{min(LADDER)}至{max(LADDER)}级", field="rung"))
         reason = (self.reason or "").strip()
         if not reason:
-            problems.append(Problem("reason must not be empty", field="reason"))
+            problems.append(Problem("请填写问责理由", field="reason"))
         elif len(reason) > MAX_REASON:
-            problems.append(Problem(f"at most {MAX_REASON} characters", field="reason"))
+            problems.append(Problem(f"问责理由不能超过{MAX_REASON}个字", field="reason"))
         links = normalize_links(self.links, problems)
         if problems:
-            raise InvalidError("the accountability record is invalid", problems)
+            raise InvalidError("问责记录填写有误", problems)
         return person, department, reason, links
 
     def _load(self, ctx: CommandContext, department: str | None,
@@ -136,34 +139,35 @@ class RecordAccountabilityCommand:
             unknown = sorted(set(links[kind]) - {row.id for row in rows})
             if unknown:
                 missing[kind] = unknown
-                problems.append(Problem(f"unknown {kind[:-1]} ids: {', '.join(map(str, unknown))}",
+                ids = "、".join(map(str, unknown))
+                problems.append(Problem(f"以下{_LINK_LABELS.get(kind, kind)}不存在：{ids}",
                                         field=f"links.{kind}"))
             if kind == "alerts":
                 alerts = rows
         if department is not None and ctx.session.scalar(
                 select(Department.id).where(Department.code == department)) is None:
-            problems.append(Problem(f"unknown department {department}", field="department"))
+            problems.append(Problem(f"未知部门：{department}", field="department"))
         if self.corrects_id is not None:
             self._check_correctable(ctx, problems)
         if problems:
-            raise InvalidError("the accountability record names records that do not exist", problems,
+            raise InvalidError("问责记录关联的记录不存在", problems,
                                missing=missing)
         return alerts
 
     def _check_correctable(self, ctx: CommandContext, problems: list[Problem]) -> None:
         """A correction targets an existing record that nothing has corrected yet (one line per case)."""
         if ctx.session.get(AccountabilityRecord, self.corrects_id) is None:
-            problems.append(Problem(f"unknown accountability record {self.corrects_id}", field="corrects_id"))
+            problems.append(Problem(f"未找到问责记录 #{self.corrects_id}", field="corrects_id"))
             return
         newer = ctx.session.scalar(select(AccountabilityRecord.id).where(
             AccountabilityRecord.corrects_id == self.corrects_id).limit(1))
         if newer is not None:
-            raise ConflictError(f"record {self.corrects_id} was already corrected by record {newer}; "
-                                f"correct that one instead", corrects_id=self.corrects_id, corrected_by=newer)
+            raise ConflictError(f"问责记录 #{self.corrects_id} 已由问责记录 #{newer} 更正，请更正该条记录",
+                                corrects_id=self.corrects_id, corrected_by=newer)
 
     def execute(self, ctx: CommandContext) -> AccountabilityRecord:
         """Append the record and mark the linked undecided alerts as decided by it."""
-        require_supervisor(ctx.actor, "only the supervision bureau records accountability measures")
+        require_supervisor(ctx.actor, "只有监察局（效能办）可以记录效能问责")
         person, department, reason, links = self._validated()
         # Taken before anything is read, so a concurrent correction check cannot pass twice.
         lock_chain(ctx.session)

@@ -24,15 +24,20 @@ __all__ = ["ALERT_DECISIONS", "AcknowledgeAlertCommand", "CloseAlertCommand", "D
 
 ALERT_DECISIONS = ("dismiss", "order", "card", "accountability")
 MAX_TEXT = 5000
+_TEXT_LABELS = {"explanation": "情况说明", "reason": "理由", "reply": "答复内容"}
+_STATE_LABELS = {"open": "新预警", "acknowledged": "已查看", "explained": "已说明", "decided": "已处理",
+                 "closed": "已关闭"}
+_DECISION_LABELS = {"dismiss": "不予追究", "order": "发督办单", "card": "亮牌", "accountability": "效能问责"}
 
 
 def required_text(value: str | None, field: str) -> str:
     """Return the stripped text of a required field; 400 when it is blank or longer than MAX_TEXT."""
     text = (value or "").strip()
+    label = _TEXT_LABELS.get(field, field)
     if not text:
-        raise InvalidError(f"{field} is required", [Problem(f"{field} must not be empty", field=field)])
+        raise InvalidError(f"请填写{label}", [Problem(f"请填写{label}", field=field)])
     if len(text) > MAX_TEXT:
-        raise InvalidError(f"{field} is too long", [Problem(f"at most {MAX_TEXT} characters", field=field)])
+        raise InvalidError(f"{label}过长", [Problem(f"{label}不能超过{MAX_TEXT}个字", field=field)])
     return text
 
 
@@ -93,10 +98,14 @@ def decide_by_measure(alert: Alert, decision: str, reason: str, by: str | None, 
     return True
 
 
+def _state(alert: Alert) -> str:
+    return _STATE_LABELS.get(alert.state, alert.state)
+
+
 def _load(ctx: CommandContext, alert_id: int) -> Alert:
     alert = ctx.session.get(Alert, alert_id, with_for_update=True)
     if alert is None or not can_see_alert(ctx.actor, alert):
-        raise NotFoundError(f"alert {alert_id} not found", alert_id=alert_id)
+        raise NotFoundError(f"未找到预警 #{alert_id}", alert_id=alert_id)
     return alert
 
 
@@ -129,7 +138,8 @@ class AcknowledgeAlertCommand:
         require_supervisor(ctx.actor)
         alert = _load(ctx, self.alert_id)
         if alert.state != "open":
-            raise ConflictError(f"alert is {alert.state}, not open", alert_id=alert.id)
+            raise ConflictError(f"该预警当前状态为“{_state(alert)}”，只有新预警可以标记为已查看",
+                                alert_id=alert.id)
         alert.state, alert.acknowledged_by, alert.acknowledged_at = "acknowledged", ctx.actor_name, ctx.now()
         alert.updated_at = ctx.now()
         return alert
@@ -146,10 +156,10 @@ class ExplainAlertCommand:
         """Record the explanation of an open or acknowledged alert."""
         alert = _load(ctx, self.alert_id)
         require_department(ctx.actor, alert.department_code,
-                           "only the department concerned explains an alert", alert_id=alert.id)
+                           "只有预警涉及的部门可以作情况说明", alert_id=alert.id)
         text = required_text(self.explanation, "explanation")
         if alert.state not in ("open", "acknowledged"):
-            raise ConflictError(f"alert is {alert.state}; it can no longer be explained", alert_id=alert.id)
+            raise ConflictError(f"该预警当前状态为“{_state(alert)}”，已不能再作情况说明", alert_id=alert.id)
         now = ctx.now()
         alert.state, alert.explanation = "explained", text
         alert.explained_by, alert.explained_at, alert.updated_at = ctx.actor_name, now, now
@@ -168,12 +178,13 @@ class DecideAlertCommand:
         """Record the decision; a dismissal also closes the alert."""
         require_supervisor(ctx.actor)
         if self.decision not in ALERT_DECISIONS:
-            raise InvalidError("unknown decision", [
-                Problem(f"decision must be one of {', '.join(ALERT_DECISIONS)}", field="decision")])
+            choices = "、".join(f"{_DECISION_LABELS[d]}（{d}）" for d in ALERT_DECISIONS)
+            raise InvalidError("处理决定无效", [
+                Problem(f"处理决定须为以下之一：{choices}", field="decision")])
         reason = required_text(self.reason, "reason")
         alert = _load(ctx, self.alert_id)
         if alert.state in ("decided", "closed"):
-            raise ConflictError(f"alert is already {alert.state}", alert_id=alert.id)
+            raise ConflictError(f"该预警当前状态为“{_state(alert)}”，不能重复处理", alert_id=alert.id)
         now = ctx.now()
         alert.state, alert.decision, alert.decision_reason = "decided", self.decision, reason
         alert.decided_by, alert.decided_at, alert.updated_at = ctx.actor_name, now, now
@@ -193,6 +204,7 @@ class CloseAlertCommand:
         require_supervisor(ctx.actor)
         alert = _load(ctx, self.alert_id)
         if alert.state != "decided":
-            raise ConflictError(f"alert is {alert.state}; decide it before closing", alert_id=alert.id)
+            raise ConflictError(f"该预警当前状态为“{_state(alert)}”，须先作出处理决定才能关闭",
+                                alert_id=alert.id)
         close_alert(alert, ctx.now())
         return alert

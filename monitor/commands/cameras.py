@@ -29,14 +29,14 @@ REGISTRY_ROLES = frozenset({"admin", "system"})
 
 
 def _require_admin(ctx: CommandContext) -> None:
-    require_role(ctx.actor, REGISTRY_ROLES, "only an administrator manages cameras")
+    require_role(ctx.actor, REGISTRY_ROLES, "只有管理员可以管理摄像头")
 
 
 def load_camera(ctx: CommandContext, camera_id: int, *, lock: bool = True) -> Camera:
     """Load a camera or raise NotFoundError (404)."""
     camera = ctx.session.get(Camera, camera_id, with_for_update=lock)
     if camera is None:
-        raise NotFoundError(f"camera {camera_id} not found", camera_id=camera_id)
+        raise NotFoundError(f"未找到摄像头 #{camera_id}", camera_id=camera_id)
     return camera
 
 
@@ -49,7 +49,7 @@ def _checked(raw: dict[str, Any], policy: SourcePolicy) -> CameraConfig:
         config = load_camera_config(raw)
     except ValidationError as exc:
         problems = [Problem(str(m), field=f) for f, m in _flatten(exc.messages)]
-        raise InvalidError("the camera configuration is invalid", problems) from None
+        raise InvalidError("摄像头配置有误", problems) from None
     try:
         policy.check(config.source_kind, config.source)
     except SourceRefused as exc:
@@ -61,14 +61,14 @@ def _validated(ctx: CommandContext, config: CameraConfig, camera_id: int | None)
     """Check what the schema cannot know: the department exists, the name is unique."""
     problems = []
     if ctx.session.scalar(select(Department.id).where(Department.code == config.department)) is None:
-        problems.append(Problem(f"no department {config.department!r}", field="department"))
+        problems.append(Problem(f"未知部门：{config.department}", field="department"))
     same_name = select(Camera.id).where(func.lower(Camera.name) == config.name.lower())
     if camera_id is not None:
         same_name = same_name.where(Camera.id != camera_id)
     if ctx.session.scalar(same_name) is not None:
-        problems.append(Problem(f"a camera named {config.name!r} exists", field="name"))
+        problems.append(Problem(f"已有名为“{config.name}”的摄像头", field="name"))
     if problems:
-        raise InvalidError("the camera cannot be saved", problems)
+        raise InvalidError("摄像头无法保存", problems)
     return dump_camera_config(config)
 
 

@@ -21,11 +21,12 @@ from .orders import department_problem, linked_alert
 __all__ = ["CARD_COLORS", "IssueCardCommand", "LiftCardCommand"]
 
 CARD_COLORS = ("yellow", "red")
+_COLOR_LABELS = {"yellow": "黄牌", "red": "红牌"}
 
 
 def _linked_order(session: Session, order_id: int | None, problems: list[Problem]) -> None:
     if order_id is not None and session.get(SupervisionOrder, order_id) is None:
-        problems.append(Problem(f"unknown order {order_id}", field="order_id"))
+        problems.append(Problem(f"未找到督办单 #{order_id}", field="order_id"))
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,17 @@ class IssueCardCommand:
         require_supervisor(ctx.actor)
         session, problems = ctx.session, []
         if self.color not in CARD_COLORS:
-            problems.append(Problem(f"color must be one of {', '.join(CARD_COLORS)}", field="color"))
+            colors = "、".join(f"{_COLOR_LABELS.get(c, c)}（{c}）" for c in CARD_COLORS)
+            problems.append(Problem(f"牌色须为以下之一：{colors}", field="color"))
         problem = department_problem(session, self.department_code)
         if problem is not None:
             problems.append(problem)
         if not (self.reason or "").strip() or len(self.reason) > 5000:
-            problems.append(Problem("reason must be 1 to 5000 characters", field="reason"))
+            problems.append(Problem("请填写亮牌理由（1至5000个字）", field="reason"))
         alert = linked_alert(session, self.alert_id, problems)
         _linked_order(session, self.order_id, problems)
         if problems:
-            raise InvalidError("invalid card", problems)
+            raise InvalidError("红黄牌填写有误", problems)
         now = ctx.now()
         card = Card(department_code=self.department_code, color=self.color, reason=self.reason.strip(),
                     alert_id=self.alert_id, order_id=self.order_id, issued_by=ctx.actor_name, issued_at=now)
@@ -77,8 +79,8 @@ class LiftCardCommand:
         reason = required_text(self.reason, "reason")
         card = ctx.session.get(Card, self.card_id, with_for_update=True)
         if card is None:
-            raise NotFoundError(f"card {self.card_id} not found", card_id=self.card_id)
+            raise NotFoundError(f"未找到红黄牌 #{self.card_id}", card_id=self.card_id)
         if card.lifted_at is not None:
-            raise ConflictError(f"card was already lifted by {card.lifted_by}", card_id=card.id)
+            raise ConflictError(f"此牌已由{card.lifted_by}摘牌，不能重复摘牌", card_id=card.id)
         card.lifted_by, card.lifted_at, card.lift_reason = ctx.actor_name, ctx.now(), reason
         return card

@@ -43,6 +43,7 @@ MAX_TEXT = 5000
 MAX_FIELD = 255
 MAX_FEEDBACK_COMMENT = 2000
 ORDER_REPLY_WORKING_DAYS = 10
+_FIELD_LABELS = {"name": "姓名", "contact": "联系方式"}
 
 
 def complaint_reference(complaint: Complaint) -> str:
@@ -58,7 +59,7 @@ def _nested(ctx: CommandContext, actor: Actor) -> CommandContext:
 def _optional(value: str | None, name: str, problems: list[Problem]) -> str | None:
     text = (value or "").strip() or None
     if text is not None and len(text) > MAX_FIELD:
-        problems.append(Problem(f"{name} is longer than {MAX_FIELD} characters", field=name))
+        problems.append(Problem(f"{_FIELD_LABELS.get(name, name)}不能超过{MAX_FIELD}个字", field=name))
     return text
 
 
@@ -82,20 +83,20 @@ class FileComplaintCommand:
         problems: list[Problem] = []
         text = (self.text or "").strip()
         if not text:
-            problems.append(Problem("text must not be empty", field="text"))
+            problems.append(Problem("请填写投诉内容", field="text"))
         elif len(text) > MAX_TEXT:
-            problems.append(Problem(f"text is longer than {MAX_TEXT} characters", field="text"))
+            problems.append(Problem(f"投诉内容不能超过{MAX_TEXT}个字", field="text"))
         name = _optional(self.name, "name", problems)
         contact = _optional(self.contact, "contact", problems)
         approval = find_approval(session, self.query_code)
         if approval is None:
             # Malformed and unknown codes get the same answer, as on the tracking page.
-            problems.append(Problem("unknown query code", field="query_code"))
+            problems.append(Problem("没有这个查询码，请核对后重新输入", field="query_code"))
         if self.department_code is not None and session.scalar(
                 select(Department.id).where(Department.code == self.department_code)) is None:
-            problems.append(Problem(f"unknown department {self.department_code!r}", field="department"))
+            problems.append(Problem(f"未知部门：{self.department_code}", field="department"))
         if problems:
-            raise InvalidError("invalid complaint", problems)
+            raise InvalidError("投诉信息有误", problems)
         assert approval is not None
         if self.channel == "public":
             check_complaint_rate(session, now, self.limits, source_ip=self.source_ip,
@@ -133,13 +134,13 @@ class FileComplaintCommand:
         """The public files as itself; staff file on a complainant's behalf through their own channel."""
         if actor.role == COMPLAINANT_ROLE:
             if self.channel != "public" or self.department_code is not None:
-                raise ForbiddenError("the public files through the public channel and names no department")
+                raise ForbiddenError("群众投诉须通过网上渠道提交，且不能指定部门")
             return
         if actor.role not in FILING_STAFF_ROLES:
-            raise ForbiddenError("only window staff and the supervision bureau file complaints for others")
+            raise ForbiddenError("只有窗口工作人员和监察局可以代为登记投诉")
         if self.channel not in STAFF_CHANNELS:
-            raise InvalidError("invalid complaint", [
-                Problem(f"channel must be one of {', '.join(STAFF_CHANNELS)}", field="channel")])
+            raise InvalidError("投诉信息有误", [
+                Problem("代为登记的渠道只能是窗口代录（window）或监察局受理（bureau）", field="channel")])
 
 
 @dataclass(frozen=True)
@@ -160,17 +161,17 @@ class GiveComplaintFeedbackCommand:
     def execute(self, ctx: CommandContext) -> Complaint:
         """Complete the waiting call-back task; 409 while the complaint is not at that step."""
         if ctx.actor.role != COMPLAINANT_ROLE:
-            raise ForbiddenError("staff record a call-back by completing the feedback task")
+            raise ForbiddenError("工作人员请通过办理“满意度回访”环节登记回访结果")
         if not isinstance(self.satisfied, bool):
-            raise InvalidError("invalid feedback",
-                               [Problem("satisfied must be true or false", field="satisfied")])
+            raise InvalidError("回访信息有误",
+                               [Problem("是否满意只能是 true 或 false", field="satisfied")])
         complaint = complaint_by_code(ctx.session, self.code)
         task = ctx.session.scalar(select(TaskRecord).where(
             TaskRecord.instance_id == complaint.handling_instance_id, TaskRecord.bpmn_id == "feedback",
             TaskRecord.status == "ready"))
         if task is None:
             # Still being handled, already answered, or the bureau is on the phone with the complainant.
-            raise ConflictError("this complaint is not waiting for your feedback")
+            raise ConflictError("此投诉目前没有等待您答复的满意度回访")
         on_behalf = Actor(f"complainant:{complaint.code}", "supervisor", task.department_code)
         comment = (self.comment or "").strip() or None
         try:
@@ -181,7 +182,7 @@ class GiveComplaintFeedbackCommand:
                                 opinion=comment).execute(
                 _nested(ctx, on_behalf))
         except ConflictError:  # e.g. claimed a moment ago; the engine's message names staff
-            raise ConflictError("this complaint is not waiting for your feedback") from None
+            raise ConflictError("此投诉目前没有等待您答复的满意度回访") from None
         return complaint
 
 
@@ -207,7 +208,7 @@ class RecordComplaintOutcomeCommand:
 
     def execute(self, ctx: CommandContext) -> ComplaintOutcome | None:
         """Return what was recorded, or None when there was nothing (yet) to record."""
-        require_supervisor(ctx.actor, "only the supervision bureau records complaint outcomes")
+        require_supervisor(ctx.actor, "只有监察局（效能办）可以登记投诉办理结果")
         session = ctx.session
         complaint = session.get(Complaint, self.complaint_id, with_for_update=True, populate_existing=True)
         if complaint is None or complaint.satisfied is not None or complaint.handling_instance_id is None:

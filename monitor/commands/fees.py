@@ -49,7 +49,7 @@ class RecordFeeCommand:
         if ctx.actor.role not in COLLECTING_ROLES:
             raise ForbiddenError("只有窗口人员可以登记收费")
         if ctx.session.get(Instance, self.instance_id) is None:
-            raise NotFoundError(f"instance {self.instance_id} not found", instance_id=self.instance_id)
+            raise NotFoundError(f"未找到办件 #{self.instance_id}", instance_id=self.instance_id)
         version = ctx.session.scalar(
             select(ServiceItemVersion)
             .join(ApplicationItem, ApplicationItem.item_version_id == ServiceItemVersion.id)

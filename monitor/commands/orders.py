@@ -30,6 +30,8 @@ __all__ = ["MAX_REPLY_WORKING_DAYS", "DecideOrderReplyCommand", "EscalateOverdue
            "reply_deadline"]
 
 MAX_REPLY_WORKING_DAYS = 60
+_KIND_LABELS = {"order": "督办通知", "recommendation": "监察建议"}
+_STATUS_LABELS = {"issued": "待回复", "replied": "已回复", "accepted": "已认可", "rejected": "未认可"}
 
 
 def is_late(order: SupervisionOrder) -> bool:
@@ -41,7 +43,7 @@ def department_problem(session: Session, code: str | None, field: str = "departm
     """Name the problem with a department code that is not in the department table."""
     if code and session.scalar(select(Department.id).where(Department.code == code)) is not None:
         return None
-    return Problem(f"unknown department {code!r}", field=field)
+    return Problem(f"未知部门：{code}" if code else "请选择部门", field=field)
 
 
 def linked_alert(session: Session, alert_id: int | None, problems: list[Problem]) -> Alert | None:
@@ -50,7 +52,7 @@ def linked_alert(session: Session, alert_id: int | None, problems: list[Problem]
         return None
     alert = session.get(Alert, alert_id, with_for_update=True)
     if alert is None:
-        problems.append(Problem(f"unknown alert {alert_id}", field="alert_id"))
+        problems.append(Problem(f"未找到预警 #{alert_id}", field="alert_id"))
     return alert
 
 
@@ -61,14 +63,18 @@ def reply_deadline(ctx: CommandContext, working_days: int) -> tuple[datetime, da
     try:
         due = workday_deadline(runtime.calendar, now, working_days, runtime.workday_close)
     except CalendarUnknownDayError as exc:
-        raise ConflictError(f"cannot compute the reply deadline: {exc}", day=exc.day.isoformat()) from exc
+        raise ConflictError(f"无法计算答复期限：{exc}", day=exc.day.isoformat()) from exc
     return now, due.astimezone(UTC)
+
+
+def _status(order: SupervisionOrder) -> str:
+    return _STATUS_LABELS.get(order.status, order.status)
 
 
 def _load(ctx: CommandContext, order_id: int) -> SupervisionOrder:
     order = ctx.session.get(SupervisionOrder, order_id, with_for_update=True)
     if order is None or not can_see_order(ctx.actor, order):
-        raise NotFoundError(f"order {order_id} not found", order_id=order_id)
+        raise NotFoundError(f"未找到督办单 #{order_id}", order_id=order_id)
     return order
 
 
@@ -93,24 +99,25 @@ class IssueOrderCommand:
         require_supervisor(ctx.actor)
         session, problems = ctx.session, []
         if self.kind not in ORDER_KINDS:
-            problems.append(Problem(f"kind must be one of {', '.join(ORDER_KINDS)}", field="kind"))
+            kinds = "、".join(f"{_KIND_LABELS.get(k, k)}（{k}）" for k in ORDER_KINDS)
+            problems.append(Problem(f"类型须为以下之一：{kinds}", field="kind"))
         days = self.reply_working_days
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_REPLY_WORKING_DAYS:
-            problems.append(Problem(f"reply_working_days must be a whole number from 1 to "
-                                    f"{MAX_REPLY_WORKING_DAYS}", field="reply_working_days"))
+            problems.append(Problem(f"答复期限须为1至{MAX_REPLY_WORKING_DAYS}个工作日（整数）",
+                                    field="reply_working_days"))
         problem = department_problem(session, self.department_code)
         if problem is not None:
             problems.append(problem)
         if not (self.content or "").strip() or len(self.content) > 5000:
-            problems.append(Problem("content must be 1 to 5000 characters", field="content"))
+            problems.append(Problem("请填写督办内容（1至5000个字）", field="content"))
         alert = linked_alert(session, self.alert_id, problems)
         instance_id = self.instance_id
         if instance_id is None and alert is not None:
             instance_id = alert.instance_id  # an order about an alert is about the alert's instance
         if self.instance_id is not None and session.get(Instance, self.instance_id) is None:
-            problems.append(Problem(f"unknown instance {self.instance_id}", field="instance_id"))
+            problems.append(Problem(f"未找到办件 #{self.instance_id}", field="instance_id"))
         if problems:
-            raise InvalidError("invalid order", problems)
+            raise InvalidError("督办单填写有误", problems)
         now, due = reply_deadline(ctx, days)
         order = SupervisionOrder(kind=self.kind, alert_id=self.alert_id, instance_id=instance_id,
                                  department_code=self.department_code, content=self.content.strip(),
@@ -135,10 +142,10 @@ class ReplyOrderCommand:
         """Record the reply of an issued order."""
         order = _load(ctx, self.order_id)
         require_department(ctx.actor, order.department_code,
-                           "only the department concerned replies to an order", order_id=order.id)
+                           "只有督办单送达的部门可以答复", order_id=order.id)
         text = required_text(self.reply, "reply")
         if order.status != "issued":
-            raise ConflictError(f"order is {order.status}; there is nothing to reply to", order_id=order.id)
+            raise ConflictError(f"该督办单当前状态为“{_status(order)}”，无需答复", order_id=order.id)
         order.status, order.reply = "replied", text
         order.replied_by, order.replied_at = ctx.actor_name, ctx.now()
         return order
@@ -159,7 +166,7 @@ class DecideOrderReplyCommand:
         reason = required_text(self.reason, "reason") if with_reason else None
         order = _load(ctx, self.order_id)
         if order.status != "replied":
-            raise ConflictError(f"order is {order.status}, not replied", order_id=order.id)
+            raise ConflictError(f"该督办单当前状态为“{_status(order)}”，没有待审核的答复", order_id=order.id)
         now = ctx.now()
         order.decided_by, order.decided_at = ctx.actor_name, now
         line = _history_line(ctx, "采纳" if self.accept else "驳回", reason)

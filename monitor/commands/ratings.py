@@ -45,12 +45,12 @@ def _check_rating(grade: int, comment: str | None) -> str | None:
     """Report every problem with the grade and comment at once; return the trimmed comment."""
     problems = []
     if isinstance(grade, bool) or not isinstance(grade, int) or grade not in GRADES:
-        problems.append(Problem("grade must be a whole number from 1 to 5", field="grade"))
+        problems.append(Problem("评价等级须为1至5的整数", field="grade"))
     text = (comment or "").strip() or None
     if text is not None and len(text) > MAX_COMMENT:
-        problems.append(Problem(f"at most {MAX_COMMENT} characters", field="comment"))
+        problems.append(Problem(f"评价意见不能超过{MAX_COMMENT}个字", field="comment"))
     if problems:
-        raise InvalidError("the rating is not valid", problems)
+        raise InvalidError("评价信息有误", problems)
     return text
 
 
@@ -69,9 +69,9 @@ class RateApprovalCommand:
         # Unknown and malformed codes fail exactly like public tracking, so rating reveals nothing more.
         instance, tasks = track(ctx.session, self.query_code)
         if instance.status != "completed":
-            raise ConflictError("only a completed approval can be rated")
+            raise ConflictError("只有已办结的办件才能评价")
         if ctx.session.scalar(select(Rating.id).where(Rating.instance_id == instance.id)) is not None:
-            raise ConflictError("this approval has already been rated")
+            raise ConflictError("此办件已评价过，不能重复评价")
         now = ctx.now()
         rating = Rating(instance_id=instance.id, grade=self.grade, comment=comment, rated_at=now)
         ctx.session.add(rating)
@@ -82,7 +82,7 @@ class RateApprovalCommand:
         try:
             deadlines = follow_up_deadlines(ctx.runtime, self.settings, now)
         except CalendarUnknownDayError as exc:
-            raise ConflictError(f"cannot set the follow-up deadlines: {exc}",
+            raise ConflictError(f"无法计算回访和整改期限：{exc}",
                                 day=exc.day.isoformat()) from exc
         follow_ups: tuple[FollowUp, ...] = ()
         if department is not None:
@@ -116,14 +116,14 @@ class CompleteFollowUpCommand:
         """Mark an open follow-up done with the department's note."""
         text = (self.note or "").strip()
         if not text or len(text) > MAX_NOTE:
-            raise InvalidError("the note is not valid", [
-                Problem(f"note must have 1 to {MAX_NOTE} characters", field="note")])
+            raise InvalidError("说明填写有误", [
+                Problem(f"请填写说明（1至{MAX_NOTE}个字）", field="note")])
         follow_up = ctx.session.get(FollowUp, self.follow_up_id, with_for_update=True)
         if follow_up is None or not can_see_follow_up(ctx.actor, follow_up):
-            raise NotFoundError(f"follow-up {self.follow_up_id} not found", follow_up_id=self.follow_up_id)
+            raise NotFoundError(f"未找到回访整改任务 #{self.follow_up_id}", follow_up_id=self.follow_up_id)
         require_department(ctx.actor, follow_up.department_code,
-                           "only the department concerned completes its follow-up", follow_up_id=follow_up.id)
+                           "只有负责的部门可以办结此回访整改任务", follow_up_id=follow_up.id)
         if follow_up.done_at is not None:
-            raise ConflictError("this follow-up is already done", follow_up_id=follow_up.id)
+            raise ConflictError("此回访整改任务已办结", follow_up_id=follow_up.id)
         follow_up.done_at, follow_up.done_by, follow_up.note = ctx.now(), ctx.actor_name, text
         return follow_up

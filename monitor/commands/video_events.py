@@ -39,7 +39,7 @@ WORKER_ROLES = frozenset({"system", "supervisor"})
 
 
 def _require_worker(ctx: CommandContext) -> None:
-    require_role(ctx.actor, WORKER_ROLES, "only the video worker records video events")
+    require_role(ctx.actor, WORKER_ROLES, "只有视频监察程序可以记录视频事件")
 
 
 def _refresh_alert(ctx: CommandContext, camera: Camera, event: VideoEvent, at: datetime) -> None:

@@ -106,7 +106,7 @@ def accountability_record_for(session: Session, actor: Actor, record_id: int) ->
     """Load a record the caller may see; one the caller may not see is not found, so it stays hidden."""
     record = session.get(AccountabilityRecord, record_id)
     if record is None or not can_see_accountability_record(actor, record):
-        raise NotFoundError(f"accountability record {record_id} not found", record_id=record_id)
+        raise NotFoundError(f"未找到问责记录 #{record_id}", record_id=record_id)
     return record
 
 

@@ -35,5 +35,5 @@ def alert_for(session: Session, actor: Actor, alert_id: int) -> Alert:
     """Load an alert the caller may see; another department's is not found, so its existence stays hidden."""
     alert = session.get(Alert, alert_id)
     if alert is None or not can_see_alert(actor, alert):
-        raise NotFoundError(f"alert {alert_id} not found", alert_id=alert_id)
+        raise NotFoundError(f"未找到预警 #{alert_id}", alert_id=alert_id)
     return alert

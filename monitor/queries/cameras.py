@@ -30,7 +30,7 @@ def camera_or_404(session: Session, camera_id: int) -> Camera:
     """Load a camera, retired ones too (their events remain), or fail with 404."""
     camera = session.get(Camera, camera_id)
     if camera is None:
-        raise NotFoundError(f"camera {camera_id} not found", camera_id=camera_id)
+        raise NotFoundError(f"未找到摄像头 #{camera_id}", camera_id=camera_id)
     return camera
 
 
@@ -44,7 +44,7 @@ def camera_event_for(session: Session, actor: Actor, camera_id: int, event_id: i
     camera = session.get(Camera, camera_id)
     allowed = camera is not None and can_see_camera_evidence(actor, camera)
     if event is None or event.camera_id != camera_id or not allowed:
-        raise NotFoundError(f"video event {event_id} not found", event_id=event_id)
+        raise NotFoundError(f"未找到视频事件 #{event_id}", event_id=event_id)
     return event
 
 

@@ -73,7 +73,7 @@ def complaint_by_code(session: Session, raw_code: str) -> Complaint:
     code = normalize_query_code(raw_code)
     complaint = session.scalar(select(Complaint).where(Complaint.code == code)) if code else None
     if complaint is None:
-        raise NotFoundError("no complaint matches this code")
+        raise NotFoundError("没有与此查询码对应的投诉")
     return complaint
 
 
@@ -93,7 +93,7 @@ def complaint_or_404(session: Session, complaint_id: int) -> Complaint:
     """Load a complaint by id (the bureau's view), or fail with 404."""
     complaint = session.get(Complaint, complaint_id)
     if complaint is None:
-        raise NotFoundError(f"complaint {complaint_id} not found", complaint_id=complaint_id)
+        raise NotFoundError(f"未找到投诉 #{complaint_id}", complaint_id=complaint_id)
     return complaint
 
 
@@ -132,7 +132,7 @@ def complaint_for_instance(session: Session, instance_id: int) -> Complaint:
     """Return the complaint a handling instance works on (its work page shows it), or fail with 404."""
     complaint = session.scalar(select(Complaint).where(Complaint.handling_instance_id == instance_id))
     if complaint is None:
-        raise NotFoundError(f"instance {instance_id} handles no complaint", instance_id=instance_id)
+        raise NotFoundError(f"办件 #{instance_id} 没有对应的投诉", instance_id=instance_id)
     return complaint
 
 

@@ -30,5 +30,5 @@ def order_for(session: Session, actor: Actor, order_id: int) -> SupervisionOrder
     """Load an order the caller may see; another department's is not found, so its existence stays hidden."""
     order = session.get(SupervisionOrder, order_id)
     if order is None or not can_see_order(actor, order):
-        raise NotFoundError(f"order {order_id} not found", order_id=order_id)
+        raise NotFoundError(f"未找到督办单 #{order_id}", order_id=order_id)
     return order

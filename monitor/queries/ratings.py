@@ -43,9 +43,9 @@ def list_follow_ups(session: Session, actor: Actor, *, department: str | None = 
                   .join(Instance, Instance.id == Rating.instance_id))
     if actor.role not in FOLLOW_UP_VIEW_ALL:
         if actor.role not in DEPARTMENT_ROLES or actor.department_code is None:
-            raise ForbiddenError("only supervision and departments see follow-ups")
+            raise ForbiddenError("只有监察局和各部门可以查看回访整改任务")
         if department is not None and department != actor.department_code:
-            raise ForbiddenError("you may only list your own department's follow-ups")
+            raise ForbiddenError("只能查看本部门的回访整改任务")
         department = actor.department_code
     if department is not None:
         query = query.where(FollowUp.department_code == department)

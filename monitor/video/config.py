@@ -90,7 +90,7 @@ def default_days() -> dict[str, DayHours | None]:
     return {name: (hours if name not in ("sat", "sun") else None) for name in DAY_NAMES}
 
 
-_HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="must be a local time HH:MM")
+_HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="须为本地时间，格式 HH:MM（如 08:30）")
 
 
 class _Strict(Schema):
@@ -109,12 +109,12 @@ class DayHoursSchema(_Strict):
     @validates_schema
     def _order(self, data: dict[str, Any], **_: Any) -> None:
         if data["open"] >= data["close"]:
-            raise ValidationError("must be after open", field_name="close")
+            raise ValidationError("结束时间须晚于开始时间", field_name="close")
         start, end = data.get("lunch_start"), data.get("lunch_end")
         if (start is None) != (end is None):
-            raise ValidationError("lunch_start and lunch_end go together", field_name="lunch_end")
+            raise ValidationError("午休开始时间和结束时间须同时填写", field_name="lunch_end")
         if start is not None and not (data["open"] <= start < end <= data["close"]):
-            raise ValidationError("the lunch break must lie inside the opening hours",
+            raise ValidationError("午休时间须在办公时间之内",
                                   field_name="lunch_start")
 
     @post_load
@@ -162,24 +162,24 @@ class RulesSchema(_Strict):
 def _polygon_problem(points: list[list[float]]) -> str | None:
     """Say what is wrong with a polygon, or None: ≥3 points in 0..1, non-zero area, no self-crossing."""
     if len(points) < 3 or len(points) > MAX_POINTS:
-        return f"a polygon needs 3 to {MAX_POINTS} points"
+        return f"区域范围须有3至{MAX_POINTS}个点"
     for point in points:
         if len(point) != 2:
-            return "every point is [x, y]"
+            return "每个点须为 [x, y]"
         if not all(0.0 <= c <= 1.0 for c in point):
-            return "coordinates are relative to the frame: each between 0 and 1"
+            return "坐标按画面宽、高的比例计，须在0至1之间"
     edges = list(zip(points, points[1:] + points[:1], strict=True))
     for i, (a, b) in enumerate(edges):
         for j in range(i + 2, len(edges)):
             if i == 0 and j == len(edges) - 1:
                 continue  # neighbours through the closing edge
             if _segments_cross(a, b, *edges[j]):
-                return "the polygon's edges cross each other"
+                return "区域范围的边相互交叉"
     area = 0.0
     for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
         area += x1 * y2 - x2 * y1
     if abs(area) / 2 < 1e-4:
-        return "the polygon has (almost) no area"
+        return "区域范围（几乎）没有面积"
     return None
 
 
@@ -194,7 +194,8 @@ def _segments_cross(p1: list[float], p2: list[float], p3: list[float], p4: list[
 class ZoneSchema(_Strict):
     name = fields.String(required=True,
                          validate=[validate.Length(min=1, max=40),
-                                   validate.Regexp(r"^[\w\-. ]+$", error="letters, digits, _-. ")],
+                                   validate.Regexp(r"^[\w\-. ]+$",
+                                                   error="只能由文字、数字、空格和 _-. 组成")],
                          metadata={"description": "unique within the camera, e.g. seat, chair-3"})
     type = fields.String(required=True, validate=validate.OneOf(ZONE_TYPES),
                          metadata={"description": "seat (staff seat), chair (waiting chair), waiting_area"})
@@ -215,7 +216,7 @@ class ZoneSchema(_Strict):
         if problem:
             raise ValidationError(problem, field_name="polygon")
         if data.get("occupied_off", 0) >= data.get("occupied_on", 1):
-            raise ValidationError("must be below occupied_on", field_name="occupied_off")
+            raise ValidationError("须小于占用阈值（occupied_on）", field_name="occupied_off")
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> Zone:
@@ -252,19 +253,20 @@ class CameraConfigSchema(_Strict):
         source, kind = data.get("source", ""), data.get("source_kind")
         is_url = "://" in source
         if kind == "snapshot" and not source.startswith(("http://", "https://")):
-            raise ValidationError("a snapshot source is an http(s):// URL", field_name="source")
+            raise ValidationError("快照视频源须为 http:// 或 https:// 地址", field_name="source")
         if kind == "stream" and not source.startswith(STREAM_SCHEMES):
-            raise ValidationError(f"a stream source starts with one of {', '.join(STREAM_SCHEMES)}",
+            raise ValidationError(f"视频流地址须以下列之一开头：{'、'.join(STREAM_SCHEMES)}",
                                   field_name="source")
         if kind in ("file", "folder") and is_url:
-            raise ValidationError(f"a {kind} source is a path on the worker's host", field_name="source")
+            label = "视频文件" if kind == "file" else "图片文件夹"
+            raise ValidationError(f"{label}视频源须为视频监察服务器上的路径，不能是网址", field_name="source")
 
     @validates_schema
     def _unique_zones(self, data: dict[str, Any], **_: Any) -> None:
         names = [z.name for z in data.get("zones", [])]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise ValidationError(f"zone names must be unique: {', '.join(duplicates)}", field_name="zones")
+            raise ValidationError(f"监控区域名称不能重复：{'、'.join(duplicates)}", field_name="zones")
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> CameraConfig:

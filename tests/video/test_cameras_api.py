@@ -30,7 +30,7 @@ def test_unknown_keys_and_bad_polygons_are_refused_naming_the_field(api: Api, cl
     assert r.status_code == 400 and "polygon" in fields_of(r)["zones"]["0"]
     zones = [{"name": "seat", "type": "seat", "polygon": [[0, 0], [1, 1], [1, 0], [0, 1]]}]
     r = api.post("/api/cameras", "admin", json=config_of(clips, zones=zones))
-    assert r.status_code == 400 and "cross" in str(fields_of(r)["zones"]["0"]["polygon"])
+    assert r.status_code == 400 and "交叉" in str(fields_of(r)["zones"]["0"]["polygon"])
     zones = [{"name": "seat", "type": "seat", "polygon": [[0, 0], [1, 0], [1, 1]], "extra": 1}]
     r = api.post("/api/cameras", "admin", json=config_of(clips, zones=zones))
     assert r.status_code == 400 and "extra" in fields_of(r)["zones"]["0"]
@@ -109,4 +109,4 @@ def test_a_reference_from_a_folder_is_the_median_of_its_pictures(app: Any, api: 
                                / "reference.png"))
     assert np.array_equal(reference, base)
     missing = runner.invoke(args=["monitor", "reference", "999999", str(folder)])
-    assert missing.exit_code != 0 and "not found" in missing.output
+    assert missing.exit_code != 0 and "摄像头 999999 不存在" in missing.output
