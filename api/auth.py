@@ -61,12 +61,12 @@ def _decode(token: str) -> dict[str, Any]:
             options={"require": ["exp", "iat", "iss", "sub"], "verify_exp": False, "verify_iat": False},
         )
     except jwt.PyJWTError as exc:
-        raise Unauthorized(f"invalid token: {exc}") from None
+        raise Unauthorized(f"令牌无效：{exc}") from None
     now = svc.runtime.clock.now().timestamp()
     if not isinstance(claims["exp"], int | float) or claims["exp"] <= now:
-        raise Unauthorized("invalid token: expired")
+        raise Unauthorized("令牌无效：已过期")
     if not isinstance(claims["iat"], int | float) or claims["iat"] > now + CLOCK_SKEW_SECONDS:
-        raise Unauthorized("invalid token: issued in the future")
+        raise Unauthorized("令牌无效：签发时间晚于当前时间")
     return claims
 
 
@@ -77,11 +77,11 @@ def current_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("missing bearer token")
+        raise Unauthorized("缺少 Bearer 令牌，请先登录")
     claims = _decode(token.strip())
     actor = services().accounts.actor(str(claims["sub"]), lambda: _active_actor(claims["sub"]))
     if actor is None:
-        raise Unauthorized("the account of this token is unknown or disabled")
+        raise Unauthorized("此令牌对应的账号不存在或已停用")
     g.actor = actor
     return actor
 
@@ -102,7 +102,7 @@ def requires(*roles: str) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             actor = current_actor()
             if roles and actor.role not in roles:
-                raise Forbidden(f"this action needs one of the roles: {', '.join(roles)}")
+                raise Forbidden(f"此操作需要以下角色之一：{'、'.join(roles)}")
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

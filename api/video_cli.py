@@ -84,7 +84,7 @@ def register_video_cli(app: Flask) -> None:
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         if db.session.get(Camera, camera_id) is None:
-            raise click.ClickException(f"camera {camera_id} not found")
+            raise click.ClickException(f"摄像头 {camera_id} 不存在")
         sha = VideoStore(services().settings.video_dir).save_reference(camera_id, image)
         camera = services().executor.execute(SetCameraReferenceCommand(camera_id, sha), SETUP_ACTOR)
         click.echo(f"camera {camera.id}: reference {sha[:12]}… stored")

@@ -30,10 +30,10 @@ DEFAULT_MAX_LOOP = 1_000
 """Most iterations a standard loop or instances a multi-instance may declare (setting ONEWINDOW_MAX_LOOP)."""
 
 EXPRESSION_LABELS = {
-    "conditionExpression": "condition", "condition": "event condition", "loopCardinality": "loop cardinality",
-    "completionCondition": "completion condition", "loopCondition": "loop condition",
-    "messagePath": "message correlation", "dataPath": "data path", "transformation": "data transformation",
-    "from": "assignment", "to": "assignment",
+    "conditionExpression": "条件表达式", "condition": "事件条件", "loopCardinality": "循环次数",
+    "completionCondition": "完成条件", "loopCondition": "循环条件",
+    "messagePath": "消息关联", "dataPath": "数据路径", "transformation": "数据转换",
+    "from": "赋值", "to": "赋值",
 }
 """Every element whose text SpiffWorkflow may evaluate as an expression, and how a problem names it."""
 EXPRESSION_TAGS = tuple(f"{_B}{name}" for name in EXPRESSION_LABELS)
@@ -67,11 +67,11 @@ def lint_definitions(root: etree._Element, *, departments: Collection[str],
                      max_loop: int = DEFAULT_MAX_LOOP) -> list[LintProblem]:
     """Return every convention the diagram breaks; an empty list means it may be deployed."""
     if root.tag != f"{_B}definitions":
-        return [LintProblem(f"root element must be bpmn:definitions in namespace {BPMN_NS}",
+        return [LintProblem(f"根元素须为命名空间 {BPMN_NS} 中的 bpmn:definitions",
                             _local(root.tag), root.sourceline)]
     processes = executable_processes(root)
     if not processes:
-        return [LintProblem('no executable process: mark the process to deploy with isExecutable="true"',
+        return [LintProblem('没有可执行的流程：请为要发布的流程设置 isExecutable="true"',
                             None, root.sourceline)]
     problems: list[LintProblem] = []
     for process in processes:
@@ -97,20 +97,20 @@ def _lint_lanes(process: etree._Element, departments: Collection[str]) -> list[L
     for lane in process.iter(f"{_B}lane"):
         name = (lane.get("name") or "").strip()
         if not name:
-            problems.append(LintProblem("lane has no name; a lane's name must be a department code",
+            problems.append(LintProblem("泳道没有名称；泳道名称须为部门代码",
                                         lane.get("id"), lane.sourceline))
             continue
         if name not in departments and dynamic_lane_key(name) is None:
             unknown.add(name)
-            problems.append(LintProblem(f"lane names unknown department '{name}'", lane.get("id"),
+            problems.append(LintProblem(f"泳道名称 '{name}' 不是已登记的部门代码", lane.get("id"),
                                         lane.sourceline))
         for ref in lane.iterchildren(f"{_B}flowNodeRef"):
             lane_of[(ref.text or "").strip()] = name
     for task in process.iter(*HUMAN_TASK_TAGS):
         if task.get("id") not in lane_of:
             problems.append(LintProblem(
-                f"{_local(task.tag)} '{task.get('name') or task.get('id')}' is not in any lane; "
-                "put it in the lane of the department that handles it", task.get("id"), task.sourceline))
+                f"{_local(task.tag)} '{task.get('name') or task.get('id')}' 不在任何泳道中；"
+                "请把它放进负责办理的部门的泳道", task.get("id"), task.sourceline))
     return problems
 
 
@@ -124,31 +124,31 @@ def _lint_expressions(process: etree._Element, check_expression: Checker,
         label = EXPRESSION_LABELS[_local(node.tag)]
         if not text:
             if node.tag != f"{_B}conditionExpression":  # an empty flow condition is always-true, allowed
-                problems.append(LintProblem(f"{label} has an empty expression", owner, node.sourceline))
+                problems.append(LintProblem(f"{label}的表达式为空", owner, node.sourceline))
             continue
         for message in check_expression(text):
-            problems.append(LintProblem(f"{label}: {message}", owner, node.sourceline))
+            problems.append(LintProblem(f"{label}：{message}", owner, node.sourceline))
     for timer in process.iter(*TIMER_TAGS):
         owner = _ancestor_with_id(timer)
         text = (timer.text or "").strip()
         if not text:
-            problems.append(LintProblem("timer has an empty expression", owner, timer.sourceline))
+            problems.append(LintProblem("定时器的表达式为空", owner, timer.sourceline))
             continue
         if "workdays(" in text and timer.tag != f"{_B}timeDate":
             problems.append(LintProblem(
-                f"workdays(N) gives a date: use it in timeDate, not {_local(timer.tag)}", owner,
+                f"workdays(N) 得出的是日期：请写在 timeDate 中，不能写在 {_local(timer.tag)} 中", owner,
                 timer.sourceline))
         for message in check_expression(text):
-            problems.append(LintProblem(f"timer: {message}", owner, timer.sourceline))
+            problems.append(LintProblem(f"定时器：{message}", owner, timer.sourceline))
     for script in process.iter(*SCRIPT_EXTENSION_TAGS):
         for message in check_script(script.text or ""):
-            problems.append(LintProblem(f"{_local(script.tag)}: {message}", _ancestor_with_id(script),
+            problems.append(LintProblem(f"{_local(script.tag)}：{message}", _ancestor_with_id(script),
                                         script.sourceline))
     for script_task in process.iter(f"{_B}scriptTask"):
         script = script_task.find(f"{_B}script")
         text = script.text if script is not None and script.text else ""
         for message in check_script(text):
-            problems.append(LintProblem(f"script: {message}", script_task.get("id"),
+            problems.append(LintProblem(f"脚本：{message}", script_task.get("id"),
                                         (script if script is not None else script_task).sourceline))
     return problems
 
@@ -163,15 +163,15 @@ def _lint_loops(process: etree._Element, max_loop: int) -> list[LintProblem]:
         owner = _ancestor_with_id(loop.getparent())
         maximum = (loop.get("loopMaximum") or "").strip()
         if not maximum:
-            problems.append(LintProblem(f"a standard loop needs loopMaximum (at most {max_loop})", owner,
+            problems.append(LintProblem(f"标准循环须设置 loopMaximum（不超过 {max_loop}）", owner,
                                         loop.sourceline))
         elif not maximum.isdigit() or int(maximum) > max_loop:
-            problems.append(LintProblem(f"loopMaximum must be a whole number of at most {max_loop}, "
-                                        f"got '{maximum[:20]}'", owner, loop.sourceline))
+            problems.append(LintProblem(f"loopMaximum 须为不超过 {max_loop} 的整数，"
+                                        f"当前为 '{maximum[:20]}'", owner, loop.sourceline))
     for cardinality in process.iter(f"{_B}loopCardinality"):
         text = (cardinality.text or "").strip()
         if text.isdigit() and int(text) > max_loop:
-            problems.append(LintProblem(f"loop cardinality {text[:20]} is above the limit of {max_loop}",
+            problems.append(LintProblem(f"循环次数 {text[:20]} 超过上限 {max_loop}",
                                         _ancestor_with_id(cardinality.getparent()), cardinality.sourceline))
     return problems
 
@@ -185,7 +185,7 @@ def _lint_shared_keys(process: etree._Element) -> list[LintProblem]:
     lane_of = {(ref.text or "").strip(): (lane.get("name") or "").strip()
                for lane in process.iter(f"{_B}lane") for ref in lane.iterchildren(f"{_B}flowNodeRef")}
     shared = declared_shared(process)
-    problems = [LintProblem(f"ow:shared names '{key}', which is not a valid data key", process.get("id"),
+    problems = [LintProblem(f"ow:shared 中的 '{key}' 不是有效的数据键", process.get("id"),
                             process.sourceline) for key in sorted(shared) if not key.isidentifier()]
     writers: dict[str, dict[str, etree._Element]] = {}
     for script_task in process.iter(f"{_B}scriptTask"):
@@ -198,9 +198,9 @@ def _lint_shared_keys(process: etree._Element) -> list[LintProblem]:
         if len(lanes) > 1 and key not in shared and key != "decision":
             first = next(iter(lanes.values()))
             problems.append(LintProblem(
-                f"data key '{key}' is written by the scripts of {', '.join(sorted(lanes))}: use a key per "
-                f'department, or declare it shared with <ow:shared keys="{key}"/> in the process\'s '
-                "extensionElements", first.get("id"), first.sourceline))
+                f"数据键 '{key}' 由 {'、'.join(sorted(lanes))} 的脚本共同写入：请每个部门使用各自的数据键，"
+                f'或在流程的 extensionElements 中用 <ow:shared keys="{key}"/> 声明为共享数据键',
+                first.get("id"), first.sourceline))
     return problems
 
 

@@ -23,11 +23,15 @@ OW_NS = "urn:onewindow:bpmn"
 _B = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 
+class _OutOfRange(ValueError):
+    """A number that parses but lies outside what the attribute allows; its message says the range."""
+
+
 def _whole(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = int(text)
         if not low <= value <= high:
-            raise ValueError(f"must be a whole number from {low} to {high}")
+            raise _OutOfRange(f"须为 {low} 到 {high} 之间的整数")
         return value
     return parse
 
@@ -35,7 +39,7 @@ def _whole(low: int, high: int) -> Callable[[str], int]:
 def _fraction(text: str) -> float:
     value = float(text)
     if not 0 < value < 1:
-        raise ValueError("must be a fraction between 0 and 1, e.g. 0.8")
+        raise _OutOfRange("须为 0 到 1 之间的小数，例如 0.8")
     return value
 
 
@@ -68,25 +72,25 @@ def read_warning_settings(process: etree._Element) -> tuple[dict[str, dict[str, 
         owner_id = owner.get("id") if owner is not None else None
         if owner is None or owner.tag != f"{_B}userTask" or node.getparent().tag != f"{_B}extensionElements":
             problems.append(WarningSettingProblem(
-                "ow:warning belongs in the extensionElements of a user task", owner_id, node.sourceline))
+                "ow:warning 只能写在用户任务（userTask）的 extensionElements 中", owner_id, node.sourceline))
             continue
         values: dict[str, Any] = {}
         for name, text in node.attrib.items():
             local = etree.QName(name).localname
             if local not in WARNING_ATTRIBUTES:
                 problems.append(WarningSettingProblem(
-                    f"ow:warning has no attribute '{local}' (use {', '.join(WARNING_ATTRIBUTES)})",
+                    f"ow:warning 没有属性 '{local}'（可用属性：{', '.join(WARNING_ATTRIBUTES)}）",
                     owner_id, node.sourceline))
                 continue
             field, parse = WARNING_ATTRIBUTES[local]
             try:
                 values[field] = parse(text.strip())
             except ValueError as exc:
-                reason = str(exc) if "must" in str(exc) else "is not a number"
-                problems.append(WarningSettingProblem(f"ow:warning {local}='{text}' {reason}",
+                reason = str(exc) if isinstance(exc, _OutOfRange) else "不是数字"
+                problems.append(WarningSettingProblem(f"ow:warning 的 {local}='{text}' {reason}",
                                                       owner_id, node.sourceline))
         if owner_id in settings:
-            problems.append(WarningSettingProblem("a user task may carry one ow:warning only",
+            problems.append(WarningSettingProblem("一个用户任务只能有一个 ow:warning",
                                                   owner_id, node.sourceline))
         elif values:
             settings[owner_id] = values

@@ -52,10 +52,10 @@ def test_a_task_with_its_own_thresholds_turns_yellow_earlier(app: Flask, api: Ap
 
 
 @pytest.mark.parametrize(("attributes", "says"), [
-    ('yellowDaysLeft="-1"', "from 0 to 60"),
-    ('yellowFractionUsed="1.5"', "between 0 and 1"),
-    ('escalateAfterDays="two"', "not a number"),
-    ('colour="red"', "no attribute 'colour'"),
+    ('yellowDaysLeft="-1"', "须为 0 到 60 之间的整数"),
+    ('yellowFractionUsed="1.5"', "须为 0 到 1 之间的小数"),
+    ('escalateAfterDays="two"', "escalateAfterDays='two' 不是数字"),
+    ('colour="red"', "没有属性 'colour'"),
 ])
 def test_bad_thresholds_are_refused_naming_the_task(api: Api, attributes: str, says: str) -> None:
     r = _deploy(api, _with_warning(attributes))

@@ -40,17 +40,6 @@ def test_every_role_lands_on_its_own_page(api: Api) -> None:
         assert api.get("/ui/session", user).get_json()["landing"] == landing, user
 
 
-def test_a_page_adds_messages_to_the_common_ones() -> None:
-    """render_page merges a page's `messages` into COMMON_ZH's, so pages name only their own."""
-    from api.ui.designer_pages import MODELER_ZH
-    from api.ui.rendering import COMMON_ZH, page_strings
-
-    merged = page_strings(MODELER_ZH)["messages"]
-    assert COMMON_ZH["messages"].items() <= merged.items()
-    assert "the diagram does not pass lint" in merged and "the diagram does not pass lint" not in COMMON_ZH["messages"]
-    assert page_strings({"title": "x"})["messages"] == COMMON_ZH["messages"]
-
-
 def test_static_shell_files_are_served(api: Api) -> None:
     for path in ("/static/css/app.css", "/static/js/api.js", "/static/js/session.js"):
         r = api.get(path)

@@ -179,8 +179,8 @@ def proposal(args: dict[str, Any]) -> dict[str, Any]:
     person = (args["person"] or "").strip() or None
     department = (args["department"] or "").strip() or None
     if person is None and department is None:
-        raise InvalidError("name a person or a department",
-                           [Problem("name a person, a department, or both", field="person")])
+        raise InvalidError("请指明责任人或责任部门",
+                           [Problem("请填写责任人、责任部门或两者", field="person")])
     now = services().runtime.clock.now()
     result = propose(request_session(), person, department, now, escalation_policy())
     return {"rung": result.rung, "measure": result.measure, "previous_count": result.previous_count}

@@ -35,7 +35,7 @@ def token(body: dict[str, Any]) -> dict[str, Any]:
     """Log in; wrong credentials and disabled accounts both get 401."""
     user = authenticate(body["username"], body["password"])
     if user is None:
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized("用户名或密码错误")
     access_token, ttl = issue_token(user)
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl}
 

@@ -184,11 +184,11 @@ def _uploaded_year(year: int) -> ReplaceCalendarYearCommand:
         try:
             text = request.get_data(cache=False).decode("utf-8")
         except UnicodeDecodeError:
-            raise BadRequest("the CSV must be UTF-8 encoded") from None
+            raise BadRequest("CSV 文件须为 UTF-8 编码") from None
         entries, problems = parse_calendar_csv(text)
         return ReplaceCalendarYearCommand(year, tuple(entries), tuple(problems))
-    raise UnsupportedMediaType(f"send the year as application/json or as text/csv "
-                               f"with header {','.join(CSV_HEADER)}")
+    raise UnsupportedMediaType(f"请以 application/json 或 text/csv 格式提交全年日历，"
+                               f"CSV 表头为 {','.join(CSV_HEADER)}")
 
 
 @blp.route("/status", methods=["GET"])

@@ -82,10 +82,10 @@ class ZoneSettingsSchema(ZoneSchema):
 
     polygon = fields.List(
         fields.List(fields.Float(allow_nan=False, validate=validate.Range(
-            min=0, max=1, error="coordinates are relative to the frame: each between 0 and 1")),
-            validate=validate.Length(equal=2, error="every point is [x, y]")),
+            min=0, max=1, error="坐标按画面宽、高的比例计，须在0至1之间")),
+            validate=validate.Length(equal=2, error="每个点须为 [x, y]")),
         required=True, validate=validate.Length(min=3, max=MAX_POINTS,
-                                                error=f"a polygon needs 3 to {MAX_POINTS} points"),
+                                                error=f"区域范围须有3至{MAX_POINTS}个点"),
         metadata={"description": "[[x, y], ...] relative to width and height (0..1); the edges may not "
                                  "cross and the area may not be (almost) zero"})
 
@@ -297,13 +297,12 @@ def capture_reference(camera_id: int) -> dict[str, Any]:
     body = request.get_data(cache=False)
     if body:
         if request.mimetype not in IMAGE_TYPES:
-            raise UnsupportedMediaType(f"send the reference as {' or '.join(IMAGE_TYPES)}, or no body")
+            raise UnsupportedMediaType(f"基准画面请以 {' 或 '.join(IMAGE_TYPES)} 格式上传，或不附请求体")
         if len(body) > MAX_IMAGE_BYTES:
-            raise InvalidError("the image is too large", [Problem(f"at most {MAX_IMAGE_BYTES} bytes",
-                                                                  field="body")])
+            raise InvalidError("图片过大", [Problem(f"最多 {MAX_IMAGE_BYTES} 字节", field="body")])
         image = cv2.imdecode(np.frombuffer(body, dtype=np.uint8), cv2.IMREAD_COLOR)
         if image is None:
-            raise InvalidError("the body is not a readable image", [Problem("cannot decode", field="body")])
+            raise InvalidError("请求体不是可读取的图片", [Problem("无法解码图片", field="body")])
     else:
         data = _stored_frame(camera)
         image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
@@ -339,6 +338,6 @@ def event_snapshot(camera_id: int, event_id: int) -> Response:
     event = camera_event_for(request_session(), current_actor(), camera_id, event_id)
     path = video_store().resolve(event.snapshot) if event.snapshot else None
     if path is None:
-        raise NotFoundError("the snapshot is no longer kept (retention period)", event_id=event_id)
+        raise NotFoundError("抓拍图片已超过保存期限，不再保留", event_id=event_id)
     return Response(path.read_bytes(), mimetype="image/jpeg",
                     headers={"X-Content-SHA256": event.snapshot_sha256 or ""})

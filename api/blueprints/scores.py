@@ -39,7 +39,7 @@ PERIOD = re.compile(r"(20[0-9]{2}|2100)-(0[1-9]|1[0-2]|[Qq][1-4])")
 def _period(value: str) -> None:
     """Refuse what the document's pattern refuses: the whole text must be a period (no trailing newline)."""
     if PERIOD.fullmatch(value) is None:
-        raise ValidationError("period must be a month like 2026-11 or a quarter like 2026-Q4")
+        raise ValidationError("期间须为月份（如 2026-11）或季度（如 2026-Q4）")
 
 
 class ScoreQuerySchema(Schema):

@@ -23,7 +23,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Worklis
 
 
 STATUS_LIST = anchored(TASK_STATUSES, repeat=True)
-STATUS_ERROR = f"each value lists statuses ({', '.join(TASK_STATUSES)}) separated by commas"
+STATUS_ERROR = f"每个取值须为以英文逗号分隔的状态（{', '.join(TASK_STATUSES)}）"
 
 
 class TaskQuerySchema(Schema):

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from ..diff_words import ASPECT_WORDS, KIND_WORDS
 from .rendering import render_page
 
 __all__ = ["bp"]
@@ -53,18 +54,14 @@ MODELER_ZH = {
     "timer_name": "{n}个工作日", "at_line": "，第 {line} 行",
     "process_key": "流程标识（英文字母、数字、下划线）", "process_name": "流程名称",
     "bad_key": "流程标识须以字母或下划线开头，只含字母、数字、下划线。",
-    "messages": {"the diagram does not pass lint": "流程图未通过发布前检查，请按图中标记修改。"},
-    # Lint messages (English in the API) by pattern; {1} is the pattern's first group.
-    "lint": [["^lane names unknown department '(.*)'$", "泳道名称“{1}”不是已登记的部门代码"],
-             ["^lane has no name", "泳道没有名称：泳道名称必须是部门代码"],
-             ["^(?:userTask|manualTask) '(.*)' is not in any lane", "人工任务“{1}”不在任何泳道中"],
-             ["^timer has an empty expression", "定时器表达式为空"]],
 }
 VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": "从版本", "to": "到版本",
                "added": "新增元素", "removed": "删除元素", "changed": "修改元素",
                "no_change": "两个版本没有差别。",
-               "aspect": "修改项", "before": "修改前", "after": "修改后", "edit": "在建模器中打开",
-               "diff_title": "第 {from} 版 → 第 {to} 版", "element_name": "元素名称", "element_type": "类型"}
+               "before": "修改前", "after": "修改后", "edit": "在建模器中打开",
+               "diff_title": "第 {from} 版 → 第 {to} 版", "element_name": "元素名称", "element_type": "类型",
+               "words": "变动说明", "raw_title": "原始差异", "raw": "查看修改前后的原文",
+               "kind_words": KIND_WORDS, "aspect_words": ASPECT_WORDS}
 
 
 CATALOGUE_ZH = {

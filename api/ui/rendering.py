@@ -42,13 +42,6 @@ COMMON_ZH: dict[str, Any] = {
         "error": "操作失败，请稍后重试。",
         "required": "此项为必填项。",
     },
-    # Known API field messages (English in the API) rendered in Chinese next to the field.
-    "messages": {
-        "Missing data for required field.": "此项为必填项。",
-        "Not a valid number.": "请输入数字。",
-        "Not a valid integer.": "请输入整数。",
-        "wrong username or password": "用户名或密码错误。",
-    },
     "warning": {"green": "正常", "yellow": "黄牌预警", "red": "红牌预警", "escalated": "已升级督办",
                 "incident": "故障"},
     "state": {"pending": "待办理", "ready": "待办理", "in_progress": "办理中", "claimed": "办理中",
@@ -76,10 +69,8 @@ COMMON_ZH: dict[str, Any] = {
 
 
 def page_strings(strings: dict[str, Any]) -> dict[str, Any]:
-    """Overlay a page's strings on COMMON_ZH; a page's `messages` add to the common ones."""
-    merged = {**COMMON_ZH, **strings}
-    merged["messages"] = {**COMMON_ZH["messages"], **strings.get("messages", {})}
-    return merged
+    """Overlay a page's strings on COMMON_ZH."""
+    return {**COMMON_ZH, **strings}
 
 
 def render_page(template: str, strings: dict[str, Any], **context: Any) -> str:

@@ -153,12 +153,11 @@ export function saveBlob(blob, filename) {
 }
 
 /**
- * A readable message: the page's Chinese text for a known API message; otherwise the Chinese text for
- * the error code with the API's own words in brackets (staff can quote them to support).
+ * A readable message: the API's own Chinese text as it is; otherwise the Chinese text for the error
+ * code with the API's own words in brackets (staff can quote them to support).
  */
 export function readable(message, code) {
   const t = strings();
-  if (message && t.messages?.[message]) return t.messages[message];
   if (message && /[\u4e00-\u9fff]/.test(message)) return message;  // the server's own Chinese text
   const general = code ? t.errors?.[code] : null;
   if (general && message && message !== general) return `${general}（${message}）`;

@@ -23,7 +23,7 @@ form.addEventListener("submit", async (event) => {
   } catch (err) {
     if (err.status === 401) {
       err.code = "invalid";  // on this page a 401 means wrong credentials, not an expired session
-      err.fields = { password: [t.messages["wrong username or password"]] };
+      err.fields = { password: [err.message] };  // the server's words: 用户名或密码错误
     }
     showErrors(form, err);
   } finally {

@@ -17,15 +17,6 @@ export function lintMarkers(modeler, problemsBox, focus) {
     problemsBox.replaceChildren();
   }
 
-  /** The Chinese text of a known lint message; otherwise the API's own words. */
-  function lintText(message) {
-    for (const [pattern, text] of t.lint || []) {
-      const match = new RegExp(pattern).exec(message);
-      if (match) return text.replace("{1}", match[1] ?? "");
-    }
-    return message;
-  }
-
   function showProblems(problems) {
     clearProblems();
     for (const problem of problems) {
@@ -38,7 +29,7 @@ export function lintMarkers(modeler, problemsBox, focus) {
         position: { top: -12, left },
         scale: false,  // stay readable however far the diagram is zoomed out
         html: el("div", { class: "lint-marker", dataset: { element: element.id }, title: problem.message },
-          `! ${lintText(problem.message)}`),
+          `! ${problem.message}`),
       });
     }
     const first = problems.map((p) => p.element && registry.get(p.element)).find(Boolean);
@@ -53,7 +44,7 @@ export function lintMarkers(modeler, problemsBox, focus) {
           modeler.get("selection").select(element);
           focus(element);
         },
-      }, lintText(p.message), p.element ? el("small", { class: "muted" }, ` （${p.element}${p.line ? fmt(t.at_line, { line: p.line }) : ""}）`) : ""))));
+      }, p.message, p.element ? el("small", { class: "muted" }, ` （${p.element}${p.line ? fmt(t.at_line, { line: p.line }) : ""}）`) : ""))));
   }
 
   return { clearProblems, showProblems };
