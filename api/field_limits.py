@@ -32,6 +32,7 @@ from monitor.models.commitments import MAX_TITLE as COMMITMENT_TITLE
 from monitor.models.ratings import MAX_COMMENT as RATING_COMMENT
 from monitor.queries.catalogue import MAX_CATALOGUE_SEARCH as CATALOGUE_SEARCH
 from monitor.queries.inquiries import MAX_SEARCH as KNOWLEDGE_SEARCH
+from monitor.queries.registrations import MAX_REGISTRATION_SEARCH as REGISTRATION_SEARCH
 
 __all__ = ["FORM_LIMITS"]
 
@@ -70,6 +71,7 @@ FORM_LIMITS: dict[str, int] = {
     "element_name": ELEMENT_NAME, "decision_reason": PAUSE_REASON, "inquiry_question": INQUIRY_QUESTION,
     "inquiry_text": INQUIRY_TEXT, "inquiry_category": INQUIRY_CATEGORY, "asker_field": ASKER_FIELD,
     "knowledge_search": KNOWLEDGE_SEARCH, "catalogue_search": CATALOGUE_SEARCH,
+    "registration_search": REGISTRATION_SEARCH,
     "commitment_title": COMMITMENT_TITLE, "commitment_target": COMMITMENT_TARGET,
     "commitment_note": COMMITMENT_NOTE, "commitment_pledger": COMMITMENT_PLEDGER,
     "evaluation_title": EVALUATION_TITLE, "fee_receipt": FEE_RECEIPT,

@@ -37,7 +37,7 @@ API_FIELD = {
 }
 # Limits of the pages alone: the API has no such field or takes any length (named in field_limits).
 PAGE_ONLY = {"data_key", "data_text", "query_code", "process_key", "element_name",
-             "knowledge_search", "catalogue_search",
+             "knowledge_search", "catalogue_search", "registration_search",
              # The catalogue editor's fields live inside one JSON object the API checks (check_item).
              "item_code", "item_name", "item_text", "item_reference", "item_fee", "item_phone", "material_name"}  # a query parameter, not a schema component: checked below
 
@@ -74,4 +74,10 @@ def test_the_knowledge_search_limit_is_the_one_its_query_parameter_publishes(cli
     operation = client.get("/api/openapi.json").get_json()["paths"]["/api/public/knowledge"]["get"]
     (q,) = [p for p in operation["parameters"] if p["name"] == "q"]
     assert q["schema"]["maxLength"] == FORM_LIMITS["knowledge_search"]
+
+
+def test_the_registration_search_limit_is_the_one_its_query_parameter_publishes(client: FlaskClient) -> None:
+    operation = client.get("/api/openapi.json").get_json()["paths"]["/api/instances"]["get"]
+    (q,) = [p for p in operation["parameters"] if p["name"] == "q"]
+    assert q["schema"]["maxLength"] == FORM_LIMITS["registration_search"]
 

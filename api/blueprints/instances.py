@@ -27,7 +27,7 @@ from engine.queries.pauses import instance_pauses
 from engine.queries.shortfalls import instance_shortfall
 from engine.query_codes import format_query_code
 from monitor.commands.approvals import RegisterApprovalCommand
-from monitor.queries.registrations import Registration, registrations
+from monitor.queries.registrations import MAX_REGISTRATION_SEARCH, Registration, registrations
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import board_row_json, incident_json, instance_json, iso, shortfall_json
@@ -201,8 +201,9 @@ class RegistrationsQuerySchema(Schema):
 
     mine = fields.Boolean(load_default=False, metadata={"description": "only those the caller registered"})
     status = fields.String(load_default=None, validate=validate.OneOf(INSTANCE_STATUSES))
-    q = fields.String(load_default=None, validate=validate.Length(min=1, max=100), metadata={
-        "description": "part of the project name, project code or applicant, or a whole query code"})
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=MAX_REGISTRATION_SEARCH),
+                      metadata={"description": "part of the project name, project code or applicant, "
+                                               "or a whole query code"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 

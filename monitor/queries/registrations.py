@@ -34,6 +34,10 @@ class Registration:
     item_name: str | None
 
 
+# A project name or code, a query code or an applicant: longer than any of them finds nothing.
+MAX_REGISTRATION_SEARCH = 100
+
+
 def _pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
