@@ -18,7 +18,7 @@ from lxml import etree
 from engine.bpmn_input import parse_untrusted_bpmn
 from engine.definition_diff import DefinitionDiff, ElementChange
 
-__all__ = ["change_words", "diff_words"]
+__all__ = ["ASPECT_WORDS", "KIND_WORDS", "change_words", "diff_words"]
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KIND_WORDS = {
@@ -38,6 +38,8 @@ ASPECT_WORDS = {
     "attachedToRef": "所属环节", "cancelActivity": "是否中断", "isExecutable": "是否可执行",
     "type": "类型", "documentation": "说明", "multiInstanceLoopCharacteristics": "多实例设置",
     "standardLoopCharacteristics": "循环设置", "incoming": "入线", "outgoing": "出线",
+    "timerEventDefinition": "期限定义", "conditionalEventDefinition": "条件事件定义",
+    "messageEventDefinition": "消息定义", "signalEventDefinition": "信号定义",
 }
 WORKDAYS = re.compile(r"workdays\(\s*(\d+)\s*\)")
 

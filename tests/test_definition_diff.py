@@ -58,6 +58,9 @@ def test_diff_api_defaults_to_the_latest_two_versions(api: Api) -> None:
     body = api.get("/api/definitions/investment_joint_approval/diff", "designer").get_json()
     assert (body["from"], body["to"]) == (version - 1, version)
     assert {c["id"] for c in body["changed"]} == {"s1_zrzy_deadline", "s1_sthj_review"}
+    words = {c["id"]: c["words"] for c in body["changed"]}  # the change in sentences, beside the raw aspects
+    assert any("20 → 25 个工作日" in w for w in words["s1_zrzy_deadline"]), words
+    assert any("生态环境局环评审查" in w for w in words["s1_sthj_review"]), words
     same = api.get(f"/api/definitions/investment_joint_approval/diff?from={version}&to={version}", "designer")
     assert same.status_code == 200 and same.get_json()["changed"] == []
     assert api.get("/api/definitions/investment_joint_approval/diff?from=99", "designer").status_code == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, request
@@ -11,7 +12,7 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from engine.commands.deployment import DeployDefinitionCommand
 from engine.commands.drafts import DRAFT_KEY, DiscardDraftCommand, SaveDraftCommand
-from engine.definition_diff import diff_definitions
+from engine.definition_diff import ElementChange, diff_definitions
 from engine.models import ProcessDefinition, ProcessDraft
 from engine.queries.definitions import (
     definition_version,
@@ -21,8 +22,10 @@ from engine.queries.definitions import (
     latest_version,
     saved_drafts,
 )
+from engine.queries.departments import department_names
 
 from ..auth import requires, run_command
+from ..diff_words import diff_words
 from ..presenters import definition_json, iso
 from ..schema_fields import instant
 from ..wiring import Blueprint, request_session, services
@@ -120,6 +123,8 @@ class ElementChangeSchema(Schema):
     aspects = fields.List(fields.String(), metadata={"description": "name, timeDate, flowNodeRef, …"})
     before = fields.Dict()
     after = fields.Dict()
+    words = fields.List(fields.String(), metadata={
+        "description": "the change in sentences (时限 20 → 18 个工作日), lanes by department"})
 
 
 class DiffSchema(Schema):
@@ -140,9 +145,9 @@ def _uploaded_xml() -> tuple[bytes, str]:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise BadRequest("multipart upload needs a field named 'file'")
+            raise BadRequest("multipart 上传须包含名为 'file' 的字段")
         return upload.read(), upload.filename or "upload.bpmn"
-    raise UnsupportedMediaType("send the BPMN as application/xml or as multipart field 'file'")
+    raise UnsupportedMediaType("请以 application/xml 格式或 multipart 字段 'file' 上传 BPMN 文件")
 
 
 @blp.route("", methods=["POST"])
@@ -206,9 +211,16 @@ def diff_versions(query: dict[str, Any], key: str) -> dict[str, Any]:
     to_version = query.get("to_version", latest)
     from_version = query.get("from_version", max(to_version - 1, 1))
     old, new = _version(key, from_version), _version(key, to_version)
-    diff = diff_definitions(old.xml.encode(), new.xml.encode())
+    old_xml, new_xml = old.xml.encode(), new.xml.encode()
+    diff = diff_definitions(old_xml, new_xml)
+    words = diff_words(diff, old_xml, new_xml, department_names(request_session()))
+
+    def worded(kind: str, changes: list[ElementChange]) -> list[dict[str, Any]]:
+        return [{**asdict(c), "words": words[kind].get(c.id, [])} for c in changes]
+
     return {"key": key, "from_version": from_version, "to_version": to_version,
-            "added": diff.added, "removed": diff.removed, "changed": diff.changed}
+            "added": worded("added", diff.added), "removed": worded("removed", diff.removed),
+            "changed": worded("changed", diff.changed)}
 
 
 def _draft_json(draft: ProcessDraft) -> dict[str, Any]:
@@ -223,7 +235,7 @@ def _if_match_revision() -> int | None:
         return None
     match = IF_MATCH.fullmatch(header.strip())
     if match is None:
-        raise BadRequest("If-Match must be a draft revision number, e.g. If-Match: 3")
+        raise BadRequest("If-Match 须为草稿修订号，例如 If-Match: 3")
     return int(match.group(2))
 
 

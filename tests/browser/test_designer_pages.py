@@ -71,7 +71,12 @@ def test_designer_changes_a_time_limit_deploys_and_sees_version_two(live_url: st
     assert desktop.locator(f"#versions tr[data-version='{new}']").is_visible()
     changed = desktop.locator("section[data-kind=changed] tr[data-element-id=s1_zrzy_deadline]")
     assert changed.is_visible()
-    assert "workdays(15)" in changed.inner_text() and "workdays(20)" in changed.inner_text()
+    assert "20 → 15 个工作日" in changed.locator(".change-words").inner_text()  # read as a sentence
+    raw = changed.locator(".raw-change")
+    assert raw.locator(".before").first.is_hidden()  # the raw XML values wait behind 查看
+    raw.locator("summary").click()
+    assert "workdays(20)" in raw.locator(".before").last.inner_text()
+    assert "workdays(15)" in raw.locator(".after").last.inner_text()
     assert desktop.locator("section[data-kind=changed] tr[data-element-id=s1_zrzy_review]").is_visible()
     shot(desktop, "designer-versions-diff")
 

@@ -14,16 +14,30 @@ function show(value) {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
+/** An aspect's name in Chinese, the BPMN name kept beside it for those who read the XML. */
+function aspectName(aspect) {
+  const word = t.aspect_words?.[aspect];
+  return word ? `${word}（${aspect}）` : aspect;
+}
+
+/** The raw attribute values behind the sentences, folded away: reviewers read the sentences. */
+function rawChange(c) {
+  return el("details", { class: "raw-change" }, el("summary", {}, t.raw),
+    el("dl", {}, ...c.aspects.flatMap((a) => [
+      el("dt", {}, aspectName(a)),
+      el("dd", {}, el("span", { class: "before" }, `${t.before}：${show(c.before?.[a])}`), el("br"),
+        el("span", { class: "after" }, `${t.after}：${show(c.after?.[a])}`)),
+    ])));
+}
+
 function changeTable(kind, items) {
   return el("section", { dataset: { kind } },
     el("h3", { class: `diff-${kind}` }, `${t[kind]}（${items.length}）`),
     items.length ? table([
-      ["ID", (c) => el("code", {}, c.id)], [t.element_type, (c) => c.type.replace("bpmn:", "")], [t.element_name, (c) => c.name || "—"],
-      ...(kind === "changed" ? [
-        [t.aspect, (c) => c.aspects.join("、")],
-        [t.before, (c) => el("span", { class: "before" }, c.aspects.map((a) => `${a}: ${show(c.before?.[a])}`).join("；"))],
-        [t.after, (c) => el("span", { class: "after" }, c.aspects.map((a) => `${a}: ${show(c.after?.[a])}`).join("；"))],
-      ] : []),
+      [t.element_name, (c) => [c.name || "—", el("br"), el("code", { class: "muted" }, c.id)]],
+      [t.element_type, (c) => t.kind_words?.[c.type.replace("bpmn:", "")] || c.type.replace("bpmn:", "")],
+      [t.words, (c) => c.words?.length ? el("ul", { class: "change-words" }, ...c.words.map((w) => el("li", {}, w))) : "—"],
+      ...(kind === "changed" ? [[t.raw_title, rawChange]] : []),
     ], items, (c) => ({ dataset: { elementId: c.id } })) : "");
 }
 
