@@ -65,7 +65,10 @@ def rule_signals(settings: RuleSettings, task: TaskRecord, completion: AuditEven
     base = {"department_code": task.department_code, "instance_id": task.instance_id, "task_id": task.id,
             "subject": f"task:{task.id}"}
     seconds = (completion.at - task.created_at).total_seconds()
-    if settings.fast_completion_enabled and seconds < settings.fast_completion_seconds:
+    # Speed is suspicious only in a review that runs against a legal time limit: a step without a
+    # deadline (接件登记, an intake the clerk records on the spot) is meant to be done at once.
+    is_review = task.due_at is not None
+    if settings.fast_completion_enabled and is_review and seconds < settings.fast_completion_seconds:
         signals.append(AlertSignal(
             source="rule", kind="fast_completion", level="yellow", dedup_key=f"rule:fast:{task.id}",
             title=f"审查用时异常短（{int(seconds)}秒）", details={"seconds": seconds, "by": completion.actor},

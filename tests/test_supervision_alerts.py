@@ -117,3 +117,20 @@ def test_an_account_without_a_department_lists_no_alerts(app: Flask, api: Api) -
     assert [a["kind"] for a in _alerts(api)] == ["calendar_missing"]
     listed = api.get("/api/supervision/alerts", "designer")
     assert listed.status_code == 200 and listed.get_json()["items"] == []
+
+
+def test_speed_is_no_fault_in_a_step_without_a_time_limit() -> None:
+    """接件登记 and the like are done on the spot; only a review against a legal limit can be too fast."""
+    from engine.models import AuditEvent, TaskRecord
+    from monitor.rules import RuleSettings, rule_signals
+
+    started = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing: office hours
+    done = AuditEvent(at=started + timedelta(seconds=5), actor="window1", action="task_completed", details={})
+
+    def task(due_at: datetime | None) -> TaskRecord:
+        return TaskRecord(id="t1", instance_id=1, department_code="zwfw", created_at=started, due_at=due_at,
+                          warning_level="green")
+
+    assert rule_signals(RuleSettings(), task(None), done) == []
+    [signal] = rule_signals(RuleSettings(), task(started + timedelta(days=20)), done)
+    assert signal.kind == "fast_completion"
