@@ -54,6 +54,8 @@ COMMON_ZH: dict[str, Any] = {
                    "expert_review": "专家评审", "public_notice": "公示"},
     "days_left": "剩余 {n} 个工作日",
     "days_over": "已超期 {n} 个工作日",
+    # Beside the item state, which stays 部门开始办理 while departments are late.
+    "overdue_departments": "{n} 个部门已超期",
     "due_today": "今日到期",
     "watermark_note": "流程图由 bpmn.io 绘制",
     # A due time reckoned over a year whose holiday notice is not out yet (the API's `provisional`).

@@ -219,3 +219,17 @@ def test_the_bureau_records_a_session_and_the_public_sees_last_months_results(
     ranks = phone.eval_on_selector_all("#performance tbody tr", "rows => rows.map((r) => r.dataset.department)")
     assert ranks, "departments with November work are listed"
     shot(phone, "performance-public-phone")
+
+
+def test_the_item_state_says_which_departments_are_late(live_url: str, phone) -> None:
+    """部门开始办理 stays the national code while reviews run late; the page says so beside it."""
+    alert = _open_deadline_alert(live_url)
+    r = requests.get(f"{live_url}/api/instances/{alert['instance_id']}", timeout=30,
+                     headers={"Authorization": f"Bearer {api_token(live_url, 'jiancha')}"})
+    assert r.status_code == 200, r.text
+    phone.goto(f"{live_url}/track/{r.json()['query_code']}")
+    badge = phone.locator("#status .badge.state-overdue")
+    badge.wait_for()
+    late = {li.get_attribute("data-bpmn-id") for li in phone.locator("#departments li[data-state=overdue]").all()}
+    assert late and badge.inner_text() == f"{len(badge.get_attribute('title').split('、'))} 个部门已超期"
+    shot(phone, "track-overdue-phone")

@@ -13,6 +13,15 @@ export function taskState(task) {
   return "in_progress";
 }
 
+/**
+ * Departments whose open step is past its deadline. The item-state code stays 部门开始办理 while they
+ * are late, so the pages say it beside the code rather than let the status look on time.
+ */
+export function overdueDepartments(tasks) {
+  return [...new Set(tasks.filter((task) => taskState(task) === "overdue")
+    .map((task) => task.department_name || task.department).filter(Boolean))];
+}
+
 /** Map bpmn ids to states; rows come oldest first, so a task's latest round wins. */
 export function statesById(tasks) {
   const states = {};
