@@ -62,11 +62,13 @@ test-browser: install frontend chromium
 postgres:
 	scripts/postgres.sh
 
-## bench: approvals/s on SQLite and PostgreSQL, latency, state size vs bare SpiffWorkflow; timer lag; board
+## bench: approvals/s on SQLite and PostgreSQL, latency, state size vs bare SpiffWorkflow; timer lag; board; pages
 bench: install frontend
 	eval "$$(scripts/postgres.sh)" && $(PY) bench/run_bench.py --postgres "$$ONEWINDOW_TEST_POSTGRES_URL" $(BENCH_ARGS)
 	$(PY) bench/timer_lag.py
 	$(PY) bench/board_bench.py
+	$(PY) bench/page_bench.py
+	eval "$$(scripts/postgres.sh)" && $(PY) bench/page_bench.py --postgres "$$ONEWINDOW_TEST_POSTGRES_URL"
 	$(PY) bench/video_bench.py
 
 lint: install

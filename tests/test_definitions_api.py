@@ -134,7 +134,8 @@ def test_billion_laughs_is_refused_quickly(api: Api) -> None:
     xml = invalid_diagram("billion_laughs")
     t0 = time.perf_counter()
     r = deploy(api, xml)
-    assert r.status_code == 422 and time.perf_counter() - t0 < 1.0
+    # Expanded, the entities would make gigabytes; refused unexpanded, milliseconds (bound loose for load).
+    assert r.status_code == 422 and time.perf_counter() - t0 < 5.0
 
 
 def test_size_limit(api: Api) -> None:

@@ -191,7 +191,9 @@ def _fails_fast(run: Any, error: type[ExpressionError] = ExpressionError, match:
     started = time.perf_counter()
     with pytest.raises(error, match=match):
         run()
-    assert time.perf_counter() - started < 1.0
+    # The abuse itself would run for minutes or exhaust memory; refused, it takes milliseconds. The
+    # bound is loose so that a loaded machine cannot fail it.
+    assert time.perf_counter() - started < 5.0
 
 
 LONG = "a" * 99_999

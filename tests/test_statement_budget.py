@@ -7,16 +7,13 @@ say why, one that removes one lowers the budget.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import Flask
-from sqlalchemy import event
 
 from api.wiring import db, services
 from engine.command_context import Actor
 from engine.commands import ClaimTaskCommand, CompleteTaskCommand
 from tests.conftest import Api
+from tests.sql_statements import counted
 from tests.test_joint_approval_api import STAGE1, start, worklist
 
 # SQLite counts its explicit BEGIN DEFERRED, and the COMMIT + BEGIN IMMEDIATE that end the read
@@ -29,20 +26,6 @@ CLAIM = {"sqlite": 8, "postgresql": 5}
 # rows, then one flush: audit insert, update instance (state and audit head), update task, cancel
 # the branch's timer. The definition version is remembered per process: it never changes once deployed.
 COMPLETE = {"sqlite": 11, "postgresql": 8}
-
-
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_a_claim_and_a_completion_keep_to_their_statement_budget(app: Flask, api: Api) -> None:

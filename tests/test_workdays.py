@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 import random
-import time as monotonic
 from datetime import UTC, date, datetime, time, timedelta
 
 import chinese_calendar
@@ -197,7 +196,6 @@ def _all_known_days() -> list[date]:
 
 
 def test_next_workday_matches_chinese_calendar_everywhere(cal: ChineseOfficialCalendar) -> None:
-    began = monotonic.perf_counter()
     days = _all_known_days()
     flags = {d: chinese_calendar.is_workday(d) for d in days}
     # Sweep backwards: next_known[d] is the first workday strictly after d, or None
@@ -221,7 +219,6 @@ def test_next_workday_matches_chinese_calendar_everywhere(cal: ChineseOfficialCa
     # Only 2026-12-31 (a Thursday, last known working day) has no known successor.
     assert tail_unknown == 1
     assert cal.is_workday(LAST_KNOWN)
-    assert monotonic.perf_counter() - began < 2.0
 
 
 def test_working_days_between_matches_naive_count(cal: ChineseOfficialCalendar) -> None:
