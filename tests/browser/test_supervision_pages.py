@@ -233,3 +233,9 @@ def test_the_item_state_says_which_departments_are_late(live_url: str, phone) ->
     late = {li.get_attribute("data-bpmn-id") for li in phone.locator("#departments li[data-state=overdue]").all()}
     assert late and badge.inner_text() == f"{len(badge.get_attribute('title').split('、'))} 个部门已超期"
     shot(phone, "track-overdue-phone")
+    names, text = badge.get_attribute("title"), badge.inner_text()
+    login(phone, live_url, "zrzy_reviewer")  # a late reviewer's work page says the same, by name too
+    phone.goto(f"{live_url}/worklist/{alert['instance_id']}")
+    staff_badge = phone.locator("#facts .badge.state-overdue")
+    staff_badge.wait_for()
+    assert staff_badge.inner_text() == text and staff_badge.get_attribute("title") == names

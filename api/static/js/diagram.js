@@ -17,9 +17,20 @@ export function taskState(task) {
  * Departments whose open step is past its deadline. The item-state code stays 部门开始办理 while they
  * are late, so the pages say it beside the code rather than let the status look on time.
  */
-export function overdueDepartments(tasks) {
+function overdueDepartments(tasks, nameOf) {
   return [...new Set(tasks.filter((task) => taskState(task) === "overdue")
-    .map((task) => task.department_name || task.department).filter(Boolean))];
+    .map((task) => task.department_name || nameOf(task.department)).filter(Boolean))];
+}
+
+/** The "N 个部门已超期" badge (departments named on hover) to put beside the state, or nothing. */
+export function overdueBadge(tasks, t, nameOf = (code) => code) {
+  const late = overdueDepartments(tasks, nameOf);
+  if (!late.length) return [];
+  const badge = document.createElement("span");
+  badge.className = "badge state-overdue";
+  badge.title = late.join("、");
+  badge.textContent = t.overdue_departments.replace("{n}", late.length);
+  return [" ", badge];
 }
 
 /** Map bpmn ids to states; rows come oldest first, so a task's latest round wins. */

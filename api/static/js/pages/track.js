@@ -4,7 +4,7 @@
 import {
   api, countdown, el, fieldValue, fmt, onSubmit, provisionalBadge, provisionalNotice, strings, when,
 } from "../api.js";
-import { legend, overdueDepartments, showDiagram, statesById } from "../diagram.js";
+import { legend, overdueBadge, showDiagram, statesById } from "../diagram.js";
 import { drawHeader } from "../session.js";
 
 const t = strings();
@@ -79,11 +79,7 @@ function render(data) {
   setText("query-code", data.query_code);
   const incident = data.status === "incident";
   setText("status", incident ? t.incident_status : data.blzt_name || t.state[data.status] || data.status);
-  const late = incident ? [] : overdueDepartments(data.tasks);
-  if (late.length) {
-    document.getElementById("status").append(" ", el("span", { class: "badge state-overdue", title: late.join("、") },
-      fmt(t.overdue_departments, { n: late.length })));
-  }
+  if (!incident) document.getElementById("status").append(...overdueBadge(data.tasks, t));
   document.getElementById("status").classList.toggle("status-incident", incident);
   setText("stage", data.stage);
   setText("accepted-label", data.accepted === false ? t.received_at : t.accepted_at);  // never accepted

@@ -4,7 +4,7 @@ import {
   api, beijingTime, clearErrors, countdown, el, fmt, incidentReason, provisionalBadge, provisionalNotice, showErrors,
   limits, showProblem, strings, when,
 } from "../api.js";
-import { legend, overdueDepartments, showDiagram, statesById } from "../diagram.js";
+import { legend, overdueBadge, showDiagram, statesById } from "../diagram.js";
 import { departmentNames as allDepartmentNames } from "./supervision/kit.js";
 import { requireSession } from "../session.js";
 
@@ -233,12 +233,6 @@ function pauseAndExtension(panel, task) {
 
 let departmentNames = {};
 
-/** "N 个部门已超期" beside the item state, the departments named in its tooltip. */
-function overdueBadge(late) {
-  return late.length ? [" ", el("span", { class: "badge state-overdue", title: late.join("、") },
-    fmt(t.overdue_departments, { n: late.length }))] : [];
-}
-
 function progressItem(task) {
   const stopped = incident && OPEN.has(task.status);
   const state = stopped ? "incident" : statesById([task])[task.bpmn_id] || task.status;
@@ -328,7 +322,7 @@ function render(instance) {
     el("dt", {}, t.applicant), el("dd", {}, `${instance.applicant.name}（${instance.applicant.contact}）`),
     ...applicationFacts(instance)]),
     el("dt", {}, t.status), el("dd", {}, incident ? t.state.incident : instance.blzt_name || t.state[instance.status] || instance.status,
-      ...overdueBadge(incident ? [] : overdueDepartments(instance.tasks).map((d) => departmentNames[d] || d))));
+      ...(incident ? [] : overdueBadge(instance.tasks, t, (d) => departmentNames[d] || d))));
   const mine = instance.tasks.filter((x) => x.department === session.department && OPEN.has(x.status));
   const others = instance.tasks.filter((x) => !mine.includes(x) && x.status !== "cancelled");
   document.getElementById("inquiry").replaceChildren(...inquiryCard(), ...complaintCard());
