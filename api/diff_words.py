@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from engine.bpmn_input import parse_untrusted_bpmn
 from engine.definition_diff import DefinitionDiff, ElementChange
 
 __all__ = ["ASPECT_WORDS", "KIND_WORDS", "change_words", "diff_words"]
@@ -53,8 +52,7 @@ class _Element:
     target: str | None
 
 
-def _elements(xml: bytes) -> dict[str, _Element]:
-    root = parse_untrusted_bpmn(xml, max_bytes=len(xml) + 1)
+def _elements(root: etree._Element) -> dict[str, _Element]:
     found = {}
     for node in root.iter(f"{{{BPMN}}}*"):
         element_id = node.get("id")
@@ -162,10 +160,10 @@ def _presence_words(change: ElementChange, namer: _Namer, verb: str) -> list[str
     return [f"{verb}{what}“{change.name or change.id}”"]
 
 
-def diff_words(diff: DefinitionDiff, old_xml: bytes, new_xml: bytes,
+def diff_words(diff: DefinitionDiff, old_root: etree._Element, new_root: etree._Element,
                departments: Mapping[str, str]) -> dict[str, dict[str, list[str]]]:
-    """Sentences per element id for each of added, removed and changed."""
-    namer = _Namer(_elements(old_xml), _elements(new_xml), departments)
+    """Sentences per element id for each of added, removed and changed, from the trees the diff read."""
+    namer = _Namer(_elements(old_root), _elements(new_root), departments)
     return {"added": {c.id: _presence_words(c, namer, "新增") for c in diff.added},
             "removed": {c.id: _presence_words(c, namer, "删除") for c in diff.removed},
             "changed": {c.id: change_words(c, namer) for c in diff.changed}}

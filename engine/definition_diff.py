@@ -8,7 +8,7 @@ from lxml import etree
 
 from .bpmn_input import parse_untrusted_bpmn
 
-__all__ = ["DefinitionDiff", "ElementChange", "diff_definitions"]
+__all__ = ["DefinitionDiff", "ElementChange", "diff_definitions", "diff_trees", "parse_version"]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 # Layout (DI) moves when a designer drags a shape; that is not a change of the process.
@@ -74,8 +74,15 @@ def _aspects(node: etree._Element) -> dict[str, str]:
     return aspects
 
 
-def _elements(xml: bytes) -> dict[str, tuple[str, dict[str, str]]]:
-    root = parse_untrusted_bpmn(xml, max_bytes=len(xml) + 1)
+def parse_version(xml: bytes) -> etree._Element:
+    """Parse a stored version once, so the diff and its wording can share the tree.
+
+    Stored versions passed the size check when deployed; the hostile-XML guards still apply.
+    """
+    return parse_untrusted_bpmn(xml, max_bytes=len(xml) + 1)
+
+
+def _elements(root: etree._Element) -> dict[str, tuple[str, dict[str, str]]]:
     found: dict[str, tuple[str, dict[str, str]]] = {}
     for node in root.iter():
         if not isinstance(node.tag, str) or _ignored(node) or node is root:
@@ -91,8 +98,13 @@ def _summary(element_id: str, kind: str, aspects: dict[str, str]) -> ElementChan
 
 
 def diff_definitions(old_xml: bytes, new_xml: bytes) -> DefinitionDiff:
-    """Compare two deployed versions by element id (ids are what instances and the code refer to)."""
-    old, new = _elements(old_xml), _elements(new_xml)
+    """Compare two deployed versions given as their XML."""
+    return diff_trees(parse_version(old_xml), parse_version(new_xml))
+
+
+def diff_trees(old_root: etree._Element, new_root: etree._Element) -> DefinitionDiff:
+    """Compare two parsed versions by element id (ids are what instances and the code refer to)."""
+    old, new = _elements(old_root), _elements(new_root)
     added = [_summary(i, *new[i]) for i in sorted(new.keys() - old.keys())]
     removed = [_summary(i, *old[i]) for i in sorted(old.keys() - new.keys())]
     changed = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.diff_words import diff_words
-from engine.definition_diff import diff_definitions
+from engine.definition_diff import diff_trees, parse_version
 from tests.live_server import REPO
 
 SHIPPED = (REPO / "bpmn" / "investment_joint_approval.bpmn").read_bytes()
@@ -11,7 +11,8 @@ NAMES = {"zrzy": "自然资源和规划局", "sthj": "生态环境局", "fgw": "
 
 
 def _words(new: bytes) -> dict[str, dict[str, list[str]]]:
-    return diff_words(diff_definitions(SHIPPED, new), SHIPPED, new, NAMES)
+    old_root, new_root = parse_version(SHIPPED), parse_version(new)
+    return diff_words(diff_trees(old_root, new_root), old_root, new_root, NAMES)
 
 
 def test_a_limit_moved_reads_as_the_step_and_its_working_days() -> None:

@@ -12,7 +12,7 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from engine.commands.deployment import DeployDefinitionCommand
 from engine.commands.drafts import DRAFT_KEY, DiscardDraftCommand, SaveDraftCommand
-from engine.definition_diff import ElementChange, diff_definitions
+from engine.definition_diff import ElementChange, diff_trees, parse_version
 from engine.models import ProcessDefinition, ProcessDraft
 from engine.queries.definitions import (
     definition_version,
@@ -211,9 +211,9 @@ def diff_versions(query: dict[str, Any], key: str) -> dict[str, Any]:
     to_version = query.get("to_version", latest)
     from_version = query.get("from_version", max(to_version - 1, 1))
     old, new = _version(key, from_version), _version(key, to_version)
-    old_xml, new_xml = old.xml.encode(), new.xml.encode()
-    diff = diff_definitions(old_xml, new_xml)
-    words = diff_words(diff, old_xml, new_xml, department_names(request_session()))
+    old_root, new_root = parse_version(old.xml.encode()), parse_version(new.xml.encode())
+    diff = diff_trees(old_root, new_root)
+    words = diff_words(diff, old_root, new_root, department_names(request_session()))
 
     def worded(kind: str, changes: list[ElementChange]) -> list[dict[str, Any]]:
         return [{**asdict(c), "words": words[kind].get(c.id, [])} for c in changes]
