@@ -285,7 +285,9 @@ def board_row_json(row: BoardRow, departments: dict[str, str], now: datetime,
         co.append({"bpmn_id": bpmn_id, "department": department,
                    "department_name": departments.get(department, department),
                    "task": task_json(task, now, calendar) if task is not None else None,
-                   "decision": submission.get("decision"), "opinion": submission.get("opinion")})
+                   "decision": submission.get("decision"), "opinion": submission.get("opinion"),
+                   "pending_extension": (extension_json(row.pending_extensions[bpmn_id])
+                                         if bpmn_id in row.pending_extensions else None)})
     done = all(c["task"] is not None and c["task"]["status"] == "completed" for c in co)
     lead = row.lead_task
     return {

@@ -85,3 +85,29 @@ def test_the_lead_reminds_a_late_co_reviewer_and_history_keeps_it(api: Api) -> N
     complete(api, "sw_reviewer", task["id"])
     assert api.post(f"/api/tasks/{task['id']}/remind", "fgw_lead", json={}).status_code == 409
     assert api.post("/api/tasks/no-such-task/remind", "fgw_lead", json={}).status_code == 404
+
+
+def test_the_lead_board_shows_a_co_reviewers_extension_request_until_its_head_decides(api: Api) -> None:
+    instance = start(api)
+    task = next(t for t in worklist(api, "sw_reviewer") if t["instance_id"] == instance["id"])
+
+    def sw_on_board() -> dict:
+        row = next(r for r in api.get("/api/instances/lead-board", "fgw_lead").get_json()["items"]
+                   if r["instance_id"] == instance["id"])
+        return next(c for c in row["co_reviews"] if c["department"] == "sw")
+
+    assert sw_on_board()["pending_extension"] is None
+    r = api.post(f"/api/tasks/{task['id']}/extensions", "sw_reviewer",
+                 json={"working_days": 3, "reason": "需补充水资源论证报告"})
+    assert r.status_code == 201, r.get_json()
+    before = sw_on_board()
+    assert before["pending_extension"]["working_days"] == 3
+    assert before["pending_extension"]["reason"] == "需补充水资源论证报告"
+    others = [c for c in next(r for r in api.get("/api/instances/lead-board", "fgw_lead").get_json()["items"]
+                              if r["instance_id"] == instance["id"])["co_reviews"] if c["department"] != "sw"]
+    assert all(c["pending_extension"] is None for c in others)
+    decided = api.post(f"/api/extensions/{r.get_json()['id']}/decision", "sw_head", json={"approve": True})
+    assert decided.status_code == 200, decided.get_json()
+    after = sw_on_board()
+    assert after["pending_extension"] is None
+    assert after["task"]["working_days_left"] == before["task"]["working_days_left"] + 3

@@ -192,7 +192,8 @@ class BoardSchema(Schema):
     """The lead department's view of its parallel reviews, one row per approval."""
 
     items = fields.List(fields.Dict(), metadata={
-        "description": "per instance: project, stage, co_reviews [{department, task, decision, opinion}], "
+        "description": "per instance: project, stage, co_reviews [{department, task, decision, opinion, "
+                       "pending_extension (an extension request awaiting the unit head, or null)}], "
                        "all_in, lead_task, can_decide"})
 
 

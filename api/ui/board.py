@@ -29,6 +29,8 @@ STRINGS_ZH = {
     "reminded": "已催办，记录已写入办理记录。",
     "remind_note": "请尽快出具审查意见。",
     "late": "已超期",
+    "pending_extension": "已申请延期 {days} 个工作日，待该部门负责人审批",
+    "pending_extension_reason": "申请理由：{reason}（{at}）",
     "open_work": "办理页",
     "incident_line": "流程运行出错（{step}）：{reason}。中心管理员已收到告警，处理前不能催办或作出决定。",
     "decided_incident": "已作出决定，但随后流程运行出错（{step}）：{reason}。"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import OPEN_TASK_STATUSES, Instance, ProcessDefinition, TaskRecord
+from ..models import OPEN_TASK_STATUSES, Extension, Instance, ProcessDefinition, TaskRecord
 from ..stages import Stage, definition_stages
 
 __all__ = ["BoardRow", "lead_board"]
@@ -21,6 +21,9 @@ class BoardRow:
     stage: Stage
     co_reviews: dict[str, TaskRecord | None]  # bpmn id → latest row (None: not reached)
     lead_task: TaskRecord | None
+    # bpmn id → the co-review's extension request awaiting its unit head: the lead coordinates the
+    # stage's timing, so it must see that a countdown may still move before it plans around it.
+    pending_extensions: dict[str, Extension]
 
 
 def lead_board(session: Session, department_code: str | None) -> list[BoardRow]:
@@ -47,11 +50,28 @@ def lead_board(session: Session, department_code: str | None) -> list[BoardRow]:
     for task, instance in rows:
         _, latest = by_instance.setdefault(instance.id, (instance, {}))
         latest[task.bpmn_id] = task  # rows come oldest first: the last one is the latest round
-    board = []
+    shown: list[tuple[Instance, Stage, dict[str, TaskRecord | None], TaskRecord | None]] = []
     for instance, latest in by_instance.values():
         for stage in led.get((instance.definition_key, instance.definition_version), []):
             stage_rows = [latest.get(t) for t in (stage.lead_task, *stage.co_reviews)]
             if any(r is not None and r.status in OPEN_TASK_STATUSES for r in stage_rows):
-                board.append(BoardRow(instance, stage, {t: latest.get(t) for t in stage.co_reviews},
-                                      latest.get(stage.lead_task)))
-    return board
+                shown.append((instance, stage, {t: latest.get(t) for t in stage.co_reviews},
+                              latest.get(stage.lead_task)))
+    pending = _pending_extensions(session, [task for *_, co, _lead in shown for task in co.values()
+                                            if task is not None and task.status in OPEN_TASK_STATUSES])
+    return [BoardRow(instance, stage, co, lead,
+                     {bpmn_id: pending[task.id] for bpmn_id, task in co.items()
+                      if task is not None and task.id in pending})
+            for instance, stage, co, lead in shown]
+
+
+def _pending_extensions(session: Session, tasks: list[TaskRecord]) -> dict[str, Extension]:
+    """Task id → its pending request, in one query for the whole board (a task has one at a time)."""
+    found: dict[str, Extension] = {}
+    ids = [task.id for task in tasks]
+    for start in range(0, len(ids), 500):  # keep each IN list well inside every driver's limits
+        for extension in session.scalars(select(Extension).where(
+                Extension.task_id.in_(ids[start:start + 500]), Extension.status == "pending")
+                .order_by(Extension.id)):
+            found[extension.task_id] = extension
+    return found

@@ -270,11 +270,16 @@ def test_the_lead_sees_all_co_reviewers_reminds_the_late_one_and_decides(live_ur
     instance = http.start("滨江文化中心工程")
     for dept in ("zrzy", "sthj", "sw"):
         http.approve(instance["id"], dept, f"{dept}：同意")
+    jt_task = http.task(instance["id"], "jt")
+    extension = http("POST", f"/api/tasks/{jt_task['id']}/extensions", "jt_reviewer",
+                     json={"working_days": 2, "reason": "需现场核查交通组织方案"})
     login(desktop, live_url, "fgw_lead")
     assert desktop.url.endswith("/board")
     card = desktop.locator(f".board-row[data-instance-id='{instance['id']}']")
     card.wait_for()
     assert card.locator(".co > div").count() == 4
+    pending = card.locator(".co > div[data-department=jt] .pending-extension")  # the countdown may still move
+    assert "已申请延期 2 个工作日" in pending.inner_text() and "需现场核查交通组织方案" in pending.inner_text()
     assert card.locator(".co > div[data-state=completed]").count() == 3
     assert "sthj：同意" in card.locator(".opinions").inner_text()
     assert card.locator("form.decide").count() == 0  # not before every co-reviewer is in
@@ -282,10 +287,12 @@ def test_the_lead_sees_all_co_reviewers_reminds_the_late_one_and_decides(live_ur
     desktop.locator("#saved").wait_for()
     assert "已催办" in desktop.locator("#saved").inner_text()
     shot(desktop, "board-waiting")
+    http("POST", f"/api/extensions/{extension['id']}/decision", "jt_head", json={"approve": True})
     history = http("GET", f"/api/instances/{instance['id']}", "jiancha")["history"]
     assert [e["details"]["department"] for e in history if e["action"] == "task.reminded"] == ["jt"]
     http.approve(instance["id"], "jt", "jt：同意")
     desktop.reload()
+    assert card.locator(".pending-extension").count() == 0
     form = card.locator("form.decide")
     form.wait_for()
     form.locator("textarea[name=opinion]").fill("各部门意见一致，准予通过第一阶段。")

@@ -34,6 +34,11 @@ function coReviewer(item, stopped) {
     task && task.status !== "completed"
       ? el("span", {}, el("span", { class: "countdown" }, countdown(task.working_days_left)), provisionalBadge(task))
       : task ? el("span", {}, t.decision[item.decision] || item.decision || "") : el("span", { class: "muted" }, t.not_reached));
+  const ext = item.pending_extension;
+  if (ext && !stopped) {  // the countdown may still move: the unit head has not decided yet
+    box.append(el("div", { class: "notice pending-extension" }, fmt(t.pending_extension, { days: ext.working_days }),
+      el("div", { class: "muted" }, fmt(t.pending_extension_reason, { reason: ext.reason, at: when(ext.requested_at) }))));
+  }
   if (task && task.status !== "completed" && !stopped) {
     const button = el("button", { type: "button", class: late ? "danger remind" : "remind" }, t.remind);
     button.addEventListener("click", async () => {
