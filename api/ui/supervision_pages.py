@@ -73,7 +73,7 @@ ALERT_ZH = {
     "state_label": "状态", "subject": "事由", "evidence": "证据", "snapshot": "现场截图",
     "timeline": "办件过程", "explanation": "部门情况说明", "explain": "提交情况说明",
     "explanation_hint": "请说明未按时办理的原因及整改措施。", "no_explanation": "部门尚未提交情况说明。",
-    "acknowledge": "标记为已查看", "decision_heading": "处理决定", "decide": "提交处理决定", "reason": "理由",
+    "acknowledge": "标记为已查看", "close_alert": "关闭预警（处理已落实）", "decision_heading": "处理决定", "decide": "提交处理决定", "reason": "理由",
     "order_content": "督办内容", "reply_days": "回复时限（工作日）", "order_kind_label": "类型",
     "card_color_label": "牌色", "proposed": "建议问责档次：第 {rung} 档 · {measure}（过去一年同类 {n} 次）",
     "person": "责任人（可选）", "rung": "问责档次", "decided": "处理结果", "record": "问责记录 #{id}",

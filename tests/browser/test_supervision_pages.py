@@ -126,6 +126,10 @@ def test_alert_is_explained_by_the_department_and_decided_into_accountability(li
     assert bureau.locator("#measure").inner_text().startswith(f"档次 {proposed}")
     assert bureau.locator(f"#links a[href='/supervision/alerts/{alert['id']}']").is_visible()
     shot(bureau, "supervision-accountability-record")
+    bureau.goto(f"{live_url}/supervision/alerts/{alert['id']}")
+    bureau.click("#close-alert")  # the measure is recorded: the bureau files the alert away
+    bureau.locator("#alert-state", has_text="已关闭").wait_for()
+    assert bureau.locator("#close-alert").is_hidden()
 
     bureau.goto(f"{live_url}/supervision/accountability")
     bureau.click("#chain-check")

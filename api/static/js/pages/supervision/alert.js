@@ -114,6 +114,7 @@ function draw() {
   explainForm.hidden = !(departmentUser && ["open", "acknowledged"].includes(alert.state));
   const supervisor = session.role === "supervisor";
   document.getElementById("acknowledge").hidden = !(supervisor && alert.state === "open");
+  document.getElementById("close-alert").hidden = !(supervisor && alert.state === "decided");
   decideForm.hidden = !(supervisor && !["decided", "closed"].includes(alert.state));
   const decided = document.getElementById("decision");
   decided.replaceChildren(alert.decision
@@ -151,6 +152,15 @@ explainForm.addEventListener("submit", async (event) => {
 document.getElementById("acknowledge").addEventListener("click", async () => {
   try {
     alert = await api("POST", `/api/supervision/alerts/${id}/acknowledge`);
+    draw();
+  } catch (err) {
+    showProblem(status, err);
+  }
+});
+
+document.getElementById("close-alert").addEventListener("click", async () => {
+  try {
+    alert = await api("POST", `/api/supervision/alerts/${id}/close`);
     draw();
   } catch (err) {
     showProblem(status, err);
