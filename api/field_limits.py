@@ -53,13 +53,14 @@ PROJECT_NAME = 255
 PROJECT_CODE = 64
 APPLICANT_FIELD = 255
 INTAKE_REASON = 2000
+TRANSFER_REASON = 2000
 # Names the designer types into a diagram: the process id (the definition key) and element names.
 PROCESS_KEY = 64
 ELEMENT_NAME = 200
 
 FORM_LIMITS: dict[str, int] = {
     "opinion": OPINION, "reminder": REMINDER, "pause_reason": PAUSE_REASON,
-    "extension_reason": PAUSE_REASON, "calendar_note": CALENDAR_NOTE,
+    "extension_reason": PAUSE_REASON, "transfer_reason": TRANSFER_REASON, "calendar_note": CALENDAR_NOTE,
     "supervision_text": SUPERVISION_TEXT, "accountability_reason": ACCOUNTABILITY_REASON,
     "complaint_text": COMPLAINT_TEXT, "complaint_feedback": COMPLAINT_FEEDBACK,
     "follow_up_note": FOLLOW_UP_NOTE, "rating_comment": RATING_COMMENT,

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.commands.transfers import TRANSFER_STATUSES, DecideTransferCommand, RequestTransferCommand
 from engine.models import Transfer
-from engine.queries.transfers import list_transfers
+from engine.queries.transfers import list_transfers, transfer_subjects
 from monitor.commands.cards import CARD_COLORS, IssueCardCommand, LiftCardCommand
 from monitor.commands.orders import (
     MAX_REPLY_WORKING_DAYS,
@@ -26,6 +26,7 @@ from monitor.queries.cards import recent_cards
 from monitor.queries.orders import order_for, orders_page
 
 from ..auth import current_actor, requires, run_command
+from ..field_limits import TRANSFER_REASON
 from ..presenters import iso
 from ..schema_fields import NON_BLANK, PageSchema, instant, non_blank_text, record_id, whole_number
 from ..wiring import Blueprint, request_session
@@ -101,7 +102,7 @@ class TransferRequestSchema(Schema):
 
     to_department = fields.String(required=True, validate=validate.Length(min=1, max=32))
     # Not blank: stated for clients, checked by the command with the department (422, both at once).
-    reason = fields.String(required=True, validate=validate.Length(max=2000),
+    reason = fields.String(required=True, validate=validate.Length(max=TRANSFER_REASON),
                            metadata={"minLength": 1, "pattern": NON_BLANK})
 
 
@@ -188,6 +189,8 @@ class TransferSchema(Schema):
     decided_by = fields.String(required=True, allow_none=True)
     decided_at = instant(required=True, allow_none=True)
     decision_reason = fields.String(required=True, allow_none=True)
+    project_name = fields.String(metadata={"description": "in lists: the approval's project"})
+    task_name = fields.String(metadata={"description": "in lists: the step being handed over"})
 
 
 class TransferListSchema(Schema):
@@ -345,8 +348,11 @@ def request_transfer(body: dict[str, Any], task_id: str) -> tuple[dict[str, Any]
 @requires("lead", "supervisor", "admin")
 def transfers(args: dict[str, Any]) -> dict[str, Any]:
     """List the transfers the caller could decide (default: pending), oldest first."""
-    rows = list_transfers(request_session(), current_actor(), args["status"])
-    return {"items": [transfer_json(t) for t in rows]}
+    session = request_session()
+    rows = list_transfers(session, current_actor(), args["status"])
+    described = transfer_subjects(session, rows)
+    return {"items": [{**transfer_json(t), "project_name": described[t.id][0],
+                       "task_name": described[t.id][1]} for t in rows]}
 
 
 @blp.route("/transfers/<int:transfer_id>/decision", methods=["POST"])

@@ -66,6 +66,10 @@ COMMON_ZH: dict[str, Any] = {
     "incident_reason": {"expression": "条件“{expr}”无法计算", "script": "脚本执行出错",
                         "missing": "缺少数据“{name}”", "type": "数据类型不符", "unknown": "流程运行出错"},
     "incident_step": "出错环节",
+    # Transfer requests (转办) on the lead's board and the bureau's orders page.
+    "transfers": {"title": "待审批的转办申请", "line": "{from}申请转给{to}（{by}，{at}）",
+                  "reason": "理由：{reason}", "refuse_reason": "不同意的理由（不同意时必填）",
+                  "approve": "同意转给{to}", "refuse": "不同意"},
     "incident_detail": "技术信息",
 }
 

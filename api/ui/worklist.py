@@ -57,6 +57,10 @@ STRINGS_ZH = {
     "extension": "提交延期申请",
     "extensions": "延期申请",
     "extension_status": {"pending": "待审批", "approved": "已批准", "refused": "未批准"},
+    "transfer_section": "申请转办（不属本部门职责）",
+    "transfer_to": "转给",
+    "transfer_reason": "转办理由",
+    "transfer": "提交转办申请",
     # the whole application, as the reviewer decides on it
     "project_code": "项目代码", "investment": "总投资", "investment_value": "{yuan} 元（{wan} 万元）",
     "item_facts": "申请事项",

@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from ..command_context import Actor
 from ..exceptions import ForbiddenError
-from ..models import Transfer
+from ..models import Instance, TaskRecord, Transfer
 
-__all__ = ["list_transfers"]
+__all__ = ["list_transfers", "transfer_subjects"]
 
 
 def list_transfers(session: Session, actor: Actor, status: str | None = "pending",
@@ -23,3 +23,12 @@ def list_transfers(session: Session, actor: Actor, status: str | None = "pending
     if actor.role == "lead":
         query = query.where(Transfer.from_department != actor.department_code)
     return list(session.scalars(query.order_by(Transfer.requested_at, Transfer.id).limit(limit)))
+
+
+def transfer_subjects(session: Session, transfers: list[Transfer]) -> dict[int, tuple[str, str]]:
+    """Transfer id -> (project name, step name): what the decider must see, two queries for any list."""
+    projects = dict(session.execute(select(Instance.id, Instance.project_name)
+                                    .where(Instance.id.in_({t.instance_id for t in transfers}))).all())
+    steps = dict(session.execute(select(TaskRecord.id, TaskRecord.name)
+                                 .where(TaskRecord.id.in_({t.task_id for t in transfers}))).all())
+    return {t.id: (projects.get(t.instance_id, ""), steps.get(t.task_id, "")) for t in transfers}

@@ -303,3 +303,52 @@ def test_the_lead_sees_all_co_reviewers_reminds_the_late_one_and_decides(live_ur
     lead = [t for t in detail["tasks"] if t["bpmn_id"] == "s1_lead_decide"][0]
     assert lead["status"] == "completed" and lead["submission"]["decision"] == "approve"
     assert any(t["bpmn_id"].startswith("s2_") for t in detail["tasks"])
+
+
+def test_a_step_that_is_not_the_departments_business_is_transferred_and_decided_in_the_pages(
+        live_url: str, http: Http, desktop, phone) -> None:
+    """转办: the reviewer asks on its work page, the lead approves on its board, the bureau refuses one."""
+    instance = http.start("临江物流园区仓储中心")
+    for dept, reason in (("jt", "该项目不涉及城市道路，占道审查应由住房和城乡建设局办理"),
+                         ("sw", "排水接管审查属住房和城乡建设局职责")):
+        task = http.task(instance["id"], dept)
+        login(desktop, live_url, f"{dept}_reviewer")
+        desktop.goto(f"{live_url}/worklist/{instance['id']}")
+        desktop.click("form[data-action=claim] button")
+        form = desktop.locator("form[data-action=transfer]")
+        form.wait_for(state="attached")
+        desktop.locator("summary", has_text="申请转办").click()
+        form.locator("select[name=to_department] option[value=zjj]").wait_for(state="attached")
+        form.locator("select[name=to_department]").select_option("zjj")
+        form.locator("textarea[name=reason]").fill(reason)
+        if dept == "jt":
+            shot(desktop, "work-transfer-request")
+        form.locator("button[type=submit]").click()
+        desktop.locator("#saved:not([hidden])").wait_for()
+        desktop.context.clear_cookies()
+        desktop.evaluate("sessionStorage.clear()")
+        assert task["department"] == dept
+
+    login(desktop, live_url, "fgw_lead")  # the lead approves the first
+    jt = desktop.locator("#transfers form.transfer", has_text="不涉及城市道路")
+    jt.wait_for()
+    shot(desktop, "board-transfers")
+    jt.locator("button[value=approve]").click()
+    jt.wait_for(state="detached")
+    moved = [t for t in http("GET", "/api/tasks", "zjj_reviewer", params={"per_page": 500})["items"]
+             if t["instance_id"] == instance["id"]]
+    assert moved and all(t["department"] == "zjj" for t in moved)
+
+    login(phone, live_url, "jiancha")  # the bureau refuses the second, and must say why
+    phone.goto(f"{live_url}/supervision/orders")
+    sw = phone.locator("#transfers form.transfer", has_text="排水接管")
+    sw.wait_for()
+    sw.locator("button[value=refuse]").click()
+    sw.locator(".form-error:not([hidden]), .field-error").first.wait_for()
+    sw.locator("input[name=reason]").fill("排水接管审查仍由水务局负责，请继续办理")
+    sw.locator("button[value=refuse]").click()
+    sw.wait_for(state="detached")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "supervision-transfers-phone")
+    history = http("GET", f"/api/instances/{instance['id']}", "jiancha")["history"]
+    assert {"transfer.requested", "task.transferred", "transfer.refused"} <= {e["action"] for e in history}

@@ -4,6 +4,7 @@ import {
   api, clearErrors, countdown, el, fmt, incidentReason, limits, provisionalBadge, readable, showErrors, showProblem, strings, when,
 } from "../api.js";
 import { requireSession } from "../session.js";
+import { drawTransfers } from "../transfers.js";
 
 const t = strings();
 const session = requireSession(["lead", "reviewer"]);
@@ -121,3 +122,6 @@ async function load() {
 }
 
 load();
+if (session.role === "lead") {  // a lead department decides other departments' transfer requests
+  drawTransfers(document.getElementById("transfers")).catch((err) => showProblem(document.getElementById("problem"), err));
+}

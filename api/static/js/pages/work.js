@@ -229,6 +229,15 @@ function pauseAndExtension(panel, task) {
     el("div", { class: "actions" }, el("button", { type: "submit" }, t.extension)),
   ], (form) => api("POST", `/api/tasks/${task.id}/extensions`, { body: {
     working_days: Number(form.elements.working_days.value), reason: form.elements.reason.value.trim() } }))));
+  const target = el("select", { name: "to_department" });
+  allDepartmentNames().then((names) => target.replaceChildren(...Object.entries(names)
+    .filter(([code]) => code !== task.department).map(([code, name]) => el("option", { value: code }, name))));
+  panel.append(el("details", {}, el("summary", {}, t.transfer_section), actionForm("transfer", [
+    field(t.transfer_to, target),
+    field(t.transfer_reason, el("textarea", { name: "reason", maxlength: limits().transfer_reason })),
+    el("div", { class: "actions" }, el("button", { type: "submit" }, t.transfer)),
+  ], (form) => api("POST", `/api/tasks/${task.id}/transfers`, { body: {
+    to_department: form.elements.to_department.value, reason: form.elements.reason.value.trim() } }))));
 }
 
 let departmentNames = {};

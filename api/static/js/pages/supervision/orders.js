@@ -1,6 +1,7 @@
 // Orders (督办单) with their status, and the red/yellow cards issued to departments.
 import { api, checkRequired, el, limits, showErrors, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
+import { drawTransfers } from "../../transfers.js";
 import { badge, departmentNames, fillSelect, label, pagedList, table } from "./kit.js";
 
 const session = requireSession(["supervisor", "admin", "window", "reviewer", "lead", "head"]);
@@ -75,3 +76,4 @@ pagedList({
   ],
 })();
 loadCards();
+if (bureau) drawTransfers(document.getElementById("transfers")).catch((err) => showProblem(document.getElementById("status"), err));
