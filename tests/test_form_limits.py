@@ -17,7 +17,7 @@ PAGES = [p for p in (REPO / "api" / "templates").rglob("*.html")] + [
 # Which field of the published API each form limit stands for (schema name, property).
 API_FIELD = {
     "opinion": ("Complete", "opinion"), "reminder": ("Reminder", "note"), "pause_reason": ("Pause", "reason"),
-    "extension_reason": ("ExtensionRequest", "reason"), "calendar_note": ("DayPatch", "note"),
+    "extension_reason": ("ExtensionRequest", "reason"), "transfer_reason": ("TransferRequest", "reason"), "calendar_note": ("DayPatch", "note"),
     "supervision_text": ("OrderRequest", "content"), "accountability_reason": ("RecordBody", "reason"),
     "complaint_text": ("PublicComplaint", "text"), "complaint_feedback": ("Feedback", "comment"),
     "commitment_title": ("CommitmentBody", "title"), "commitment_target": ("CommitmentBody", "target"),
