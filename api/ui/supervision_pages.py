@@ -89,7 +89,15 @@ ALERT_ZH = {
 ORDERS_ZH = {**AREA_ZH, "title": "督办单与红黄牌", "orders": "督办单", "cards": "红黄牌", "kind": "类型",
              "status": "状态", "issued": "下发时间", "due": "回复期限", "content": "内容", "reason": "事由",
              "active": "生效中", "lifted": "已摘牌", "color": "牌色", "late": "逾期", "issue": "下发督办单",
-             "reply_days": "回复时限（工作日）", "lift": "摘牌", "lift_reason": "摘牌理由"}
+             "reply_days": "回复时限（工作日）", "lift": "摘牌", "lift_reason": "摘牌理由",
+             # Bad reviews (差评) open follow-ups the department must do and record here.
+             "follow_ups": "差评回访与整改", "no_follow_ups": "没有需要回访或整改的差评。",
+             "follow_up_kind": {"callback": "回访申请人", "fix": "整改"},
+             "follow_up_line": "{kind} · {project}（{grade} 星，{at} 评价）",
+             "follow_up_comment": "评价内容：{comment}", "follow_up_due": "期限：{due}",
+             "follow_up_done": "{by} 于 {at} 登记已完成：{note}",
+             "follow_up_note": "回访或整改情况", "follow_up_submit": "登记已完成",
+             "only_open": "只看未完成"}
 ORDER_ZH = {**AREA_ZH, "title": "督办单详情", "kind": "类型", "reply": "部门回复", "reply_submit": "提交回复",
             "no_reply": "部门尚未回复。", "decision_heading": "监察局意见", "accept": "认可回复",
             "reject": "不认可", "reason": "意见", "content": "督办内容", "due": "回复期限", "status": "状态",

@@ -69,7 +69,7 @@ def test_the_window_supplies_shortfall_documents_and_sends_and_lifts_a_correctio
 
 
 def test_the_applicant_rates_a_completed_application_and_complains_from_the_tracking_page(
-        live_url: str, http: Http, phone) -> None:
+        live_url: str, http: Http, phone, desktop) -> None:
     refused = http("POST", "/api/instances/not-accepted", "window1", json={
         "intended_process": "investment_joint_approval", "outcome": "refuse", "reason": "不属于本中心受理范围",
         "project": {"name": "评价演示项目", "code": "2026-330100-00-01-000502", "investment": 1e6},
@@ -86,6 +86,23 @@ def test_the_applicant_rates_a_completed_application_and_complains_from_the_trac
     assert "回访" in phone.inner_text("#rated")  # a bad review: the department calls back
     assert phone.locator("#rate-form").is_hidden()
     shot(phone, "track-rated-phone")
+
+    # The window's centre answers the bad review: it calls back and records that here.
+    login(desktop, live_url, "window1")
+    desktop.goto(f"{live_url}/supervision/orders")
+    item = desktop.locator("#follow-ups li", has_text="评价演示项目").filter(has_text="回访申请人")
+    item.wait_for()
+    assert "窗口解释不清楚" in item.inner_text()
+    item.locator("button[type=submit]").click()
+    item.locator(".field-error[data-for=note]").wait_for()  # what was done must be said
+    item.locator("textarea[name=note]").fill("已电话回访申请人，说明不予受理的依据，申请人表示理解")
+    shot(desktop, "orders-follow-up")
+    item.locator("button[type=submit]").click()
+    desktop.locator("#follow-ups li", has_text="评价演示项目").filter(has_text="回访申请人").wait_for(state="detached")
+    desktop.uncheck("#only-open")
+    done = desktop.locator("#follow-ups li", has_text="已电话回访申请人")
+    done.wait_for()
+    assert "登记已完成" in done.inner_text()
 
     running = http.start("投诉演示项目")
     phone.goto(f"{live_url}/track/{running['query_code']}")

@@ -1,5 +1,5 @@
 // Orders (督办单) with their status, and the red/yellow cards issued to departments.
-import { api, checkRequired, el, limits, showErrors, showProblem, strings, when } from "../../api.js";
+import { api, checkRequired, el, fmt, limits, showErrors, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { drawTransfers } from "../../transfers.js";
 import { badge, departmentNames, fillSelect, label, pagedList, table } from "./kit.js";
@@ -77,3 +77,50 @@ pagedList({
 })();
 loadCards();
 if (bureau) drawTransfers(document.getElementById("transfers")).catch((err) => showProblem(document.getElementById("status"), err));
+
+/** One bad review's follow-up: the department records what it did; the bureau reads it. */
+function followUpItem(f) {
+  const done = f.done_at
+    ? el("div", { class: "notice ok" }, fmt(t.follow_up_done, { by: f.done_by, at: when(f.done_at), note: f.note }))
+    : null;
+  const item = el("li", { dataset: { followUpId: f.id } },
+    el("div", {}, el("strong", {}, fmt(t.follow_up_line, { kind: t.follow_up_kind[f.kind] || f.kind,
+      project: f.project_name, grade: f.grade, at: when(f.rated_at) })), " ",
+    names[f.department] || f.department, f.overdue ? el("span", { class: "badge state-overdue" }, t.late) : null),
+    f.comment ? el("div", { class: "muted" }, fmt(t.follow_up_comment, { comment: f.comment })) : null,
+    el("div", { class: "muted" }, fmt(t.follow_up_due, { due: when(f.due_at) })), done);
+  if (f.done_at || !DEPARTMENT_ROLES.includes(session.role)) return item;
+  const form = el("form", { class: "form", novalidate: true },
+    el("div", { class: "form-error", role: "alert", hidden: true }),
+    el("label", { class: "field" }, el("span", {}, t.follow_up_note),
+      el("textarea", { name: "note", maxlength: limits().follow_up_note })),
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t.follow_up_submit)));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!checkRequired(form, ["note"])) return;
+    try {
+      await api("POST", `/api/supervision/follow-ups/${f.id}/done`, { body: { note: form.elements.note.value.trim() } });
+      await loadFollowUps();
+    } catch (err) {
+      showErrors(form, err);
+    }
+  });
+  item.append(form);
+  return item;
+}
+
+const DEPARTMENT_ROLES = ["window", "reviewer", "lead", "head"];
+const onlyOpen = document.getElementById("only-open");
+
+async function loadFollowUps() {
+  try {
+    const data = await api("GET", `/api/supervision/follow-ups?per_page=100&open=${onlyOpen.checked}`);
+    document.getElementById("follow-ups").replaceChildren(...data.items.map(followUpItem));
+    document.getElementById("follow-ups-empty").hidden = data.items.length > 0;
+  } catch (err) {
+    showProblem(document.getElementById("status"), err);
+  }
+}
+
+onlyOpen.addEventListener("change", loadFollowUps);
+loadFollowUps();
