@@ -66,6 +66,13 @@ COMMON_ZH: dict[str, Any] = {
     "incident_reason": {"expression": "条件“{expr}”无法计算", "script": "脚本执行出错",
                         "missing": "缺少数据“{name}”", "type": "数据类型不符", "unknown": "流程运行出错"},
     "incident_step": "出错环节",
+    # A complaint staff type in for someone who phoned or came in (the window's and the bureau's pages).
+    "complaint_intake": {"title": "代为登记投诉", "hint": "来电、来访或在窗口当面反映的投诉，由工作人员代为登记；"
+                                                        "投诉人凭投诉编号查询办理进度和答复。",
+                         "query_code": "被投诉办件的查询码", "text": "投诉内容", "name": "投诉人姓名（可不填）",
+                         "contact": "联系方式（仅监察局可见）", "department": "被投诉部门",
+                         "department_guess": "按办件进度推定", "submit": "登记投诉",
+                         "filed": "已登记，投诉编号 {code}，请告知投诉人凭此编号查询。", "open": "查看投诉"},
     # Transfer requests (转办) on the lead's board and the bureau's orders page.
     "transfers": {"title": "待审批的转办申请", "line": "{from}申请转给{to}（{by}，{at}）",
                   "reason": "理由：{reason}", "refuse_reason": "不同意的理由（不同意时必填）",

@@ -157,3 +157,31 @@ def test_a_reviewer_sees_the_whole_application_before_deciding(live_url: str, ht
     stops = desktop.inner_text("#stops")
     assert "补正材料：图纸缺少盖章" in stops and "个工作日" in stops
     shot(desktop, "work-page-whole-application")
+
+
+def test_staff_type_in_a_complaint_for_someone_who_came_to_the_window(live_url: str, http: Http, desktop) -> None:
+    """代为登记投诉: the window files it, the complainant follows it by code, the bureau sees it."""
+    running = http.start("代登记投诉演示项目")
+    login(desktop, live_url, "window1")
+    desktop.goto(f"{live_url}/window/registrations")
+    desktop.locator("#complaint-intake summary").click()
+    form = desktop.locator("#complaint-intake-form")
+    form.locator("button[type=submit]").click()
+    form.locator(".field-error[data-for=query_code]").wait_for()  # which approval, and what about it
+    form.locator("input[name=query_code]").fill(running["query_code"])
+    form.locator("textarea[name=text]").fill("申请人来窗口反映：交通运输局审查迟迟没有答复")
+    form.locator("input[name=contact]").fill("13800000009")
+    form.locator("select[name=department]").select_option("jt")
+    form.locator("button[type=submit]").click()
+    link = desktop.locator("#complaint-intake-link")
+    link.wait_for()
+    shot(desktop, "window-complaint-intake")
+    code = re.search(r"投诉编号 ([2-9A-Z-]+)", desktop.inner_text("#complaint-intake")).group(1)
+    link.click()
+    desktop.wait_for_url(re.compile(r".*/complaint/.+"))
+    desktop.locator("body", has_text="交通运输局").wait_for()
+
+    login(desktop, live_url, "jiancha")
+    desktop.goto(f"{live_url}/supervision/complaints")
+    desktop.locator("#list", has_text=code.replace("-", "")[:4]).wait_for()
+    assert "13800000009" not in desktop.inner_text("#list")  # contact data opens with the complaint only

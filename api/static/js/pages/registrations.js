@@ -3,6 +3,7 @@
 // clocks stop), and lift it when the documents are corrected.
 import { api, clearErrors, el, fieldValue, fmt, onSubmit, showProblem, strings, when } from "../api.js";
 import { fillSelect, pagedList } from "../lists.js";
+import { complaintIntake } from "../complaint_intake.js";
 import { requireSession } from "../session.js";
 
 requireSession(["window", "admin"]);
@@ -103,3 +104,4 @@ filters.addEventListener("submit", (event) => { event.preventDefault(); load(1);
 document.getElementById("correction-cancel").addEventListener("click", () => { correctionForm.hidden = true; });
 
 load(1);
+document.getElementById("list").after(complaintIntake());

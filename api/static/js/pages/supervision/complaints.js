@@ -1,11 +1,13 @@
 // Complaints from every channel, newest first.
 import { el, strings, when } from "../../api.js";
+import { complaintIntake } from "../../complaint_intake.js";
 import { requireSession } from "../../session.js";
 import { departmentNames, fillSelect, label, pagedList } from "./kit.js";
 
 requireSession(["supervisor", "admin"]);
 const t = strings();
 const form = document.getElementById("filters");
+form.before(complaintIntake((filed) => `/supervision/complaints/${filed.id}`));
 
 const names = await departmentNames();
 fillSelect(form.channel, "channel");
