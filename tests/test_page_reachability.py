@@ -33,7 +33,18 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # user of that role has no need of a page for it.
 API_ONLY: dict[tuple[str, str], str] = {
     ("GET", "/api/health"): "负载均衡与监控探活用，不面向用户",
-    ("POST", "/api/auth/refresh"): "由页面会话在令牌临近过期时调用；集成系统也用它续期",
+    ("GET", "/api/auth/me"): "集成系统核对令牌身份；页面从 /ui/session 取当前用户",
+    ("GET", "/api/tasks/<string:task_id>/extensions"): "办理页从办件详情的 extensions 读取同样的记录",
+    ("GET", "/api/extensions"): "负责人在待办页审批；管理员和监察局只在排查时调用（监察局看办件详情）",
+    ("GET", "/api/inquiries/instance/<int:instance_id>"): "管理员排查用；办理页面向办理人员",
+    ("GET", "/api/public/selections"): "效能公示页由服务器渲染同样的评选结果；接口供门户网站引用",
+    ("GET", "/api/admin/incidents"): "流程故障由管理员在故障页处置；监察局从故障预警和办件详情得知",
+    # The bureau's video pages (camera wall, each camera's events) belong to the video-monitoring work
+    # still open; today the bureau sees video evidence inside each video alert.
+    ("GET", "/api/cameras"): "监察局的摄像头墙尚未建设（视频监控议题）；管理员在摄像头页使用",
+    ("GET", "/api/cameras/<int:camera_id>"): "摄像头页从列表读取配置；单个读取供集成和脚本使用",
+    ("GET", "/api/cameras/<int:camera_id>/events"): "事件列表页尚未建设（视频监控议题）；事件经预警呈现",
+    ("GET", "/api/cameras/<int:camera_id>/frame"): "监察局的实时画面尚未建设（视频监控议题）；管理员在摄像头页查看",
 }
 
 

@@ -75,7 +75,9 @@ CAMERAS_ZH = {
     "add_hint": "新摄像头先带一个画面中央的座位区域，添加后在画面上调整。",
     "reference_at": "参考画面采集于 {at}", "no_reference": "尚未采集空座参考画面。",
     "status": {"online": "在线", "offline": "离线", "unknown": "未知", "retired": "已停用"},
-    "points": "{n} 个点", "zone_saved": "区域已保存。", "select": "编辑区域", "status_label": "状态",
+    "points": "{n} 个点", "zone_saved": "区域已保存。", "select": "编辑区域",
+    "retire": "停用", "retire_confirm": "停用摄像头“{name}”？停用后不再分析它的画面，已有的事件和预警保留。",
+    "retired_done": "摄像头“{name}”已停用。", "status_label": "状态",
 }
 
 INCIDENTS_ZH = {

@@ -67,9 +67,11 @@ COMMON_ZH: dict[str, Any] = {
                         "missing": "缺少数据“{name}”", "type": "数据类型不符", "unknown": "流程运行出错"},
     "incident_step": "出错环节",
     # A complaint staff type in for someone who phoned or came in (the window's and the bureau's pages).
-    "complaint_intake": {"title": "代为登记投诉", "hint": "来电、来访或在窗口当面反映的投诉，由工作人员代为登记；"
-                                                        "投诉人凭投诉编号查询办理进度和答复。",
-                         "query_code": "被投诉办件的查询码", "text": "投诉内容", "name": "投诉人姓名（可不填）",
+    "complaint_intake": {"title": "代为登记投诉",
+                         "hint": "来电、来访或在窗口当面反映的投诉，由工作人员代为登记；"
+                                 "投诉人凭投诉编号查询办理进度和答复。",
+                         "query_code": "被投诉办件的查询码", "text": "投诉内容",
+                         "name": "投诉人姓名（可不填）",
                          "contact": "联系方式（仅监察局可见）", "department": "被投诉部门",
                          "department_guess": "按办件进度推定", "submit": "登记投诉",
                          "filed": "已登记，投诉编号 {code}，请告知投诉人凭此编号查询。", "open": "查看投诉"},

@@ -148,6 +148,19 @@ function edit(chosen, { keepFrame = false } = {}) {
   if (!keepFrame) loadFrame().catch((err) => showProblem(status, err));
 }
 
+/** Stop watching a camera (it leaves the video worker's list); its events and alerts stay on record. */
+async function retire(chosen) {
+  if (!window.confirm(fmt(t.retire_confirm, { name: chosen.config.name }))) return;
+  try {
+    await api("DELETE", `/api/cameras/${chosen.id}`);
+    if (camera?.id === chosen.id) document.getElementById("editor").hidden = true;
+    await loadCameras();
+    say(fmt(t.retired_done, { name: chosen.config.name }));
+  } catch (err) {
+    showProblem(status, err);
+  }
+}
+
 async function loadCameras() {
   const result = await api("GET", "/api/cameras");
   document.getElementById("cameras").replaceChildren(table([
@@ -155,7 +168,9 @@ async function loadCameras() {
     [t.department, (c) => names[c.config.department] || c.config.department],
     [t.zones, (c) => (c.config.zones || []).length],
     [t.status_label, (c) => t.status[c.active ? c.status || "unknown" : "retired"] || c.status],
-    ["", (c) => el("button", { type: "button", name: "edit-zones", onclick: () => edit(c) }, t.select)],
+    ["", (c) => el("span", { class: "actions" },
+      el("button", { type: "button", name: "edit-zones", onclick: () => edit(c) }, t.select),
+      c.active ? el("button", { type: "button", name: "retire", class: "danger", onclick: () => retire(c) }, t.retire) : null)],
   ], result.items, (c) => ({ dataset: { cameraId: c.id } })));
   return result.items;
 }
