@@ -14,7 +14,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from engine.commands import Actor
 from engine.commands.org import PASSWORD_HASHER
-from engine.models import User
+from engine.models import ROLE_NAMES, User
 from engine.queries.org import user_named
 
 from .wiring import request_session, run_in_request, services
@@ -102,7 +102,7 @@ def requires(*roles: str) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             actor = current_actor()
             if roles and actor.role not in roles:
-                raise Forbidden(f"此操作需要以下角色之一：{'、'.join(roles)}")
+                raise Forbidden(f"此操作需要以下角色之一：{'、'.join(ROLE_NAMES.get(r, r) for r in roles)}")
             return view(*args, **kwargs)
 
         # Read by the test that holds every role's operations reachable from that role's pages.

@@ -204,6 +204,17 @@ def test_each_bad_json_upload_is_422_naming_the_problem_and_stores_nothing(api: 
     assert r.status_code == 415
 
 
+def test_a_csv_headed_in_chinese_as_a_spreadsheet_would_be_is_read_the_same(api: Api) -> None:
+    english = year_2027_csv()
+    chinese = english.replace("date,is_workday,note", "日期,是否工作日,备注", 1)
+    assert chinese != english
+    r = put_csv(api, 2027, chinese)
+    assert r.status_code == 201, r.get_json()
+    by_date = {d["date"]: d for d in api.get(f"{URL}/2027", "admin").get_json()["days"]}
+    assert by_date["2027-01-01"]["is_workday"] is False and by_date["2027-01-04"]["is_workday"] is True
+    assert by_date["2027-01-01"]["note"] == "元旦, 放假"
+
+
 def test_a_bad_csv_upload_reports_every_problem_with_its_line(api: Api) -> None:
     text = year_2027_csv(extra="2027-02-30,是,\n2027-03-01,也许,\n2028-01-01,1\n2027-03-02\n")
     problems = problems_of(put_csv(api, 2027, text))
@@ -218,7 +229,7 @@ def test_a_bad_csv_upload_reports_every_problem_with_its_line(api: Api) -> None:
     problems = problems_of(put_csv(api, 2027, year_2027_csv(skip_line=40)))
     assert [p["message"] for p in problems] == ["上传的日历须包含 2027 年的每一天，缺少 1 天：2027-02-08"]
     problems = problems_of(put_csv(api, 2027, "day,workday\n2027-01-01,否\n"))
-    assert problems == [{"message": "第一行须为表头 date,is_workday,note", "line": 1}]
+    assert problems == [{"message": "第一行须为表头 日期,是否工作日,备注（或 date,is_workday,note）", "line": 1}]
     assert api.get(f"{URL}/2027", "admin").get_json()["provisional"] is True
     assert api.call("PUT", f"{URL}/2027", "admin", data=b"\xff\xfe", content_type="text/csv").status_code == 400
 

@@ -37,7 +37,7 @@ CALENDAR_ZH = {
     "weekdays": ["一", "二", "三", "四", "五", "六", "日"], "month": "{m}月",
     "workday": "工作日", "holiday": "休息日", "note": "备注", "day_title": "{date}（{kind}）",
     "toggle_to_holiday": "设为休息日", "toggle_to_workday": "设为工作日", "upload": "导入全年日历",
-    "upload_hint": "JSON（{\"days\": [...]}）或 CSV（date,is_workday,note）",
+    "upload_hint": "CSV 表头：日期,是否工作日,备注（是否工作日填 是/否）；也可导入接口格式的 JSON 文件。",
     "uploaded": "已导入 {year} 年日历。",
     "no_year": "{year} 年尚无日历数据，请导入全年日历文件。", "legend_workday": "工作日",
     "legend_holiday": "休息日",
@@ -76,6 +76,7 @@ CAMERAS_ZH = {
     "reference_at": "参考画面采集于 {at}", "no_reference": "尚未采集空座参考画面。",
     "status": {"online": "在线", "offline": "离线", "unknown": "未知", "retired": "已停用"},
     "points": "{n} 个点", "zone_saved": "区域已保存。", "select": "编辑区域",
+    "default_zone": "窗口工位",
     "retire": "停用", "retire_confirm": "停用摄像头“{name}”？停用后不再分析它的画面，已有的事件和预警保留。",
     "retired_done": "摄像头“{name}”已停用。", "status_label": "状态",
 }

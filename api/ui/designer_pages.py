@@ -70,7 +70,7 @@ CATALOGUE_ZH = {
     "intro": "编辑事项先保存为草稿，发布后成为新版本；已受理的申请仍按受理时的版本办理。",
     "new_item": "新建事项",
     "import": "导入事项清单（Excel 或 JSON）",
-    "import_hint": "Excel 工作簿须有“事项”“材料”两张表，表头同下载的事项清单；JSON 格式见 README。"
+    "import_hint": "Excel 工作簿须有“事项”“材料”两张表，表头同下载的事项清单；JSON 文件的字段同事项清单接口。"
                    "全部事项通过检查才导入，有误时逐项列出所在位置。",
     "export": "下载事项清单（Excel，可作导入模板）",
     "not_json": "文件不是 JSON；Excel 工作簿请存为 .xlsx 后导入。",

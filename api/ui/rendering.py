@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import render_template
 
+from engine.models import ROLE_NAMES
+
 from ..field_limits import FORM_LIMITS
 
 __all__ = ["COMMON_ZH", "page_strings", "render_page"]
@@ -26,9 +28,7 @@ COMMON_ZH: dict[str, Any] = {
             "supervision": "电子监察", "designer": "流程设计", "admin": "系统管理",
             "inquiry_desk": "查询登记", "catalogue": "事项清单", "commitments": "公开承诺",
             "supervised": "督办与预警", "registrations": "本窗口办件"},
-    "roles": {"window": "窗口人员", "reviewer": "审查人员", "lead": "牵头部门", "head": "本单位负责人",
-              "supervisor": "监察人员",
-              "designer": "流程设计员", "admin": "管理员"},
+    "roles": dict(ROLE_NAMES),
     # Readable texts for the API's error codes; the API's own message is shown when none fits better.
     "errors": {
         "network": "无法连接服务器，请检查网络后重试。",
@@ -66,6 +66,10 @@ COMMON_ZH: dict[str, Any] = {
     "incident_reason": {"expression": "条件“{expr}”无法计算", "script": "脚本执行出错",
                         "missing": "缺少数据“{name}”", "type": "数据类型不符", "unknown": "流程运行出错"},
     "incident_step": "出错环节",
+    # Who did it, when no person did: the system accounts that write history (Actor.system names).
+    "actors": {"setup": "系统初始化", "timer": "系统计时", "warning": "系统预警",
+               "supervision": "电子监察系统", "shortfall": "系统计时", "engine": "流程引擎",
+               "video": "视频监控", "complaints": "投诉系统", "applicant": "申请人"},
     # A complaint staff type in for someone who phoned or came in (the window's and the bureau's pages).
     "complaint_intake": {"title": "代为登记投诉",
                          "hint": "来电、来访或在窗口当面反映的投诉，由工作人员代为登记；"

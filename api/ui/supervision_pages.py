@@ -249,8 +249,7 @@ EVALUATIONS_ZH = {
     "scores_hint": "例如：人大代表张某 86", "record": "录入", "recorded": "已录入：{title}，平均 {mean} 分。",
     "bad_line": "第{n}行应为“评议人 得分”", "import": "导入评分表（Excel 或 CSV）",
     "import_hint": ("Excel 取第一张工作表，CSV 须为 UTF-8；"
-                    "表头：评议类型,部门代码,评议日期,评议名称,评议人,得分"
-                    "（或 kind,department,held_on,title,rater,score）。"
+                    "表头：评议类型,部门代码,评议日期,评议名称,评议人,得分。"
                     "同一评议会的多行合为一次评议，全部通过才导入，有误时逐行列出。"),
     "imported": "已导入 {n} 次评议。", "year": "年度", "sessions": "本年度评议", "mean": "平均分",
     "raters": "评议人数", "entered": "录入",

@@ -43,6 +43,8 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 MAX_NOTE = 200
 CSV_HEADER = ("date", "is_workday", "note")
+# The same columns as an administrator would head them in a spreadsheet.
+CSV_HEADER_ZH = ("日期", "是否工作日", "备注")
 MAX_MISSING_RANGES = 10
 _TRUE = frozenset({"true", "1", "是"})
 _FALSE = frozenset({"false", "0", "否"})
@@ -82,15 +84,16 @@ class DayEntry:
 
 
 def parse_calendar_csv(text: str) -> tuple[list[DayEntry], list[Problem]]:
-    """Split CSV text with header `date,is_workday,note` into entries plus the problems of its shape."""
+    """Split CSV text headed `日期,是否工作日,备注` (or `date,is_workday,note`) into entries and problems."""
     entries: list[DayEntry] = []
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     try:
         header = next(reader, None)
         names = tuple(h.strip().lower() for h in header or ())
-        if names not in (CSV_HEADER, CSV_HEADER[:2]):
-            return [], [Problem(f"第一行须为表头 {','.join(CSV_HEADER)}", line=1)]
+        if names not in (CSV_HEADER, CSV_HEADER[:2], CSV_HEADER_ZH, CSV_HEADER_ZH[:2]):
+            expected = f"{','.join(CSV_HEADER_ZH)}（或 {','.join(CSV_HEADER)}）"
+            return [], [Problem(f"第一行须为表头 {expected}", line=1)]
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue

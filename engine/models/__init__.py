@@ -7,7 +7,7 @@ from .deadlines import PAUSE_KINDS, Extension, Pause, Shortfall, WarningEvent
 from .definitions import ProcessDefinition, ProcessDraft
 from .guessing import TrackingMiss
 from .instances import INSTANCE_STATUSES, Instance
-from .org import ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
+from .org import ROLE_NAMES, ROLES, ROLES_NEEDING_DEPARTMENT, Department, User
 from .tasks import OPEN_TASK_STATUSES, REFUSING_DECISIONS, TASK_STATUSES, WARNING_LEVELS, TaskRecord
 from .timers import TimerRecord
 from .transfers import Transfer
@@ -25,6 +25,7 @@ __all__ = [
     "OPEN_TASK_STATUSES",
     "REFUSING_DECISIONS",
     "ROLES",
+    "ROLE_NAMES",
     "ROLES_NEEDING_DEPARTMENT",
     "TASK_STATUSES",
     "AuditEvent",

@@ -9,10 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
 
-__all__ = ["ROLES", "ROLES_NEEDING_DEPARTMENT", "Department", "User"]
+__all__ = ["ROLES", "ROLES_NEEDING_DEPARTMENT", "ROLE_NAMES", "Department", "User"]
 
 ROLES = ("admin", "designer", "window", "reviewer", "lead", "head", "supervisor")
 ROLES_NEEDING_DEPARTMENT = frozenset({"window", "reviewer", "lead", "head"})
+# What each role is called where people read it: the pages and the server's refusals.
+ROLE_NAMES = {"window": "窗口人员", "reviewer": "审查人员", "lead": "牵头部门", "head": "本单位负责人",
+              "supervisor": "监察人员", "designer": "流程设计员", "admin": "管理员"}
 
 
 class Department(Base):

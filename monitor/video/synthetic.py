@@ -82,8 +82,9 @@ def zones_for(script: SceneScript) -> list[dict[str, Any]]:
         x0, y0, x1, y1 = box
         return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
 
-    zones = [{"name": "seat", "type": "seat", "polygon": rect(SEAT_BOX)}]
-    zones += [{"name": f"chair-{i + 1}", "type": "chair", "polygon": rect(chair_box(i, script.chairs))}
+    # Zone names are what the bureau reads in alerts ("监控区域 窗口工位"), so they are in Chinese.
+    zones = [{"name": "窗口工位", "type": "seat", "polygon": rect(SEAT_BOX)}]
+    zones += [{"name": f"等候座椅{i + 1}", "type": "chair", "polygon": rect(chair_box(i, script.chairs))}
               for i in range(script.chairs)]
     return zones
 

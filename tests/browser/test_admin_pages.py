@@ -167,7 +167,7 @@ def _camera(base: str, token: str, folder: Path) -> dict:
     assert cv2.imwrite(str(folder / "frame.jpg"), frame)
     r = requests.post(f"{base}/api/cameras", headers={"Authorization": f"Bearer {token}"}, timeout=30, json={
         "name": "window-desk-1", "department": "zwfw", "source_kind": "folder", "source": str(folder),
-        "zones": [{"name": "seat", "type": "seat", "polygon": [[.3, .3], [.7, .3], [.7, .7], [.3, .7]]}]})
+        "zones": [{"name": "工位", "type": "seat", "polygon": [[.3, .3], [.7, .3], [.7, .7], [.3, .7]]}]})
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -184,9 +184,9 @@ def test_admin_draws_a_zone_polygon_over_the_frame_and_saves_it(live_url: str, d
     _admin(desktop, live_url)
     desktop.goto(f"{live_url}/admin/cameras?camera={camera['id']}")
     desktop.wait_for_selector("body[data-frame=loaded]")
-    assert desktop.locator("#zones-svg polygon[data-zone=seat]").count() == 1
+    assert desktop.locator("#zones-svg polygon[data-zone='工位']").count() == 1
 
-    desktop.fill("#zone-form input[name=zone_name]", "chair-1")
+    desktop.fill("#zone-form input[name=zone_name]", "等候座椅1")
     desktop.select_option("#zone-form select[name=zone_type]", "chair")
     svg = desktop.locator("#zones-svg")
     box = svg.bounding_box()
@@ -194,15 +194,15 @@ def test_admin_draws_a_zone_polygon_over_the_frame_and_saves_it(live_url: str, d
     for x, y in corners:
         svg.click(position={"x": box["width"] * x, "y": box["height"] * y})
     desktop.click("#finish-zone")
-    assert desktop.locator("#zones-svg polygon[data-zone=chair-1]").count() == 1
+    assert desktop.locator("#zones-svg polygon[data-zone='等候座椅1']").count() == 1
     desktop.click("#save-zones")
     desktop.wait_for_selector("#status.ok")
 
     r = requests.get(f"{live_url}/api/cameras/{camera['id']}", headers={"Authorization": f"Bearer {token}"},
                      timeout=30)
     zones = {z["name"]: z for z in r.json()["config"]["zones"]}
-    assert set(zones) == {"seat", "chair-1"} and zones["chair-1"]["type"] == "chair"
-    saved = zones["chair-1"]["polygon"]
+    assert set(zones) == {"工位", "等候座椅1"} and zones["等候座椅1"]["type"] == "chair"
+    saved = zones["等候座椅1"]["polygon"]
     assert len(saved) == 4
     for (x, y), (sx, sy) in zip(corners, saved, strict=True):
         assert abs(sx - x) < 0.02 and abs(sy - y) < 0.02

@@ -42,7 +42,7 @@ def test_events_become_alerts_with_a_hashed_snapshot(app: Flask, api: Api, clips
     leave_plus_n = scenes.MAIN_LEAVE + scenes.RULES.off_post_s
     assert abs(seconds_after(off["opened_at"], START) - leave_plus_n) <= 2
     assert abs(seconds_after(off["details"]["ended_at"], START) - scenes.MAIN_RETURN) <= 2
-    assert off["details"]["zone"] == "seat" and off["details"]["duration_s"] == pytest.approx(40, abs=2)
+    assert off["details"]["zone"] == "窗口工位" and off["details"]["duration_s"] == pytest.approx(40, abs=2)
 
     evidence = off["evidence"]
     snapshot = Path(app.extensions["onewindow"].settings.video_dir) / evidence["snapshot"]

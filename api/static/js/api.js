@@ -316,6 +316,12 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** An account name as people read it: the system's own accounts in words, staff by their name. */
+export function actorName(name) {
+  if (!name) return "—";
+  return strings().actors?.[name] || name;
+}
+
 /** An ISO time as Beijing "2026-11-23 17:30" (the one format of every page); a date stays a date. */
 export function when(iso) {
   if (!iso) return "—";

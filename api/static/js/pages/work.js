@@ -1,7 +1,7 @@
 // One application's work page for a department: claim, decide with an opinion, pause/resume the clock,
 // ask for more time; read-only progress of the other departments, the history and the diagram.
 import {
-  api, beijingTime, clearErrors, countdown, el, fmt, incidentReason, provisionalBadge, provisionalNotice, showErrors,
+  actorName, api, beijingTime, clearErrors, countdown, el, fmt, incidentReason, provisionalBadge, provisionalNotice, showErrors,
   limits, showProblem, strings, when,
 } from "../api.js";
 import { legend, overdueBadge, showDiagram, statesById } from "../diagram.js";
@@ -306,7 +306,7 @@ function historyItem(event) {
   if (event.action === "instance.incident") extra = `${d.task_name || d.task || "—"} · ${incidentReason(d.message)}`;
   if (event.action === "deadline.recomputed") extra = `${beijingTime(d.old)} → ${beijingTime(d.new)}`;
   return el("li", { dataset: { action: event.action } },
-    `${when(event.at)} ${event.actor || ""} ${t.actions[event.action] || event.action}${extra ? `：${extra}` : ""}`);
+    `${when(event.at)} ${event.actor ? actorName(event.actor) : ""} ${t.actions[event.action] || event.action}${extra ? `：${extra}` : ""}`);
 }
 
 function drawIncident(instance) {

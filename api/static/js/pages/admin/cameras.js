@@ -191,7 +191,7 @@ cameraForm.addEventListener("submit", async (event) => {
   if (!checkRequired(cameraForm, ["name", "source"])) return;
   const body = { name: cameraForm.name.value.trim(), department: cameraForm.department.value,
     source_kind: cameraForm.source_kind.value, source: cameraForm.source.value.trim(),
-    zones: [{ name: "seat", type: "seat", polygon: [[0.35, 0.35], [0.65, 0.35], [0.65, 0.65], [0.35, 0.65]] }] };
+    zones: [{ name: t.default_zone, type: "seat", polygon: [[0.35, 0.35], [0.65, 0.35], [0.65, 0.65], [0.35, 0.65]] }] };
   try {
     const created = await api("POST", "/api/cameras", { body });
     cameraForm.reset();

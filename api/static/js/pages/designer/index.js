@@ -1,5 +1,5 @@
 // Deployed definitions (latest version each) with links to the modeler and the version list; saved drafts.
-import { api, el, showProblem, strings, when } from "../../api.js";
+import { actorName, api, el, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { table } from "../supervision/kit.js";
 
@@ -12,7 +12,7 @@ try {
     [t.name, (d) => el("a", { href: `/designer/${d.key}/edit` }, d.name || d.key)],
     [t.key, (d) => el("code", {}, d.key)],
     [t.latest, (d) => el("a", { href: `/designer/${d.key}` }, `v${d.version}`)],
-    [t.deployed, (d) => `${when(d.deployed_at)} · ${d.deployed_by || "—"}`],
+    [t.deployed, (d) => `${when(d.deployed_at)} · ${actorName(d.deployed_by)}`],
     ["", (d) => el("span", { class: "actions" }, el("a", { href: `/designer/${d.key}/edit` }, t.open),
       el("a", { href: `/designer/${d.key}` }, t.history))],
   ], result.items, (d) => ({ dataset: { key: d.key } })));

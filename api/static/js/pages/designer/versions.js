@@ -1,5 +1,5 @@
 // A definition's versions, and what changed between two of them (elements added, removed, changed).
-import { api, el, fmt, showProblem, strings, when } from "../../api.js";
+import { actorName, api, el, fmt, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { table } from "../supervision/kit.js";
 
@@ -63,7 +63,7 @@ try {
   document.getElementById("definition-name").textContent = `${detail.name || key}（${key}）`;
   document.getElementById("versions").replaceChildren(table([
     [t.version, (v) => el("strong", {}, `v${v.version}`)], [t.deployed, (v) => when(v.deployed_at)],
-    [t.deployed_by, (v) => v.deployed_by || "—"], ["SHA-256", (v) => el("code", {}, v.sha256.slice(0, 12))],
+    [t.deployed_by, (v) => actorName(v.deployed_by)], ["SHA-256", (v) => el("code", {}, v.sha256.slice(0, 12))],
   ], detail.versions, (v) => ({ dataset: { version: v.version } })));
   const options = detail.versions.map((v) => [v.version, `v${v.version}`]);
   for (const select of [form.from, form.to]) {

@@ -4,7 +4,7 @@ import { complaintIntake } from "../../complaint_intake.js";
 import { requireSession } from "../../session.js";
 import { departmentNames, fillSelect, label, pagedList } from "./kit.js";
 
-requireSession(["supervisor", "admin"]);
+requireSession(["supervisor"]);  // the list carries complainants' contacts
 const t = strings();
 const form = document.getElementById("filters");
 form.before(complaintIntake((filed) => `/supervision/complaints/${filed.id}`));

@@ -4,9 +4,14 @@ import { api, currentSession, el, fmt, showProblem, strings, when } from "../../
 // A department's staff reach alerts, orders and accountability records that concern them; the
 // bureau-only sections are not offered to them.
 const BUREAU_ONLY = ["index", "complaints", "inquiries", "scores", "evaluations", "selections"];
-if (!["supervisor", "admin"].includes(currentSession()?.role)) {
-  document.querySelectorAll("#area-tabs a").forEach((a) => { a.hidden = BUREAU_ONLY.includes(a.dataset.section); });
-}
+// Complainants' names and contacts are the bureau's alone: the administrator does not get the list.
+const SUPERVISOR_ONLY = ["complaints"];
+const role = currentSession()?.role;
+document.querySelectorAll("#area-tabs a").forEach((a) => {
+  const section = a.dataset.section;
+  a.hidden = (!["supervisor", "admin"].includes(role) && BUREAU_ONLY.includes(section))
+    || (role !== "supervisor" && SUPERVISOR_ONLY.includes(section));
+});
 
 // The list helpers every back-office list uses, kept where the pages of this area import them from.
 export { fillSelect, pagedList, pager, table } from "../../lists.js";
