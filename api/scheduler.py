@@ -160,7 +160,8 @@ def purge_tracking_misses(app: Flask) -> int:
 def sweep_supervision(app: Flask) -> int:
     """Turn new warning and completion events into alerts; return how many alerts opened."""
     with app.app_context():
-        return services().executor.execute(FeedSupervisionCommand(), SUPERVISION_ACTOR)
+        return services().executor.execute(FeedSupervisionCommand(rules=services().settings.alert_rules),
+                                           SUPERVISION_ACTOR)
 
 
 def refresh_board(app: Flask) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 
 from engine.chain_key import configure_chains, resolve_chain_key
 from engine.key_files import key_from_file
+from monitor.rule_settings import rule_settings_from_json
+from monitor.rules import RuleSettings
 
 __all__ = ["Settings", "load_settings"]
 
@@ -41,6 +43,8 @@ class Settings:
     score_weights: dict[str, float] | None
     card_deductions: dict[str, float] | None
     score_model: str = "founding"
+    # The supervision rules' switches and thresholds, per task type where a process needs its own.
+    alert_rules: RuleSettings = field(default_factory=RuleSettings)
     video_dir: Path = Path("instance/video")
     video_retention_days: int = 90
     video_latest_frame_seconds: float = 2.0
@@ -111,6 +115,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         score_weights=_json_numbers(env_vars, "ONEWINDOW_SCORE_WEIGHTS"),
         card_deductions=_json_numbers(env_vars, "ONEWINDOW_CARD_DEDUCTIONS"),
         score_model=_score_model(env_vars),
+        alert_rules=_alert_rules(env_vars),
         # Snapshots, references and latest frames of the cameras; evidence outlives recordings (≥30 days).
         video_dir=Path(env_vars.get("ONEWINDOW_VIDEO_DIR", str(instance_path / "video"))).resolve(),
         video_retention_days=_bounded_int(env_vars, "ONEWINDOW_VIDEO_RETENTION_DAYS", 90, 30, 3650),
@@ -171,6 +176,17 @@ def _json_numbers(env_vars: dict[str, str], name: str) -> dict[str, float] | Non
     except ValueError as exc:
         raise RuntimeError(f"{name} is not a JSON object of numbers: {exc}") from None
     return {str(k): float(v) for k, v in value.items()}
+
+
+def _alert_rules(env_vars: dict[str, str]) -> RuleSettings:
+    """ONEWINDOW_ALERT_RULES, a JSON object (see monitor.rules.RuleSettings); a bad one stops the start."""
+    raw = env_vars.get("ONEWINDOW_ALERT_RULES")
+    if not raw:
+        return RuleSettings()
+    try:
+        return rule_settings_from_json(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"ONEWINDOW_ALERT_RULES：{exc}") from None
 
 
 def _driver_url(url: str) -> str:

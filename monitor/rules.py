@@ -7,15 +7,20 @@ functions; monitor.commands.feeds reads the facts and opens the alerts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import time
+from typing import Any
 
 from engine.models import REFUSING_DECISIONS, AuditEvent, TaskRecord, WarningEvent
 from engine.workdays import SHANGHAI
 
 from .models import AlertSignal
 
-__all__ = ["WARNING_TITLES", "RuleSettings", "rule_signals", "warning_signal"]
+__all__ = ["DIGEST_LEVELS", "WARNING_TITLES", "RuleSettings", "rule_signals", "warning_signal"]
+
+# Rule hits at these levels are not alerts one by one: each department gets one digest a day.
+DIGEST_LEVELS = frozenset({"info"})
 
 WARNING_TITLES = {"yellow": "办理时限预警（黄灯）", "red": "办理超时（红灯）", "escalated": "超时升级"}
 
@@ -43,7 +48,12 @@ def warning_signal(event: WarningEvent, task_name: str | None = None) -> AlertSi
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """Each rule can be switched off; thresholds are settings."""
+    """Each rule can be switched off; thresholds are settings, tunable per task type.
+
+    A 30-second answer is suspicious for a land-use review and normal for routing a public question,
+    so `by_task_type` overrides any field for a process ("public_inquiry") or one of its steps
+    ("investment_joint_approval:s1_zrzy_review"); the step's own values win over its process's.
+    """
 
     fast_completion_enabled: bool = True
     fast_completion_seconds: int = 120
@@ -54,10 +64,18 @@ class RuleSettings:
     office_closes: time = time(17, 30)
     claimed_untouched_enabled: bool = True
     claimed_untouched_days: int = 3
+    by_task_type: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, hash=False)
+
+    def for_task(self, definition_key: str, bpmn_id: str) -> RuleSettings:
+        """The settings that apply to one step of one process."""
+        merged = {**self.by_task_type.get(definition_key, {}),
+                  **self.by_task_type.get(f"{definition_key}:{bpmn_id}", {})}
+        return replace(self, **merged) if merged else self
 
 
 def rule_signals(settings: RuleSettings, task: TaskRecord, completion: AuditEvent) -> list[AlertSignal]:
     """Return the alerts one task completion calls for (usually none)."""
+    settings = settings.for_task(task.definition_key, task.bpmn_id)
     signals: list[AlertSignal] = []
     if (completion.actor or "").startswith("complainant:"):
         return signals  # a member of the public answering a call-back keeps no office hours

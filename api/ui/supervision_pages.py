@@ -82,6 +82,7 @@ ALERT_ZH = {
     "order_link": "督办单 #{id}", "card_link": "{color} #{id}", "instance": "办件",
     "task_name": "环节", "task_state": "状态", "task_due": "时限", "task_done": "完成时间", "actor": "办理人",
     "no_timeline": "无关联办件。", "done_by": "{who} · {at}", "close": "关闭预警",
+    "digest_at": "办理时间", "digest_rule": "提示",
     "evidence_fields": {"camera": "摄像头", "zone": "监控区域", "condition_since": "情况出现",
                         "started_at": "预警开始", "ended_at": "情况结束", "duration_s": "持续（秒）",
                         "count": "人数", "peak": "峰值", "state": "事件状态"},

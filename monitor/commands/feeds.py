@@ -10,18 +10,21 @@ cursor row is locked while a batch is handled) and with transactions that commit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.command_context import CommandContext
-from engine.models import AuditEvent, TaskRecord, WarningEvent
+from engine.models import AuditEvent, Instance, TaskRecord, WarningEvent
 from engine.workdays import SHANGHAI, CalendarUnknownDayError, working_days_between
 
 from ..models import Alert, AlertSignal
 from ..outbox import Outbox
-from ..rules import RuleSettings, rule_signals, warning_signal
+from ..rules import DIGEST_LEVELS, RuleSettings, rule_signals, warning_signal
 from .alerts import close_alert, open_alert
+from .digests import add_to_digest
 
 __all__ = ["FED_ACTIONS", "FeedSupervisionCommand"]
 
@@ -52,36 +55,49 @@ class FeedSupervisionCommand:
         warnings.advance(now, events, self.batch)
         audit = Outbox(session, "audit_event", AuditEvent, AuditEvent.action.in_(FED_ACTIONS))
         audits = audit.unread(self.batch)
+        digests: dict[tuple[str | None, date], list[dict[str, Any]]] = {}
         for event in audits:
             if event.action != "task.completed":
                 opened += _incident_alert(ctx, event)
                 continue
             task = session.get(TaskRecord, event.task_id) if event.task_id else None
-            if task is not None:
-                for signal in rule_signals(self.rules, task, event):
+            if task is None:
+                continue
+            for signal in rule_signals(self.rules, task, event):
+                if signal.level in DIGEST_LEVELS:
+                    day = event.at.astimezone(SHANGHAI).date()
+                    hit = _hit(session, task, event, signal)
+                    digests.setdefault((task.department_code, day), []).append(hit)
+                else:
                     opened += open_alert(ctx, signal, now)[1]
+        for (department, day), hits in digests.items():
+            opened += add_to_digest(ctx, department, day, hits)
         audit.handled(audits)
         audit.advance(now, audits, self.batch)
         opened += self._claimed_untouched(ctx)
         return opened
 
     def _claimed_untouched(self, ctx: CommandContext) -> int:
-        """Tasks claimed and then left alone for N working days."""
-        if not self.rules.claimed_untouched_enabled:
-            return 0
+        """Tasks claimed and then left alone for N working days (N per task type)."""
         session, now, opened = ctx.session, ctx.now(), 0
-        horizon = now - timedelta(days=self.rules.claimed_untouched_days)  # cheap prefilter, calendar below
+        shortest = min([self.rules.claimed_untouched_days,
+                        *(o["claimed_untouched_days"] for o in self.rules.by_task_type.values()
+                          if "claimed_untouched_days" in o)])
+        horizon = now - timedelta(days=shortest)  # cheap prefilter, calendar below
         rows = session.scalars(select(TaskRecord).where(TaskRecord.status == "claimed",
                                                         TaskRecord.claimed_at <= horizon).limit(self.batch))
         today = now.astimezone(SHANGHAI).date()
         for row in rows:
             assert row.claimed_at is not None
+            rules = self.rules.for_task(row.definition_key, row.bpmn_id)
+            if not rules.claimed_untouched_enabled:
+                continue
             try:
                 claimed_on = row.claimed_at.astimezone(SHANGHAI).date()
                 idle = working_days_between(ctx.runtime.calendar, claimed_on, today)
             except CalendarUnknownDayError:
                 continue
-            if idle < self.rules.claimed_untouched_days:
+            if idle < rules.claimed_untouched_days:
                 continue
             _alert, new = open_alert(ctx, AlertSignal(
                 source="rule", kind="claimed_untouched", level="yellow",
@@ -93,6 +109,14 @@ class FeedSupervisionCommand:
             ), now)
             opened += new
         return opened
+
+
+def _hit(session: Session, task: TaskRecord, completion: AuditEvent, signal: AlertSignal) -> dict[str, Any]:
+    """One line of a department's daily digest: which step of which project, when, by whom."""
+    instance = session.get(Instance, task.instance_id)
+    return {"kind": signal.kind, "title": signal.title, "task_id": task.id, "task_name": task.name,
+            "instance_id": task.instance_id, "project_name": instance.project_name if instance else None,
+            "at": completion.at.isoformat(), "by": completion.actor}
 
 
 def _incident_alert(ctx: CommandContext, audit: AuditEvent) -> int:

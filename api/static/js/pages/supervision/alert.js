@@ -1,7 +1,7 @@
 // One alert: facts and evidence, the instance's timeline, the department's explanation, the bureau's decision.
 // A decision that takes a measure creates that measure's record (order, card, accountability record),
 // which marks the alert decided on the server; "dismiss" is the alert's own decision.
-import { api, apiRaw, checkRequired, clearErrors, countdown, el, fmt, readable, showErrors, showProblem, strings, when } from "../../api.js";
+import { actorName, api, apiRaw, checkRequired, clearErrors, countdown, el, fmt, readable, showErrors, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { badge, departmentNames, label, recordId, table } from "./kit.js";
 
@@ -63,6 +63,18 @@ async function evidenceView(evidence) {
   if (figure) box.prepend(figure);
 }
 
+/** A department's daily digest of low-level rule hits: each step, project, time and person. */
+function digestView() {
+  document.getElementById("evidence-card").hidden = false;
+  document.getElementById("evidence").replaceChildren(table([
+    [t.digest_rule, (h) => h.title],
+    [t.task_name, (h) => h.task_name || "—"],
+    [t.instance, (h) => h.project_name || `#${h.instance_id}`],
+    [t.digest_at, (h) => when(h.at)],
+    [t.actor, (h) => actorName(h.by)],
+  ], alert.details?.hits || []));
+}
+
 async function timelineView() {
   const box = document.getElementById("timeline");
   if (!alert.instance_id) { box.replaceChildren(el("p", { class: "muted" }, t.no_timeline)); return; }
@@ -104,7 +116,7 @@ function draw() {
     [t.opened, when(alert.opened_at)],
     [t.subject, el("span", { id: "alert-subject" }, subjectText())],
   ]);
-  evidenceView(alert.evidence);
+  if (alert.kind === "rule_digest") digestView(); else evidenceView(alert.evidence);
   const explanation = document.getElementById("explanation");
   explanation.replaceChildren(alert.explanation
     ? el("blockquote", { id: "explanation-text" }, alert.explanation,
