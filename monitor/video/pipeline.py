@@ -16,8 +16,9 @@ from .signals import OccupancyTracker, StillnessTracker, ZoneSignal
 
 __all__ = ["CROWD_ZONE", "CameraPipeline", "FrameResult"]
 
-CROWD_ZONE = "hall"
-"""The zone name crowding events carry: the count is over all chair zones of the camera."""
+CROWD_ZONE = "等候区"
+"""The zone name crowding events carry (the bureau reads it in alerts): the count is over all chair
+zones of the camera."""
 
 
 @dataclass

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from .config import RuleSettings
+from .pipeline import CROWD_ZONE
 
 __all__ = ["Appearance", "SceneScript", "expected_events", "render_scene", "write_scene"]
 
@@ -64,6 +65,7 @@ class SceneScript:
 
 
 # The layout in relative coordinates (x0, y0, x1, y1); zones are drawn from the same numbers.
+SEAT_ZONE = "窗口工位"  # the staff seat's zone as the bureau reads it in alerts
 SEAT_BOX = (0.41, 0.14, 0.59, 0.56)
 DESK_BOX = (0.22, 0.52, 0.78, 0.68)
 CHAIR_ROW_Y = (0.74, 0.97)
@@ -83,7 +85,7 @@ def zones_for(script: SceneScript) -> list[dict[str, Any]]:
         return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
 
     # Zone names are what the bureau reads in alerts ("监控区域 窗口工位"), so they are in Chinese.
-    zones = [{"name": "窗口工位", "type": "seat", "polygon": rect(SEAT_BOX)}]
+    zones = [{"name": SEAT_ZONE, "type": "seat", "polygon": rect(SEAT_BOX)}]
     zones += [{"name": f"等候座椅{i + 1}", "type": "chair", "polygon": rect(chair_box(i, script.chairs))}
               for i in range(script.chairs)]
     return zones
@@ -199,11 +201,11 @@ def expected_events(script: SceneScript, rules: RuleSettings) -> list[dict[str, 
             events.append({"kind": kind, "zone": zone, "start_s": open_start, "end_s": None})
 
     if rules.off_post:
-        runs("off_post", "seat", [script.staff_at(t) is None for t in times], rules.off_post_s)
+        runs("off_post", SEAT_ZONE, [script.staff_at(t) is None for t in times], rules.off_post_s)
     if rules.asleep:
-        runs("asleep", "seat", [script.staff_at(t) == "asleep" for t in times], rules.asleep_s)
+        runs("asleep", SEAT_ZONE, [script.staff_at(t) == "asleep" for t in times], rules.asleep_s)
     if rules.crowding and script.chairs:
-        runs("crowding", "hall", [len(script.taken_at(t)) >= rules.crowding_count for t in times],
+        runs("crowding", CROWD_ZONE, [len(script.taken_at(t)) >= rules.crowding_count for t in times],
              rules.crowding_s)
     return sorted(events, key=lambda e: (e["start_s"], e["kind"]))
 

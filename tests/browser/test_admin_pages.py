@@ -166,7 +166,7 @@ def _camera(base: str, token: str, folder: Path) -> dict:
     cv2.rectangle(frame, (220, 140), (420, 300), (80, 60, 40), -1)  # a desk
     assert cv2.imwrite(str(folder / "frame.jpg"), frame)
     r = requests.post(f"{base}/api/cameras", headers={"Authorization": f"Bearer {token}"}, timeout=30, json={
-        "name": "window-desk-1", "department": "zwfw", "source_kind": "folder", "source": str(folder),
+        "name": "一号窗口摄像头", "department": "zwfw", "source_kind": "folder", "source": str(folder),
         "zones": [{"name": "工位", "type": "seat", "polygon": [[.3, .3], [.7, .3], [.7, .7], [.3, .7]]}]})
     assert r.status_code == 201, r.text
     return r.json()

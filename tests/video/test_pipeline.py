@@ -15,6 +15,7 @@ import pytest
 
 from monitor.video.config import load_camera_config
 from monitor.video.offline import analyze_clip, load_reference
+from monitor.video.pipeline import CROWD_ZONE
 from monitor.video.synthetic import expected_events
 
 from . import scenes
@@ -64,7 +65,7 @@ def test_asleep_after_m_of_stillness_ends_when_she_moves(clips: dict) -> None:
 
 def test_crowding_when_k_chairs_are_taken_for_t(clips: dict) -> None:
     crowding = of_kind(analyse(clips["main"]), "crowding")
-    assert len(crowding) == 1 and crowding[0]["zone"] == "hall" and crowding[0]["peak"] == 3
+    assert len(crowding) == 1 and crowding[0]["zone"] == CROWD_ZONE and crowding[0]["peak"] == 3
     assert abs(crowding[0]["start_s"] - (50 + scenes.RULES.crowding_s)) <= TOLERANCE_S
     assert abs(crowding[0]["end_s"] - 120) <= TOLERANCE_S
     assert of_kind(analyse(clips["main"], crowding_count=4), "crowding") == []
