@@ -25,9 +25,11 @@ def test_a_department_cannot_rewrite_another_departments_decision(api: Api) -> N
     r = api.post(f"/api/tasks/{tasks['zrzy']}/complete", "zrzy_reviewer",
                  json={"decision": "approve", "data": {"s1_sthj_decision": "approve"}})
     assert r.status_code == 422
-    # The shipped diagram copies each decision in the stage lead's lane (fgw), so fgw's script owns the key.
+    # The shipped diagram copies each decision in the co-reviewer's own lane, so sthj's script owns the key
+    # (named as the clerk knows the department).
     assert r.get_json()["error"]["details"]["problems"] == [
-        {"field": "data.s1_sthj_decision", "message": "data.s1_sthj_decision 由fgw写入，本部门不能修改（流程未声明该字段为共享）"}]
+        {"field": "data.s1_sthj_decision",
+         "message": "data.s1_sthj_decision 由生态环境局写入，本部门不能修改（流程未声明该字段为共享）"}]
     detail = api.get(f"/api/instances/{instance_id}", "jiancha").get_json()
     assert detail["data"]["s1_sthj_decision"] == "reject"
     assert next(t for t in detail["tasks"] if t["department"] == "zrzy")["status"] == "ready"  # nothing stored

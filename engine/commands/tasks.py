@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from ..command_context import CommandContext
 from ..data_ownership import foreign_keys
 from ..deadlines import ensure_not_paused
 from ..exceptions import ConflictError, ForbiddenError, InvalidError, NotFoundError, Problem
 from ..instance_change import InstanceChange
-from ..models import OPEN_TASK_STATUSES, Instance, TaskRecord
+from ..models import OPEN_TASK_STATUSES, Department, Instance, TaskRecord
 from ..permissions import TASK_ROLES
 from ..stages import definition_stages
 from ..status_words import TASK_STATUS_ZH, in_words
@@ -74,9 +75,11 @@ class CompleteTaskCommand:
             require_open_task(change, row, closed=_finished, actor=ctx.actor)
             ensure_not_paused(row)  # a stopped clock is lifted (resume) before deciding
             foreign = foreign_keys(change, row.department_code, self.data)
-            if foreign:
+            if foreign:  # owners by their names: the message is for the clerk, who knows no codes
+                names = dict(ctx.session.execute(select(Department.code, Department.name)
+                                                 .where(Department.code.in_(set(foreign.values())))).all())
                 raise InvalidError("办理结果填写有误", [Problem(
-                    f"data.{key} 由{owner}写入，本部门不能修改（流程未声明该字段为共享）",
+                    f"data.{key} 由{names.get(owner, owner)}写入，本部门不能修改（流程未声明该字段为共享）",
                     field=f"data.{key}")
                     for key, owner in sorted(foreign.items())])
             spiff_task = change.spiff_task(row.id)

@@ -30,7 +30,9 @@ export function pager(result, go) {
  * Returns load(page).
  */
 export function pagedList({ form, filters, path, box, columns, rowAttrs, fixed = {}, inUrl = false, onResult = null }) {
+  let latest = 0;  // a slow answer to an older request must not overwrite a newer one
   async function load(page = 1) {
+    const mine = ++latest;
     const q = new URLSearchParams({ page, per_page: 30, ...fixed });
     for (const name of filters) {
       const field = form[name];
@@ -40,6 +42,7 @@ export function pagedList({ form, filters, path, box, columns, rowAttrs, fixed =
     if (inUrl) history.replaceState(null, "", `?${q}`);
     try {
       const result = await api("GET", `${path}?${q}`);
+      if (mine !== latest) return;
       box.replaceChildren(table(columns, result.items, rowAttrs), pager(result, load));
       if (onResult) onResult(result);
     } catch (err) {
