@@ -30,6 +30,7 @@ from api.auth import issue_token  # noqa: E402
 from api.cli import deploy_shipped, migrate, seed_admin, seed_calendar, seed_demo, seed_demo_applications  # noqa: E402
 from api.scheduler import refresh_board, sweep_supervision, sweep_timers, sweep_warnings  # noqa: E402
 from api.wiring import db, services  # noqa: E402
+from bench.server import create_pg_database, drop_pg_database  # noqa: E402
 from engine.models import Instance, User  # noqa: E402
 from engine.workdays import SHANGHAI  # noqa: E402
 from monitor.models import Alert  # noqa: E402
@@ -85,7 +86,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="onewindow-page-bench-"))
-    url = args.postgres or f"sqlite:///{folder / 'bench.db'}"
+    admin_url = None
+    if args.postgres:  # a database of its own: the given one may hold another bench's rows
+        admin_url, url = create_pg_database(args.postgres, "onewindow_page_bench")
+    else:
+        url = f"sqlite:///{folder / 'bench.db'}"
     try:
         migrate(url)
         app = create_app({"ONEWINDOW_ENVIRON": {"ONEWINDOW_DATABASE_URL": url, "ONEWINDOW_SECRET_KEY": SECRET,
@@ -131,6 +136,8 @@ def main() -> None:
             db.engine.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if admin_url:
+            drop_pg_database(admin_url, "onewindow_page_bench")
 
 
 if __name__ == "__main__":

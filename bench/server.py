@@ -28,6 +28,32 @@ DEMO_PASSWORD = "bench-demo-password-1"
 _counter = 0
 
 
+def create_pg_database(url: str, name: str) -> tuple[str, str]:
+    """Make an empty database `name` on the server of `url`; return (admin URL, the new database's URL)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)
+                    if url.startswith("postgresql://") else url)
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    created = base.set(database=name)
+    return base.render_as_string(hide_password=False), created.render_as_string(hide_password=False)
+
+
+def drop_pg_database(admin_url: str, name: str) -> None:
+    """Drop a database made by create_pg_database, even with connections still open."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -89,19 +115,9 @@ class BenchServer:
         return self.database_url.startswith("sqlite")
 
     def _create_pg_database(self, url: str, name: str) -> str:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)
-                        if url.startswith("postgresql://") else url)
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        self._pg_admin_url = base.render_as_string(hide_password=False)
+        self._pg_admin_url, database_url = create_pg_database(url, name)
         self._pg_name = name
-        return base.set(database=name).render_as_string(hide_password=False)
+        return database_url
 
     def _process_env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
@@ -215,12 +231,7 @@ class BenchServer:
         finally:
             try:
                 if self._pg_admin_url and self._pg_name:
-                    from sqlalchemy import create_engine, text
-
-                    admin = create_engine(self._pg_admin_url, isolation_level="AUTOCOMMIT")
-                    with admin.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{self._pg_name}" WITH (FORCE)'))
-                    admin.dispose()
+                    drop_pg_database(self._pg_admin_url, self._pg_name)
                     self._pg_name = None
             finally:
                 shutil.rmtree(self.dir, ignore_errors=True)
