@@ -243,3 +243,44 @@ def test_the_item_state_says_which_departments_are_late(live_url: str, phone) ->
     staff_badge = phone.locator("#facts .badge.state-overdue")
     staff_badge.wait_for()
     assert staff_badge.inner_text() == text and staff_badge.get_attribute("title") == names
+
+
+def test_the_bureau_issues_an_order_the_department_answers_it_and_the_bureau_accepts(
+        live_url: str, browser) -> None:
+    """督办单: issued, answered and accepted through the pages only."""
+    bureau_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    department_ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                         is_mobile=True, has_touch=True)
+    bureau, department = bureau_ctx.new_page(), department_ctx.new_page()
+    login(bureau, live_url, "jiancha")
+    bureau.goto(f"{live_url}/supervision/orders")
+    bureau.locator("#issue-order summary").click()
+    bureau.select_option("#order-form select[name=department]", "sw")
+    bureau.fill("#order-form input[name=reply_working_days]", "2")
+    bureau.fill("#order-form textarea[name=content]", "请说明排水许可审查积压原因并提出整改措施")
+    bureau.click("#order-form button[type=submit]")
+    bureau.wait_for_url(re.compile(r".*/supervision/orders/\d+$"))
+    order_url = bureau.url
+
+    login(department, live_url, "sw_reviewer")
+    department.click("#nav a[href='/supervision/orders']")  # 督办与预警, from the menu
+    department.locator("#orders a", has_text="排水许可审查积压").first.click()
+    department.locator("#reply-form").wait_for()
+    department.click("#reply-form button[type=submit]")
+    department.locator("#reply-form .field-error[data-for=reply]").wait_for()  # an empty answer is refused
+    department.fill("#reply-form textarea[name=reply]", "已增派两名审查人员，本周内清理积压件")
+    department.click("#reply-form button[type=submit]")
+    department.locator("#reply blockquote", has_text="已增派两名审查人员").wait_for()
+    assert department.locator("#reply-form").is_hidden()
+    assert department.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(department, "order-replied-phone")
+
+    bureau.goto(order_url)
+    bureau.locator("#decision-form").wait_for()
+    bureau.fill("#decision-form textarea[name=reason]", "措施可行，予以认可")
+    bureau.click("#decision-form button[value=accept]")
+    bureau.locator("#decision", has_text="措施可行").wait_for()
+    assert bureau.locator("#decision-form").is_hidden()
+    shot(bureau, "order-accepted")
+    bureau_ctx.close()
+    department_ctx.close()

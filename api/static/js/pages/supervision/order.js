@@ -26,8 +26,10 @@ function draw(order) {
     : el("p", { class: "muted" }, t.no_reply));
   replyForm.hidden = !(["window", "reviewer", "lead"].includes(session.role)
     && session.department === order.department && order.status === "issued");
-  document.getElementById("decision").replaceChildren(order.decided_at
-    ? el("p", {}, `${order.decided_by} · ${when(order.decided_at)}：${order.decision_reason || ""}`) : "");
+  // decision_reason keeps every decision (rejections, then the acceptance) as one dated line each
+  const decisions = (order.decision_reason || "").split("\n").filter(Boolean);
+  document.getElementById("decision").replaceChildren(decisions.length
+    ? el("ul", { class: "plain" }, ...decisions.map((line) => el("li", {}, line))) : "");
   decisionForm.hidden = !(session.role === "supervisor" && order.status === "replied");
 }
 
