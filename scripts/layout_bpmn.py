@@ -6,7 +6,7 @@ column, lanes ordered so that the flows between departments stay short, and ever
 right angles. Elements, lane membership, flows and their conditions are left exactly as they are.
 
     python scripts/layout_bpmn.py bpmn/investment_joint_approval.bpmn            # rewrite in place
-    python scripts/layout_bpmn.py bpmn/x.bpmn --lanes Lane_a,Lane_b --check      # print, write nothing
+    python scripts/layout_bpmn.py bpmn/<file>.bpmn --lanes Lane_a,Lane_b --check  # print, write nothing
 """
 
 from __future__ import annotations

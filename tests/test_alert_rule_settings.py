@@ -5,6 +5,7 @@ digest per department and day instead of one alert each.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from api.settings import load_settings
 from engine.workdays import FixedClock
 from monitor.rule_settings import rule_settings_from_json
 from monitor.rules import RuleSettings
-from tests.conftest import Api, make_app
+from tests.conftest import Api, another_app
 
 BODY = {"definition_key": "investment_joint_approval",
         "project": {"name": "滨江项目", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
@@ -61,8 +62,9 @@ def test_the_server_does_not_start_on_bad_rule_settings(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def tuned_app(database_url: str, clock: FixedClock, tmp_path: Path) -> Flask:
-    return make_app(database_url, tmp_path / "instance", clock, ONEWINDOW_ALERT_RULES=json.dumps(RULES))
+def tuned_app(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Flask]:
+    with another_app(database_url, tmp_path / "instance", clock, ONEWINDOW_ALERT_RULES=json.dumps(RULES)) as app:
+        yield app
 
 
 def _alerts(api: Api, **params: str) -> list[dict]:

@@ -191,12 +191,17 @@ def _segments_cross(p1: list[float], p2: list[float], p3: list[float], p4: list[
     return d1 * d2 < 0 and d3 * d4 < 0
 
 
+ZONE_NAME_PATTERN = r"^[0-9A-Za-z_\u3400-\u4dbf\u4e00-\u9fff\-. ]+$"
+
+
 class ZoneSchema(_Strict):
     name = fields.String(required=True,
                          validate=[validate.Length(min=1, max=40),
-                                   validate.Regexp(r"^[\w\-. ]+$",
-                                                   error="只能由文字、数字、空格和 _-. 组成")],
-                         metadata={"description": "unique within the camera, e.g. seat, chair-3"})
+                                   # Spelt out, not \w: JSON Schema's \w is ASCII, Python's is all of
+                                   # Unicode, and the published pattern must be the one checked.
+                                   validate.Regexp(ZONE_NAME_PATTERN,
+                                                   error="只能由汉字、字母、数字、空格和 _-. 组成")],
+                         metadata={"description": "unique within the camera, e.g. 窗口工位, 等候座椅3"})
     type = fields.String(required=True, validate=validate.OneOf(ZONE_TYPES),
                          metadata={"description": "seat (staff seat), chair (waiting chair), waiting_area"})
     polygon = fields.List(fields.List(fields.Float(allow_nan=False)), required=True,
