@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from .data_keys import assigned_names, declared_shared
+from .foreign_expressions import foreign_expression, python_suggestion
 from .lanes import dynamic_lane_key
 from .task_forms import read_task_forms
 from .warning_settings import read_warning_settings
@@ -126,6 +127,11 @@ def _lint_expressions(process: etree._Element, check_expression: Checker,
             if node.tag != f"{_B}conditionExpression":  # an empty flow condition is always-true, allowed
                 problems.append(LintProblem(f"{label}的表达式为空", owner, node.sourceline))
             continue
+        foreign = foreign_expression(text, node.get("language"))
+        if foreign is not None:
+            message = _foreign_message(text, *foreign, check_expression)
+            problems.append(LintProblem(f"{label}：{message}", owner, node.sourceline))
+            continue
         for message in check_expression(text):
             problems.append(LintProblem(f"{label}：{message}", owner, node.sourceline))
     for timer in process.iter(*TIMER_TAGS):
@@ -151,6 +157,15 @@ def _lint_expressions(process: etree._Element, check_expression: Checker,
             problems.append(LintProblem(f"脚本：{message}", script_task.get("id"),
                                         (script if script is not None else script_task).sourceline))
     return problems
+
+
+def _foreign_message(text: str, language: str, body: str, check_expression: Checker) -> str:
+    """Say which language it is, that it is not run here, and the Python to write when it is simple."""
+    message = f"“{text}”是 {language} 表达式，本系统只执行 Python 表达式（不支持 JUEL、FEEL、XPath 等）"
+    suggestion = python_suggestion(language, body)
+    if suggestion and not check_expression(suggestion):
+        return f"{message}，可改为：{suggestion}"
+    return f"{message}，例如 approved == True"
 
 
 def _lint_loops(process: etree._Element, max_loop: int) -> list[LintProblem]:
