@@ -244,7 +244,7 @@ def test_an_incident_shows_everywhere_and_the_admin_retry_brings_it_back(live_ur
     assert "已重试" in desktop.locator("#status").inner_text()
     retried = desktop.locator("#retried-tasks").inner_text()
     assert "sw 审查" in retried and re.search(r"2027-\d\d-\d\d 17:30", retried)
-    assert desktop.locator(f".incident-item[data-instance-id='{instance['id']}']").count() == 0
+    desktop.locator(f".incident-item[data-instance-id='{instance['id']}']").wait_for(state="detached")
     shot(desktop, "admin-incidents-retried")
 
     # back to normal: running, sw's review open with its (provisional) deadline, tracking without the message

@@ -79,8 +79,7 @@ function retryForm(item) {
     try {
       const instance = await api("POST", `/api/instances/${item.id}/retry`, { body: { data } });
       retried(item, instance);
-      await await loadProcessNames();
-load();
+      await load();  // the retried item leaves the list before the form is usable again
     } catch (err) {
       showErrors(form, err);
     } finally {
