@@ -40,8 +40,8 @@ async function act(r, path, question, message) {
   if (question && !window.confirm(question)) return;
   try {
     await api("POST", `/api/instances/${r.id}/${path}`);
+    await load();  // the message comes with the list that shows its effect
     announce(fmt(message, { project: r.project_name }));
-    await load();
   } catch (err) {
     done.hidden = true;
     showProblem(status, err);
@@ -97,8 +97,8 @@ onSubmit(correctionForm, ["reason", "missing_documents"], async (form) => {
   await api("POST", `/api/instances/${correcting.id}/pause`, { body: {
     reason: fieldValue(form, "reason"), missing_documents: documents } });
   form.hidden = true;
-  announce(fmt(t.corrected, { project: correcting.project_name }));
   await load();
+  announce(fmt(t.corrected, { project: correcting.project_name }));
 });
 filters.addEventListener("submit", (event) => { event.preventDefault(); load(1); });
 document.getElementById("correction-cancel").addEventListener("click", () => { correctionForm.hidden = true; });
