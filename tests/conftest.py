@@ -143,9 +143,10 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Flask]:
-    """The app on a fresh database."""
-    application = make_app(database_url, tmp_path / "instance", clock)
+def app(request: pytest.FixtureRequest, database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh database, with the settings of an `app_settings` marker if the test has one."""
+    marker = request.node.get_closest_marker("app_settings")
+    application = make_app(database_url, tmp_path / "instance", clock, **(marker.kwargs if marker else {}))
     yield application
     with application.app_context():
         db.session.remove()

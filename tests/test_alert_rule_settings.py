@@ -5,7 +5,6 @@ digest per department and day instead of one alert each.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from api.settings import load_settings
 from engine.workdays import FixedClock
 from monitor.rule_settings import rule_settings_from_json
 from monitor.rules import RuleSettings
-from tests.conftest import Api, another_app
+from tests.conftest import Api
 
 BODY = {"definition_key": "investment_joint_approval",
         "project": {"name": "滨江项目", "code": "c", "investment": 1}, "applicant": {"name": "a", "contact": "b"}}
@@ -61,27 +60,21 @@ def test_the_server_does_not_start_on_bad_rule_settings(tmp_path: Path) -> None:
     assert tuned.for_task("investment_joint_approval", "s1_sw_review").fast_completion_seconds == 10
 
 
-@pytest.fixture
-def tuned_app(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Flask]:
-    with another_app(database_url, tmp_path / "instance", clock, ONEWINDOW_ALERT_RULES=json.dumps(RULES)) as app:
-        yield app
-
-
 def _alerts(api: Api, **params: str) -> list[dict]:
     r = api.get("/api/supervision/alerts", "jiancha", query_string=params)
     assert r.status_code == 200, r.get_json()
     return r.get_json()["items"]
 
 
-def test_the_scheduler_applies_each_steps_own_threshold(tuned_app: Flask, clock: FixedClock) -> None:
-    api = Api(tuned_app.test_client())
+@pytest.mark.app_settings(ONEWINDOW_ALERT_RULES=json.dumps(RULES))
+def test_the_scheduler_applies_each_steps_own_threshold(app: Flask, api: Api, clock: FixedClock) -> None:
     api.post("/api/instances", "window1", json=BODY)
     clock.advance(timedelta(seconds=30))
     for dept in ("sw", "jt"):  # both answer 30 seconds after the application arrived
         task = api.get("/api/tasks", f"{dept}_reviewer").get_json()["items"][0]
         r = api.post(f"/api/tasks/{task['id']}/complete", f"{dept}_reviewer", json={"decision": "approve"})
         assert r.status_code == 200, r.get_json()
-    sweep_supervision(tuned_app)
+    sweep_supervision(app)
     # sw's review may be that quick (10 s); jt's may not (600 s for the process)
     assert [(a["kind"], a["department"]) for a in _alerts(api, source="rule")] == [("fast_completion", "jt")]
 

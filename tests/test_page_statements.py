@@ -9,9 +9,7 @@ A count is exact where a timing flakes with the machine's load; the 300 ms page 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -19,26 +17,18 @@ from sqlalchemy import insert
 
 from api.wiring import db
 from engine.models import TaskRecord
-from engine.workdays import FixedClock
-from tests.conftest import Api, another_app
+from tests.conftest import Api
 from tests.sql_statements import counted
 from tests.test_joint_approval_api import APPLICATION, start
+
+# The account cache expires on the wall clock; a re-read of the caller's account in the middle of a
+# measurement (a loaded machine) would be counted as the page's, so accounts are remembered for a minute.
+pytestmark = pytest.mark.app_settings(ONEWINDOW_ACCOUNT_CACHE_SECONDS="60")
 
 # The most statements any applicant or staff page may cost when it opens (page shell plus its calls).
 # Today's heaviest is the work page: the instance with its tasks, history and materials, and the diagram.
 PAGE_BUDGET = 40
 
-
-@pytest.fixture
-def app(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Flask]:
-    """The app with accounts remembered for a minute.
-
-    The account cache's expiry runs on the wall clock; a re-read of the caller's account in the middle of
-    a measurement (a loaded machine) would be counted as the page's.
-    """
-    with another_app(database_url, tmp_path / "instance", clock,
-                     ONEWINDOW_ACCOUNT_CACHE_SECONDS="60") as application:
-        yield application
 
 
 def page_statements(api: Api, app: Flask, user: str | None, urls: list[str]) -> int:

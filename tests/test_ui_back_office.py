@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -19,10 +17,13 @@ from flask import Flask
 from api.cli import seed_demo_applications
 from api.scheduler import sweep_supervision, sweep_timers, sweep_warnings
 from api.wiring import db
-from engine.workdays import FixedClock
-from tests.conftest import Api, another_app
+from tests.conftest import Api
 from tests.test_joint_approval_api import APPLICATION, start
 from tests.test_page_statements import PAGE_BUDGET, page_statements
+
+# The account cache expires on the wall clock; a re-read of the caller's account in the middle of a
+# measurement (a loaded machine) would be counted as the page's, so accounts are remembered for a minute.
+pytestmark = pytest.mark.app_settings(ONEWINDOW_ACCOUNT_CACHE_SECONDS="60")
 
 YEAR = 2026
 
@@ -50,17 +51,6 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "/admin/incidents": ("admin", ["/api/definitions", "/api/admin/incidents"]),
 }
 
-
-@pytest.fixture
-def app(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Flask]:
-    """The app with accounts remembered for a minute.
-
-    The account cache's expiry runs on the wall clock; a re-read of the caller's account in the middle of
-    a measurement (a loaded machine) would be counted as the page's.
-    """
-    with another_app(database_url, tmp_path / "instance", clock,
-                     ONEWINDOW_ACCOUNT_CACHE_SECONDS="60") as application:
-        yield application
 
 
 def _strings(html: str) -> dict:
