@@ -134,3 +134,21 @@ def test_speed_is_no_fault_in_a_step_without_a_time_limit() -> None:
     assert rule_signals(RuleSettings(), task(None), done) == []
     [signal] = rule_signals(RuleSettings(), task(started + timedelta(days=20)), done)
     assert signal.kind == "fast_completion"
+
+
+def test_work_left_open_past_its_deadline_lowers_the_boards_on_time_rate(app: Flask, api: Api,
+                                                                         clock: FixedClock) -> None:
+    """Counting only finished work let a department sitting on a late review read 100 %."""
+    api.post("/api/instances", "window1", json=BODY)
+    api.post("/api/instances", "window1", json=BODY)
+    clock.set(datetime(2026, 10, 9, 2, 0, tzinfo=UTC))  # a new month, both sw reviews still in time
+    first = api.get("/api/tasks", "sw_reviewer").get_json()["items"][0]
+    api.post(f"/api/tasks/{first['id']}/complete", "sw_reviewer", json={"decision": "approve", "opinion": "同意"})
+    rates = {r["department"]: r for r in api.get("/api/supervision/board", "jiancha").get_json()["on_time"]}
+    assert (rates["sw"]["completed"], rates["sw"]["open_late"], rates["sw"]["rate"]) == (1, 0, 1.0)
+
+    clock.set(datetime(2026, 10, 23, 1, 0, tzinfo=UTC))  # the second is now past its deadline, still open
+    rates = {r["department"]: r for r in api.get("/api/supervision/board", "jiancha").get_json()["on_time"]}
+    assert (rates["sw"]["completed"], rates["sw"]["open_late"], rates["sw"]["on_time"]) == (1, 1, 1)
+    assert rates["sw"]["rate"] == 0.5
+    assert rates["sthj"]["completed"] == 0 and rates["sthj"]["rate"] == 0.0  # late and nothing finished

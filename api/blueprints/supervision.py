@@ -104,12 +104,15 @@ class RedListItemSchema(Schema):
 
 
 class OnTimeSchema(Schema):
-    """A department's tasks completed this month and how many were on time."""
+    """A department's tasks completed this month, those open past their deadline, and the on-time ones."""
 
     department = fields.String(required=True)
     completed = fields.Integer(required=True)
+    open_late = fields.Integer(required=True, metadata={
+        "description": "open now with the clock running and the deadline passed (not on time either)"})
     on_time = fields.Integer(required=True)
-    rate = fields.Float(required=True, allow_none=True, metadata={"description": "on_time / completed"})
+    rate = fields.Float(required=True, allow_none=True,
+                        metadata={"description": "on_time / (completed + open_late)"})
 
 
 class AlertsTodaySchema(Schema):

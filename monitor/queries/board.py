@@ -14,6 +14,7 @@ from engine.models.tasks import OPEN_TASK_STATUSES, RED_OPEN_PREDICATE, TaskReco
 from engine.workdays import SHANGHAI
 
 from ..models import BoardSnapshot
+from .lateness import open_and_late
 
 __all__ = ["board_items", "STAGE_NAMES", "board", "count_cells", "stage_of"]
 
@@ -92,7 +93,11 @@ def _red_list(session: Session, limit: int) -> tuple[list[Any], int]:
 
 def board(session: Session, now: datetime, max_age: timedelta = timedelta(seconds=30),
           red_limit: int = 50) -> dict[str, Any]:
-    """Counts (from the snapshot unless it is missing or stale), the live red list, on-time rates."""
+    """Counts (from the snapshot unless it is missing or stale), the live red list, on-time rates.
+
+    A department's on-time rate is over the tasks it completed this Beijing month and those open
+    past their deadline now (clock running): on time / (completed + open late).
+    """
     snapshot = session.get(BoardSnapshot, 1)
     if snapshot is not None and now - snapshot.computed_at <= max_age:
         cells, as_of = snapshot.cells, snapshot.computed_at
@@ -100,18 +105,30 @@ def board(session: Session, now: datetime, max_age: timedelta = timedelta(second
         cells, as_of = count_cells(session), now
     red_rows, red_total = _red_list(session, red_limit)
     in_time = (TaskRecord.due_at.is_(None)) | (TaskRecord.completed_at <= TaskRecord.due_at)
-    on_time = session.execute(
+    finished = {d: (n, int(ok or 0)) for d, n, ok in session.execute(
         select(TaskRecord.department_code, func.count(), func.sum(case((in_time, 1), else_=0)))
         .where(TaskRecord.status == "completed", TaskRecord.completed_at >= _month_start(now))
         .group_by(TaskRecord.department_code)
-    )
+    )}
+    # Work still open past its deadline is not on time either: counting only what was finished let a
+    # department sitting on a late review show 100 % beside the red list that names it.
+    still_late = dict(session.execute(
+        select(TaskRecord.department_code, func.count()).where(open_and_late(now))
+        .group_by(TaskRecord.department_code)
+    ).all())
+    on_time = []
+    for department in sorted(finished.keys() | still_late.keys()):
+        completed, ok = finished.get(department, (0, 0))
+        late_open = int(still_late.get(department, 0))
+        counted = completed + late_open
+        on_time.append({"department": department, "completed": completed, "open_late": late_open,
+                        "on_time": ok, "rate": round(ok / counted, 4) if counted else None})
     return {
         "cells": cells,
         "cells_as_of": as_of,
         "red_list": [{k: v for k, v in row._mapping.items() if k != "total"} for row in red_rows],
         "red_total": red_total,
-        "on_time": [{"department": d, "completed": n, "on_time": int(ok or 0),
-                     "rate": round(int(ok or 0) / n, 4) if n else None} for d, n, ok in on_time],
+        "on_time": on_time,
         "month": _month_start(now).strftime("%Y-%m"),
     }
 

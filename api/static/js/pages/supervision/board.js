@@ -112,8 +112,9 @@ function drawOnTime(board) {
   const rate = (r) => (r === null || r === undefined ? "—" : `${(r * 100).toFixed(1)}%`);
   document.getElementById("on-time").replaceChildren(table([
     [t.department, (i) => names[i.department] || i.department],
-    [t.completed, (i) => i.completed], [t.on_time_rate, (i) => rate(i.rate)],
-  ], board.on_time));
+    [t.completed, (i) => i.completed], [t.open_late, (i) => i.open_late],
+    [t.on_time_rate, (i) => rate(i.rate)],
+  ], board.on_time), el("p", { class: "hint" }, t.on_time_note));
   drawOnTimeChart(board);
 }
 
