@@ -56,6 +56,8 @@ class Settings:
     hot_workflows: int = 256
     # (month, day) from which a missing official calendar for next year raises the alert and banner.
     calendar_warning_from: tuple[int, int] = (11, 1)
+    # Candidate groups of imported diagrams that are not department codes → the department they mean.
+    group_departments: dict[str, str] = field(default_factory=dict)
     # Development and tests only: the clock starts at this instant and runs on from there.
     clock_start: datetime | None = None
     # Engine budget of one unit of work, and the largest loop / multi-instance count lint accepts.
@@ -116,6 +118,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         card_deductions=_json_numbers(env_vars, "ONEWINDOW_CARD_DEDUCTIONS"),
         score_model=_score_model(env_vars),
         alert_rules=_alert_rules(env_vars),
+        group_departments=_group_departments(env_vars),
         # Snapshots, references and latest frames of the cameras; evidence outlives recordings (≥30 days).
         video_dir=Path(env_vars.get("ONEWINDOW_VIDEO_DIR", str(instance_path / "video"))).resolve(),
         video_retention_days=_bounded_int(env_vars, "ONEWINDOW_VIDEO_RETENTION_DAYS", 90, 30, 3650),
@@ -187,6 +190,22 @@ def _alert_rules(env_vars: dict[str, str]) -> RuleSettings:
         return rule_settings_from_json(raw)
     except ValueError as exc:
         raise RuntimeError(f"ONEWINDOW_ALERT_RULES：{exc}") from None
+
+
+def _group_departments(env_vars: dict[str, str]) -> dict[str, str]:
+    """ONEWINDOW_GROUP_DEPARTMENTS: {"candidate group": "department code"}; a bad one stops the start."""
+    raw = env_vars.get("ONEWINDOW_GROUP_DEPARTMENTS")
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"ONEWINDOW_GROUP_DEPARTMENTS 不是有效的 JSON：{exc}") from None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and k and v
+                                              for k, v in value.items()):
+        raise RuntimeError('ONEWINDOW_GROUP_DEPARTMENTS 须为 JSON 对象，'
+                           '如 {"国土组": "zrzy"}（候选组 → 部门代码）')
+    return value
 
 
 def _driver_url(url: str) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from .assignments import AssignmentOutcome, assign_departments
 from .data_keys import assigned_names, declared_shared
 from .foreign_expressions import foreign_expression, python_suggestion
-from .lanes import dynamic_lane_key
 from .task_forms import read_task_forms
 from .warning_settings import read_warning_settings
 
@@ -65,8 +65,14 @@ def executable_processes(root: etree._Element) -> list[etree._Element]:
 
 def lint_definitions(root: etree._Element, *, departments: Collection[str],
                      check_expression: Checker, check_script: Checker,
-                     max_loop: int = DEFAULT_MAX_LOOP) -> list[LintProblem]:
-    """Return every convention the diagram breaks; an empty list means it may be deployed."""
+                     max_loop: int = DEFAULT_MAX_LOOP,
+                     assignment: AssignmentOutcome | None = None) -> list[LintProblem]:
+    """Return every convention the diagram breaks; an empty list means it may be deployed.
+
+    A human task's department is its lane's; `assignment` is how deployment resolved the tasks
+    (bpmn.assignments, which also reads candidateGroups and the designer's lane choices). Without
+    one, the lanes alone are read (the tree is rewritten only where candidateGroups decide).
+    """
     if root.tag != f"{_B}definitions":
         return [LintProblem(f"根元素须为命名空间 {BPMN_NS} 中的 bpmn:definitions",
                             _local(root.tag), root.sourceline)]
@@ -74,44 +80,15 @@ def lint_definitions(root: etree._Element, *, departments: Collection[str],
     if not processes:
         return [LintProblem('没有可执行的流程：请为要发布的流程设置 isExecutable="true"',
                             None, root.sourceline)]
-    problems: list[LintProblem] = []
+    if assignment is None:
+        assignment = assign_departments(root, departments)
+    problems = [LintProblem(message, element, line) for message, element, line in assignment.problems]
     for process in processes:
-        problems += _lint_lanes(process, departments)
         problems += _lint_expressions(process, check_expression, check_script)
         problems += _lint_loops(process, max_loop)
         problems += _lint_shared_keys(process)
         problems += [LintProblem(p.message, p.element, p.line) for p in read_warning_settings(process)[1]]
         problems += [LintProblem(p.message, p.element, p.line) for p in read_task_forms(process)[1]]
-    return problems
-
-
-def _lint_lanes(process: etree._Element, departments: Collection[str]) -> list[LintProblem]:
-    """A human task's department is its lane, so every such task needs a lane naming a department.
-
-    A lane may instead name the data key that will hold the department (`{answer_department}`, see
-    bpmn.lanes); the key must then hold a department when the lane's tasks start, or they belong to
-    nobody (see bpmn.lanes.lane_department).
-    """
-    problems: list[LintProblem] = []
-    lane_of: dict[str, str] = {}
-    unknown: set[str] = set()
-    for lane in process.iter(f"{_B}lane"):
-        name = (lane.get("name") or "").strip()
-        if not name:
-            problems.append(LintProblem("泳道没有名称；泳道名称须为部门代码",
-                                        lane.get("id"), lane.sourceline))
-            continue
-        if name not in departments and dynamic_lane_key(name) is None:
-            unknown.add(name)
-            problems.append(LintProblem(f"泳道名称 '{name}' 不是已登记的部门代码", lane.get("id"),
-                                        lane.sourceline))
-        for ref in lane.iterchildren(f"{_B}flowNodeRef"):
-            lane_of[(ref.text or "").strip()] = name
-    for task in process.iter(*HUMAN_TASK_TAGS):
-        if task.get("id") not in lane_of:
-            problems.append(LintProblem(
-                f"{_local(task.tag)} '{task.get('name') or task.get('id')}' 不在任何泳道中；"
-                "请把它放进负责办理的部门的泳道", task.get("id"), task.sourceline))
     return problems
 
 

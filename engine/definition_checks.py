@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from bpmn.assignments import AssignmentOutcome
 from bpmn.lint import executable_processes, lint_definitions
 from bpmn.task_forms import read_task_forms
 from bpmn.warning_settings import read_warning_settings
@@ -39,18 +40,25 @@ class ParsedProcess(NamedTuple):
     task_forms: dict | None
 
 
-def check_lint(root: etree._Element, departments: set[str], runtime: EngineRuntime) -> None:
-    """Lint the diagram: lanes name known departments, expressions and scripts pass the restricted checker."""
+def check_lint(root: etree._Element, departments: set[str], runtime: EngineRuntime,
+               assignment: AssignmentOutcome | None = None) -> None:
+    """Lint the diagram: tasks resolve to known departments, expressions and scripts pass the checker.
+
+    When lanes are what stops it, the refusal lists the lane names no rule resolved
+    (`details.unknown_lanes`) so the designer page can offer a department for each.
+    """
     functions = tuple(runtime.expression_functions())
     problems = lint_definitions(
         root, departments=departments,
         check_expression=lambda src: check_expression(src, functions),
         check_script=lambda src: check_script(src, functions),
-        max_loop=runtime.budget.max_instances,
+        max_loop=runtime.budget.max_instances, assignment=assignment,
     )
     if problems:
+        unknown = assignment.unknown_lanes if assignment else []
+        details = {"unknown_lanes": unknown} if unknown else {}
         raise InvalidError("流程图未通过发布前检查，请按图中标记修改",
-                           [Problem(p.message, p.element, p.line) for p in problems])
+                           [Problem(p.message, p.element, p.line) for p in problems], **details)
 
 
 def _validator() -> BpmnValidator:

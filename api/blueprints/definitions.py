@@ -7,9 +7,10 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response, request
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from bpmn.assignments import RULES
 from engine.commands.deployment import DeployDefinitionCommand
 from engine.commands.drafts import DRAFT_KEY, DiscardDraftCommand, SaveDraftCommand
 from engine.definition_diff import ElementChange, diff_trees, parse_version
@@ -41,6 +42,16 @@ BPMN_UPLOAD = {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary"}}}},
 }}
+# A lane's department chosen at deploy: 泳道名称=部门代码.
+LANE_CHOICE = re.compile(r"^[^=\n]{1,40}=[A-Za-z0-9_-]{1,32}$")
+MAX_LANE_CHOICES = 12
+
+
+def _lane_choice(value: str) -> None:
+    if not LANE_CHOICE.fullmatch(value) or value.endswith("\n"):
+        raise ValidationError("须写成“泳道名称=部门代码”，泳道名称不超过 40 个字")
+
+
 # The revision check of a draft save; _if_match_revision reads the same form.
 IF_MATCH = re.compile(r'(W/)?"?([0-9]{1,9})"?')
 IF_MATCH_HEADER = {"in": "header", "name": "If-Match", "required": False, "schema": {
@@ -70,11 +81,49 @@ class DeployedVersionSchema(DefinitionSchema):
                              metadata={"description": "false: identical to the latest version"})
 
 
+class AssignmentSchema(Schema):
+    """Which department a human task went to, and by which rule."""
+
+    process = fields.String(required=True)
+    task = fields.String(required=True, metadata={"description": "the task's element id"})
+    name = fields.String(required=True)
+    department = fields.String(required=True, metadata={
+        "description": "a department code, or {data_key} for a lane chosen while the case runs"})
+    rule = fields.String(required=True, validate=validate.OneOf(RULES), metadata={"description": (
+        "lane: its lane names the department; candidate_groups: camunda/flowable candidateGroups name it "
+        "(directly or via ONEWINDOW_GROUP_DEPARTMENTS); "
+        "lane_mapping: the deploy's lane_department chose it")})
+    source = fields.String(required=True, metadata={"description": "the lane name or the groups read"})
+
+
+class DeployWarningSchema(Schema):
+    """Something the diagram says that OneWindow reads but does not follow."""
+
+    message = fields.String(required=True)
+    element = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+
+
 class DeployResultSchema(DeployedVersionSchema):
     """The first process the file deployed, flat (older clients read it so), and every process in it."""
 
     deployed = fields.List(fields.Nested(DeployedVersionSchema), required=True,
                            metadata={"description": "every process key the file deployed"})
+    assignments = fields.List(fields.Nested(AssignmentSchema), required=True,
+                              metadata={"description": "every human task of every deployed process"})
+    warnings = fields.List(fields.Nested(DeployWarningSchema), required=True)
+
+
+class DeployQuerySchema(Schema):
+    """Departments for lanes that are not named by a department code (diagrams from other tools).
+
+    Bounded so the whole query fits the request line servers accept (8 KiB), even percent-encoded.
+    """
+
+    lane_department = fields.List(
+        fields.String(validate=_lane_choice, metadata={"pattern": LANE_CHOICE.pattern}),
+        load_default=list, validate=validate.Length(max=MAX_LANE_CHOICES), metadata={
+            "description": "repeat per lane: 泳道名称=部门代码, e.g. 受理窗口=zwfw"})
 
 
 class DefinitionDetailSchema(DefinitionSchema):
@@ -151,19 +200,26 @@ def _uploaded_xml() -> tuple[bytes, str]:
 
 
 @blp.route("", methods=["POST"])
+@blp.arguments(DeployQuerySchema, location="query", as_kwargs=True)
 @blp.doc(security=[{"bearerAuth": []}], requestBody=BPMN_UPLOAD, description=(
-    "422 when the file is not BPMN that parses and passes lint (details.problems lists why), or is "
-    "larger than ONEWINDOW_MAX_BPMN_BYTES."))
+    "422 when the file is not BPMN that parses and passes lint (details.problems lists why; "
+    "details.unknown_lanes the lanes a lane_department could resolve), or is larger than "
+    "ONEWINDOW_MAX_BPMN_BYTES."))
 @blp.alt_response(201, schema=DeployResultSchema, success=True, description="a new version was deployed")
 @blp.alt_response(200, schema=DeployResultSchema, success=True,
                   description="the file is identical to the latest version: nothing new was deployed")
 @requires("designer", "admin")
-def deploy() -> Any:
+def deploy(lane_department: list[str]) -> Any:
     """Deploy a BPMN file: 201 with the new version, 200 when identical to the latest."""
     xml, filename = _uploaded_xml()
-    results = run_command(DeployDefinitionCommand(xml, filename, services().settings.max_bpmn_bytes))
+    lanes = dict(choice.split("=", 1) for choice in lane_department)
+    settings = services().settings
+    results = run_command(DeployDefinitionCommand(xml, filename, settings.max_bpmn_bytes, lanes,
+                                                  settings.group_departments))
     deployed = [{**definition_json(r.definition), "created": r.created} for r in results]
-    body = {**deployed[0], "deployed": deployed}
+    body = {**deployed[0], "deployed": deployed,
+            "assignments": [asdict(a) for r in results for a in r.assignments],
+            "warnings": [{"message": m, "element": e, "line": n} for m, e, n in results[0].warnings]}
     return body, (201 if any(r.created for r in results) else 200)
 
 

@@ -54,6 +54,15 @@ MODELER_ZH = {
     "timer_name": "{n}个工作日", "at_line": "，第 {line} 行",
     "process_key": "流程标识（英文字母、数字、下划线）", "process_name": "流程名称",
     "bad_key": "流程标识须以字母或下划线开头，只含字母、数字、下划线。",
+    "lane_choices": "泳道对应部门", "lane_choices_hint":
+    "以下泳道的名称不是部门代码（其他建模工具常按岗位命名）。请为每条泳道选择办理部门，再发布；"
+    "流程图中的泳道名称将改为所选部门的代码。",
+    "choose_department": "（请选择部门）", "deploy_with_choices": "按所选部门发布",
+    "choose_all": "请为每条泳道选择部门。",
+    "assignments": "各环节的办理部门", "task": "环节", "department": "部门", "rule": "依据",
+    "rule_words": {"lane": "泳道“{source}”", "candidate_groups": "候选组 {source}",
+                   "lane_mapping": "发布时为泳道“{source}”选择"},
+    "deploy_warnings": "提示（已发布，但以下内容本系统不执行）：",
 }
 VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": "从版本", "to": "到版本",
                "added": "新增元素", "removed": "删除元素", "changed": "修改元素",

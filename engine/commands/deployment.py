@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from lxml import etree
 from sqlalchemy import func, select
+
+from bpmn.assignments import Assignment, assign_departments
 
 from ..bpmn_input import DEFAULT_MAX_BPMN_BYTES, parse_untrusted_bpmn
 from ..command_context import CommandContext
@@ -19,37 +23,57 @@ __all__ = ["DeployDefinitionCommand", "DeployResult"]
 
 @dataclass(frozen=True)
 class DeployResult:
-    """What a deploy did for one process key: a new version, or the identical existing one."""
+    """What a deploy did for one process key: a new version, or the identical existing one.
+
+    `assignments` says which rule gave each human task its department; `warnings` what the diagram
+    says that OneWindow reads but does not follow (it deployed all the same).
+    """
 
     definition: ProcessDefinition
     created: bool
+    assignments: tuple[Assignment, ...] = ()
+    warnings: tuple[tuple[str, str | None, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
 class DeployDefinitionCommand:
-    """Deploy every executable process in one BPMN file; identical files change nothing."""
+    """Deploy every executable process in one BPMN file; identical files change nothing.
+
+    `lane_departments` is the designer's choice of department for lanes named otherwise (受理窗口 →
+    a code); `group_departments` the centre's table for candidate groups that are not department
+    codes. A diagram they resolve is stored rewritten into the lane convention (bpmn.assignments).
+    """
 
     xml: bytes
     filename: str = "upload.bpmn"
     max_bytes: int = DEFAULT_MAX_BPMN_BYTES
+    lane_departments: Mapping[str, str] = field(default_factory=dict)
+    group_departments: Mapping[str, str] = field(default_factory=dict)
 
     def execute(self, ctx: CommandContext) -> list[DeployResult]:
         """Check the file, then store one new version per changed process key."""
         if ctx.actor.role not in DESIGN_ROLES:
             raise ForbiddenError("只有流程设计员和管理员可以发布流程")
         root = parse_untrusted_bpmn(self.xml, self.max_bytes)
-        check_lint(root, set(ctx.session.scalars(select(Department.code))), ctx.runtime)
+        departments = set(ctx.session.scalars(select(Department.code)))
+        assignment = assign_departments(root, departments, self.lane_departments, self.group_departments)
+        check_lint(root, departments, ctx.runtime, assignment)
         specs = parse_processes(root, self.filename)
-        digest = hashlib.sha256(self.xml).hexdigest()
-        xml_text = self.xml.decode("utf-8", errors="replace")
+        # Stored byte for byte as uploaded, unless the assignment rules rewrote it.
+        xml = (etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+               if assignment.rewritten else self.xml)
+        digest = hashlib.sha256(xml).hexdigest()
+        xml_text = xml.decode("utf-8", errors="replace")
         results = []
         for key, name, spec, subprocess_specs, warning_settings, task_forms in specs:
             latest = ctx.session.scalars(
                 select(ProcessDefinition).where(ProcessDefinition.key == key)
                 .order_by(ProcessDefinition.version.desc()).limit(1)
             ).first()
+            mine = tuple(a for a in assignment.assignments if a.process == key)
+            warnings = tuple(assignment.warnings)
             if latest is not None and latest.xml_sha256 == digest:
-                results.append(DeployResult(latest, created=False))
+                results.append(DeployResult(latest, False, mine, warnings))
                 continue
             version = (ctx.session.scalar(
                 select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)) or 0) + 1
@@ -61,5 +85,5 @@ class DeployDefinitionCommand:
             )
             ctx.session.add(definition)
             ctx.session.flush()
-            results.append(DeployResult(definition, created=True))
+            results.append(DeployResult(definition, True, mine, warnings))
         return results

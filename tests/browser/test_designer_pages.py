@@ -175,3 +175,34 @@ def test_a_diagram_opened_and_saved_in_the_designer_keeps_every_onewindow_extens
         assert missing == [], xml[:2000]
     finally:
         requests.delete(draft_url, headers=headers, timeout=30)
+
+
+def test_a_diagram_with_role_named_lanes_deploys_after_the_designer_picks_their_departments(
+        live_url: str, desktop) -> None:
+    """Other tools name lanes by role (受理窗口); the page asks for each lane's department and says who got what."""
+    login(desktop, live_url, "designer")
+    desktop.goto(f"{live_url}/designer/new")
+    desktop.wait_for_selector("#designer[data-ready=true]")
+    desktop.set_input_files("#upload", str(REPO / "tests" / "fixtures" / "imported" / "role_lanes.bpmn"))
+    desktop.wait_for_selector(".djs-element[data-element-id=lane_window]")
+    desktop.click("#deploy")
+    desktop.wait_for_selector("#lane-choices:not([hidden]) select")
+    assert desktop.locator(".lint-error[data-element-id=lane_window]").count() == 1
+    lanes = desktop.eval_on_selector_all("#lane-choices select", "all => all.map((s) => s.name)")
+    assert lanes == ["受理窗口", "审批科室"]
+    desktop.click("#deploy-with-choices")  # nothing chosen yet: asked to choose, nothing sent
+    assert "请为每条泳道选择部门" in desktop.locator("#status").inner_text()
+    desktop.select_option("#lane-choices select[name=受理窗口]", "zwfw")
+    desktop.select_option("#lane-choices select[name=审批科室]", "zrzy")
+    shot(desktop, "designer-lane-choices")
+    desktop.click("#deploy-with-choices")
+    desktop.wait_for_selector("#versions-link")
+    assert desktop.locator("#lane-choices").is_hidden()
+    report = desktop.locator("#deploy-report").inner_text()
+    assert "发布时为泳道“受理窗口”选择" in report and "发布时为泳道“审批科室”选择" in report
+    accept = desktop.locator("#deploy-report tr[data-task=accept]").inner_text()
+    assert "受理" in accept and "zwfw" not in accept  # the department by its name, not its code
+    # The stored diagram names the departments now; the modeler reopened it.
+    desktop.wait_for_function("() => window.onewindowModeler.get('elementRegistry').get('lane_window')"
+                              "?.businessObject.name === 'zwfw'")
+    shot(desktop, "designer-lane-choices-deployed")

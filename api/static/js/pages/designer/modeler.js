@@ -3,6 +3,7 @@
 // save a draft; deploy — the server's lint problems come back as markers on the offending elements.
 import { api, apiRaw, clearErrors, el, fmt, notice, readable, saveBlob, showErrors, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
+import { table } from "../../lists.js";
 import { departmentNames } from "../supervision/kit.js";
 import { diagramEdits, is } from "./diagram_edits.js";
 import { lintMarkers } from "./lint_markers.js";
@@ -249,15 +250,71 @@ function processKey() {
   return executableProcess()?.id || key;
 }
 
-document.getElementById("deploy").addEventListener("click", async (event) => {
-  const button = event.currentTarget;
+// Lanes a diagram from another tool names by role (受理窗口): the designer picks each one's department,
+// sent with the deploy as lane_department=泳道=代码 and kept while this page is open.
+const laneChoices = new Map();
+const laneBox = document.getElementById("lane-choices");
+const reportBox = document.getElementById("deploy-report");
+
+function deployUrl() {
+  const query = new URLSearchParams();
+  for (const [lane, code] of laneChoices) query.append("lane_department", `${lane}=${code}`);
+  const text = query.toString();
+  return text ? `/api/definitions?${text}` : "/api/definitions";
+}
+
+function showLaneChoices(lanes) {
+  const rows = lanes.map((lane) => {
+    const select = el("select", { name: lane, "aria-label": lane },
+      el("option", { value: "" }, t.choose_department),
+      ...Object.entries(departments).map(([code, name]) => el("option", { value: code }, `${name}（${code}）`)));
+    select.value = laneChoices.get(lane) || "";
+    return el("label", { class: "field" }, el("span", {}, lane), select);
+  });
+  const go = el("button", { type: "submit", class: "primary", id: "deploy-with-choices" }, t.deploy_with_choices);
+  const form = el("form", { class: "form" }, ...rows, go);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const picked = [...form.querySelectorAll("select")];
+    if (picked.some((s) => !s.value)) {
+      say(t.choose_all, "error");
+      return;
+    }
+    for (const s of picked) laneChoices.set(s.name, s.value);
+    deploy(go);
+  });
+  laneBox.replaceChildren(el("h2", { id: "lane-choices-title" }, t.lane_choices),
+    el("p", { class: "hint" }, t.lane_choices_hint), form);
+  laneBox.hidden = false;
+}
+
+function showReport(payload) {
+  const parts = [el("h2", { id: "deploy-report-title" }, t.assignments)];
+  if (payload.assignments.length) {
+    parts.push(table([
+      [t.task, (a) => a.name], [t.department, (a) => departments[a.department] || a.department],
+      [t.rule, (a) => fmt(t.rule_words[a.rule], { source: a.source })],
+    ], payload.assignments, (a) => ({ "data-task": a.task })));
+  }
+  if (payload.warnings.length) {
+    parts.push(el("p", {}, t.deploy_warnings),
+      el("ul", { id: "deploy-warnings" }, ...payload.warnings.map((w) => el("li", {}, w.message))));
+  }
+  reportBox.replaceChildren(...parts);
+  reportBox.hidden = !payload.assignments.length && !payload.warnings.length;
+}
+
+async function deploy(button) {
+  const label = button.textContent;
   button.disabled = true;
   button.textContent = t.deploying;
   try {
-    const response = await apiRaw("POST", "/api/definitions",
+    const response = await apiRaw("POST", deployUrl(),
       { ...XML, body: await currentXml(), contentType: "application/xml" });
     const payload = await response.json();
     clearProblems();
+    laneBox.hidden = true;
+    showReport(payload);
     const deployedKey = payload.key;
     const text = fmt(response.status === 201 ? t.deployed_new : t.deployed_same, { version: payload.version });
     const versions = `/designer/${encodeURIComponent(deployedKey)}?from=${Math.max(1, payload.version - 1)}&to=${payload.version}`;
@@ -272,14 +329,24 @@ document.getElementById("deploy").addEventListener("click", async (event) => {
       draftRevision = null;
       document.getElementById("discard-draft").hidden = true;
     }
+    if (payload.assignments.some((a) => a.rule !== "lane")) {
+      // The server stored the diagram in the lane convention (lanes renamed or added): show that one.
+      laneChoices.clear();
+      await open();
+    }
   } catch (err) {
+    reportBox.hidden = true;
     if (err.details?.problems?.length) showProblems(err.details.problems);
+    if (err.details?.unknown_lanes?.length) showLaneChoices(err.details.unknown_lanes);
+    else laneBox.hidden = true;
     say(readable(err.message, err.code), "error");
   } finally {
     button.disabled = false;
-    button.textContent = t.deploy;
+    button.textContent = label;
   }
-});
+}
+
+document.getElementById("deploy").addEventListener("click", (event) => deploy(event.currentTarget));
 
 document.getElementById("save-draft").addEventListener("click", async () => {
   const draftKey = processKey();
