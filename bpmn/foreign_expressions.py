@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["foreign_expression", "python_suggestion"]
+__all__ = ["foreign_expression", "python_suggestion", "simple_rewrite"]
 
 _JUEL = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.S)
 _FEEL = re.compile(r"^\s*=(?!=)\s*(?P<body>.+?)\s*$", re.S)
@@ -56,3 +56,34 @@ def python_suggestion(language: str, body: str) -> str:
     if language in ("FEEL", "XPath"):  # both compare with a single '='
         text = re.sub(r"(?<![=!<>])=(?!=)", "==", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# The simple forms rewritten automatically: names, numbers, quoted strings without quotes or
+# backslashes inside, comparisons, and/or/not in either spelling, parentheses.
+_SIMPLE_TOKEN = re.compile(r"""\s*(?:[A-Za-z_]\w*|\d+(?:\.\d+)?|'[^'\\]*'|"[^"\\]*"
+                                |==|!=|<=|>=|<|>|=|&&|\|\||!|\(|\))""", re.X)
+
+
+def simple_rewrite(language: str, body: str) -> str | None:
+    """The Python for a condition made of simple tokens only (so the rewrite cannot change its meaning).
+
+    `${approved}`, `${a == 'x'}`, `= approved`, `= a = "x"`, `${!rejected && amount > 1000}` qualify;
+    method calls, arithmetic, FEEL functions and lists do not, and get the explanation instead.
+    """
+    if language not in ("JUEL", "FEEL"):
+        return None
+    position, text = 0, body.strip()
+    while position < len(text):
+        match = _SIMPLE_TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            return None
+        position = match.end()
+    # Inside quotes nothing is translated: split the strings out, read and translate the rest.
+    parts = re.split(r"""('[^']*'|"[^"]*")""", text)
+    code = " ".join(part for part in parts[::2])
+    if re.search(r"\w\s*\(", code):
+        return None  # a function or method call
+    if language == "JUEL" and re.search(r"(?<![=!<>])=(?!=)", code):
+        return None  # a JUEL assignment, not a comparison
+    segments = [part if i % 2 else python_suggestion(language, part) for i, part in enumerate(parts)]
+    return " ".join(segment for segment in segments if segment)

@@ -41,11 +41,13 @@ class ParsedProcess(NamedTuple):
 
 
 def check_lint(root: etree._Element, departments: set[str], runtime: EngineRuntime,
-               assignment: AssignmentOutcome | None = None) -> None:
+               assignment: AssignmentOutcome | None = None,
+               condition_rewrites: list[dict[str, str]] | None = None) -> None:
     """Lint the diagram: tasks resolve to known departments, expressions and scripts pass the checker.
 
     When lanes are what stops it, the refusal lists the lane names no rule resolved
-    (`details.unknown_lanes`) so the designer page can offer a department for each.
+    (`details.unknown_lanes`) so the designer page can offer a department for each; when foreign
+    conditions are, the rewrites on offer (`details.condition_rewrites`).
     """
     functions = tuple(runtime.expression_functions())
     problems = lint_definitions(
@@ -56,7 +58,9 @@ def check_lint(root: etree._Element, departments: set[str], runtime: EngineRunti
     )
     if problems:
         unknown = assignment.unknown_lanes if assignment else []
-        details = {"unknown_lanes": unknown} if unknown else {}
+        details: dict[str, object] = {"unknown_lanes": unknown} if unknown else {}
+        if condition_rewrites:
+            details["condition_rewrites"] = condition_rewrites
         raise InvalidError("流程图未通过发布前检查，请按图中标记修改",
                            [Problem(p.message, p.element, p.line) for p in problems], **details)
 

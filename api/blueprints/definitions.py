@@ -104,6 +104,17 @@ class DeployWarningSchema(Schema):
     line = fields.Integer(allow_none=True)
 
 
+class RewriteSchema(Schema):
+    """A change deployment made to the uploaded diagram, as written and as stored."""
+
+    element = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("due_date", "condition")), metadata={
+        "description": "due_date: a camunda/flowable dueDate became a deadline timer; condition: a JUEL "
+                       "or FEEL condition became Python (only with rewrite_conditions)"})
+    before = fields.String(required=True)
+    after = fields.String(required=True)
+
+
 class DeployResultSchema(DeployedVersionSchema):
     """The first process the file deployed, flat (older clients read it so), and every process in it."""
 
@@ -112,6 +123,7 @@ class DeployResultSchema(DeployedVersionSchema):
     assignments = fields.List(fields.Nested(AssignmentSchema), required=True,
                               metadata={"description": "every human task of every deployed process"})
     warnings = fields.List(fields.Nested(DeployWarningSchema), required=True)
+    rewrites = fields.List(fields.Nested(RewriteSchema), required=True)
 
 
 class DeployQuerySchema(Schema):
@@ -124,6 +136,9 @@ class DeployQuerySchema(Schema):
         fields.String(validate=_lane_choice, metadata={"pattern": LANE_CHOICE.pattern}),
         load_default=list, validate=validate.Length(max=MAX_LANE_CHOICES), metadata={
             "description": "repeat per lane: 泳道名称=部门代码, e.g. 受理窗口=zwfw"})
+    rewrite_conditions = fields.Boolean(load_default=False, metadata={
+        "description": "rewrite the simple JUEL/FEEL conditions into Python, as the 422's "
+                       "details.condition_rewrites previewed them"})
 
 
 class DefinitionDetailSchema(DefinitionSchema):
@@ -203,23 +218,25 @@ def _uploaded_xml() -> tuple[bytes, str]:
 @blp.arguments(DeployQuerySchema, location="query", as_kwargs=True)
 @blp.doc(security=[{"bearerAuth": []}], requestBody=BPMN_UPLOAD, description=(
     "422 when the file is not BPMN that parses and passes lint (details.problems lists why; "
-    "details.unknown_lanes the lanes a lane_department could resolve), or is larger than "
+    "details.unknown_lanes the lanes a lane_department could resolve; details.condition_rewrites the "
+    "JUEL/FEEL conditions rewrite_conditions would rewrite), or is larger than "
     "ONEWINDOW_MAX_BPMN_BYTES."))
 @blp.alt_response(201, schema=DeployResultSchema, success=True, description="a new version was deployed")
 @blp.alt_response(200, schema=DeployResultSchema, success=True,
                   description="the file is identical to the latest version: nothing new was deployed")
 @requires("designer", "admin")
-def deploy(lane_department: list[str]) -> Any:
+def deploy(lane_department: list[str], rewrite_conditions: bool) -> Any:
     """Deploy a BPMN file: 201 with the new version, 200 when identical to the latest."""
     xml, filename = _uploaded_xml()
     lanes = dict(choice.split("=", 1) for choice in lane_department)
     settings = services().settings
     results = run_command(DeployDefinitionCommand(xml, filename, settings.max_bpmn_bytes, lanes,
-                                                  settings.group_departments))
+                                                  settings.group_departments, rewrite_conditions))
     deployed = [{**definition_json(r.definition), "created": r.created} for r in results]
     body = {**deployed[0], "deployed": deployed,
             "assignments": [asdict(a) for r in results for a in r.assignments],
-            "warnings": [{"message": m, "element": e, "line": n} for m, e, n in results[0].warnings]}
+            "warnings": [{"message": m, "element": e, "line": n} for m, e, n in results[0].warnings],
+            "rewrites": [asdict(r) for r in results[0].rewrites]}
     return body, (201 if any(r.created for r in results) else 200)
 
 

@@ -63,6 +63,11 @@ MODELER_ZH = {
     "rule_words": {"lane": "泳道“{source}”", "candidate_groups": "候选组 {source}",
                    "lane_mapping": "发布时为泳道“{source}”选择"},
     "deploy_warnings": "提示（已发布，但以下内容本系统不执行）：",
+    "condition_rewrites": "可自动改写的条件", "condition_rewrites_hint":
+    "以下条件是其他引擎的 JUEL/FEEL 写法，本系统执行 Python 表达式。请核对改写结果；接受后发布，"
+    "流程图中的条件将按改写后的写法保存。",
+    "before": "原写法", "after": "改写为", "accept_rewrites": "接受改写并发布",
+    "rewrites": "发布时对流程图的改写", "kind": "类别", "rewrite_kinds": {"due_date": "办理时限", "condition": "条件"},
 }
 VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": "从版本", "to": "到版本",
                "added": "新增元素", "removed": "删除元素", "changed": "修改元素",

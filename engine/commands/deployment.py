@@ -6,14 +6,15 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from lxml import etree
 from sqlalchemy import func, select
 
-from bpmn.assignments import Assignment, assign_departments
+from bpmn.assignments import Assignment
+from bpmn.rewrites import Rewrite
 
 from ..bpmn_input import DEFAULT_MAX_BPMN_BYTES, parse_untrusted_bpmn
 from ..command_context import CommandContext
-from ..definition_checks import check_lint, parse_processes
+from ..definition_checks import parse_processes
+from ..diagram_import import prepare_diagram
 from ..exceptions import ForbiddenError
 from ..models import Department, ProcessDefinition
 from ..permissions import DESIGN_ROLES
@@ -25,14 +26,16 @@ __all__ = ["DeployDefinitionCommand", "DeployResult"]
 class DeployResult:
     """What a deploy did for one process key: a new version, or the identical existing one.
 
-    `assignments` says which rule gave each human task its department; `warnings` what the diagram
-    says that OneWindow reads but does not follow (it deployed all the same).
+    `assignments` says which rule gave each human task its department; `rewrites` what deployment
+    changed in the diagram (dueDate → deadline timer, accepted condition rewrites); `warnings` what
+    the diagram says that OneWindow does not follow (it deployed all the same).
     """
 
     definition: ProcessDefinition
     created: bool
     assignments: tuple[Assignment, ...] = ()
     warnings: tuple[tuple[str, str | None, int | None], ...] = ()
+    rewrites: tuple[Rewrite, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class DeployDefinitionCommand:
     max_bytes: int = DEFAULT_MAX_BPMN_BYTES
     lane_departments: Mapping[str, str] = field(default_factory=dict)
     group_departments: Mapping[str, str] = field(default_factory=dict)
+    rewrite_conditions: bool = False
 
     def execute(self, ctx: CommandContext) -> list[DeployResult]:
         """Check the file, then store one new version per changed process key."""
@@ -56,12 +60,12 @@ class DeployDefinitionCommand:
             raise ForbiddenError("只有流程设计员和管理员可以发布流程")
         root = parse_untrusted_bpmn(self.xml, self.max_bytes)
         departments = set(ctx.session.scalars(select(Department.code)))
-        assignment = assign_departments(root, departments, self.lane_departments, self.group_departments)
-        check_lint(root, departments, ctx.runtime, assignment)
+        prepared = prepare_diagram(self.xml, root, departments, ctx.runtime,
+                                   lane_departments=self.lane_departments,
+                                   group_departments=self.group_departments,
+                                   rewrite_conditions=self.rewrite_conditions)
         specs = parse_processes(root, self.filename)
-        # Stored byte for byte as uploaded, unless the assignment rules rewrote it.
-        xml = (etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
-               if assignment.rewritten else self.xml)
+        xml = prepared.xml  # byte for byte as uploaded, unless deployment rewrote something
         digest = hashlib.sha256(xml).hexdigest()
         xml_text = xml.decode("utf-8", errors="replace")
         results = []
@@ -70,10 +74,9 @@ class DeployDefinitionCommand:
                 select(ProcessDefinition).where(ProcessDefinition.key == key)
                 .order_by(ProcessDefinition.version.desc()).limit(1)
             ).first()
-            mine = tuple(a for a in assignment.assignments if a.process == key)
-            warnings = tuple(assignment.warnings)
+            mine = tuple(a for a in prepared.assignments if a.process == key)
             if latest is not None and latest.xml_sha256 == digest:
-                results.append(DeployResult(latest, False, mine, warnings))
+                results.append(DeployResult(latest, False, mine, prepared.warnings, prepared.rewrites))
                 continue
             version = (ctx.session.scalar(
                 select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key)) or 0) + 1
@@ -85,5 +88,5 @@ class DeployDefinitionCommand:
             )
             ctx.session.add(definition)
             ctx.session.flush()
-            results.append(DeployResult(definition, True, mine, warnings))
+            results.append(DeployResult(definition, True, mine, prepared.warnings, prepared.rewrites))
         return results

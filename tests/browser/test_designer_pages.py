@@ -206,3 +206,26 @@ def test_a_diagram_with_role_named_lanes_deploys_after_the_designer_picks_their_
     desktop.wait_for_function("() => window.onewindowModeler.get('elementRegistry').get('lane_window')"
                               "?.businessObject.name === 'zwfw'")
     shot(desktop, "designer-lane-choices-deployed")
+
+
+def test_juel_and_feel_conditions_are_previewed_and_rewritten_when_the_designer_accepts(live_url: str,
+                                                                                       desktop) -> None:
+    login(desktop, live_url, "designer")
+    desktop.goto(f"{live_url}/designer/new")
+    desktop.wait_for_selector("#designer[data-ready=true]")
+    desktop.set_input_files("#upload", str(REPO / "tests" / "fixtures" / "imported" / "juel_gate.bpmn"))
+    desktop.wait_for_selector(".djs-element[data-element-id=gate]")
+    desktop.click("#deploy")
+    desktop.wait_for_selector("#condition-rewrites:not([hidden]) tr[data-element=no]")
+    offer = desktop.locator("#condition-rewrites").inner_text()
+    assert "${decision == 'approve'}" in offer and "decision == 'approve'" in offer
+    assert '= decision = "reject"' in offer and 'decision == "reject"' in offer
+    assert "同意（yes）" in offer  # the flow by its name
+    shot(desktop, "designer-condition-rewrites")
+    desktop.click("#accept-rewrites")
+    desktop.wait_for_selector("#versions-link")
+    assert desktop.locator("#condition-rewrites").is_hidden()
+    report = desktop.locator("#deploy-report").inner_text()
+    assert "候选组 fgw" in report and "发布时对流程图的改写" in report
+    assert desktop.locator("#deploy-report tr[data-rewrite]").count() == 2
+    shot(desktop, "designer-condition-rewrites-deployed")

@@ -254,11 +254,14 @@ function processKey() {
 // sent with the deploy as lane_department=泳道=代码 and kept while this page is open.
 const laneChoices = new Map();
 const laneBox = document.getElementById("lane-choices");
+const rewriteBox = document.getElementById("condition-rewrites");
 const reportBox = document.getElementById("deploy-report");
+let rewriteConditions = false;  // the designer accepted the previewed JUEL/FEEL rewrites
 
 function deployUrl() {
   const query = new URLSearchParams();
   for (const [lane, code] of laneChoices) query.append("lane_department", `${lane}=${code}`);
+  if (rewriteConditions) query.append("rewrite_conditions", "true");
   const text = query.toString();
   return text ? `/api/definitions?${text}` : "/api/definitions";
 }
@@ -288,6 +291,25 @@ function showLaneChoices(lanes) {
   laneBox.hidden = false;
 }
 
+function showRewriteOffer(offered) {
+  const go = el("button", { type: "button", class: "primary", id: "accept-rewrites" }, t.accept_rewrites);
+  go.addEventListener("click", () => {
+    rewriteConditions = true;
+    deploy(go);
+  });
+  rewriteBox.replaceChildren(el("h2", { id: "condition-rewrites-title" }, t.condition_rewrites),
+    el("p", { class: "hint" }, t.condition_rewrites_hint),
+    table([[t.element, (r) => elementLabel(r.element)], [t.before, (r) => el("code", {}, r.before)],
+      [t.after, (r) => el("code", {}, r.after)]], offered, (r) => ({ "data-element": r.element })),
+    go);
+  rewriteBox.hidden = false;
+}
+
+function elementLabel(id) {
+  const element = registry.get(id);
+  return element?.businessObject?.name ? `${element.businessObject.name}（${id}）` : id;
+}
+
 function showReport(payload) {
   const parts = [el("h2", { id: "deploy-report-title" }, t.assignments)];
   if (payload.assignments.length) {
@@ -296,12 +318,18 @@ function showReport(payload) {
       [t.rule, (a) => fmt(t.rule_words[a.rule], { source: a.source })],
     ], payload.assignments, (a) => ({ "data-task": a.task })));
   }
+  if (payload.rewrites.length) {
+    parts.push(el("h3", {}, t.rewrites), table([
+      [t.element, (r) => elementLabel(r.element)], [t.kind, (r) => t.rewrite_kinds[r.kind] || r.kind],
+      [t.before, (r) => el("code", {}, r.before)], [t.after, (r) => el("code", {}, r.after)],
+    ], payload.rewrites, (r) => ({ "data-rewrite": r.element })));
+  }
   if (payload.warnings.length) {
     parts.push(el("p", {}, t.deploy_warnings),
       el("ul", { id: "deploy-warnings" }, ...payload.warnings.map((w) => el("li", {}, w.message))));
   }
   reportBox.replaceChildren(...parts);
-  reportBox.hidden = !payload.assignments.length && !payload.warnings.length;
+  reportBox.hidden = parts.length === 1;
 }
 
 async function deploy(button) {
@@ -314,6 +342,7 @@ async function deploy(button) {
     const payload = await response.json();
     clearProblems();
     laneBox.hidden = true;
+    rewriteBox.hidden = true;
     showReport(payload);
     const deployedKey = payload.key;
     const text = fmt(response.status === 201 ? t.deployed_new : t.deployed_same, { version: payload.version });
@@ -329,9 +358,10 @@ async function deploy(button) {
       draftRevision = null;
       document.getElementById("discard-draft").hidden = true;
     }
-    if (payload.assignments.some((a) => a.rule !== "lane")) {
-      // The server stored the diagram in the lane convention (lanes renamed or added): show that one.
+    if (payload.rewrites.length || payload.assignments.some((a) => a.rule !== "lane")) {
+      // The server stored the diagram rewritten (lanes renamed or added, timers, conditions): show that one.
       laneChoices.clear();
+      rewriteConditions = false;
       await open();
     }
   } catch (err) {
@@ -339,6 +369,9 @@ async function deploy(button) {
     if (err.details?.problems?.length) showProblems(err.details.problems);
     if (err.details?.unknown_lanes?.length) showLaneChoices(err.details.unknown_lanes);
     else laneBox.hidden = true;
+    if (err.details?.condition_rewrites?.length) showRewriteOffer(err.details.condition_rewrites);
+    else rewriteBox.hidden = true;
+    rewriteConditions = false;
     say(readable(err.message, err.code), "error");
   } finally {
     button.disabled = false;
