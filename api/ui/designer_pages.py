@@ -67,7 +67,8 @@ MODELER_ZH = {
     "以下条件是其他引擎的 JUEL/FEEL 写法，本系统执行 Python 表达式。请核对改写结果；接受后发布，"
     "流程图中的条件将按改写后的写法保存。",
     "before": "原写法", "after": "改写为", "accept_rewrites": "接受改写并发布",
-    "rewrites": "发布时对流程图的改写", "kind": "类别", "rewrite_kinds": {"due_date": "办理时限", "condition": "条件"},
+    "rewrites": "发布时对流程图的改写", "kind": "类别",
+    "rewrite_kinds": {"due_date": "办理时限", "condition": "条件"},
 }
 VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": "从版本", "to": "到版本",
                "added": "新增元素", "removed": "删除元素", "changed": "修改元素",
