@@ -109,7 +109,8 @@ def _assign_process(process: etree._Element, departments: Collection[str], lane_
     unknown: set[str] = set()
     stuck: dict[etree._Element, list[str]] = {}
     for task in process.iter(*_HUMAN):
-        tid, label = task.get("id") or "", task.get("name") or task.get("id") or ""
+        tid = task.get("id") or ""
+        label = " ".join((task.get("name") or tid).split())  # names drawn on several lines read as one
         lane = lane_of.get(tid)
         lane_name = (lane.get("name") or "").strip() if lane is not None else ""
         groups = candidate_groups(task)

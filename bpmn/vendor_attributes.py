@@ -58,7 +58,7 @@ def vendor_warnings(root: etree._Element) -> list[tuple[str, str | None, int | N
                 continue
             found = _vendor_settings(node)
             if found:
-                label = node.get("name") or node.get("id")
+                label = " ".join((node.get("name") or node.get("id") or "").split())
                 reasons = sorted({_REASON_OF.get(name.split(":", 1)[1], "本系统不执行") for name in found})
                 warnings.append((f"'{label}' 带有 {'、'.join(found)}：{'；'.join(reasons)}",
                                  node.get("id"), node.sourceline))
@@ -107,7 +107,8 @@ def honour_due_dates(root: etree._Element) -> tuple[list[Rewrite], list[tuple[st
                 text = task.get(attribute)
                 if text is None:
                     continue
-                label, tid = task.get("name") or task.get("id"), task.get("id") or ""
+                tid = task.get("id") or ""
+                label = " ".join((task.get("name") or tid).split())
                 shown = f"{VENDOR_NAMESPACES[namespace]}:dueDate=\"{text}\""
                 timer = _timer_for(text)
                 if tid in timed:

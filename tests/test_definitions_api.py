@@ -179,4 +179,8 @@ def test_miwg_reference_diagrams_deploy_or_get_a_clear_4xx(api: Api, path: Path)
     assert r.status_code in (200, 201, 422), (r.status_code, r.get_data(as_text=True)[:500])
     if r.status_code == 422:
         problems = r.get_json()["error"]["details"]["problems"]
-        assert problems and all(p["message"] for p in problems)
+        assert problems
+        for problem in problems:  # each names where (element or line) and what to write instead
+            assert problem.get("element") or problem.get("line"), problem
+            assert any(fix in problem["message"] for fix in ("请", "可改为", "例如")), problem
+            assert "\r" not in problem["message"] and "\n" not in problem["message"], problem

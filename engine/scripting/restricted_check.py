@@ -255,6 +255,16 @@ def _normalise(source: object, mode: str) -> str:
     return source.strip() if mode == "eval" else textwrap.dedent(source)
 
 
+# Python's parser messages a designer meets most, in words; any other reads as 写法无效.
+_SYNTAX_WORDS = (("never closed", "括号没有闭合"), ("unmatched", "括号不成对"),
+                 ("unterminated string", "字符串缺少结束引号"), ("indent", "缩进不正确"),
+                 ("invalid decimal literal", "数字写法无效"), ("Maybe you meant '==' ", "比较请写 =="))
+
+
+def _syntax_words(message: str) -> str:
+    return next((words for mark, words in _SYNTAX_WORDS if mark in message), "写法无效")
+
+
 def _parse(source: str, mode: str) -> ast.AST:
     """Parse with every parser failure turned into a refusal instead of a crash."""
     if len(source) > MAX_SOURCE_CHARS:
@@ -262,7 +272,9 @@ def _parse(source: str, mode: str) -> ast.AST:
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as err:
-        message = f"第 {err.lineno} 行有语法错误：{err.msg}"
+        example = 'decision == "approve"' if mode == "eval" else "s1_decision = decision"
+        message = (f"第 {err.lineno} 行有语法错误：{_syntax_words(err.msg)}。请按 Python 写法书写，"
+                   f"例如 {example}；数据键名称只能由字母、数字和下划线组成，不能含空格")
         raise ExpressionSyntaxError(message, line=err.lineno) from None
     except (RecursionError, MemoryError):
         raise ExpressionRefused(f"嵌套层数过多（最多 {MAX_NESTING} 层）") from None
