@@ -115,10 +115,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     init_auth(app)
 
+    from .archive_cli import register_archive_cli
     from .cli import register_cli
     from .video_cli import register_video_cli
 
     register_cli(app)
+    register_archive_cli(app)
     register_video_cli(app)
     return app
 

@@ -38,6 +38,7 @@ from monitor.commands.catalogue import ImportCatalogueCommand
 from monitor.models import ServiceItem
 from monitor.workbook_reading import WorkbookError, read_sheets
 
+from .archive_cli import report_archive
 from .wiring import db, services
 
 __all__ = ["DEMO_DEPARTMENTS", "migrate", "register_cli"]
@@ -252,12 +253,18 @@ def register_cli(app: Flask) -> None:
             click.echo(f"{code} 第{version}版已发布")
 
     @ow.command("verify-chain")
-    def verify_chain_command() -> None:
+    @click.option("--archive", "archive", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="verify an archive file written by archive-export instead of the database")
+    def verify_chain_command(archive: Path | None = None) -> None:
         """Check every chain with the chain key, and their heads against the latest anchor; exit 1 if broken.
 
         Prints each broken chain once (its first broken link, or how it disagrees with the anchor),
-        then what the heads were checked against, then the verdict.
+        then what the heads were checked against, then the verdict. With --archive, the file's
+        chains and its closing digest instead.
         """
+        if archive is not None:
+            report_archive(archive)
+            return
         report = check_chains(db.session)
         broken = report.broken
         for link in broken:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.chain_key import configure_chains, resolve_chain_key
 from engine.key_files import key_from_file
+from monitor.retention import RetentionSettings
 from monitor.rule_settings import rule_settings_from_json
 from monitor.rules import RuleSettings
 
@@ -56,6 +57,8 @@ class Settings:
     hot_workflows: int = 256
     # (month, day) from which a missing official calendar for next year raises the alert and banner.
     calendar_warning_from: tuple[int, int] = (11, 1)
+    # How long completed applications stay in the live tables (monitor.retention).
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     # Candidate groups of imported diagrams that are not department codes → the department they mean.
     group_departments: dict[str, str] = field(default_factory=dict)
     # Development and tests only: the clock starts at this instant and runs on from there.
@@ -119,6 +122,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         score_model=_score_model(env_vars),
         alert_rules=_alert_rules(env_vars),
         group_departments=_group_departments(env_vars),
+        retention=_retention(env_vars),
         # Snapshots, references and latest frames of the cameras; evidence outlives recordings (≥30 days).
         video_dir=Path(env_vars.get("ONEWINDOW_VIDEO_DIR", str(instance_path / "video"))).resolve(),
         video_retention_days=_bounded_int(env_vars, "ONEWINDOW_VIDEO_RETENTION_DAYS", 90, 30, 3650),
@@ -190,6 +194,24 @@ def _alert_rules(env_vars: dict[str, str]) -> RuleSettings:
         return rule_settings_from_json(raw)
     except ValueError as exc:
         raise RuntimeError(f"ONEWINDOW_ALERT_RULES：{exc}") from None
+
+
+def _retention(env_vars: dict[str, str]) -> RetentionSettings:
+    """ONEWINDOW_RETENTION_YEARS (default 30) and ONEWINDOW_RETENTION_BY_ITEM ({item or process: years})."""
+    default = _bounded_int(env_vars, "ONEWINDOW_RETENTION_YEARS", 30, 1, 100)
+    raw = env_vars.get("ONEWINDOW_RETENTION_BY_ITEM")
+    if not raw:
+        return RetentionSettings(default)
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"ONEWINDOW_RETENTION_BY_ITEM 不是有效的 JSON：{exc}") from None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100
+            for k, v in value.items()):
+        raise RuntimeError('ONEWINDOW_RETENTION_BY_ITEM 须为 JSON 对象，'
+                           '如 {"fgw-001": 10}（事项编码或流程标识 → 1 到 100 年）')
+    return RetentionSettings(default, value)
 
 
 def _group_departments(env_vars: dict[str, str]) -> dict[str, str]:

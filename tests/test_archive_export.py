@@ -1,0 +1,118 @@
+"""Completed applications past their retention go to a file that verifies on its own, chains and all."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from api.settings import load_settings
+from engine.workdays import FixedClock
+from tests.bpmn_builder import parallel_review
+from tests.conftest import Api
+from tests.test_joint_approval_api import complete, worklist
+
+BODY = {"project": {"name": "归档项目", "code": "arc-1", "investment": 1}, "applicant": {"name": "甲", "contact": "1"}}
+SETTINGS = {"ONEWINDOW_RETENTION_YEARS": "1", "ONEWINDOW_RETENTION_BY_ITEM": json.dumps({"long_kept": 3})}
+
+
+def _completed(api: Api, key: str) -> dict:
+    instance = api.post("/api/instances", "window1", json={"definition_key": key, **BODY}).get_json()
+    for user in ("sthj_reviewer", "sw_reviewer", "fgw_lead"):
+        [task] = [t for t in worklist(api, user) if t["instance_id"] == instance["id"]]
+        complete(api, user, task["id"])
+    assert api.get(f"/api/instances/{instance['id']}", "jiancha").get_json()["status"] == "completed"
+    return instance
+
+
+def _cli(app: Flask, *args: str):
+    return app.test_cli_runner().invoke(args=["ow", *args], catch_exceptions=False)
+
+
+def _lines(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream]
+
+
+def _rewrite(path: Path, lines: list[dict]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as stream:
+        stream.writelines(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n" for line in lines)
+
+
+@pytest.fixture
+def archived(app: Flask, api: Api, clock: FixedClock, tmp_path: Path) -> tuple[Path, list[dict], list[dict]]:
+    assert api.post("/api/definitions", "designer", data=parallel_review(), content_type="application/xml",
+                    ).status_code == 201
+    assert api.post("/api/definitions", "designer", data=parallel_review("long_kept"),
+                    content_type="application/xml").status_code == 201
+    short = [_completed(api, "small_review"), _completed(api, "small_review")]
+    kept = _completed(api, "long_kept")
+    running = api.post("/api/instances", "window1", json={"definition_key": "small_review", **BODY}).get_json()
+    clock.set(datetime(2027, 12, 1, 2, 0, tzinfo=UTC))  # a year and more later: past 1 year, not past 3
+    path = tmp_path / "archive-2027.jsonl.gz"
+    assert "2 件已过保存期限" in _cli(app, "archive-export", str(path), "--dry-run").output
+    result = _cli(app, "archive-export", str(path))
+    assert result.exit_code == 0 and "已导出 2 件" in result.output, result.output
+    return path, short, [kept, running]
+
+
+@pytest.mark.app_settings(**SETTINGS)
+def test_applications_past_retention_are_exported_whole_and_the_file_verifies(
+        app: Flask, api: Api, archived: tuple[Path, list[dict], list[dict]]) -> None:
+    path, short, others = archived
+    header, *applications, closing = _lines(path)
+    assert header["format"] == "onewindow-archive" and header["version"] == 1
+    assert {"instance", "audit_event", "task", "timer"} <= set(header["tables"])
+    assert "query_code" in header["tables"]["instance"]
+    assert sorted(a["instance"]["query_code"] for a in applications) == sorted(i["query_code"] for i in short)
+    first = applications[0]
+    assert [e["seq"] for e in first["audit"]] == list(range(1, first["instance"]["audit_seq"] + 1))
+    assert {t["bpmn_id"] for t in first["linked"]["task"]} == {"sthj_review", "sw_review", "decide"}
+    assert closing["end"] is True and closing["applications"] == 2
+
+    verified = _cli(app, "verify-chain", "--archive", str(path))
+    assert verified.exit_code == 0 and "归档文件完整" in verified.output, verified.output
+    # Export only: the live tables still hold everything, and their chains still verify.
+    for instance in short + others:
+        assert api.get(f"/api/instances/{instance['id']}", "jiancha").status_code == 200
+    assert _cli(app, "verify-chain").exit_code == 0
+    assert _cli(app, "archive-export", str(path)).exit_code != 0  # an archive is never overwritten
+
+
+@pytest.mark.app_settings(**SETTINGS)
+def test_an_edited_or_cut_archive_file_is_caught(app: Flask, archived: tuple[Path, list[dict], list[dict]]) -> None:
+    path = archived[0]
+    header, first, second, closing = _lines(path)
+
+    edited = json.loads(json.dumps(first))
+    edited["audit"][1]["details"]["edited"] = True
+    _rewrite(path, [header, edited, second, closing])
+    result = _cli(app, "verify-chain", "--archive", str(path))
+    assert result.exit_code == 1 and f"办件 {first['instance']['query_code']} 记录第 2 条" in result.output
+
+    _rewrite(path, [header, first, closing])  # an application dropped
+    result = _cli(app, "verify-chain", "--archive", str(path))
+    assert result.exit_code == 1 and "有行被修改、删除或增加" in result.output and "结束行记载 2 件" in result.output
+
+    _rewrite(path, [header, first, second])  # cut before the closing line
+    result = _cli(app, "verify-chain", "--archive", str(path))
+    assert result.exit_code == 1 and "缺少结束行" in result.output
+
+    cut = json.loads(json.dumps(first))
+    cut["audit"] = cut["audit"][:-1]  # the chain's last event removed: links still hold, the head does not
+    _rewrite(path, [header, cut, second, closing])
+    result = _cli(app, "verify-chain", "--archive", str(path))
+    assert "记录链的末条与办件记载的链头不符" in result.output
+
+
+@pytest.mark.parametrize("setting", [{"ONEWINDOW_RETENTION_BY_ITEM": "[1]"},
+                                     {"ONEWINDOW_RETENTION_BY_ITEM": '{"x": 0}'},
+                                     {"ONEWINDOW_RETENTION_BY_ITEM": '{"x": true}'}])
+def test_a_malformed_retention_setting_stops_the_start(tmp_path: Path, setting: dict[str, str]) -> None:
+    with pytest.raises(RuntimeError, match="ONEWINDOW_RETENTION_BY_ITEM"):
+        load_settings(tmp_path, setting)
+    assert load_settings(tmp_path, {}).retention.default_years == 30
