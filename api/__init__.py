@@ -81,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .blueprints import (
         accountability,
         admin,
+        archive,
         auth,
         calendar,
         cameras,
@@ -103,8 +104,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         tasks,
     )
 
-    for module in (auth, admin, calendar, definitions, instances, tasks, extensions, supervision, orders,
-                   accountability, complaints, inquiries, ratings, scores, evaluations, selections,
+    for module in (auth, admin, archive, calendar, definitions, instances, tasks, extensions, supervision,
+                   orders, accountability, complaints, inquiries, ratings, scores, evaluations, selections,
                    commitments, cameras, catalogue, public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)

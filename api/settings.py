@@ -57,8 +57,9 @@ class Settings:
     hot_workflows: int = 256
     # (month, day) from which a missing official calendar for next year raises the alert and banner.
     calendar_warning_from: tuple[int, int] = (11, 1)
-    # How long completed applications stay in the live tables (monitor.retention).
+    # How long completed applications stay in the live tables (monitor.retention), and where they go.
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    archive_dir: Path = Path("instance/archive")
     # Candidate groups of imported diagrams that are not department codes → the department they mean.
     group_departments: dict[str, str] = field(default_factory=dict)
     # Development and tests only: the clock starts at this instant and runs on from there.
@@ -123,6 +124,7 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         alert_rules=_alert_rules(env_vars),
         group_departments=_group_departments(env_vars),
         retention=_retention(env_vars),
+        archive_dir=Path(env_vars.get("ONEWINDOW_ARCHIVE_DIR", str(instance_path / "archive"))).resolve(),
         # Snapshots, references and latest frames of the cameras; evidence outlives recordings (≥30 days).
         video_dir=Path(env_vars.get("ONEWINDOW_VIDEO_DIR", str(instance_path / "video"))).resolve(),
         video_retention_days=_bounded_int(env_vars, "ONEWINDOW_VIDEO_RETENTION_DAYS", 90, 30, 3650),

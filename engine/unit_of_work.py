@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import Column, Table, delete, select, update
 from sqlalchemy.orm import undefer
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -29,7 +29,7 @@ from .deadlines import is_frozen
 from .engine_budget import BudgetExceeded, EngineBudgetError, charge_step, metered
 from .exceptions import ConflictError, NotFoundError, find_cause
 from .instance_change import InstanceChange
-from .models import OPEN_TASK_STATUSES, Instance, ProcessDefinition, TaskRecord, TimerRecord
+from .models import OPEN_TASK_STATUSES, Base, Instance, ProcessDefinition, TaskRecord, TimerRecord
 from .scripting import ExpressionError
 from .spiff_clock import engine_clock
 from .task_warnings import refresh_instance_warning, refresh_task_warning
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .command_context import CommandContext
 
 __all__ = ["LIVE_TIMER_STATES", "InstanceChange", "change_instance", "create_instance", "lock_instance",
-           "run_or_incident"]
+           "remove_instance", "run_or_incident"]
 
 # Timer rows that still stand for a waiting SpiffWorkflow timer.
 LIVE_TIMER_STATES = ("pending", "claimed", "blocked", "paused")
@@ -120,6 +120,43 @@ def change_instance(ctx: CommandContext, instance_id: int, act: Callable[[Instan
         result = act(change)
         _finish(change)
     return result
+
+
+def remove_instance(ctx: CommandContext, instance: Instance, record: Callable[[], object]) -> None:
+    """Delete a locked, completed instance and its rows, after `record` wrote why (archiving only).
+
+    The rows are found from the schema: every table whose foreign key reaches the instance, directly
+    or through rows that do (its tasks, their transfers, ...). A row that cannot exist without it (a
+    NOT NULL link) goes with it; a row that merely mentions it (a nullable link, e.g. an alert or a
+    complaint about it) stays and loses the link. The audit log's guard lets its events go only
+    because `record` has written the archive record first (engine.models.archive).
+    """
+    record()
+    session = ctx.session
+    session.flush()
+    doomed: dict[str, set[Any]] = {"instance": {instance.id}}
+    links: list[tuple[Table, Column[Any], str]] = []
+    for table in Base.metadata.sorted_tables:  # parents before children
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                parent = fk.column.table.name
+                if parent not in doomed or not fk.column.primary_key or table.name == "instance":
+                    continue
+                links.append((table, column, parent))
+                keys = list(table.primary_key.columns)
+                if not column.nullable and len(keys) == 1:
+                    doomed.setdefault(table.name, set()).update(session.scalars(
+                        select(keys[0]).where(column.in_(sorted(doomed[parent], key=str)))))
+    for table, column, parent in reversed(links):  # children before parents
+        wanted = sorted(doomed[parent], key=str)
+        if column.nullable:
+            session.execute(update(table).where(column.in_(wanted)).values({column.name: None}))
+        else:
+            session.execute(delete(table).where(column.in_(wanted)))
+    session.execute(delete(Instance.__table__).where(Instance.__table__.c.id == instance.id))
+    session.expunge(instance)
+    ctx.locked.pop(instance.id, None)
+    ctx.runtime.hot.take(instance.id, instance.lock_version)  # no restored workflow outlives its rows
 
 
 @contextmanager

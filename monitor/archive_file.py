@@ -26,7 +26,8 @@ from typing import IO, Any
 from engine.audit import GENESIS_HASH, event_hash
 from engine.chain_key import ChainKey
 
-__all__ = ["ARCHIVE_FORMAT", "ArchiveReport", "verify_archive", "write_archive"]
+__all__ = ["ARCHIVE_FORMAT", "ArchiveReport", "file_sha256", "find_application", "read_applications",
+           "verify_archive", "write_archive"]
 
 ARCHIVE_FORMAT = "onewindow-archive"
 VERSION = 1
@@ -85,6 +86,30 @@ class ArchiveReport:
     def intact(self) -> bool:
         """True when the file is whole and every chain in it holds."""
         return not self.problems
+
+
+def read_applications(path: Path) -> Iterator[dict[str, Any]]:
+    """The application records of an archive file, in order (header and closing line left out)."""
+    with gzip.open(path, "rb") as stream:
+        for number, raw in enumerate(_lines(stream), start=1):
+            record = json.loads(raw)
+            if number > 1 and record.get("end") is not True:
+                yield record
+
+
+def find_application(path: Path, instance_id: int) -> dict[str, Any] | None:
+    """One application's record from an archive file, by its instance id (read line by line)."""
+    return next((record for record in read_applications(path)
+                 if (record.get("instance") or {}).get("id") == instance_id), None)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file as stored, which the archive record keeps to show it was not replaced."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _lines(stream: IO[bytes]) -> Iterator[bytes]:

@@ -1,4 +1,4 @@
-"""Verify the hash chains: every instance's audit log and the global accountability record chain.
+"""Verify the hash chains: every instance's audit log, the accountability chain and the archive records.
 
 Both tables are append-only in the database; these checks catch what the triggers cannot — someone
 with raw database access who switched the guard off and edited, deleted or reordered rows. The
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.archive_chain import broken_archive_records
 from engine.audit import GENESIS_HASH as AUDIT_GENESIS
 from engine.audit import event_hash, verify_chain
 from engine.chain_key import ChainKey, chain_key_for
@@ -128,6 +129,9 @@ def check_chains(session: Session) -> ChainReport:
     accountability = check_accountability_chain(session, key)
     if accountability:
         broken.append(accountability[0])
+    archive = broken_archive_records(session, key)
+    if archive:
+        broken.append(BrokenLink("archived_instance", *archive[0]))
     anchor = check_anchor(session)
     by_chain = {(link.table, link.instance_id): n for n, link in enumerate(broken)}
     for finding in anchor.findings:
@@ -139,7 +143,8 @@ def check_chains(session: Session) -> ChainReport:
         else:
             by_chain[chain] = len(broken)
             broken.append(BrokenLink(finding.table, finding.seq, finding.reason, finding.instance_id))
-    order = {"chain_epoch": 0, "chain_anchor": 1, "audit_event": 2, "accountability_record": 3}
+    order = {"chain_epoch": 0, "chain_anchor": 1, "audit_event": 2, "accountability_record": 3,
+             "archived_instance": 4}
     broken.sort(key=lambda link: (order.get(link.table, 9), link.instance_id or 0))
     return ChainReport(broken, anchor.note)
 

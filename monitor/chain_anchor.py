@@ -37,6 +37,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.archive_chain import archived_heads
 from engine.audit import GENESIS_HASH, audit_hashes_at, audit_heads
 from engine.chain_key import ChainKey, chain_config
 from engine.models.audit import ChainEpoch
@@ -156,6 +157,13 @@ def read_log(path: Path, key: ChainKey) -> tuple[AnchorState, list[AnchorFinding
         return _read_lines(handle, key, path)
 
 
+def _archived_past(archived: Head | None, anchored: Head) -> bool:
+    """An archive record covers the anchored head: the chain reached at least that far before it went."""
+    if archived is None:
+        return False
+    return archived[0] > anchored[0] or archived == anchored
+
+
 def _audit_disagreement(anchored: Head, current: Head | None, stored: str | None,
                         n: int) -> tuple[int | None, str]:
     """Say how an audit chain disagrees with its anchored head: (seq to name, reason), '' if it agrees."""
@@ -198,7 +206,10 @@ def _compare(session: Session, state: AnchorState) -> tuple[list[AnchorFinding],
     for instance_id, head in heads.items():
         if instance_id not in state.audit:
             advanced[instance_id] = head
+    archived = archived_heads(session, [i for i in state.audit if i not in heads])
     for instance_id, anchored in sorted(state.audit.items()):
+        if instance_id not in heads and _archived_past(archived.get(instance_id), anchored):
+            continue  # removed by archiving, recorded (and chained) in archived_instance: not tampering
         seq, reason = _audit_disagreement(anchored, heads.get(instance_id), stored.get(instance_id), state.n)
         if reason:
             findings.append(AnchorFinding("audit_event", instance_id, seq, reason))

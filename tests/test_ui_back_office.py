@@ -49,6 +49,7 @@ PAGES: dict[str, tuple[str, list[str]]] = {
     "/admin/calendar": ("admin", ["/api/admin/calendar/status", f"/api/admin/calendar/{YEAR}"]),
     "/admin/cameras": ("admin", ["/api/cameras"]),
     "/admin/incidents": ("admin", ["/api/definitions", "/api/admin/incidents"]),
+    "/admin/archive": ("admin", ["/api/admin/departments"]),
 }
 
 

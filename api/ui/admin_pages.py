@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint
 
 from .rendering import render_page
+from .worklist import STRINGS_ZH as WORK_ZH
 
 __all__ = ["bp"]
 
@@ -14,7 +15,7 @@ bp = Blueprint("admin_page", __name__, url_prefix="/admin")
 
 AREA_ZH: dict[str, Any] = {
     "sections": {"index": "部门与用户", "calendar": "工作日历", "cameras": "视频监控",
-                 "incidents": "办件故障"},
+                 "incidents": "办件故障", "archive": "归档查询"},
     "none": "暂无数据",
     "save": "保存",
     "saved": "已保存。",
@@ -105,6 +106,22 @@ INCIDENTS_ZH = {
 }
 
 
+ARCHIVE_ZH = {
+    **AREA_ZH, "title": "归档查询",
+    "intro": "已过保存期限的办结件移出在办数据库后存入归档文件。"
+             "输入查询码或项目代码查找，查看时从归档文件读出（只读）。",
+    "code": "查询码或项目代码", "search": "查找", "not_found": "没有与“{code}”对应的归档办件。",
+    "query_code": "查询码", "project": "项目", "project_code": "项目代码", "completed_at": "办结时间",
+    "archived_at": "归档时间", "archive_file": "归档文件", "view": "查看", "applicant": "申请人",
+    "file_intact": "归档文件与归档时登记的摘要一致。",
+    "file_changed": "注意：归档文件的摘要与归档时登记的不同，文件可能被替换或改动。",
+    "tasks": "办理环节", "task": "环节", "department": "部门", "state": "状态", "created": "到达时间",
+    "done": "办结时间", "history": "办理记录", "time": "时间", "actor": "操作人", "action": "事项",
+    "task_states": {"completed": "已办结", "cancelled": "已取消", "ready": "待办", "claimed": "已签收"},
+    "actions": WORK_ZH["actions"],
+}
+
+
 @bp.route("")
 def index() -> str:
     """Departments and user accounts: roles, department, disable, reset password."""
@@ -121,6 +138,12 @@ def calendar() -> str:
 def cameras() -> str:
     """Cameras with a zone editor over the latest frame and the empty-seat reference button."""
     return render_page("ui/admin/cameras.html", CAMERAS_ZH)
+
+
+@bp.route("/archive")
+def archive() -> str:
+    """Archived applications, found by query or project code and read back from their archive file."""
+    return render_page("ui/admin/archive.html", ARCHIVE_ZH)
 
 
 @bp.route("/incidents")

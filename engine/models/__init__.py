@@ -1,5 +1,6 @@
 """The engine's tables, importable from one place."""
 
+from .archive import ArchivedInstance
 from .audit import AuditEvent
 from .base import Base, UTCDateTime
 from .calendar import DEFAULT_CENTRE, CalendarDay
@@ -13,6 +14,7 @@ from .timers import TimerRecord
 from .transfers import Transfer
 
 __all__ = [
+    "ArchivedInstance",
     "DEFAULT_CENTRE",
     "INSTANCE_STATUSES",
     "PAUSE_KINDS",
