@@ -1,7 +1,11 @@
-"""Administrator pages in a real browser: accounts, a calendar day toggled, a camera zone drawn and saved."""
+"""Administrator pages in a real browser: accounts, a calendar day, a camera zone, an archived application."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,8 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.bpmn_builder import parallel_review
 from tests.browser.conftest import api_token, login, shot
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, SECRET
+from tests.live_server import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -217,3 +223,55 @@ def test_admin_draws_a_zone_polygon_over_the_frame_and_saves_it(live_url: str, d
     r = requests.get(f"{live_url}/api/cameras/{camera['id']}", headers={"Authorization": f"Bearer {token}"},
                      timeout=30)
     assert r.json()["active"] is False
+
+
+def _arrange_archived(live_url: str, live_database_url: str) -> str:
+    """Complete a small application over the API, then archive it with `ow archive` run two years on."""
+    def token(user: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_token(live_url, user)}"}
+
+    deployed = requests.post(f"{live_url}/api/definitions", data=parallel_review("archive_probe"), timeout=60,
+                             headers={**token("designer"), "Content-Type": "application/xml"})
+    assert deployed.status_code in (200, 201), deployed.text
+    body = {"definition_key": "archive_probe", "project": {"name": "归档演示项目", "code": "ARC-2026-01",
+                                                          "investment": 1},
+            "applicant": {"name": "归档演示单位", "contact": "13800000000"}}
+    created = requests.post(f"{live_url}/api/instances", json=body, headers=token("window1"), timeout=60)
+    assert created.status_code == 201, created.text
+    instance = created.json()
+    for user in ("sthj_reviewer", "sw_reviewer", "fgw_lead"):
+        headers = token(user)
+        tasks = requests.get(f"{live_url}/api/tasks", headers=headers, timeout=30).json()["items"]
+        [task] = [t for t in tasks if t["instance_id"] == instance["id"]]
+        assert requests.post(f"{live_url}/api/tasks/{task['id']}/claim", headers=headers, timeout=30).ok
+        done = requests.post(f"{live_url}/api/tasks/{task['id']}/complete", headers=headers, timeout=30,
+                             json={"decision": "approve", "opinion": "同意", "data": {}})
+        assert done.ok, done.text
+    workdir = Path(live_database_url.removeprefix("sqlite:///")).parent
+    env = {**os.environ, "ONEWINDOW_DATABASE_URL": live_database_url,
+           "ONEWINDOW_INSTANCE_PATH": str(workdir / "instance"), "ONEWINDOW_SECRET_KEY": SECRET,
+           "ONEWINDOW_CLOCK_START": "2028-12-07T10:00:00+08:00", "ONEWINDOW_RETENTION_YEARS": "100",
+           "ONEWINDOW_RETENTION_BY_ITEM": json.dumps({"archive_probe": 1})}
+    run = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "ow", "archive"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "已归档 1 件" in run.stdout, run.stdout + run.stderr
+    return instance["query_code"]
+
+
+def test_the_administrator_reads_an_archived_application(live_url: str, live_database_url: str, desktop) -> None:
+    code = _arrange_archived(live_url, live_database_url)
+    _admin(desktop, live_url)
+    desktop.click("nav.tabs >> text=归档查询")
+    desktop.fill("#archive-search input[name=code]", "ARC-2026-01")
+    desktop.click("#archive-search button[type=submit]")
+    desktop.wait_for_selector(f"#archive-results tr[data-code='{code}']")
+    desktop.click(f"#archive-results button[data-code='{code}']")
+    desktop.wait_for_selector("#archive-detail:not([hidden]) tr[data-task=decide]")
+    text = desktop.locator("#archive-detail").inner_text()
+    assert "归档演示项目" in text and "归档演示单位" in text and "与归档时登记的摘要一致" in text
+    assert "受理登记" in text and "办结" in text  # the history in words
+    shot(desktop, "admin-archive")
+    desktop.fill("#archive-search input[name=code]", "NOPE-0000")
+    desktop.click("#archive-search button[type=submit]")
+    desktop.wait_for_selector("#status:not([hidden])")
+    assert "没有与“NOPE-0000”对应的归档办件" in desktop.locator("#status").inner_text()
