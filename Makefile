@@ -62,7 +62,7 @@ test-browser: install frontend chromium
 postgres:
 	scripts/postgres.sh
 
-## bench: approvals/s on SQLite and PostgreSQL, latency, state size vs bare SpiffWorkflow; timer lag; board; pages
+## bench: approvals/s on SQLite and PostgreSQL, latency, state size vs bare SpiffWorkflow; timer lag; board; pages; history
 bench: install frontend
 	eval "$$(scripts/postgres.sh)" && $(PY) bench/run_bench.py --postgres "$$ONEWINDOW_TEST_POSTGRES_URL" $(BENCH_ARGS)
 	$(PY) bench/timer_lag.py
@@ -70,6 +70,8 @@ bench: install frontend
 	$(PY) bench/page_bench.py
 	eval "$$(scripts/postgres.sh)" && $(PY) bench/page_bench.py --postgres "$$ONEWINDOW_TEST_POSTGRES_URL"
 	$(PY) bench/video_bench.py
+	$(PY) bench/history_bench.py
+	eval "$$(scripts/postgres.sh)" && $(PY) bench/history_bench.py --postgres "$$ONEWINDOW_TEST_POSTGRES_URL"
 
 lint: install
 	$(VENV)/bin/ruff check .

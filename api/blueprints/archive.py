@@ -12,6 +12,7 @@ from engine.queries.archived import archived_by_code, archived_matching
 from monitor.archive_file import file_sha256, find_application
 
 from ..auth import requires
+from ..field_limits import PROJECT_CODE
 from ..presenters import iso
 from ..schema_fields import instant
 from ..wiring import Blueprint, request_session, services
@@ -23,7 +24,7 @@ blp = Blueprint("archive", __name__, url_prefix="/api/admin/archive",
 class ArchiveQuerySchema(Schema):
     """A query code (查询码) or a project code (项目代码), exactly as issued."""
 
-    code = fields.String(required=True, validate=validate.Length(min=1, max=64),
+    code = fields.String(required=True, validate=validate.Length(min=1, max=PROJECT_CODE),
                          metadata={"description": "query code or project code"})
 
 

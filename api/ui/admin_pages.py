@@ -115,7 +115,7 @@ ARCHIVE_ZH = {
     "archived_at": "归档时间", "archive_file": "归档文件", "view": "查看", "applicant": "申请人",
     "file_intact": "归档文件与归档时登记的摘要一致。",
     "file_changed": "注意：归档文件的摘要与归档时登记的不同，文件可能被替换或改动。",
-    "tasks": "办理环节", "task": "环节", "department": "部门", "state": "状态", "created": "到达时间",
+    "tasks": "办理环节", "task": "环节", "department": "部门", "task_state": "状态", "created": "到达时间",
     "done": "办结时间", "history": "办理记录", "time": "时间", "actor": "操作人", "action": "事项",
     "task_states": {"completed": "已办结", "cancelled": "已取消", "ready": "待办", "claimed": "已签收"},
     "actions": WORK_ZH["actions"],

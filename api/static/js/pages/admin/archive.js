@@ -26,7 +26,7 @@ async function show(code) {
       el("h3", {}, t.tasks),
       table([
         [t.task, (x) => x.name], [t.department, (x) => departments[x.department_code] || x.department_code],
-        [t.state, (x) => t.task_states[x.status] || x.status],
+        [t.task_state, (x) => t.task_states[x.status] || x.status],
         [t.created, (x) => when(x.created_at)], [t.done, (x) => when(x.completed_at)],
       ], item.tasks, (x) => ({ "data-task": x.bpmn_id })),
       el("h3", {}, t.history),
