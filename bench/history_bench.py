@@ -134,7 +134,7 @@ def main() -> None:
             services().executor.execute(DeployDefinitionCommand(parallel_review(), "small_review.bpmn"),
                                         Actor.system("setup"))
             db.session.remove()
-        measure(app, 5)  # warm-up: caches, compiled statements
+        measure(app, 20)  # warm-up: caches, compiled statements, the first sessions
         before = measure(app, args.rounds)
         seconds = load_history(app, args.history)
         after = measure(app, args.rounds)
