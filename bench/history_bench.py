@@ -35,6 +35,7 @@ from api import create_app  # noqa: E402
 from api.auth import issue_token  # noqa: E402
 from api.cli import migrate, seed_calendar, seed_demo  # noqa: E402
 from api.wiring import db, services  # noqa: E402
+from bench.server import create_pg_database, drop_pg_database  # noqa: E402
 from engine.command_context import Actor  # noqa: E402
 from engine.commands.deployment import DeployDefinitionCommand  # noqa: E402
 from engine.models import AuditEvent, Instance, ProcessDefinition, TaskRecord, User  # noqa: E402
@@ -44,6 +45,7 @@ SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 BODY = {"definition_key": "small_review", "project": {"name": "基准项目", "code": "B", "investment": 1},
         "applicant": {"name": "甲", "contact": "1"}}
 BATCH = 5000
+DATABASE = "onewindow_history_bench"
 
 
 def _headers(user: str) -> dict[str, str]:
@@ -122,7 +124,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="onewindow-history-bench-"))
-    url = args.postgres or f"sqlite:///{folder / 'bench.db'}"
+    admin_url = None
+    if args.postgres:  # a database of its own: the million rows must not stay in a shared one
+        admin_url, url = create_pg_database(args.postgres, DATABASE)
+    else:
+        url = f"sqlite:///{folder / 'bench.db'}"
     try:
         migrate(url)
         app = create_app({"ONEWINDOW_ENVIRON": {"ONEWINDOW_DATABASE_URL": url, "ONEWINDOW_SECRET_KEY": SECRET,
@@ -147,6 +153,8 @@ def main() -> None:
         with app.app_context():
             db.engine.dispose()
     finally:
+        if admin_url is not None:
+            drop_pg_database(admin_url, DATABASE)
         shutil.rmtree(folder, ignore_errors=True)
 
 
