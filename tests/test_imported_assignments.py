@@ -15,7 +15,7 @@ from lxml import etree
 
 from tests.bpmn_builder import definitions
 from tests.conftest import Api
-from tests.test_joint_approval_api import complete, worklist
+from tests.test_joint_approval_api import APPLICATION, complete, start, worklist
 
 CAMUNDA = 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'
 FLOWABLE = 'xmlns:flowable="http://flowable.org/bpmn"'
@@ -63,11 +63,7 @@ def _deploy(api: Api, xml: bytes, lanes: list[str] | None = None):
 
 
 def _start(api: Api, key: str) -> dict:
-    body = {"definition_key": key, "project": {"name": "外来流程项目", "code": "imp", "investment": 1},
-            "applicant": {"name": "甲", "contact": "13800000000"}}
-    r = api.post("/api/instances", "window1", json=body)
-    assert r.status_code == 201, r.get_json()
-    return r.get_json()
+    return start(api, {**APPLICATION, "definition_key": key})
 
 
 def _lanes_of(api: Api, key: str, version: int = 1) -> dict[str, set[str]]:

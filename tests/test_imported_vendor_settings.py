@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from tests.bpmn_builder import definitions, parallel_review
 from tests.conftest import Api
-from tests.test_joint_approval_api import complete, worklist
+from tests.test_joint_approval_api import APPLICATION, complete, start, worklist
 
 VENDORS = ('xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:flowable="http://flowable.org/bpmn" '
            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"')
@@ -26,11 +26,7 @@ def _deploy(api: Api, xml: bytes, **query: str):
 
 
 def _start(api: Api, key: str) -> dict:
-    body = {"definition_key": key, "project": {"name": "外来设置项目", "code": "v", "investment": 1},
-            "applicant": {"name": "甲", "contact": "13800000000"}}
-    r = api.post("/api/instances", "window1", json=body)
-    assert r.status_code == 201, r.get_json()
-    return r.get_json()
+    return start(api, {**APPLICATION, "definition_key": key})
 
 
 def _due(api: Api, instance: dict, bpmn_id: str) -> str | None:

@@ -177,15 +177,20 @@ def test_a_diagram_opened_and_saved_in_the_designer_keeps_every_onewindow_extens
         requests.delete(draft_url, headers=headers, timeout=30)
 
 
+def _open_and_deploy(page, base: str, fixture: str, element: str) -> None:
+    """Open a diagram from another tool (tests/fixtures/imported) in a new modeler and press 发布."""
+    login(page, base, "designer")
+    page.goto(f"{base}/designer/new")
+    page.wait_for_selector("#designer[data-ready=true]")
+    page.set_input_files("#upload", str(REPO / "tests" / "fixtures" / "imported" / fixture))
+    page.wait_for_selector(f".djs-element[data-element-id={element}]")
+    page.click("#deploy")
+
+
 def test_a_diagram_with_role_named_lanes_deploys_after_the_designer_picks_their_departments(
         live_url: str, desktop) -> None:
     """Other tools name lanes by role (受理窗口); the page asks for each lane's department and says who got what."""
-    login(desktop, live_url, "designer")
-    desktop.goto(f"{live_url}/designer/new")
-    desktop.wait_for_selector("#designer[data-ready=true]")
-    desktop.set_input_files("#upload", str(REPO / "tests" / "fixtures" / "imported" / "role_lanes.bpmn"))
-    desktop.wait_for_selector(".djs-element[data-element-id=lane_window]")
-    desktop.click("#deploy")
+    _open_and_deploy(desktop, live_url, "role_lanes.bpmn", "lane_window")
     desktop.wait_for_selector("#lane-choices:not([hidden]) select")
     assert desktop.locator(".lint-error[data-element-id=lane_window]").count() == 1
     lanes = desktop.eval_on_selector_all("#lane-choices select", "all => all.map((s) => s.name)")
@@ -210,12 +215,7 @@ def test_a_diagram_with_role_named_lanes_deploys_after_the_designer_picks_their_
 
 def test_juel_and_feel_conditions_are_previewed_and_rewritten_when_the_designer_accepts(live_url: str,
                                                                                        desktop) -> None:
-    login(desktop, live_url, "designer")
-    desktop.goto(f"{live_url}/designer/new")
-    desktop.wait_for_selector("#designer[data-ready=true]")
-    desktop.set_input_files("#upload", str(REPO / "tests" / "fixtures" / "imported" / "juel_gate.bpmn"))
-    desktop.wait_for_selector(".djs-element[data-element-id=gate]")
-    desktop.click("#deploy")
+    _open_and_deploy(desktop, live_url, "juel_gate.bpmn", "gate")
     desktop.wait_for_selector("#condition-rewrites:not([hidden]) tr[data-element=no]")
     offer = desktop.locator("#condition-rewrites").inner_text()
     assert "${decision == 'approve'}" in offer and "decision == 'approve'" in offer
