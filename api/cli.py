@@ -270,7 +270,7 @@ def register_cli(app: Flask) -> None:
         for link in broken:
             click.echo(str(link))
         click.echo(report.anchor_note)
-        click.echo("all chains intact" if not broken else f"{len(broken)} broken chain(s)")
+        click.echo("全部记录链完好" if not broken else f"发现 {len(broken)} 条记录链异常")
         if broken:
             raise SystemExit(1)
 

@@ -62,12 +62,12 @@ def broken_archive_records(session: Session, key: ChainKey) -> list[tuple[int, s
                                   .execution_options(yield_per=1000)):
         reasons = []
         if record.seq != expected:
-            reasons.append(f"seq {expected} missing (deleted or renumbered)")
+            reasons.append(f"缺少第 {expected} 条（被删除或重新编号）")
         if record.prev_hash != prev:
-            reasons.append("prev_hash does not match the previous record's hash")
+            reasons.append("与前一条记录的哈希值不衔接")
         if record.hash != record_hash(record, record.prev_hash, key):
-            reasons.append("hash mismatch (content edited)")
+            reasons.append("哈希值不符（内容被修改）")
         if reasons:
-            broken.append((record.seq, "; ".join(reasons)))
+            broken.append((record.seq, "；".join(reasons)))
         prev, expected = record.hash, record.seq + 1
     return broken

@@ -22,6 +22,7 @@ from engine.models import AuditEvent, Instance
 
 from .accountability_chain import GENESIS_HASH, record_hash_of
 from .chain_anchor import check_anchor
+from .chain_names import chain_name, position
 from .models import AccountabilityRecord
 
 __all__ = ["BrokenLink", "ChainReport", "check_accountability_chain", "check_chains",
@@ -38,22 +39,20 @@ class BrokenLink:
     instance_id: int | None = None
 
     def __str__(self) -> str:
-        """Render the line `ow verify-chain` prints, e.g. "audit_event instance 12 seq 5: hash mismatch"."""
-        where = f" instance {self.instance_id}" if self.instance_id is not None else ""
-        at = f" seq {self.seq}" if self.seq is not None else ""
-        return f"{self.table}{where}{at}: {self.reason}"
+        """Render the line `ow verify-chain` prints and the bureau reads (办件 12 的办理记录链第 5 条：…)."""
+        return f"{chain_name(self.table, self.instance_id)}{position(self.table, self.seq)}：{self.reason}"
 
 
 def _reasons(seq: int, expected_seq: int, prev_hash: str, expected_prev: str, content_ok: bool) -> list[str]:
     """Name what is wrong with one row: a gap before it, a broken link, or edited content."""
     reasons = []
     if seq > expected_seq:  # rows come in seq order and seq is unique, so it can only skip ahead
-        missing = f"seq {expected_seq}" if seq == expected_seq + 1 else f"seqs {expected_seq}-{seq - 1}"
-        reasons.append(f"{missing} missing (deleted or renumbered)")
+        missing = f"第 {expected_seq} 条" if seq == expected_seq + 1 else f"第 {expected_seq}–{seq - 1} 条"
+        reasons.append(f"缺少{missing}（被删除或重新编号）")
     if not content_ok:
-        reasons.append("hash mismatch (content edited)")
+        reasons.append("哈希值不符（内容被修改）")
     if prev_hash != expected_prev:
-        reasons.append("prev_hash does not match the previous record's hash")
+        reasons.append("与前一条记录的哈希值不衔接")
     return reasons
 
 
@@ -76,7 +75,7 @@ def check_accountability_chain(session: Session, key: ChainKey | None = None) ->
         content_ok = record.hash == record_hash_of(record, record.prev_hash, key)
         reasons = _reasons(record.seq, expected_seq, record.prev_hash, prev, content_ok)
         if reasons:
-            broken.append(BrokenLink("accountability_record", record.seq, "; ".join(reasons)))
+            broken.append(BrokenLink("accountability_record", record.seq, "；".join(reasons)))
         prev, expected_seq = record.hash, record.seq + 1
     return broken
 
@@ -94,11 +93,11 @@ def _describe_audit_break(session: Session, instance_id: int, seq: int, key: Cha
                                                      AuditEvent.seq < seq)
                             .order_by(AuditEvent.seq.desc()).limit(1))
     if event is None:
-        return "broken link"
+        return "记录链断裂"
     content_ok = event.hash == event_hash(event.prev_hash, event.instance_id, event.seq, event.at,
                                           event.actor, event.action, event.task_id, event.details, key=key)
     expected_seq, expected_prev = (before.seq + 1, before.hash) if before else (1, AUDIT_GENESIS)
-    return "; ".join(_reasons(seq, expected_seq, event.prev_hash, expected_prev, content_ok)) or "broken link"
+    return "；".join(_reasons(seq, expected_seq, event.prev_hash, expected_prev, content_ok)) or "记录链断裂"
 
 
 def _audit_breaks(session: Session, key: ChainKey) -> list[BrokenLink]:
@@ -114,7 +113,7 @@ def _audit_breaks(session: Session, key: ChainKey) -> list[BrokenLink]:
     silent = select(Instance.id).where(
         ~select(AuditEvent.id).where(AuditEvent.instance_id == Instance.id).exists()).order_by(Instance.id)
     for instance_id in session.scalars(silent):
-        broken.append(BrokenLink("audit_event", None, "no audit events (chain deleted)", instance_id))
+        broken.append(BrokenLink("audit_event", None, "没有任何办理记录（整条记录链被删除）", instance_id))
     return sorted(broken, key=lambda link: link.instance_id or 0)
 
 
@@ -138,7 +137,7 @@ def check_chains(session: Session) -> ChainReport:
         chain = (finding.table, finding.instance_id)
         if chain in by_chain and finding.table != "chain_anchor":
             first = broken[by_chain[chain]]
-            broken[by_chain[chain]] = BrokenLink(first.table, first.seq, f"{first.reason}; {finding.reason}",
+            broken[by_chain[chain]] = BrokenLink(first.table, first.seq, f"{first.reason}；{finding.reason}",
                                                  first.instance_id)
         else:
             by_chain[chain] = len(broken)

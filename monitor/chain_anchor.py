@@ -42,6 +42,7 @@ from engine.audit import GENESIS_HASH, audit_hashes_at, audit_heads
 from engine.chain_key import ChainKey, chain_config
 from engine.models.audit import ChainEpoch
 
+from .chain_names import chain_name
 from .queries.accountability import accountability_hash_at, accountability_head
 
 __all__ = ["FORMAT_VERSION", "AnchorCheck", "AnchorFinding", "AnchorLogError", "AnchorState", "AnchorWritten",
@@ -116,10 +117,10 @@ def _read_lines(handle: IO[bytes], key: ChainKey, where: Path) -> tuple[AnchorSt
     for number, raw in enumerate(handle, start=1):
         problem = _apply_line(state, raw, number, key)
         if problem:
-            return state, [AnchorFinding("chain_anchor", None, number, f"{where}: {problem}")]
+            return state, [AnchorFinding("chain_anchor", None, number, f"{where}：{problem}")]
     if state.n and state.global_head != _global_head(key, state.audit, state.accountability):
         return state, [AnchorFinding("chain_anchor", None, state.n,
-                                     f"{where}: the heads do not add up to the line's global head")]
+                                     f"{where}：各链头与该行记载的总链头不符")]
     return state, []
 
 
@@ -130,22 +131,21 @@ def _apply_line(state: AnchorState, raw: bytes, number: int, key: ChainKey) -> s
         if not isinstance(line, dict):
             raise ValueError("not an object")
     except ValueError:
-        return "line is not a JSON object (damaged, or something else wrote to the log)"
+        return "该行不是 JSON 对象（已损坏，或有其他程序写入了锚点日志）"
     if line.get("key_id") != key.key_id:
-        return (f"written with another chain key (key id {line.get('key_id')}; the configured key is "
-                f"{key.key_id})")
+        return f"由另一把链密钥写入（密钥标识 {line.get('key_id')}，当前配置的是 {key.key_id}）"
     given = line.pop("mac", None)
     if given != key.mac("anchor_line", _canonical(line).encode()):
-        return "MAC does not match (line edited or forged)"
+        return "MAC 不符（该行被修改或伪造）"
     if line.get("v") != FORMAT_VERSION or line.get("n") != state.n + 1 or line.get("prev") != state.mac:
-        return "out of sequence (lines removed, reordered or copied from elsewhere)"
+        return "行序不连续（有行被删除、调换或从别处复制）"
     try:
         for instance_id, (seq, digest) in line["audit"].items():
             state.audit[int(instance_id)] = (int(seq), str(digest))
         seq, digest = line["accountability"]
         state.accountability = (int(seq), str(digest))
     except (KeyError, TypeError, ValueError):
-        return "malformed heads"
+        return "链头格式有误"
     state.n, state.mac, state.at, state.global_head = line["n"], given, line.get("at"), line.get("global")
     return None
 
@@ -169,15 +169,14 @@ def _audit_disagreement(anchored: Head, current: Head | None, stored: str | None
     """Say how an audit chain disagrees with its anchored head: (seq to name, reason), '' if it agrees."""
     seq, digest = anchored
     if current is None:
-        return None, (f"chain missing: anchor #{n} has {seq} events, the database none "
-                      "(instance or its audit log deleted)")
+        return None, f"记录链缺失：第 {n} 次锚定时有 {seq} 条，数据库中没有（办件或其办理记录被删除）"
     if current[0] < seq:
-        return current[0] + 1, (f"chain cut: {current[0]} events, anchor #{n} has {seq} "
-                                "(newest events deleted)")
+        return current[0] + 1, (f"记录链被截短：现有 {current[0]} 条，第 {n} 次锚定时有 {seq} 条"
+                                "（最新的记录被删除）")
     if current[0] > seq and stored is None:
-        return seq, f"event {seq}, anchor #{n}'s head, is gone (events deleted or renumbered)"
+        return seq, f"第 {n} 次锚定时的末条（第 {seq} 条）已不存在（记录被删除或重新编号）"
     if (current[1] if current[0] == seq else stored) != digest:
-        return seq, f"hash differs from anchor #{n}'s head (chain rewritten after the anchor)"
+        return seq, f"哈希值与第 {n} 次锚定时的末条不同（锚定后记录链被改写）"
     return None, ""
 
 
@@ -186,12 +185,12 @@ def _accountability_disagreement(anchored: Head, current: Head, stored: str | No
     """Describe how the accountability chain disagrees with its anchored head; '' if it does not."""
     seq, digest = anchored
     if current[0] < seq:
-        return current[0] + 1, (f"chain cut: {current[0]} records, anchor #{n} has {seq} "
-                                "(newest records deleted)")
+        return current[0] + 1, (f"记录链被截短：现有 {current[0]} 条，第 {n} 次锚定时有 {seq} 条"
+                                "（最新的记录被删除）")
     if seq and current[0] > seq and stored is None:
-        return seq, f"record {seq}, anchor #{n}'s head, is gone (records deleted or renumbered)"
+        return seq, f"第 {n} 次锚定时的末条（第 {seq} 条）已不存在（记录被删除或重新编号）"
     if seq and (current[1] if current[0] == seq else stored) != digest:
-        return seq, f"hash differs from anchor #{n}'s head (chain rewritten after the anchor)"
+        return seq, f"哈希值与第 {n} 次锚定时的末条不同（锚定后记录链被改写）"
     return None, ""
 
 
@@ -231,8 +230,8 @@ def _epoch_findings(session: Session, key: ChainKey) -> list[AnchorFinding]:
     if epoch is None or epoch.key_id == key.key_id:
         return []
     return [AnchorFinding("chain_epoch", None, None,
-                          f"the chains were re-keyed on {epoch.at.isoformat()} under key id {epoch.key_id}, "
-                          f"but the configured ONEWINDOW_CHAIN_KEY has id {key.key_id}")]
+                          f"记录链于 {epoch.at.isoformat()} 用密钥 {epoch.key_id} 重新签署，"
+                          f"但当前配置的 ONEWINDOW_CHAIN_KEY 是 {key.key_id}")]
 
 
 def check_anchor(session: Session) -> AnchorCheck:
@@ -241,17 +240,17 @@ def check_anchor(session: Session) -> AnchorCheck:
     findings = _epoch_findings(session, config.key)
     path = config.anchor_path
     if path is None or not path.exists():
-        return AnchorCheck(findings, f"no anchor log at {path} yet: a chain cut at its end or deleted whole "
-                                     "cannot be detected until the scheduler writes one")
+        return AnchorCheck(findings, f"尚无锚点日志（{path}）：调度程序写入之前，"
+                                     "无法发现末尾被截去或整条被删除的记录链")
     try:
         state, problems = read_log(path, config.key)
     except OSError as exc:
-        unreadable = AnchorFinding("chain_anchor", None, None, f"{path}: unreadable ({exc})")
-        return AnchorCheck([*findings, unreadable], f"anchor log {path} could not be read")
+        unreadable = AnchorFinding("chain_anchor", None, None, f"{path}：无法读取（{exc}）")
+        return AnchorCheck([*findings, unreadable], f"锚点日志 {path} 无法读取")
     if not state.n:
-        return AnchorCheck(findings + problems, f"anchor log {path} has no trusted line yet")
+        return AnchorCheck(findings + problems, f"锚点日志 {path} 还没有可信的行")
     differences, _, _ = _compare(session, state)
-    note = f"heads checked against anchor #{state.n} of {state.at} in {path}"
+    note = f"已与 {path} 中第 {state.n} 次锚定（{state.at}）的链头核对"
     return AnchorCheck(findings + problems + differences, note)
 
 
@@ -268,7 +267,7 @@ def _trusted_state(handle: IO[bytes], path: Path, key: ChainKey) -> AnchorState:
         return cached[1]
     state, problems = _read_lines(handle, key, path)
     if problems:
-        raise AnchorLogError(f"not appending to an anchor log that fails its check: {problems[0].reason}")
+        raise AnchorLogError(f"锚点日志未通过校验，不再追加：{problems[0].reason}")
     return state
 
 
@@ -283,8 +282,7 @@ def _write(session: Session, at: datetime | None) -> AnchorWritten | None:
         state = _trusted_state(handle, path, config.key)
         findings, advanced, accountability = _compare(session, state)
         session.rollback()  # the heads are read; do not hold the snapshot while writing the file
-        diverged = [f"{f.table}{'' if f.instance_id is None else f' instance {f.instance_id}'}: {f.reason}"
-                    for f in findings]
+        diverged = [f"{chain_name(f.table, f.instance_id)}：{f.reason}" for f in findings]
         audit = {**state.audit, **advanced}
         line: dict[str, Any] = {
             "v": FORMAT_VERSION, "n": state.n + 1, "at": (at or datetime.now(UTC)).isoformat(),

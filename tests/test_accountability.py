@@ -109,7 +109,7 @@ def test_records_form_one_chain_and_a_correction_leaves_the_original(app: Flask,
         key = chain_key_for(db.session)
         assert [r.hash for r in rows] == [record_hash_of(r, r.prev_hash, key) for r in rows]
         assert verify_accountability_chain(db.session) == []
-    assert _verdict(app) == (0, "all chains intact")
+    assert _verdict(app) == (0, "全部记录链完好")
 
     listed = api.get(URL, "jiancha").get_json()
     assert [r["seq"] for r in listed["items"]] == [3, 2, 1] and listed["total"] == 3
@@ -193,8 +193,8 @@ def test_verify_chain_names_an_edited_record(app: Flask, api: Api) -> None:
     with app.app_context():
         assert verify_accountability_chain(db.session) == [2]
     code, output = _verify(app)
-    assert code == 1 and "accountability_record seq 2: hash mismatch" in output
-    assert "seq 3" not in output  # the first broken link only
+    assert code == 1 and "问责记录链第 2 条：哈希值不符" in output
+    assert "第 3 条" not in output  # the first broken link only
 
 
 def test_verify_chain_names_a_deleted_record(app: Flask, api: Api) -> None:
@@ -203,7 +203,7 @@ def test_verify_chain_names_a_deleted_record(app: Flask, api: Api) -> None:
     with app.app_context():
         assert verify_accountability_chain(db.session) == [3]
     code, output = _verify(app)
-    assert code == 1 and "accountability_record seq 3: seq 2 missing" in output
+    assert code == 1 and "问责记录链第 3 条：缺少第 2 条" in output
 
 
 def test_verify_chain_notices_reordered_records(app: Flask, api: Api) -> None:
@@ -213,20 +213,20 @@ def test_verify_chain_notices_reordered_records(app: Flask, api: Api) -> None:
     with app.app_context():
         assert verify_accountability_chain(db.session) == [2, 3]
     code, output = _verify(app)
-    assert code == 1 and "accountability_record seq 2: hash mismatch" in output
+    assert code == 1 and "问责记录链第 2 条：哈希值不符" in output
 
 
 def test_verify_chain_reports_each_broken_chain_once(app: Flask, api: Api) -> None:
     instance = api.post("/api/instances", "window1", json=BODY).get_json()
     _three(api)
-    assert _verdict(app) == (0, "all chains intact")
+    assert _verdict(app) == (0, "全部记录链完好")
     _bypass_guard(app, "UPDATE accountability_record SET rung = 8 WHERE seq = 1")
     tamper(app, "audit_event", "UPDATE audit_event SET actor = 'mallory' WHERE instance_id = :i", i=instance["id"])
     code, output = _verify(app)
     lines = output.splitlines()
     assert code == 1 and len(lines) == 4, output  # two chains, the anchor line, the verdict
-    assert lines[0].startswith(f"audit_event instance {instance['id']} seq 1: hash mismatch")
-    assert lines[1].startswith("accountability_record seq 1: hash mismatch")
+    assert lines[0].startswith(f"办件 {instance['id']} 的办理记录链第 1 条：哈希值不符")
+    assert lines[1].startswith("问责记录链第 1 条：哈希值不符")
     assert app.test_cli_runner().invoke(args=["ow", "verify-audit"]).exit_code == 1  # the alias
 
 

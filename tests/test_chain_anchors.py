@@ -109,7 +109,7 @@ def test_an_untampered_database_verifies_clean_against_its_anchor(app: Flask, ap
     _chains(app, api)
     code, lines = _verify(app)
     assert code == 0, lines
-    assert lines[-1] == "all chains intact" and lines[-2].startswith("heads checked against anchor #1 of ")
+    assert lines[-1] == "全部记录链完好" and lines[-2].startswith("已与 ") and "中第 1 次锚定" in lines[-2]
     # Chains keep growing after the anchor: still intact, and the next anchor only lists what grew.
     api.post("/api/instances", "window1", json=BODY)
     assert _verify(app)[0] == 0
@@ -139,9 +139,9 @@ def test_deleting_the_newest_events_of_one_instance_is_named(app: Flask, api: Ap
         assert verify_chain(db.session, ids[0]) == []  # the walk alone sees nothing
     code, lines = _verify(app)
     assert code == 1
-    assert f"audit_event instance {ids[0]} seq {last - 1}: chain cut: {last - 2} events, anchor #1 has {last} " \
-           "(newest events deleted)" in lines
-    assert not any(f"instance {ids[1]}" in line for line in lines)
+    assert f"办件 {ids[0]} 的办理记录链第 {last - 1} 条：记录链被截短：现有 {last - 2} 条，第 1 次锚定时有 {last} 条" \
+           "（最新的记录被删除）" in lines
+    assert not any(f"办件 {ids[1]} " in line for line in lines)
     broken = api.get("/api/supervision/chain", "jiancha").get_json()
     assert broken["intact"] is False and [b["instance_id"] for b in broken["broken"]] == [ids[0]]
 
@@ -151,9 +151,9 @@ def test_deleting_the_newest_event_of_every_instance_names_every_chain(app: Flas
     tamper(app, "audit_event", "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event a "
                                "WHERE a.instance_id = audit_event.instance_id)")
     code, lines = _verify(app)
-    assert code == 1 and lines[-1] == "3 broken chain(s)"
+    assert code == 1 and lines[-1] == "发现 3 条记录链异常"
     for instance_id in ids:
-        assert any(line.startswith(f"audit_event instance {instance_id} seq ") and "chain cut" in line
+        assert any(line.startswith(f"办件 {instance_id} 的办理记录链第 ") and "记录链被截短" in line
                    for line in lines), lines
 
 
@@ -162,7 +162,7 @@ def test_deleting_an_instance_with_its_chain_is_named(app: Flask, api: Api) -> N
     _delete_instance(app, ids[1])
     code, lines = _verify(app)
     assert code == 1
-    assert any(line.startswith(f"audit_event instance {ids[1]}: chain missing: anchor #1 has ") for line in lines)
+    assert any(line.startswith(f"办件 {ids[1]} 的办理记录链：记录链缺失：第 1 次锚定时有 ") for line in lines)
 
 
 def test_deleting_the_newest_accountability_record_is_named(app: Flask, api: Api) -> None:
@@ -172,7 +172,7 @@ def test_deleting_the_newest_accountability_record_is_named(app: Flask, api: Api
         assert verify_accountability_chain(db.session) == []  # the walk alone sees nothing
     code, lines = _verify(app)
     assert code == 1
-    assert "accountability_record seq 3: chain cut: 2 records, anchor #1 has 3 (newest records deleted)" in lines
+    assert "问责记录链第 3 条：记录链被截短：现有 2 条，第 1 次锚定时有 3 条（最新的记录被删除）" in lines
 
 
 def test_recomputing_an_edited_chain_with_a_wrong_key_is_detected(app: Flask, api: Api) -> None:
@@ -180,9 +180,9 @@ def test_recomputing_an_edited_chain_with_a_wrong_key_is_detected(app: Flask, ap
     _recompute_from(app, ids[0], 2, _keyed(WRONG_KEY))
     code, lines = _verify(app)
     assert code == 1
-    line = next(line for line in lines if line.startswith(f"audit_event instance {ids[0]} "))
-    assert line.startswith(f"audit_event instance {ids[0]} seq 2: hash mismatch (content edited)")
-    assert "chain rewritten after the anchor" in line  # and the head no longer matches the anchor either
+    line = next(line for line in lines if line.startswith(f"办件 {ids[0]} 的办理记录链"))
+    assert line.startswith(f"办件 {ids[0]} 的办理记录链第 2 条：哈希值不符（内容被修改）")
+    assert "锚定后记录链被改写" in line  # and the head no longer matches the anchor either
 
 
 def test_recomputing_without_the_key_cannot_pass(app: Flask, api: Api) -> None:
@@ -191,7 +191,7 @@ def test_recomputing_without_the_key_cannot_pass(app: Flask, api: Api) -> None:
     with app.app_context():
         assert verify_chain(db.session, ids[1])[:1] == [1]
     code, lines = _verify(app)
-    assert code == 1 and any(line.startswith(f"audit_event instance {ids[1]} seq 1: hash mismatch")
+    assert code == 1 and any(line.startswith(f"办件 {ids[1]} 的办理记录链第 1 条：哈希值不符")
                              for line in lines)
 
 
@@ -205,8 +205,8 @@ def test_recomputing_with_the_key_is_still_caught_by_the_anchor(app: Flask, api:
     code, lines = _verify(app)
     last = _last_seq(app, ids[0])
     assert code == 1
-    assert f"audit_event instance {ids[0]} seq {last}: hash differs from anchor #1's head " \
-           "(chain rewritten after the anchor)" in lines
+    assert f"办件 {ids[0]} 的办理记录链第 {last} 条：哈希值与第 1 次锚定时的末条不同" \
+           "（锚定后记录链被改写）" in lines
 
 
 def test_an_accountability_record_recomputed_with_a_wrong_key_is_detected(app: Flask, api: Api) -> None:
@@ -222,7 +222,7 @@ def test_an_accountability_record_recomputed_with_a_wrong_key_is_detected(app: F
             prev = digest
         db.session.commit()
     code, lines = _verify(app)
-    assert code == 1 and any(line.startswith("accountability_record seq 2: hash mismatch") for line in lines)
+    assert code == 1 and any(line.startswith("问责记录链第 2 条：哈希值不符") for line in lines)
 
 
 def test_a_later_anchor_does_not_bless_a_cut_chain(app: Flask, api: Api) -> None:
@@ -241,9 +241,9 @@ def test_a_later_anchor_does_not_bless_a_cut_chain(app: Flask, api: Api) -> None
     with app.app_context():
         assert verify_chain(db.session, ids[0]) == []
     written = write_anchor(app)
-    assert written is not None and len(written.diverged) == 1 and f"instance {ids[0]}" in written.diverged[0]
+    assert written is not None and len(written.diverged) == 1 and f"办件 {ids[0]}" in written.diverged[0]
     code, lines = _verify(app)
-    assert code == 1 and any(line.startswith(f"audit_event instance {ids[0]} seq {last}: ") for line in lines)
+    assert code == 1 and any(line.startswith(f"办件 {ids[0]} 的办理记录链第 {last} 条：") for line in lines)
 
 
 def test_a_cut_that_leaves_the_head_shows_in_the_chain_itself(app: Flask, api: Api) -> None:
@@ -264,7 +264,7 @@ def test_an_edited_anchor_line_is_reported(app: Flask, api: Api) -> None:
     line["accountability"][0] = 2  # make the record cut look anchored
     path.write_text(json.dumps(line) + "\n")
     code, lines = _verify(app)
-    assert code == 1 and any(text.startswith("chain_anchor seq 1: ") and "MAC does not match" in text
+    assert code == 1 and any(text.startswith("锚点日志第 1 行：") and "MAC 不符" in text
                              for text in lines)
 
 
@@ -277,11 +277,11 @@ def test_a_line_removed_from_the_middle_of_the_log_is_reported(app: Flask, api: 
     first, _, third = path.read_text().splitlines()
     path.write_text(f"{first}\n{third}\n")
     code, lines = _verify(app)
-    assert code == 1 and any("chain_anchor seq 2: " in text and "out of sequence" in text for text in lines)
+    assert code == 1 and any("锚点日志第 2 行：" in text and "行序不连续" in text for text in lines)
 
 
 def test_without_an_anchor_log_the_check_says_what_it_cannot_see(app: Flask, api: Api) -> None:
     api.post("/api/instances", "window1", json=BODY)
     code, lines = _verify(app)
-    assert code == 0 and lines[-1] == "all chains intact"
-    assert lines[-2].startswith("no anchor log at ") and "cannot be detected" in lines[-2]
+    assert code == 0 and lines[-1] == "全部记录链完好"
+    assert lines[-2].startswith("尚无锚点日志") and "无法发现" in lines[-2]

@@ -138,9 +138,9 @@ def test_rekeying_keeps_earlier_tampering_visible(app: Flask, api: Api, database
     migrate_to(database_url, "head")
     result = app.test_cli_runner().invoke(args=["ow", "verify-chain"])
     lines = result.output.splitlines()
-    assert result.exit_code == 1 and lines[-1] == "2 broken chain(s)", result.output
-    assert lines[0].startswith(f"audit_event instance {ids[1]} seq 2: hash mismatch (content edited)")
-    assert lines[1].startswith("accountability_record seq 3: seq 2 missing")
+    assert result.exit_code == 1 and lines[-1] == "发现 2 条记录链异常", result.output
+    assert lines[0].startswith(f"办件 {ids[1]} 的办理记录链第 2 条：哈希值不符（内容被修改）")
+    assert lines[1].startswith("问责记录链第 3 条：缺少第 2 条")
     with app.app_context():
         epoch = db.session.scalar(select(ChainEpoch))
         assert epoch.details["broken_before"] == [f"audit_event instance {ids[1]} seq 2",
@@ -158,8 +158,8 @@ def test_a_database_keyed_under_another_key_says_so(app: Flask, api: Api, databa
     with another_app(database_url, tmp_path / "elsewhere", ONEWINDOW_CHAIN_KEY=CHAIN_KEY) as stranger:
         result = stranger.test_cli_runner().invoke(args=["ow", "verify-chain"])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0].startswith("chain_epoch: the chains were re-keyed on ")
-    assert f"the configured ONEWINDOW_CHAIN_KEY has id {ChainKey(CHAIN_KEY.encode()).key_id}" in result.output
+    assert result.output.splitlines()[0].startswith("链密钥：记录链于 ")
+    assert f"当前配置的 ONEWINDOW_CHAIN_KEY 是 {ChainKey(CHAIN_KEY.encode()).key_id}" in result.output
 
 
 def test_the_scheduler_anchors_at_its_interval(app: Flask, api: Api, database_url: str, tmp_path: Path) -> None:

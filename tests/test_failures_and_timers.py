@@ -158,7 +158,7 @@ def test_audit_log_is_append_only_and_verifiable(app: Flask, api: Api) -> None:
 def test_verify_audit_cli_reports_intact_chains(app: Flask, api: Api) -> None:
     _start(api, "investment_joint_approval")
     result = app.test_cli_runner().invoke(args=["ow", "verify-audit"])
-    assert result.exit_code == 0 and "intact" in result.output
+    assert result.exit_code == 0 and "全部记录链完好" in result.output
 
 
 def test_tampering_is_detected_by_the_chain(app: Flask, api: Api) -> None:
@@ -168,7 +168,7 @@ def test_tampering_is_detected_by_the_chain(app: Flask, api: Api) -> None:
     with app.app_context():
         assert verify_chain(db.session, inst["id"]) == [2]
     result = app.test_cli_runner().invoke(args=["ow", "verify-audit"])
-    assert result.exit_code == 1 and "seq 2" in result.output
+    assert result.exit_code == 1 and f"办件 {inst['id']} 的办理记录链第 2 条" in result.output
 
 
 def test_a_condition_failing_after_a_completion_is_an_incident_not_a_500(api: Api) -> None:

@@ -65,12 +65,12 @@ def test_red_review_to_accountability_record_and_a_verified_chain(app: Flask, ap
 
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["ow", "verify-chain"])
-    assert ok.exit_code == 0 and "all chains intact" in ok.output
+    assert ok.exit_code == 0 and "全部记录链完好" in ok.output
 
     # Someone edits the record directly in the database: verify-chain names it and fails.
     tamper(app, "accountability_record", "UPDATE accountability_record SET rung = 0 WHERE seq = 1")
     broken = runner.invoke(args=["ow", "verify-chain"])
-    assert broken.exit_code == 1 and "accountability_record seq 1" in broken.output
+    assert broken.exit_code == 1 and "问责记录链第 1 条" in broken.output
 
 
 def test_the_scheduler_tick_runs_every_sweep(app: Flask, api: Api, clock: FixedClock) -> None:
