@@ -322,6 +322,11 @@ export function actorName(name) {
   return strings().actors?.[name] || name;
 }
 
+/** A query code as people read and type it: groups of four, "SE62-VE9X-DJWJ"; "—" when there is none. */
+export function groupedCode(code) {
+  return String(code || "").match(/.{1,4}/g)?.join("-") || "—";
+}
+
 /** An ISO time as Beijing "2026-11-23 17:30" (the one format of every page); a date stays a date. */
 export function when(iso) {
   if (!iso) return "—";

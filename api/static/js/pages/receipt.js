@@ -1,6 +1,6 @@
 // The receipt (受理回执) or notice for one registration, with the query code as text and as a QR code,
 // printable on A4 paper or on an 80 mm receipt printer.
-import { api, clearErrors, el, fmt, showErrors, showProblem, strings, when } from "../api.js";
+import { api, clearErrors, el, fmt, groupedCode, showErrors, showProblem, strings, when } from "../api.js";
 import { requireSession } from "../session.js";
 
 const t = strings();
@@ -19,10 +19,6 @@ function printAs(kind) {
   }
   style.textContent = PAGE_SIZES[kind];
   window.print();
-}
-
-function formatCode(code) {
-  return code.match(/.{1,4}/g).join("-");
 }
 
 /** What kind of paper this is: an acceptance receipt, or the acceptance process's refusal/correction. */
@@ -52,7 +48,7 @@ function render(instance) {
   }
   const what = paper(instance);
   const title = { receipt: t.receipt_a4, refusal: t.refusal_title, correction: t.correction_title }[what.kind];
-  const code = formatCode(instance.query_code);
+  const code = groupedCode(instance.query_code);
   const trackUrl = `${location.origin}/track/${instance.query_code}`;
   const submitted = instance.data.documents_submitted || [];
   const rows = [

@@ -1,6 +1,6 @@
 // Window intake: register an application (accept, with 容缺 documents if any), or record a one-time
 // correction notice or a refusal through the acceptance process; then open the printable receipt.
-import { api, ApiError, clearErrors, el, fmt, limits, showErrors, strings } from "../api.js";
+import { api, ApiError, clearErrors, el, fmt, groupedCode, limits, showErrors, strings } from "../api.js";
 import { requireSession } from "../session.js";
 
 const INTAKE_PROCESS = "one_window_acceptance";  // records refusals and correction notices
@@ -278,7 +278,7 @@ form.addEventListener("change", () => {
 function showIncident(started) {
   const box = document.getElementById("incident");
   const stopped = started.incident || {};
-  const code = String(started.query_code || "").match(/.{1,4}/g)?.join("-") || "—";
+  const code = groupedCode(started.query_code);
   box.replaceChildren(
     el("div", {}, fmt(t.incident, { step: stopped.task || "—" })),
     el("div", { class: "muted" }, fmt(t.incident_code, { code })),

@@ -1,6 +1,6 @@
 // Archive lookup (归档查询): applications archived after their retention, found by query or project code and
 // read back from their archive file. Read-only: nothing here changes an archived application.
-import { api, el, fmt, notice, showProblem, strings, when } from "../../api.js";
+import { api, el, fmt, groupedCode, notice, showProblem, strings, when } from "../../api.js";
 import { table } from "../../lists.js";
 import { requireSession } from "../../session.js";
 import { departmentNames } from "../supervision/kit.js";
@@ -18,7 +18,7 @@ async function show(code) {
     const item = await api("GET", `/api/admin/archive/${encodeURIComponent(code)}`);
     const record = item.instance;
     detail.replaceChildren(
-      el("h2", { id: "archive-detail-title" }, `${item.project_name}（${item.query_code}）`),
+      el("h2", { id: "archive-detail-title" }, `${item.project_name}（${groupedCode(item.query_code)}）`),
       el("p", { class: item.file_intact ? "hint" : "notice error", id: "file-check" },
         item.file_intact ? t.file_intact : t.file_changed),
       el("p", {}, `${t.applicant}：${record.applicant_name}　${t.project_code}：${item.project_code}　`
@@ -55,7 +55,7 @@ form.addEventListener("submit", async (event) => {
       return;
     }
     results.replaceChildren(table([
-      [t.query_code, (x) => x.query_code], [t.project, (x) => x.project_name],
+      [t.query_code, (x) => groupedCode(x.query_code)], [t.project, (x) => x.project_name],
       [t.project_code, (x) => x.project_code], [t.completed_at, (x) => when(x.completed_at)],
       [t.archived_at, (x) => when(x.archived_at)],
       ["", (x) => el("button", { type: "button", "data-code": x.query_code, onclick: () => show(x.query_code) },

@@ -1,8 +1,8 @@
 // Incidents (办件故障): applications an error in their diagram stopped. Each can be retried with corrected data
 // (a JSON object merged into the failed step's data); the server then derives every deadline again.
 import {
-  api, ApiError, beijingTime, clearErrors, el, fmt, incidentReason, notice, provisionalBadge, showErrors, showProblem,
-  strings, when,
+  api, ApiError, beijingTime, clearErrors, el, fmt, groupedCode, incidentReason, notice, provisionalBadge, showErrors,
+  showProblem, strings, when,
 } from "../../api.js";
 import { requireSession } from "../../session.js";
 
@@ -12,10 +12,6 @@ const status = document.getElementById("status");
 const box = document.getElementById("incidents");
 const KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 let processNames = {};  // definition key -> its name
-
-function formatCode(code) {
-  return String(code || "").match(/.{1,4}/g)?.join("-") || "—";
-}
 
 function invalid(message) {
   return new ApiError(0, "invalid", "", { data: [message] }, null);
@@ -38,7 +34,7 @@ function correctedData(text) {
 
 /** What the retry answered: running again (with the open steps and their new due dates), done, or failed again. */
 function retried(item, instance) {
-  const code = formatCode(item.query_code);
+  const code = groupedCode(item.query_code);
   if (instance.status === "incident") {
     const stopped = instance.incident || {};
     notice(status, "error", fmt(t.still_incident, { code, step: stopped.task || "—",
@@ -97,7 +93,7 @@ function card(item) {
       el("h2", {}, item.project_name, " ", el("span", { class: "badge state-incident" }, t.badge)),
       el("a", { href: `/track/${item.query_code}`, target: "_blank", rel: "noopener" }, t.track)),
     el("dl", { class: "facts" },
-      el("dt", {}, t.query_code), el("dd", { class: "query-code" }, formatCode(item.query_code)),
+      el("dt", {}, t.query_code), el("dd", { class: "query-code" }, groupedCode(item.query_code)),
       el("dt", {}, t.process), el("dd", {}, fmt(t.version, {
         name: processNames[item.definition_key] || item.definition_key, key: item.definition_key,
         n: item.definition_version })),
