@@ -228,6 +228,9 @@ def test_the_administrator_finds_an_archived_application_and_reads_it_from_the_f
     lines = _lines(path)
     _rewrite(path, lines)  # same content, written again: the recorded digest no longer matches
     assert api.get(f"/api/admin/archive/{code}", "admin").get_json()["file_intact"] is False
+    path.write_bytes(b"not gzip at all")  # a damaged file is named, not a 500
+    damaged = api.get(f"/api/admin/archive/{code}", "admin")
+    assert damaged.status_code == 409 and "无法读取" in damaged.get_json()["error"]["message"]
     path.unlink()
     gone = api.get(f"/api/admin/archive/{code}", "admin")
     assert gone.status_code == 404 and "备份" in gone.get_json()["error"]["message"]

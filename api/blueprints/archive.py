@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotFound
 
+from engine.exceptions import ConflictError
 from engine.models import ArchivedInstance
 from engine.queries.archived import archived_by_code, archived_matching
 from monitor.archive_file import file_sha256, find_application
@@ -78,7 +79,8 @@ def search(code: str) -> dict[str, Any]:
 @blp.route("/<string:query_code>", methods=["GET"])
 @blp.response(200, ArchivedDetailSchema)
 @blp.doc(security=[{"bearerAuth": []}], description="404 when no application with this query code was "
-         "archived, or its archive file is no longer in ONEWINDOW_ARCHIVE_DIR.")
+         "archived, or its archive file is no longer in ONEWINDOW_ARCHIVE_DIR; 409 when the file cannot be "
+         "read.")
 @requires("admin")
 def read(query_code: str) -> dict[str, Any]:
     """One archived application, its tasks and its history, read from the archive file."""
@@ -88,7 +90,11 @@ def read(query_code: str) -> dict[str, Any]:
     path = services().settings.archive_dir / row.archive_file
     if not path.is_file():
         raise NotFound(f"归档文件 {row.archive_file} 不在归档目录中，请从备份中放回")
-    record = find_application(path, row.instance_id)
+    try:
+        record = find_application(path, row.instance_id)
+    except (OSError, EOFError, ValueError) as exc:  # not gzip, cut short, or a line that is not JSON
+        raise ConflictError(f"归档文件 {row.archive_file} 无法读取（{exc}），请从备份中放回",
+                            archive_file=row.archive_file) from None
     if record is None:
         raise NotFound(f"归档文件 {row.archive_file} 中没有办件 {query_code}")
     tasks = sorted(record["linked"].get("task", []), key=lambda t: t.get("created_at") or "")
