@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .elements import element_label, free_id
 from .lanes import dynamic_lane_key
 
 __all__ = ["RULES", "Assignment", "AssignmentOutcome", "assign_departments", "candidate_groups"]
@@ -110,7 +111,7 @@ def _assign_process(process: etree._Element, departments: Collection[str], lane_
     stuck: dict[etree._Element, list[str]] = {}
     for task in process.iter(*_HUMAN):
         tid = task.get("id") or ""
-        label = " ".join((task.get("name") or tid).split())  # names drawn on several lines read as one
+        label = element_label(task)
         lane = lane_of.get(tid)
         lane_name = (lane.get("name") or "").strip() if lane is not None else ""
         groups = candidate_groups(task)
@@ -212,11 +213,11 @@ def _move_into_department_lane(process: etree._Element, task_id: str, department
     if target is None:
         lane_set = process.find(f"{_B}laneSet")
         if lane_set is None:
-            lane_set = etree.Element(f"{_B}laneSet", id=_free_id(process, "LaneSet_ow"))
+            lane_set = etree.Element(f"{_B}laneSet", id=free_id(process, "LaneSet_ow"))
             position = max((i + 1 for i, child in enumerate(process) if isinstance(child.tag, str)
                             and etree.QName(child).localname in _BEFORE_LANE_SET), default=0)
             process.insert(position, lane_set)
-        target = etree.SubElement(lane_set, f"{_B}lane", id=_free_id(process, f"Lane_ow_{department}"),
+        target = etree.SubElement(lane_set, f"{_B}lane", id=free_id(process, f"Lane_ow_{department}"),
                                   name=department)
     ref = etree.Element(f"{_B}flowNodeRef")
     ref.text = task_id
@@ -226,13 +227,3 @@ def _move_into_department_lane(process: etree._Element, task_id: str, department
     else:
         target.append(ref)
     return True
-
-
-def _free_id(process: etree._Element, wanted: str) -> str:
-    taken = {node.get("id") for node in process.getroottree().iter() if isinstance(node.tag, str)}
-    candidate, n = re.sub(r"[^A-Za-z0-9_.-]", "_", wanted), 1
-    base = candidate
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}_{n}"
-    return candidate

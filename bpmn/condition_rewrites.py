@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from .elements import owner_id
 from .foreign_expressions import foreign_expression, simple_rewrite
 from .rewrites import Rewrite
 
@@ -41,15 +42,9 @@ def condition_rewrites(root: etree._Element, check_expression: Callable[[str], l
             python = simple_rewrite(*foreign)
             if python is None or check_expression(python):
                 continue
-            owner = _owner_id(node)
+            owner = owner_id(node) or ""
             found.append(Rewrite(owner, "condition", text, python))
             if apply:
                 node.text = python
                 node.attrib.pop("language", None)
     return found
-
-
-def _owner_id(node: etree._Element) -> str:
-    while node is not None and not node.get("id"):
-        node = node.getparent()
-    return node.get("id") if node is not None else ""

@@ -1,19 +1,20 @@
 """Lint rules every diagram must pass before it is deployed: OneWindow's conventions, not BPMN's.
 
-The rules read the already-parsed XML tree; the caller supplies the department codes it knows and
-the expression checkers, so this module depends on nothing but lxml.
+The rules read the already-parsed XML tree; the caller supplies how the tasks were assigned to
+departments (bpmn.assignments) and the expression checkers, so this module depends on nothing but lxml.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from .assignments import AssignmentOutcome, assign_departments
+from .assignments import AssignmentOutcome
 from .data_keys import assigned_names, declared_shared
+from .elements import owner_id
 from .foreign_expressions import foreign_expression, python_suggestion
 from .task_forms import read_task_forms
 from .warning_settings import read_warning_settings
@@ -63,15 +64,14 @@ def executable_processes(root: etree._Element) -> list[etree._Element]:
     return [p for p in root.iterchildren(f"{_B}process") if p.get("isExecutable") == "true"]
 
 
-def lint_definitions(root: etree._Element, *, departments: Collection[str],
+def lint_definitions(root: etree._Element, *, assignment: AssignmentOutcome,
                      check_expression: Checker, check_script: Checker,
-                     max_loop: int = DEFAULT_MAX_LOOP,
-                     assignment: AssignmentOutcome | None = None) -> list[LintProblem]:
+                     max_loop: int = DEFAULT_MAX_LOOP) -> list[LintProblem]:
     """Return every convention the diagram breaks; an empty list means it may be deployed.
 
     A human task's department is its lane's; `assignment` is how deployment resolved the tasks
-    (bpmn.assignments, which also reads candidateGroups and the designer's lane choices). Without
-    one, the lanes alone are read (the tree is rewritten only where candidateGroups decide).
+    (bpmn.assignments.assign_departments, which also reads candidateGroups and the designer's lane
+    choices): the tasks it could not resolve are problems here.
     """
     if root.tag != f"{_B}definitions":
         return [LintProblem(f"根元素须为命名空间 {BPMN_NS} 中的 bpmn:definitions",
@@ -80,8 +80,6 @@ def lint_definitions(root: etree._Element, *, departments: Collection[str],
     if not processes:
         return [LintProblem('没有可执行的流程：请为要发布的流程设置 isExecutable="true"',
                             None, root.sourceline)]
-    if assignment is None:
-        assignment = assign_departments(root, departments)
     problems = [LintProblem(message, element, line) for message, element, line in assignment.problems]
     for process in processes:
         problems += _lint_expressions(process, check_expression, check_script)
@@ -97,7 +95,7 @@ def _lint_expressions(process: etree._Element, check_expression: Checker,
     """Refuse at deploy time every expression the restricted evaluator would refuse at run time."""
     problems: list[LintProblem] = []
     for node in process.iter(*EXPRESSION_TAGS):
-        owner = _ancestor_with_id(node.getparent())
+        owner = owner_id(node.getparent())
         text = (node.text or "").strip()
         label = EXPRESSION_LABELS[_local(node.tag)]
         if not text:
@@ -112,7 +110,7 @@ def _lint_expressions(process: etree._Element, check_expression: Checker,
         for message in check_expression(text):
             problems.append(LintProblem(f"{label}：{message}", owner, node.sourceline))
     for timer in process.iter(*TIMER_TAGS):
-        owner = _ancestor_with_id(timer)
+        owner = owner_id(timer)
         text = (timer.text or "").strip()
         if not text:
             problems.append(LintProblem("定时器的表达式为空", owner, timer.sourceline))
@@ -125,7 +123,7 @@ def _lint_expressions(process: etree._Element, check_expression: Checker,
             problems.append(LintProblem(f"定时器：{message}", owner, timer.sourceline))
     for script in process.iter(*SCRIPT_EXTENSION_TAGS):
         for message in check_script(script.text or ""):
-            problems.append(LintProblem(f"{_local(script.tag)}：{message}", _ancestor_with_id(script),
+            problems.append(LintProblem(f"{_local(script.tag)}：{message}", owner_id(script),
                                         script.sourceline))
     for script_task in process.iter(f"{_B}scriptTask"):
         script = script_task.find(f"{_B}script")
@@ -152,7 +150,7 @@ def _lint_loops(process: etree._Element, max_loop: int) -> list[LintProblem]:
     """
     problems: list[LintProblem] = []
     for loop in process.iter(f"{_B}standardLoopCharacteristics"):
-        owner = _ancestor_with_id(loop.getparent())
+        owner = owner_id(loop.getparent())
         maximum = (loop.get("loopMaximum") or "").strip()
         if not maximum:
             problems.append(LintProblem(f"标准循环须设置 loopMaximum（不超过 {max_loop}）", owner,
@@ -164,7 +162,7 @@ def _lint_loops(process: etree._Element, max_loop: int) -> list[LintProblem]:
         text = (cardinality.text or "").strip()
         if text.isdigit() and int(text) > max_loop:
             problems.append(LintProblem(f"循环次数 {text[:20]} 超过上限 {max_loop}",
-                                        _ancestor_with_id(cardinality.getparent()), cardinality.sourceline))
+                                        owner_id(cardinality.getparent()), cardinality.sourceline))
     return problems
 
 
@@ -194,14 +192,6 @@ def _lint_shared_keys(process: etree._Element) -> list[LintProblem]:
                 f'或在流程的 extensionElements 中用 <ow:shared keys="{key}"/> 声明为共享数据键',
                 first.get("id"), first.sourceline))
     return problems
-
-
-def _ancestor_with_id(node: etree._Element) -> str | None:
-    while node is not None:
-        if node.get("id"):
-            return node.get("id")
-        node = node.getparent()
-    return None
 
 
 def _local(tag: object) -> str:

@@ -18,6 +18,7 @@ import re
 
 from lxml import etree
 
+from .elements import element_label, free_id
 from .rewrites import Rewrite
 
 __all__ = ["VENDOR_NAMESPACES", "honour_due_dates", "vendor_warnings"]
@@ -58,7 +59,7 @@ def vendor_warnings(root: etree._Element) -> list[tuple[str, str | None, int | N
                 continue
             found = _vendor_settings(node)
             if found:
-                label = " ".join((node.get("name") or node.get("id") or "").split())
+                label = element_label(node)
                 reasons = sorted({_REASON_OF.get(name.split(":", 1)[1], "本系统不执行") for name in found})
                 warnings.append((f"'{label}' 带有 {'、'.join(found)}：{'；'.join(reasons)}",
                                  node.get("id"), node.sourceline))
@@ -108,7 +109,7 @@ def honour_due_dates(root: etree._Element) -> tuple[list[Rewrite], list[tuple[st
                 if text is None:
                     continue
                 tid = task.get("id") or ""
-                label = " ".join((task.get("name") or tid).split())
+                label = element_label(task)
                 shown = f"{VENDOR_NAMESPACES[namespace]}:dueDate=\"{text}\""
                 timer = _timer_for(text)
                 if tid in timed:
@@ -137,15 +138,11 @@ def _timer_for(text: str) -> tuple[str, str] | None:
 def _attach_deadline(process: etree._Element, task: etree._Element, kind: str, expression: str) -> None:
     """Add the non-interrupting deadline timer after the task, in the task's lane."""
     tid = task.get("id") or ""
-    taken = {node.get("id") for node in process.getroottree().iter() if isinstance(node.tag, str)}
-    bid, n = f"{tid}_deadline", 1
-    while bid in taken:
-        n += 1
-        bid = f"{tid}_deadline_{n}"
+    bid = free_id(process, f"{tid}_deadline")
     boundary = etree.Element(f"{_B}boundaryEvent", id=bid, attachedToRef=tid, cancelActivity="false")
-    definition = etree.SubElement(boundary, f"{_B}timerEventDefinition", id=f"{bid}_timer")
+    task.addnext(boundary)  # in the document before the timer's id is chosen, so the two cannot clash
+    definition = etree.SubElement(boundary, f"{_B}timerEventDefinition", id=free_id(process, f"{bid}_timer"))
     etree.SubElement(definition, f"{_B}{kind}").text = expression
-    task.addnext(boundary)
     for ref in process.iter(f"{_B}flowNodeRef"):
         if (ref.text or "").strip() == tid:
             twin = etree.Element(f"{_B}flowNodeRef")

@@ -40,8 +40,7 @@ class ParsedProcess(NamedTuple):
     task_forms: dict | None
 
 
-def check_lint(root: etree._Element, departments: set[str], runtime: EngineRuntime,
-               assignment: AssignmentOutcome | None = None,
+def check_lint(root: etree._Element, runtime: EngineRuntime, assignment: AssignmentOutcome,
                condition_rewrites: list[dict[str, str]] | None = None) -> None:
     """Lint the diagram: tasks resolve to known departments, expressions and scripts pass the checker.
 
@@ -51,14 +50,15 @@ def check_lint(root: etree._Element, departments: set[str], runtime: EngineRunti
     """
     functions = tuple(runtime.expression_functions())
     problems = lint_definitions(
-        root, departments=departments,
+        root, assignment=assignment,
         check_expression=lambda src: check_expression(src, functions),
         check_script=lambda src: check_script(src, functions),
-        max_loop=runtime.budget.max_instances, assignment=assignment,
+        max_loop=runtime.budget.max_instances,
     )
     if problems:
-        unknown = assignment.unknown_lanes if assignment else []
-        details: dict[str, object] = {"unknown_lanes": unknown} if unknown else {}
+        details: dict[str, object] = {}
+        if assignment.unknown_lanes:
+            details["unknown_lanes"] = assignment.unknown_lanes
         if condition_rewrites:
             details["condition_rewrites"] = condition_rewrites
         raise InvalidError("流程图未通过发布前检查，请按图中标记修改",

@@ -55,7 +55,7 @@ def prepare_diagram(upload: bytes, root: etree._Element, departments: set[str], 
     checked = condition_rewrites(root, lambda src: check_expression(src, functions), apply=rewrite_conditions)
     offered = [] if rewrite_conditions else checked
     preview = [{"element": r.element, "before": r.before, "after": r.after} for r in offered]
-    check_lint(root, departments, runtime, assignment, condition_rewrites=preview)
+    check_lint(root, runtime, assignment, condition_rewrites=preview)
     rewrites = tuple(due_rewrites) + (tuple(checked) if rewrite_conditions else ())
     changed = assignment.rewritten or bool(rewrites)
     xml = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8") if changed else upload
