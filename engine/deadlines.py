@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .instance_change import InstanceChange
 
 __all__ = ["FROZEN", "attached_timers", "ensure_not_paused", "freeze_timers", "instant_of", "is_frozen",
-           "open_pauses", "paused_working_days", "shift_task_deadline", "thaw_timers", "with_instant"]
+           "open_pauses", "paused_working_days", "shift_task_deadline", "shift_timer", "thaw_timers",
+           "with_instant"]
 
 FROZEN = "9999-12-31T00:00:00+00:00"
 """The event value a stopped timer waits for: far enough that no sweep ever finds it due.
@@ -77,9 +78,9 @@ def instant_of(value: Any) -> str | None:
 
 
 def _shifted(change: InstanceChange, value: Any, days: int) -> Any:
-    """Move an event value later by working days; values we cannot read are left alone."""
+    """Move an event value by working days (later when positive); values we cannot read are left alone."""
     instant = instant_of(value)
-    if days <= 0 or instant is None:
+    if days == 0 or instant is None:
         return value
     try:
         due = TimerEventDefinition.get_datetime(instant)
@@ -138,18 +139,39 @@ def shift_task_deadline(change: InstanceChange, row: TaskRecord, days: int, *, t
         row.due_at = runtime.shift_by_workdays(row.due_at, days)
     if not timers:
         return
-    pauses = None
     for timer in attached_timers(change.spiff_task(row.id)):
-        timer_id, value = str(timer.id), timer.internal_data.get("event_value")
-        if not _is_frozen(value):
-            timer.internal_data["event_value"] = _shifted(change, value, days)
-            continue
-        pauses = open_pauses(change) if pauses is None else pauses
-        for pause in pauses:
-            stored = dict((pause.details or {}).get("timers") or {})
-            if timer_id in stored:
-                stored[timer_id] = _shifted(change, stored[timer_id], days)
-                pause.details = {**(pause.details or {}), "timers": stored}  # new dict: JSON change seen
+        shift_timer(change, timer, days)
+
+
+def shift_timer(change: InstanceChange, timer: Task, days: int) -> tuple[datetime | None, datetime | None]:
+    """Move one waiting timer by working days (sooner when negative); return its due time before and after.
+
+    A timer frozen by a clock stop keeps its real value in the pause row, so that value is moved
+    and the timer stays frozen; the times returned are then the ones resuming would start from.
+    """
+    timer_id, value = str(timer.id), timer.internal_data.get("event_value")
+    if not _is_frozen(value):
+        timer.internal_data["event_value"] = moved = _shifted(change, value, days)
+        return _due_of(value), _due_of(moved)
+    before = after = None
+    for pause in open_pauses(change):
+        stored = dict((pause.details or {}).get("timers") or {})
+        if timer_id in stored:
+            before = _due_of(stored[timer_id])
+            stored[timer_id] = _shifted(change, stored[timer_id], days)
+            pause.details = {**(pause.details or {}), "timers": stored}  # new dict: JSON change seen
+            after = _due_of(stored[timer_id])
+    return before, after
+
+
+def _due_of(value: Any) -> datetime | None:
+    instant = instant_of(value)
+    if instant is None or _is_frozen(value):
+        return None
+    try:
+        return TimerEventDefinition.get_datetime(instant)
+    except ValueError:
+        return None
 
 
 def paused_working_days(change: InstanceChange, since: datetime) -> int:

@@ -18,7 +18,14 @@ from .hot_workflows import HotWorkflows
 from .scripting import RestrictedScriptEngine
 from .step_settings import StepSettings
 from .warning_levels import WarningPolicy, WarningState, warning_state
-from .workdays import SHANGHAI, Clock, WorkingCalendar, workday_deadline, working_days_between
+from .workdays import (
+    SHANGHAI,
+    Clock,
+    WorkingCalendar,
+    earlier_workday_deadline,
+    workday_deadline,
+    working_days_between,
+)
 from .workflow_state import STATE_FORMAT, SpecBundle, WorkflowStateCodec
 
 __all__ = ["EngineRuntime"]
@@ -115,8 +122,12 @@ class EngineRuntime:
         return warning_state(self.calendar, policy, start, due, now, self.workday_close, limit_days)
 
     def shift_by_workdays(self, instant: datetime, days: int) -> datetime:
-        """Move a deadline later by working days, keeping it at the close of a working day."""
-        return workday_deadline(self.calendar, instant, days, self.workday_close) if days > 0 else instant
+        """Move a deadline by working days (later when positive), keeping it at the close of a working day."""
+        if days > 0:
+            return workday_deadline(self.calendar, instant, days, self.workday_close)
+        if days < 0:
+            return earlier_workday_deadline(self.calendar, instant, -days, self.workday_close)
+        return instant
 
     def specs(self, definition_id: int, load_json: Callable[[], str]) -> SpecBundle:
         """Return the parsed spec of a definition version, restoring it at most once per process."""

@@ -23,7 +23,9 @@ __all__ = [
     "SystemClock",
     "WorkingCalendar",
     "days_of_year",
+    "earlier_workday_deadline",
     "nth_workday_after",
+    "nth_workday_before",
     "touches_provisional",
     "working_days_between",
     "workday_deadline",
@@ -121,6 +123,22 @@ def nth_workday_after(calendar: WorkingCalendar, day: date, n: int) -> date:
     return current
 
 
+def nth_workday_before(calendar: WorkingCalendar, day: date, n: int) -> date:
+    """Return the Nth working day strictly before `day`: a limit cut by N days ends N working days sooner."""
+    _require_date(day, "day")
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n must be an int, got {type(n).__name__}")
+    if not 1 <= n <= MAX_WORKDAYS:
+        raise ValueError(f"n must be between 1 and {MAX_WORKDAYS} working days, got {n}")
+    current = day
+    remaining = n
+    while remaining:
+        current -= timedelta(days=1)
+        if calendar.is_workday(current):
+            remaining -= 1
+    return current
+
+
 def workday_deadline(
     calendar: WorkingCalendar,
     start: datetime,
@@ -134,6 +152,16 @@ def workday_deadline(
     local_day = start.astimezone(SHANGHAI).date()
     last_day = nth_workday_after(calendar, local_day, n)
     return datetime.combine(last_day, close, tzinfo=SHANGHAI)
+
+
+def earlier_workday_deadline(calendar: WorkingCalendar, due: datetime, n: int,
+                             close: time = DEFAULT_CLOSE) -> datetime:
+    """Return the close of the Nth working day before `due`'s Shanghai date: a deadline moved sooner."""
+    _require_aware(due, "due")
+    if close.tzinfo is not None:
+        raise ValueError("close must be a naive local time; it is always read in Asia/Shanghai")
+    first_day = nth_workday_before(calendar, due.astimezone(SHANGHAI).date(), n)
+    return datetime.combine(first_day, close, tzinfo=SHANGHAI)
 
 
 def working_days_between(calendar: WorkingCalendar, start: date, end: date) -> int:

@@ -20,7 +20,9 @@ from engine.workdays import (
     FixedClock,
     SystemClock,
     WorkingCalendar,
+    earlier_workday_deadline,
     nth_workday_after,
+    nth_workday_before,
     workday_deadline,
     working_days_between,
 )
@@ -244,6 +246,39 @@ def test_between_inverts_nth(cal: ChineseOfficialCalendar) -> None:
         start = FIRST_KNOWN + timedelta(days=rng.randrange((date(2025, 12, 31) - FIRST_KNOWN).days))
         n = rng.randint(1, 200)
         assert working_days_between(cal, start, nth_workday_after(cal, start, n)) == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(min_value=date(2005, 1, 1), max_value=LAST_KNOWN), n=st.integers(1, 250))
+def test_nth_workday_before_counts_back_as_chinese_calendar_does(day: date, n: int) -> None:
+    cal = ChineseOfficialCalendar()
+    expected, remaining = day, n  # an independent walk over chinese_calendar's own answers
+    while remaining:
+        expected -= timedelta(days=1)
+        remaining -= chinese_calendar.is_workday(expected)
+    assert nth_workday_before(cal, day, n) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.dates(min_value=date(2005, 1, 1), max_value=date(2025, 12, 31)), n=st.integers(1, 120),
+       cut=st.integers(1, 120))
+def test_a_deadline_moved_sooner_is_the_shorter_limit_from_the_same_start(start: date, n: int, cut: int) -> None:
+    """Shortening a 20-day limit to 15 by moving its deadline 5 working days sooner gives the 15-day deadline."""
+    cal = ChineseOfficialCalendar()
+    accepted = datetime.combine(start, time(10), tzinfo=SHANGHAI)
+    longer = workday_deadline(cal, accepted, n + cut)
+    assert earlier_workday_deadline(cal, longer, cut) == workday_deadline(cal, accepted, n)
+    assert earlier_workday_deadline(cal, longer.astimezone(UTC), cut).tzinfo is not None
+
+
+def test_moving_a_deadline_sooner_checks_its_arguments(cal: ChineseOfficialCalendar) -> None:
+    with pytest.raises(ValueError):
+        nth_workday_before(cal, date(2026, 9, 18), 0)
+    with pytest.raises(ValueError):
+        earlier_workday_deadline(cal, datetime(2026, 9, 18, 17, 30), 1)  # naive
+    # The adjusted Saturday 2026-10-10 counts; the National Day holiday 10-01..10-07 does not.
+    assert nth_workday_before(cal, date(2026, 10, 12), 1) == date(2026, 10, 10)
+    assert nth_workday_before(cal, date(2026, 10, 8), 1) == date(2026, 9, 30)
 
 
 # --- protocols and clocks --------------------------------------------------------
