@@ -95,6 +95,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         home,
         inquiries,
         instances,
+        migrations,
         orders,
         public,
         ratings,
@@ -104,9 +105,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         tasks,
     )
 
-    for module in (auth, admin, archive, calendar, definitions, instances, tasks, extensions, supervision,
-                   orders, accountability, complaints, inquiries, ratings, scores, evaluations, selections,
-                   commitments, cameras, catalogue, public, health):
+    for module in (auth, admin, archive, calendar, definitions, migrations, instances, tasks, extensions,
+                   supervision, orders, accountability, complaints, inquiries, ratings, scores, evaluations,
+                   selections, commitments, cameras, catalogue, public, health):
         api.register_blueprint(module.blp)
     app.register_blueprint(home.bp)
 

@@ -51,6 +51,9 @@ FIELD_LABELS: dict[str, str] = {
     "page": "页码", "per_page": "每页条数", "q": "查找内容", "status": "状态", "state": "状态",
     "since": "起始时间", "from": "起始日期", "to": "截止日期", "sort": "排序", "open": "仅未办结",
     "mine": "仅本人", "overdue": "仅超期", "type": "类型", "stage": "阶段", "due_on": "到期日期",
+    # migrations
+    "from_version": "源版本", "to_version": "目标版本", "mapping": "元素对应", "cancel": "可取消的环节",
+    "dry_run": "是否试运行", "instances": "办件", "after": "起始办件", "limit": "每批数量",
 }
 
 _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pattern, text in (
@@ -119,6 +122,8 @@ def field_label(path: str) -> str:
     if path in FIELD_LABELS:
         return FIELD_LABELS[path]
     named = [part for part in path.split(".") if not part.isdigit()]
+    if len(named) >= 3 and named[-1] in ("key", "value"):  # an entry of a JSON object field: mapping.a.value
+        return f"{field_label('.'.join(named[:-2]))}中的“{named[-2]}”"
     for start in range(1, len(named)):
         if ".".join(named[start:]) in FIELD_LABELS:
             return FIELD_LABELS[".".join(named[start:])]
