@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Blueprint
 
+from engine.status_words import INSTANCE_STATUS_ZH
+
 from ..diff_words import ASPECT_WORDS, KIND_WORDS
 from .rendering import render_page
 
@@ -70,13 +72,42 @@ MODELER_ZH = {
     "rewrites": "发布时对流程图的改写", "kind": "类别",
     "rewrite_kinds": {"due_date": "办理时限", "condition": "条件"},
 }
+MIGRATION_ZH = {
+    "migration_title": "迁移办件：第 {from} 版 → 第 {to} 版",
+    "migration_waiting": "第 {version} 版尚有 {n} 件未办结", "migration_step": "正在办理的环节",
+    "migration_open": "待办数", "migration_plan": "迁移计划",
+    "migration_plan_hint": "其余 {n} 个元素在新版本中标识相同，按原标识对应。以下元素在新版本中没有同标识的"
+                           "元素：改了标识的，请选择新版本中对应的元素；已删除的人工环节，可选择取消正在办理的该环节。",
+    "migration_suggested": "名称相同的新元素已预先选上，请核对。",
+    "migration_all_same": "旧版本的每个元素在新版本中都有同标识的元素，按原标识对应。",
+    "migration_old_element": "旧版本元素", "migration_new_element": "新版本中对应",
+    "migration_removed": "（新版本中已删除）", "migration_cancel": "（取消正在办理的该环节）",
+    "migration_dry_run": "试运行（不改动办件）", "migration_run": "执行迁移",
+    "migration_confirm": "确定把第 {from} 版的未办结办件迁移到第 {to} 版？每件单独迁移，"
+                         "不能迁移的办件保持原样并列出原因。",
+    "migration_case": "办件", "migration_outcome": "结果", "migration_details": "说明",
+    "migration_outcomes": {"would_migrate": "可迁移", "migrated": "已迁移", "refused": "未迁移"},
+    "migration_dry_summary": "试运行：可迁移 {would_migrate} 件，不能迁移 {refused} 件；办件均未改动。",
+    "migration_summary": "已迁移 {migrated} 件，未迁移 {refused} 件。",
+    "migration_more": "还有办件未处理，请再次操作。",
+    "migration_renamed": "环节 {from} 改为 {to}（{name}）",
+    "migration_started": "新增环节「{name}」开始办理",
+    "migration_not_started": "新增环节「{name}」不启动：{reason}",
+    "migration_cancelled": "取消环节「{name}」",
+    "migration_deadline_moved": "「{name}」时限 {old_days} → {new_days} 个工作日，"
+                                "期限 {old} → {new}",
+    "migration_deadline_removed": "「{name}」不再设期限",
+    "migration_paused": "（暂停计时中，恢复时再加暂停的工作日）",
+    "migration_no_change": "环节与期限均不变",
+}
 VERSIONS_ZH = {**AREA_ZH, "title": "版本记录", "compare": "比较", "from": "从版本", "to": "到版本",
                "added": "新增元素", "removed": "删除元素", "changed": "修改元素",
                "no_change": "两个版本没有差别。",
                "before": "修改前", "after": "修改后", "edit": "在建模器中打开",
                "diff_title": "第 {from} 版 → 第 {to} 版", "element_name": "元素名称", "element_type": "类型",
                "words": "变动说明", "raw_title": "原始差异", "raw": "查看修改前后的原文",
-               "kind_words": KIND_WORDS, "aspect_words": ASPECT_WORDS}
+               "kind_words": KIND_WORDS, "aspect_words": ASPECT_WORDS,
+               **{"instance_statuses": INSTANCE_STATUS_ZH}, **MIGRATION_ZH}
 
 
 CATALOGUE_ZH = {

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from tests.bpmn_builder import parallel_review
 from tests.browser.conftest import api_token, login, shot
 from tests.live_server import REPO
 
@@ -229,3 +230,50 @@ def test_juel_and_feel_conditions_are_previewed_and_rewritten_when_the_designer_
     assert "候选组 fgw" in report and "发布时对流程图的改写" in report
     assert desktop.locator("#deploy-report tr[data-rewrite]").count() == 2
     shot(desktop, "designer-condition-rewrites-deployed")
+
+
+def test_a_designer_dry_runs_then_migrates_running_applications_from_the_version_diff(
+        live_url: str, desktop) -> None:
+    """Version 2 renames the water review and adds a co-review; the running application moves to it."""
+    def token(user: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_token(live_url, user)}"}
+
+    def deploy(xml: bytes) -> None:
+        r = requests.post(f"{live_url}/api/definitions", data=xml, timeout=60,
+                          headers={**token("designer"), "Content-Type": "application/xml"})
+        assert r.status_code == 201, r.text
+
+    deploy(parallel_review("migration_probe"))
+    body = {"definition_key": "migration_probe", "project": {"name": "迁移演示项目", "code": "MIG-2026-01",
+                                                            "investment": 1},
+            "applicant": {"name": "迁移演示单位", "contact": "13800000000"}}
+    created = requests.post(f"{live_url}/api/instances", json=body, headers=token("window1"), timeout=60)
+    assert created.status_code == 201, created.text
+    instance_id = created.json()["id"]
+    deploy(parallel_review("migration_probe", ("sthj", "sw", "zrzy")).replace(b"sw_review", b"sw_check"))
+
+    login(desktop, live_url, "designer")
+    desktop.goto(f"{live_url}/designer/migration_probe?from=1&to=2")
+    desktop.wait_for_selector("body[data-loaded=true]")
+    section = desktop.locator("#migration")
+    assert "第 1 版尚有 1 件未办结" in section.inner_text()
+    # The renamed review is offered by its unchanged name.
+    assert desktop.locator("#migration select[data-old=sw_review]").input_value() == "sw_check"
+    desktop.click("#migration-dry-run")
+    row = desktop.locator(f"#migration-results tr[data-instance-id='{instance_id}']")
+    row.wait_for()
+    assert row.get_attribute("data-outcome") == "would_migrate"
+    words = row.inner_text()
+    assert "环节 sw_review 改为 sw_check" in words and "新增环节「zrzy 审查」开始办理" in words
+    assert "办件均未改动" in desktop.locator("#migration-summary").inner_text()
+    shot(desktop, "designer-migration-dry-run")
+
+    desktop.once("dialog", lambda dialog: dialog.accept())
+    desktop.click("#migration-run")
+    desktop.wait_for_selector(f"#migration-results tr[data-instance-id='{instance_id}'][data-outcome=migrated]")
+    assert "已迁移 1 件" in desktop.locator("#migration-summary").inner_text()
+    shot(desktop, "designer-migration-done")
+    detail = requests.get(f"{live_url}/api/instances/{instance_id}", headers=token("jiancha"), timeout=30).json()
+    assert detail["definition_version"] == 2
+    assert {t["bpmn_id"] for t in detail["tasks"] if t["status"] == "ready"} == {
+        "sthj_review", "sw_check", "zrzy_review"}

@@ -2,6 +2,7 @@
 import { actorName, api, el, fmt, showProblem, strings, when } from "../../api.js";
 import { requireSession } from "../../session.js";
 import { table } from "../supervision/kit.js";
+import { showMigration } from "./migration.js";
 
 requireSession(["designer", "admin"]);
 const t = strings();
@@ -53,6 +54,7 @@ async function compare() {
     box.replaceChildren(el("h2", {}, fmt(t.diff_title, { from: diff.from, to: diff.to })),
       total ? "" : el("p", { class: "muted" }, t.no_change),
       changeTable("added", diff.added), changeTable("removed", diff.removed), changeTable("changed", diff.changed));
+    await showMigration(document.getElementById("migration"), key, diff.from, diff.to);
   } catch (err) {
     showProblem(status, err);
   }
