@@ -82,12 +82,13 @@ STRINGS_ZH = {
     "incident_notice": "出错环节：{step}；原因：{reason}。中心管理员已收到告警，处理后方可继续办理，"
                        "在此之前不能签收或提交办理结果。",
     "incident_since": "出错时间：{at}",
+    "migrated_versions": "第 {from} 版 → 第 {to} 版",
     "completed_incident": "办理结果已提交，但随后流程运行出错（{step}）：{reason}。"
                           "中心管理员已收到告警，处理后流程将继续。",
     "actions": {"instance.started": "受理登记", "instance.completed": "办结", "instance.failed": "流程异常",
                 "instance.paused": "一次性告知补正", "instance.resumed": "补正完成",
                 "instance.retried": "故障处理后重试", "instance.incident": "流程运行出错",
-                "deadline.recomputed": "办理期限重算",
+                "instance.migrated": "迁移到流程新版本", "deadline.recomputed": "办理期限重算",
                 "task.ready": "事项到达", "task.claimed": "签收", "task.completed": "提交办理结果",
                 "task.cancelled": "事项取消", "task.paused": "暂停计时", "task.resumed": "恢复计时",
                 "task.reminded": "牵头部门催办", "task.transferred": "事项移交",

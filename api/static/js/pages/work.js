@@ -305,6 +305,7 @@ function historyItem(event) {
     .filter(Boolean).join(" · ");
   if (event.action === "instance.incident") extra = `${d.task_name || d.task || "—"} · ${incidentReason(d.message)}`;
   if (event.action === "deadline.recomputed") extra = `${beijingTime(d.old)} → ${beijingTime(d.new)}`;
+  if (event.action === "instance.migrated") extra = fmt(t.migrated_versions, { from: d.from_version, to: d.to_version });
   return el("li", { dataset: { action: event.action } },
     `${when(event.at)} ${event.actor ? actorName(event.actor) : ""} ${t.actions[event.action] || event.action}${extra ? `：${extra}` : ""}`);
 }
