@@ -272,6 +272,8 @@ def test_a_designer_dry_runs_then_migrates_running_applications_from_the_version
     desktop.click("#migration-run")
     desktop.wait_for_selector(f"#migration-results tr[data-instance-id='{instance_id}'][data-outcome=migrated]")
     assert "已迁移 1 件" in desktop.locator("#migration-summary").inner_text()
+    desktop.wait_for_function(
+        "() => document.getElementById('migration-waiting').textContent.includes('第 1 版尚有 0 件未办结')")
     shot(desktop, "designer-migration-done")
     detail = requests.get(f"{live_url}/api/instances/{instance_id}", headers=token("jiancha"), timeout=30).json()
     assert detail["definition_version"] == 2

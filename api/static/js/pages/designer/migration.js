@@ -42,7 +42,7 @@ function waitingSummary(preview) {
   const counts = preview.by_status || {};
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const parts = Object.entries(counts).map(([status, n]) => `${t.instance_statuses?.[status] || status} ${n}`);
-  return el("div", {},
+  return el("div", { id: "migration-waiting" },
     el("p", {}, fmt(t.migration_waiting, { version: preview.from_version, n: total }),
       parts.length ? `（${parts.join("，")}）` : ""),
     preview.open_steps.length ? table([
@@ -109,6 +109,14 @@ async function run(key, preview, box, dryRun) {
     el("p", { id: "migration-summary" }, fmt(dryRun ? t.migration_dry_summary : t.migration_summary, counts),
       more ? t.migration_more : ""),
     resultTable(results));
+  if (!dryRun) {  // what is left on the old version now
+    const fresh = await api("GET", previewPath(key, preview.from_version, preview.to_version));
+    box.querySelector("#migration-waiting").replaceWith(waitingSummary(fresh));
+  }
+}
+
+function previewPath(key, from, to) {
+  return `/api/definitions/${encodeURIComponent(key)}/migration?from_version=${from}&to_version=${to}`;
 }
 
 /** Fill `box` with the migration of version `from`'s applications to version `to`. */
@@ -117,8 +125,7 @@ export async function showMigration(box, key, from, to) {
     box.replaceChildren();
     return;
   }
-  const preview = await api("GET",
-    `/api/definitions/${encodeURIComponent(key)}/migration?from_version=${from}&to_version=${to}`);
+  const preview = await api("GET", previewPath(key, from, to));
   const dry = el("button", { type: "button", id: "migration-dry-run" }, t.migration_dry_run);
   const go = el("button", { type: "button", id: "migration-run", class: "danger" }, t.migration_run);
   box.replaceChildren(
