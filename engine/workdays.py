@@ -109,22 +109,15 @@ def _require_aware(value: datetime, name: str) -> datetime:
 
 def nth_workday_after(calendar: WorkingCalendar, day: date, n: int) -> date:
     """Return the Nth working day strictly after `day`, because the acceptance day never counts."""
-    _require_date(day, "day")
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"n must be an int, got {type(n).__name__}")
-    if not 1 <= n <= MAX_WORKDAYS:
-        raise ValueError(f"n must be between 1 and {MAX_WORKDAYS} working days, got {n}")
-    current = day
-    remaining = n
-    while remaining:
-        current += timedelta(days=1)
-        if calendar.is_workday(current):
-            remaining -= 1
-    return current
+    return _walk_workdays(calendar, day, n, timedelta(days=1))
 
 
 def nth_workday_before(calendar: WorkingCalendar, day: date, n: int) -> date:
     """Return the Nth working day strictly before `day`: a limit cut by N days ends N working days sooner."""
+    return _walk_workdays(calendar, day, n, timedelta(days=-1))
+
+
+def _walk_workdays(calendar: WorkingCalendar, day: date, n: int, step: timedelta) -> date:
     _require_date(day, "day")
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"n must be an int, got {type(n).__name__}")
@@ -133,7 +126,7 @@ def nth_workday_before(calendar: WorkingCalendar, day: date, n: int) -> date:
     current = day
     remaining = n
     while remaining:
-        current -= timedelta(days=1)
+        current += step
         if calendar.is_workday(current):
             remaining -= 1
     return current
