@@ -37,6 +37,7 @@ from monitor.video.config import (
     dump_camera_config,
 )
 from monitor.video.evidence import VideoStore
+from monitor.video.rules import EVENT_KINDS
 
 from ..auth import current_actor, requires, run_command
 from ..presenters import iso
@@ -52,7 +53,6 @@ MAX_IMAGE_BYTES = 8 * 1024 * 1024
 BINARY = {"type": "string", "format": "binary"}
 
 
-EVENT_KINDS = ("off_post", "asleep", "crowding")
 CAMERA_STATUSES = ("unknown", "online", "offline")
 EVENT_STATES = ("open", "ended", "interrupted")
 CROSS_FIELD_RULES = (
@@ -159,7 +159,7 @@ class CameraListSchema(Schema):
 
 
 class VideoEventSchema(Schema):
-    """An off-post, asleep or crowding event as event_json describes it."""
+    """An off-post, asleep, crowding or camera-moved event as event_json describes it."""
 
     id = fields.Integer(required=True)
     camera_id = fields.Integer(required=True)

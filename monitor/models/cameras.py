@@ -17,8 +17,10 @@ __all__ = ["CAMERA_STATUSES", "EVENT_LEVELS", "EVENT_TITLES", "VIDEO_EVENT_STATE
 
 CAMERA_STATUSES = ("unknown", "online", "offline")
 VIDEO_EVENT_STATES = ("open", "ended", "interrupted")
-EVENT_TITLES = {"off_post": "离岗", "asleep": "睡岗", "crowding": "大厅拥挤", "camera_offline": "摄像头离线"}
-EVENT_LEVELS = {"off_post": "red", "asleep": "red", "crowding": "yellow", "camera_offline": "yellow"}
+EVENT_TITLES = {"off_post": "离岗", "asleep": "睡岗", "crowding": "大厅拥挤", "camera_offline": "摄像头离线",
+                "camera_moved": "摄像头移位"}
+EVENT_LEVELS = {"off_post": "red", "asleep": "red", "crowding": "yellow", "camera_offline": "yellow",
+                "camera_moved": "yellow"}
 
 
 class Camera(Base):

@@ -1,5 +1,7 @@
 """Analysis stage: measure each zone against its empty reference and against the previous frame.
 
+Each frame is first moved back onto the reference by the shift the camera's shaking gave it
+(monitor.video.stabilise), so both comparisons see the scene, not the shake.
 Whole-frame lighting changes are taken out first: the frame's brightness is matched to the reference
 with a gain and offset estimated from robust percentiles of the area outside the zones, so dimmed lights
 or sun on the glass do not look like a person arriving or leaving.
@@ -13,6 +15,7 @@ import cv2
 import numpy as np
 
 from .config import CameraConfig, Zone
+from .stabilise import ALIGNED, Stabiliser
 
 __all__ = ["DIFF_LEVEL", "MOTION_LEVEL", "FrameAnalyzer", "ZoneReading", "scaled_size"]
 
@@ -59,6 +62,20 @@ class _ZoneMask:
         self.full = full
 
 
+_NEIGHBOURS = np.ones((3, 3), np.uint8)
+
+
+def _moved_beyond_a_pixel(patch: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """How far each pixel lies outside the range its neighbourhood had in the previous view.
+
+    Two aligned frames still differ by the alignment's own error (a fraction of a pixel), which
+    along a sharp outline looks like motion and would keep a sleeper from ever looking still; a
+    person who moves shifts by more than that, so only changes no neighbour explains are counted.
+    """
+    low, high = cv2.erode(previous, _NEIGHBOURS), cv2.dilate(previous, _NEIGHBOURS)
+    return cv2.max(cv2.subtract(low, patch), cv2.subtract(patch, high))
+
+
 class FrameAnalyzer:
     """Per-frame measurements for one camera; holds the reference and each zone's previous view.
 
@@ -83,6 +100,8 @@ class FrameAnalyzer:
             outside[:] = 255
         self._background = outside
         self._ref_levels = self._levels(prepared)
+        self.stabiliser = Stabiliser(prepared, outside)
+        self.registration = ALIGNED
         self._previous: dict[str, np.ndarray] = {}
         self.gain = np.ones(3, np.float32)
         self.offset = np.zeros(3, np.float32)
@@ -114,14 +133,15 @@ class FrameAnalyzer:
 
     def analyse(self, image: np.ndarray) -> list[ZoneReading]:
         """Measure every zone of a frame; also remember each zone's view for the next motion measurement."""
-        prepared = self._prepare(image)
+        prepared, self.registration = self.stabiliser.register(self._prepare(image))
         matrix = self._match_brightness(prepared)
         readings = []
         for m in self.masks:
             patch = cv2.transform(prepared[m.box], matrix)  # 8 bits, saturating
             difference = self._share(cv2.absdiff(patch, self.references[m.zone.name]), DIFF_LEVEL, m)
             previous = self._previous.get(m.zone.name)
-            motion = None if previous is None else self._share(cv2.absdiff(patch, previous), MOTION_LEVEL, m)
+            moved = None if previous is None else _moved_beyond_a_pixel(patch, previous)
+            motion = None if moved is None else self._share(moved, MOTION_LEVEL, m)
             self._previous[m.zone.name] = patch
             readings.append(ZoneReading(m.zone.name, difference, motion))
         return readings

@@ -14,11 +14,16 @@ from .rules import ConditionRule, EventChange
 from .schedule import WorkingHours
 from .signals import OccupancyTracker, StillnessTracker, ZoneSignal
 
-__all__ = ["CROWD_ZONE", "CameraPipeline", "FrameResult"]
+__all__ = ["CAMERA_MOVED_AFTER_S", "CROWD_ZONE", "WHOLE_VIEW", "CameraPipeline", "FrameResult"]
 
 CROWD_ZONE = "等候区"
 """The zone name crowding events carry (the bureau reads it in alerts): the count is over all chair
 zones of the camera."""
+WHOLE_VIEW = "整个画面"
+"""The zone a camera-moved event carries: it concerns the camera, not one zone."""
+CAMERA_MOVED_AFTER_S = 10.0
+"""Frames that cannot be aligned to the reference for this long mean the camera was moved (or covered),
+not shaken: a "camera moved" event, like "camera offline", so someone puts it back."""
 
 
 @dataclass
@@ -53,6 +58,8 @@ class CameraPipeline:
                            if r.crowding and config.zones_of("chair") else None)
         self._working_since: datetime | None = None
         self._crowd_since: datetime | None = None
+        self.moved_rule = ConditionRule("camera_moved", WHOLE_VIEW, CAMERA_MOVED_AFTER_S, 0.0)
+        self._unaligned_since: datetime | None = None
 
     def process(self, frame: Frame) -> FrameResult:
         """Run one frame through every stage."""
@@ -63,6 +70,11 @@ class CameraPipeline:
         elif self._working_since is None:
             self._working_since = at
         readings = self.analyzer.analyse(frame.image)
+        moved = self._camera_moved(at)
+        if not self.analyzer.registration.trusted:
+            # The zones no longer lie where they were drawn: nothing is read from this frame, and the
+            # events already open stay as they were until the picture lines up again.
+            return FrameResult(frame, readings, {}, 0, working, moved)
         by_zone = {r.zone: r for r in readings}
         signals: dict[str, ZoneSignal] = {}
         for name, tracker in self.trackers.items():
@@ -75,7 +87,7 @@ class CameraPipeline:
                 self.analyzer.learn_empty(name)
         chairs = [signals[z.name] for z in self.config.zones_of("chair")]
         taken = sum(1 for s in chairs if s.occupied)
-        result = FrameResult(frame, readings, signals, taken, working)
+        result = FrameResult(frame, readings, signals, taken, working, moved)
         for rule in self.rules:
             s = signals[rule.zone]
             if rule.kind == "off_post":
@@ -90,6 +102,17 @@ class CameraPipeline:
         if self.crowd_rule is not None:
             result.changes.extend(self._crowding(at, chairs, taken, working))
         return result
+
+    def _camera_moved(self, at: datetime) -> list[EventChange]:
+        """Step the camera-moved rule; it counts every hour, since a moved camera watches nothing."""
+        unaligned = not self.analyzer.registration.trusted
+        if not unaligned:
+            ended_at, self._unaligned_since = self._unaligned_since and at, None
+        else:
+            ended_at = None
+            self._unaligned_since = self._unaligned_since or at
+        change = self.moved_rule.step(at, unaligned, self._unaligned_since, True, None, ended_at=ended_at)
+        return [change] if change is not None else []
 
     def _crowding(self, at: datetime, chairs: list[ZoneSignal], taken: int,
                   working: bool) -> list[EventChange]:
@@ -107,12 +130,13 @@ class CameraPipeline:
                                       ended_at=ended_at, value=float(taken))
         return [change] if change is not None else []
 
+    def _all_rules(self) -> list[ConditionRule]:
+        return [*self.rules, *([self.crowd_rule] if self.crowd_rule else []), self.moved_rule]
+
     def finish(self, at: datetime) -> list[EventChange]:
         """End every open event (watching stops)."""
-        rules = self.rules + ([self.crowd_rule] if self.crowd_rule else [])
-        return [c for c in (r.finish(at) for r in rules) if c is not None]
+        return [c for c in (r.finish(at) for r in self._all_rules()) if c is not None]
 
     def open_events(self) -> list[EventChange]:
         """Return the events open now."""
-        rules = self.rules + ([self.crowd_rule] if self.crowd_rule else [])
-        return [r.open for r in rules if r.open is not None]
+        return [r.open for r in self._all_rules() if r.open is not None]

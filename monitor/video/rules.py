@@ -8,7 +8,7 @@ from enum import Enum
 
 __all__ = ["EVENT_KINDS", "ConditionRule", "EventChange", "Lifecycle", "worth_persisting"]
 
-EVENT_KINDS = ("off_post", "asleep", "crowding")
+EVENT_KINDS = ("off_post", "asleep", "crowding", "camera_moved")
 
 
 class Lifecycle(Enum):

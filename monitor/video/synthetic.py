@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .config import RuleSettings
-from .pipeline import CROWD_ZONE
+from .pipeline import CAMERA_MOVED_AFTER_S, CROWD_ZONE, WHOLE_VIEW
 
 __all__ = ["Appearance", "SceneScript", "expected_events", "render_scene", "write_scene"]
 
@@ -46,6 +46,13 @@ class SceneScript:
     waiting: tuple[tuple[int, float, float], ...] = ()  # (chair index, from_s, to_s)
     lighting: tuple[tuple[float, float, float], ...] = ()  # (at_s, gain, offset), abrupt
     noise: float = 3.0
+    shake_px: float = 0.0  # each frame moved by up to this many pixels, as a wall camera shakes
+    shake_deg: float = 0.0  # … and turned by up to this many degrees
+    knocked: tuple[tuple[float, float, float, float, float], ...] = ()  # (from_s, to_s, dx, dy, degrees)
+
+    def knocked_at(self, t: float) -> tuple[float, float, float] | None:
+        """Return how far the camera was knocked out of place at second `t` (dx, dy, degrees), or None."""
+        return next(((dx, dy, deg) for a, b, dx, dy, deg in self.knocked if a <= t < b), None)
 
     def staff_at(self, t: float) -> str | None:
         """Return "awake", "asleep" or None (away) at second `t`."""
@@ -123,6 +130,7 @@ class _Renderer:
                            for _ in range(8)]
         self.fidget = np.random.default_rng(script.seed + 3)
         self.offset = (0, 0)
+        self.shake = np.random.default_rng(script.seed + 4)  # its own stream: the scene stays the same
 
     def _px(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
         w, h = self.s.width, self.s.height
@@ -158,6 +166,11 @@ class _Renderer:
         for c in ([] if empty else sorted(s.taken_at(t))):
             cx0, cy0, cx1, _ = self._px(chair_box(c, s.chairs))
             self._figure(img, (cx0 + cx1) // 2, cy0 - 8, 0.55, self.seated[c], (110, 140, 190), (30, 30, 30))
+        if not empty and (s.shake_px or s.shake_deg):
+            img = self._shaken(img)
+        knock = None if empty else s.knocked_at(t)
+        if knock is not None:
+            img = _turned(img, *knock)
         gain, offset = (1.0, 0.0) if empty else s.light_at(t)
         out = img.astype(np.float32) * gain + offset
         if noisy:
@@ -165,6 +178,21 @@ class _Renderer:
             shift = (int(self.noise_rng.integers(s.height)), int(self.noise_rng.integers(s.width)))
             out += np.roll(field, shift, axis=(0, 1))
         return np.clip(out, 0, 255).astype(np.uint8)
+
+
+    def _shaken(self, img: np.ndarray) -> np.ndarray:
+        """The picture as a shaking camera saw it: shifted and turned a little about its centre."""
+        s = self.s
+        dx, dy = self.shake.uniform(-s.shake_px, s.shake_px, 2)
+        return _turned(img, float(dx), float(dy), float(self.shake.uniform(-s.shake_deg, s.shake_deg)))
+
+
+def _turned(img: np.ndarray, dx: float, dy: float, degrees: float) -> np.ndarray:
+    """The picture shifted by (dx, dy) pixels and turned about its centre, edges filled by reflection."""
+    height, width = img.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    matrix[:, 2] += (dx, dy)
+    return cv2.warpAffine(img, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
 
 def render_scene(script: SceneScript) -> tuple[list[np.ndarray], np.ndarray]:
@@ -207,6 +235,9 @@ def expected_events(script: SceneScript, rules: RuleSettings) -> list[dict[str, 
     if rules.crowding and script.chairs:
         runs("crowding", CROWD_ZONE, [len(script.taken_at(t)) >= rules.crowding_count for t in times],
              rules.crowding_s)
+    for start, end, *_ in script.knocked:  # counted at every hour, with no cooldown
+        events.append({"kind": "camera_moved", "zone": WHOLE_VIEW, "start_s": start + CAMERA_MOVED_AFTER_S,
+                       "end_s": end if end < script.duration_s else None})
     return sorted(events, key=lambda e: (e["start_s"], e["kind"]))
 
 

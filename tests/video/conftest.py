@@ -30,7 +30,8 @@ def clips(clips_dir: Path) -> dict[str, dict[str, Path]]:
     """The generated scenes: clip, reference, truth and camera JSON of each."""
     return {name: scenes.write(script, clips_dir, name) for name, script in
             (("main", scenes.MAIN), ("unseen", scenes.UNSEEN), ("navy", scenes.NAVY),
-             ("repeat", scenes.REPEAT), ("away", scenes.AWAY))}
+             ("repeat", scenes.REPEAT), ("away", scenes.AWAY), ("shaky", scenes.SHAKY),
+             ("shaky_unseen", scenes.SHAKY_UNSEEN), ("knocked", scenes.KNOCKED))}
 
 
 @pytest.fixture

@@ -38,6 +38,16 @@ UNSEEN = SceneScript(
 # The unseen scene with a navy jacket on the dark chair: close in grey, apart in blue.
 NAVY = replace(UNSEEN, seed=77, look=replace(UNSEEN.look, clothes=(140, 80, 40)))
 
+# Wall cameras shake: every frame moved by up to 3 px (5 px in the unseen scene) and turned by up to
+# 0.5°, at random, with the scenes' people, lights and timelines unchanged.
+SHAKY = replace(MAIN, shake_px=3.0, shake_deg=0.5)
+SHAKY_UNSEEN = replace(UNSEEN, shake_px=5.0, shake_deg=0.5, noise=8.0)
+
+# Someone knocks the camera askew at 40 s (25 px and 2°, far beyond shake) and it is set right at 80 s;
+# the staff member stays seated throughout, so nothing else may be reported.
+KNOCKED = SceneScript(duration_s=110, seed=12, staff=((0, 110, "awake"),), waiting=(),
+                      knocked=((40, 80, 25.0, 12.0, 2.0),))
+
 # Leaves three times: the second absence falls in the cooldown of the first event.
 REPEAT = SceneScript(
     duration_s=140, seed=7,

@@ -167,3 +167,16 @@ def test_the_worker_rebuilds_a_camera_whose_configuration_changed(app: Flask, ap
     assert camera_id not in worker.runners
     worker.close()
     assert api.get(f"/api/cameras/{camera_id}", "admin").get_json()["active"] is False
+
+
+def test_a_knocked_camera_raises_camera_moved_and_nothing_else(app: Flask, api: Api, clips: dict) -> None:
+    camera_id = register(api, clips["knocked"])
+    replay(app)
+    found = alerts(api)
+    assert [a["kind"] for a in found] == ["camera_moved"]
+    moved = found[0]
+    assert moved["level"] == "yellow" and moved["title"].startswith("摄像头移位")
+    assert moved["details"]["zone"] == "整个画面" and moved["subject"] == f"camera:{camera_id}"
+    assert abs(seconds_after(moved["opened_at"], START) - 50) <= 2  # knocked at 40, trusted no more for 10 s
+    assert abs(seconds_after(moved["details"]["ended_at"], START) - 80) <= 2  # set right at 80
+    assert moved["evidence"]["snapshot"]  # the askew view, zones drawn where they no longer fit
