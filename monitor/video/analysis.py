@@ -17,7 +17,8 @@ import numpy as np
 from .config import CameraConfig, Zone
 from .stabilise import ALIGNED, Stabiliser
 
-__all__ = ["DIFF_LEVEL", "MOTION_LEVEL", "FrameAnalyzer", "ZoneReading", "scaled_size"]
+__all__ = ["DIFF_LEVEL", "EDGE_LEVEL", "MOTION_LEVEL", "FrameAnalyzer", "ZoneReading", "edge_map",
+           "scaled_size"]
 
 DIFF_LEVEL = 28.0
 """Levels (after blur and brightness matching, in the channel that differs most) by which a pixel
@@ -29,13 +30,24 @@ REFERENCE_RATE = 0.03
 _PERCENTILES = (20.0, 50.0, 80.0)
 
 
+EDGE_LEVEL = 24
+"""Grey-level gradient (Sobel, halved) above which a pixel is an edge."""
+
+
 @dataclass(frozen=True)
 class ZoneReading:
-    """What one frame says about one zone: share differing from the empty reference, share moving."""
+    """What one frame says about one zone, by two independent cues, and how much it moved.
+
+    `difference`: share differing in colour from the empty reference. `edges`: share of edges the
+    empty reference does not have (within a pixel) — an outline, a face, a collar — which stays
+    when clothes have the colour of the chair and the colour cue sees nothing. `motion`: share that
+    changed since the previous frame.
+    """
 
     zone: str
     difference: float
     motion: float | None
+    edges: float = 0.0
 
 
 def scaled_size(width: int, height: int, max_width: int) -> tuple[int, int]:
@@ -63,6 +75,14 @@ class _ZoneMask:
 
 
 _NEIGHBOURS = np.ones((3, 3), np.uint8)
+
+
+def edge_map(patch: np.ndarray) -> np.ndarray:
+    """Where a (colour) patch has edges in grey: gradient magnitude above EDGE_LEVEL."""
+    grey = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
+    gx = cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 1, 0))
+    gy = cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 0, 1))
+    return cv2.addWeighted(gx, 0.5, gy, 0.5, 0) > EDGE_LEVEL
 
 
 def _moved_beyond_a_pixel(patch: np.ndarray, previous: np.ndarray) -> np.ndarray:
@@ -93,6 +113,7 @@ class FrameAnalyzer:
         # The float copy accumulates the slow drift; the 8-bit copy is what frames are compared with.
         self._ref_float = {m.zone.name: prepared[m.box].astype(np.float32) for m in self.masks}
         self.references = {m.zone.name: prepared[m.box].copy() for m in self.masks}
+        self._ref_edges = {name: self._widened_edges(ref) for name, ref in self.references.items()}
         outside = np.full(self.size[::-1], 255, dtype=np.uint8)
         for m in self.masks:
             outside[m.full > 0] = 0
@@ -139,11 +160,13 @@ class FrameAnalyzer:
         for m in self.masks:
             patch = cv2.transform(prepared[m.box], matrix)  # 8 bits, saturating
             difference = self._share(cv2.absdiff(patch, self.references[m.zone.name]), DIFF_LEVEL, m)
+            new_edges = edge_map(patch) & ~self._ref_edges[m.zone.name] & m.mask
+            edges = float(np.count_nonzero(new_edges)) / m.area
             previous = self._previous.get(m.zone.name)
             moved = None if previous is None else _moved_beyond_a_pixel(patch, previous)
             motion = None if moved is None else self._share(moved, MOTION_LEVEL, m)
             self._previous[m.zone.name] = patch
-            readings.append(ZoneReading(m.zone.name, difference, motion))
+            readings.append(ZoneReading(m.zone.name, difference, motion, edges))
         return readings
 
     @staticmethod
@@ -162,6 +185,12 @@ class FrameAnalyzer:
         blended = ref * (1 - REFERENCE_RATE) + previous.astype(np.float32) * REFERENCE_RATE
         ref[mask] = blended[mask]
         self.references[zone_name] = cv2.convertScaleAbs(ref)
+        self._ref_edges[zone_name] = self._widened_edges(self.references[zone_name])
+
+    @staticmethod
+    def _widened_edges(reference: np.ndarray) -> np.ndarray:
+        """The reference's edges widened by a pixel: an edge the alignment left a bit off is not new."""
+        return cv2.dilate(edge_map(reference).astype(np.uint8), _NEIGHBOURS) > 0
 
     def draw(self, image: np.ndarray, zone_names: set[str]) -> np.ndarray:
         """Return a copy of the frame with the named zones outlined (red) and the others (grey)."""

@@ -8,7 +8,12 @@ from datetime import datetime
 from .analysis import ZoneReading
 from .config import Zone
 
-__all__ = ["OccupancyTracker", "StillnessTracker", "ZoneSignal"]
+__all__ = ["EDGES_OFF", "EDGES_ON", "OccupancyTracker", "StillnessTracker", "ZoneSignal"]
+
+EDGES_ON = 0.02
+"""Share of new edges (ZoneReading.edges) from which a zone reads as occupied whatever its colours say."""
+EDGES_OFF = 0.01
+"""… and below which the edges agree that it is empty."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,14 @@ class OccupancyTracker:
     def update(self, reading: ZoneReading, at: datetime) -> ZoneSignal:
         """Feed one reading; return the zone's state after it."""
         z = self.zone
+        diff, edges = reading.difference, reading.edges
+        # Two cues: either one seeing someone is enough, and empty needs both to agree, so a person
+        # whose clothes match the chair (no colour change) is still seen by the outline they add.
+        says_occupied = diff >= z.occupied_on or edges >= EDGES_ON
+        says_empty = diff < z.occupied_off and edges < EDGES_OFF
         if self.occupied is None or self.since is None:
-            self.occupied, self.since = reading.difference >= z.occupied_on, at
-        diff = reading.difference
-        contradicts = diff < z.occupied_off if self.occupied else diff >= z.occupied_on
+            self.occupied, self.since = says_occupied, at
+        contradicts = says_empty if self.occupied else says_occupied
         if not contradicts:
             self._doubt_since = None
         else:
@@ -50,7 +59,8 @@ class OccupancyTracker:
                 self._doubt_since = at
             if (at - self._doubt_since).total_seconds() >= z.min_duration_s:
                 self.occupied, self.since, self._doubt_since = not self.occupied, self._doubt_since, None
-        confident = not self.occupied and self._doubt_since is None and diff < z.occupied_off / 2
+        confident = (not self.occupied and self._doubt_since is None and diff < z.occupied_off / 2
+                     and edges < EDGES_OFF / 2)
         settling = self._doubt_since is not None
         return ZoneSignal(z.name, bool(self.occupied), self.since, confident, settling=settling)
 

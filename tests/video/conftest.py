@@ -31,7 +31,8 @@ def clips(clips_dir: Path) -> dict[str, dict[str, Path]]:
     return {name: scenes.write(script, clips_dir, name) for name, script in
             (("main", scenes.MAIN), ("unseen", scenes.UNSEEN), ("navy", scenes.NAVY),
              ("repeat", scenes.REPEAT), ("away", scenes.AWAY), ("shaky", scenes.SHAKY),
-             ("shaky_unseen", scenes.SHAKY_UNSEEN), ("knocked", scenes.KNOCKED))}
+             ("shaky_unseen", scenes.SHAKY_UNSEEN), ("knocked", scenes.KNOCKED),
+             ("chair_coloured", scenes.CHAIR_COLOURED))}
 
 
 @pytest.fixture

@@ -43,6 +43,11 @@ NAVY = replace(UNSEEN, seed=77, look=replace(UNSEEN.look, clothes=(140, 80, 40))
 SHAKY = replace(MAIN, shake_px=3.0, shake_deg=0.5)
 SHAKY_UNSEEN = replace(UNSEEN, shake_px=5.0, shake_deg=0.5, noise=8.0)
 
+# Clothes and hair the grey of the staff chair's back: the colour cue sees only the face; the outline
+# she adds (new edges) still shows her. Shaken as well, since both happen on real cameras.
+CHAIR_COLOURED = replace(UNSEEN, seed=78, shake_px=3.0, shake_deg=0.5,
+                         look=replace(UNSEEN.look, clothes=(45, 50, 55), hair=(40, 45, 50)))
+
 # Someone knocks the camera askew at 40 s (25 px and 2°, far beyond shake) and it is set right at 80 s;
 # the staff member stays seated throughout, so nothing else may be reported.
 KNOCKED = SceneScript(duration_s=110, seed=12, staff=((0, 110, "awake"),), waiting=(),

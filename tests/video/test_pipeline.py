@@ -13,10 +13,13 @@ from typing import Any
 
 import pytest
 
+from monitor.video.capture import FileSource
 from monitor.video.config import load_camera_config
-from monitor.video.offline import analyze_clip, load_reference
-from monitor.video.pipeline import CROWD_ZONE
-from monitor.video.synthetic import expected_events
+from monitor.video.offline import CLIP_EPOCH, analyze_clip, load_reference
+from monitor.video.pipeline import CROWD_ZONE, CameraPipeline
+from monitor.video.schedule import WorkingHours
+from monitor.video.signals import EDGES_ON
+from monitor.video.synthetic import SEAT_ZONE, expected_events
 
 from . import scenes
 
@@ -93,7 +96,7 @@ def matches(got: list[dict[str, Any]], truth: list[dict[str, Any]]) -> bool:
     return True
 
 
-@pytest.mark.parametrize("scene", ["unseen", "main", "navy", "shaky", "shaky_unseen", "knocked"])
+@pytest.mark.parametrize("scene", ["unseen", "main", "navy", "shaky", "shaky_unseen", "knocked", "chair_coloured"])
 def test_the_cli_json_matches_the_generators_truth(clips: dict, scene: str) -> None:
     paths = clips[scene]
     result = subprocess.run([sys.executable, "-m", "monitor.video", "analyze", str(paths["clip"]),
@@ -123,3 +126,22 @@ def test_the_cli_refuses_a_bad_configuration(clips: dict, tmp_path: Path) -> Non
     result = subprocess.run([sys.executable, "-m", "monitor.video", "analyze", str(clips["main"]["clip"]),
                              "--config", str(bad)], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "colour" in result.stderr
+
+
+def test_a_sitter_the_colour_of_the_chair_is_seen_by_the_edges_alone(clips: dict) -> None:
+    """The colour cue stays under its threshold the whole time she sits; the new-edge cue never does."""
+    paths = clips["chair_coloured"]
+    config = load_camera_config(json.loads(paths["camera"].read_text()))
+    pipeline = CameraPipeline(config, load_reference(paths["reference"]),
+                              WorkingHours(replace(config.schedule, always=True), None))
+    source = FileSource(paths["clip"], config.sample_rate, CLIP_EPOCH)
+    seated: list[tuple[float, float]] = []
+    while (frame := source.read()) is not None:
+        reading = next(r for r in pipeline.process(frame).readings if r.zone == SEAT_ZONE)
+        if scenes.CHAIR_COLOURED.staff_at((frame.at - CLIP_EPOCH).total_seconds()) is not None:
+            seated.append((reading.difference, reading.edges))
+    source.close()
+    seat = config.zones_of("seat")[0]
+    assert len(seated) > 100
+    assert max(d for d, _ in seated) < seat.occupied_on  # invisible to the colour comparison
+    assert min(e for _, e in seated) >= EDGES_ON
