@@ -86,14 +86,17 @@ def edge_map(patch: np.ndarray) -> np.ndarray:
 
 
 def _moved_beyond_a_pixel(patch: np.ndarray, previous: np.ndarray) -> np.ndarray:
-    """How far each pixel lies outside the range its neighbourhood had in the previous view.
+    """How far each pixel's brightness lies outside the range its neighbourhood had in the previous view.
 
     Two aligned frames still differ by the alignment's own error (a fraction of a pixel), which
     along a sharp outline looks like motion and would keep a sleeper from ever looking still; a
     person who moves shifts by more than that, so only changes no neighbour explains are counted.
+    Brightness only: JPEG keeps colour at half resolution, so colour edges jump by whole blocks
+    from frame to frame while nothing moves.
     """
-    low, high = cv2.erode(previous, _NEIGHBOURS), cv2.dilate(previous, _NEIGHBOURS)
-    return cv2.max(cv2.subtract(low, patch), cv2.subtract(patch, high))
+    grey, before = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), cv2.cvtColor(previous, cv2.COLOR_BGR2GRAY)
+    low, high = cv2.erode(before, _NEIGHBOURS), cv2.dilate(before, _NEIGHBOURS)
+    return cv2.max(cv2.subtract(low, grey), cv2.subtract(grey, high))
 
 
 class FrameAnalyzer:
@@ -171,8 +174,8 @@ class FrameAnalyzer:
 
     @staticmethod
     def _share(diff: np.ndarray, level: float, m: _ZoneMask) -> float:
-        """Share of the zone whose most-changed channel moved by more than `level`."""
-        strongest = cv2.max(cv2.max(diff[:, :, 0], diff[:, :, 1]), diff[:, :, 2])
+        """Share of the zone whose most-changed channel (or grey level) moved by more than `level`."""
+        strongest = diff if diff.ndim == 2 else cv2.max(cv2.max(diff[:, :, 0], diff[:, :, 1]), diff[:, :, 2])
         return float(np.count_nonzero((strongest > level) & m.mask)) / m.area
 
     def learn_empty(self, zone_name: str) -> None:

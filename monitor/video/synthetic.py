@@ -49,6 +49,7 @@ class SceneScript:
     shake_px: float = 0.0  # each frame moved by up to this many pixels, as a wall camera shakes
     shake_deg: float = 0.0  # … and turned by up to this many degrees
     knocked: tuple[tuple[float, float, float, float, float], ...] = ()  # (from_s, to_s, dx, dy, degrees)
+    jpeg_quality: int | None = None  # each frame through a JPEG of this quality, as a cheap camera sends it
 
     def knocked_at(self, t: float) -> tuple[float, float, float] | None:
         """Return how far the camera was knocked out of place at second `t` (dx, dy, degrees), or None."""
@@ -177,7 +178,11 @@ class _Renderer:
             field = self.noise_bank[int(self.noise_rng.integers(len(self.noise_bank)))]
             shift = (int(self.noise_rng.integers(s.height)), int(self.noise_rng.integers(s.width)))
             out += np.roll(field, shift, axis=(0, 1))
-        return np.clip(out, 0, 255).astype(np.uint8)
+        picture = np.clip(out, 0, 255).astype(np.uint8)
+        if s.jpeg_quality is not None and not empty:
+            encoded = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, s.jpeg_quality])[1]
+            picture = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+        return picture
 
 
     def _shaken(self, img: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ def clips(clips_dir: Path) -> dict[str, dict[str, Path]]:
             (("main", scenes.MAIN), ("unseen", scenes.UNSEEN), ("navy", scenes.NAVY),
              ("repeat", scenes.REPEAT), ("away", scenes.AWAY), ("shaky", scenes.SHAKY),
              ("shaky_unseen", scenes.SHAKY_UNSEEN), ("knocked", scenes.KNOCKED),
-             ("chair_coloured", scenes.CHAIR_COLOURED))}
+             ("chair_coloured", scenes.CHAIR_COLOURED), ("jpeg30", scenes.CHAIR_COLOURED_JPEG30))}
 
 
 @pytest.fixture

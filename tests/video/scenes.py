@@ -48,6 +48,9 @@ SHAKY_UNSEEN = replace(UNSEEN, shake_px=5.0, shake_deg=0.5, noise=8.0)
 CHAIR_COLOURED = replace(UNSEEN, seed=78, shake_px=3.0, shake_deg=0.5,
                          look=replace(UNSEEN.look, clothes=(45, 50, 55), hair=(40, 45, 50)))
 
+# The same, from a cheap camera sending JPEG of quality 30.
+CHAIR_COLOURED_JPEG30 = replace(CHAIR_COLOURED, seed=79, jpeg_quality=30)
+
 # Someone knocks the camera askew at 40 s (25 px and 2°, far beyond shake) and it is set right at 80 s;
 # the staff member stays seated throughout, so nothing else may be reported.
 KNOCKED = SceneScript(duration_s=110, seed=12, staff=((0, 110, "awake"),), waiting=(),
