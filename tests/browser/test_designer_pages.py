@@ -244,8 +244,10 @@ def test_a_designer_dry_runs_then_migrates_running_applications_from_the_version
         assert r.status_code == 201, r.text
 
     deploy(parallel_review("migration_probe"))
-    body = {"definition_key": "migration_probe", "project": {"name": "迁移演示项目", "code": "MIG-2026-01",
-                                                            "investment": 1},
+    # A project code as the national investment platform issues it: other pages of the shared live
+    # server are walked for stray Latin words later.
+    body = {"definition_key": "migration_probe", "project": {"name": "迁移演示项目",
+                                                            "code": "2026-330100-47-01-000777", "investment": 1},
             "applicant": {"name": "迁移演示单位", "contact": "13800000000"}}
     created = requests.post(f"{live_url}/api/instances", json=body, headers=token("window1"), timeout=60)
     assert created.status_code == 201, created.text
