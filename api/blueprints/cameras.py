@@ -7,6 +7,7 @@ without an upload are the latest frame the worker stored.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import cv2
@@ -137,6 +138,18 @@ class CameraSettingsSchema(CameraConfigSchema):
                              metadata={"description": "working hours"})
 
 
+REFERENCE_STATES = ("captured", "confirmed", "renewed")
+
+
+class ReferenceZoneSchema(Schema):
+    """One zone's reference: as captured, confirmed by an empty zone, or renewed from one."""
+
+    zone = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(REFERENCE_STATES))
+    since = instant(required=True, allow_none=True, metadata={
+        "description": "when it was confirmed or renewed; null while it is the captured picture"})
+
+
 class CameraSchema(Schema):
     """A registered camera as camera_json describes it: configuration, health and reference."""
 
@@ -147,6 +160,9 @@ class CameraSchema(Schema):
     last_frame_at = instant(required=True, allow_none=True)
     reference_sha256 = fields.String(required=True, allow_none=True)
     reference_at = instant(required=True, allow_none=True)
+    reference_zones = fields.List(fields.Nested(ReferenceZoneSchema), required=True, metadata={
+        "description": "how far each zone's part of the reference can be trusted, as the video worker last "
+                       "said; empty until it has watched the camera"})
     created_at = instant(required=True)
     updated_at = instant(required=True)
     config = fields.Nested(CameraSettingsSchema, required=True)
@@ -190,11 +206,30 @@ def video_store() -> VideoStore:
     return VideoStore(services().settings.video_dir)
 
 
+def _reference_zones(camera_id: int) -> list[dict[str, Any]]:
+    """The worker's file read defensively: an entry it cannot have written is left out, not a 500."""
+    zones = []
+    for zone in video_store().reference_status(camera_id):
+        if not isinstance(zone, dict) or zone.get("state") not in REFERENCE_STATES:
+            continue
+        since = zone.get("since")
+        try:
+            at = datetime.fromisoformat(since) if isinstance(since, str) else None
+        except ValueError:
+            at = None
+        if at is not None and at.tzinfo is None:
+            at = None
+        zones.append({"zone": str(zone.get("zone")), "state": zone["state"], "since": iso(at)})
+    return zones
+
+
 def camera_json(camera: Camera) -> dict[str, Any]:
     """Describe a camera: its configuration, health and reference."""
     return {"id": camera.id, "active": camera.active, "version": camera.version, "status": camera.status,
             "last_frame_at": iso(camera.last_frame_at), "reference_sha256": camera.reference_sha256,
-            "reference_at": iso(camera.reference_at), "created_at": iso(camera.created_at),
+            "reference_at": iso(camera.reference_at),
+            "reference_zones": _reference_zones(camera.id),
+            "created_at": iso(camera.created_at),
             "updated_at": iso(camera.updated_at), "config": camera.config}
 
 

@@ -75,6 +75,12 @@ CAMERAS_ZH = {
     "zone_types": {"seat": "工作人员座位", "chair": "群众座椅", "waiting_area": "等候区"},
     "add_hint": "新摄像头先带一个画面中央的座位区域，添加后在画面上调整。",
     "reference_at": "参考画面采集于 {at}", "no_reference": "尚未采集空座参考画面。",
+    "reference_zones": "各区域的参考画面", "reference_zone": "区域", "reference_state": "可信程度",
+    "reference_since": "时间",
+    "reference_states": {"captured": "采集画面，待空座时确认", "confirmed": "已在空座时确认",
+                         "renewed": "已按空座画面自动更新"},
+    "reference_zones_hint": "参考画面常在营业时间拍摄，座椅上可能有人。某区域持续空着且无人走动 30 秒后，"
+                            "系统用它的空座画面替换该区域的参考画面。",
     "status": {"online": "在线", "offline": "离线", "unknown": "未知", "retired": "已停用"},
     "points": "{n} 个点", "zone_saved": "区域已保存。", "select": "编辑区域",
     "default_zone": "窗口工位",

@@ -40,14 +40,17 @@ class ZoneReading:
 
     `difference`: share differing in colour from the empty reference. `edges`: share of edges the
     empty reference does not have (within a pixel) — an outline, a face, a collar — which stays
-    when clothes have the colour of the chair and the colour cue sees nothing. `motion`: share that
-    changed since the previous frame.
+    when clothes have the colour of the chair and the colour cue sees nothing. `missing`: share of
+    the reference's edges the frame no longer has: what differs is something gone from the
+    reference picture (it was taken with someone in the chair), not someone come. `motion`: share
+    that changed since the previous frame.
     """
 
     zone: str
     difference: float
     motion: float | None
     edges: float = 0.0
+    missing: float = 0.0
 
 
 def scaled_size(width: int, height: int, max_width: int) -> tuple[int, int]:
@@ -117,6 +120,7 @@ class FrameAnalyzer:
         self._ref_float = {m.zone.name: prepared[m.box].astype(np.float32) for m in self.masks}
         self.references = {m.zone.name: prepared[m.box].copy() for m in self.masks}
         self._ref_edges = {name: self._widened_edges(ref) for name, ref in self.references.items()}
+        self._ref_edges_exact = {name: edge_map(ref) for name, ref in self.references.items()}
         outside = np.full(self.size[::-1], 255, dtype=np.uint8)
         for m in self.masks:
             outside[m.full > 0] = 0
@@ -163,13 +167,16 @@ class FrameAnalyzer:
         for m in self.masks:
             patch = cv2.transform(prepared[m.box], matrix)  # 8 bits, saturating
             difference = self._share(cv2.absdiff(patch, self.references[m.zone.name]), DIFF_LEVEL, m)
-            new_edges = edge_map(patch) & ~self._ref_edges[m.zone.name] & m.mask
+            frame_edges = edge_map(patch)
+            new_edges = frame_edges & ~self._ref_edges[m.zone.name] & m.mask
             edges = float(np.count_nonzero(new_edges)) / m.area
+            widened = cv2.dilate(frame_edges.astype(np.uint8), _NEIGHBOURS) > 0
+            missing = float(np.count_nonzero(self._ref_edges_exact[m.zone.name] & ~widened & m.mask)) / m.area
             previous = self._previous.get(m.zone.name)
             moved = None if previous is None else _moved_beyond_a_pixel(patch, previous)
             motion = None if moved is None else self._share(moved, MOTION_LEVEL, m)
             self._previous[m.zone.name] = patch
-            readings.append(ZoneReading(m.zone.name, difference, motion, edges))
+            readings.append(ZoneReading(m.zone.name, difference, motion, edges, missing))
         return readings
 
     @staticmethod
@@ -187,8 +194,20 @@ class FrameAnalyzer:
         ref = self._ref_float[zone_name]
         blended = ref * (1 - REFERENCE_RATE) + previous.astype(np.float32) * REFERENCE_RATE
         ref[mask] = blended[mask]
-        self.references[zone_name] = cv2.convertScaleAbs(ref)
-        self._ref_edges[zone_name] = self._widened_edges(self.references[zone_name])
+        self._set_reference(zone_name, cv2.convertScaleAbs(ref))
+
+    def adopt(self, zone_name: str) -> None:
+        """Take the zone's last view as its empty reference outright (the old one showed someone)."""
+        previous = self._previous.get(zone_name)
+        if previous is None:
+            return
+        self._ref_float[zone_name] = previous.astype(np.float32)
+        self._set_reference(zone_name, previous.copy())
+
+    def _set_reference(self, zone_name: str, reference: np.ndarray) -> None:
+        self.references[zone_name] = reference
+        self._ref_edges[zone_name] = self._widened_edges(reference)
+        self._ref_edges_exact[zone_name] = edge_map(reference)
 
     @staticmethod
     def _widened_edges(reference: np.ndarray) -> np.ndarray:

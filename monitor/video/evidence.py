@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -61,6 +63,23 @@ class VideoStore:
         """Return where the worker leaves a camera's latest frame."""
         return self.root / "cameras" / str(camera_id) / "latest.jpg"
 
+    def reference_status_path(self, camera_id: int) -> Path:
+        """Return where the worker tells how far each zone's reference can be trusted."""
+        return self.root / "cameras" / str(camera_id) / "reference-status.json"
+
+    def write_reference_status(self, camera_id: int, zones: list[dict[str, Any]]) -> None:
+        """Record each zone's reference state (monitor.video.references) for the camera page."""
+        _write_atomically(self.reference_status_path(camera_id),
+                          json.dumps(zones, ensure_ascii=False).encode())
+
+    def reference_status(self, camera_id: int) -> list[dict[str, Any]]:
+        """Each zone's reference state as the worker last wrote it; empty before it has watched."""
+        try:
+            zones = json.loads(self.reference_status_path(camera_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return zones if isinstance(zones, list) else []
+
     def save_reference(self, camera_id: int, image: np.ndarray) -> str:
         """Store a reference picture losslessly; return its sha256."""
         ok, data = cv2.imencode(".png", image)
@@ -68,6 +87,7 @@ class VideoStore:
             raise ValueError("the reference could not be encoded")
         payload = data.tobytes()
         _write_atomically(self.reference_path(camera_id), payload)
+        self.reference_status_path(camera_id).unlink(missing_ok=True)  # a new picture starts untried
         return hashlib.sha256(payload).hexdigest()
 
     def load_reference(self, camera_id: int) -> np.ndarray | None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
 from .analysis import FrameAnalyzer, ZoneReading
 from .capture import Frame
 from .config import CameraConfig
+from .references import ZoneReference
 from .rules import ConditionRule, EventChange
 from .schedule import WorkingHours
 from .signals import OccupancyTracker, StillnessTracker, ZoneSignal
@@ -46,6 +48,7 @@ class CameraPipeline:
         self.hours = hours
         self.analyzer = FrameAnalyzer(config, reference)
         self.trackers = {z.name: OccupancyTracker(z) for z in config.zones if z.type in ("seat", "chair")}
+        self.references = {name: ZoneReference(tracker.zone) for name, tracker in self.trackers.items()}
         self.stillness = {z.name: StillnessTracker(z) for z in config.zones_of("seat")}
         r = config.rules
         self.rules: list[ConditionRule] = []
@@ -83,7 +86,9 @@ class CameraPipeline:
                 still = self.stillness[name].update(signal.occupied, by_zone[name], at)
                 signal = replace(signal, still_since=still)
             signals[name] = signal
-            if signal.confidently_empty:
+            if self.references[name].update(by_zone[name], signal, at):
+                self.analyzer.adopt(name)
+            elif signal.confidently_empty:
                 self.analyzer.learn_empty(name)
         chairs = [signals[z.name] for z in self.config.zones_of("chair")]
         taken = sum(1 for s in chairs if s.occupied)
@@ -129,6 +134,10 @@ class CameraPipeline:
         change = self.crowd_rule.step(at, crowded, self._crowd_since, working, self._working_since,
                                       ended_at=ended_at, value=float(taken))
         return [change] if change is not None else []
+
+    def reference_status(self) -> list[dict[str, Any]]:
+        """How far each zone's reference can be trusted (monitor.video.references), for the camera page."""
+        return [reference.status() for reference in self.references.values()]
 
     def _all_rules(self) -> list[ConditionRule]:
         return [*self.rules, *([self.crowd_rule] if self.crowd_rule else []), self.moved_rule]

@@ -8,7 +8,7 @@ from datetime import datetime
 from .analysis import ZoneReading
 from .config import Zone
 
-__all__ = ["EDGES_OFF", "EDGES_ON", "OccupancyTracker", "StillnessTracker", "ZoneSignal"]
+__all__ = ["EDGES_OFF", "EDGES_ON", "OccupancyTracker", "StillnessTracker", "ZoneSignal", "is_gone"]
 
 EDGES_ON = 0.02
 """Share of new edges (ZoneReading.edges) from which a zone reads as occupied whatever its colours say."""
@@ -47,8 +47,11 @@ class OccupancyTracker:
         diff, edges = reading.difference, reading.edges
         # Two cues: either one seeing someone is enough, and empty needs both to agree, so a person
         # whose clothes match the chair (no colour change) is still seen by the outline they add.
-        says_occupied = diff >= z.occupied_on or edges >= EDGES_ON
-        says_empty = diff < z.occupied_off and edges < EDGES_OFF
+        # A colour change that adds no edge but takes the reference's away is someone who was in the
+        # reference picture and has gone: empty.
+        gone = is_gone(reading)
+        says_occupied = (diff >= z.occupied_on and not gone) or edges >= EDGES_ON
+        says_empty = (diff < z.occupied_off or gone) and edges < EDGES_OFF
         if self.occupied is None or self.since is None:
             self.occupied, self.since = says_occupied, at
         contradicts = says_empty if self.occupied else says_occupied
@@ -63,6 +66,11 @@ class OccupancyTracker:
                      and edges < EDGES_OFF / 2)
         settling = self._doubt_since is not None
         return ZoneSignal(z.name, bool(self.occupied), self.since, confident, settling=settling)
+
+
+def is_gone(reading: ZoneReading) -> bool:
+    """Whether what differs from the reference is only something it showed that is no longer there."""
+    return reading.edges < EDGES_OFF and reading.missing >= EDGES_ON
 
 
 class StillnessTracker:

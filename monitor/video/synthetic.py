@@ -50,6 +50,7 @@ class SceneScript:
     shake_deg: float = 0.0  # … and turned by up to this many degrees
     knocked: tuple[tuple[float, float, float, float, float], ...] = ()  # (from_s, to_s, dx, dy, degrees)
     jpeg_quality: int | None = None  # each frame through a JPEG of this quality, as a cheap camera sends it
+    reference_chairs: tuple[int, ...] = ()  # waiting chairs taken in the reference picture (taken while open)
 
     def knocked_at(self, t: float) -> tuple[float, float, float] | None:
         """Return how far the camera was knocked out of place at second `t` (dx, dy, degrees), or None."""
@@ -149,8 +150,9 @@ class _Renderer:
         cv2.circle(img, head, r, skin, -1)
         cv2.ellipse(img, (head[0], head[1] - r // 3), (r, max(1, r * 2 // 3)), 0, 180, 360, hair, -1)
 
-    def frame(self, t: float, noisy: bool = True, empty: bool = False) -> np.ndarray:
-        """Render the scene at second `t` (or the empty reference scene)."""
+    def frame(self, t: float, noisy: bool = True, empty: bool = False,
+              seated: tuple[int, ...] = ()) -> np.ndarray:
+        """Render the scene at second `t`, or the reference scene (`empty`; the `seated` chairs taken)."""
         img = self.base.copy()
         s = self.s
         state = None if empty else s.staff_at(t)
@@ -164,7 +166,7 @@ class _Renderer:
             self._figure(img, (x0 + x1) // 2 + dx, y0 + 4 + dy, s.look.person_scale, s.look.clothes,
                          s.look.skin, s.look.hair, droop=droop)
         cv2.rectangle(img, (desk[0], desk[1]), (desk[2], desk[3]), (60, 100, 140), -1)
-        for c in ([] if empty else sorted(s.taken_at(t))):
+        for c in (sorted(seated) if empty else sorted(s.taken_at(t))):
             cx0, cy0, cx1, _ = self._px(chair_box(c, s.chairs))
             self._figure(img, (cx0 + cx1) // 2, cy0 - 8, 0.55, self.seated[c], (110, 140, 190), (30, 30, 30))
         if not empty and (s.shake_px or s.shake_deg):
@@ -205,7 +207,7 @@ def render_scene(script: SceneScript) -> tuple[list[np.ndarray], np.ndarray]:
     renderer = _Renderer(script)
     count = int(script.duration_s * script.fps)
     frames = [renderer.frame(i / script.fps) for i in range(count)]
-    return frames, renderer.frame(0.0, noisy=False, empty=True)
+    return frames, renderer.frame(0.0, noisy=False, empty=True, seated=script.reference_chairs)
 
 
 def expected_events(script: SceneScript, rules: RuleSettings) -> list[dict[str, Any]]:

@@ -64,6 +64,7 @@ class _Runner:
     latest_written_at: datetime | None = None
     health_reported_at: datetime | None = None
     saved: dict[tuple[str, str], EventChange] = field(default_factory=dict)
+    reference_status: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def paced(self) -> bool:
@@ -224,6 +225,10 @@ class VideoWorker:
             return  # no reference yet: frames still reach the zone editor and the reference capture
         for change in runner.pipeline.process(frame).changes:
             self._persist(runner, change, frame)
+        zones = runner.pipeline.reference_status()
+        if zones != runner.reference_status:  # written when a zone's state changes, not every frame
+            self.store.write_reference_status(runner.camera_id, zones)
+            runner.reference_status = zones
 
     def _persist(self, runner: _Runner, change: EventChange, frame: Frame | None) -> None:
         """Store a lifecycle change (a start with its snapshot) unless it is an update not worth storing."""

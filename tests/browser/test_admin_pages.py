@@ -215,6 +215,16 @@ def test_admin_draws_a_zone_polygon_over_the_frame_and_saves_it(live_url: str, d
 
     desktop.click("#reference")  # the empty-seat reference, from the camera's current frame
     desktop.wait_for_function("() => document.getElementById('reference-info').textContent.includes('采集于')")
+    # Once the video worker has watched the camera with its reference, the page says per zone how far
+    # that reference is trusted.
+    deadline = time.monotonic() + 60
+    while not requests.get(f"{live_url}/api/cameras/{camera['id']}", timeout=10,
+                           headers={"Authorization": f"Bearer {token}"}).json()["reference_zones"]:
+        assert time.monotonic() < deadline, "the video worker never reported the zones' references"
+        time.sleep(0.5)
+    desktop.goto(f"{live_url}/admin/cameras?camera={camera['id']}")
+    desktop.wait_for_selector("#reference-zones tr[data-zone='等候座椅1']")
+    assert "采集画面，待空座时确认" in desktop.locator("#reference-zones tr[data-zone='工位']").inner_text()
     shot(desktop, "admin-cameras")
     # retire it from the page (the shared server's video worker need not watch a folder this test deletes)
     desktop.once("dialog", lambda dialog: dialog.accept())

@@ -32,7 +32,9 @@ def clips(clips_dir: Path) -> dict[str, dict[str, Path]]:
             (("main", scenes.MAIN), ("unseen", scenes.UNSEEN), ("navy", scenes.NAVY),
              ("repeat", scenes.REPEAT), ("away", scenes.AWAY), ("shaky", scenes.SHAKY),
              ("shaky_unseen", scenes.SHAKY_UNSEEN), ("knocked", scenes.KNOCKED),
-             ("chair_coloured", scenes.CHAIR_COLOURED), ("jpeg30", scenes.CHAIR_COLOURED_JPEG30))}
+             ("chair_coloured", scenes.CHAIR_COLOURED), ("jpeg30", scenes.CHAIR_COLOURED_JPEG30),
+             ("reference_with_people", scenes.REFERENCE_WITH_PEOPLE),
+             ("reference_with_one", scenes.REFERENCE_WITH_ONE_SHAKEN))}
 
 
 @pytest.fixture

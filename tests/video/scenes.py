@@ -51,6 +51,11 @@ CHAIR_COLOURED = replace(UNSEEN, seed=78, shake_px=3.0, shake_deg=0.5,
 # The same, from a cheap camera sending JPEG of quality 30.
 CHAIR_COLOURED_JPEG30 = replace(CHAIR_COLOURED, seed=79, jpeg_quality=30)
 
+# The reference picture was taken while the hall was open: people sat in chairs 2 and 4 (chair 1 of
+# the main scene, shaken). Those chairs are empty when the clip starts; their look-alikes sit down later.
+REFERENCE_WITH_PEOPLE = replace(UNSEEN, seed=90, reference_chairs=(1, 3))
+REFERENCE_WITH_ONE_SHAKEN = replace(MAIN, seed=91, reference_chairs=(0,), shake_px=3.0, shake_deg=0.5)
+
 # Someone knocks the camera askew at 40 s (25 px and 2°, far beyond shake) and it is set right at 80 s;
 # the staff member stays seated throughout, so nothing else may be reported.
 KNOCKED = SceneScript(duration_s=110, seed=12, staff=((0, 110, "awake"),), waiting=(),

@@ -17,6 +17,7 @@ from monitor.video.capture import FileSource
 from monitor.video.config import load_camera_config
 from monitor.video.offline import CLIP_EPOCH, analyze_clip, load_reference
 from monitor.video.pipeline import CROWD_ZONE, CameraPipeline
+from monitor.video.references import GAP_S, REFERENCE_SETTLE_S
 from monitor.video.schedule import WorkingHours
 from monitor.video.signals import EDGES_ON
 from monitor.video.synthetic import SEAT_ZONE, expected_events
@@ -97,7 +98,7 @@ def matches(got: list[dict[str, Any]], truth: list[dict[str, Any]]) -> bool:
 
 
 @pytest.mark.parametrize("scene", ["unseen", "main", "navy", "shaky", "shaky_unseen", "knocked", "chair_coloured",
-                                   "jpeg30"])
+                                   "jpeg30", "reference_with_people", "reference_with_one"])
 def test_the_cli_json_matches_the_generators_truth(clips: dict, scene: str) -> None:
     paths = clips[scene]
     result = subprocess.run([sys.executable, "-m", "monitor.video", "analyze", str(paths["clip"]),
@@ -146,3 +147,22 @@ def test_a_sitter_the_colour_of_the_chair_is_seen_by_the_edges_alone(clips: dict
     assert len(seated) > 100
     assert max(d for d, _ in seated) < seat.occupied_on  # invisible to the colour comparison
     assert min(e for _, e in seated) >= EDGES_ON
+
+
+def test_a_reference_taken_with_people_in_chairs_is_renewed_from_the_empty_chairs(clips: dict) -> None:
+    """Chairs 2 and 4 were taken in the picture and are empty from the start: renewed after the settle time."""
+    paths = clips["reference_with_people"]
+    config = load_camera_config(json.loads(paths["camera"].read_text()))
+    pipeline = CameraPipeline(config, load_reference(paths["reference"]),
+                              WorkingHours(replace(config.schedule, always=True), None))
+    source = FileSource(paths["clip"], config.sample_rate, CLIP_EPOCH)
+    seen: dict[float, dict[str, str]] = {}
+    while (frame := source.read()) is not None:
+        pipeline.process(frame)
+        seen[(frame.at - CLIP_EPOCH).total_seconds()] = {s["zone"]: s["state"] for s in pipeline.reference_status()}
+    source.close()
+    at_start, later = seen[1.0], seen[REFERENCE_SETTLE_S + GAP_S + 1]
+    assert {at_start[f"等候座椅{i}"] for i in (2, 4)} == {"captured"}
+    assert {later[f"等候座椅{i}"] for i in (2, 4)} == {"renewed"}
+    assert later["等候座椅1"] != "renewed" and later["窗口工位"] == "captured"  # the clerk sits: nothing to learn
+    assert seen[max(seen)]["等候座椅1"] == "confirmed"  # empty and matching for long enough at the end

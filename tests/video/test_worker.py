@@ -19,6 +19,7 @@ from api.wiring import db
 from engine.workdays import SHANGHAI, FixedClock
 from monitor.commands.video_events import ApplyEventChangeCommand
 from monitor.models import VideoEvent
+from monitor.video.references import CONFIRM_S
 from monitor.video.rules import EventChange, Lifecycle
 from monitor.video.worker import VIDEO_ACTOR
 from tests.conftest import START, Api
@@ -180,3 +181,25 @@ def test_a_knocked_camera_raises_camera_moved_and_nothing_else(app: Flask, api: 
     assert abs(seconds_after(moved["opened_at"], START) - 50) <= 2  # knocked at 40, trusted no more for 10 s
     assert abs(seconds_after(moved["details"]["ended_at"], START) - 80) <= 2  # set right at 80
     assert moved["evidence"]["snapshot"]  # the askew view, zones drawn where they no longer fit
+
+
+def test_the_camera_page_learns_which_zone_references_were_renewed(app: Flask, api: Api, clips: dict) -> None:
+    camera_id = register(api, clips["reference_with_people"])
+    fresh = api.get(f"/api/cameras/{camera_id}", "admin").get_json()
+    assert fresh["reference_zones"] == []  # the worker has not watched it yet
+    replay(app)
+    zones = {z["zone"]: z for z in api.get(f"/api/cameras/{camera_id}", "admin").get_json()["reference_zones"]}
+    assert {zones[f"等候座椅{i}"]["state"] for i in (2, 4)} == {"renewed"}  # taken in the picture, empty at first
+    assert zones["等候座椅2"]["since"].endswith("+08:00")
+    # The clerk's seat matched the picture while she was away (15-60 s): confirmed 30 s into that.
+    assert zones["窗口工位"]["state"] == "confirmed"
+    assert abs(seconds_after(zones["窗口工位"]["since"], START) - (15 + CONFIRM_S)) <= 3
+    # A new picture starts untried again.
+    again = api.post(f"/api/cameras/{camera_id}/reference", "admin",
+                     data=clips["reference_with_people"]["reference"].read_bytes(), content_type="image/png")
+    assert again.status_code == 200 and again.get_json()["reference_zones"] == []
+    # What the worker wrote is read defensively: a damaged file is no reason for a 500.
+    status_file = video_dir(app) / "cameras" / str(camera_id) / "reference-status.json"
+    status_file.write_text('[{"zone": "x", "state": "renewed", "since": "yesterday"}, {"state": "odd"}, 3]')
+    body = api.get(f"/api/cameras/{camera_id}", "admin").get_json()
+    assert body["reference_zones"] == [{"zone": "x", "state": "renewed", "since": None}]

@@ -144,8 +144,25 @@ function edit(chosen, { keepFrame = false } = {}) {
   document.getElementById("editor-title").textContent = `${camera.config.name}（${names[camera.config.department] || camera.config.department}）`;
   document.getElementById("reference-info").textContent = camera.reference_at
     ? fmt(t.reference_at, { at: when(camera.reference_at) }) : t.no_reference;
+  drawReferenceZones(camera);
   drawZones();
   if (!keepFrame) loadFrame().catch((err) => showProblem(status, err));
+}
+
+/** How far each zone's part of the reference is trusted, as the video worker last said. */
+function drawReferenceZones(chosen) {
+  const box = document.getElementById("reference-zones");
+  const zonesNow = chosen.reference_zones || [];
+  if (!chosen.reference_at || !zonesNow.length) {
+    box.replaceChildren();
+    return;
+  }
+  box.replaceChildren(el("h3", {}, t.reference_zones), el("p", { class: "muted" }, t.reference_zones_hint),
+    table([
+      [t.reference_zone, (z) => z.zone],
+      [t.reference_state, (z) => t.reference_states[z.state] || z.state],
+      [t.reference_since, (z) => when(z.since || chosen.reference_at)],
+    ], zonesNow, (z) => ({ dataset: { zone: z.zone, state: z.state } })));
 }
 
 /** Stop watching a camera (it leaves the video worker's list); its events and alerts stay on record. */
@@ -180,6 +197,7 @@ document.getElementById("reference").addEventListener("click", async () => {
   try {
     camera = await api("POST", `/api/cameras/${camera.id}/reference`);
     document.getElementById("reference-info").textContent = fmt(t.reference_at, { at: when(camera.reference_at) });
+    drawReferenceZones(camera);
     say(t.reference_done);
   } catch (err) {
     showProblem(status, err);
