@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from monitor.video.capture import FileSource
 from monitor.video.config import load_camera_config
 from monitor.video.offline import CLIP_EPOCH, analyze_clip, load_reference
-from monitor.video.pipeline import CROWD_ZONE, CameraPipeline
+from monitor.video.pipeline import CROWD_ZONE, CameraPipeline, FrameResult
 from monitor.video.references import GAP_S, REFERENCE_SETTLE_S
 from monitor.video.schedule import WorkingHours
 from monitor.video.signals import EDGES_ON
@@ -130,20 +131,27 @@ def test_the_cli_refuses_a_bad_configuration(clips: dict, tmp_path: Path) -> Non
     assert result.returncode == 2 and "colour" in result.stderr
 
 
-def test_a_sitter_the_colour_of_the_chair_is_seen_by_the_edges_alone(clips: dict) -> None:
-    """The colour cue stays under its threshold the whole time she sits; the new-edge cue never does."""
-    paths = clips["chair_coloured"]
+def replay_clip(paths: dict[str, Path]) -> Iterator[tuple[float, FrameResult, CameraPipeline]]:
+    """Run a scene's clip through a pipeline frame by frame, as the offline CLI does, every hour working."""
     config = load_camera_config(json.loads(paths["camera"].read_text()))
     pipeline = CameraPipeline(config, load_reference(paths["reference"]),
                               WorkingHours(replace(config.schedule, always=True), None))
     source = FileSource(paths["clip"], config.sample_rate, CLIP_EPOCH)
+    try:
+        while (frame := source.read()) is not None:
+            yield (frame.at - CLIP_EPOCH).total_seconds(), pipeline.process(frame), pipeline
+    finally:
+        source.close()
+
+
+def test_a_sitter_the_colour_of_the_chair_is_seen_by_the_edges_alone(clips: dict) -> None:
+    """The colour cue stays under its threshold the whole time she sits; the new-edge cue never does."""
     seated: list[tuple[float, float]] = []
-    while (frame := source.read()) is not None:
-        reading = next(r for r in pipeline.process(frame).readings if r.zone == SEAT_ZONE)
-        if scenes.CHAIR_COLOURED.staff_at((frame.at - CLIP_EPOCH).total_seconds()) is not None:
+    for t, result, _ in replay_clip(clips["chair_coloured"]):
+        reading = next(r for r in result.readings if r.zone == SEAT_ZONE)
+        if scenes.CHAIR_COLOURED.staff_at(t) is not None:
             seated.append((reading.difference, reading.edges))
-    source.close()
-    seat = config.zones_of("seat")[0]
+    seat = load_camera_config(json.loads(clips["chair_coloured"]["camera"].read_text())).zones_of("seat")[0]
     assert len(seated) > 100
     assert max(d for d, _ in seated) < seat.occupied_on  # invisible to the colour comparison
     assert min(e for _, e in seated) >= EDGES_ON
@@ -151,16 +159,8 @@ def test_a_sitter_the_colour_of_the_chair_is_seen_by_the_edges_alone(clips: dict
 
 def test_a_reference_taken_with_people_in_chairs_is_renewed_from_the_empty_chairs(clips: dict) -> None:
     """Chairs 2 and 4 were taken in the picture and are empty from the start: renewed after the settle time."""
-    paths = clips["reference_with_people"]
-    config = load_camera_config(json.loads(paths["camera"].read_text()))
-    pipeline = CameraPipeline(config, load_reference(paths["reference"]),
-                              WorkingHours(replace(config.schedule, always=True), None))
-    source = FileSource(paths["clip"], config.sample_rate, CLIP_EPOCH)
-    seen: dict[float, dict[str, str]] = {}
-    while (frame := source.read()) is not None:
-        pipeline.process(frame)
-        seen[(frame.at - CLIP_EPOCH).total_seconds()] = {s["zone"]: s["state"] for s in pipeline.reference_status()}
-    source.close()
+    seen = {t: {s["zone"]: s["state"] for s in pipeline.reference_status()}
+            for t, _, pipeline in replay_clip(clips["reference_with_people"])}
     at_start, later = seen[1.0], seen[REFERENCE_SETTLE_S + GAP_S + 1]
     assert {at_start[f"等候座椅{i}"] for i in (2, 4)} == {"captured"}
     assert {later[f"等候座椅{i}"] for i in (2, 4)} == {"renewed"}
