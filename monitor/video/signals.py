@@ -47,11 +47,11 @@ class OccupancyTracker:
         diff, edges = reading.difference, reading.edges
         # Two cues: either one seeing someone is enough, and empty needs both to agree, so a person
         # whose clothes match the chair (no colour change) is still seen by the outline they add.
-        # A colour change that adds no edge but takes the reference's away is someone who was in the
-        # reference picture and has gone: empty.
+        # A change that takes the reference's edges away and adds few is someone who was in the
+        # reference picture and has gone: empty, whatever the colours say.
         gone = is_gone(reading)
-        says_occupied = (diff >= z.occupied_on and not gone) or edges >= EDGES_ON
-        says_empty = (diff < z.occupied_off or gone) and edges < EDGES_OFF
+        says_occupied = not gone and (diff >= z.occupied_on or edges >= EDGES_ON)
+        says_empty = gone or (diff < z.occupied_off and edges < EDGES_OFF)
         if self.occupied is None or self.since is None:
             self.occupied, self.since = says_occupied, at
         contradicts = says_empty if self.occupied else says_occupied
@@ -69,8 +69,13 @@ class OccupancyTracker:
 
 
 def is_gone(reading: ZoneReading) -> bool:
-    """Whether what differs from the reference is only something it showed that is no longer there."""
-    return reading.edges < EDGES_OFF and reading.missing >= EDGES_ON
+    """Whether what differs from the reference is mostly something it showed that is no longer there.
+
+    Someone who has left takes their outline with them (the reference's edges go missing) and
+    uncovers a little of the chair behind (a few new edges); someone who arrives adds an outline
+    and hides little. Missing edges at least twice the new ones tell the first from the second.
+    """
+    return reading.missing >= EDGES_ON and reading.edges * 2 < reading.missing
 
 
 class StillnessTracker:

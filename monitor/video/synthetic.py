@@ -51,6 +51,7 @@ class SceneScript:
     knocked: tuple[tuple[float, float, float, float, float], ...] = ()  # (from_s, to_s, dx, dy, degrees)
     jpeg_quality: int | None = None  # each frame through a JPEG of this quality, as a cheap camera sends it
     reference_chairs: tuple[int, ...] = ()  # waiting chairs taken in the reference picture (taken while open)
+    reference_staff: bool = False  # the clerk sits in the reference picture too
 
     def knocked_at(self, t: float) -> tuple[float, float, float] | None:
         """Return how far the camera was knocked out of place at second `t` (dx, dy, degrees), or None."""
@@ -151,17 +152,20 @@ class _Renderer:
         cv2.ellipse(img, (head[0], head[1] - r // 3), (r, max(1, r * 2 // 3)), 0, 180, 360, hair, -1)
 
     def frame(self, t: float, noisy: bool = True, empty: bool = False,
-              seated: tuple[int, ...] = ()) -> np.ndarray:
-        """Render the scene at second `t`, or the reference scene (`empty`; the `seated` chairs taken)."""
+              seated: tuple[int, ...] = (), staff: bool = False) -> np.ndarray:
+        """Render the scene at second `t`, or the reference scene.
+
+        The reference (`empty`) may show the `seated` chairs taken and, with `staff`, the clerk seated.
+        """
         img = self.base.copy()
         s = self.s
-        state = None if empty else s.staff_at(t)
+        state = ("awake" if staff else None) if empty else s.staff_at(t)
         x0, y0, x1, _ = self._px(SEAT_BOX)
         desk = self._px(DESK_BOX)
         if state is not None:
-            if state == "awake" and self.fidget.random() < 0.7:
+            if state == "awake" and not empty and self.fidget.random() < 0.7:
                 self.offset = (int(self.fidget.integers(-4, 5)), int(self.fidget.integers(-3, 4)))
-            dx, dy = self.offset if state == "awake" else (0, 0)
+            dx, dy = self.offset if state == "awake" and not empty else (0, 0)
             droop = round((desk[1] - y0) * 0.3) if state == "asleep" else 0
             self._figure(img, (x0 + x1) // 2 + dx, y0 + 4 + dy, s.look.person_scale, s.look.clothes,
                          s.look.skin, s.look.hair, droop=droop)
@@ -207,7 +211,8 @@ def render_scene(script: SceneScript) -> tuple[list[np.ndarray], np.ndarray]:
     renderer = _Renderer(script)
     count = int(script.duration_s * script.fps)
     frames = [renderer.frame(i / script.fps) for i in range(count)]
-    return frames, renderer.frame(0.0, noisy=False, empty=True, seated=script.reference_chairs)
+    return frames, renderer.frame(0.0, noisy=False, empty=True, seated=script.reference_chairs,
+                                  staff=script.reference_staff)
 
 
 def expected_events(script: SceneScript, rules: RuleSettings) -> list[dict[str, Any]]:

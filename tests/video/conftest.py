@@ -34,7 +34,8 @@ def clips(clips_dir: Path) -> dict[str, dict[str, Path]]:
              ("shaky_unseen", scenes.SHAKY_UNSEEN), ("knocked", scenes.KNOCKED),
              ("chair_coloured", scenes.CHAIR_COLOURED), ("jpeg30", scenes.CHAIR_COLOURED_JPEG30),
              ("reference_with_people", scenes.REFERENCE_WITH_PEOPLE),
-             ("reference_with_one", scenes.REFERENCE_WITH_ONE_SHAKEN))}
+             ("reference_with_one", scenes.REFERENCE_WITH_ONE_SHAKEN),
+             ("reference_with_clerk", scenes.REFERENCE_WITH_CLERK))}
 
 
 @pytest.fixture
