@@ -60,10 +60,10 @@ def per_frame_rate(jpegs: list[bytes], reference: np.ndarray, raw: dict, analysi
 
 
 def stage_ms(jpegs: list[bytes], reference: np.ndarray, raw: dict, seconds: float) -> dict[str, float]:
-    """Return the milliseconds per frame of two stages measured on their own.
+    """Return the milliseconds per frame of stages measured on their own.
 
-    Aligning the frame to the reference (monitor.video.stabilise) and the new-edge cue over every
-    zone (monitor.video.analysis): what undoing shake and seeing chair-coloured clothes cost.
+    Aligning the frame to the reference (monitor.video.stabilise), and each occupancy cue over every
+    zone (monitor.video.analysis): what undoing shake and each way of seeing someone cost.
     """
     pipeline = CameraPipeline(load_camera_config(raw), reference,
                               WorkingHours(ScheduleConfig(days=default_days(), always=True), None))
@@ -79,7 +79,13 @@ def stage_ms(jpegs: list[bytes], reference: np.ndarray, raw: dict, seconds: floa
                 count += 1
         return (time.process_time() - start) * 1000 / count
 
+    references = [analyzer.references[m.zone.name] for m in analyzer.masks]
+
+    def colour(i: int) -> list[np.ndarray]:
+        return [cv2.absdiff(p, r) for p, r in zip(patches[i], references, strict=True)]
+
     return {"aligning to the reference (shake)": timed(lambda i: analyzer.stabiliser.register(prepared[i])),
+            "colour cue, all zones": timed(colour),
             "new-edge cue, all zones": timed(lambda i: [edge_map(p) for p in patches[i]])}
 
 

@@ -35,6 +35,7 @@ def clips(clips_dir: Path) -> dict[str, dict[str, Path]]:
              ("chair_coloured", scenes.CHAIR_COLOURED), ("jpeg30", scenes.CHAIR_COLOURED_JPEG30),
              ("reference_with_people", scenes.REFERENCE_WITH_PEOPLE),
              ("reference_with_one", scenes.REFERENCE_WITH_ONE_SHAKEN),
+             ("reference_with_three", scenes.REFERENCE_WITH_THREE_SHAKEN),
              ("reference_with_clerk", scenes.REFERENCE_WITH_CLERK))}
 
 

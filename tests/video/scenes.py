@@ -55,6 +55,7 @@ CHAIR_COLOURED_JPEG30 = replace(CHAIR_COLOURED, seed=79, jpeg_quality=30)
 # the main scene, shaken). Those chairs are empty when the clip starts; their look-alikes sit down later.
 REFERENCE_WITH_PEOPLE = replace(UNSEEN, seed=90, reference_chairs=(1, 3))
 REFERENCE_WITH_ONE_SHAKEN = replace(MAIN, seed=91, reference_chairs=(0,), shake_px=3.0, shake_deg=0.5)
+REFERENCE_WITH_THREE_SHAKEN = replace(MAIN, seed=94, reference_chairs=(0, 1, 3), shake_px=2.0, shake_deg=0.5)
 # The clerk sat in the picture: while she is there the seat matches it (but for her moving), and when
 # she leaves at 15 s the empty chair must read as free, not as someone sitting still.
 REFERENCE_WITH_CLERK = replace(UNSEEN, seed=93, reference_staff=True)

@@ -100,7 +100,7 @@ def matches(got: list[dict[str, Any]], truth: list[dict[str, Any]]) -> bool:
 
 @pytest.mark.parametrize("scene", ["unseen", "main", "navy", "shaky", "shaky_unseen", "knocked", "chair_coloured",
                                    "jpeg30", "reference_with_people", "reference_with_one",
-                                   "reference_with_clerk"])
+                                   "reference_with_three", "reference_with_clerk"])
 def test_the_cli_json_matches_the_generators_truth(clips: dict, scene: str) -> None:
     paths = clips[scene]
     result = subprocess.run([sys.executable, "-m", "monitor.video", "analyze", str(paths["clip"]),
