@@ -17,6 +17,11 @@ What the new version changes around a waiting point is then applied by rule:
   the instance is refused, untouched, with the reason.
 
 Everything runs inside the unit of work's `InstanceChange`, so a refusal undoes it all.
+
+The tree is edited through SpiffWorkflow 3.2's task internals (`_add_child`, `_remove_task`,
+`_predict`, the event manager), the same ones its own `migrate_workflow` uses; pyproject.toml pins
+that version, and tests/test_instance_migration.py checks that migrating to an identical version
+leaves every definite task as it was.
 """
 
 from __future__ import annotations

@@ -12,11 +12,12 @@ from datetime import datetime
 
 import pytest
 from flask import Flask
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from api.scheduler import sweep_timers
 from api.wiring import db
-from engine.models import AuditEvent, Instance, TaskRecord
+from engine.models import AuditEvent, Instance, ProcessDefinition, TaskRecord
 from engine.workdays import SHANGHAI, FixedClock
 from tests.bpmn_builder import parallel_review
 from tests.conftest import Api
@@ -292,3 +293,27 @@ def test_shipped_applications_keep_their_used_days_when_a_limit_is_cut_and_then_
         final = _finish(api, instance["id"])
         assert final["status"] == "completed" and final["definition_version"] == 2
         assert final["outcome"]["end_event"] == "end_approved"
+
+
+def _definite_tree(app: Flask, instance_id: int) -> list[tuple[str, str, object]]:
+    """Every task that has happened or is waiting, with its state and timer value (predictions left out)."""
+    with app.app_context():
+        instance = db.session.get(Instance, instance_id)
+        runtime = app.extensions["onewindow"].runtime
+        definition = db.session.get(ProcessDefinition, instance.definition_id)
+        workflow = runtime.load_workflow(runtime.specs(definition.id, lambda: definition.spec_json),
+                                         instance.state, instance.state_format)
+        predicted = TaskState.PREDICTED_MASK | TaskState.FUTURE
+        return sorted((t.task_spec.name, TaskState.get_name(t.state), str(t.internal_data.get("event_value")))
+                      for t in workflow.get_tasks() if not t.has_state(predicted))
+
+
+def test_moving_to_an_identical_version_leaves_every_decided_task_as_it_was(
+        app: Flask, api: Api, waiting: dict) -> None:
+    """Only predictions are redone: what the engine decided, and when each timer fires, stays."""
+    renamed_only = V1.replace("牵头部门决定".encode(), "牵头部门审定".encode())
+    _deploy(api, renamed_only)  # version 3: the same diagram but a step's name
+    before = {name: _definite_tree(app, i) for name, i in waiting.items()}
+    results = _by_instance(_migrate(api, to=3, dry_run=False))
+    assert {r["outcome"] for r in results.values()} == {"migrated"}
+    assert {name: _definite_tree(app, i) for name, i in waiting.items()} == before
