@@ -97,17 +97,13 @@ def _is_timer(spec: TaskSpec) -> bool:
     return isinstance(getattr(spec, "event_definition", None), TimerEventDefinition)
 
 
-def _refuse(message: str, **details: Any) -> ConflictError:
-    return ConflictError(message, **details)
-
-
 def move_task_tree(change: InstanceChange, new_specs: SpecBundle, plan: MigrationPlan,
                    to_version: int) -> MigrationReport:
     """Re-point the locked instance's workflow at `new_specs` by the plan; ConflictError if it cannot."""
     workflow = change.workflow
     assert workflow is not None
     if workflow.subprocesses:
-        raise _refuse("办件正在子流程中，暂不支持迁移")
+        raise ConflictError("办件正在子流程中，暂不支持迁移")
     new_spec, new_subprocess_specs = new_specs
     report = MigrationReport()
     old_names = set(workflow.spec.task_specs)
@@ -124,8 +120,9 @@ def move_task_tree(change: InstanceChange, new_specs: SpecBundle, plan: Migratio
         new = new_spec.task_specs.get(_target_name(old.name, plan.mapping))
         if new is not None:
             if task.has_state(LIVE) and type(new) is not type(old):
-                raise _refuse(f"正在办理的「{_label(old)}」（{element_of(old.name)}）在第 {to_version} 版中"
-                              "换成了另一种元素，不能迁移", element=element_of(old.name))
+                element = element_of(old.name)
+                raise ConflictError(f"正在办理的「{_label(old)}」（{element}）在第 {to_version} 版中"
+                                    "换成了另一种元素，不能迁移", element=element)
             targets[task] = (old, new)
         elif task.has_state(LIVE):
             _remove_live(task, plan, report, to_version)
@@ -197,8 +194,8 @@ def _remove_live(task: Task, plan: MigrationPlan, report: MigrationReport,
         _remove_subtree(workflow, task)
         return
     if element not in plan.cancel or not getattr(spec, "manual", False):
-        raise _refuse(f"正在办理的「{_label(spec)}」（{element}）在第 {to_version} 版中已删除：请在迁移计划中"
-                      "把它对应到新版本的环节，或选择取消它", element=element)
+        raise ConflictError(f"正在办理的「{_label(spec)}」（{element}）在第 {to_version} 版中已删除："
+                            "请在迁移计划中把它对应到新版本的环节，或选择取消它", element=element)
     report.cancelled.append({"task_id": str(task.id), "bpmn_id": element, "name": _label(spec)})
     parent = task.parent
     if parent is not None and isinstance(parent.task_spec, BoundaryEventSplit):
@@ -218,7 +215,7 @@ def _splice_out(workflow: BpmnWorkflow, task: Task) -> None:
     """Take a finished task whose element is gone out of the tree; its children take its place."""
     parent = task.parent
     if parent is None:
-        raise _refuse("办件的起点在新版本中不存在，不能迁移")
+        raise ConflictError("办件的起点在新版本中不存在，不能迁移")
     at = parent._children.index(task.id)
     parent._children[at:at + 1] = list(task._children)
     for child in task.children:
