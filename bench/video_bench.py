@@ -86,7 +86,8 @@ def stage_ms(jpegs: list[bytes], reference: np.ndarray, raw: dict, seconds: floa
 
     return {"aligning to the reference (shake)": timed(lambda i: analyzer.stabiliser.register(prepared[i])),
             "colour cue, all zones": timed(colour),
-            "new-edge cue, all zones": timed(lambda i: [edge_map(p) for p in patches[i]])}
+            "new-edge cue, all zones": timed(lambda i: [edge_map(cv2.cvtColor(p, cv2.COLOR_BGR2GRAY))
+                                                        for p in patches[i]])}
 
 
 def cameras_at_one_fps(jpegs: list[bytes], reference: np.ndarray, raw: dict, cameras: int,

@@ -80,15 +80,14 @@ class _ZoneMask:
 _NEIGHBOURS = np.ones((3, 3), np.uint8)
 
 
-def edge_map(patch: np.ndarray) -> np.ndarray:
-    """Where a (colour) patch has edges in grey: gradient magnitude above EDGE_LEVEL."""
-    grey = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)
+def edge_map(grey: np.ndarray) -> np.ndarray:
+    """Where a grey patch has edges: gradient magnitude above EDGE_LEVEL."""
     gx = cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 1, 0))
     gy = cv2.convertScaleAbs(cv2.Sobel(grey, cv2.CV_16S, 0, 1))
     return cv2.addWeighted(gx, 0.5, gy, 0.5, 0) > EDGE_LEVEL
 
 
-def _moved_beyond_a_pixel(patch: np.ndarray, previous: np.ndarray) -> np.ndarray:
+def _moved_beyond_a_pixel(grey: np.ndarray, before: np.ndarray) -> np.ndarray:
     """How far each pixel's brightness lies outside the range its neighbourhood had in the previous view.
 
     Two aligned frames still differ by the alignment's own error (a fraction of a pixel), which
@@ -97,7 +96,6 @@ def _moved_beyond_a_pixel(patch: np.ndarray, previous: np.ndarray) -> np.ndarray
     Brightness only: JPEG keeps colour at half resolution, so colour edges jump by whole blocks
     from frame to frame while nothing moves.
     """
-    grey, before = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY), cv2.cvtColor(previous, cv2.COLOR_BGR2GRAY)
     low, high = cv2.erode(before, _NEIGHBOURS), cv2.dilate(before, _NEIGHBOURS)
     return cv2.max(cv2.subtract(low, grey), cv2.subtract(grey, high))
 
@@ -118,9 +116,11 @@ class FrameAnalyzer:
         prepared = self._prepare(reference)
         # The float copy accumulates the slow drift; the 8-bit copy is what frames are compared with.
         self._ref_float = {m.zone.name: prepared[m.box].astype(np.float32) for m in self.masks}
-        self.references = {m.zone.name: prepared[m.box].copy() for m in self.masks}
-        self._ref_edges = {name: self._widened_edges(ref) for name, ref in self.references.items()}
-        self._ref_edges_exact = {name: edge_map(ref) for name, ref in self.references.items()}
+        self.references: dict[str, np.ndarray] = {}
+        self._ref_edges: dict[str, np.ndarray] = {}
+        self._ref_edges_exact: dict[str, np.ndarray] = {}
+        for m in self.masks:
+            self._set_reference(m.zone.name, prepared[m.box].copy())
         outside = np.full(self.size[::-1], 255, dtype=np.uint8)
         for m in self.masks:
             outside[m.full > 0] = 0
@@ -131,6 +131,7 @@ class FrameAnalyzer:
         self.stabiliser = Stabiliser(prepared, outside)
         self.registration = ALIGNED
         self._previous: dict[str, np.ndarray] = {}
+        self._previous_grey: dict[str, np.ndarray] = {}
         self.gain = np.ones(3, np.float32)
         self.offset = np.zeros(3, np.float32)
 
@@ -167,15 +168,16 @@ class FrameAnalyzer:
         for m in self.masks:
             patch = cv2.transform(prepared[m.box], matrix)  # 8 bits, saturating
             difference = self._share(cv2.absdiff(patch, self.references[m.zone.name]), DIFF_LEVEL, m)
-            frame_edges = edge_map(patch)
+            grey = cv2.cvtColor(patch, cv2.COLOR_BGR2GRAY)  # once, for the edges and the motion
+            frame_edges = edge_map(grey)
             new_edges = frame_edges & ~self._ref_edges[m.zone.name] & m.mask
             edges = float(np.count_nonzero(new_edges)) / m.area
             widened = cv2.dilate(frame_edges.astype(np.uint8), _NEIGHBOURS) > 0
             missing = float(np.count_nonzero(self._ref_edges_exact[m.zone.name] & ~widened & m.mask)) / m.area
-            previous = self._previous.get(m.zone.name)
-            moved = None if previous is None else _moved_beyond_a_pixel(patch, previous)
+            before = self._previous_grey.get(m.zone.name)
+            moved = None if before is None else _moved_beyond_a_pixel(grey, before)
             motion = None if moved is None else self._share(moved, MOTION_LEVEL, m)
-            self._previous[m.zone.name] = patch
+            self._previous[m.zone.name], self._previous_grey[m.zone.name] = patch, grey
             readings.append(ZoneReading(m.zone.name, difference, motion, edges, missing))
         return readings
 
@@ -205,14 +207,15 @@ class FrameAnalyzer:
         self._set_reference(zone_name, previous.copy())
 
     def _set_reference(self, zone_name: str, reference: np.ndarray) -> None:
-        self.references[zone_name] = reference
-        self._ref_edges[zone_name] = self._widened_edges(reference)
-        self._ref_edges_exact[zone_name] = edge_map(reference)
+        """Keep a zone's reference with its edges, computed once for every frame compared with it.
 
-    @staticmethod
-    def _widened_edges(reference: np.ndarray) -> np.ndarray:
-        """The reference's edges widened by a pixel: an edge the alignment left a bit off is not new."""
-        return cv2.dilate(edge_map(reference).astype(np.uint8), _NEIGHBOURS) > 0
+        Exact edges are what may go missing; widened by a pixel, what an edge the alignment left a
+        bit off is checked against (it is not new).
+        """
+        exact = edge_map(cv2.cvtColor(reference, cv2.COLOR_BGR2GRAY))
+        self.references[zone_name] = reference
+        self._ref_edges_exact[zone_name] = exact
+        self._ref_edges[zone_name] = cv2.dilate(exact.astype(np.uint8), _NEIGHBOURS) > 0
 
     def draw(self, image: np.ndarray, zone_names: set[str]) -> np.ndarray:
         """Return a copy of the frame with the named zones outlined (red) and the others (grey)."""
