@@ -164,18 +164,19 @@ def migrate(body: dict[str, Any], key: str) -> dict[str, Any]:
                            [Problem("没有可迁移的办件", field="instances")])
     cases = [(i.id, i.query_code, i.project_name) for i in batch]
     actor, dry_run = current_actor(), body["dry_run"]
-    versions = (old.id, new.id, old.version, new.version)  # each command's rollback expires the rows
+    # read before the loop: each command's rollback expires the rows
+    old_id, new_id, old_version, new_version = old.id, new.id, old.version, new.version
     results = []
     for instance_id, query_code, project_name in cases:
         result: dict[str, Any] = {"instance_id": instance_id, "query_code": query_code,
                                   "project_name": project_name}
         try:
-            command = MigrateInstanceCommand(instance_id, versions[0], versions[1], plan)
+            command = MigrateInstanceCommand(instance_id, old_id, new_id, plan)
             report = run_in_request(command, actor, dry_run=dry_run)
         except EngineError as exc:
             result.update(outcome="refused", reason=exc.message)
         else:
             result.update(outcome="would_migrate" if dry_run else "migrated", reason=None, **report.as_dict())
         results.append(result)
-    return {"key": key, "from_version": versions[2], "to_version": versions[3], "dry_run": dry_run,
+    return {"key": key, "from_version": old_version, "to_version": new_version, "dry_run": dry_run,
             "results": results, "next_after": cases[-1][0] if more else None}
